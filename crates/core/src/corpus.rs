@@ -1,0 +1,217 @@
+//! The corpus model: documents, passages and their annotations, as built once and then
+//! searched many times. Pure data; the build pipeline that fills it lives in `builder`
+//! (feature `build`), the file format in `bundle`, and the search index in `index`.
+//!
+//! Invariants (checked by `Corpus::validate` when a bundle is loaded):
+//! - `docs[d].passages` is a contiguous, in-order range of `passages`, and the ranges of
+//!   consecutive documents tile `passages` exactly;
+//! - each passage's `start..end` is a byte range on char boundaries of its document's `text`;
+//! - every `DistrictId` / `TopicId` indexes `districts` / `topics`.
+
+use serde::{Deserialize, Serialize};
+use std::ops::Range;
+
+#[cfg(feature = "build")]
+mod builder;
+#[cfg(feature = "build")]
+pub use builder::{BuildReport, CorpusBuilder, Skipped};
+
+/// Position of a document in [`Corpus::docs`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct DocId(pub u32);
+
+/// Position of a passage in [`Corpus::passages`] (global over the corpus).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct PassageId(pub u32);
+
+/// Position of a district in [`Corpus::districts`] (and in the gazetteer it came from).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct DistrictId(pub u16);
+
+/// Position of a topic in [`Corpus::topics`] (and in the lexicon it came from).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct TopicId(pub u16);
+
+/// One document: its metadata, its normalized text and its annotations.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    /// Stable key used in links: the file name without extension (plus `#line` for JSONL).
+    pub key: String,
+    /// Title (from front matter, a heading, `<title>`, a JSONL field or the first line).
+    pub title: String,
+    /// Publication date as written in the source, if any.
+    pub date: Option<String>,
+    /// Publisher or origin, if any.
+    pub source: Option<String>,
+    /// Original URL, if any.
+    pub url: Option<String>,
+    /// Normalized full text; passages are byte ranges into it.
+    pub text: String,
+    /// The document's passages, as a range of [`PassageId`] values.
+    pub passages: Range<u32>,
+    /// Districts named in the document with their weighted mention counts, highest first.
+    pub districts: Vec<(DistrictId, u32)>,
+    /// The district(s) the document is mainly about (a subset of `districts`).
+    pub main_districts: Vec<DistrictId>,
+    /// Topics of the document as a whole.
+    pub topics: Vec<TopicId>,
+}
+
+/// A paragraph-sized piece of a document: the unit of a search hit and of a facet count.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Passage {
+    /// The document this passage belongs to.
+    pub doc: DocId,
+    /// Byte offset of the first byte in the document's `text`.
+    pub start: u32,
+    /// Byte offset one past the last byte in the document's `text`.
+    pub end: u32,
+    /// Districts of this passage: named in it, or inherited from the document's main
+    /// districts when it names none.
+    pub districts: Vec<DistrictId>,
+    /// True when `districts` were inherited rather than named in the passage.
+    pub inherited: bool,
+    /// Topics of this passage (several or none).
+    pub topics: Vec<TopicId>,
+}
+
+/// A whole searchable collection, as stored in a bundle.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Corpus {
+    /// All documents, in build order.
+    pub docs: Vec<Document>,
+    /// All passages, grouped by document in document order.
+    pub passages: Vec<Passage>,
+    /// Display names of districts (short canonical names such as 北碚), by [`DistrictId`].
+    pub districts: Vec<String>,
+    /// Every other name a user may type for a district (北碚区, …), for filters.
+    pub district_aliases: Vec<(String, DistrictId)>,
+    /// Display names of topics, by [`TopicId`].
+    pub topics: Vec<String>,
+    /// Words of two or more characters that jieba found in the corpus, with their counts.
+    /// Queries are segmented against this list, so the browser needs no jieba dictionary.
+    pub vocabulary: Vec<(String, u32)>,
+}
+
+impl Corpus {
+    /// A corpus with no documents (what a page shows before a bundle loads).
+    pub fn empty() -> Self {
+        Self::default()
+    }
+
+    /// The document with this id, if it exists.
+    pub fn doc(&self, id: DocId) -> Option<&Document> {
+        self.docs.get(id.0 as usize)
+    }
+
+    /// The passage with this id, if it exists.
+    pub fn passage(&self, id: PassageId) -> Option<&Passage> {
+        self.passages.get(id.0 as usize)
+    }
+
+    /// The text of a passage (empty if the ids are inconsistent, which `validate` rules out).
+    pub fn passage_text(&self, id: PassageId) -> &str {
+        self.passage(id)
+            .and_then(|p| {
+                let doc = self.doc(p.doc)?;
+                doc.text.get(p.start as usize..p.end as usize)
+            })
+            .unwrap_or("")
+    }
+
+    /// The document whose link key is `key`.
+    pub fn doc_by_key(&self, key: &str) -> Option<DocId> {
+        self.docs
+            .iter()
+            .position(|d| d.key == key)
+            .map(|i| DocId(i as u32))
+    }
+
+    /// Resolve a district name as a user types it (short, full or alias name).
+    pub fn district_by_name(&self, name: &str) -> Option<DistrictId> {
+        let name = name.trim();
+        self.districts
+            .iter()
+            .position(|d| d == name)
+            .map(|i| DistrictId(i as u16))
+            .or_else(|| {
+                self.district_aliases
+                    .iter()
+                    .find(|(alias, _)| alias == name)
+                    .map(|(_, id)| *id)
+            })
+    }
+
+    /// Resolve a topic name.
+    pub fn topic_by_name(&self, name: &str) -> Option<TopicId> {
+        let name = name.trim();
+        self.topics
+            .iter()
+            .position(|t| t == name)
+            .map(|i| TopicId(i as u16))
+    }
+
+    /// Display name of a district.
+    pub fn district_name(&self, id: DistrictId) -> &str {
+        self.districts.get(id.0 as usize).map(String::as_str).unwrap_or("")
+    }
+
+    /// Display name of a topic.
+    pub fn topic_name(&self, id: TopicId) -> &str {
+        self.topics.get(id.0 as usize).map(String::as_str).unwrap_or("")
+    }
+
+    /// Total size of the normalized text in bytes.
+    pub fn text_bytes(&self) -> usize {
+        self.docs.iter().map(|d| d.text.len()).sum()
+    }
+
+    /// Check the invariants listed in the module docs; bundles from outside are untrusted.
+    pub fn validate(&self) -> crate::Result<()> {
+        let corrupt = |detail: String| crate::Error::Corrupt {
+            section: "corpus",
+            detail,
+        };
+        let mut next = 0u32;
+        for (d, doc) in self.docs.iter().enumerate() {
+            if doc.passages.start != next || doc.passages.end < doc.passages.start {
+                return Err(corrupt(format!("document {d} has passage range {:?}", doc.passages)));
+            }
+            next = doc.passages.end;
+            let district_ok = |id: &DistrictId| (id.0 as usize) < self.districts.len();
+            let topic_ok = |id: &TopicId| (id.0 as usize) < self.topics.len();
+            if !doc.districts.iter().all(|(id, _)| district_ok(id))
+                || !doc.main_districts.iter().all(district_ok)
+                || !doc.topics.iter().all(topic_ok)
+            {
+                return Err(corrupt(format!("document {d} names an unknown district or topic")));
+            }
+        }
+        if next as usize != self.passages.len() {
+            return Err(corrupt(format!(
+                "documents cover {next} passages, bundle has {}",
+                self.passages.len()
+            )));
+        }
+        for (i, p) in self.passages.iter().enumerate() {
+            let doc = self
+                .doc(p.doc)
+                .filter(|d| d.passages.contains(&(i as u32)))
+                .ok_or_else(|| corrupt(format!("passage {i} points to document {}", p.doc.0)))?;
+            if p.start > p.end || doc.text.get(p.start as usize..p.end as usize).is_none() {
+                return Err(corrupt(format!("passage {i} has bad range {}..{}", p.start, p.end)));
+            }
+            if !p.districts.iter().all(|id| (id.0 as usize) < self.districts.len())
+                || !p.topics.iter().all(|id| (id.0 as usize) < self.topics.len())
+            {
+                return Err(corrupt(format!("passage {i} names an unknown district or topic")));
+            }
+        }
+        for (_, id) in &self.district_aliases {
+            if id.0 as usize >= self.districts.len() {
+                return Err(corrupt(format!("alias points to unknown district {}", id.0)));
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,4 @@
+//! Index (stub).
+/// In-memory inverted index.
+#[derive(Debug, Default)]
+pub struct Index {}

@@ -1,0 +1,4 @@
+//! Snippets (stub).
+/// A snippet.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Snippet {}

@@ -1,0 +1,1 @@
+//! Character classes shared by indexing and querying.
