@@ -1,1 +1,148 @@
-//! Bundle file format (stub).
+//! The bundle file (build time writes, load time reads): one self-checking binary file
+//! holding a whole [`Corpus`].
+//!
+//! ```text
+//! offset  size  field
+//!      0     8  magic  b"QUXIAN\0\x1a"
+//!      8     4  format version, u32 little-endian (FORMAT_VERSION)
+//!     12     4  CRC-32 of the payload, u32 little-endian
+//!     16     8  payload length in bytes, u64 little-endian
+//!     24     …  payload: DEFLATE( postcard( Stored { generator, corpus } ) )
+//! ```
+//!
+//! The search index is not stored: it is rebuilt from the text on load (see `index`).
+//! Every layout change bumps `FORMAT_VERSION`. Decoding never trusts the bytes: lengths are
+//! checked before use, the inflated size is capped, and the corpus is validated.
+
+use crate::{Corpus, Error, Result};
+use serde::{Deserialize, Serialize};
+
+const MAGIC: &[u8; 8] = b"QUXIAN\0\x1a";
+/// The bundle format this build writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+const HEADER_LEN: usize = 24;
+/// Largest inflated payload accepted (guards against decompression bombs).
+const MAX_PAYLOAD: usize = 1 << 30;
+
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    generator: String,
+    corpus: Corpus,
+}
+
+fn read_u32(bytes: &[u8], at: usize) -> Option<u32> {
+    bytes.get(at..at + 4)?.try_into().ok().map(u32::from_le_bytes)
+}
+
+impl Corpus {
+    /// Encode the corpus as a bundle file.
+    pub fn to_bundle(&self) -> Vec<u8> {
+        let stored = Stored {
+            generator: concat!("quxian ", env!("CARGO_PKG_VERSION")).to_string(),
+            corpus: self.clone(),
+        };
+        // invariant: serializing plain owned data into a Vec cannot fail.
+        #[allow(clippy::expect_used)]
+        let plain = postcard::to_allocvec(&stored).expect("postcard serializes owned data");
+        let payload = miniz_oxide::deflate::compress_to_vec(&plain, 9);
+        let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
+        out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+        out.extend_from_slice(&payload);
+        out
+    }
+
+    /// Decode a bundle file. Any damage gives an error naming what is wrong; never a panic.
+    pub fn from_bundle(bytes: &[u8]) -> Result<Corpus> {
+        if bytes.get(..MAGIC.len()) != Some(MAGIC.as_slice()) {
+            return Err(Error::NotABundle);
+        }
+        let header = |detail: String| Error::Corrupt { section: "header", detail };
+        let version = read_u32(bytes, 8).ok_or_else(|| header("file ends inside the header".into()))?;
+        if version != FORMAT_VERSION {
+            return Err(Error::UnsupportedVersion { found: version, supported: FORMAT_VERSION });
+        }
+        let crc = read_u32(bytes, 12).ok_or_else(|| header("file ends inside the header".into()))?;
+        let declared = bytes
+            .get(16..HEADER_LEN)
+            .and_then(|b| b.try_into().ok())
+            .map(u64::from_le_bytes)
+            .ok_or_else(|| header("file ends inside the header".into()))?;
+        let payload = &bytes[HEADER_LEN..];
+        if declared != payload.len() as u64 {
+            return Err(header(format!(
+                "the file is truncated or padded: header says {declared} payload bytes, found {}",
+                payload.len()
+            )));
+        }
+        if crc32fast::hash(payload) != crc {
+            return Err(Error::ChecksumMismatch);
+        }
+        let plain = miniz_oxide::inflate::decompress_to_vec_with_limit(payload, MAX_PAYLOAD)
+            .map_err(|e| Error::Corrupt { section: "payload", detail: format!("cannot inflate: {e:?}") })?;
+        let stored: Stored = postcard::from_bytes(&plain)
+            .map_err(|e| Error::Corrupt { section: "corpus", detail: e.to_string() })?;
+        stored.corpus.validate()?;
+        Ok(stored.corpus)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::annotated_corpus;
+    use proptest::prelude::*;
+
+    #[test]
+    fn round_trip() {
+        let corpus = annotated_corpus(&[(&[0], &[0, 1]), (&[1], &[])]);
+        let bytes = corpus.to_bundle();
+        assert_eq!(Corpus::from_bundle(&bytes).unwrap(), corpus);
+    }
+
+    #[test]
+    fn damage_is_reported() {
+        let bytes = annotated_corpus(&[(&[0], &[0])]).to_bundle();
+        assert!(matches!(Corpus::from_bundle(b"hello"), Err(Error::NotABundle)));
+        assert!(matches!(Corpus::from_bundle(&bytes[..10]), Err(Error::Corrupt { section: "header", .. })));
+        assert!(matches!(Corpus::from_bundle(&bytes[..bytes.len() - 3]), Err(Error::Corrupt { .. })));
+        let mut flipped = bytes.clone();
+        let last = flipped.len() - 1;
+        flipped[last] ^= 0x55;
+        assert!(matches!(Corpus::from_bundle(&flipped), Err(Error::ChecksumMismatch)));
+        let mut other = bytes.clone();
+        other[8] = 99;
+        let err = Corpus::from_bundle(&other).unwrap_err();
+        assert!(matches!(err, Error::UnsupportedVersion { found: 99, supported: 1 }), "{err}");
+    }
+
+    #[test]
+    fn valid_checksum_over_inconsistent_corpus_is_corrupt() {
+        let mut corpus = annotated_corpus(&[(&[0], &[0])]);
+        corpus.passages[0].end = 10_000;
+        let bytes = corpus.to_bundle();
+        assert!(matches!(Corpus::from_bundle(&bytes), Err(Error::Corrupt { section: "corpus", .. })));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn arbitrary_bytes_are_errors(tail in proptest::collection::vec(any::<u8>(), 0..200)) {
+            let mut bytes = MAGIC.to_vec();
+            bytes.extend_from_slice(&tail);
+            prop_assert!(Corpus::from_bundle(&bytes).is_err());
+        }
+
+        #[test]
+        fn arbitrary_payload_with_valid_header_is_an_error(payload in proptest::collection::vec(any::<u8>(), 0..200)) {
+            let mut bytes = MAGIC.to_vec();
+            bytes.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+            bytes.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
+            bytes.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+            bytes.extend_from_slice(&payload);
+            prop_assert!(Corpus::from_bundle(&bytes).is_err());
+        }
+    }
+}

@@ -1,9 +1,83 @@
-//! Facet counts (stub).
-/// Counts per district and topic.
-#[derive(Clone, Debug, Default, PartialEq)]
+//! Facet counts (query time): passages per district and per topic over a match set.
+//!
+//! Counts are *disjunctive*: a facet's values are counted with the other facet's filter
+//! applied but not its own, so choosing 北碚 still shows how many passages 渝北 would add
+//! (OR within a facet), while a topic filter narrows the district counts (AND across).
+
+use crate::{Corpus, Filters, Passage};
+
+/// Passages per district and per topic, indexed by `DistrictId` / `TopicId`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FacetCounts {
-    /// Passages per district, by DistrictId.
+    /// Matching passages per district.
     pub districts: Vec<u32>,
-    /// Passages per topic, by TopicId.
+    /// Matching passages per topic.
     pub topics: Vec<u32>,
+}
+
+fn in_districts(p: &Passage, f: &Filters) -> bool {
+    f.districts.is_empty() || p.districts.iter().any(|d| f.districts.contains(d))
+}
+
+fn in_topics(p: &Passage, f: &Filters) -> bool {
+    f.topics.is_empty() || p.topics.iter().any(|t| f.topics.contains(t))
+}
+
+/// Count facets over `matched` (passage ids) and return the ids that pass both filters.
+pub(crate) fn count_and_filter(corpus: &Corpus, matched: &[u32], filters: &Filters) -> (FacetCounts, Vec<u32>) {
+    let mut counts = FacetCounts {
+        districts: vec![0; corpus.districts.len()],
+        topics: vec![0; corpus.topics.len()],
+    };
+    let mut kept = Vec::new();
+    for &id in matched {
+        let Some(p) = corpus.passages.get(id as usize) else { continue };
+        let (d_ok, t_ok) = (in_districts(p, filters), in_topics(p, filters));
+        if t_ok {
+            for d in &p.districts {
+                if let Some(c) = counts.districts.get_mut(d.0 as usize) {
+                    *c += 1;
+                }
+            }
+        }
+        if d_ok {
+            for t in &p.topics {
+                if let Some(c) = counts.topics.get_mut(t.0 as usize) {
+                    *c += 1;
+                }
+            }
+        }
+        if d_ok && t_ok {
+            kept.push(id);
+        }
+    }
+    (counts, kept)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::annotated_corpus;
+    use crate::{DistrictId, TopicId};
+
+    #[test]
+    fn counts_are_disjunctive() {
+        // passages: 0 北碚/科技, 1 北碚/交通, 2 渝北/科技, 3 渝北/—
+        let corpus = annotated_corpus(&[(&[0], &[0]), (&[0], &[1]), (&[1], &[0]), (&[1], &[])]);
+        let all = [0, 1, 2, 3];
+        let (c, kept) = count_and_filter(&corpus, &all, &Filters::default());
+        assert_eq!((c.districts.clone(), c.topics.clone(), kept), (vec![2, 2], vec![2, 1], vec![0, 1, 2, 3]));
+
+        let f = Filters { districts: vec![DistrictId(0)], topics: vec![] };
+        let (c, kept) = count_and_filter(&corpus, &all, &f);
+        assert_eq!(c.districts, vec![2, 2], "own facet is not narrowed by its filter");
+        assert_eq!(c.topics, vec![1, 1], "other facet is narrowed");
+        assert_eq!(kept, vec![0, 1]);
+
+        let f = Filters { districts: vec![DistrictId(0), DistrictId(1)], topics: vec![TopicId(0)] };
+        let (c, kept) = count_and_filter(&corpus, &all, &f);
+        assert_eq!(c.districts, vec![1, 1]);
+        assert_eq!(c.topics, vec![2, 1]);
+        assert_eq!(kept, vec![0, 2]);
+    }
 }

@@ -21,6 +21,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+mod analyze;
 mod annotate;
 mod bundle;
 mod corpus;
@@ -47,11 +48,70 @@ pub use error::{Error, Result};
 pub use facet::FacetCounts;
 pub use index::Index;
 pub use normalize::{normalize, NormalizedText, OffsetMap};
-pub use query::{Filters, Query};
+pub use query::{Filters, Query, MAX_QUERY_CHARS};
 #[cfg(feature = "build")]
 pub use read::{read_file, RawDoc};
-pub use search::{Hit, SearchResults, Searcher};
+pub use search::{DocGroup, Hit, SearchResults, Searcher};
 #[cfg(feature = "build")]
 pub use segment::Segmenter;
-pub use snippet::Snippet;
+pub use snippet::{Snippet, SNIPPET_CHARS};
 pub use view::ViewState;
+
+#[cfg(test)]
+mod testutil {
+    //! Small corpora for unit tests, built without the build pipeline.
+    use crate::{Corpus, DistrictId, DocId, Document, Passage, TopicId};
+
+    /// One document per entry; each string is one passage.
+    pub(crate) fn corpus_of(docs: &[&[&str]]) -> Corpus {
+        let mut corpus = Corpus::empty();
+        for (d, passages) in docs.iter().enumerate() {
+            let first = corpus.passages.len() as u32;
+            let mut text = String::new();
+            for p in passages.iter() {
+                if !text.is_empty() {
+                    text.push('\n');
+                }
+                let start = text.len() as u32;
+                text.push_str(p);
+                corpus.passages.push(Passage {
+                    doc: DocId(d as u32),
+                    start,
+                    end: text.len() as u32,
+                    districts: vec![],
+                    inherited: false,
+                    topics: vec![],
+                });
+            }
+            corpus.docs.push(Document {
+                key: format!("doc{d}"),
+                title: format!("文档{d}"),
+                date: None,
+                source: None,
+                url: None,
+                text,
+                passages: first..corpus.passages.len() as u32,
+                districts: vec![],
+                main_districts: vec![],
+                topics: vec![],
+            });
+        }
+        corpus
+    }
+
+    /// One single-passage document per entry, annotated with (district ids, topic ids) over
+    /// districts [北碚, 渝北] and topics [科技创新, 交通].
+    pub(crate) fn annotated_corpus(passages: &[(&[u16], &[u16])]) -> Corpus {
+        let texts: Vec<String> = (0..passages.len()).map(|i| format!("段落{i}")).collect();
+        let docs: Vec<Vec<&str>> = texts.iter().map(|t| vec![t.as_str()]).collect();
+        let doc_refs: Vec<&[&str]> = docs.iter().map(Vec::as_slice).collect();
+        let mut corpus = corpus_of(&doc_refs);
+        corpus.districts = vec!["北碚".into(), "渝北".into()];
+        corpus.topics = vec!["科技创新".into(), "交通".into()];
+        for (p, (ds, ts)) in corpus.passages.iter_mut().zip(passages) {
+            p.districts = ds.iter().map(|d| DistrictId(*d)).collect();
+            p.topics = ts.iter().map(|t| TopicId(*t)).collect();
+        }
+        corpus
+    }
+}

@@ -1,13 +1,160 @@
-//! Query parsing (stub).
-/// A parsed query.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Query {}
-impl Query {
-    /// Parse user input.
-    pub fn parse(_s: &str) -> crate::Result<Query> {
-        Ok(Query {})
+//! Query syntax (query time): what a user types → a [`Query`].
+//!
+//! - free text, segmented later against the corpus vocabulary (`analyze`);
+//! - `"phrase"`, `“短语”` or `「短语」`: the words must occur adjacent, in order;
+//! - `-word` or `-"phrase"`: passages containing it are excluded;
+//! - `district:北碚` (or `区县:北碚`), `topic:科技创新` (or `主题:科技创新`): filters, the same as
+//!   choosing them in the facet panel.
+//!
+//! Input is NFKC-folded first, so full-width `＂`, `－`, `：` and digits work. Punctuation
+//! outside these forms is ignored, an unbalanced quote runs to the end of the input, and
+//! no input panics; only a query longer than [`MAX_QUERY_CHARS`] is an error.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Longest accepted query, in characters. Longer input is almost certainly a paste accident,
+/// and a clear error is more useful than a slow search.
+pub const MAX_QUERY_CHARS: usize = 1000;
+
+/// A parsed query (not yet analyzed against a corpus).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Query {
+    /// Free-text chunks (split on whitespace), each to be segmented into words.
+    pub text: Vec<String>,
+    /// Phrases that must occur verbatim (punctuation ignored).
+    pub phrases: Vec<String>,
+    /// Words or phrases whose passages are excluded.
+    pub excluded: Vec<String>,
+    /// District names from `district:` clauses.
+    pub districts: Vec<String>,
+    /// Topic names from `topic:` clauses.
+    pub topics: Vec<String>,
+}
+
+/// Facet filters: OR within a facet, AND across facets. Empty means "no filter".
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filters {
+    /// Keep passages in any of these districts.
+    pub districts: Vec<crate::DistrictId>,
+    /// Keep passages with any of these topics.
+    pub topics: Vec<crate::TopicId>,
+}
+
+fn closing_quote(open: char) -> Option<char> {
+    match open {
+        '"' => Some('"'),
+        '“' => Some('”'),
+        '「' => Some('」'),
+        '『' => Some('』'),
+        _ => None,
     }
 }
-/// Facet filters.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Filters {}
+
+impl Query {
+    /// Parse user input. Errors only when the input is longer than [`MAX_QUERY_CHARS`].
+    pub fn parse(input: &str) -> crate::Result<Query> {
+        let count = input.chars().count();
+        if count > MAX_QUERY_CHARS {
+            return Err(crate::Error::Query(format!(
+                "the query has {count} characters; at most {MAX_QUERY_CHARS} are accepted"
+            )));
+        }
+        let folded: String = input.nfkc().collect();
+        let mut query = Query::default();
+        let mut chars = folded.chars().peekable();
+        loop {
+            while chars.next_if(|c| c.is_whitespace()).is_some() {}
+            let Some(&first) = chars.peek() else { break };
+            let negated = first == '-';
+            if negated {
+                chars.next();
+            }
+            let is_phrase = chars.peek().copied().and_then(closing_quote);
+            let body: String = if let Some(close) = is_phrase {
+                chars.next();
+                let mut s = String::new();
+                for c in chars.by_ref() {
+                    if c == close {
+                        break;
+                    }
+                    s.push(c);
+                }
+                s
+            } else {
+                let mut s = String::new();
+                while let Some(c) = chars.next_if(|c| !c.is_whitespace()) {
+                    s.push(c);
+                }
+                s
+            };
+            if body.trim().is_empty() {
+                continue;
+            }
+            if negated {
+                query.excluded.push(body);
+            } else if is_phrase.is_some() {
+                query.phrases.push(body);
+            } else if let Some((field, value)) = body.split_once(':') {
+                match field {
+                    "district" | "区县" | "区" if !value.is_empty() => {
+                        query.districts.push(value.to_string())
+                    }
+                    "topic" | "主题" if !value.is_empty() => query.topics.push(value.to_string()),
+                    _ => query.text.push(body),
+                }
+            } else {
+                query.text.push(body);
+            }
+        }
+        Ok(query)
+    }
+
+    /// True when the query has no search terms (only filters, or nothing).
+    pub fn has_terms(&self) -> bool {
+        !(self.text.is_empty() && self.phrases.is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn syntax_table() {
+        let q = Query::parse("北碚 科技创新 \"一城四地\" -渝北 district:北碚 topic:交通").unwrap();
+        assert_eq!(q.text, ["北碚", "科技创新"]);
+        assert_eq!(q.phrases, ["一城四地"]);
+        assert_eq!(q.excluded, ["渝北"]);
+        assert_eq!(q.districts, ["北碚"]);
+        assert_eq!(q.topics, ["交通"]);
+
+        let q = Query::parse("“生态 人文”　－\"两江 新区\" 区县：北碚").unwrap();
+        assert_eq!(q.phrases, ["生态 人文"]);
+        assert_eq!(q.excluded, ["两江 新区"]);
+        assert_eq!(q.districts, ["北碚"]);
+    }
+
+    #[test]
+    fn odd_inputs_never_fail() {
+        for input in ["", "   ", "\"", "“未闭合", "-", "--", "-\"\"", "，。！？", "district:", "a:b:c"] {
+            let q = Query::parse(input).unwrap();
+            assert!(q.districts.is_empty(), "{input:?}");
+        }
+        assert_eq!(Query::parse("“未闭合").unwrap().phrases, ["未闭合"]);
+        assert_eq!(Query::parse("a:b:c").unwrap().text, ["a:b:c"]);
+    }
+
+    #[test]
+    fn too_long_is_a_clear_error() {
+        let long = "北".repeat(MAX_QUERY_CHARS + 1);
+        let err = Query::parse(&long).unwrap_err().to_string();
+        assert!(err.contains("at most"), "{err}");
+        assert!(Query::parse(&"北".repeat(MAX_QUERY_CHARS)).is_ok());
+    }
+
+    #[test]
+    fn full_width_forms_fold() {
+        let q = Query::parse("４.４％ ＡＩ").unwrap();
+        assert_eq!(q.text, ["4.4%", "AI"]);
+    }
+}

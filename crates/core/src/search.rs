@@ -1,28 +1,320 @@
-//! Search (stub).
-use crate::{Corpus, FacetCounts, Filters, Query};
-/// Hit.
+//! Search (query time): [`Query`] + [`Filters`] → ranked passages grouped by document, with
+//! snippets and disjunctive facet counts, in one pass over the match set.
+//!
+//! Matching: every clause (a free-text word or a phrase) must occur in the passage (AND);
+//! excluded clauses must not. Scoring is BM25 over clause occurrences, with a bonus for
+//! clauses that also occur in the document title. An empty query matches every passage in
+//! corpus order, which is what a filter-only view lists.
+
+use crate::analyze::{phrase_units, Vocabulary};
+use crate::facet::count_and_filter;
+use crate::index::{Index, Posting};
+use crate::snippet::{merge, SNIPPET_CHARS};
+use crate::text::{unit_string, Unit, UnitString};
+use crate::{Corpus, DocId, FacetCounts, Filters, PassageId, Query, Snippet};
+use std::ops::Range;
+
+/// BM25 term-frequency saturation: higher lets repeated occurrences count for longer.
+const K1: f32 = 1.2;
+/// BM25 length normalization: 0 ignores passage length, 1 fully normalizes by it.
+const B: f32 = 0.75;
+/// Extra weight, as a multiple of the clause's IDF, when the document title has the clause.
+const TITLE_BOOST: f32 = 1.5;
+
+/// One matching passage.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Hit {}
-/// Results.
+pub struct Hit {
+    /// The passage.
+    pub passage: PassageId,
+    /// BM25 score (0 for a query without terms).
+    pub score: f32,
+    /// Snippet of the passage with highlights.
+    pub snippet: Snippet,
+}
+
+/// The matching passages of one document, best first.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DocGroup {
+    /// The document.
+    pub doc: DocId,
+    /// Score of the group: its best passage, nudged up by further matches.
+    pub score: f32,
+    /// Matching passages, best first.
+    pub hits: Vec<Hit>,
+}
+
+/// What a search returns.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SearchResults {
-    /// Total.
+    /// Matching passages after filters.
     pub total: usize,
-    /// Facets.
+    /// Documents with at least one matching passage after filters.
+    pub total_docs: usize,
+    /// The best documents (at most the requested number), best first.
+    pub groups: Vec<DocGroup>,
+    /// Disjunctive counts over the match set.
     pub facets: FacetCounts,
+    /// The filters in effect (the given ones plus `district:`/`topic:` from the query).
+    pub filters: Filters,
+    /// Things the user should know: unknown filter names and the like (in Chinese).
+    pub notices: Vec<String>,
 }
-/// Searcher.
+
+/// A clause analyzed for this corpus.
+struct Clause {
+    units: Vec<Unit>,
+    postings: Vec<Posting>,
+}
+
+/// A corpus with its index and vocabulary: the thing you search.
 pub struct Searcher {
     corpus: Corpus,
+    index: Index,
+    vocabulary: Vocabulary,
 }
+
 impl Searcher {
-    /// New.
+    /// Index a corpus for searching.
     pub fn new(corpus: Corpus) -> Self {
-        Searcher { corpus }
+        let index = Index::build(&corpus);
+        let vocabulary = Vocabulary::new(&corpus.vocabulary);
+        Searcher { corpus, index, vocabulary }
     }
-    /// Search.
-    pub fn search(&self, _q: &Query, _f: &Filters, _limit: usize) -> SearchResults {
-        let _ = &self.corpus;
-        SearchResults::default()
+
+    /// The corpus being searched.
+    pub fn corpus(&self) -> &Corpus {
+        &self.corpus
+    }
+
+    /// The clauses of a query in the order they were typed (free-text words, then phrases).
+    fn clauses(&self, query: &Query) -> Vec<Vec<Unit>> {
+        let words = query.text.iter().flat_map(|t| self.vocabulary.clauses(t));
+        let phrases = query.phrases.iter().map(|p| phrase_units(p));
+        words.chain(phrases).filter(|c| !c.is_empty()).collect()
+    }
+
+    /// The query's clauses as text, as the engine understood them (for "searched for …").
+    pub fn analyzed_terms(&self, query: &Query) -> Vec<String> {
+        self.clauses(query)
+            .iter()
+            .map(|c| unit_string(c).replace('\u{1}', " ").trim().to_string())
+            .collect()
+    }
+
+    /// Resolve `district:` / `topic:` names of the query and add them to `filters`.
+    fn effective_filters(&self, query: &Query, filters: &Filters, notices: &mut Vec<String>) -> Filters {
+        let mut f = filters.clone();
+        for name in &query.districts {
+            match self.corpus.district_by_name(name) {
+                Some(id) if !f.districts.contains(&id) => f.districts.push(id),
+                Some(_) => {}
+                None => notices.push(format!("未知区县“{name}”，已忽略")),
+            }
+        }
+        for name in &query.topics {
+            match self.corpus.topic_by_name(name) {
+                Some(id) if !f.topics.contains(&id) => f.topics.push(id),
+                Some(_) => {}
+                None => notices.push(format!("未知主题“{name}”，已忽略")),
+            }
+        }
+        f
+    }
+
+    /// Passage ids matching the query's clauses and exclusions, with scores, by passage id.
+    fn match_set(&self, query: &Query) -> Vec<(u32, f32)> {
+        let clauses: Vec<Clause> = self
+            .clauses(query)
+            .into_iter()
+            .map(|units| Clause { postings: self.index.matches(&units), units })
+            .collect();
+        let mut matched: Vec<(u32, f32)> = if clauses.is_empty() {
+            (0..self.index.passage_count() as u32).map(|p| (p, 0.0)).collect()
+        } else {
+            self.score_all(&clauses)
+        };
+        for excluded in &query.excluded {
+            let units = phrase_units(excluded);
+            if units.is_empty() {
+                continue;
+            }
+            let out = self.index.matches(&units);
+            matched.retain(|(p, _)| out.binary_search_by_key(p, |q| q.passage).is_err());
+        }
+        matched
+    }
+
+    /// Passages having every clause, scored by BM25 plus the title boost.
+    fn score_all(&self, clauses: &[Clause]) -> Vec<(u32, f32)> {
+        let n = self.index.passage_count() as f32;
+        let avg = self.index.average_length();
+        let mut order: Vec<&Clause> = clauses.iter().collect();
+        order.sort_by_key(|c| c.postings.len());
+        let Some((rarest, rest)) = order.split_first() else {
+            return Vec::new();
+        };
+        let idf = |c: &Clause| {
+            let df = c.postings.len() as f32;
+            (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+        };
+        let needles: Vec<(String, f32)> = order.iter().map(|c| (unit_string(&c.units), idf(c))).collect();
+        let mut out = Vec::new();
+        'passages: for first in &rarest.postings {
+            let mut tfs = vec![first.tf];
+            for c in rest {
+                match c.postings.binary_search_by_key(&first.passage, |p| p.passage) {
+                    Ok(i) => tfs.push(c.postings[i].tf),
+                    Err(_) => continue 'passages,
+                }
+            }
+            let len = self.index.length(first.passage) as f32;
+            let norm = K1 * (1.0 - B + B * len / avg);
+            let doc = self.corpus.passages.get(first.passage as usize).map_or(0, |p| p.doc.0);
+            let title = self.index.title_string(doc);
+            let score: f32 = tfs
+                .iter()
+                .zip(&needles)
+                .map(|(tf, (needle, idf))| {
+                    let tf = *tf as f32;
+                    let title_bonus = if title.contains(needle.as_str()) { TITLE_BOOST } else { 0.0 };
+                    idf * (tf * (K1 + 1.0) / (tf + norm) + title_bonus)
+                })
+                .sum();
+            out.push((first.passage, score));
+        }
+        out.sort_unstable_by_key(|(p, _)| *p);
+        out
+    }
+
+    /// Run a query. `max_docs` bounds the number of document groups returned (totals and
+    /// facets always cover everything).
+    pub fn search(&self, query: &Query, filters: &Filters, max_docs: usize) -> SearchResults {
+        let mut notices = Vec::new();
+        let filters = self.effective_filters(query, filters, &mut notices);
+        let matched = self.match_set(query);
+        let ids: Vec<u32> = matched.iter().map(|(p, _)| *p).collect();
+        let (facets, kept) = count_and_filter(&self.corpus, &ids, &filters);
+
+        // Group kept passages by document (passage ids are in document order).
+        let mut groups: Vec<(DocId, Vec<(u32, f32)>)> = Vec::new();
+        let mut scores = matched.iter().peekable();
+        for id in kept.iter().copied() {
+            let score = loop {
+                match scores.next() {
+                    Some((p, s)) if *p == id => break *s,
+                    Some(_) => continue,
+                    None => break 0.0,
+                }
+            };
+            let doc = self.corpus.passages.get(id as usize).map_or(DocId(0), |p| p.doc);
+            match groups.last_mut() {
+                Some((d, list)) if *d == doc => list.push((id, score)),
+                _ => groups.push((doc, vec![(id, score)])),
+            }
+        }
+        let total_docs = groups.len();
+        let mut ranked: Vec<(DocId, f32, Vec<(u32, f32)>)> = groups
+            .into_iter()
+            .map(|(doc, mut list)| {
+                list.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                let best = list.first().map_or(0.0, |x| x.1);
+                let score = best * (1.0 + 0.1 * (list.len() as f32).ln());
+                (doc, score, list)
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.truncate(max_docs);
+
+        let highlight_units = self.highlight_clauses(query);
+        let groups = ranked
+            .into_iter()
+            .map(|(doc, score, list)| DocGroup {
+                doc,
+                score,
+                hits: list
+                    .into_iter()
+                    .map(|(p, score)| {
+                        let passage = PassageId(p);
+                        let text = self.corpus.passage_text(passage);
+                        let highlights = highlight_ranges(text, &highlight_units);
+                        Hit { passage, score, snippet: Snippet::new(text, highlights, SNIPPET_CHARS) }
+                    })
+                    .collect(),
+            })
+            .collect();
+        SearchResults { total: kept.len(), total_docs, groups, facets, filters, notices }
+    }
+
+    fn highlight_clauses(&self, query: &Query) -> Vec<String> {
+        self.clauses(query).iter().map(|c| unit_string(c)).collect()
+    }
+
+    /// Byte ranges of the query's matches in any text (a passage or a title), for readers.
+    pub fn highlights(&self, text: &str, query: &Query) -> Vec<Range<usize>> {
+        highlight_ranges(text, &self.highlight_clauses(query))
+    }
+}
+
+/// Where the clauses (as unit strings) occur in `text`, as merged byte ranges of `text`.
+fn highlight_ranges(text: &str, needles: &[String]) -> Vec<Range<usize>> {
+    if needles.is_empty() {
+        return Vec::new();
+    }
+    let us = UnitString::new(text);
+    let ranges = needles
+        .iter()
+        .flat_map(|n| crate::text::find_all(&us.string, n))
+        .filter_map(|r| us.to_original(r))
+        .collect();
+    merge(ranges)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::corpus_of;
+
+    fn searcher() -> Searcher {
+        let mut corpus = corpus_of(&[
+            &["北碚区科技创新走在前列。", "缙云山生态保护。"],
+            &["渝北区科技产业发展迅速，科技创新。", "交通建设。"],
+        ]);
+        corpus.docs[1].title = "渝北科技创新".into();
+        corpus.vocabulary = vec![("科技".into(), 5), ("创新".into(), 5), ("科技创新".into(), 3)];
+        Searcher::new(corpus)
+    }
+
+    fn passages(r: &SearchResults) -> Vec<u32> {
+        r.groups.iter().flat_map(|g| g.hits.iter().map(|h| h.passage.0)).collect()
+    }
+
+    #[test]
+    fn and_phrase_exclude() {
+        let s = searcher();
+        let run = |q: &str| passages(&s.search(&Query::parse(q).unwrap(), &Filters::default(), 10));
+        assert_eq!(run("科技创新"), vec![2, 0], "title boost puts document 1 first");
+        assert_eq!(run("科技 缙云山"), Vec::<u32>::new());
+        assert_eq!(run("科技创新 -渝北"), vec![0]);
+        assert_eq!(run("\"产业发展\""), vec![2]);
+        assert_eq!(run(""), vec![0, 1, 2, 3]);
+        assert_eq!(run("，，"), vec![0, 1, 2, 3]);
+        assert_eq!(run("不存在的词"), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn snippets_highlight_matches() {
+        let s = searcher();
+        let r = s.search(&Query::parse("科技创新").unwrap(), &Filters::default(), 10);
+        let hit = &r.groups[1].hits[0];
+        assert_eq!(hit.snippet.text, "北碚区科技创新走在前列。");
+        assert_eq!(hit.snippet.char_highlights(), vec![[3, 7]]);
+    }
+
+    #[test]
+    fn unknown_inline_filter_is_a_notice() {
+        let s = searcher();
+        let r = s.search(&Query::parse("district:火星").unwrap(), &Filters::default(), 10);
+        assert_eq!(r.notices.len(), 1);
+        assert_eq!(r.total, 4);
     }
 }

@@ -1,0 +1,163 @@
+//! Query analysis (query time): a parsed [`Query`](crate::Query) → clauses of units.
+//!
+//! Free text is cut into words without jieba: each CJK run is segmented against the
+//! corpus's own vocabulary (the words jieba found at build time, with their counts) by the
+//! same maximum-probability path jieba uses. So the browser never downloads jieba's
+//! dictionary, and a query splits the way the corpus's words do. Characters that form no
+//! known word stay together as one clause (an unknown name is still a substring). Every
+//! clause must match (AND); phrases are single clauses.
+
+use crate::text::{units, Unit};
+use std::collections::HashMap;
+
+/// Longest vocabulary word tried, in characters (jieba's words are rarely longer).
+const MAX_WORD_CHARS: usize = 12;
+
+/// Corpus words with their counts, for query segmentation.
+#[derive(Debug, Default)]
+pub(crate) struct Vocabulary {
+    counts: HashMap<String, u32>,
+    log_total: f64,
+}
+
+impl Vocabulary {
+    pub(crate) fn new(words: &[(String, u32)]) -> Self {
+        let counts: HashMap<String, u32> = words.iter().cloned().collect();
+        let total: f64 = counts.values().map(|c| *c as f64).sum::<f64>() + 1.0;
+        Vocabulary { counts, log_total: total.ln() }
+    }
+
+    /// Log-probability of a piece: known words by their count; single characters as rare
+    /// words; unknown multi-character pieces impossible (they are built from single chars).
+    fn log_prob(&self, piece: &str, chars: usize) -> Option<f64> {
+        match self.counts.get(piece) {
+            Some(count) => Some((*count as f64).ln() - self.log_total),
+            None if chars == 1 => Some(-self.log_total),
+            None => None,
+        }
+    }
+
+    /// Segment a run of CJK characters into words (best path by total log-probability).
+    pub(crate) fn segment(&self, run: &[char]) -> Vec<String> {
+        let n = run.len();
+        // best[i] = (score of best segmentation of run[i..], end of its first word)
+        let mut best = vec![(0.0f64, n); n + 1];
+        for i in (0..n).rev() {
+            let mut choice = (f64::NEG_INFINITY, i + 1);
+            let mut piece = String::new();
+            for j in i + 1..=n.min(i + MAX_WORD_CHARS) {
+                piece.push(run[j - 1]);
+                if let Some(lp) = self.log_prob(&piece, j - i) {
+                    let score = lp + best[j].0;
+                    if score > choice.0 {
+                        choice = (score, j);
+                    }
+                }
+            }
+            best[i] = choice;
+        }
+        let mut words: Vec<String> = Vec::new();
+        let mut pending_singles = String::new();
+        let mut i = 0;
+        while i < n {
+            let j = best[i].1;
+            let word: String = run[i..j].iter().collect();
+            if j - i == 1 && !self.counts.contains_key(&word) {
+                pending_singles.push_str(&word);
+            } else {
+                if !pending_singles.is_empty() {
+                    words.push(std::mem::take(&mut pending_singles));
+                }
+                words.push(word);
+            }
+            i = j;
+        }
+        if !pending_singles.is_empty() {
+            words.push(pending_singles);
+        }
+        words
+    }
+
+    /// Split free text into clauses: words units stay single, CJK runs are segmented.
+    pub(crate) fn clauses(&self, text: &str) -> Vec<Vec<Unit>> {
+        let mut clauses = Vec::new();
+        let mut run: Vec<char> = Vec::new();
+        let mut last_end = None;
+        let flush = |run: &mut Vec<char>, clauses: &mut Vec<Vec<Unit>>| {
+            for word in self.segment(run) {
+                clauses.push(word.chars().map(Unit::Cjk).collect());
+            }
+            run.clear();
+        };
+        for (unit, range) in units(text) {
+            // A separator between two CJK characters also separates words.
+            if last_end != Some(range.start) {
+                flush(&mut run, &mut clauses);
+            }
+            last_end = Some(range.end);
+            match unit {
+                Unit::Cjk(c) => run.push(c),
+                word @ Unit::Word(_) => {
+                    flush(&mut run, &mut clauses);
+                    clauses.push(vec![word]);
+                }
+            }
+        }
+        flush(&mut run, &mut clauses);
+        clauses
+    }
+}
+
+/// Units of a phrase (punctuation and spaces ignored).
+pub(crate) fn phrase_units(text: &str) -> Vec<Unit> {
+    units(text).into_iter().map(|(u, _)| u).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vocab() -> Vocabulary {
+        let words = [("北碚", 50), ("科技", 40), ("创新", 40), ("科技创新", 30), ("发展", 80), ("缙云山", 5)];
+        Vocabulary::new(&words.map(|(w, c)| (w.to_string(), c)))
+    }
+
+    fn texts(clauses: Vec<Vec<Unit>>) -> Vec<String> {
+        clauses
+            .into_iter()
+            .map(|c| {
+                c.into_iter()
+                    .map(|u| match u {
+                        Unit::Cjk(c) => c.to_string(),
+                        Unit::Word(w) => w,
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn segments_against_vocabulary() {
+        let v = vocab();
+        let table: &[(&str, &[&str])] = &[
+            ("北碚科技创新发展", &["北碚", "科技创新", "发展"]),
+            ("缙云山", &["缙云山"]),
+            ("北碚的发展", &["北碚", "的", "发展"]),
+            ("碚缙北碚", &["碚缙", "北碚"]),
+            ("5G网络", &["5g", "网络"]),
+            ("北碚，发展", &["北碚", "发展"]),
+            ("北 碚", &["北", "碚"]),
+            ("", &[]),
+        ];
+        for (input, expected) in table {
+            assert_eq!(texts(v.clauses(input)), *expected, "clauses of {input:?}");
+        }
+    }
+
+    #[test]
+    fn long_unknown_runs_do_not_blow_up() {
+        let v = vocab();
+        let long: String = "龘".repeat(5000);
+        assert_eq!(v.clauses(&long).len(), 1);
+    }
+}
