@@ -1,10 +1,11 @@
 //! The in-memory search index (built at load time from a [`Corpus`]; used at query time).
 //!
-//! Terms are CJK character unigrams and bigrams plus word units (see `text`), each with a
-//! postings list of `(passage, term frequency)`. Bigrams make every verbatim substring of two
-//! or more characters findable without a dictionary: a clause's candidates are the passages
-//! holding all of its bigrams, and each candidate is then verified by an exact substring test
-//! on its unit string, so recall and precision are both exact.
+//! Terms are the characters and adjacent character pairs (unigrams and bigrams) of each
+//! passage's unit string (see `text`), each with a postings list of `(passage, term
+//! frequency)`. Bigrams make every verbatim substring of two or more characters findable
+//! without a dictionary: a clause's candidates are the passages holding all of its bigrams,
+//! and each candidate is then verified by an exact substring test on its unit string, so
+//! recall and precision are both exact.
 //!
 //! Not stored in bundles: rebuilding takes a few milliseconds per megabyte of text, far less
 //! than downloading postings would (see BENCHMARKS.md).
@@ -25,10 +26,8 @@ pub(crate) struct Posting {
 /// Inverted index over a corpus's passages.
 #[derive(Debug, Default)]
 pub struct Index {
-    /// CJK unigrams (key = code point) and bigrams (key = `first << 21 | second`).
-    cjk: HashMap<u64, Vec<Posting>>,
-    /// Word units (Latin words, numbers), lowercased.
-    words: HashMap<String, Vec<Posting>>,
+    /// Unigrams (key = code point) and bigrams (key = `first << 21 | second`).
+    grams: HashMap<u64, Vec<Posting>>,
     /// Unit string of each passage, for verification and highlighting.
     unit_strings: Vec<String>,
     /// Unit string of each document title, for the title boost.
@@ -49,29 +48,43 @@ fn bigram_key(a: char, b: char) -> u64 {
     ((a as u64) << 21) | b as u64
 }
 
-/// A term of a clause used to find candidate passages.
-enum Gram<'a> {
-    Cjk(u64),
-    Word(&'a str),
+/// The gram keys of a unit string: every char and every adjacent pair, where the space that
+/// separates two word units belongs to neither.
+fn for_each_gram(s: &str, mut f: impl FnMut(u64)) {
+    let mut prev: Option<char> = None;
+    for c in s.chars() {
+        if c == ' ' {
+            prev = None;
+            continue;
+        }
+        f(unigram_key(c));
+        if let Some(a) = prev {
+            f(bigram_key(a, c));
+        }
+        prev = Some(c);
+    }
 }
 
-/// The grams that every passage containing `units` (as adjacent units) must contain.
-fn grams(units: &[Unit]) -> Vec<Gram<'_>> {
-    let mut out = Vec::new();
-    for (i, unit) in units.iter().enumerate() {
-        match unit {
-            Unit::Word(w) => out.push(Gram::Word(w)),
-            Unit::Cjk(c) => {
-                let prev_cjk = i > 0 && matches!(units[i - 1], Unit::Cjk(_));
-                match units.get(i + 1) {
-                    Some(Unit::Cjk(next)) => out.push(Gram::Cjk(bigram_key(*c, *next))),
-                    _ if !prev_cjk => out.push(Gram::Cjk(unigram_key(*c))),
-                    _ => {}
-                }
-            }
+/// The grams every passage containing `needle` must contain: its bigrams, or its unigrams
+/// where no bigram covers a char.
+fn needle_grams(needle: &str) -> Vec<u64> {
+    let mut bigrams = Vec::new();
+    let mut singles = Vec::new();
+    let chars: Vec<char> = needle.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if c == ' ' {
+            continue;
+        }
+        let next = chars.get(i + 1).filter(|n| **n != ' ');
+        let prev = i.checked_sub(1).and_then(|j| chars.get(j)).filter(|p| **p != ' ');
+        match (prev, next) {
+            (_, Some(n)) => bigrams.push(bigram_key(c, *n)),
+            (None, None) => singles.push(unigram_key(c)),
+            (Some(_), None) => {}
         }
     }
-    out
+    bigrams.extend(singles);
+    bigrams
 }
 
 impl Index {
@@ -79,47 +92,16 @@ impl Index {
     pub fn build(corpus: &Corpus) -> Index {
         let mut index = Index::default();
         let mut keys: Vec<u64> = Vec::new();
-        let mut words: Vec<String> = Vec::new();
         for p in 0..corpus.passages.len() {
             let us = UnitString::new(corpus.passage_text(crate::PassageId(p as u32)));
             keys.clear();
-            words.clear();
-            let mut prev: Option<char> = None;
-            for c in us.string.chars() {
-                // Word units are framed by WORD_MARK and never contain CJK, so scanning the
-                // unit string char by char sees CJK adjacency exactly as `units` defines it.
-                if crate::text::is_cjk(c) {
-                    keys.push(unigram_key(c));
-                    if let Some(a) = prev {
-                        keys.push(bigram_key(a, c));
-                    }
-                    prev = Some(c);
-                } else {
-                    prev = None;
-                }
-            }
-            let mut length = keys.iter().filter(|k| **k < (1 << 21)).count() as u32;
-            for (unit_range, _) in &us.spans {
-                let s = &us.string[unit_range.clone()];
-                if let Some(w) = s.strip_prefix('\u{1}').and_then(|w| w.strip_suffix('\u{1}')) {
-                    words.push(w.to_string());
-                    length += 1;
-                }
-            }
+            for_each_gram(&us.string, |k| keys.push(k));
             keys.sort_unstable();
-            words.sort_unstable();
             for (key, tf) in runs(&keys) {
-                index.cjk.entry(*key).or_default().push(Posting { passage: p as u32, tf });
+                index.grams.entry(*key).or_default().push(Posting { passage: p as u32, tf });
             }
-            for (word, tf) in runs(&words) {
-                index
-                    .words
-                    .entry(word.clone())
-                    .or_default()
-                    .push(Posting { passage: p as u32, tf });
-            }
+            index.lengths.push(us.spans.len() as u32);
             index.unit_strings.push(us.string);
-            index.lengths.push(length);
         }
         index.title_strings = corpus
             .docs
@@ -156,28 +138,23 @@ impl Index {
         self.title_strings.get(doc as usize).map(String::as_str).unwrap_or("")
     }
 
-    fn postings(&self, gram: &Gram) -> &[Posting] {
-        let list = match gram {
-            Gram::Cjk(key) => self.cjk.get(key),
-            Gram::Word(w) => self.words.get(*w),
-        };
-        list.map(Vec::as_slice).unwrap_or(&[])
+    fn postings(&self, key: u64) -> &[Posting] {
+        self.grams.get(&key).map(Vec::as_slice).unwrap_or(&[])
     }
 
     /// Passages containing `units` as adjacent units, with occurrence counts, by passage id.
     pub(crate) fn matches(&self, units: &[Unit]) -> Vec<Posting> {
-        let grams = grams(units);
-        let mut lists: Vec<&[Posting]> = grams.iter().map(|g| self.postings(g)).collect();
+        let needle = unit_string(units);
+        let grams = needle_grams(&needle);
+        let mut lists: Vec<&[Posting]> = grams.iter().map(|g| self.postings(*g)).collect();
         lists.sort_by_key(|l| l.len());
         let Some((first, rest)) = lists.split_first() else {
             return Vec::new();
         };
-        // One gram that is the whole clause (a single unit or a CJK pair): postings are exact.
-        let exact = grams.len() == 1 && (units.len() == 1 || units.len() == 2);
-        if exact {
+        // A needle of one char or one pair is its own gram: the postings are the answer.
+        if grams.len() == 1 && needle.chars().count() <= 2 {
             return first.to_vec();
         }
-        let needle = unit_string(units);
         first
             .iter()
             .filter(|p| rest.iter().all(|l| l.binary_search_by_key(&p.passage, |q| q.passage).is_ok()))
@@ -220,7 +197,9 @@ mod tests {
             ("一城四地建设", &[1]),
             ("区", &[0, 1]),
             ("4.4", &[1]),
-            ("4", &[]),
+            (".4", &[1]),
+            ("4", &[1]),
+            ("44", &[]),
             ("碚区生", &[0]),
             ("北渝", &[]),
             ("资源渝北", &[]),

@@ -97,7 +97,7 @@ impl Searcher {
     pub fn analyzed_terms(&self, query: &Query) -> Vec<String> {
         self.clauses(query)
             .iter()
-            .map(|c| unit_string(c).replace('\u{1}', " ").trim().to_string())
+            .map(|c| unit_string(c))
             .collect()
     }
 

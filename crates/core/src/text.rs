@@ -6,14 +6,13 @@
 //! sequences of adjacent units, so punctuation is ignored on both sides: the query
 //! `一城四地建设` finds `“一城四地”建设`.
 //!
-//! For verification each passage is also rewritten into a *unit string*: CJK units as they
-//! are, word units wrapped in `\u{1}` so that `4` never matches inside `4.4`. A clause
-//! matches a passage exactly when its unit string is a substring of the passage's.
+//! For matching, each passage is also rewritten into a *unit string*: its units in order,
+//! lowercased, with one space between two adjacent word units (so `ab cd` never reads as
+//! `abcd`) and nothing else. A clause matches a passage exactly when its unit string is a
+//! substring of the passage's: any verbatim substring of the text is found, including one
+//! that starts or ends inside a Latin word or a number.
 
 use std::ops::Range;
-
-/// Wraps word units in unit strings (a control character never found in normalized text).
-const WORD_MARK: char = '\u{1}';
 
 /// True for CJK ideographs (the characters that are units on their own).
 pub(crate) fn is_cjk(c: char) -> bool {
@@ -82,38 +81,66 @@ impl UnitString {
     pub(crate) fn new(text: &str) -> Self {
         let mut string = String::with_capacity(text.len());
         let mut spans = Vec::new();
+        let mut last_was_word = false;
         for (unit, range) in units(text) {
-            let start = string.len();
-            push_unit(&mut string, &unit);
+            last_was_word = push_unit(&mut string, &unit, last_was_word);
+            let start = string.len() - unit_len(&unit);
             spans.push((start..string.len(), range));
         }
         UnitString { string, spans }
     }
 
     /// Map a byte range of the unit string (one match) to a range of the original text.
+    /// A match may start or end inside a word unit: the offset inside the word carries over
+    /// when lowercasing kept its length, otherwise the whole word is covered.
     pub(crate) fn to_original(&self, range: Range<usize>) -> Option<Range<usize>> {
-        let first = self.spans.iter().find(|(s, _)| s.start == range.start)?;
-        let last = self.spans.iter().find(|(s, _)| s.end == range.end)?;
-        Some(first.1.start..last.1.end)
+        let map = |at: usize, is_end: bool| -> Option<usize> {
+            let (s, o) = self
+                .spans
+                .iter()
+                .find(|(s, _)| if is_end { s.start < at && at <= s.end } else { s.start <= at && at < s.end })?;
+            if s.len() == o.len() {
+                Some(o.start + (at - s.start))
+            } else if is_end {
+                Some(o.end)
+            } else {
+                Some(o.start)
+            }
+        };
+        Some(map(range.start, false)?..map(range.end, true)?)
     }
 }
 
 /// The unit string of a sequence of units (how a query clause is matched).
 pub(crate) fn unit_string(units: &[Unit]) -> String {
     let mut s = String::new();
+    let mut last_was_word = false;
     for u in units {
-        push_unit(&mut s, u);
+        last_was_word = push_unit(&mut s, u, last_was_word);
     }
     s
 }
 
-fn push_unit(s: &mut String, unit: &Unit) {
+fn unit_len(unit: &Unit) -> usize {
     match unit {
-        Unit::Cjk(c) => s.push(*c),
+        Unit::Cjk(c) => c.len_utf8(),
+        Unit::Word(w) => w.len(),
+    }
+}
+
+/// Append a unit; returns whether it was a word unit.
+fn push_unit(s: &mut String, unit: &Unit, last_was_word: bool) -> bool {
+    match unit {
+        Unit::Cjk(c) => {
+            s.push(*c);
+            false
+        }
         Unit::Word(w) => {
-            s.push(WORD_MARK);
+            if last_was_word {
+                s.push(' ');
+            }
             s.push_str(w);
-            s.push(WORD_MARK);
+            true
         }
     }
 }
@@ -162,19 +189,21 @@ mod tests {
 
     #[test]
     fn unit_string_maps_back() {
-        let text = "重庆 5G，网络";
+        let text = "重庆 15G，网络 AI Lab";
         let us = UnitString::new(text);
-        assert_eq!(us.string, "重庆\u{1}5g\u{1}网络");
-        let m = find_all(&us.string, "\u{1}5g\u{1}网");
+        assert_eq!(us.string, "重庆15g网络ai lab");
+        let m = find_all(&us.string, "5g网");
         assert_eq!(m.len(), 1);
         let orig = us.to_original(m[0].clone()).unwrap();
         assert_eq!(&text[orig], "5G，网");
+        let m = find_all(&us.string, "i l");
+        assert_eq!(&text[us.to_original(m[0].clone()).unwrap()], "I L");
     }
 
     #[test]
-    fn word_units_do_not_match_inside_numbers() {
-        let us = UnitString::new("增长4.4%");
-        let needle = unit_string(&[Unit::Word("4".into())]);
-        assert!(find_all(&us.string, &needle).is_empty());
+    fn adjacent_words_stay_apart() {
+        let us = UnitString::new("ab cd, 4.4%");
+        assert_eq!(us.string, "ab cd 4.4");
+        assert!(find_all(&us.string, "abcd").is_empty());
     }
 }
