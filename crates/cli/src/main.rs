@@ -1,1 +1,69 @@
-fn main() {}
+//! `quxian`: build, search and inspect corpus bundles from the command line.
+//!
+//! The binary only wires flags to the core library: reading files from disk, printing, and
+//! exit codes live here; everything about text, ranking and formats lives in `quxian-core`.
+
+mod bench;
+mod build;
+mod inspect;
+mod search;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "quxian", version, about = "Explore piles of Chinese documents by district and topic")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build a corpus bundle from files and directories (.txt .md .html .jsonl).
+    Build(build::BuildArgs),
+    /// Search a bundle.
+    Search(search::SearchArgs),
+    /// Measure query latency and phrase recall on a bundle.
+    Bench(bench::BenchArgs),
+    /// Show each document of a bundle with its districts and topics.
+    Inspect {
+        /// The bundle file.
+        bundle: PathBuf,
+        /// Print one JSON object instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn run() -> Result<()> {
+    match Cli::parse().command {
+        Command::Build(args) => build::run(args),
+        Command::Search(args) => search::run(args),
+        Command::Bench(args) => bench::run(args),
+        Command::Inspect { bundle, json } => inspect::run(&bundle, json),
+    }
+}
+
+fn main() {
+    if let Err(err) = run() {
+        // A closed pipe (`quxian search … | head`) is not an error worth reporting.
+        let broken_pipe = err
+            .chain()
+            .filter_map(|e| e.downcast_ref::<std::io::Error>())
+            .any(|e| e.kind() == std::io::ErrorKind::BrokenPipe);
+        if broken_pipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: {err:#}");
+        std::process::exit(2);
+    }
+}
+
+/// Load a bundle file, naming the file in any error.
+fn load_bundle(path: &std::path::Path) -> Result<quxian_core::Corpus> {
+    use anyhow::Context;
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    quxian_core::Corpus::from_bundle(&bytes).with_context(|| format!("cannot load {}", path.display()))
+}

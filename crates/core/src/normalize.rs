@@ -1,16 +1,121 @@
-//! Stage 2 (build time): normalize text for display and indexing, keeping a map back to
-//! the original. OWNER: ingest helper — replace this stub.
+//! Stage 2 (build time): a document's text → display- and index-ready text, plus a map from
+//! every normalized byte offset back to the original.
+//!
+//! Input: [`RawDoc::text`](crate::RawDoc) (any string). Output: [`NormalizedText`]. Steps:
+//! 1. NFKC, except for the CJK punctuation a Chinese reader expects to see: U+3001–U+303F
+//!    (、。《》「」【】…), the full-width ，：；！？（）～ and the ellipsis …. So "４．４％" becomes
+//!    "4.4%" and "ＡＢＣ" "ABC", while "，" stays "，" (NFKC alone would turn it into ",").
+//! 2. Line breaks (CRLF, CR, VT, FF, NEL, U+2028/9) become `\n`; other whitespace, control
+//!    characters, zero-width spaces and stray BOMs become a space.
+//! 3. Spaces: trimmed at line ends, runs collapsed to one, and dropped between two CJK
+//!    characters or between CJK and a digit or a curly quote ("生态人文名 城" → "生态人文名城",
+//!    "增至155 家" → "增至155家"); spaces between Latin words stay.
+//! 4. Lines broken mid-sentence are joined (PDF/print column wrapping, seed 000). A break
+//!    between two non-blank lines is a soft wrap when the line before
+//!    - does not end a sentence (。！？!?.… possibly followed by closing quotes/brackets),
+//!    - is at least [`MIN_WRAP_WIDTH`] columns wide and at least [`WRAP_SHARE`] of the widest
+//!      line of its block (blank-line-separated run of lines),
+//!    - and the next line is no wider than [`NEXT_LINE_SLACK`] times it (a continuation never
+//!      outgrows the column; a title followed by a long paragraph does).
+//!
+//!    Width counts CJK characters and curly quotes as 2 columns, everything else as 1. Blank
+//!    lines always separate paragraphs. The rule is then re-applied to the whole document as
+//!    one block until nothing changes, so the output is a fixed point and `normalize` is
+//!    idempotent even though the output has no blank lines left to separate blocks.
+//! 5. Output: paragraphs separated by exactly one `\n`, no blank lines, no leading or trailing
+//!    whitespace on any line.
+//!
+//! Invariants: `normalize(normalize(x).text).text == normalize(x).text`; the map is monotonic
+//! and sends char boundaries of the output to char boundaries of the input; text copied
+//! unchanged maps byte for byte. It does not fold case or Chinese variants (term-only folding
+//! belongs to indexing and queries, STYLE rule 15), and it does not know about Markdown or
+//! HTML: `read` has already turned their blocks into blank-line-separated paragraphs.
+
+use std::ops::Range;
+use unicode_normalization::{is_nfkc, UnicodeNormalization};
+
+/// A line narrower than this (in columns) is never a soft-wrapped line: print columns of
+/// Chinese news hold at least 8 characters, and shorter lines are headings, list items or
+/// the end of a paragraph.
+const MIN_WRAP_WIDTH: usize = 16;
+
+/// A wrapped line fills most of its column: it must be at least this share (numerator,
+/// denominator) of the widest line of its block. Lower joins more headings to their text;
+/// higher misses wrapped lines that hold digits or Latin letters (1 column each), such as
+/// "2021年12月27日至" in seed 001.
+const WRAP_SHARE: (usize, usize) = (3, 5);
+
+/// The line after a soft wrap is at most this factor (numerator, denominator) wider than the
+/// wrapped line. Lower misses continuations with more CJK than the line before; higher joins
+/// short titles to the long first paragraph below them (corpora/docs/cqnews_cbg).
+const NEXT_LINE_SLACK: (usize, usize) = (3, 2);
 
 /// Maps byte offsets in normalized text back to byte offsets in the original.
+///
+/// Stored as runs: each run is either text copied unchanged (mapped byte for byte) or the
+/// output of one replaced stretch of input (every offset inside maps to its start).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OffsetMap {
-    // filled in by the implementation
+    runs: Vec<Run>,
+    normalized_len: usize,
+}
+
+/// One stretch of the normalized text and where it came from.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Run {
+    /// First byte in the normalized text.
+    normalized: usize,
+    /// First byte of its source in the original.
+    original: usize,
+    /// One past the last byte of its source in the original.
+    original_end: usize,
+    /// True when the run is a verbatim copy of `original..original_end`.
+    copied: bool,
 }
 
 impl OffsetMap {
     /// Byte offset in the original text for a byte offset in the normalized text.
+    ///
+    /// For a char boundary of the normalized text the result is a char boundary of the
+    /// original. An offset inside a replaced stretch ("４" → "4", a joined line break) maps
+    /// to the start of its source; an offset at or past the end maps to the end of the last
+    /// character kept (trailing whitespace of the original is not included).
     pub fn to_original(&self, normalized: usize) -> usize {
-        normalized
+        if normalized >= self.normalized_len {
+            return self.runs.last().map_or(0, |run| run.original_end);
+        }
+        match self.run_at(normalized) {
+            Some(run) if run.copied => run.original + (normalized - run.normalized),
+            Some(run) => run.original,
+            None => 0,
+        }
+    }
+
+    /// The original byte range a normalized byte range came from, for highlights and "open
+    /// at passage". The end is mapped as an end: it stops after the source of the last
+    /// normalized character instead of running on to the next one's start.
+    pub fn to_original_range(&self, normalized: Range<usize>) -> Range<usize> {
+        let start = self.to_original(normalized.start);
+        let end = match normalized
+            .end
+            .checked_sub(1)
+            .and_then(|last| self.run_at(last))
+        {
+            Some(run) if normalized.end <= normalized.start => start.max(run.original),
+            Some(run) if run.copied => {
+                let end = run.original + (normalized.end - run.normalized);
+                end.min(run.original_end)
+            }
+            Some(run) => run.original_end,
+            None => start,
+        };
+        start..end.max(start)
+    }
+
+    /// The run holding normalized byte `offset`.
+    fn run_at(&self, offset: usize) -> Option<&Run> {
+        let index = self.runs.partition_point(|run| run.normalized <= offset);
+        self.runs.get(index.checked_sub(1)?)
     }
 }
 
@@ -23,10 +128,512 @@ pub struct NormalizedText {
     pub map: OffsetMap,
 }
 
-/// Normalize a document's text (see module docs).
+/// Normalize a document's text: NFKC except CJK punctuation, `\n` line breaks, spaces dropped
+/// between CJK characters, print-wrapped lines joined, one paragraph per line. Idempotent.
 pub fn normalize(text: &str) -> NormalizedText {
+    let mut blocks: Vec<Vec<Line>> = vec![Vec::new()];
+    for line in split_lines(fold(text)) {
+        if line.atoms.is_empty() {
+            blocks.push(Vec::new());
+        } else if let Some(block) = blocks.last_mut() {
+            block.push(line);
+        }
+    }
+    let mut lines: Vec<Line> = blocks.into_iter().flat_map(join_wrapped).collect();
+    loop {
+        let before = lines.len();
+        lines = join_wrapped(lines);
+        if lines.len() == before {
+            break;
+        }
+    }
+    assemble(text, lines)
+}
+
+/// One output character and the original bytes it came from.
+#[derive(Clone, Debug)]
+struct Atom {
+    c: char,
+    source: Range<usize>,
+}
+
+/// A line of atoms (no `\n` inside) and the source of the line break that ended it.
+struct Line {
+    atoms: Vec<Atom>,
+    newline: Option<Range<usize>>,
+}
+
+/// How [`fold`] treats a character of the input.
+enum Class {
+    /// A line break; becomes `\n`.
+    Break,
+    /// Whitespace or an invisible control; becomes a space.
+    Space,
+    /// CJK punctuation kept as written (not NFKC-folded).
+    Keep,
+    /// Starts an NFKC segment: a character that never composes with what precedes it, so
+    /// NFKC of the whole text equals NFKC of such segments one by one.
+    Boundary,
+    /// Continues the current NFKC segment (combining marks, other scripts).
+    Other,
+}
+
+fn class(c: char) -> Class {
+    match c {
+        '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}' => Class::Break,
+        '\u{200B}' | '\u{FEFF}' => Class::Space,
+        c if c.is_whitespace() || c.is_control() => Class::Space,
+        '\u{3001}'..='\u{3029}'
+        | '\u{3030}'..='\u{303F}'
+        | '\u{FF01}'
+        | '\u{FF08}'
+        | '\u{FF09}'
+        | '\u{FF0C}'
+        | '\u{FF1A}'
+        | '\u{FF1B}'
+        | '\u{FF1F}'
+        | '\u{FF5E}'
+        | '\u{2025}'
+        | '\u{2026}' => Class::Keep,
+        c if c.is_ascii() => Class::Boundary,
+        '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{FF01}'..='\u{FF5E}' => {
+            Class::Boundary
+        }
+        _ => Class::Other,
+    }
+}
+
+/// Steps 1 and 2: the input as atoms, NFKC-folded except for kept punctuation, with line
+/// breaks as `\n` atoms and all other whitespace as `' '` atoms.
+fn fold(text: &str) -> Vec<Atom> {
+    let mut atoms = Vec::with_capacity(text.len());
+    let mut segment: Option<usize> = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        let end = start + c.len_utf8();
+        let kind = class(c);
+        if !matches!(kind, Class::Other) {
+            if let Some(from) = segment.take() {
+                fold_segment(text, from..start, &mut atoms);
+            }
+        }
+        match kind {
+            Class::Break => {
+                let end = match chars.peek() {
+                    Some((_, '\n')) if c == '\r' => {
+                        chars.next();
+                        end + 1
+                    }
+                    _ => end,
+                };
+                atoms.push(Atom {
+                    c: '\n',
+                    source: start..end,
+                });
+            }
+            Class::Space => atoms.push(Atom {
+                c: ' ',
+                source: start..end,
+            }),
+            Class::Keep => atoms.push(Atom {
+                c,
+                source: start..end,
+            }),
+            Class::Boundary => segment = Some(start),
+            Class::Other => {
+                segment.get_or_insert(start);
+            }
+        }
+    }
+    if let Some(from) = segment {
+        fold_segment(text, from..text.len(), &mut atoms);
+    }
+    atoms
+}
+
+/// NFKC one segment: unchanged characters map to themselves, a changed segment maps as a
+/// whole to its source.
+fn fold_segment(text: &str, range: Range<usize>, atoms: &mut Vec<Atom>) {
+    let segment = text.get(range.clone()).unwrap_or("");
+    if is_nfkc(segment) {
+        atoms.extend(segment.char_indices().map(|(i, c)| Atom {
+            c,
+            source: range.start + i..range.start + i + c.len_utf8(),
+        }));
+    } else {
+        atoms.extend(segment.nfkc().map(|c| Atom {
+            c: if c.is_whitespace() { ' ' } else { c },
+            source: range.clone(),
+        }));
+    }
+}
+
+/// Cut atoms into lines at `\n`, tidying the spaces of each (step 3).
+fn split_lines(atoms: Vec<Atom>) -> Vec<Line> {
+    let mut lines = Vec::new();
+    let mut current = Vec::new();
+    for atom in atoms {
+        if atom.c == '\n' {
+            lines.push(Line {
+                atoms: tidy_spaces(std::mem::take(&mut current)),
+                newline: Some(atom.source),
+            });
+        } else {
+            current.push(atom);
+        }
+    }
+    lines.push(Line {
+        atoms: tidy_spaces(current),
+        newline: None,
+    });
+    lines
+}
+
+/// Step 3 on one line: trim, collapse runs of spaces to their first, drop a space between
+/// two characters that [`tight`] says need none. Idempotent.
+fn tidy_spaces(atoms: Vec<Atom>) -> Vec<Atom> {
+    let mut out: Vec<Atom> = Vec::with_capacity(atoms.len());
+    let mut space: Option<Atom> = None;
+    for atom in atoms {
+        if atom.c == ' ' {
+            space.get_or_insert(atom);
+            continue;
+        }
+        if let (Some(pending), Some(prev)) = (space.take(), out.last()) {
+            if !tight(prev.c, atom.c) {
+                out.push(pending);
+            }
+        }
+        out.push(atom);
+    }
+    out
+}
+
+/// CJK ideographs, CJK and full-width punctuation, kana: text written without spaces.
+/// Combining marks (U+302A–302F, U+3099–309A) are left out: dropping a space before one
+/// would let it compose with the character before on the next pass.
+fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{3001}'..='\u{3029}'
+        | '\u{3030}'..='\u{3098}'
+        | '\u{309B}'..='\u{30FF}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{FF00}'..='\u{FFEF}'
+        | '\u{20000}'..='\u{3FFFF}')
+}
+
+/// Punctuation shared with Western text that sits tight against CJK: curly quotes, dashes,
+/// ellipsis, middle dot.
+fn is_cjk_companion(c: char) -> bool {
+    matches!(
+        c,
+        '\u{2014}' | '\u{2015}' | '\u{2018}'..='\u{201F}' | '\u{2026}' | '\u{00B7}'
+    )
+}
+
+/// True when no space belongs between `a` and `b`: both CJK, or CJK next to a digit or to
+/// CJK-companion punctuation.
+fn tight(a: char, b: char) -> bool {
+    let loose = |c: char| is_cjk(c) || is_cjk_companion(c) || c.is_ascii_digit();
+    (is_cjk(a) && loose(b)) || (is_cjk(b) && loose(a))
+}
+
+/// Display width in columns: CJK and its companion punctuation 2, everything else 1.
+fn width(line: &[Atom]) -> usize {
+    line.iter()
+        .map(|a| {
+            if is_cjk(a.c) || is_cjk_companion(a.c) {
+                2
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
+/// True when the line ends a sentence: 。！？!?.… optionally followed by closing quotes or
+/// brackets (“……。” counts, “一城” does not).
+fn ends_sentence(line: &[Atom]) -> bool {
+    let closing = |c: char| "”’\"'」』）)】》〉".contains(c);
+    line.iter()
+        .rev()
+        .map(|a| a.c)
+        .find(|&c| !closing(c))
+        .is_some_and(|c| "。！？!?.…".contains(c))
+}
+
+/// Step 4 once over one block: join every soft-wrapped line to the line after it. The
+/// decision for each break looks at the lines as they were before this call.
+fn join_wrapped(lines: Vec<Line>) -> Vec<Line> {
+    let widths: Vec<usize> = lines.iter().map(|l| width(&l.atoms)).collect();
+    let widest = widths.iter().copied().max().unwrap_or(0);
+    let soft = |i: usize| -> bool {
+        let (Some(line), Some(&w), Some(&next)) = (lines.get(i), widths.get(i), widths.get(i + 1))
+        else {
+            return false;
+        };
+        !ends_sentence(&line.atoms)
+            && w >= MIN_WRAP_WIDTH
+            && w * WRAP_SHARE.1 >= widest * WRAP_SHARE.0
+            && next * NEXT_LINE_SLACK.1 <= w * NEXT_LINE_SLACK.0
+    };
+    let joins: Vec<bool> = (0..lines.len()).map(soft).collect();
+    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+    let mut join_previous = false;
+    for (line, join_next) in lines.into_iter().zip(joins) {
+        match out.last_mut() {
+            Some(previous) if join_previous => {
+                let mut atoms = std::mem::take(&mut previous.atoms);
+                if let Some(source) = previous.newline.take() {
+                    atoms.push(Atom { c: ' ', source });
+                }
+                atoms.extend(line.atoms);
+                previous.atoms = tidy_spaces(atoms);
+                previous.newline = line.newline;
+            }
+            _ => out.push(line),
+        }
+        join_previous = join_next;
+    }
+    out
+}
+
+/// Step 5: lines → text and offset map.
+fn assemble(original: &str, lines: Vec<Line>) -> NormalizedText {
+    let mut text = String::with_capacity(original.len());
+    let mut runs: Vec<Run> = Vec::new();
+    let count = lines.len();
+    for (i, line) in lines.into_iter().enumerate() {
+        let newline = line
+            .newline
+            .filter(|_| i + 1 < count)
+            .map(|source| Atom { c: '\n', source });
+        for atom in line.atoms.into_iter().chain(newline) {
+            let mut buffer = [0u8; 4];
+            let copied =
+                original.get(atom.source.clone()) == Some(&*atom.c.encode_utf8(&mut buffer));
+            match runs.last_mut() {
+                Some(run) if copied && run.copied && run.original_end == atom.source.start => {
+                    run.original_end = atom.source.end;
+                }
+                Some(run)
+                    if !copied
+                        && !run.copied
+                        && run.original == atom.source.start
+                        && run.original_end == atom.source.end => {}
+                _ => runs.push(Run {
+                    normalized: text.len(),
+                    original: atom.source.start,
+                    original_end: atom.source.end,
+                    copied,
+                }),
+            }
+            text.push(atom.c);
+        }
+    }
+    let normalized_len = text.len();
     NormalizedText {
-        text: text.to_string(),
-        map: OffsetMap::default(),
+        text,
+        map: OffsetMap {
+            runs,
+            normalized_len,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn normalizes_table() {
+        let cases = [
+            (
+                "full-width digits",
+                "比重达4.４％，位居全市第一。",
+                "比重达4.4%，位居全市第一。",
+            ),
+            ("full-width letters", "ＡＢＣ１２３ Ｒｕｓｔ", "ABC123 Rust"),
+            (
+                "CJK punctuation kept",
+                "（重庆）；“一城”：是否？是！《报》、【注】……～",
+                "（重庆）；“一城”：是否？是！《报》、【注】……～",
+            ),
+            (
+                "space inside CJK",
+                "生态人文名 城。筑牢主城都市区中心 城区",
+                "生态人文名城。筑牢主城都市区中心城区",
+            ),
+            (
+                "space CJK-digit",
+                "增至155 家，达 50.7%",
+                "增至155家，达50.7%",
+            ),
+            (
+                "Latin spaces kept",
+                "GDP  growth   of 49% 彰显",
+                "GDP growth of 49% 彰显",
+            ),
+            ("ideographic space", "北碚　缙云山\u{A0}x", "北碚缙云山 x"),
+            (
+                "quotes tight",
+                "拥有 “两城并进” 独特优势",
+                "拥有“两城并进”独特优势",
+            ),
+            (
+                "CRLF and blank lines",
+                "第一段。\r\n\r\n\r\n第二段。\r第三段。",
+                "第一段。\n第二段。\n第三段。",
+            ),
+            ("trim lines", "  \n  前后空白  \n\t", "前后空白"),
+            ("controls", "a\u{0}b\u{200B}c\u{FEFF}", "a b c"),
+            ("combining", "e\u{301}te\u{301}", "été"),
+            ("empty", "", ""),
+            ("whitespace only", " \n\r\n ", ""),
+            ("short lines stay", "第一行\n第二行", "第一行\n第二行"),
+        ];
+        for (label, input, expected) in cases {
+            assert_eq!(normalize(input).text, expected, "{label}");
+        }
+    }
+
+    #[test]
+    fn joins_print_wrapped_lines() {
+        // The opening of corpus/000_dc9704ed54fa9fd7.txt.
+        let input = "回眸“十三五”夯实基础打好底\n\n北碚缘何要以“一城四地”建设\n来开新局？\n\n\
+            北碚区相关负责人解释，生态\n人文资源是北碚最大的优势，科技\n创新是北碚最大的发展潜力。“一城\n\
+            四地”的建设，是根据北碚的资源优\n势和发展潜力。\n\n\
+            2021年12月27日至\n30日，中共北碚区第十三\n次代表大会召开。\n";
+        let expected = "回眸“十三五”夯实基础打好底\n北碚缘何要以“一城四地”建设来开新局？\n\
+            北碚区相关负责人解释，生态人文资源是北碚最大的优势，科技创新是北碚最大的发展潜力。\
+            “一城四地”的建设，是根据北碚的资源优势和发展潜力。\n\
+            2021年12月27日至30日，中共北碚区第十三次代表大会召开。";
+        assert_eq!(normalize(input).text, expected);
+    }
+
+    #[test]
+    fn keeps_title_and_paragraph_lines_apart() {
+        // The shape of corpora/docs/cqnews_cbg: a title line, then one paragraph per line.
+        let input = "重庆航空国际客流劲增49% 彰显中西部国际交往中心开放魅力\n\
+            自信开放的重庆，正以昂扬姿态加速链接全球。今年一季度，重庆江北国际机场国际（地区）旅客吞吐量累计达73万人次，同比增长49%。\n\
+            丹麦游客：“我们要在城里转一转，然后去武隆。”\n";
+        assert_eq!(normalize(input).text, input.trim_end());
+        // Headings and list items that `read` separated with blank lines stay lines.
+        let markdown = "为何是北碚\n\n一域服务全局的战略考量\n\n站在缙云山巅俯瞰，一幅崭新的区域版图正在徐徐展开。";
+        assert_eq!(normalize(markdown).text.lines().count(), 3);
+    }
+
+    #[test]
+    fn maps_offsets_back() {
+        let input = "  北碚\r\n缙云山 摄\n\n4.４％ 达\u{301}";
+        let normalized = normalize(input);
+        assert_eq!(normalized.text, "北碚\n缙云山摄\n4.4% 达\u{301}");
+        let map = &normalized.map;
+        let at = |s: &str| normalized.text.find(s).unwrap_or(usize::MAX);
+        let cases = [
+            (0, input.find("北").unwrap_or(0)),
+            (at("\n缙"), input.find("\r\n").unwrap_or(0)),
+            (at("缙"), input.find("缙").unwrap_or(0)),
+            (at("摄"), input.find("摄").unwrap_or(0)),
+            (at("4%"), input.find("４").unwrap_or(0)),
+            (at("%"), input.find("％").unwrap_or(0)),
+            (at("达"), input.find("达").unwrap_or(0)),
+            (normalized.text.len(), input.len()),
+        ];
+        for (normalized_offset, original) in cases {
+            assert_eq!(
+                map.to_original(normalized_offset),
+                original,
+                "offset {normalized_offset}"
+            );
+        }
+        let range = at("缙")..at("摄") + "摄".len();
+        assert_eq!(input.get(map.to_original_range(range)), Some("缙云山 摄"));
+        let range = at("4.")..at(" 达");
+        assert_eq!(input.get(map.to_original_range(range)), Some("4.４％"));
+    }
+
+    #[test]
+    fn seeds_normalize_to_a_fixed_point() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../corpus");
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            eprintln!("note: {dir} not found, skipping");
+            return;
+        };
+        for entry in entries.flatten() {
+            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            let once = normalize(&text);
+            assert_eq!(normalize(&once.text).text, once.text, "{:?}", entry.path());
+            assert!(!once.text.contains("\n\n"), "{:?}", entry.path());
+        }
+    }
+
+    /// Strings rich in what normalize treats specially.
+    fn tricky_text() -> impl Strategy<Value = String> {
+        let special = prop::sample::select(vec![
+            '\n', '\n', '\r', ' ', ' ', '\t', '\u{3000}', '\u{A0}', '\u{200B}', '北', '碚', '缙',
+            '云', '山', '。', '，', '？', '“', '”', '４', '％', 'Ａ', '１', 'a', 'b', '1', '.',
+            '\u{301}', '\u{308}', 'e', 'ﬁ', '¨', '㍻', '…', '）', 'ｶ', 'ﾞ', '\u{1100}', '\u{1161}',
+            '\u{FEFF}', '\u{0}',
+        ]);
+        let any_char = any::<char>();
+        prop::collection::vec(prop_oneof![4 => special, 1 => any_char], 0..120)
+            .prop_map(|chars| chars.into_iter().collect())
+    }
+
+    /// Multi-line CJK text whose line widths trigger the wrap heuristic.
+    fn wrapped_text() -> impl Strategy<Value = String> {
+        let chars = prop::sample::select(vec![
+            '北', '碚', '区', '。', '，', '“', '”', '4', 'a', ' ', '？',
+        ]);
+        let line =
+            prop::collection::vec(chars, 0..24).prop_map(|c| c.into_iter().collect::<String>());
+        prop::collection::vec(line, 0..16).prop_map(|lines| lines.join("\n"))
+    }
+
+    fn check_invariants(input: &str) -> Result<(), TestCaseError> {
+        let once = normalize(input);
+        let twice = normalize(&once.text);
+        prop_assert_eq!(&twice.text, &once.text, "not idempotent");
+        prop_assert!(!once.text.contains("\n\n") && !once.text.contains('\r'));
+        for line in once.text.split('\n') {
+            prop_assert!(!line.is_empty() || once.text.is_empty());
+            prop_assert_eq!(line.trim(), line);
+        }
+        let mut previous = 0;
+        for (offset, _) in once.text.char_indices().chain([(once.text.len(), ' ')]) {
+            let original = once.map.to_original(offset);
+            prop_assert!(original >= previous, "map not monotonic at {}", offset);
+            prop_assert!(
+                input.is_char_boundary(original),
+                "{} not a char boundary",
+                original
+            );
+            previous = original;
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn invariants_hold_on_tricky_text(input in tricky_text()) {
+            check_invariants(&input)?;
+        }
+
+        #[test]
+        fn invariants_hold_on_wrapped_text(input in wrapped_text()) {
+            check_invariants(&input)?;
+        }
+
+        #[test]
+        fn never_panics_on_any_string(input in any::<String>()) {
+            let normalized = normalize(&input);
+            let _ = normalized.map.to_original_range(0..normalized.text.len() + 3);
+        }
     }
 }

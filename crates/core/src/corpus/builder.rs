@@ -1,9 +1,216 @@
-//! Build pipeline (stub).
-/// Report.
-#[derive(Debug, Default)]
-pub struct BuildReport {}
-/// Skipped.
-#[derive(Debug)]
-pub struct Skipped {}
-/// Builder.
-pub struct CorpusBuilder {}
+//! The build pipeline (build time): files → [`RawDoc`] → normalized text → passages →
+//! tokens → annotations → [`Corpus`]. One bad file becomes a [`Skipped`] entry in the
+//! [`BuildReport`], never an aborted build.
+
+use crate::annotate::annotate_document;
+use crate::passage::split_passages;
+use crate::text::is_cjk;
+use crate::read::read_file_with_warnings;
+use crate::{normalize, Corpus, DocId, Document, Gazetteer, Lexicon, Passage, RawDoc, Segmenter};
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+
+/// A file or document left out of the corpus, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skipped {
+    /// File name (with `#line` for a JSONL record).
+    pub name: String,
+    /// Reason in plain words.
+    pub reason: String,
+}
+
+/// What a build did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BuildReport {
+    /// Files offered to the builder.
+    pub files: usize,
+    /// Bytes of those files.
+    pub input_bytes: u64,
+    /// Documents added.
+    pub documents: usize,
+    /// Passages added.
+    pub passages: usize,
+    /// Files and documents left out.
+    pub skipped: Vec<Skipped>,
+}
+
+/// Longest title shown, in characters. Files without a title line give their first
+/// paragraph as title (seed 002 starts mid-sentence); a result list needs a short one.
+const TITLE_MAX_CHARS: usize = 40;
+
+/// The title cut to [`TITLE_MAX_CHARS`], at a sentence or clause end when there is one.
+fn short_title(title: &str) -> String {
+    if title.chars().count() <= TITLE_MAX_CHARS {
+        return title.to_string();
+    }
+    let head: String = title.chars().take(TITLE_MAX_CHARS).collect();
+    let cut = head
+        .char_indices()
+        .filter(|(i, c)| *i > 0 && matches!(c, '。' | '！' | '？' | '，' | ',' | '；' | ';'))
+        .map(|(i, _)| i)
+        .last()
+        .filter(|i| head[..*i].chars().count() >= 8)
+        .unwrap_or(head.len());
+    format!("{}…", &head[..cut])
+}
+
+/// Builds a [`Corpus`] one file at a time.
+pub struct CorpusBuilder {
+    segmenter: Segmenter,
+    gazetteer: Gazetteer,
+    lexicon: Lexicon,
+    corpus: Corpus,
+    vocabulary: HashMap<String, u32>,
+    content_hashes: HashMap<u64, String>,
+    keys: HashSet<String>,
+    report: BuildReport,
+}
+
+impl CorpusBuilder {
+    /// A builder annotating with `gazetteer` and `lexicon`; `segmenter` must have been made
+    /// with the same two so that their names are never split.
+    pub fn new(segmenter: Segmenter, gazetteer: Gazetteer, lexicon: Lexicon) -> Self {
+        let corpus = Corpus {
+            districts: gazetteer.districts().to_vec(),
+            district_aliases: gazetteer.aliases(),
+            topics: lexicon.topics().to_vec(),
+            ..Corpus::default()
+        };
+        CorpusBuilder {
+            segmenter,
+            gazetteer,
+            lexicon,
+            corpus,
+            vocabulary: HashMap::new(),
+            content_hashes: HashMap::new(),
+            keys: HashSet::new(),
+            report: BuildReport::default(),
+        }
+    }
+
+    /// Read one file and add its documents. Returns how many were added.
+    pub fn add_file(&mut self, name: &str, bytes: &[u8]) -> usize {
+        self.report.files += 1;
+        self.report.input_bytes += bytes.len() as u64;
+        let reason = |e: crate::Error| match e {
+            crate::Error::Read { reason, .. } => reason,
+            other => other.to_string(),
+        };
+        match read_file_with_warnings(name, bytes) {
+            Ok((docs, bad_lines)) => {
+                for e in bad_lines {
+                    self.skip(name, reason(e));
+                }
+                docs.into_iter().filter(|raw| self.add_document(raw.clone())).count()
+            }
+            Err(e) => {
+                self.skip(name, reason(e));
+                0
+            }
+        }
+    }
+
+    /// Add one document; returns false (and records why) when it is empty or a duplicate.
+    pub fn add_document(&mut self, raw: RawDoc) -> bool {
+        let full_title = normalize(&raw.title).text.replace('\n', " ");
+        let mut text = normalize(&raw.text).text;
+        if !full_title.is_empty() && !text.starts_with(&full_title) {
+            text = if text.is_empty() { full_title.clone() } else { format!("{full_title}\n{text}") };
+        }
+        let title = short_title(&full_title);
+        if text.trim().is_empty() {
+            self.skip(&raw.key, "no text".into());
+            return false;
+        }
+        let mut hasher = DefaultHasher::new();
+        text.hash(&mut hasher);
+        let hash = hasher.finish();
+        if let Some(first) = self.content_hashes.get(&hash) {
+            let reason = format!("duplicate of {first}");
+            self.skip(&raw.key, reason);
+            return false;
+        }
+        let key = self.unique_key(&raw.key);
+        self.content_hashes.insert(hash, key.clone());
+
+        let ranges = split_passages(&text);
+        let title_tokens = self.segmenter.segment(&title);
+        let passage_tokens: Vec<Vec<&str>> = ranges
+            .iter()
+            .map(|r| self.segmenter.segment(text.get(r.clone()).unwrap_or("")))
+            .collect();
+        for token in passage_tokens.iter().flatten() {
+            if token.chars().count() >= 2 && token.chars().any(is_cjk) {
+                *self.vocabulary.entry((*token).to_string()).or_default() += 1;
+            }
+        }
+        let annotation = annotate_document(&title_tokens, &passage_tokens, &self.gazetteer, &self.lexicon);
+
+        let doc = DocId(self.corpus.docs.len() as u32);
+        let first = self.corpus.passages.len() as u32;
+        for (range, ann) in ranges.iter().zip(annotation.passages) {
+            self.corpus.passages.push(Passage {
+                doc,
+                start: range.start as u32,
+                end: range.end as u32,
+                districts: ann.districts,
+                inherited: ann.inherited,
+                topics: ann.topics,
+            });
+        }
+        self.report.documents += 1;
+        self.report.passages += ranges.len();
+        self.corpus.docs.push(Document {
+            key,
+            title: if title.is_empty() { raw.key.clone() } else { title },
+            date: raw.date,
+            source: raw.source,
+            url: raw.url,
+            text,
+            passages: first..self.corpus.passages.len() as u32,
+            districts: annotation.districts,
+            main_districts: annotation.main_districts,
+            topics: annotation.topics,
+        });
+        true
+    }
+
+    fn skip(&mut self, name: &str, reason: String) {
+        self.report.skipped.push(Skipped { name: name.to_string(), reason });
+    }
+
+    /// Keys are link targets, so two files with the same stem get `-2`, `-3`, … suffixes.
+    fn unique_key(&mut self, key: &str) -> String {
+        let mut candidate = key.to_string();
+        let mut n = 2;
+        while self.keys.contains(&candidate) {
+            candidate = format!("{key}-{n}");
+            n += 1;
+        }
+        self.keys.insert(candidate.clone());
+        candidate
+    }
+
+    /// The finished corpus and the report.
+    pub fn finish(mut self) -> (Corpus, BuildReport) {
+        let mut vocabulary: Vec<(String, u32)> = self.vocabulary.into_iter().collect();
+        vocabulary.sort();
+        self.corpus.vocabulary = vocabulary;
+        (self.corpus, self.report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_titles_are_cut() {
+        assert_eq!(short_title("北碚新闻"), "北碚新闻");
+        let long = format!("{}，{}", "北".repeat(20), "碚".repeat(30));
+        assert_eq!(short_title(&long), format!("{}…", "北".repeat(20)));
+        let no_stop = "碚".repeat(50);
+        assert_eq!(short_title(&no_stop), format!("{}…", "碚".repeat(40)));
+    }
+}

@@ -1,4 +1,24 @@
-//! Stage 1 (build time): bytes of one file → documents. OWNER: ingest helper.
+//! Stage 1 (build time): the bytes of one file → [`RawDoc`]s.
+//!
+//! Input: a file name (its extension picks the format) and the file's bytes. Output: one
+//! document per file, or one per record for JSONL. Formats, one file each: `text.rs` (`.txt`),
+//! `markdown.rs` (`.md`, `.markdown`), `html.rs` (`.html`, `.htm`), `jsonl.rs` (`.jsonl`);
+//! `decode.rs` turns bytes into text first (UTF-8 with or without BOM, UTF-16 with BOM,
+//! GB18030/GBK).
+//!
+//! Invariants: every returned document has non-blank `text` and a non-empty `key`; `title` is
+//! trimmed; nothing here panics on any input. Binary, empty, undecodable and unsupported
+//! files are `Err(Error::Read)` with a reason a user understands.
+//!
+//! It does not normalize text (that is `normalize`): `text` keeps the file's own line breaks,
+//! spacing and full-width characters; markup is removed and block boundaries become blank
+//! lines. It never sees file paths or the file system: the caller hands over bytes.
+
+mod decode;
+mod html;
+mod jsonl;
+mod markdown;
+mod text;
 
 /// A document as read from a file, before normalization.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -18,8 +38,228 @@ pub struct RawDoc {
 }
 
 /// Read one file's bytes. `name` is the file name (its extension picks the format).
+///
+/// A JSONL file with some bad lines still yields the documents of its good lines; use
+/// [`read_file_with_warnings`] to learn which lines were skipped.
 pub fn read_file(name: &str, bytes: &[u8]) -> crate::Result<Vec<RawDoc>> {
-    let text = String::from_utf8_lossy(bytes).to_string();
-    let title = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim().to_string();
-    Ok(vec![RawDoc { key: name.to_string(), title, text, ..Default::default() }])
+    read_file_with_warnings(name, bytes).map(|(docs, _skipped)| docs)
+}
+
+/// Like [`read_file`], plus one `Error::Read` per skipped JSONL line (its reason names the
+/// line). The whole file is an `Err` when nothing in it could be read.
+pub fn read_file_with_warnings(
+    name: &str,
+    bytes: &[u8],
+) -> crate::Result<(Vec<RawDoc>, Vec<crate::Error>)> {
+    let fail = |reason: String| crate::Error::Read {
+        name: name.to_string(),
+        reason,
+    };
+    let (stem, extension) = split_name(name);
+    let format = match extension.as_str() {
+        "txt" => Format::Text,
+        "md" | "markdown" => Format::Markdown,
+        "html" | "htm" => Format::Html,
+        "jsonl" => Format::Jsonl,
+        "" => return Err(fail("unsupported file type (no extension)".into())),
+        other => return Err(fail(format!("unsupported file type .{other}"))),
+    };
+    let text = decode::decode(bytes).map_err(|reason| fail(reason.into()))?;
+    if text.trim().is_empty() {
+        return Err(fail("empty file".into()));
+    }
+    let (docs, skipped) = match format {
+        Format::Text => (vec![text::read(stem, &text)], Vec::new()),
+        Format::Markdown => (vec![markdown::read(stem, &text)], Vec::new()),
+        Format::Html => (vec![html::read(stem, &text).map_err(fail)?], Vec::new()),
+        Format::Jsonl => {
+            let (docs, bad_lines) = jsonl::read(stem, &text);
+            let skipped: Vec<crate::Error> = bad_lines.into_iter().map(&fail).collect();
+            if docs.is_empty() {
+                let first = skipped.into_iter().next();
+                return Err(first.unwrap_or_else(|| fail("no records".into())));
+            }
+            (docs, skipped)
+        }
+    };
+    let docs: Vec<RawDoc> = docs
+        .into_iter()
+        .filter(|d| !d.text.trim().is_empty())
+        .collect();
+    if docs.is_empty() {
+        return Err(fail("no text left after removing markup".into()));
+    }
+    Ok((docs, skipped))
+}
+
+/// The formats `read_file` understands.
+enum Format {
+    Text,
+    Markdown,
+    Html,
+    Jsonl,
+}
+
+/// File stem and lower-cased extension of a file name; directories, if any, are dropped.
+fn split_name(name: &str) -> (&str, String) {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    match base.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => (stem, ext.to_ascii_lowercase()),
+        _ => (base, String::new()),
+    }
+}
+
+/// Metadata from a YAML-like front matter block (`---` lines around `key: value` lines).
+/// Only the four keys quxian uses are read; anything else in the block is ignored.
+#[derive(Debug, Default, PartialEq)]
+struct FrontMatter {
+    title: Option<String>,
+    date: Option<String>,
+    source: Option<String>,
+    url: Option<String>,
+}
+
+/// Split front matter off `text`. The block must start at the first non-blank line with `---`
+/// and end with a `---` or `...` line; otherwise there is none and `text` comes back whole.
+fn front_matter(text: &str) -> (FrontMatter, &str) {
+    let start = text.len() - text.trim_start().len();
+    let rest = text.get(start..).unwrap_or("");
+    let Some(after_open) = rest.strip_prefix("---") else {
+        return (FrontMatter::default(), text);
+    };
+    let Some(first_newline) = after_open.find('\n') else {
+        return (FrontMatter::default(), text);
+    };
+    if !after_open
+        .get(..first_newline)
+        .unwrap_or("x")
+        .trim()
+        .is_empty()
+    {
+        return (FrontMatter::default(), text);
+    }
+    let block = after_open.get(first_newline + 1..).unwrap_or("");
+    let mut meta = FrontMatter::default();
+    let mut offset = 0;
+    for line in block.split_inclusive('\n') {
+        offset += line.len();
+        let line = line.trim();
+        if line == "---" || line == "..." {
+            return (meta, block.get(offset..).unwrap_or(""));
+        }
+        let Some((key, value)) = line.split_once(':') else {
+            continue;
+        };
+        let value = unquote(value.trim());
+        let slot = match key.trim().to_ascii_lowercase().as_str() {
+            "title" => &mut meta.title,
+            "date" => &mut meta.date,
+            "source" => &mut meta.source,
+            "url" => &mut meta.url,
+            _ => continue,
+        };
+        if !value.is_empty() {
+            *slot = Some(value.to_string());
+        }
+    }
+    (FrontMatter::default(), text)
+}
+
+/// Drop one pair of matching quotes around a YAML scalar.
+fn unquote(value: &str) -> &str {
+    for quote in ['"', '\''] {
+        if let Some(inner) = value
+            .strip_prefix(quote)
+            .and_then(|v| v.strip_suffix(quote))
+        {
+            return inner.trim();
+        }
+    }
+    value
+}
+
+/// The first non-blank line, trimmed: the title of a document that names none otherwise.
+fn first_line(text: &str) -> String {
+    text.lines()
+        .map(str::trim)
+        .find(|line| !line.is_empty())
+        .unwrap_or("")
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reason(result: crate::Result<Vec<RawDoc>>) -> String {
+        match result {
+            Err(crate::Error::Read { reason, .. }) => reason,
+            other => panic!("expected a read error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn rejects_unusable_files_with_a_reason() {
+        let cases: [(&str, &[u8], &str); 6] = [
+            ("a.pdf", b"%PDF-1.4", "unsupported file type .pdf"),
+            ("README", b"text", "unsupported file type (no extension)"),
+            ("a.txt", b"", "empty file"),
+            ("a.txt", b" \n\r\n\t ", "empty file"),
+            ("a.txt", b"ab\0cd", "binary file"),
+            (
+                "a.html",
+                b"<script>var x = 1;</script>",
+                "no text left after removing markup",
+            ),
+        ];
+        for (name, bytes, expected) in cases {
+            assert_eq!(reason(read_file(name, bytes)), expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn splits_names() {
+        let cases = [
+            ("000_dc97.txt", ("000_dc97", "txt")),
+            ("dir/sub/新闻.TXT", ("新闻", "txt")),
+            ("c:\\x\\a.b.md", ("a.b", "md")),
+            (".hidden", (".hidden", "")),
+            ("noext", ("noext", "")),
+        ];
+        for (name, (stem, ext)) in cases {
+            assert_eq!(split_name(name), (stem, ext.to_string()), "{name}");
+        }
+    }
+
+    #[test]
+    fn parses_front_matter() {
+        let (meta, body) =
+            front_matter("\n---\ntitle: \"北碚新闻\"\ndate: 2021-12-30\nurl: https://x.cn/a\ntags: [a]\n---\n正文\n");
+        assert_eq!(meta.title.as_deref(), Some("北碚新闻"));
+        assert_eq!(meta.date.as_deref(), Some("2021-12-30"));
+        assert_eq!(meta.url.as_deref(), Some("https://x.cn/a"));
+        assert_eq!(meta.source, None);
+        assert_eq!(body, "正文\n");
+        for text in [
+            "---\ntitle: x\n没有结束",
+            "--- x\ntitle: y\n---\n",
+            "正文\n---\n",
+        ] {
+            assert_eq!(
+                front_matter(text),
+                (FrontMatter::default(), text),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn never_panics_on_odd_bytes() {
+        let inputs: [&[u8]; 6] = [b"---", b"---\n", b"\xFF\xFE", b"\xEF\xBB\xBF", b"{", b"<"];
+        for name in ["a.txt", "a.md", "a.html", "a.jsonl"] {
+            for bytes in inputs {
+                let _ = read_file(name, bytes);
+            }
+        }
+    }
 }

@@ -1,0 +1,135 @@
+//! `quxian build`: files → bundle, with a progress bar and a summary.
+
+use anyhow::{bail, Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use quxian_core::{CorpusBuilder, Gazetteer, Lexicon, Segmenter};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Show a progress bar only when a build takes long enough to wonder about.
+const PROGRESS_MIN_BYTES: u64 = 5 << 20;
+
+#[derive(clap::Args)]
+pub struct BuildArgs {
+    /// Files and directories to read (directories are walked recursively).
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Where to write the bundle.
+    #[arg(short, long)]
+    output: PathBuf,
+    /// A gazetteer file replacing the built-in Chongqing one.
+    #[arg(long)]
+    gazetteer: Option<PathBuf>,
+    /// A topic lexicon file replacing the built-in one.
+    #[arg(long)]
+    topics: Option<PathBuf>,
+    /// Fail when any file is skipped.
+    #[arg(long)]
+    strict: bool,
+}
+
+fn collect_files(path: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let meta = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if meta.is_dir() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+            .with_context(|| format!("cannot list {}", path.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
+            .collect();
+        entries.sort();
+        for entry in entries {
+            collect_files(&entry, out)?;
+        }
+    } else {
+        out.push(path.to_path_buf());
+    }
+    Ok(())
+}
+
+fn read_data_file(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {} as UTF-8 text", path.display()))
+}
+
+pub fn run(args: BuildArgs) -> Result<()> {
+    let gazetteer = match &args.gazetteer {
+        Some(p) => Gazetteer::parse(&read_data_file(p)?, &p.display().to_string())?,
+        None => Gazetteer::chongqing(),
+    };
+    let lexicon = match &args.topics {
+        Some(p) => Lexicon::parse(&read_data_file(p)?, &p.display().to_string())?,
+        None => Lexicon::default_topics(),
+    };
+    let mut files = Vec::new();
+    for input in &args.inputs {
+        collect_files(input, &mut files)?;
+    }
+    let total_bytes: u64 = files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
+
+    let started = Instant::now();
+    let segmenter = Segmenter::with_default_dict(&gazetteer, &lexicon);
+    let dictionary_time = started.elapsed();
+    let mut builder = CorpusBuilder::new(segmenter, gazetteer, lexicon);
+    let progress = if total_bytes >= PROGRESS_MIN_BYTES {
+        let bar = ProgressBar::new(total_bytes);
+        bar.set_style(
+            ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let indexing = Instant::now();
+    for file in &files {
+        let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+        let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        builder.add_file(&name, &bytes);
+        progress.inc(bytes.len() as u64);
+    }
+    progress.finish_and_clear();
+    let (corpus, report) = builder.finish();
+    let bundle = corpus.to_bundle();
+    let build_time = indexing.elapsed();
+    std::fs::write(&args.output, &bundle).with_context(|| format!("cannot write {}", args.output.display()))?;
+
+    let mb = report.input_bytes as f64 / 1e6;
+    println!("read      {} files, {:.2} MB", report.files, mb);
+    println!("built     {} documents, {} passages", report.documents, report.passages);
+    if !report.skipped.is_empty() {
+        println!("skipped   {} (reason follows each name)", report.skipped.len());
+        for s in &report.skipped {
+            println!("          {}: {}", s.name, s.reason);
+        }
+    }
+    let mut main_counts = vec![0usize; corpus.districts.len()];
+    for doc in &corpus.docs {
+        for d in &doc.main_districts {
+            main_counts[d.0 as usize] += 1;
+        }
+    }
+    let mut found: Vec<(usize, &str)> = main_counts
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| **n > 0)
+        .map(|(i, n)| (*n, corpus.districts[i].as_str()))
+        .collect();
+    found.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    let list: Vec<String> = found.iter().map(|(n, d)| format!("{d} {n}")).collect();
+    println!("districts {} as main district: {}", found.len(), list.join(", "));
+    println!(
+        "bundle    {} ({} bytes, {:.2}× input)",
+        args.output.display(),
+        bundle.len(),
+        bundle.len() as f64 / report.input_bytes.max(1) as f64
+    );
+    println!(
+        "time      dictionary {:.0} ms, build {:.0} ms, {:.1} MB/s",
+        dictionary_time.as_secs_f64() * 1e3,
+        build_time.as_secs_f64() * 1e3,
+        mb / build_time.as_secs_f64().max(1e-9)
+    );
+    if args.strict && !report.skipped.is_empty() {
+        bail!("{} file(s) skipped and --strict is set", report.skipped.len());
+    }
+    Ok(())
+}

@@ -1,0 +1,731 @@
+//! The gazetteer: districts, the names they go by, and the places inside them.
+//!
+//! Input: the text of a gazetteer data file (format in the header of `data/gazetteer.txt`;
+//! the Chongqing default is embedded from there). Output: an immutable [`Gazetteer`] that
+//! maps a whole jieba token to a [`DistrictId`], lists display names and filter aliases, and
+//! hands every name to the segmenter's dictionary.
+//!
+//! Invariants: every name (display, full, alias, place, moved place, blocked word) occurs
+//! once in the file; every reference (alias, place, moved, merged, ambiguous) names something
+//! defined in the file; `DistrictId`s follow the order of `district` lines.
+//!
+//! Not done here: finding names in text (that is `annotate_document`, on whole tokens only),
+//! and choosing among boundary periods by document date. A moved place always maps to its
+//! current district; the former one is kept as data ([`Gazetteer::former_district`]).
+
+use super::datafile::{data_lines, error, parse_date};
+use crate::corpus::DistrictId;
+use crate::error::Result;
+use std::collections::HashMap;
+
+/// Districts and the places inside them, parsed from a data file.
+#[derive(Clone, Debug, Default)]
+pub struct Gazetteer {
+    districts: Vec<String>,
+    kinds: Vec<String>,
+    /// Every name that resolves to a district.
+    names: HashMap<String, Name>,
+    /// Every word for jieba's dictionary, in file order (names and blocked words).
+    words: Vec<String>,
+    /// District-level names other than the display names.
+    aliases: Vec<(String, DistrictId)>,
+    moves: Vec<Move>,
+    merges: Vec<Merge>,
+}
+
+#[derive(Clone, Debug)]
+struct Name {
+    district: DistrictId,
+    ambiguous: bool,
+}
+
+/// A place that passed from one district to another.
+#[derive(Clone, Debug)]
+struct Move {
+    name: String,
+    date: String,
+    from: DistrictId,
+    to: DistrictId,
+}
+
+/// Districts absorbed into a unit (recorded only; they keep their own ids).
+#[derive(Clone, Debug)]
+struct Merge {
+    date: String,
+    into: DistrictId,
+    districts: Vec<DistrictId>,
+}
+
+/// What a name is; used only while parsing, for messages.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Role {
+    District,
+    Alias,
+    Place,
+    Moved,
+    Blocked,
+}
+
+/// Parser state: names seen so far with the line that defined them.
+struct Parser<'a> {
+    file: &'a str,
+    g: Gazetteer,
+    defined: HashMap<String, (usize, Role)>,
+}
+
+const EMBEDDED: &str = include_str!("../../../../data/gazetteer.txt");
+
+impl Gazetteer {
+    /// Parse a gazetteer file. `file_label` names the file in errors (`gazetteer` or a path).
+    ///
+    /// Errors ([`crate::Error::DataFile`] with the 1-based line): unknown record kinds,
+    /// missing fields, a name defined twice (the message names the first line), references
+    /// to districts or names that are not defined, bad dates, and moves of one place whose
+    /// dates or districts do not chain (the `from` of a later move must be the `to` of the
+    /// earlier one, and no two moves share a date).
+    pub fn parse(text: &str, file_label: &str) -> Result<Gazetteer> {
+        let mut p = Parser {
+            file: file_label,
+            g: Gazetteer::default(),
+            defined: HashMap::new(),
+        };
+        let lines: Vec<(usize, Vec<&str>)> = data_lines(text).collect();
+        // Districts first, so other lines may refer to districts defined further down.
+        for (line, fields) in &lines {
+            if fields.first() == Some(&"district") {
+                p.district(*line, fields)?;
+            }
+        }
+        let mut moved: Vec<(usize, Vec<&str>)> = Vec::new();
+        for (line, fields) in &lines {
+            match fields.first().copied() {
+                Some("district") | Some("ambiguous") => {}
+                Some("alias") => p.alias(*line, fields)?,
+                Some("place") => p.place(*line, fields)?,
+                Some("moved") => moved.push((*line, fields.clone())),
+                Some("merged") => p.merged(*line, fields)?,
+                Some("block") => p.block(*line, fields)?,
+                Some(other) => {
+                    return Err(error(
+                        p.file,
+                        *line,
+                        format!(
+                            "unknown record `{other}` (expected district, alias, place, \
+                             moved, merged, ambiguous or block)"
+                        ),
+                    ))
+                }
+                None => {}
+            }
+        }
+        p.moved(&moved)?;
+        // Ambiguity marks last: they may refer to any name.
+        for (line, fields) in &lines {
+            if fields.first() == Some(&"ambiguous") {
+                p.ambiguous(*line, fields)?;
+            }
+        }
+        Ok(p.g)
+    }
+
+    /// The embedded default: Chongqing's 38 districts and counties plus 两江新区, 万盛经开区
+    /// and 重庆高新区, from `data/gazetteer.txt`. (A unit test proves it parses; were it ever
+    /// broken this would return an empty gazetteer rather than panic.)
+    pub fn chongqing() -> Gazetteer {
+        Gazetteer::parse(EMBEDDED, "gazetteer").unwrap_or_default()
+    }
+
+    /// Display (short canonical) names; the index is the [`DistrictId`].
+    pub fn districts(&self) -> &[String] {
+        &self.districts
+    }
+
+    /// The kind label of a district as written in the file (区, 县, 自治县, 新区, …).
+    pub fn kind(&self, id: DistrictId) -> Option<&str> {
+        self.kinds.get(usize::from(id.0)).map(String::as_str)
+    }
+
+    /// Other district-level names a user may type in a filter: full names (北碚区) and
+    /// former or other names (开县), each with its district. Places are not included.
+    pub fn aliases(&self) -> Vec<(String, DistrictId)> {
+        self.aliases.clone()
+    }
+
+    /// Every word jieba should keep whole: display names, aliases, places, moved places and
+    /// blocked compounds, in file order, each once.
+    pub fn words(&self) -> impl Iterator<Item = &str> {
+        self.words.iter().map(String::as_str)
+    }
+
+    /// The district a whole token names, if any (ambiguous names included; see
+    /// [`Gazetteer::is_ambiguous`]). Blocked words and unknown tokens give `None`.
+    pub fn lookup(&self, token: &str) -> Option<DistrictId> {
+        self.names.get(token).map(|n| n.district)
+    }
+
+    /// True for names marked `ambiguous`: ordinary words that count as a district only in
+    /// documents that also name that district unambiguously.
+    pub fn is_ambiguous(&self, token: &str) -> bool {
+        self.names.get(token).is_some_and(|n| n.ambiguous)
+    }
+
+    /// For a place that moved between districts: the district it belonged to before its
+    /// latest move, and the date of that move as written in the file.
+    pub fn former_district(&self, name: &str) -> Option<(DistrictId, &str)> {
+        self.moves
+            .iter()
+            .rev()
+            .find(|m| m.name == name)
+            .map(|m| (m.from, m.date.as_str()))
+    }
+
+    /// Every recorded move as `(place, from, to, date)`, in the order of the file's names
+    /// and, for one place, by date.
+    pub fn moves(&self) -> impl Iterator<Item = (&str, DistrictId, DistrictId, &str)> {
+        self.moves
+            .iter()
+            .map(|m| (m.name.as_str(), m.from, m.to, m.date.as_str()))
+    }
+
+    /// Units that absorbed districts, as `(unit, absorbed districts, date)`.
+    pub fn merges(&self) -> impl Iterator<Item = (DistrictId, &[DistrictId], &str)> {
+        self.merges
+            .iter()
+            .map(|m| (m.into, m.districts.as_slice(), m.date.as_str()))
+    }
+}
+
+impl Parser<'_> {
+    fn district(&mut self, line: usize, f: &[&str]) -> Result<()> {
+        let [_, display, kind, full, others @ ..] = f else {
+            return Err(error(
+                self.file,
+                line,
+                "expected `district <display> <kind> <full name> [<other name>...]`",
+            ));
+        };
+        let id = u16::try_from(self.g.districts.len())
+            .map(DistrictId)
+            .map_err(|_| error(self.file, line, "too many districts (at most 65536)"))?;
+        self.define(line, display, Role::District, Some(id))?;
+        self.g.districts.push((*display).to_string());
+        self.g.kinds.push((*kind).to_string());
+        for (i, name) in std::iter::once(full).chain(others).enumerate() {
+            if i == 0 && name == display {
+                // A unit whose full name is its display name (两江新区).
+                continue;
+            }
+            self.define(line, name, Role::Alias, Some(id))?;
+            self.g.aliases.push(((*name).to_string(), id));
+        }
+        Ok(())
+    }
+
+    fn alias(&mut self, line: usize, f: &[&str]) -> Result<()> {
+        let (names, attrs): (Vec<&str>, Vec<&str>) =
+            f.iter().skip(2).partition(|s| !s.contains('='));
+        let (Some(display), false) = (f.get(1), names.is_empty()) else {
+            return Err(error(
+                self.file,
+                line,
+                "expected `alias <display> <name>... [until=<date>]`",
+            ));
+        };
+        for attr in attrs {
+            match attr.split_once('=') {
+                Some(("until", date)) => self.date(line, date)?,
+                _ => {
+                    return Err(error(
+                        self.file,
+                        line,
+                        format!("unknown attribute `{attr}` (only until=<date>)"),
+                    ))
+                }
+            };
+        }
+        let id = self.district_ref(line, display)?;
+        for name in names {
+            self.define(line, name, Role::Alias, Some(id))?;
+            self.g.aliases.push((name.to_string(), id));
+        }
+        Ok(())
+    }
+
+    fn place(&mut self, line: usize, f: &[&str]) -> Result<()> {
+        let [_, display, names @ ..] = f else {
+            return Err(error(
+                self.file,
+                line,
+                "expected `place <display> <name>...`",
+            ));
+        };
+        if names.is_empty() {
+            return Err(error(
+                self.file,
+                line,
+                "expected `place <display> <name>...`",
+            ));
+        }
+        let id = self.district_ref(line, display)?;
+        for name in names {
+            self.define(line, name, Role::Place, Some(id))?;
+        }
+        Ok(())
+    }
+
+    fn merged(&mut self, line: usize, f: &[&str]) -> Result<()> {
+        let [_, date, into, olds @ ..] = f else {
+            return Err(error(
+                self.file,
+                line,
+                "expected `merged <date> <into> <district>...`",
+            ));
+        };
+        if olds.is_empty() {
+            return Err(error(
+                self.file,
+                line,
+                "expected `merged <date> <into> <district>...`",
+            ));
+        }
+        self.date(line, date)?;
+        let into = self.district_ref(line, into)?;
+        let mut districts = Vec::new();
+        for old in olds {
+            let id = self.district_ref(line, old)?;
+            if id == into || districts.contains(&id) {
+                return Err(error(
+                    self.file,
+                    line,
+                    format!("`{old}` is listed twice or merged into itself"),
+                ));
+            }
+            districts.push(id);
+        }
+        self.g.merges.push(Merge {
+            date: (*date).to_string(),
+            into,
+            districts,
+        });
+        Ok(())
+    }
+
+    fn block(&mut self, line: usize, f: &[&str]) -> Result<()> {
+        if f.len() < 2 {
+            return Err(error(self.file, line, "expected `block <word>...`"));
+        }
+        for word in f.iter().skip(1) {
+            self.define(line, word, Role::Blocked, None)?;
+        }
+        Ok(())
+    }
+
+    fn ambiguous(&mut self, line: usize, f: &[&str]) -> Result<()> {
+        if f.len() < 2 {
+            return Err(error(self.file, line, "expected `ambiguous <name>...`"));
+        }
+        for name in f.iter().skip(1) {
+            match self.g.names.get_mut(*name) {
+                Some(n) => n.ambiguous = true,
+                None => {
+                    return Err(error(
+                        self.file,
+                        line,
+                        format!("`{name}` is marked ambiguous but is not a name in this file"),
+                    ))
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// All `moved` lines at once, so several moves of one place can be checked as a chain.
+    fn moved(&mut self, lines: &[(usize, Vec<&str>)]) -> Result<()> {
+        // name -> [(date key, line, date, from, to)]
+        type Step = ((u16, u8, u8), usize, String, DistrictId, DistrictId);
+        let mut order: Vec<String> = Vec::new();
+        let mut steps: HashMap<String, Vec<Step>> = HashMap::new();
+        for (line, f) in lines {
+            let line = *line;
+            let [_, date, from, to, names @ ..] = f.as_slice() else {
+                return Err(error(
+                    self.file,
+                    line,
+                    "expected `moved <date> <from> <to> <name>...`",
+                ));
+            };
+            if names.is_empty() {
+                return Err(error(
+                    self.file,
+                    line,
+                    "expected `moved <date> <from> <to> <name>...`",
+                ));
+            }
+            let key = self.date(line, date)?;
+            let from = self.district_ref(line, from)?;
+            let to = self.district_ref(line, to)?;
+            if from == to {
+                return Err(error(
+                    self.file,
+                    line,
+                    "a move needs two different districts",
+                ));
+            }
+            for name in names {
+                let entry = steps.entry((*name).to_string()).or_insert_with(|| {
+                    order.push((*name).to_string());
+                    Vec::new()
+                });
+                entry.push((key, line, (*date).to_string(), from, to));
+            }
+        }
+        for name in order {
+            let Some(mut chain) = steps.remove(&name) else {
+                continue;
+            };
+            chain.sort_by_key(|s| s.0);
+            for pair in chain.windows(2) {
+                if let [a, b] = pair {
+                    if a.0 == b.0 {
+                        return Err(error(
+                            self.file,
+                            b.1,
+                            format!("`{name}` moves twice on {} (also line {})", b.2, a.1),
+                        ));
+                    }
+                    if b.3 != a.4 {
+                        return Err(error(
+                            self.file,
+                            b.1,
+                            format!(
+                                "`{name}` moves from a district it was not in: line {} moved \
+                                 it elsewhere on {}",
+                                a.1, a.2
+                            ),
+                        ));
+                    }
+                }
+            }
+            let (first_line, current) = match (chain.first(), chain.last()) {
+                (Some(first), Some(last)) => (first.1, last.4),
+                _ => continue,
+            };
+            self.define(first_line, &name, Role::Moved, Some(current))?;
+            for (_, _, date, from, to) in chain {
+                self.g.moves.push(Move {
+                    name: name.clone(),
+                    date,
+                    from,
+                    to,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Register a name (or a blocked word when `district` is `None`), refusing duplicates.
+    fn define(
+        &mut self,
+        line: usize,
+        name: &str,
+        role: Role,
+        district: Option<DistrictId>,
+    ) -> Result<()> {
+        if let Some((first, first_role)) = self.defined.get(name) {
+            return Err(error(
+                self.file,
+                line,
+                format!("`{name}` is already defined on line {first} (as {first_role:?})"),
+            ));
+        }
+        if name.contains('=') || name.starts_with('#') {
+            return Err(error(
+                self.file,
+                line,
+                format!("`{name}` is not a valid name"),
+            ));
+        }
+        self.defined.insert(name.to_string(), (line, role));
+        self.g.words.push(name.to_string());
+        if let Some(district) = district {
+            self.g.names.insert(
+                name.to_string(),
+                Name {
+                    district,
+                    ambiguous: false,
+                },
+            );
+        }
+        Ok(())
+    }
+
+    /// The district a display name refers to.
+    fn district_ref(&self, line: usize, display: &str) -> Result<DistrictId> {
+        self.g
+            .districts
+            .iter()
+            .position(|d| d == display)
+            .and_then(|i| u16::try_from(i).ok())
+            .map(DistrictId)
+            .ok_or_else(|| {
+                error(
+                    self.file,
+                    line,
+                    format!("`{display}` is not a district of this file (no `district` line)"),
+                )
+            })
+    }
+
+    fn date(&self, line: usize, date: &str) -> Result<(u16, u8, u8)> {
+        parse_date(date).ok_or_else(|| {
+            error(
+                self.file,
+                line,
+                format!("bad date `{date}` (expected YYYY, YYYY-MM or YYYY-MM-DD)"),
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Error;
+
+    const SMALL: &str = "\
+# test gazetteer
+district 甲 区 甲区
+
+district 乙 县 乙县 乙州
+alias 乙 旧乙 until=2001-02
+place 甲 山一 山二
+place 乙 河一
+moved 2020 乙 甲 镇一
+merged 2021-05 甲 乙
+ambiguous 河一
+block 大甲区
+";
+
+    fn err_line(text: &str) -> (usize, String) {
+        match Gazetteer::parse(text, "test") {
+            Err(Error::DataFile { file, line, detail }) => {
+                assert_eq!(file, "test");
+                (line, detail)
+            }
+            Err(e) => panic!("wrong error kind: {e}"),
+            Ok(_) => panic!("parsed but should not:\n{text}"),
+        }
+    }
+
+    #[test]
+    fn parses_a_good_file() {
+        let g = Gazetteer::parse(SMALL, "test").unwrap();
+        assert_eq!(g.districts(), ["甲", "乙"]);
+        assert_eq!(g.kind(DistrictId(1)), Some("县"));
+        let a = DistrictId(0);
+        let b = DistrictId(1);
+        assert_eq!(
+            g.aliases(),
+            vec![
+                ("甲区".to_string(), a),
+                ("乙县".to_string(), b),
+                ("乙州".to_string(), b),
+                ("旧乙".to_string(), b),
+            ]
+        );
+        for (name, want) in [
+            ("甲", Some(a)),
+            ("甲区", Some(a)),
+            ("山二", Some(a)),
+            ("乙州", Some(b)),
+            ("旧乙", Some(b)),
+            ("河一", Some(b)),
+            ("镇一", Some(a)),
+            ("大甲区", None),
+            ("丙", None),
+            ("", None),
+        ] {
+            assert_eq!(g.lookup(name), want, "lookup {name}");
+        }
+        assert!(g.is_ambiguous("河一"));
+        assert!(!g.is_ambiguous("山一"));
+        assert_eq!(g.former_district("镇一"), Some((b, "2020")));
+        assert_eq!(g.former_district("山一"), None);
+        let merges: Vec<_> = g.merges().collect();
+        assert_eq!(merges, vec![(a, &[b][..], "2021-05")]);
+        let words: Vec<&str> = g.words().collect();
+        assert!(words.contains(&"大甲区") && words.contains(&"镇一") && words.contains(&"乙"));
+        assert_eq!(words.len(), 11, "{words:?}");
+    }
+
+    #[test]
+    fn references_may_come_before_the_district_line() {
+        let g = Gazetteer::parse("place 甲 山\ndistrict 甲 区 甲区\n", "t").unwrap();
+        assert_eq!(g.lookup("山"), Some(DistrictId(0)));
+    }
+
+    #[test]
+    fn unit_whose_full_name_is_its_display_name() {
+        let g = Gazetteer::parse("district 新区甲 新区 新区甲 甲新区\n", "t").unwrap();
+        assert_eq!(g.aliases(), vec![("甲新区".to_string(), DistrictId(0))]);
+    }
+
+    #[test]
+    fn empty_and_comment_only_files_parse_empty() {
+        for text in ["", "\n\n", "# only\n  # comments\n", "\u{feff}"] {
+            let g = Gazetteer::parse(text, "t").unwrap();
+            assert!(g.districts().is_empty() && g.words().next().is_none());
+        }
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let cases: &[(&str, usize, &str)] = &[
+            (
+                "district 甲 区 甲区\nplace 甲 山\n\nplace 甲 山\n",
+                4,
+                "already defined on line 2",
+            ),
+            (
+                "district 甲 区 甲区\n# c\ndistrict 甲 县 甲县\n",
+                3,
+                "already defined on line 1",
+            ),
+            (
+                "district 甲 区 甲区\nplace 甲 甲区\n",
+                2,
+                "already defined on line 1",
+            ),
+            ("district 甲 区 甲区\nalias 丙 丙区\n", 2, "not a district"),
+            ("district 甲 区 甲区\nplace 丙 山\n", 2, "not a district"),
+            ("district 甲 区 甲区\nambiguous 山\n", 2, "not a name"),
+            ("district 甲 区\n", 1, "expected `district"),
+            ("district 甲 区 甲区\nplace 甲\n", 2, "expected `place"),
+            ("district 甲 区 甲区\nwhat 甲\n", 2, "unknown record"),
+            (
+                "district 甲 区 甲区\nalias 甲 旧甲 since=2000\n",
+                2,
+                "unknown attribute",
+            ),
+            (
+                "district 甲 区 甲区\nalias 甲 旧甲 until=20\n",
+                2,
+                "bad date",
+            ),
+            (
+                "district 甲 区 甲区\ndistrict 乙 区 乙区\nmoved 2020-13 甲 乙 镇\n",
+                3,
+                "bad date",
+            ),
+            (
+                "district 甲 区 甲区\nmoved 2020 甲 甲 镇\n",
+                2,
+                "two different",
+            ),
+            (
+                "district 甲 区 甲区\nmoved 2020 甲 丁 镇\n",
+                2,
+                "not a district",
+            ),
+            (
+                "district 甲 区 甲区\nmerged 2020 甲 甲\n",
+                2,
+                "merged into itself",
+            ),
+            ("district 甲 区 甲区\nblock 甲区\n", 2, "already defined"),
+            (
+                "district 甲 区 甲区\ndistrict 乙 区 乙区\ndistrict 丙 区 丙区\n\
+                 moved 2010 甲 乙 镇\nmoved 2020 甲 丙 镇\n",
+                5,
+                "not in",
+            ),
+            (
+                "district 甲 区 甲区\ndistrict 乙 区 乙区\n\
+                 moved 2010 甲 乙 镇\nmoved 2010 乙 甲 镇\n",
+                4,
+                "moves twice",
+            ),
+            (
+                "district 甲 区 甲区\ndistrict 乙 区 乙区\nplace 甲 镇\nmoved 2010 甲 乙 镇\n",
+                4,
+                "already defined on line 3",
+            ),
+        ];
+        for (text, line, needle) in cases {
+            let (got_line, detail) = err_line(text);
+            assert_eq!(got_line, *line, "line for {text:?}: {detail}");
+            assert!(
+                detail.contains(needle),
+                "detail {detail:?} should say {needle:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_chain_of_moves_maps_to_the_last_district() {
+        let g = Gazetteer::parse(
+            "district 甲 区 甲区\ndistrict 乙 区 乙区\ndistrict 丙 区 丙区\n\
+             moved 2020-01 乙 丙 镇\nmoved 2010 甲 乙 镇\n",
+            "t",
+        )
+        .unwrap();
+        assert_eq!(g.lookup("镇"), Some(DistrictId(2)));
+        assert_eq!(g.former_district("镇"), Some((DistrictId(1), "2020-01")));
+    }
+
+    #[test]
+    fn embedded_chongqing_gazetteer() {
+        let g = Gazetteer::parse(EMBEDDED, "gazetteer").expect("data/gazetteer.txt must parse");
+        let d = g.districts();
+        let kinds: Vec<&str> = (0..d.len())
+            .map(|i| g.kind(DistrictId(i as u16)).unwrap())
+            .collect();
+        assert_eq!(
+            kinds.iter().filter(|k| **k == "区").count(),
+            26,
+            "data/gazetteer.txt"
+        );
+        assert_eq!(
+            kinds.iter().filter(|k| **k == "县").count(),
+            8,
+            "data/gazetteer.txt"
+        );
+        assert_eq!(
+            kinds.iter().filter(|k| **k == "自治县").count(),
+            4,
+            "data/gazetteer.txt"
+        );
+        for unit in ["两江新区", "万盛", "重庆高新区"] {
+            assert!(d.iter().any(|x| x == unit), "unit {unit} missing");
+        }
+        assert_eq!(d.len(), 41);
+        let id = |n: &str| g.lookup(n).map(|i| d[usize::from(i.0)].as_str());
+        for (name, want) in [
+            ("北碚", "北碚"),
+            ("北碚区", "北碚"),
+            ("缙云山", "北碚"),
+            ("北温泉", "北碚"),
+            ("西南大学", "北碚"),
+            ("统景", "北碚"),
+            ("茨竹镇", "北碚"),
+            ("仙桃数据谷", "渝北"),
+            ("江北国际机场", "渝北"),
+            ("解放碑", "渝中"),
+            ("洪崖洞", "渝中"),
+            ("磁器口", "沙坪坝"),
+            ("石柱土家族自治县", "石柱"),
+            ("开县", "开州"),
+            ("两江新区", "两江新区"),
+            ("万盛经开区", "万盛"),
+        ] {
+            assert_eq!(id(name), Some(want), "{name} in data/gazetteer.txt");
+        }
+        assert_eq!(g.lookup("长江北岸"), None);
+        let beibei = g.lookup("北碚").unwrap();
+        let yubei = g.lookup("渝北").unwrap();
+        assert_eq!(g.former_district("大湾"), Some((yubei, "2025")));
+        assert_eq!(g.lookup("大湾"), Some(beibei));
+        assert!(g.is_ambiguous("长寿") && !g.is_ambiguous("北碚"));
+        assert_eq!(Gazetteer::chongqing().districts().len(), 41);
+    }
+}

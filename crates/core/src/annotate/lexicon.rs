@@ -1,0 +1,190 @@
+//! The topic lexicon: topics and the keywords that signal them.
+//!
+//! Input: the text of a lexicon data file (format in the header of `data/topics.txt`, from
+//! which the default is embedded). Output: an immutable [`Lexicon`] that maps a whole jieba
+//! token to a topic and a weight, and hands every keyword to the segmenter's dictionary.
+//!
+//! Invariants: topics are numbered in order of first appearance; every keyword belongs to
+//! exactly one topic; weights are [`PLAIN_WEIGHT`] or [`STRONG_WEIGHT`].
+//!
+//! Not done here: deciding whether a passage is about a topic (that is `annotate_document`,
+//! which sums the weights), stemming, or matching inside tokens.
+
+use super::datafile::{data_lines, error};
+use crate::corpus::TopicId;
+use crate::error::Result;
+use std::collections::HashMap;
+
+/// Score of one occurrence of a plain keyword.
+pub(crate) const PLAIN_WEIGHT: u32 = 1;
+/// Score of one occurrence of a strong keyword (written with a leading `*`).
+pub(crate) const STRONG_WEIGHT: u32 = 2;
+
+/// Topics and their keywords, parsed from a data file.
+#[derive(Clone, Debug, Default)]
+pub struct Lexicon {
+    topics: Vec<String>,
+    keywords: HashMap<String, (TopicId, u32)>,
+    /// Keywords in file order, for jieba's dictionary.
+    words: Vec<String>,
+}
+
+const EMBEDDED: &str = include_str!("../../../../data/topics.txt");
+
+impl Lexicon {
+    /// Parse a lexicon file: lines `<topic> <keyword>...`, a leading `*` marking a strong
+    /// keyword. `file_label` names the file in errors.
+    ///
+    /// Errors ([`crate::Error::DataFile`] with the 1-based line): a topic line without
+    /// keywords, an empty keyword (`*` alone), a keyword listed twice anywhere in the file
+    /// (the message names the first line), more than 65536 topics.
+    pub fn parse(text: &str, file_label: &str) -> Result<Lexicon> {
+        let mut lex = Lexicon::default();
+        let mut first_line: HashMap<String, usize> = HashMap::new();
+        for (line, fields) in data_lines(text) {
+            let [topic, keywords @ ..] = fields.as_slice() else {
+                continue;
+            };
+            if keywords.is_empty() {
+                return Err(error(
+                    file_label,
+                    line,
+                    format!("topic `{topic}` has no keywords (expected `<topic> <keyword>...`)"),
+                ));
+            }
+            let id = match lex.topics.iter().position(|t| t == topic) {
+                Some(i) => i,
+                None => {
+                    lex.topics.push((*topic).to_string());
+                    lex.topics.len() - 1
+                }
+            };
+            let id = u16::try_from(id)
+                .map(TopicId)
+                .map_err(|_| error(file_label, line, "too many topics (at most 65536)"))?;
+            for raw in keywords {
+                let (word, weight) = match raw.strip_prefix('*') {
+                    Some(w) => (w, STRONG_WEIGHT),
+                    None => (*raw, PLAIN_WEIGHT),
+                };
+                if word.is_empty() || word.starts_with('*') {
+                    return Err(error(file_label, line, format!("`{raw}` is not a keyword")));
+                }
+                if let Some(first) = first_line.get(word) {
+                    return Err(error(
+                        file_label,
+                        line,
+                        format!("keyword `{word}` is already listed on line {first}"),
+                    ));
+                }
+                first_line.insert(word.to_string(), line);
+                lex.keywords.insert(word.to_string(), (id, weight));
+                lex.words.push(word.to_string());
+            }
+        }
+        Ok(lex)
+    }
+
+    /// The embedded default lexicon from `data/topics.txt`: 科技创新, 产业发展, 生态环保,
+    /// 文化旅游, 城乡建设, 交通, 民生保障, 区域协同, 党建治理, 改革开放, in that order. (A unit
+    /// test proves it parses; were it ever broken this would return an empty lexicon.)
+    pub fn default_topics() -> Lexicon {
+        Lexicon::parse(EMBEDDED, "topics").unwrap_or_default()
+    }
+
+    /// Topic names; the index is the [`TopicId`].
+    pub fn topics(&self) -> &[String] {
+        &self.topics
+    }
+
+    /// Every keyword (without its `*`), in file order, each once.
+    pub fn words(&self) -> impl Iterator<Item = &str> {
+        self.words.iter().map(String::as_str)
+    }
+
+    /// The topic a whole token is a keyword of, with its weight.
+    pub(crate) fn keyword(&self, token: &str) -> Option<(TopicId, u32)> {
+        self.keywords.get(token).copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Error;
+
+    #[test]
+    fn parses_topics_in_order_with_weights() {
+        let text = "# head\n甲 *强 弱\n\n乙 词\n甲 续\n";
+        let lex = Lexicon::parse(text, "t").unwrap();
+        assert_eq!(lex.topics(), ["甲", "乙"]);
+        assert_eq!(lex.keyword("强"), Some((TopicId(0), STRONG_WEIGHT)));
+        assert_eq!(lex.keyword("弱"), Some((TopicId(0), PLAIN_WEIGHT)));
+        assert_eq!(lex.keyword("续"), Some((TopicId(0), PLAIN_WEIGHT)));
+        assert_eq!(lex.keyword("词"), Some((TopicId(1), PLAIN_WEIGHT)));
+        assert_eq!(lex.keyword("*强"), None);
+        assert_eq!(lex.keyword("甲"), None);
+        assert_eq!(lex.words().collect::<Vec<_>>(), ["强", "弱", "词", "续"]);
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        for (text, line, needle) in [
+            ("甲 a\n\n乙\n", 3, "no keywords"),
+            ("甲 a\n# c\n乙 b a\n", 3, "already listed on line 1"),
+            ("甲 a *a\n", 1, "already listed on line 1"),
+            ("甲 *\n", 1, "not a keyword"),
+            ("甲 **a\n", 1, "not a keyword"),
+        ] {
+            match Lexicon::parse(text, "topics") {
+                Err(Error::DataFile {
+                    file,
+                    line: l,
+                    detail,
+                }) => {
+                    assert_eq!(file, "topics");
+                    assert_eq!(l, line, "{text:?}: {detail}");
+                    assert!(detail.contains(needle), "{detail:?} should say {needle:?}");
+                }
+                other => panic!("{text:?} should fail, got {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn embedded_default_topics() {
+        let lex = Lexicon::parse(EMBEDDED, "topics").expect("data/topics.txt must parse");
+        assert_eq!(
+            lex.topics(),
+            [
+                "科技创新",
+                "产业发展",
+                "生态环保",
+                "文化旅游",
+                "城乡建设",
+                "交通",
+                "民生保障",
+                "区域协同",
+                "党建治理",
+                "改革开放"
+            ],
+            "data/topics.txt: names and order are fixed by DESIGN.md"
+        );
+        for (i, topic) in lex.topics().iter().enumerate() {
+            let n = lex
+                .keywords
+                .values()
+                .filter(|(t, _)| usize::from(t.0) == i)
+                .count();
+            assert!(
+                (15..=40).contains(&n),
+                "{topic} has {n} keywords in data/topics.txt"
+            );
+        }
+        assert_eq!(Lexicon::default_topics().topics().len(), 10);
+        let g = super::super::Gazetteer::chongqing();
+        for w in lex.words() {
+            assert_eq!(g.lookup(w), None, "keyword {w} is also a gazetteer name");
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! Bytes → text. Input: the raw bytes of one file. Output: a `String`, or a reason (in plain
+//! English) why the bytes are not text we can read.
+//!
+//! Order of checks: a byte-order mark wins (UTF-8, UTF-16 LE, UTF-16 BE); then NUL bytes in
+//! the first 8 KB mean a binary file; then valid UTF-8; then GB18030 (a superset of GBK and
+//! GB2312), accepted only when it decodes without errors and most characters are ones a
+//! Chinese text plausibly contains. Decoding is strict: a malformed sequence rejects the file
+//! rather than smuggling U+FFFD into the corpus.
+//!
+//! It does not guess other legacy encodings (Big5, Shift_JIS, Latin-1): those files are
+//! rejected, since a wrong guess would index mojibake.
+
+use encoding_rs::{Encoding, GB18030};
+
+/// How many leading bytes are searched for NUL to call a file binary.
+const BINARY_SNIFF_LEN: usize = 8 * 1024;
+
+/// Share of characters (0..=1) that must look like Chinese text for a GB18030 guess to stand.
+/// Random high bytes that happen to be valid GB18030 decode to rare Hangul, PUA or symbol
+/// code points and fall well below this.
+const MIN_PLAUSIBLE_SHARE: f64 = 0.9;
+
+/// Decode a file's bytes; `Err` carries the user-facing reason.
+pub(super) fn decode(bytes: &[u8]) -> Result<String, &'static str> {
+    const UNDECODABLE: &str = "could not decode as UTF-8, UTF-16 or GB18030";
+    if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
+        let body = bytes.get(bom_len..).unwrap_or_default();
+        return strict(encoding, body).ok_or(UNDECODABLE);
+    }
+    let head = bytes.get(..BINARY_SNIFF_LEN).unwrap_or(bytes);
+    if head.contains(&0) {
+        return Err("binary file");
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(text.to_string());
+    }
+    strict(GB18030, bytes)
+        .filter(|text| plausible_chinese(text))
+        .ok_or(UNDECODABLE)
+}
+
+/// Decode without BOM sniffing; `None` on any malformed sequence.
+fn strict(encoding: &'static Encoding, bytes: &[u8]) -> Option<String> {
+    encoding
+        .decode_without_bom_handling_and_without_replacement(bytes)
+        .map(|text| text.into_owned())
+}
+
+/// True when at least [`MIN_PLAUSIBLE_SHARE`] of the non-whitespace characters are ASCII,
+/// CJK ideographs, CJK or full-width punctuation, or common general punctuation.
+fn plausible_chinese(text: &str) -> bool {
+    let (mut total, mut plausible) = (0usize, 0usize);
+    for c in text.chars().filter(|c| !c.is_whitespace()) {
+        total += 1;
+        let plausible_char = matches!(c,
+            ' '..='~'
+            | '\u{00B7}' | '\u{00D7}' | '\u{00F7}'
+            | '\u{2010}'..='\u{206F}'   // general punctuation: quotes, dashes, ellipsis
+            | '\u{2100}'..='\u{2BFF}'   // letterlike symbols, numbers, arrows, shapes
+            | '\u{3000}'..='\u{30FF}'   // CJK punctuation, kana
+            | '\u{3400}'..='\u{4DBF}'
+            | '\u{4E00}'..='\u{9FFF}'
+            | '\u{F900}'..='\u{FAFF}'
+            | '\u{FE30}'..='\u{FE4F}'   // CJK compatibility forms
+            | '\u{FF00}'..='\u{FFEF}');
+        plausible += usize::from(plausible_char);
+    }
+    total > 0 && plausible as f64 >= MIN_PLAUSIBLE_SHARE * total as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = "北碚区相关负责人解释，生态人文资源是北碚最大的优势。GDP增长4.4%。";
+
+    fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+        let mut bytes = if big_endian {
+            vec![0xFE, 0xFF]
+        } else {
+            vec![0xFF, 0xFE]
+        };
+        for unit in text.encode_utf16() {
+            let pair = if big_endian {
+                unit.to_be_bytes()
+            } else {
+                unit.to_le_bytes()
+            };
+            bytes.extend_from_slice(&pair);
+        }
+        bytes
+    }
+
+    #[test]
+    fn decodes_each_supported_encoding() {
+        let (gbk, _, unmappable) = GB18030.encode(SAMPLE);
+        assert!(!unmappable);
+        let mut bom_utf8 = vec![0xEF, 0xBB, 0xBF];
+        bom_utf8.extend_from_slice(SAMPLE.as_bytes());
+        let gbk_only = encoding_rs::GBK.encode(SAMPLE).0;
+        let cases: Vec<(&str, Vec<u8>)> = vec![
+            ("utf-8", SAMPLE.as_bytes().to_vec()),
+            ("utf-8 with BOM", bom_utf8),
+            ("utf-16le", utf16(SAMPLE, false)),
+            ("utf-16be", utf16(SAMPLE, true)),
+            ("gb18030", gbk.into_owned()),
+            ("gbk", gbk_only.into_owned()),
+        ];
+        for (label, bytes) in cases {
+            assert_eq!(decode(&bytes).as_deref(), Ok(SAMPLE), "{label}");
+        }
+    }
+
+    #[test]
+    fn rejects_binary_and_undecodable() {
+        let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+            (
+                "png header",
+                b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec(),
+                "binary file",
+            ),
+            ("NUL in text", b"abc\0def".to_vec(), "binary file"),
+            (
+                "latin-1",
+                b"caf\xe9 au lait, cr\xe8me br\xfbl\xe9e".to_vec(),
+                "could not decode as UTF-8, UTF-16 or GB18030",
+            ),
+            (
+                "lone high bytes",
+                vec![0xFF; 40],
+                "could not decode as UTF-8, UTF-16 or GB18030",
+            ),
+            (
+                "odd utf-16",
+                vec![0xFF, 0xFE, 0x41],
+                "could not decode as UTF-8, UTF-16 or GB18030",
+            ),
+        ];
+        for (label, bytes, reason) in cases {
+            assert_eq!(decode(&bytes), Err(reason), "{label}");
+        }
+    }
+
+    #[test]
+    fn gb18030_guess_needs_chinese_looking_text() {
+        // Valid GB18030 four-byte sequences that decode to Hangul syllables, not Chinese.
+        let (hangul, _, _) = GB18030.encode("가각간갇갈갉갊감갑값");
+        assert_eq!(
+            decode(&hangul),
+            Err("could not decode as UTF-8, UTF-16 or GB18030")
+        );
+    }
+}

@@ -1,0 +1,113 @@
+//! JSON Lines (`.jsonl`). Input: decoded text. Output: one [`RawDoc`] per good line, plus the
+//! reasons for the bad ones.
+//!
+//! Each non-blank line is one JSON object with a string `text` and optional string `title`,
+//! `date`, `source`, `url` (other fields are ignored). The key is `stem#N` with N the 1-based
+//! line number, so it stays stable when other lines change. A missing title falls back to the
+//! first line of `text`. A line that is not such an object, or has blank `text`, is reported
+//! as `"line N: …"` and skipped; the caller decides whether the file as a whole failed.
+
+use super::{first_line, RawDoc};
+use serde::Deserialize;
+
+/// One record as written in the file.
+#[derive(Deserialize)]
+struct Record {
+    text: String,
+    title: Option<String>,
+    date: Option<String>,
+    source: Option<String>,
+    url: Option<String>,
+}
+
+/// Read every line; returns the documents and one reason per bad line.
+pub(super) fn read(stem: &str, text: &str) -> (Vec<RawDoc>, Vec<String>) {
+    let mut docs = Vec::new();
+    let mut bad = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        let number = index + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<Record>(line) {
+            Ok(record) if record.text.trim().is_empty() => {
+                bad.push(format!("line {number}: `text` is empty"));
+            }
+            Ok(record) => docs.push(RawDoc {
+                key: format!("{stem}#{number}"),
+                title: record
+                    .title
+                    .map(|t| t.trim().to_string())
+                    .filter(|t| !t.is_empty())
+                    .unwrap_or_else(|| first_line(&record.text)),
+                text: record.text,
+                date: non_blank(record.date),
+                source: non_blank(record.source),
+                url: non_blank(record.url),
+            }),
+            Err(e) => bad.push(format!("line {number}: {e}")),
+        }
+    }
+    (docs, bad)
+}
+
+/// Trimmed value, or `None` when blank.
+fn non_blank(value: Option<String>) -> Option<String> {
+    value
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_good_lines_and_reports_bad_ones() {
+        let input =
+            "{\"title\":\"标题一\",\"text\":\"正文一。\",\"date\":\"2021-12-30\",\"extra\":1}\n\
+            \n\
+            {\"title\":\"坏\",\"text\":\"未闭合}\n\
+            {\"text\":\"无标题的正文\\n第二行\",\"source\":\" \"}\n\
+            [1,2]\n\
+            {\"title\":\"空\",\"text\":\"  \"}\n\
+            {\"title\":\"数字日期\",\"text\":\"x\",\"date\":2021}\n";
+        let (docs, bad) = read("news", input);
+        assert_eq!(docs.len(), 2);
+        assert_eq!(
+            (docs[0].key.as_str(), docs[0].title.as_str()),
+            ("news#1", "标题一")
+        );
+        assert_eq!(docs[0].date.as_deref(), Some("2021-12-30"));
+        assert_eq!(
+            (docs[1].key.as_str(), docs[1].title.as_str()),
+            ("news#4", "无标题的正文")
+        );
+        assert_eq!(docs[1].source, None);
+        let lines: Vec<&str> = bad
+            .iter()
+            .map(|b| b.split(':').next().unwrap_or(""))
+            .collect();
+        assert_eq!(lines, ["line 3", "line 5", "line 6", "line 7"]);
+    }
+
+    #[test]
+    fn file_level_outcome() {
+        let mixed = b"{\"text\":\"\xe5\xa5\xbd\"}\nnot json\n";
+        let (docs, warnings) = super::super::read_file_with_warnings("a.jsonl", mixed).unwrap();
+        assert_eq!(docs.len(), 1);
+        assert_eq!(warnings.len(), 1);
+        assert!(
+            warnings[0].to_string().starts_with("a.jsonl: line 2: "),
+            "{}",
+            warnings[0]
+        );
+        let all_bad = super::super::read_file("a.jsonl", b"nope\n{}\n");
+        match all_bad {
+            Err(crate::Error::Read { reason, .. }) => {
+                assert!(reason.starts_with("line 1: "), "{reason}")
+            }
+            other => panic!("expected an error, got {other:?}"),
+        }
+    }
+}

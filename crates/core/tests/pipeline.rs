@@ -1,0 +1,114 @@
+//! End-to-end tests of the core through its public API: seed files → corpus → bundle →
+//! search, facets and snippets.
+
+use proptest::prelude::*;
+use quxian_core::{Corpus, CorpusBuilder, Filters, Gazetteer, Lexicon, PassageId, Query, Searcher, Segmenter};
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+fn seed_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../corpus")
+}
+
+/// The seed corpus, built once for all tests (jieba's dictionary takes a moment to load).
+fn seeds() -> &'static Searcher {
+    static SEARCHER: OnceLock<Searcher> = OnceLock::new();
+    SEARCHER.get_or_init(|| {
+        let gazetteer = Gazetteer::chongqing();
+        let lexicon = Lexicon::default_topics();
+        let segmenter = Segmenter::with_default_dict(&gazetteer, &lexicon);
+        let mut builder = CorpusBuilder::new(segmenter, gazetteer, lexicon);
+        let mut files: Vec<PathBuf> = std::fs::read_dir(seed_dir())
+            .expect("corpus/ holds the seed files")
+            .map(|e| e.expect("readable dir entry").path())
+            .collect();
+        files.sort();
+        for f in &files {
+            let name = f.file_name().unwrap().to_string_lossy().to_string();
+            builder.add_file(&name, &std::fs::read(f).unwrap());
+        }
+        let (corpus, report) = builder.finish();
+        assert!(report.skipped.is_empty(), "seed files skipped: {:?}", report.skipped);
+        // Everything below runs on a corpus that went through the bundle format.
+        Searcher::new(Corpus::from_bundle(&corpus.to_bundle()).expect("own bundle loads"))
+    })
+}
+
+#[test]
+fn seeds_have_expected_main_districts() {
+    let corpus = seeds().corpus();
+    assert_eq!(corpus.docs.len(), 5);
+    for doc in &corpus.docs {
+        let main: Vec<&str> = doc.main_districts.iter().map(|d| corpus.district_name(*d)).collect();
+        let expected = if doc.key.starts_with("004") { "渝北" } else { "北碚" };
+        assert_eq!(main.first().copied(), Some(expected), "main districts of {} ({}): {main:?}", doc.key, doc.title);
+    }
+}
+
+#[test]
+fn every_passage_has_text_and_inherits_districts() {
+    let corpus = seeds().corpus();
+    for (i, p) in corpus.passages.iter().enumerate() {
+        let text = corpus.passage_text(PassageId(i as u32));
+        assert!(!text.trim().is_empty(), "passage {i} is empty");
+        assert!(!p.districts.is_empty(), "passage {i} has no district (should inherit): {text}");
+    }
+}
+
+#[test]
+fn search_finds_and_highlights() {
+    let s = seeds();
+    let r = s.search(&Query::parse("缙云山").unwrap(), &Filters::default(), 10);
+    assert!(r.total > 0, "缙云山 is in seed 003");
+    for g in &r.groups {
+        for h in &g.hits {
+            let marked: Vec<&str> = h.snippet.pieces().into_iter().filter(|p| p.1).map(|p| p.0).collect();
+            assert!(marked.contains(&"缙云山"), "highlight in {:?}", h.snippet.text);
+        }
+    }
+}
+
+#[test]
+fn facets_and_filters_agree() {
+    let s = seeds();
+    let corpus = s.corpus();
+    let beibei = corpus.district_by_name("北碚区").expect("北碚区 resolves as an alias");
+    let all = s.search(&Query::parse("").unwrap(), &Filters::default(), usize::MAX);
+    assert_eq!(all.total, corpus.passages.len());
+    let f = Filters { districts: vec![beibei], topics: vec![] };
+    let filtered = s.search(&Query::parse("").unwrap(), &f, usize::MAX);
+    assert_eq!(filtered.total as u32, all.facets.districts[beibei.0 as usize]);
+    for g in &filtered.groups {
+        for h in &g.hits {
+            assert!(corpus.passage(h.passage).unwrap().districts.contains(&beibei));
+        }
+    }
+}
+
+/// Search for `phrase` as a quoted phrase and return the matching passages.
+fn phrase_hits(s: &Searcher, phrase: &str) -> Vec<PassageId> {
+    let q = Query::parse(&format!("\"{phrase}\"")).unwrap();
+    s.search(&q, &Filters::default(), usize::MAX)
+        .groups
+        .iter()
+        .flat_map(|g| g.hits.iter().map(|h| h.passage))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+    /// Every verbatim substring of 2–8 characters of a passage finds that passage.
+    #[test]
+    fn random_substrings_are_found(p in any::<prop::sample::Index>(), start in any::<prop::sample::Index>(), len in 2usize..=8) {
+        let s = seeds();
+        let corpus = s.corpus();
+        let id = PassageId(p.index(corpus.passages.len()) as u32);
+        let chars: Vec<char> = corpus.passage_text(id).chars().collect();
+        prop_assume!(chars.len() >= len);
+        let at = start.index(chars.len() - len + 1);
+        let sub: String = chars[at..at + len].iter().collect();
+        prop_assume!(!sub.contains('"'));
+        let hits = phrase_hits(s, &sub);
+        prop_assert!(hits.contains(&id), "substring {:?} of passage {} not found", sub, id.0);
+    }
+}
