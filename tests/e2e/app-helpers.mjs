@@ -1,0 +1,62 @@
+// Helpers for the explorer's browser tests: where dist/ is, how to wait for the app, read
+// the result count and build fixture bundles with the real CLI.
+//
+//   QUXIAN_DIST  the directory QUXIAN_URL serves (default: the repository's dist/), where
+//                tests write fixture bundles (xss.qx, corrupt.qx) for `?corpus=NAME.qx`.
+
+import { execFileSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export const DIST = process.env.QUXIAN_DIST ?? join(REPO, 'dist');
+
+/** Waits until the corpus is loaded (the overview, results or reader is shown). */
+export async function waitReady(page) {
+  await page.waitForSelector(
+    '[data-testid=overview], [data-testid=results-count], [data-testid=reader], [data-testid=load-error]',
+    { timeout: 30_000 },
+  );
+}
+
+/** Types a query like a user and waits for the count to show it. */
+export async function search(page, query) {
+  const box = page.getByTestId('search-input');
+  await box.click();
+  await box.fill(query);
+  await page.waitForFunction(
+    (q) => decodeURIComponent(location.hash).includes(`q=${q}`)
+      && document.querySelector('[data-testid=results-count]'),
+    query,
+  );
+}
+
+/** The N of "共 N 条结果". */
+export async function total(page) {
+  const text = await page.getByTestId('results-count').innerText();
+  const m = /共\s*(\d+)\s*条结果/.exec(text);
+  if (!m) throw new Error(`no "共 N 条结果" in ${JSON.stringify(text)}`);
+  return Number(m[1]);
+}
+
+/** The count shown next to a facet value (`kind` is district or topic). */
+export async function facetCount(page, kind, name) {
+  const button = page.locator(`[data-testid=facet-${kind}][data-name="${name}"]`);
+  return Number(await button.getByTestId('facet-count').innerText());
+}
+
+/** The decoded location hash. */
+export async function hash(page) {
+  return decodeURIComponent(await page.evaluate(() => location.hash));
+}
+
+/** Builds `DIST/<name>` from a directory of documents with the real CLI (via cargo). */
+export function buildBundle(dir, name) {
+  const out = join(DIST, name);
+  execFileSync('cargo', ['run', '--release', '-q', '-p', 'quxian-cli', '--', 'build', dir, '-o', out], {
+    cwd: REPO,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    timeout: 600_000,
+  });
+  return out;
+}

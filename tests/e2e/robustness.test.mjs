@@ -1,0 +1,131 @@
+// Untrusted input: document text and titles are shown as text (never markup), malformed
+// links give notices and the app keeps working, and a bad bundle gives a clear message.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launch, openApp, screenshot } from './helpers.mjs';
+import { DIST, buildBundle, search, total, waitReady } from './app-helpers.mjs';
+
+const XSS_TITLE = '<img src=x onerror=alert(1)>';
+const XSS_BODY = '<script>alert(2)</script> 北碚 测试';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+test('markup in a document is shown as text, never run', { timeout: 600_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'quxian-xss-'));
+  try {
+    writeFileSync(join(dir, 'xss.txt'), `${XSS_TITLE}\n\n${XSS_BODY}\n\n第二段：北碚区缙云山测试 <b onmouseover=alert(3)>粗体</b>\n`);
+    buildBundle(dir, 'xss.qx');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const app = await openApp(browser, { path: '?corpus=xss.qx' });
+  const dialogs = [];
+  app.page.on('dialog', async (d) => {
+    dialogs.push(d.message());
+    await d.dismiss();
+  });
+  try {
+    const { page } = app;
+    await waitReady(page);
+    await search(page, '测试');
+    assert.ok((await total(page)) > 0);
+    assert.equal(await page.getByTestId('doc-title').first().innerText(), XSS_TITLE);
+    const snippet = await page.getByTestId('snippet').first().innerText();
+    assert.ok(snippet.includes('<script>alert(2)</script>'), snippet);
+    assert.equal(await page.locator('#app img, #app script, #app b').count(), 0, 'no element made from the text');
+    await page.getByTestId('doc-title').first().click();
+    await page.getByTestId('reader').waitFor();
+    assert.equal(await page.getByTestId('reader-title').innerText(), XSS_TITLE);
+    assert.ok((await page.getByTestId('reader').innerText()).includes('<b onmouseover=alert(3)>粗体</b>'));
+    assert.equal(await page.locator('#app img, #app script, #app b').count(), 0);
+    await screenshot(page, 'xss');
+    assert.deepEqual(dialogs, [], 'no dialog opened');
+    app.assertNoErrors();
+  } finally {
+    await app.close();
+  }
+});
+
+test('a malformed link gives notices and the app still works', { timeout: 60_000 }, async () => {
+  const app = await openApp(browser, { path: '#/search?q=%E5%8C&bogus=1&p=x&district=火星' });
+  try {
+    const { page } = app;
+    await waitReady(page);
+    const bar = page.getByTestId('notice-bar');
+    await bar.waitFor();
+    const text = await bar.innerText();
+    for (const expected of ['未知参数', 'bogus', '编码有误', '段落编号', '火星']) {
+      assert.ok(text.includes(expected), `notice mentions ${expected}: ${text}`);
+    }
+    await screenshot(page, 'malformed-link');
+    await search(page, '缙云山');
+    assert.ok((await total(page)) > 0, 'search works after a bad link');
+    assert.ok(!(await page.evaluate(() => location.hash)).includes('bogus'), 'the app writes a clean link');
+    await page.getByTestId('notice-dismiss').click();
+    assert.equal(await page.getByTestId('notice-bar').count(), 0, 'notices can be dismissed');
+    app.assertNoErrors();
+  } finally {
+    await app.close();
+  }
+});
+
+test('a corrupt bundle shows a clear error', { timeout: 60_000 }, async () => {
+  writeFileSync(join(DIST, 'corrupt.qx'), Buffer.from('this is not a bundle \x00\x01\x02 垃圾数据'.repeat(20)));
+  const app = await openApp(browser, { path: '?corpus=corrupt.qx' });
+  try {
+    const { page } = app;
+    const error = page.getByTestId('load-error');
+    await error.waitFor({ timeout: 30_000 });
+    const text = await error.innerText();
+    assert.ok(text.includes('语料加载失败') && text.includes('corrupt.qx'), text);
+    assert.ok(text.includes('不是 quxian 语料文件'), text);
+    await screenshot(page, 'corrupt-bundle');
+    app.assertNoErrors();
+  } finally {
+    await app.close();
+  }
+});
+
+test('a damaged bundle (right header, bad payload) shows a clear error', { timeout: 60_000 }, async () => {
+  const header = Buffer.from('QUXIAN\x00\x1a', 'latin1');
+  const version = Buffer.from([1, 0, 0, 0]);
+  const rest = Buffer.alloc(200, 7);
+  writeFileSync(join(DIST, 'damaged.qx'), Buffer.concat([header, version, rest]));
+  const app = await openApp(browser, { path: '?corpus=damaged.qx' });
+  try {
+    const text = await app.page.getByTestId('load-error').innerText();
+    assert.ok(text.includes('语料加载失败'), text);
+    app.assertNoErrors();
+  } finally {
+    await app.close();
+  }
+});
+
+test('a missing or invalid bundle name shows a clear error', { timeout: 60_000 }, async () => {
+  const app = await openApp(browser, { path: '?corpus=..%2Fsecret.qx' });
+  try {
+    const text = await app.page.getByTestId('load-error').innerText();
+    assert.ok(text.includes('无效'), text);
+    app.assertNoErrors();
+  } finally {
+    await app.close();
+  }
+  const missing = await openApp(browser, { path: '?corpus=no-such-file.qx' });
+  try {
+    const text = await missing.page.getByTestId('load-error').innerText();
+    assert.ok(text.includes('HTTP 404'), text);
+    // The browser itself logs the 404; nothing else may go wrong.
+    assert.ok(missing.errors.every((e) => e.includes('404')), missing.errors.join('\n'));
+  } finally {
+    await missing.close();
+  }
+});

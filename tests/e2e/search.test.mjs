@@ -1,0 +1,143 @@
+// Searching and filtering: hits with highlights, live disjunctive counts, every view a link
+// (reload restores it, back/forward walk it), keyboard navigation.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openApp, screenshot } from './helpers.mjs';
+import { facetCount, hash, search, total, waitReady } from './app-helpers.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+for (const viewport of ['desktop', 'phone']) {
+  test(`typing a query shows highlighted hits (${viewport})`, { timeout: 60_000 }, async () => {
+    const app = await openApp(browser, { viewport });
+    try {
+      const { page } = app;
+      await waitReady(page);
+      await page.getByTestId('overview').waitFor();
+      await screenshot(page, 'overview');
+      await search(page, '缙云山');
+      const n = await total(page);
+      assert.ok(n > 0, `expected hits for 缙云山, header says ${n}`);
+      const marks = await page.locator('[data-testid=hit-list] mark').allInnerTexts();
+      assert.ok(marks.length > 0, 'no <mark> in the hit list');
+      assert.ok(marks.every((m) => m.includes('缙云山')), `marks: ${marks.join(' | ')}`);
+      const hits = await page.getByTestId('hit').count();
+      assert.ok(hits > 0 && hits <= n, `${hits} hits shown for ${n} results`);
+      assert.match(await page.getByTestId('results-count').textContent(), /^共 \d+ 条结果\s*·\s*\d+ 篇文档\s*·\s*[\d.]+ ms/);
+      await screenshot(page, 'search');
+      app.assertNoErrors();
+    } finally {
+      await app.close();
+    }
+  });
+}
+
+test('district and topic filters: counts, link, reload, back', { timeout: 90_000 }, async () => {
+  const app = await openApp(browser);
+  try {
+    const { page } = app;
+    await waitReady(page);
+    await search(page, '科技创新');
+    const all = await total(page);
+    const beibei = await facetCount(page, 'district', '北碚');
+    assert.ok(beibei > 0 && beibei <= all, `北碚 count ${beibei} of ${all}`);
+
+    await page.locator('[data-testid=facet-district][data-name="北碚"]').click();
+    await page.waitForSelector('[data-testid=facet-district][data-name="北碚"][aria-pressed=true]');
+    assert.equal(await total(page), beibei, 'results under 北碚 equal the count the facet showed');
+    const afterDistrict = await total(page);
+
+    // The topic with most passages under 北碚 (other than zero).
+    const topics = await page.locator('[data-testid=facet-topic]').evaluateAll((els) =>
+      els.map((e) => [e.dataset.name, Number(e.querySelector('[data-testid=facet-count]').textContent)]));
+    const [topic, topicCount] = topics.filter(([, c]) => c > 0).sort((a, b) => b[1] - a[1])[0];
+    await page.locator(`[data-testid=facet-topic][data-name="${topic}"]`).click();
+    await page.waitForSelector(`[data-testid=facet-topic][data-name="${topic}"][aria-pressed=true]`);
+    assert.equal(await total(page), topicCount, `results under 北碚 + ${topic}`);
+    const h = await hash(page);
+    assert.ok(h.includes('district=北碚') && h.includes(`topic=${topic}`) && h.includes('q=科技创新'), h);
+    assert.equal(await page.getByTestId('active-filter').count(), 2);
+    await screenshot(page, 'filtered');
+
+    await page.reload();
+    await waitReady(page);
+    await page.waitForSelector('[data-testid=facet-district][data-name="北碚"][aria-pressed=true]');
+    assert.equal(await total(page), topicCount, 'reload restores the same results');
+    assert.equal(
+      await page.locator(`[data-testid=facet-topic][data-name="${topic}"]`).getAttribute('aria-pressed'), 'true');
+    assert.equal(await page.getByTestId('search-input').inputValue(), '科技创新');
+
+    await page.goBack();
+    await page.waitForSelector(`[data-testid=facet-topic][data-name="${topic}"][aria-pressed=false]`);
+    assert.equal(await total(page), afterDistrict, 'back drops the topic');
+    await page.goBack();
+    await page.waitForSelector('[data-testid=facet-district][data-name="北碚"][aria-pressed=false]');
+    assert.equal(await total(page), all, 'back again drops the district');
+    await page.goForward();
+    await page.waitForSelector('[data-testid=facet-district][data-name="北碚"][aria-pressed=true]');
+
+    await page.getByTestId('clear-filters').click();
+    await page.waitForSelector('[data-testid=facet-district][data-name="北碚"][aria-pressed=false]');
+    assert.equal(await total(page), all);
+    app.assertNoErrors();
+  } finally {
+    await app.close();
+  }
+});
+
+test('a heat-map cell opens that district and topic', { timeout: 60_000 }, async () => {
+  const app = await openApp(browser);
+  try {
+    const { page } = app;
+    await waitReady(page);
+    const cell = page.getByTestId('heat-cell').first();
+    const [district, topic, value] = await cell.evaluate((g) =>
+      [g.dataset.district, g.dataset.topic, Number(g.querySelector('text').textContent)]);
+    await cell.focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('results-count').waitFor();
+    assert.equal(await total(page), value, `${district} × ${topic}`);
+    const h = await hash(page);
+    assert.ok(h.includes(`district=${district}`) && h.includes(`topic=${topic}`), h);
+    await page.goBack();
+    await page.getByTestId('overview').waitFor();
+    app.assertNoErrors();
+  } finally {
+    await app.close();
+  }
+});
+
+test('keyboard: / focuses search, arrows move, Enter opens, Esc returns', { timeout: 60_000 }, async () => {
+  const app = await openApp(browser);
+  try {
+    const { page } = app;
+    await waitReady(page);
+    await page.locator('body').click({ position: { x: 5, y: 300 } });
+    await page.keyboard.press('/');
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'search-input');
+    await page.keyboard.type('北碚');
+    await page.waitForFunction(() => decodeURIComponent(location.hash).includes('q=北碚'));
+    await page.keyboard.press('ArrowDown');
+    await page.waitForSelector('[data-testid=doc-group].qx-focused');
+    await page.keyboard.press('ArrowDown');
+    const focused = await page.locator('[data-testid=doc-group]').evaluateAll((gs) =>
+      gs.findIndex((g) => g.classList.contains('qx-focused')));
+    assert.equal(focused, 1, 'second group focused after two ArrowDown');
+    const title = await page.locator('[data-testid=doc-group].qx-focused [data-testid=doc-title]').innerText();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('reader').waitFor();
+    assert.equal(await page.getByTestId('reader-title').innerText(), title);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('hit-list').waitFor();
+    assert.ok((await hash(page)).includes('q=北碚'), 'Esc returns to the same results');
+    app.assertNoErrors();
+  } finally {
+    await app.close();
+  }
+});

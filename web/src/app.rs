@@ -1,0 +1,129 @@
+//! The root component: owns the reducer, wires the hooks, memoizes derived data and picks
+//! the page to show.
+
+use quxian_core::ViewState;
+use yew::prelude::*;
+
+use crate::components::{CopyLinkButton, LoadStatusView, NoticeBar, SearchBox};
+use crate::derive::{self, Shared};
+use crate::dom;
+use crate::hooks::{use_corpus_loader, use_hash_route, use_keyboard, KeyTargets};
+use crate::pages::{Overview, Reader, Results};
+use crate::state::{Action, AppState, CorpusHandle};
+
+/// The explorer.
+#[component]
+pub fn App() -> Html {
+    let state = use_reducer(|| AppState::from_hash(&dom::location_hash()));
+    use_hash_route(&state);
+    use_corpus_loader(&state);
+    let search_ref = use_node_ref();
+
+    let corpus = state.corpus().cloned();
+    let generation = corpus.as_ref().map_or(0, |c| c.generation);
+    let view = &state.view;
+    let search_key = ViewState {
+        doc: None,
+        passage: None,
+        ..view.clone()
+    };
+    let found = {
+        let corpus = corpus.clone();
+        use_memo((generation, search_key), move |(_, key)| {
+            corpus.map(|c| Shared(std::rc::Rc::new(derive::search(&c.searcher, key))))
+        })
+    };
+    let stats = {
+        let corpus = corpus.clone();
+        use_memo(generation, move |_| {
+            corpus.map(|c| Shared(std::rc::Rc::new(derive::stats(&c.searcher))))
+        })
+    };
+
+    let groups = found
+        .as_ref()
+        .as_ref()
+        .map_or(0, |f| f.results.groups.len());
+    let focused = state.focus.and_then(|i| {
+        let f = found.as_ref().as_ref()?;
+        let group = f.results.groups.get(i)?;
+        let c = corpus.as_ref()?.searcher.corpus();
+        let doc = c.doc(group.doc)?;
+        let first = group.hits.first()?;
+        Some((
+            doc.key.clone(),
+            first.passage.0.saturating_sub(doc.passages.start),
+        ))
+    });
+    use_keyboard(
+        state.dispatcher(),
+        search_ref.clone(),
+        KeyTargets {
+            reader_open: view.doc.is_some(),
+            groups,
+            has_focus: state.focus.is_some(),
+            focused,
+        },
+    );
+
+    let dispatch = |f: fn(String) -> Action| {
+        let d = state.dispatcher();
+        Callback::from(move |q: String| d.dispatch(f(q)))
+    };
+    let on_type = dispatch(Action::TypeQuery);
+    let on_submit = dispatch(Action::SubmitQuery);
+    let on_home = {
+        let d = state.dispatcher();
+        Callback::from(move |e: MouseEvent| {
+            e.prevent_default();
+            d.dispatch(Action::Home);
+        })
+    };
+
+    let mut notices: Vec<String> = (*state.link_notices).clone();
+    if let Some(f) = found.as_ref() {
+        notices.extend(f.notices.iter().cloned());
+    }
+
+    let body = match (&corpus, found.as_ref(), stats.as_ref()) {
+        (Some(handle), Some(found), Some(stats)) => page(&state, handle, found, stats),
+        _ => html! { <LoadStatusView status={state.load.clone()} /> },
+    };
+
+    html! {
+        <div class="qx-app">
+            <header class="qx-header">
+                <a class="qx-brand" href="#/?v=1" onclick={on_home} aria-label="区县 · 回到概览">
+                    <span class="qx-brand-mark" aria-hidden="true">{ "区" }</span>
+                    <span class="qx-brand-name">{ "区县" }</span>
+                </a>
+                <SearchBox query={AttrValue::from(view.query.clone())} {on_type} {on_submit} input_ref={search_ref} />
+                <CopyLinkButton />
+            </header>
+            <NoticeBar notices={std::rc::Rc::new(notices)} />
+            <main class="qx-main" id="qx-main">{ body }</main>
+        </div>
+    }
+}
+
+fn page(
+    state: &UseReducerHandle<AppState>,
+    handle: &CorpusHandle,
+    found: &Shared<derive::Found>,
+    stats: &Shared<derive::Stats>,
+) -> Html {
+    let view = &state.view;
+    let dispatcher = state.dispatcher();
+    let corpus = handle.clone();
+    let content = if let Some(key) = &view.doc {
+        html! {
+            <Reader doc_key={AttrValue::from(key.clone())} passage={view.passage}
+                found={found.clone()} {dispatcher} />
+        }
+    } else if view.is_overview() {
+        html! { <Overview found={found.clone()} stats={stats.clone()} {dispatcher} /> }
+    } else {
+        html! { <Results found={found.clone()} focus={state.focus} view={view.clone()} {dispatcher} /> }
+    };
+    html! { <ContextProvider<CorpusHandle> context={corpus}>{ content }</ContextProvider<CorpusHandle>> }
+}

@@ -1,0 +1,61 @@
+//! One facet (districts or topics): toggle buttons with live counts. Values with no
+//! matching passage stay listed, dimmed, so the list does not jump while typing.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+/// One value of a facet.
+#[derive(Clone, PartialEq)]
+pub struct FacetItem {
+    /// Position in the corpus list (the `DistrictId`/`TopicId` number).
+    pub index: u16,
+    pub name: AttrValue,
+    /// Matching passages with this value (disjunctive: own filter not applied).
+    pub count: u32,
+    pub pressed: bool,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct FacetGroupProps {
+    pub title: AttrValue,
+    /// `district` or `topic`; names the test ids and the colour.
+    pub kind: AttrValue,
+    pub items: Rc<Vec<FacetItem>>,
+    /// The index of the value clicked.
+    pub on_toggle: Callback<u16>,
+}
+
+#[component]
+pub fn FacetGroup(props: &FacetGroupProps) -> Html {
+    let heading_id = format!("qx-facet-{}", props.kind);
+    html! {
+        <section class={classes!("qx-facet", format!("qx-facet-{}", props.kind))} aria-labelledby={heading_id.clone()}>
+            <h2 class="qx-facet-title" id={heading_id}>{ props.title.clone() }</h2>
+            <ul class="qx-facet-list">
+                { for props.items.iter().map(|item| {
+                    let index = item.index;
+                    let onclick = props.on_toggle.reform(move |_: MouseEvent| index);
+                    let class = classes!(
+                        "qx-facet-value",
+                        item.pressed.then_some("qx-pressed"),
+                        (item.count == 0 && !item.pressed).then_some("qx-zero"),
+                    );
+                    html! {
+                        <li>
+                            <button type="button" {class} {onclick}
+                                aria-pressed={item.pressed.to_string()}
+                                data-testid={format!("facet-{}", props.kind)}
+                                data-name={item.name.clone()}
+                                aria-label={format!("{}，{} 条", item.name, item.count)}>
+                                <span class="qx-check" aria-hidden="true"></span>
+                                <span class="qx-facet-name">{ item.name.clone() }</span>
+                                <span class="qx-facet-count" data-testid="facet-count">{ item.count }</span>
+                            </button>
+                        </li>
+                    }
+                }) }
+            </ul>
+        </section>
+    }
+}

@@ -1,0 +1,34 @@
+//! The result list: one item per document, the keyboard focus scrolled into view.
+
+use quxian_core::ViewState;
+use yew::prelude::*;
+
+use crate::components::doc_group::DocGroupView;
+use crate::derive::{Found, Shared};
+use crate::dom;
+
+#[derive(Properties, PartialEq)]
+pub struct HitListProps {
+    pub found: Shared<Found>,
+    pub focus: Option<usize>,
+    pub base: ViewState,
+    pub on_open: Callback<(String, u32)>,
+}
+
+#[component]
+pub fn HitList(props: &HitListProps) -> Html {
+    use_effect_with(props.focus, |focus| {
+        if let Some(el) = focus.and_then(|i| dom::element_by_id(&format!("qx-g-{i}"))) {
+            dom::scroll_into_view(&el, false);
+        }
+    });
+    let groups = &props.found.results.groups;
+    html! {
+        <ol class="qx-hits" role="list" aria-label="搜索结果" data-testid="hit-list">
+            { for groups.iter().enumerate().map(|(i, g)| html! {
+                <DocGroupView key={g.doc.0} found={props.found.clone()} index={i}
+                    focused={props.focus == Some(i)} base={props.base.clone()} on_open={props.on_open.clone()} />
+            }) }
+        </ol>
+    }
+}

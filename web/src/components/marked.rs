@@ -1,0 +1,20 @@
+//! Text with highlighted ranges, as text nodes and `<mark>` elements (never markup from the
+//! text itself, which is untrusted).
+
+use quxian_core::Snippet;
+use yew::prelude::*;
+
+/// Render a snippet's pieces.
+pub fn marked(snippet: &Snippet) -> Html {
+    snippet
+        .pieces()
+        .into_iter()
+        .map(|(piece, highlighted)| {
+            if highlighted {
+                html! { <mark class="qx-mark">{ piece.to_string() }</mark> }
+            } else {
+                html! { { piece.to_string() } }
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,115 @@
+//! The few browser calls the app makes, each one fallible and quiet: a missing window,
+//! element or API gives a default, never a panic.
+
+use wasm_bindgen::JsCast;
+
+/// `location.hash` (empty when unavailable).
+pub fn location_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+/// `location.href` (empty when unavailable).
+pub fn location_href() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default()
+}
+
+/// A high-resolution timestamp in milliseconds (`performance.now()`), 0 when unavailable.
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// The bundle to load: `corpus.qx`, or the `?corpus=NAME.qx` page parameter when it names
+/// a plain file next to the page. Anything else (paths, URLs, odd characters) is an error,
+/// so a link can never make the page fetch from another place.
+pub fn bundle_name() -> Result<String, String> {
+    let search = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    let value = search
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("corpus="));
+    match value {
+        None => Ok("corpus.qx".to_string()),
+        Some(name) if valid_bundle_name(name) => Ok(name.to_string()),
+        Some(name) => Err(format!(
+            "页面参数 corpus=“{}” 无效：只能是同一目录下的 .qx 文件名（字母、数字、. _ -）",
+            name.chars().take(60).collect::<String>()
+        )),
+    }
+}
+
+fn valid_bundle_name(name: &str) -> bool {
+    name.len() > 3
+        && name.len() <= 100
+        && name.ends_with(".qx")
+        && !name.starts_with('.')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+}
+
+/// The element with this id, if the document has one.
+pub fn element_by_id(id: &str) -> Option<web_sys::Element> {
+    web_sys::window()?.document()?.get_element_by_id(id)
+}
+
+/// Scroll an element into the middle of the viewport.
+pub fn scroll_into_view(element: &web_sys::Element, center: bool) {
+    let options = web_sys::ScrollIntoViewOptions::new();
+    options.set_block(if center {
+        web_sys::ScrollLogicalPosition::Center
+    } else {
+        web_sys::ScrollLogicalPosition::Nearest
+    });
+    element.scroll_into_view_with_scroll_into_view_options(&options);
+}
+
+/// Focus an element (an input, a button) if it can take focus.
+pub fn focus(element: &web_sys::Element) {
+    if let Some(el) = element.dyn_ref::<web_sys::HtmlElement>() {
+        let _ = el.focus();
+    }
+}
+
+/// True when the event's target is a text field, where plain keys belong to the field.
+pub fn in_text_field(event: &web_sys::Event) -> bool {
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| {
+            let tag = el.tag_name().to_ascii_lowercase();
+            tag == "input" || tag == "textarea" || el.has_attribute("contenteditable")
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_bundle_name;
+
+    #[test]
+    fn bundle_names() {
+        for ok in ["corpus.qx", "xss.qx", "a-b_c.1.qx"] {
+            assert!(valid_bundle_name(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            ".qx",
+            "..qx",
+            "a/b.qx",
+            "http://x/a.qx",
+            "a.qx?x",
+            "%2e.qx",
+            "a.txt",
+            "../a.qx",
+        ] {
+            assert!(!valid_bundle_name(bad), "{bad}");
+        }
+    }
+}

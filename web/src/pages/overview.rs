@@ -1,0 +1,111 @@
+//! The overview, shown when nothing is searched or filtered: corpus numbers, the district ×
+//! topic heat map and the documents.
+
+use std::rc::Rc;
+
+use quxian_core::ViewState;
+use yew::prelude::*;
+
+use crate::components::{FacetPanel, HeatMap};
+use crate::derive::{Found, Shared, Stats};
+use crate::state::{Action, AppState, CorpusHandle};
+
+/// Documents listed on the overview.
+const DOCS_LISTED: usize = 12;
+
+#[derive(Properties, PartialEq)]
+pub struct OverviewProps {
+    pub found: Shared<Found>,
+    pub stats: Shared<Stats>,
+    pub dispatcher: UseReducerDispatcher<AppState>,
+}
+
+#[component]
+pub fn Overview(props: &OverviewProps) -> Html {
+    let Some(handle) = use_context::<CorpusHandle>() else {
+        return html! {};
+    };
+    let corpus = handle.searcher.corpus();
+    let s = &props.stats;
+    let d = &props.dispatcher;
+    let on_district = {
+        let d = d.clone();
+        Callback::from(move |id| d.dispatch(Action::ToggleDistrict(id)))
+    };
+    let on_topic = {
+        let d = d.clone();
+        Callback::from(move |id| d.dispatch(Action::ToggleTopic(id)))
+    };
+    let on_cell = {
+        let d = d.clone();
+        Callback::from(move |(a, b)| d.dispatch(Action::ShowCell(a, b)))
+    };
+
+    let stat = |label: &'static str, value: String| {
+        html! {
+            <div class="qx-stat"><dt>{ label }</dt><dd>{ value }</dd></div>
+        }
+    };
+    let docs = corpus.docs.iter().take(DOCS_LISTED).map(|doc| {
+        let key = doc.key.clone();
+        let href = ViewState {
+            doc: Some(key.clone()),
+            ..ViewState::default()
+        }
+        .to_hash();
+        let d = d.clone();
+        let onclick = Callback::from(move |e: MouseEvent| {
+            if !(e.ctrl_key() || e.meta_key() || e.shift_key() || e.button() != 0) {
+                e.prevent_default();
+                d.dispatch(Action::OpenDoc(key.clone(), None));
+            }
+        });
+        html! {
+            <li>
+                <a {href} {onclick} data-testid="overview-doc">{ doc.title.clone() }</a>
+                if let Some(date) = &doc.date { <span class="qx-muted">{ date.clone() }</span> }
+            </li>
+        }
+    });
+
+    html! {
+        <div class="qx-layout">
+            <FacetPanel counts={Rc::new(props.found.results.facets.clone())} districts={Vec::new()}
+                topics={Vec::new()} {on_district} {on_topic} />
+            <section class="qx-overview" aria-label="语料概览" data-testid="overview">
+                <dl class="qx-stats" data-testid="stats">
+                    { stat("文档", group_digits(s.docs)) }
+                    { stat("段落", group_digits(s.passages)) }
+                    { stat("字数", group_digits(s.chars)) }
+                    { stat("涉及区县", group_digits(s.districts.len())) }
+                </dl>
+                <h2 class="qx-section-title">{ "区县 × 主题" }</h2>
+                <p class="qx-muted qx-section-note">{ "每格为同时标注该区县与主题的段落数；点击查看这些段落。" }</p>
+                <HeatMap stats={props.stats.clone()} {on_cell} />
+                <h2 class="qx-section-title">{ "文档" }</h2>
+                <ul class="qx-doc-list">{ for docs }</ul>
+                if corpus.docs.len() > DOCS_LISTED {
+                    <p class="qx-muted">{ format!("另有 {} 篇，请搜索查看。", corpus.docs.len() - DOCS_LISTED) }</p>
+                }
+            </section>
+        </div>
+    }
+}
+
+/// 12345 → "12,345".
+fn group_digits(n: usize) -> String {
+    let digits: Vec<char> = n.to_string().chars().rev().collect();
+    let groups: Vec<String> = digits.chunks(3).map(|c| c.iter().rev().collect()).collect();
+    groups.into_iter().rev().collect::<Vec<_>>().join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn digits_are_grouped() {
+        assert_eq!(super::group_digits(0), "0");
+        assert_eq!(super::group_digits(999), "999");
+        assert_eq!(super::group_digits(19257), "19,257");
+        assert_eq!(super::group_digits(1234567), "1,234,567");
+    }
+}

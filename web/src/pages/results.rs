@@ -1,0 +1,79 @@
+//! The results screen: facets beside the count, the active filters and the hit list.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::components::{ActiveFilters, FacetPanel, HitList, ResultsHeader};
+use crate::derive::{Found, Shared};
+use crate::state::{Action, AppState, CorpusHandle};
+
+#[derive(Properties, PartialEq)]
+pub struct ResultsProps {
+    pub found: Shared<Found>,
+    pub focus: Option<usize>,
+    pub view: quxian_core::ViewState,
+    pub dispatcher: UseReducerDispatcher<AppState>,
+}
+
+#[component]
+pub fn Results(props: &ResultsProps) -> Html {
+    let Some(handle) = use_context::<CorpusHandle>() else {
+        return html! {};
+    };
+    let corpus = handle.searcher.corpus();
+    let results = &props.found.results;
+    let d = &props.dispatcher;
+    let on_district = {
+        let d = d.clone();
+        Callback::from(move |id| d.dispatch(Action::ToggleDistrict(id)))
+    };
+    let on_topic = {
+        let d = d.clone();
+        Callback::from(move |id| d.dispatch(Action::ToggleTopic(id)))
+    };
+    let on_clear = {
+        let d = d.clone();
+        Callback::from(move |_| d.dispatch(Action::ClearFilters))
+    };
+    let on_open = {
+        let d = d.clone();
+        Callback::from(move |(k, p)| d.dispatch(Action::OpenDoc(k, Some(p))))
+    };
+
+    let district_chips: Vec<(_, AttrValue)> = results
+        .filters
+        .districts
+        .iter()
+        .map(|id| (*id, corpus.district_name(*id).to_string().into()))
+        .collect();
+    let topic_chips: Vec<(_, AttrValue)> = results
+        .filters
+        .topics
+        .iter()
+        .map(|id| (*id, corpus.topic_name(*id).to_string().into()))
+        .collect();
+
+    html! {
+        <div class="qx-layout">
+            <FacetPanel counts={Rc::new(results.facets.clone())} districts={results.filters.districts.clone()}
+                topics={results.filters.topics.clone()} on_district={on_district.clone()} on_topic={on_topic.clone()} />
+            <section class="qx-results" aria-label="结果">
+                <ResultsHeader total={results.total} docs={results.total_docs} shown={results.groups.len()} ms={props.found.ms} />
+                <ActiveFilters districts={district_chips} topics={topic_chips} {on_district} {on_topic} {on_clear} />
+                if results.groups.is_empty() {
+                    <div class="qx-empty" data-testid="no-results">
+                        <p>{ "没有找到匹配的段落。" }</p>
+                        <p class="qx-muted">{ "试试更短的词、去掉引号，或清除筛选。" }</p>
+                    </div>
+                } else {
+                    <HitList found={props.found.clone()} focus={props.focus} base={props.view.clone()} {on_open} />
+                    <p class="qx-hint qx-muted" aria-hidden="true">
+                        <kbd class="qx-kbd">{ "↑" }</kbd><kbd class="qx-kbd">{ "↓" }</kbd>{ " 选择 · " }
+                        <kbd class="qx-kbd">{ "Enter" }</kbd>{ " 打开 · " }<kbd class="qx-kbd">{ "Esc" }</kbd>{ " 返回" }
+                    </p>
+                }
+            </section>
+        </div>
+    }
+}

@@ -1,0 +1,310 @@
+//! The app's one reducer: what the user asked for (the view), whether the corpus is there,
+//! and which hit has the keyboard focus. Everything shown is derived from this plus the
+//! corpus (see `app.rs`); nothing derived is stored here.
+//!
+//! The reducer is pure: it never touches the DOM, history or storage. How a change reaches
+//! the URL is recorded in [`AppState::write`] and carried out by `use_hash_route`.
+
+use std::rc::Rc;
+
+use quxian_core::{DistrictId, Searcher, TopicId, ViewState};
+use yew::prelude::*;
+
+/// The loaded corpus, shared through a context. Equal when it is the same load.
+#[derive(Clone)]
+pub struct CorpusHandle {
+    /// The corpus with its index.
+    pub searcher: Rc<Searcher>,
+    /// Increases with every successful load; keys every memo derived from the corpus.
+    pub generation: u32,
+}
+
+impl PartialEq for CorpusHandle {
+    fn eq(&self, other: &Self) -> bool {
+        self.generation == other.generation && Rc::ptr_eq(&self.searcher, &other.searcher)
+    }
+}
+
+/// Where the corpus is.
+#[derive(Clone, PartialEq)]
+pub enum LoadStatus {
+    /// Fetching the bundle.
+    Fetching,
+    /// Decoding the bundle and building the index.
+    Indexing,
+    /// Ready to search.
+    Ready(CorpusHandle),
+    /// The bundle could not be fetched or decoded; the message says why (in Chinese).
+    Failed(AttrValue),
+}
+
+/// How the next view change reaches the browser history.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HistoryWrite {
+    /// The view came from the URL: nothing to write.
+    None,
+    /// A keystroke: one history entry per typing burst (see `use_hash_route`).
+    Typing,
+    /// A settled change (filters, documents, a submitted query): a new history entry.
+    Push,
+    /// A correction of the current entry (unknown names pruned, moving inside a document).
+    Replace,
+}
+
+/// Everything the app's output depends on, besides the corpus itself.
+#[derive(Clone, PartialEq)]
+pub struct AppState {
+    /// The current view, as in the URL.
+    pub view: ViewState,
+    /// Notices about the link itself (bad parameters, unknown names), in Chinese.
+    pub link_notices: Rc<Vec<String>>,
+    /// Load progress, and the corpus once loaded.
+    pub load: LoadStatus,
+    /// How the last view change should be written to history.
+    pub write: HistoryWrite,
+    /// Index of the result group with the keyboard focus, if any.
+    pub focus: Option<usize>,
+}
+
+impl AppState {
+    /// The state for a page opened at `hash`.
+    pub fn from_hash(hash: &str) -> Self {
+        let (view, notices) = ViewState::parse(hash);
+        AppState {
+            view,
+            link_notices: Rc::new(notices),
+            load: LoadStatus::Fetching,
+            write: HistoryWrite::None,
+            focus: None,
+        }
+    }
+
+    /// The corpus, once loaded.
+    pub fn corpus(&self) -> Option<&CorpusHandle> {
+        match &self.load {
+            LoadStatus::Ready(handle) => Some(handle),
+            _ => None,
+        }
+    }
+}
+
+/// Everything that can happen.
+pub enum Action {
+    /// The URL changed (load, back/forward, an edited or followed link).
+    Navigate(ViewState, Vec<String>),
+    /// The bundle arrived and is being indexed.
+    Indexing,
+    /// The corpus is ready.
+    Loaded(Rc<Searcher>),
+    /// Loading failed, with a message for the page.
+    LoadFailed(String),
+    /// The search box text changed (debounced keystrokes).
+    TypeQuery(String),
+    /// The query was submitted (Enter).
+    SubmitQuery(String),
+    /// Select or unselect a district filter.
+    ToggleDistrict(DistrictId),
+    /// Select or unselect a topic filter.
+    ToggleTopic(TopicId),
+    /// Show exactly this district and topic (a heat-map cell).
+    ShowCell(DistrictId, TopicId),
+    /// Remove every filter.
+    ClearFilters,
+    /// Back to the overview: no query, no filters, no document.
+    Home,
+    /// Open a document, optionally at a passage (0-based within the document).
+    OpenDoc(String, Option<u32>),
+    /// Move to another passage of the open document.
+    SelectPassage(u32),
+    /// Close the reader, back to the results.
+    CloseDoc,
+    /// Move the keyboard focus by `delta` among `len` result groups.
+    MoveFocus(i32, usize),
+    /// Drop the keyboard focus.
+    ClearFocus,
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            Action::Navigate(view, notices) => {
+                let mut notices = notices;
+                next.view = match next.corpus() {
+                    Some(handle) => prune(&handle.searcher, view, &mut notices),
+                    None => view,
+                };
+                if next.view == self.view && *next.link_notices == notices {
+                    return self;
+                }
+                next.link_notices = Rc::new(notices);
+                next.write = HistoryWrite::None;
+            }
+            Action::Indexing => next.load = LoadStatus::Indexing,
+            Action::Loaded(searcher) => {
+                let generation = match &self.load {
+                    LoadStatus::Ready(h) => h.generation + 1,
+                    _ => 1,
+                };
+                let mut notices = (*self.link_notices).clone();
+                next.view = prune(&searcher, self.view.clone(), &mut notices);
+                next.link_notices = Rc::new(notices);
+                next.load = LoadStatus::Ready(CorpusHandle {
+                    searcher,
+                    generation,
+                });
+                next.write = HistoryWrite::Replace;
+            }
+            Action::LoadFailed(message) => next.load = LoadStatus::Failed(message.into()),
+            Action::TypeQuery(q) | Action::SubmitQuery(q)
+                if q == self.view.query && self.view.doc.is_none() =>
+            {
+                return self;
+            }
+            Action::TypeQuery(q) => {
+                next.view.query = q;
+                next.view.doc = None;
+                next.view.passage = None;
+                next.write = HistoryWrite::Typing;
+            }
+            Action::SubmitQuery(q) => {
+                next.view.query = q;
+                next.view.doc = None;
+                next.view.passage = None;
+                next.write = HistoryWrite::Push;
+            }
+            Action::ToggleDistrict(id) => {
+                let Some(h) = self.corpus() else { return self };
+                toggle(
+                    &mut next.view.districts,
+                    h.searcher.corpus().district_name(id),
+                );
+                next.write = HistoryWrite::Push;
+            }
+            Action::ToggleTopic(id) => {
+                let Some(h) = self.corpus() else { return self };
+                toggle(&mut next.view.topics, h.searcher.corpus().topic_name(id));
+                next.write = HistoryWrite::Push;
+            }
+            Action::ShowCell(d, t) => {
+                let Some(h) = self.corpus() else { return self };
+                let corpus = h.searcher.corpus();
+                next.view.districts = vec![corpus.district_name(d).to_string()];
+                next.view.topics = vec![corpus.topic_name(t).to_string()];
+                next.view.doc = None;
+                next.view.passage = None;
+                next.write = HistoryWrite::Push;
+            }
+            Action::ClearFilters => {
+                next.view.districts.clear();
+                next.view.topics.clear();
+                next.write = HistoryWrite::Push;
+            }
+            Action::Home => {
+                next.view = ViewState::default();
+                next.write = HistoryWrite::Push;
+            }
+            Action::OpenDoc(key, passage) => {
+                next.view.doc = Some(key);
+                next.view.passage = passage;
+                next.write = HistoryWrite::Push;
+            }
+            Action::SelectPassage(p) => {
+                if next.view.doc.is_none() {
+                    return self;
+                }
+                next.view.passage = Some(p);
+                next.write = HistoryWrite::Replace;
+            }
+            Action::CloseDoc => {
+                next.view.doc = None;
+                next.view.passage = None;
+                next.write = HistoryWrite::Push;
+            }
+            Action::MoveFocus(delta, len) => {
+                if len == 0 {
+                    return self;
+                }
+                let last = len as i64 - 1;
+                let at = match self.focus {
+                    None if delta >= 0 => 0,
+                    None => last,
+                    Some(i) => (i as i64 + delta as i64).clamp(0, last),
+                };
+                next.focus = Some(at as usize);
+                return Rc::new(next);
+            }
+            Action::ClearFocus => {
+                if self.focus.is_none() {
+                    return self;
+                }
+                next.focus = None;
+                return Rc::new(next);
+            }
+        }
+        if next.view != self.view {
+            next.focus = None;
+        }
+        Rc::new(next)
+    }
+}
+
+/// Add `name` to `list`, or remove it when present.
+fn toggle(list: &mut Vec<String>, name: &str) {
+    if name.is_empty() {
+        return;
+    }
+    match list.iter().position(|n| n == name) {
+        Some(i) => {
+            list.remove(i);
+        }
+        None => list.push(name.to_string()),
+    }
+}
+
+/// Resolve the view's filter names against the corpus: aliases become display names,
+/// unknown names are dropped with a notice, and so is an unknown document.
+fn prune(searcher: &Searcher, mut view: ViewState, notices: &mut Vec<String>) -> ViewState {
+    let corpus = searcher.corpus();
+    let mut districts = Vec::new();
+    for name in &view.districts {
+        match corpus.district_by_name(name) {
+            Some(id) => push_unique(&mut districts, corpus.district_name(id)),
+            None => notices.push(format!("链接中的区县“{name}”不在语料中，已忽略")),
+        }
+    }
+    let mut topics = Vec::new();
+    for name in &view.topics {
+        match corpus.topic_by_name(name) {
+            Some(id) => push_unique(&mut topics, corpus.topic_name(id)),
+            None => notices.push(format!("链接中的主题“{name}”不在语料中，已忽略")),
+        }
+    }
+    view.districts = districts;
+    view.topics = topics;
+    if let Some(key) = &view.doc {
+        match corpus.doc_by_key(key).and_then(|id| corpus.doc(id)) {
+            None => {
+                notices.push(format!("链接中的文档“{key}”不在语料中，已显示搜索结果"));
+                view.doc = None;
+                view.passage = None;
+            }
+            Some(doc) => {
+                let count = doc.passages.end.saturating_sub(doc.passages.start);
+                if view.passage.is_some_and(|p| p >= count) {
+                    notices.push(format!("该文档只有 {count} 段，已忽略链接中的段落编号"));
+                    view.passage = None;
+                }
+            }
+        }
+    }
+    view
+}
+
+fn push_unique(list: &mut Vec<String>, name: &str) {
+    if !list.iter().any(|n| n == name) {
+        list.push(name.to_string());
+    }
+}

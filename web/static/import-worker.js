@@ -1,0 +1,218 @@
+// quxian import worker: indexes the user's files off the main thread with the Rust indexer
+// (crates/import, built by wasm-bindgen --target web into ./import/) and jieba's dictionary
+// (./jieba/dict.txt, fetched on the first import and kept for the worker's lifetime).
+// Start it as a module worker: new Worker(new URL('./import-worker.js', import.meta.url),
+// { type: 'module' }). Only relative URLs are used, so the site works under any sub-path.
+//
+// Protocol (one import at a time per worker; a new 'start' after 'done', 'error' or
+// 'cancelled' begins the next one):
+//
+// main → worker
+//   { type: 'start', files: [{ name, bytes: ArrayBuffer }] | null,
+//     gazetteer?: string, topics?: string, filesTotal?: number, bytesTotal?: number }
+//       Begin an import. With `files`, they are indexed and the import finishes by itself.
+//       With `files: null`, files follow as 'file' messages and 'finish' ends the import;
+//       `filesTotal` / `bytesTotal` (optional) let progress show totals from the start.
+//       `gazetteer` / `topics` are data-file texts (the Chongqing defaults when absent).
+//   { type: 'file', name, bytes: ArrayBuffer }   one more file (transfer `bytes`)
+//   { type: 'finish' }                           no more files: build the bundle
+//   { type: 'cancel' }                           stop after the file being indexed
+//
+// worker → main
+//   { type: 'progress', phase: 'loading' | 'indexing', filesDone, filesTotal, bytesDone,
+//     bytesTotal, elapsedMs, etaMs }
+//       'loading' once while the dictionary loads, then 'indexing' after each file.
+//       etaMs is null until a file is done. Sizes are bytes of the files as given.
+//   { type: 'file-done', name, added, skipped: [{ name, reason }] }   after each file
+//   { type: 'done', bundle: ArrayBuffer (transferred), report: { files, documents,
+//     passages, input_bytes, skipped: [{ name, reason }] } }
+//   { type: 'error', message }        the import stopped (bad data file, missing asset…)
+//   { type: 'cancelled' }
+//
+// Reasons are English, as the Rust core words them; quxian-library.js maps known ones to
+// Chinese (reasonLabel). Cancel is checked between files: after each file the worker yields
+// to the event loop (a macrotask) so a 'cancel' message can arrive.
+
+import init, { Indexer } from './import/quxian_import.js';
+
+let wasmReady = null;
+let dictBytes = null;
+let dictLoading = null;
+let job = null;
+
+function loadWasm() {
+  wasmReady ??= init();
+  return wasmReady;
+}
+
+function loadDict() {
+  if (dictBytes) return Promise.resolve(dictBytes);
+  dictLoading ??= fetch(new URL('./jieba/dict.txt', import.meta.url))
+    .then(async (response) => {
+      if (!response.ok) throw new Error(`jieba/dict.txt: HTTP ${response.status}`);
+      dictBytes = new Uint8Array(await response.arrayBuffer());
+      return dictBytes;
+    })
+    .finally(() => {
+      dictLoading = null;
+    });
+  return dictLoading;
+}
+
+/** A macrotask boundary: lets queued messages ('cancel', 'file') be delivered. */
+function yieldToEvents() {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+function progress(phase) {
+  const elapsedMs = performance.now() - job.startedAt;
+  const filesTotal = Math.max(job.filesTotal, job.filesDone + job.queue.length);
+  const bytesTotal = Math.max(job.bytesTotal, job.bytesDone + job.queuedBytes);
+  let etaMs = null;
+  if (job.bytesDone > 0 && job.indexingStartedAt !== null) {
+    const rate = job.bytesDone / (performance.now() - job.indexingStartedAt);
+    etaMs = Math.round((bytesTotal - job.bytesDone) / Math.max(rate, 1e-9));
+  }
+  postMessage({
+    type: 'progress',
+    phase,
+    filesDone: job.filesDone,
+    filesTotal,
+    bytesDone: job.bytesDone,
+    bytesTotal,
+    elapsedMs: Math.round(elapsedMs),
+    etaMs,
+  });
+}
+
+function endJob() {
+  try {
+    job?.indexer?.free();
+  } catch {
+    // Already freed (finish consumed nothing, but be safe).
+  }
+  job = null;
+}
+
+function fail(err) {
+  postMessage({ type: 'error', message: String(err?.message ?? err) });
+  endJob();
+}
+
+function enqueue(name, bytes) {
+  job.queue.push({ name: String(name), bytes });
+  job.queuedBytes += bytes.byteLength;
+}
+
+async function start(msg) {
+  if (job) {
+    postMessage({ type: 'error', message: 'an import is already running in this worker' });
+    return;
+  }
+  job = {
+    indexer: null,
+    queue: [],
+    queuedBytes: 0,
+    filesDone: 0,
+    bytesDone: 0,
+    filesTotal: msg.filesTotal ?? 0,
+    bytesTotal: msg.bytesTotal ?? 0,
+    startedAt: performance.now(),
+    indexingStartedAt: null,
+    finishing: false,
+    cancelled: false,
+    running: false,
+  };
+  const current = job;
+  if (Array.isArray(msg.files)) {
+    for (const f of msg.files) enqueue(f.name, f.bytes);
+    job.finishing = true;
+  }
+  progress('loading');
+  try {
+    const [, dict] = await Promise.all([loadWasm(), loadDict()]);
+    if (job !== current) return;
+    if (job.cancelled) {
+      endJob();
+      postMessage({ type: 'cancelled' });
+      return;
+    }
+    job.indexer = new Indexer(dict, msg.gazetteer ?? undefined, msg.topics ?? undefined);
+    job.indexingStartedAt = performance.now();
+  } catch (err) {
+    if (job === current) fail(err);
+    return;
+  }
+  pump();
+}
+
+/** Indexes queued files one by one, yielding between them; finishes when asked to. */
+async function pump() {
+  if (!job || !job.indexer || job.running) return;
+  const current = job;
+  current.running = true;
+  try {
+    while (job === current) {
+      if (current.cancelled) {
+        endJob();
+        postMessage({ type: 'cancelled' });
+        return;
+      }
+      const next = current.queue.shift();
+      if (!next) break;
+      current.queuedBytes -= next.bytes.byteLength;
+      const result = current.indexer.addFile(next.name, new Uint8Array(next.bytes));
+      current.filesDone += 1;
+      current.bytesDone += next.bytes.byteLength;
+      postMessage({ type: 'file-done', name: next.name, added: result.added, skipped: result.skipped });
+      progress('indexing');
+      await yieldToEvents();
+    }
+    if (job === current && current.finishing && current.queue.length === 0) {
+      const bundle = current.indexer.finish();
+      const report = current.indexer.report();
+      endJob();
+      const buffer = bundle.buffer.byteLength === bundle.byteLength
+        ? bundle.buffer
+        : bundle.slice().buffer;
+      postMessage({ type: 'done', bundle: buffer, report }, [buffer]);
+    }
+  } catch (err) {
+    if (job === current) fail(err);
+  } finally {
+    current.running = false;
+  }
+}
+
+self.onmessage = (event) => {
+  const msg = event.data ?? {};
+  switch (msg.type) {
+    case 'start':
+      start(msg);
+      break;
+    case 'file':
+      if (!job) return;
+      enqueue(msg.name, msg.bytes);
+      pump();
+      break;
+    case 'finish':
+      if (!job) return;
+      job.finishing = true;
+      pump();
+      break;
+    case 'cancel':
+      if (!job) {
+        postMessage({ type: 'cancelled' });
+        return;
+      }
+      job.cancelled = true;
+      // Idle (waiting for files, or loading): answer now; a running pump answers itself.
+      if (!job.running && job.indexer) {
+        endJob();
+        postMessage({ type: 'cancelled' });
+      }
+      break;
+    default:
+      postMessage({ type: 'error', message: `unknown message type ${JSON.stringify(msg.type)}` });
+  }
+};
