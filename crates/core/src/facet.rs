@@ -23,14 +23,19 @@ fn in_topics(p: &Passage, f: &Filters) -> bool {
     f.topics.is_empty() || p.topics.iter().any(|t| f.topics.contains(t))
 }
 
-/// Count facets over `matched` (passage ids) and return the ids that pass both filters.
-pub(crate) fn count_and_filter(corpus: &Corpus, matched: &[u32], filters: &Filters) -> (FacetCounts, Vec<u32>) {
+/// Count facets over `matched` (passage id, score) and return the entries that pass both
+/// filters, in the same order.
+pub(crate) fn count_and_filter(
+    corpus: &Corpus,
+    matched: &[(u32, f32)],
+    filters: &Filters,
+) -> (FacetCounts, Vec<(u32, f32)>) {
     let mut counts = FacetCounts {
         districts: vec![0; corpus.districts.len()],
         topics: vec![0; corpus.topics.len()],
     };
     let mut kept = Vec::new();
-    for &id in matched {
+    for &(id, score) in matched {
         let Some(p) = corpus.passages.get(id as usize) else { continue };
         let (d_ok, t_ok) = (in_districts(p, filters), in_topics(p, filters));
         if t_ok {
@@ -48,7 +53,7 @@ pub(crate) fn count_and_filter(corpus: &Corpus, matched: &[u32], filters: &Filte
             }
         }
         if d_ok && t_ok {
-            kept.push(id);
+            kept.push((id, score));
         }
     }
     (counts, kept)
@@ -64,20 +69,21 @@ mod tests {
     fn counts_are_disjunctive() {
         // passages: 0 北碚/科技, 1 北碚/交通, 2 渝北/科技, 3 渝北/—
         let corpus = annotated_corpus(&[(&[0], &[0]), (&[0], &[1]), (&[1], &[0]), (&[1], &[])]);
-        let all = [0, 1, 2, 3];
+        let all = [(0, 0.0), (1, 0.0), (2, 0.0), (3, 0.0)];
+        let ids = |kept: Vec<(u32, f32)>| kept.into_iter().map(|(p, _)| p).collect::<Vec<u32>>();
         let (c, kept) = count_and_filter(&corpus, &all, &Filters::default());
-        assert_eq!((c.districts.clone(), c.topics.clone(), kept), (vec![2, 2], vec![2, 1], vec![0, 1, 2, 3]));
+        assert_eq!((c.districts.clone(), c.topics.clone(), ids(kept)), (vec![2, 2], vec![2, 1], vec![0, 1, 2, 3]));
 
         let f = Filters { districts: vec![DistrictId(0)], topics: vec![] };
         let (c, kept) = count_and_filter(&corpus, &all, &f);
         assert_eq!(c.districts, vec![2, 2], "own facet is not narrowed by its filter");
         assert_eq!(c.topics, vec![1, 1], "other facet is narrowed");
-        assert_eq!(kept, vec![0, 1]);
+        assert_eq!(ids(kept), vec![0, 1]);
 
         let f = Filters { districts: vec![DistrictId(0), DistrictId(1)], topics: vec![TopicId(0)] };
         let (c, kept) = count_and_filter(&corpus, &all, &f);
         assert_eq!(c.districts, vec![1, 1]);
         assert_eq!(c.topics, vec![2, 1]);
-        assert_eq!(kept, vec![0, 2]);
+        assert_eq!(ids(kept), vec![0, 2]);
     }
 }

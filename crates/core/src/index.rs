@@ -10,9 +10,9 @@
 //! Not stored in bundles: rebuilding takes a few milliseconds per megabyte of text, far less
 //! than downloading postings would (see BENCHMARKS.md).
 
-use crate::text::{unit_string, Unit, UnitString};
+use crate::text::{unit_string, unit_string_and_count, Unit};
 use crate::Corpus;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// Postings entry: a passage and how often the term occurs in it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,7 +27,7 @@ pub(crate) struct Posting {
 #[derive(Debug, Default)]
 pub struct Index {
     /// Unigrams (key = code point) and bigrams (key = `first << 21 | second`).
-    grams: HashMap<u64, Vec<Posting>>,
+    grams: FxHashMap<u64, Vec<Posting>>,
     /// Unit string of each passage, for verification and highlighting.
     unit_strings: Vec<String>,
     /// Unit string of each document title, for the title boost.
@@ -93,20 +93,20 @@ impl Index {
         let mut index = Index::default();
         let mut keys: Vec<u64> = Vec::new();
         for p in 0..corpus.passages.len() {
-            let us = UnitString::new(corpus.passage_text(crate::PassageId(p as u32)));
+            let (string, length) = unit_string_and_count(corpus.passage_text(crate::PassageId(p as u32)));
             keys.clear();
-            for_each_gram(&us.string, |k| keys.push(k));
+            for_each_gram(&string, |k| keys.push(k));
             keys.sort_unstable();
             for (key, tf) in runs(&keys) {
                 index.grams.entry(*key).or_default().push(Posting { passage: p as u32, tf });
             }
-            index.lengths.push(us.spans.len() as u32);
-            index.unit_strings.push(us.string);
+            index.lengths.push(length);
+            index.unit_strings.push(string);
         }
         index.title_strings = corpus
             .docs
             .iter()
-            .map(|d| UnitString::new(&d.title).string)
+            .map(|d| unit_string_and_count(&d.title).0)
             .collect();
         let total: u64 = index.lengths.iter().map(|l| *l as u64).sum();
         index.average_length = if index.lengths.is_empty() {

@@ -159,25 +159,36 @@ impl Searcher {
         };
         let needles: Vec<(String, f32)> = order.iter().map(|c| (unit_string(&c.units), idf(c))).collect();
         let mut out = Vec::new();
+        // Passages arrive in id order, hence grouped by document: test each title once.
+        let mut title_bonus: (u32, Vec<f32>) = (u32::MAX, Vec::new());
+        let mut tfs = Vec::with_capacity(order.len());
         'passages: for first in &rarest.postings {
-            let mut tfs = vec![first.tf];
+            tfs.clear();
+            tfs.push(first.tf);
             for c in rest {
                 match c.postings.binary_search_by_key(&first.passage, |p| p.passage) {
                     Ok(i) => tfs.push(c.postings[i].tf),
                     Err(_) => continue 'passages,
                 }
             }
+            let doc = self.corpus.passages.get(first.passage as usize).map_or(0, |p| p.doc.0);
+            if title_bonus.0 != doc {
+                let title = self.index.title_string(doc);
+                let bonus = needles
+                    .iter()
+                    .map(|(needle, _)| if title.contains(needle.as_str()) { TITLE_BOOST } else { 0.0 })
+                    .collect();
+                title_bonus = (doc, bonus);
+            }
             let len = self.index.length(first.passage) as f32;
             let norm = K1 * (1.0 - B + B * len / avg);
-            let doc = self.corpus.passages.get(first.passage as usize).map_or(0, |p| p.doc.0);
-            let title = self.index.title_string(doc);
             let score: f32 = tfs
                 .iter()
                 .zip(&needles)
-                .map(|(tf, (needle, idf))| {
+                .zip(&title_bonus.1)
+                .map(|((tf, (_, idf)), bonus)| {
                     let tf = *tf as f32;
-                    let title_bonus = if title.contains(needle.as_str()) { TITLE_BOOST } else { 0.0 };
-                    idf * (tf * (K1 + 1.0) / (tf + norm) + title_bonus)
+                    idf * (tf * (K1 + 1.0) / (tf + norm) + bonus)
                 })
                 .sum();
             out.push((first.passage, score));
@@ -186,48 +197,51 @@ impl Searcher {
         out
     }
 
+    /// Every passage matching the query's words, phrases and exclusions (filters ignored),
+    /// in corpus order: the match set without ranking or snippets.
+    pub fn matching_passages(&self, query: &Query) -> Vec<PassageId> {
+        self.match_set(query).into_iter().map(|(p, _)| PassageId(p)).collect()
+    }
+
     /// Run a query. `max_docs` bounds the number of document groups returned (totals and
     /// facets always cover everything).
     pub fn search(&self, query: &Query, filters: &Filters, max_docs: usize) -> SearchResults {
         let mut notices = Vec::new();
         let filters = self.effective_filters(query, filters, &mut notices);
         let matched = self.match_set(query);
-        let ids: Vec<u32> = matched.iter().map(|(p, _)| *p).collect();
-        let (facets, kept) = count_and_filter(&self.corpus, &ids, &filters);
+        let (facets, kept) = count_and_filter(&self.corpus, &matched, &filters);
 
-        // Group kept passages by document (passage ids are in document order).
-        let mut groups: Vec<(DocId, Vec<(u32, f32)>)> = Vec::new();
-        let mut scores = matched.iter().peekable();
-        for id in kept.iter().copied() {
-            let score = loop {
-                match scores.next() {
-                    Some((p, s)) if *p == id => break *s,
-                    Some(_) => continue,
-                    None => break 0.0,
-                }
-            };
-            let doc = self.corpus.passages.get(id as usize).map_or(DocId(0), |p| p.doc);
-            match groups.last_mut() {
-                Some((d, list)) if *d == doc => list.push((id, score)),
-                _ => groups.push((doc, vec![(id, score)])),
-            }
+        // One pass over the kept passages (in id order, hence grouped by document) gives
+        // each document its score and its slice of `kept`; no per-document allocation.
+        let mut groups: Vec<(DocId, f32, Range<usize>)> = Vec::new();
+        let mut start = 0;
+        while start < kept.len() {
+            let doc = self.doc_of(kept[start].0);
+            let end = start + kept[start..].iter().take_while(|(p, _)| self.doc_of(*p) == doc).count();
+            let best = kept[start..end].iter().map(|(_, s)| *s).fold(0.0f32, f32::max);
+            let score = best * (1.0 + 0.1 * ((end - start) as f32).ln());
+            groups.push((doc, score, start..end));
+            start = end;
         }
         let total_docs = groups.len();
-        let mut ranked: Vec<(DocId, f32, Vec<(u32, f32)>)> = groups
-            .into_iter()
-            .map(|(doc, mut list)| {
-                list.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-                let best = list.first().map_or(0.0, |x| x.1);
-                let score = best * (1.0 + 0.1 * (list.len() as f32).ln());
-                (doc, score, list)
-            })
-            .collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        ranked.truncate(max_docs);
+        let by_rank = |a: &(DocId, f32, Range<usize>), b: &(DocId, f32, Range<usize>)| {
+            b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+        };
+        // Only the best `max_docs` need ordering: select them first, then sort those.
+        if max_docs < groups.len() {
+            groups.select_nth_unstable_by(max_docs, by_rank);
+            groups.truncate(max_docs);
+        }
+        groups.sort_by(by_rank);
 
         let highlight_units = self.highlight_clauses(query);
-        let groups = ranked
+        let groups = groups
             .into_iter()
+            .map(|(doc, score, range)| {
+                let mut list = kept[range].to_vec();
+                list.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                (doc, score, list)
+            })
             .map(|(doc, score, list)| DocGroup {
                 doc,
                 score,
@@ -243,6 +257,10 @@ impl Searcher {
             })
             .collect();
         SearchResults { total: kept.len(), total_docs, groups, facets, filters, notices }
+    }
+
+    fn doc_of(&self, passage: u32) -> DocId {
+        self.corpus.passages.get(passage as usize).map_or(DocId(0), |p| p.doc)
     }
 
     fn highlight_clauses(&self, query: &Query) -> Vec<String> {

@@ -39,13 +39,13 @@ pub(crate) enum Unit {
     Word(String),
 }
 
-/// Split text into units with their byte ranges.
-pub(crate) fn units(text: &str) -> Vec<(Unit, Range<usize>)> {
-    let mut out = Vec::new();
+/// Call `f` for each unit of `text` in order with its byte range; `Some(c)` for a CJK unit,
+/// `None` for a word unit (whose text is `text[range]`, not yet lowercased).
+fn for_each_unit(text: &str, mut f: impl FnMut(Option<char>, Range<usize>)) {
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         if is_cjk(c) {
-            out.push((Unit::Cjk(c), i..i + c.len_utf8()));
+            f(Some(c), i..i + c.len_utf8());
         } else if is_word_char(c) {
             let mut end = i + c.len_utf8();
             let mut last_digit = c.is_ascii_digit();
@@ -61,9 +61,21 @@ pub(crate) fn units(text: &str) -> Vec<(Unit, Range<usize>)> {
                     break;
                 }
             }
-            out.push((Unit::Word(text[i..end].to_lowercase()), i..end));
+            f(None, i..end);
         }
     }
+}
+
+/// Split text into units with their byte ranges.
+pub(crate) fn units(text: &str) -> Vec<(Unit, Range<usize>)> {
+    let mut out = Vec::new();
+    for_each_unit(text, |cjk, range| {
+        let unit = match cjk {
+            Some(c) => Unit::Cjk(c),
+            None => Unit::Word(text[range.clone()].to_lowercase()),
+        };
+        out.push((unit, range));
+    });
     out
 }
 
@@ -79,14 +91,8 @@ pub(crate) struct UnitString {
 impl UnitString {
     /// Rewrite `text` into its unit string.
     pub(crate) fn new(text: &str) -> Self {
-        let mut string = String::with_capacity(text.len());
         let mut spans = Vec::new();
-        let mut last_was_word = false;
-        for (unit, range) in units(text) {
-            last_was_word = push_unit(&mut string, &unit, last_was_word);
-            let start = string.len() - unit_len(&unit);
-            spans.push((start..string.len(), range));
-        }
+        let string = build_unit_string(text, |unit, original| spans.push((unit, original)));
         UnitString { string, spans }
     }
 
@@ -111,6 +117,41 @@ impl UnitString {
     }
 }
 
+/// The unit string of `text` plus its unit count, without the span table (index build).
+pub(crate) fn unit_string_and_count(text: &str) -> (String, u32) {
+    let mut count = 0;
+    let string = build_unit_string(text, |_, _| count += 1);
+    (string, count)
+}
+
+/// Build the unit string of `text`, reporting each unit's (unit string range, text range).
+fn build_unit_string(text: &str, mut on_unit: impl FnMut(Range<usize>, Range<usize>)) -> String {
+    let mut string = String::with_capacity(text.len());
+    let mut last_was_word = false;
+    for_each_unit(text, |cjk, range| {
+        match cjk {
+            Some(c) => {
+                string.push(c);
+                last_was_word = false;
+            }
+            None => {
+                if last_was_word {
+                    string.push(' ');
+                }
+                let start = string.len();
+                // Same lowercasing as `units` (str::to_lowercase handles final sigma).
+                string.push_str(&text[range.clone()].to_lowercase());
+                on_unit(start..string.len(), range);
+                last_was_word = true;
+                return;
+            }
+        }
+        let end = string.len();
+        on_unit(end - cjk.map_or(0, char::len_utf8)..end, range);
+    });
+    string
+}
+
 /// The unit string of a sequence of units (how a query clause is matched).
 pub(crate) fn unit_string(units: &[Unit]) -> String {
     let mut s = String::new();
@@ -119,13 +160,6 @@ pub(crate) fn unit_string(units: &[Unit]) -> String {
         last_was_word = push_unit(&mut s, u, last_was_word);
     }
     s
-}
-
-fn unit_len(unit: &Unit) -> usize {
-    match unit {
-        Unit::Cjk(c) => c.len_utf8(),
-        Unit::Word(w) => w.len(),
-    }
 }
 
 /// Append a unit; returns whether it was a word unit.

@@ -142,7 +142,12 @@ impl CorpusBuilder {
             .collect();
         for token in passage_tokens.iter().flatten() {
             if token.chars().count() >= 2 && token.chars().any(is_cjk) {
-                *self.vocabulary.entry((*token).to_string()).or_default() += 1;
+                match self.vocabulary.get_mut(*token) {
+                    Some(count) => *count += 1,
+                    None => {
+                        self.vocabulary.insert((*token).to_string(), 1);
+                    }
+                }
             }
         }
         let annotation = annotate_document(&title_tokens, &passage_tokens, &self.gazetteer, &self.lexicon);
