@@ -14,7 +14,7 @@ use std::ops::Range;
 #[cfg(feature = "build")]
 mod builder;
 #[cfg(feature = "build")]
-pub use builder::{BuildReport, CorpusBuilder, Skipped};
+pub use builder::{BuildReport, CorpusBuilder, PreparedFile, Skipped};
 
 /// Position of a document in [`Corpus::docs`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -46,6 +46,7 @@ pub struct Document {
     /// Original URL, if any.
     pub url: Option<String>,
     /// Normalized full text; passages are byte ranges into it.
+    #[serde(with = "crate::bundle::utf16_text")]
     pub text: String,
     /// The document's passages, as a range of [`PassageId`] values.
     pub passages: Range<u32>,

@@ -55,6 +55,32 @@ fn short_title(title: &str) -> String {
     format!("{}…", &head[..cut])
 }
 
+/// One file after [`CorpusBuilder::prepare_file`]: its documents, processed but not yet
+/// numbered, and the reasons anything in it was skipped.
+#[derive(Debug)]
+pub struct PreparedFile {
+    name: String,
+    bytes: u64,
+    docs: Vec<Result<PreparedDoc, Skipped>>,
+    skipped: Vec<String>,
+}
+
+/// One document processed up to annotation.
+#[derive(Debug)]
+struct PreparedDoc {
+    raw_key: String,
+    title: String,
+    date: Option<String>,
+    source: Option<String>,
+    url: Option<String>,
+    text: String,
+    hash: u64,
+    ranges: Vec<std::ops::Range<usize>>,
+    /// Byte ranges in `text` of the tokens that count as vocabulary words.
+    words: Vec<std::ops::Range<usize>>,
+    annotation: crate::annotate::DocAnnotation,
+}
+
 /// Builds a [`Corpus`] one file at a time.
 pub struct CorpusBuilder {
     segmenter: Segmenter,
@@ -91,70 +117,116 @@ impl CorpusBuilder {
 
     /// Read one file and add its documents. Returns how many were added.
     pub fn add_file(&mut self, name: &str, bytes: &[u8]) -> usize {
-        self.report.files += 1;
-        self.report.input_bytes += bytes.len() as u64;
-        let reason = |e: crate::Error| match e {
-            crate::Error::Read { reason, .. } => reason,
-            other => other.to_string(),
-        };
-        match read_file_with_warnings(name, bytes) {
-            Ok((docs, bad_lines)) => {
-                for e in bad_lines {
-                    self.skip(name, reason(e));
-                }
-                docs.into_iter().filter(|raw| self.add_document(raw.clone())).count()
-            }
-            Err(e) => {
-                self.skip(name, reason(e));
-                0
-            }
-        }
+        let prepared = self.prepare_file(name, bytes);
+        self.commit_file(prepared)
     }
 
     /// Add one document; returns false (and records why) when it is empty or a duplicate.
     pub fn add_document(&mut self, raw: RawDoc) -> bool {
+        let prepared = self.prepare_document(raw);
+        self.commit_document(prepared)
+    }
+
+    /// The expensive, order-free half of [`add_file`](Self::add_file): decode, normalize,
+    /// split, segment and annotate. Takes `&self`, so callers may run it on several threads
+    /// and then [`commit_file`](Self::commit_file) the results in order.
+    pub fn prepare_file(&self, name: &str, bytes: &[u8]) -> PreparedFile {
+        let reason = |e: crate::Error| match e {
+            crate::Error::Read { reason, .. } => reason,
+            other => other.to_string(),
+        };
+        let mut prepared = PreparedFile {
+            name: name.to_string(),
+            bytes: bytes.len() as u64,
+            docs: Vec::new(),
+            skipped: Vec::new(),
+        };
+        match read_file_with_warnings(name, bytes) {
+            Ok((docs, bad_lines)) => {
+                prepared.skipped.extend(bad_lines.into_iter().map(reason));
+                prepared.docs = docs.into_iter().map(|raw| self.prepare_document(raw)).collect();
+            }
+            Err(e) => prepared.skipped.push(reason(e)),
+        }
+        prepared
+    }
+
+    fn prepare_document(&self, raw: RawDoc) -> Result<PreparedDoc, Skipped> {
         let full_title = normalize(&raw.title).text.replace('\n', " ");
         let mut text = normalize(&raw.text).text;
         if !full_title.is_empty() && !text.starts_with(&full_title) {
             text = if text.is_empty() { full_title.clone() } else { format!("{full_title}\n{text}") };
         }
-        let title = short_title(&full_title);
         if text.trim().is_empty() {
-            self.skip(&raw.key, "no text".into());
-            return false;
+            return Err(Skipped { name: raw.key, reason: "no text".into() });
         }
+        let title = short_title(&full_title);
         let mut hasher = DefaultHasher::new();
         text.hash(&mut hasher);
-        let hash = hasher.finish();
-        if let Some(first) = self.content_hashes.get(&hash) {
-            let reason = format!("duplicate of {first}");
-            self.skip(&raw.key, reason);
-            return false;
-        }
-        let key = self.unique_key(&raw.key);
-        self.content_hashes.insert(hash, key.clone());
-
         let ranges = split_passages(&text);
         let title_tokens = self.segmenter.segment(&title);
         let passage_tokens: Vec<Vec<&str>> = ranges
             .iter()
             .map(|r| self.segmenter.segment(text.get(r.clone()).unwrap_or("")))
             .collect();
-        for token in passage_tokens.iter().flatten() {
-            if token.chars().count() >= 2 && token.chars().any(is_cjk) {
-                match self.vocabulary.get_mut(*token) {
-                    Some(count) => *count += 1,
-                    None => {
-                        self.vocabulary.insert((*token).to_string(), 1);
-                    }
+        // Tokens are slices of `text`; keep their ranges so commit can count words
+        // without allocating a string per token.
+        let base = text.as_ptr() as usize;
+        let words = passage_tokens
+            .iter()
+            .flatten()
+            .filter(|t| t.chars().nth(1).is_some() && t.chars().any(is_cjk))
+            .map(|t| {
+                let start = t.as_ptr() as usize - base;
+                start..start + t.len()
+            })
+            .collect();
+        let annotation = annotate_document(&title_tokens, &passage_tokens, &self.gazetteer, &self.lexicon);
+        Ok(PreparedDoc { raw_key: raw.key, title, date: raw.date, source: raw.source, url: raw.url, hash: hasher.finish(), ranges, words, annotation, text })
+    }
+
+    /// The cheap, ordered half of [`add_file`](Self::add_file): number the documents, drop
+    /// duplicates, count words. Returns how many documents were added.
+    pub fn commit_file(&mut self, prepared: PreparedFile) -> usize {
+        self.report.files += 1;
+        self.report.input_bytes += prepared.bytes;
+        for reason in prepared.skipped {
+            self.skip(&prepared.name, reason);
+        }
+        let mut added = 0;
+        for doc in prepared.docs {
+            added += usize::from(self.commit_document(doc));
+        }
+        added
+    }
+
+    fn commit_document(&mut self, prepared: Result<PreparedDoc, Skipped>) -> bool {
+        let prepared = match prepared {
+            Ok(p) => p,
+            Err(skipped) => {
+                self.report.skipped.push(skipped);
+                return false;
+            }
+        };
+        if let Some(first) = self.content_hashes.get(&prepared.hash) {
+            let reason = format!("duplicate of {first}");
+            self.skip(&prepared.raw_key, reason);
+            return false;
+        }
+        let key = self.unique_key(&prepared.raw_key);
+        self.content_hashes.insert(prepared.hash, key.clone());
+        for range in &prepared.words {
+            let Some(word) = prepared.text.get(range.clone()) else { continue };
+            match self.vocabulary.get_mut(word) {
+                Some(count) => *count += 1,
+                None => {
+                    self.vocabulary.insert(word.to_string(), 1);
                 }
             }
         }
-        let annotation = annotate_document(&title_tokens, &passage_tokens, &self.gazetteer, &self.lexicon);
-
         let doc = DocId(self.corpus.docs.len() as u32);
         let first = self.corpus.passages.len() as u32;
-        for (range, ann) in ranges.iter().zip(annotation.passages) {
+        for (range, ann) in prepared.ranges.iter().zip(prepared.annotation.passages) {
             self.corpus.passages.push(Passage {
                 doc,
                 start: range.start as u32,
@@ -165,18 +237,18 @@ impl CorpusBuilder {
             });
         }
         self.report.documents += 1;
-        self.report.passages += ranges.len();
+        self.report.passages += prepared.ranges.len();
         self.corpus.docs.push(Document {
+            title: if prepared.title.is_empty() { prepared.raw_key.clone() } else { prepared.title },
             key,
-            title: if title.is_empty() { raw.key.clone() } else { title },
-            date: raw.date,
-            source: raw.source,
-            url: raw.url,
-            text,
+            date: prepared.date,
+            source: prepared.source,
+            url: prepared.url,
+            text: prepared.text,
             passages: first..self.corpus.passages.len() as u32,
-            districts: annotation.districts,
-            main_districts: annotation.main_districts,
-            topics: annotation.topics,
+            districts: prepared.annotation.districts,
+            main_districts: prepared.annotation.main_districts,
+            topics: prepared.annotation.topics,
         });
         true
     }
