@@ -21,7 +21,8 @@
 // worker → main
 //   { type: 'progress', phase: 'loading' | 'indexing', filesDone, filesTotal, bytesDone,
 //     bytesTotal, elapsedMs, etaMs }
-//       'loading' once while the dictionary loads, then 'indexing' after each file.
+//       'loading' once while the dictionary loads, then 'indexing' once the segmenter is
+//       ready (filesDone 0) and after each file.
 //       etaMs is null until a file is done. Sizes are bytes of the files as given.
 //   { type: 'file-done', name, added, skipped: [{ name, reason }] }   after each file
 //   { type: 'done', bundle: ArrayBuffer (transferred), report: { files, documents,
@@ -139,6 +140,7 @@ async function start(msg) {
     }
     job.indexer = new Indexer(dict, msg.gazetteer ?? undefined, msg.topics ?? undefined);
     job.indexingStartedAt = performance.now();
+    progress('indexing');
   } catch (err) {
     if (job === current) fail(err);
     return;

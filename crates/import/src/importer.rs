@@ -1,0 +1,508 @@
+//! The platform-free importer: the user's files, one at a time → one corpus bundle.
+//!
+//! Input: jieba's dictionary text (`dict.txt` format), optional gazetteer and topic lexicon
+//! texts (the Chongqing defaults otherwise), then files by name and bytes. Output: the
+//! bundle bytes and an [`ImportReport`].
+//!
+//! Files go to core's [`CorpusBuilder`] unchanged (`.txt`, `.md`, `.html`, `.jsonl` and
+//! whatever else core reads or rejects with a reason). Two kinds are handled here first:
+//! `.zip` archives, whose entries are added one by one as `archive.zip/path` (see
+//! `archive`), and `.qx` bundles, whose documents are added again as raw documents so the
+//! current gazetteer and lexicon annotate them and duplicates by content are caught by the
+//! builder ("duplicate of …").
+//!
+//! Not done here: decoding, segmentation, annotation (all core), or anything about JS.
+
+use crate::archive;
+use quxian_core::{
+    BuildReport, Corpus, CorpusBuilder, Document, Gazetteer, Lexicon, RawDoc, Segmenter, Skipped,
+};
+use serde::Serialize;
+
+/// What can go wrong outside a single file (a bad file is a [`Skipped`] entry instead).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A bad dictionary, gazetteer or lexicon line, or an unusable bundle.
+    #[error(transparent)]
+    Core(#[from] quxian_core::Error),
+    /// `add_file` or `finish` after `finish`.
+    #[error("this import is finished; start a new one")]
+    Finished,
+}
+
+/// A file or document left out, as JS sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SkippedFile {
+    /// File name (`archive.zip/path` inside archives, `#line` for JSONL records, the
+    /// document key for documents from bundles).
+    pub name: String,
+    /// Reason in English, as core words it; the JS layer maps known ones to Chinese.
+    pub reason: String,
+}
+
+impl From<Skipped> for SkippedFile {
+    fn from(s: Skipped) -> Self {
+        SkippedFile { name: s.name, reason: s.reason }
+    }
+}
+
+/// What one `add_file` did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct FileResult {
+    /// Documents added from this file.
+    pub added: usize,
+    /// What was left out of this file, as far as is known before `finish`: whole files
+    /// (binary, empty, undecodable, unsupported), archive entries and bundles. Documents
+    /// left out as duplicates show here with the reason [`DUPLICATE_SO_FAR`]; the final
+    /// report names the document they duplicate.
+    pub skipped: Vec<SkippedFile>,
+}
+
+/// Reason given by [`FileResult`] for a file whose documents were all already there (the
+/// builder's exact "duplicate of …" reason only appears in the final report).
+pub const DUPLICATE_SO_FAR: &str = "duplicate of an earlier document";
+
+/// Totals of an import.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    /// Files given to `add_file` (an archive counts once).
+    pub files: usize,
+    /// Documents in the library.
+    pub documents: usize,
+    /// Passages in the library; `None` until `finish`.
+    pub passages: Option<usize>,
+    /// Bytes of the files given to `add_file`.
+    pub input_bytes: u64,
+    /// Everything left out, with reasons. Before `finish`, only whole files and archive
+    /// entries; after, also each document the builder refused (duplicates, empty text,
+    /// bad JSONL lines).
+    pub skipped: Vec<SkippedFile>,
+}
+
+/// Builds one library from the user's files.
+pub struct Importer {
+    builder: Option<CorpusBuilder>,
+    report: ImportReport,
+    /// Skips found here (archives, bundles); core's own are in its report at `finish`.
+    own_skipped: Vec<SkippedFile>,
+}
+
+impl std::fmt::Debug for Importer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Importer").field("report", &self.report).finish_non_exhaustive()
+    }
+}
+
+/// A segmenter and builder over `dict` with the given (or default) data files.
+fn builder(dict: &[u8], gazetteer: Option<&str>, topics: Option<&str>) -> Result<CorpusBuilder, Error> {
+    let gazetteer = match gazetteer {
+        Some(text) => Gazetteer::parse(text, "gazetteer")?,
+        None => Gazetteer::chongqing(),
+    };
+    let lexicon = match topics {
+        Some(text) => Lexicon::parse(text, "topics")?,
+        None => Lexicon::default_topics(),
+    };
+    let mut dict = dict;
+    let segmenter = Segmenter::with_dict(&mut dict, &gazetteer, &lexicon)?;
+    Ok(CorpusBuilder::new(segmenter, gazetteer, lexicon))
+}
+
+impl Importer {
+    /// Load jieba's dictionary (`word [freq] [tag]` lines) and the data files. Errors name
+    /// the file and line (`gazetteer line 12: …`).
+    pub fn new(dict: &[u8], gazetteer: Option<&str>, topics: Option<&str>) -> Result<Self, Error> {
+        Ok(Importer {
+            builder: Some(builder(dict, gazetteer, topics)?),
+            report: ImportReport::default(),
+            own_skipped: Vec::new(),
+        })
+    }
+
+    /// Add one file the user chose; its extension picks how it is read.
+    pub fn add_file(&mut self, name: &str, bytes: &[u8]) -> Result<FileResult, Error> {
+        let builder = self.builder.as_mut().ok_or(Error::Finished)?;
+        self.report.files += 1;
+        self.report.input_bytes += bytes.len() as u64;
+        let mut result = FileResult::default();
+        let mut own = Vec::new();
+        match extension(name).as_str() {
+            "zip" => {
+                let outcome = archive::for_each_file(name, bytes, |item| match item {
+                    archive::Item::File(entry, data) => {
+                        let r = add_plain_or_bundle(builder, &entry, data, &mut own);
+                        result.added += r.added;
+                        result.skipped.extend(r.skipped);
+                    }
+                    archive::Item::Skipped(skipped) => own.push(skipped.into()),
+                });
+                if let Err(reason) = outcome {
+                    own.push(SkippedFile { name: name.to_string(), reason });
+                }
+            }
+            _ => {
+                let r = add_plain_or_bundle(builder, name, bytes, &mut own);
+                result.added += r.added;
+                result.skipped.extend(r.skipped);
+            }
+        }
+        result.skipped.extend(own.iter().cloned());
+        self.own_skipped.extend(own.iter().cloned());
+        self.report.skipped.extend(own);
+        self.report.documents += result.added;
+        Ok(result)
+    }
+
+    /// The library's bundle bytes; the report then holds the builder's final totals.
+    pub fn finish(&mut self) -> Result<Vec<u8>, Error> {
+        let builder = self.builder.take().ok_or(Error::Finished)?;
+        let (corpus, core) = builder.finish();
+        self.report = merge(&self.report, core, &self.own_skipped);
+        Ok(corpus.to_bundle())
+    }
+
+    /// Totals so far, or the final ones after `finish`.
+    pub fn report(&self) -> &ImportReport {
+        &self.report
+    }
+}
+
+/// The final report: counts of what the user gave, documents and passages from the builder,
+/// the builder's skips first (in file order), then archive and bundle skips.
+fn merge(running: &ImportReport, core: BuildReport, own: &[SkippedFile]) -> ImportReport {
+    let mut skipped: Vec<SkippedFile> = core.skipped.into_iter().map(SkippedFile::from).collect();
+    skipped.extend(own.iter().cloned());
+    ImportReport {
+        files: running.files,
+        documents: core.documents,
+        passages: Some(core.passages),
+        input_bytes: running.input_bytes,
+        skipped,
+    }
+}
+
+/// A plain document file (to core's reader) or a `.qx` bundle (its documents re-added).
+/// Archives inside archives are not unpacked.
+fn add_plain_or_bundle(
+    builder: &mut CorpusBuilder,
+    name: &str,
+    bytes: &[u8],
+    own: &mut Vec<SkippedFile>,
+) -> FileResult {
+    let mut result = FileResult::default();
+    match extension(name).as_str() {
+        "qx" => match Corpus::from_bundle(bytes) {
+            Ok(corpus) => {
+                let docs = corpus.docs.len();
+                result.added = corpus
+                    .docs
+                    .iter()
+                    .filter(|doc| builder.add_document(raw_doc(doc)))
+                    .count();
+                if result.added < docs {
+                    result.skipped.push(SkippedFile {
+                        name: name.to_string(),
+                        reason: format!("{} of {docs} documents: {DUPLICATE_SO_FAR}", docs - result.added),
+                    });
+                }
+            }
+            Err(e) => own.push(SkippedFile {
+                name: name.to_string(),
+                reason: format!("not a usable quxian library ({e})"),
+            }),
+        },
+        "zip" => own.push(SkippedFile {
+            name: name.to_string(),
+            reason: "archive inside an archive (unpack it first)".to_string(),
+        }),
+        _ => {
+            result.added = builder.add_file(name, bytes);
+            if result.added == 0 {
+                // The builder keeps its reasons until `finish`; reading again is cheap
+                // next to segmentation and only happens for files that added nothing.
+                let reason = match quxian_core::read_file(name, bytes) {
+                    Err(quxian_core::Error::Read { reason, .. }) => reason,
+                    Err(other) => other.to_string(),
+                    Ok(_) => DUPLICATE_SO_FAR.to_string(),
+                };
+                result.skipped.push(SkippedFile { name: name.to_string(), reason });
+            }
+        }
+    }
+    result
+}
+
+/// A stored document as raw input again. The builder puts the full (normalized) title at
+/// the start of the text and stores a title cut to 40 characters with `…`, or the key when
+/// there was none; this gives the builder back a title that the text starts with, so the
+/// text comes out byte-identical (normalizing is idempotent) and duplicates are caught.
+fn raw_doc(doc: &Document) -> RawDoc {
+    let title = if doc.text.starts_with(&doc.title) {
+        doc.title.clone()
+    } else {
+        match doc.title.strip_suffix('…') {
+            Some(head) if doc.text.starts_with(head) => {
+                doc.text.lines().next().unwrap_or(head).to_string()
+            }
+            _ => String::new(),
+        }
+    };
+    RawDoc {
+        key: doc.key.clone(),
+        title,
+        text: doc.text.clone(),
+        date: doc.date.clone(),
+        source: doc.source.clone(),
+        url: doc.url.clone(),
+    }
+}
+
+/// Lower-cased extension of the last path part, or "".
+fn extension(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    match base.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => ext.to_ascii_lowercase(),
+        _ => String::new(),
+    }
+}
+
+/// Rebuild a library's annotations with another gazetteer or lexicon: every document goes
+/// through the builder again (same keys, same text). Returns the new bundle and report.
+pub fn reannotate(
+    dict: &[u8],
+    bundle: &[u8],
+    gazetteer: Option<&str>,
+    topics: Option<&str>,
+) -> Result<(Vec<u8>, ImportReport), Error> {
+    let corpus = Corpus::from_bundle(bundle)?;
+    let mut builder = builder(dict, gazetteer, topics)?;
+    for doc in &corpus.docs {
+        builder.add_document(raw_doc(doc));
+    }
+    let (corpus, core) = builder.finish();
+    let report = ImportReport {
+        files: 1,
+        input_bytes: bundle.len() as u64,
+        ..ImportReport::default()
+    };
+    Ok((corpus.to_bundle(), merge(&report, core, &[])))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// A few words so segmentation has something to do; the gazetteer adds the places.
+    const DICT: &str = "长江 5000 ns\n北岸 300\n山 8000\n生态 3000\n环境 3000\n的 300000 uj\n发展 4000\n旅游 3000\n";
+
+    fn importer() -> Importer {
+        Importer::new(DICT.as_bytes(), None, None).unwrap()
+    }
+
+    fn gbk(text: &str) -> Vec<u8> {
+        encoding_rs::GBK.encode(text).0.into_owned()
+    }
+
+    fn utf16le(text: &str) -> Vec<u8> {
+        let mut out = vec![0xFF, 0xFE];
+        out.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        out
+    }
+
+    fn zip(files: &[(&str, &[u8])]) -> Vec<u8> {
+        // A stored (uncompressed) zip written by hand: the crate is built read-only.
+        let mut out = Vec::new();
+        let mut central = Vec::new();
+        for (name, data) in files {
+            let offset = out.len() as u32;
+            let crc = crc32(data);
+            let header = |sig: u32, central: bool| {
+                let mut h = Vec::new();
+                h.extend(sig.to_le_bytes());
+                if central {
+                    h.extend(20u16.to_le_bytes());
+                }
+                h.extend(20u16.to_le_bytes()); // version needed
+                h.extend(0x0800u16.to_le_bytes()); // UTF-8 names
+                h.extend(0u16.to_le_bytes()); // stored
+                h.extend(0u32.to_le_bytes()); // time, date
+                h.extend(crc.to_le_bytes());
+                h.extend((data.len() as u32).to_le_bytes());
+                h.extend((data.len() as u32).to_le_bytes());
+                h.extend((name.len() as u16).to_le_bytes());
+                h.extend(0u16.to_le_bytes()); // extra
+                if central {
+                    h.extend([0u8; 6]); // comment len, disk, internal attrs
+                    h.extend(0u32.to_le_bytes()); // external attrs
+                    h.extend(offset.to_le_bytes());
+                }
+                h.extend(name.as_bytes());
+                h
+            };
+            out.extend(header(0x0403_4b50, false));
+            out.extend_from_slice(data);
+            central.extend(header(0x0201_4b50, true));
+        }
+        let start = out.len() as u32;
+        out.extend(&central);
+        out.extend(0x0605_4b50u32.to_le_bytes());
+        out.extend([0u8; 4]);
+        out.extend((files.len() as u16).to_le_bytes());
+        out.extend((files.len() as u16).to_le_bytes());
+        out.extend((central.len() as u32).to_le_bytes());
+        out.extend(start.to_le_bytes());
+        out.extend(0u16.to_le_bytes());
+        out
+    }
+
+    fn crc32(data: &[u8]) -> u32 {
+        let mut crc = 0xFFFF_FFFFu32;
+        for &b in data {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            }
+        }
+        !crc
+    }
+
+    fn reasons(report: &ImportReport) -> Vec<(String, String)> {
+        report.skipped.iter().map(|s| (s.name.clone(), s.reason.clone())).collect()
+    }
+
+    #[test]
+    fn imports_encodings_and_skips_binary_and_duplicates() {
+        let mut imp = importer();
+        let a = "北碚生态\n\n缙云山的生态环境很好。北碚区发展旅游。\n";
+        let b = "渝北发展\n\n渝北区的长江北岸发展很快。\n";
+        assert_eq!(imp.add_file("北碚.txt", &gbk(a)).unwrap(), FileResult { added: 1, skipped: vec![] });
+        assert_eq!(imp.add_file("渝北.txt", &utf16le(b)).unwrap().added, 1);
+        let bin = imp.add_file("图片.txt", b"\x89PNG\0\0\0").unwrap();
+        assert_eq!(bin.added, 0);
+        assert_eq!(bin.skipped[0].reason, "binary file");
+        let dup = imp.add_file("副本.txt", a.as_bytes()).unwrap();
+        assert_eq!(dup.skipped[0].reason, DUPLICATE_SO_FAR);
+        assert_eq!(imp.report().documents, 2);
+        assert_eq!(imp.report().passages, None);
+
+        let bundle = imp.finish().unwrap();
+        let report = imp.report().clone();
+        assert_eq!((report.files, report.documents), (4, 2));
+        assert!(report.passages.unwrap() >= 2);
+        assert_eq!(
+            reasons(&report),
+            [
+                ("图片.txt".to_string(), "binary file".to_string()),
+                ("副本".to_string(), "duplicate of 北碚".to_string()),
+            ]
+        );
+        let corpus = Corpus::from_bundle(&bundle).unwrap();
+        assert_eq!(corpus.docs.len(), 2);
+        assert_eq!(corpus.docs[0].title, "北碚生态");
+        let beibei = corpus.district_by_name("北碚").unwrap();
+        assert_eq!(corpus.docs[0].main_districts, [beibei], "check the Chongqing gazetteer");
+        assert!(matches!(imp.add_file("x.txt", b"x"), Err(Error::Finished)));
+        assert!(matches!(imp.finish(), Err(Error::Finished)));
+    }
+
+    #[test]
+    fn unpacks_zip_archives() {
+        let mut imp = importer();
+        let archive = zip(&[
+            ("新闻/北碚.txt", "北碚新闻\n\n北碚区发展旅游。".as_bytes()),
+            ("新闻/", b""),
+            (".DS_Store", b"\0\0"),
+            ("__MACOSX/新闻/._北碚.txt", b"\0"),
+            ("新闻/说明.pdf", b"%PDF"),
+            ("新闻/inner.zip", b"PK"),
+        ]);
+        let r = imp.add_file("资料.zip", &archive).unwrap();
+        assert_eq!(r.added, 1, "{r:?}");
+        let names: Vec<&str> = r.skipped.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["资料.zip/新闻/说明.pdf", "资料.zip/新闻/inner.zip"]);
+        assert_eq!(r.skipped[0].reason, "unsupported file type .pdf");
+        let bad = imp.add_file("坏.zip", b"not a zip").unwrap();
+        assert!(bad.skipped[0].reason.starts_with("not a readable zip archive"), "{bad:?}");
+        imp.finish().unwrap();
+        let report = imp.report();
+        assert_eq!((report.files, report.documents), (2, 1));
+        assert_eq!(report.skipped.len(), 3, "{report:?}");
+    }
+
+    #[test]
+    fn caps_zip_entries_that_lie_about_their_size() {
+        let big = vec![b'a'; (archive::MAX_ENTRY_BYTES + 10) as usize];
+        let mut archive = zip(&[("big.txt", &big)]);
+        // Claim 10 bytes in both headers; the reader must still stop at the cap.
+        let claimed = 10u32.to_le_bytes();
+        for sig in [[0x50u8, 0x4b, 3, 4], [0x50, 0x4b, 1, 2]] {
+            let at = archive.windows(4).position(|w| w == sig).unwrap();
+            let size_at = at + if sig[2] == 3 { 22 } else { 24 };
+            archive[size_at..size_at + 4].copy_from_slice(&claimed);
+        }
+        let mut imp = importer();
+        let r = imp.add_file("bomb.zip", &archive).unwrap();
+        assert_eq!(r.added, 0);
+        assert_eq!(r.skipped.len(), 1, "{r:?}");
+    }
+
+    #[test]
+    fn merges_bundles_and_reannotates() {
+        let mut first = importer();
+        let long_title = format!("{}，{}", "北碚".repeat(12), "发展".repeat(20));
+        first.add_file("长.md", format!("# {long_title}\n\n北碚的生态。\n").as_bytes()).unwrap();
+        first.add_file("b.txt", "渝北\n\n渝北区发展很快。".as_bytes()).unwrap();
+        first.add_file("c.jsonl", "{\"text\": \"万州区的长江。\"}\n".as_bytes()).unwrap();
+        let bundle = first.finish().unwrap();
+        let original = Corpus::from_bundle(&bundle).unwrap();
+
+        let mut second = importer();
+        second.add_file("d.txt", "江北\n\n江北区的新闻。".as_bytes()).unwrap();
+        let r = second.add_file("旧库.qx", &bundle).unwrap();
+        assert_eq!(r.added, 3, "{r:?}");
+        // The same library again: every document is a duplicate.
+        let again = second.add_file("旧库 (1).qx", &bundle).unwrap();
+        assert_eq!(again.added, 0);
+        let bad = second.add_file("坏.qx", b"QX nonsense").unwrap();
+        assert!(bad.skipped[0].reason.starts_with("not a usable quxian library"), "{bad:?}");
+        let merged = Corpus::from_bundle(&second.finish().unwrap()).unwrap();
+        assert_eq!(merged.docs.len(), 4);
+        let dup_reasons = second.report().skipped.iter().filter(|s| s.reason.starts_with("duplicate of ")).count();
+        assert_eq!(dup_reasons, 3, "{:?}", second.report());
+        for doc in &original.docs {
+            let copy = &merged.docs[merged.doc_by_key(&doc.key).unwrap().0 as usize];
+            assert_eq!((&copy.title, &copy.text), (&doc.title, &doc.text), "{}", doc.key);
+        }
+
+        // A gazetteer with one district: re-annotation keeps documents, changes districts.
+        let gazetteer = "district 渝北 区 渝北区\n";
+        let (bytes, report) = reannotate(DICT.as_bytes(), &bundle, Some(gazetteer), None).unwrap();
+        let re = Corpus::from_bundle(&bytes).unwrap();
+        assert_eq!(re.districts, ["渝北"]);
+        assert_eq!(report.documents, 3);
+        assert_eq!(re.docs.iter().map(|d| &d.text).collect::<Vec<_>>(), original.docs.iter().map(|d| &d.text).collect::<Vec<_>>());
+        assert_eq!(re.docs[1].main_districts.len(), 1);
+    }
+
+    #[test]
+    fn bad_data_files_name_their_line() {
+        let err = Importer::new(DICT.as_bytes(), Some("district 北碚 区 北碚区\nnonsense line here\n"), None).unwrap_err();
+        assert!(err.to_string().contains("line 2"), "{err}");
+        let err = Importer::new("好 十\n".as_bytes(), None, None).unwrap_err();
+        assert!(err.to_string().contains("line 1"), "{err}");
+    }
+
+    #[test]
+    fn never_panics_on_odd_files() {
+        let mut imp = importer();
+        let mut w = Vec::new();
+        w.write_all(b"PK\x05\x06").unwrap();
+        w.extend([0xFFu8; 18]);
+        for (name, bytes) in [("a.zip", w.as_slice()), ("a.qx", b"" as &[u8]), ("a", b"x"), (".zip", b"PK"), ("a.txt", b"")] {
+            let _ = imp.add_file(name, bytes).unwrap();
+        }
+        imp.finish().unwrap();
+    }
+}

@@ -1,0 +1,110 @@
+//! In-browser import for quxian: the user's own files → a corpus bundle, in a Web Worker.
+//!
+//! [`Indexer`] (JS `new Indexer(dictText, gazetteerText?, topicsText?)`) wraps the
+//! platform-free [`Importer`]: jieba's dictionary arrives as text (fetched by the worker
+//! from `jieba/dict.txt`, since the embedded one needs a C compiler for zstd), files arrive
+//! as bytes through `addFile`, and `finish` returns the bundle bytes that `quxian-wasm`'s
+//! `Explorer` loads. [`reannotate`] rebuilds a stored library with new data files. All text
+//! work is core's; this crate only unpacks archives and re-feeds bundles.
+//!
+//! ```js
+//! import init, { Indexer } from "./import/quxian_import.js";
+//! await init();
+//! const indexer = new Indexer(await (await fetch("./jieba/dict.txt")).text());
+//! const { added, skipped } = indexer.addFile("北碚.txt", bytes);
+//! const bundle = indexer.finish();            // Uint8Array
+//! const { files, documents, passages, input_bytes, skipped: all } = indexer.report();
+//! ```
+//!
+//! ```
+//! let dict = "生态 3000\n环境 3000\n";
+//! let mut importer = quxian_import::Importer::new(dict.as_bytes(), None, None).unwrap();
+//! importer.add_file("北碚.txt", "北碚的生态环境".as_bytes()).unwrap();
+//! let bundle = importer.finish().unwrap();
+//! assert_eq!(quxian_core::Corpus::from_bundle(&bundle).unwrap().docs.len(), 1);
+//! ```
+#![deny(missing_docs)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+mod archive;
+mod importer;
+
+pub use archive::{MAX_ARCHIVE_BYTES, MAX_ENTRIES, MAX_ENTRY_BYTES};
+pub use importer::{reannotate as reannotate_bundle, Error, FileResult, ImportReport, Importer, SkippedFile, DUPLICATE_SO_FAR};
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+/// One import in progress (JS class `Indexer`).
+#[wasm_bindgen]
+pub struct Indexer {
+    inner: Importer,
+}
+
+fn js_error(e: impl std::fmt::Display) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(js_error)
+}
+
+/// The dictionary as bytes, from a string, a `Uint8Array` or an `ArrayBuffer`.
+fn dict_bytes(dict: &JsValue) -> Result<Vec<u8>, JsError> {
+    if let Some(text) = dict.as_string() {
+        return Ok(text.into_bytes());
+    }
+    if dict.is_instance_of::<js_sys::Uint8Array>() || dict.is_instance_of::<js_sys::ArrayBuffer>() {
+        return Ok(js_sys::Uint8Array::new(dict).to_vec());
+    }
+    Err(JsError::new("the jieba dictionary must be a string, Uint8Array or ArrayBuffer"))
+}
+
+#[wasm_bindgen]
+impl Indexer {
+    /// Load jieba's dictionary (`dict.txt` text or bytes) plus a gazetteer and topic lexicon
+    /// (the Chongqing defaults when `undefined`). Throws on a bad line, naming file and line.
+    #[wasm_bindgen(constructor)]
+    pub fn new(dict: JsValue, gazetteer: Option<String>, topics: Option<String>) -> Result<Indexer, JsError> {
+        let dict = dict_bytes(&dict)?;
+        let inner = Importer::new(&dict, gazetteer.as_deref(), topics.as_deref()).map_err(js_error)?;
+        Ok(Indexer { inner })
+    }
+
+    /// Add one file (`.txt .md .html .jsonl`, `.zip` of those, or a `.qx` library). Returns
+    /// `{ added, skipped: [{ name, reason }] }`; a bad file is skipped, never thrown.
+    #[wasm_bindgen(js_name = addFile)]
+    pub fn add_file(&mut self, name: &str, bytes: &[u8]) -> Result<JsValue, JsError> {
+        let result = self.inner.add_file(name, bytes).map_err(js_error)?;
+        to_js(&result)
+    }
+
+    /// The library's bundle bytes (a `Uint8Array`); call once.
+    pub fn finish(&mut self) -> Result<Vec<u8>, JsError> {
+        self.inner.finish().map_err(js_error)
+    }
+
+    /// `{ files, documents, passages, input_bytes, skipped }`; `passages` is `null` and
+    /// `skipped` lacks the builder's per-document reasons until `finish`.
+    pub fn report(&self) -> Result<JsValue, JsError> {
+        to_js(self.inner.report())
+    }
+}
+
+/// Rebuild a library's annotations with a new gazetteer and/or lexicon (defaults when
+/// `undefined`). jieba needs its dictionary for that, so it comes first. Returns the new
+/// bundle bytes.
+#[wasm_bindgen]
+pub fn reannotate(
+    dict: JsValue,
+    bundle: &[u8],
+    gazetteer: Option<String>,
+    topics: Option<String>,
+) -> Result<Vec<u8>, JsError> {
+    let dict = dict_bytes(&dict)?;
+    importer::reannotate(&dict, bundle, gazetteer.as_deref(), topics.as_deref())
+        .map(|(bytes, _report)| bytes)
+        .map_err(js_error)
+}

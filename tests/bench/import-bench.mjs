@@ -1,0 +1,191 @@
+// Benchmark (not a test): in-browser import of a corpus directory, quxian vs MiniSearch.
+//
+//   node bench/import-bench.mjs DIR [--mb N]      (from tests/, after `npm install`)
+//
+// DIR: a generated corpus, e.g. `cargo xtask gen-corpus --docs 10000 -o target/bench-corpus`
+// (about 45 MB of UTF-8 .txt). --mb N uses only the first files up to N MB (sorted by name).
+// QUXIAN_URL must serve a dist/ that has import-worker.js, quxian-library.js, import/ and
+// jieba/dict.txt (default http://127.0.0.1:8080/); QUXIAN_CHROMIUM picks the browser.
+//
+// Measures, in headless Chromium:
+//   - quxian: files → bundle through the Web Worker (quxian-library.js importFiles). The
+//     dictionary is loaded once by a warm-up import first; "segmenter" is the time to build
+//     jieba from it (once per import), "indexing" the time from then to the bundle.
+//   - the longest main-thread task during the quxian import (PerformanceObserver 'longtask'
+//     entries; tasks under 50 ms are not reported by the browser, so 0 means none).
+//   - MiniSearch 7 with Intl.Segmenter('zh', { granularity: 'word' }) as tokenizer, indexing
+//     the same texts on the page's main thread (reading the files is not timed).
+//   - bundle bytes vs raw input bytes.
+// Prints a table, then one JSON line.
+
+import { readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const args = process.argv.slice(2);
+const dir = args.find((a) => !a.startsWith('--'));
+const mbIndex = args.indexOf('--mb');
+const limitBytes = mbIndex >= 0 ? Number(args[mbIndex + 1]) * 1024 * 1024 : Infinity;
+if (!dir) {
+  console.error('usage: node bench/import-bench.mjs CORPUS_DIR [--mb N]');
+  process.exit(2);
+}
+const BASE_URL = process.env.QUXIAN_URL ?? 'http://127.0.0.1:8080/';
+const CHROMIUM = process.env.QUXIAN_CHROMIUM ?? '/usr/bin/chromium';
+const MINISEARCH = fileURLToPath(new URL('../node_modules/minisearch/dist/umd/index.js', import.meta.url));
+
+function listFiles(root) {
+  const out = [];
+  const walk = (d) => {
+    for (const name of readdirSync(d).sort()) {
+      const path = join(d, name);
+      const st = statSync(path);
+      if (st.isDirectory()) walk(path);
+      else if (/\.(txt|md|html?|jsonl)$/i.test(name)) out.push({ path, size: st.size });
+    }
+  };
+  walk(resolve(root));
+  return out;
+}
+
+const all = listFiles(dir);
+const files = [];
+let total = 0;
+for (const f of all) {
+  if (total + f.size > limitBytes) break;
+  files.push(f.path);
+  total += f.size;
+}
+if (files.length === 0) {
+  console.error(`no .txt/.md/.html/.jsonl files in ${dir}`);
+  process.exit(2);
+}
+
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+try {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.goto(new URL('import-demo.html', BASE_URL).href, { waitUntil: 'load' });
+  await page.addScriptTag({ path: MINISEARCH });
+  await page.evaluate(() => {
+    const input = Object.assign(document.createElement('input'), { type: 'file', multiple: true, id: 'bench-files' });
+    input.hidden = true;
+    document.body.append(input);
+  });
+  await page.setInputFiles('#bench-files', files);
+
+  const quxian = await page.evaluate(async () => {
+    const { importFiles } = await import('./quxian-library.js');
+    // Warm-up: wasm instantiation and the dictionary fetch happen once per worker.
+    const t0 = performance.now();
+    await importFiles([new File(['预热\n\n北碚。'], 'warmup.txt')]);
+    const warmupMs = performance.now() - t0;
+
+    const files = [...document.querySelector('#bench-files').files];
+    const longtasks = [];
+    let start = performance.now();
+    const observer = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) { longtasks.push(e.duration); window.__lt = (window.__lt ?? []).concat([[e.startTime - start, e.duration]]); }
+    });
+    observer.observe({ type: 'longtask' });
+    start = performance.now();
+    let ready = null;
+    const { bundle, report } = await importFiles(files, {
+      onProgress: (p) => {
+        if (p.phase === 'indexing' && ready === null) ready = performance.now();
+      },
+    });
+    const end = performance.now();
+    await new Promise((r) => setTimeout(r, 100));
+    observer.disconnect();
+    return {
+      warmupMs,
+      segmenterMs: ready - start,
+      indexingMs: end - ready,
+      totalMs: end - start,
+      inputBytes: report.input_bytes,
+      bundleBytes: bundle.byteLength,
+      documents: report.documents,
+      passages: report.passages,
+      skipped: report.skipped.length,
+      longestTaskMs: longtasks.length ? Math.max(...longtasks) : 0,
+      longtasks: longtasks.length,
+      longtaskAt: window.__lt ?? [],
+    };
+  });
+
+  const minisearch = await page.evaluate(async () => {
+    const files = [...document.querySelector('#bench-files').files];
+    const docs = [];
+    let bytes = 0;
+    for (const [i, f] of files.entries()) {
+      docs.push({ id: i, text: await f.text() });
+      bytes += f.size;
+    }
+    const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+    const tokenize = (text) => {
+      const out = [];
+      for (const s of segmenter.segment(text)) if (s.isWordLike) out.push(s.segment);
+      return out;
+    };
+    const ms = new window.MiniSearch({ fields: ['text'], tokenize, processTerm: (t) => t.toLowerCase() });
+    const start = performance.now();
+    ms.addAll(docs);
+    const indexingMs = performance.now() - start;
+    const json = JSON.stringify(ms);
+    return { indexingMs, inputBytes: bytes, documents: ms.documentCount, serializedBytes: json.length };
+  });
+
+  const mb = (b) => b / 1024 / 1024;
+  const rate = (bytes, ms) => mb(bytes) / (ms / 1000);
+  const q = quxian;
+  const rows = [
+    ['input', `${files.length} files, ${mb(q.inputBytes).toFixed(1)} MB`],
+    ['quxian warm-up (wasm + dict fetch + 1 file)', `${(q.warmupMs / 1000).toFixed(2)} s`],
+    ['quxian segmenter from dict.txt', `${(q.segmenterMs / 1000).toFixed(2)} s`],
+    ['quxian indexing (worker)', `${(q.indexingMs / 1000).toFixed(2)} s = ${rate(q.inputBytes, q.indexingMs).toFixed(2)} MB/s`],
+    ['quxian total incl. segmenter', `${(q.totalMs / 1000).toFixed(2)} s = ${rate(q.inputBytes, q.totalMs).toFixed(2)} MB/s`],
+    ['quxian documents / passages / skipped', `${q.documents} / ${q.passages} / ${q.skipped}`],
+    ['longest main-thread task during import', `${q.longestTaskMs.toFixed(0)} ms (${q.longtasks} tasks ≥ 50 ms)`],
+    ['bundle size / raw input', `${mb(q.bundleBytes).toFixed(1)} MB / ${mb(q.inputBytes).toFixed(1)} MB = ${(q.bundleBytes / q.inputBytes).toFixed(2)}`],
+    ['MiniSearch + Intl.Segmenter (main thread)', `${(minisearch.indexingMs / 1000).toFixed(2)} s = ${rate(minisearch.inputBytes, minisearch.indexingMs).toFixed(2)} MB/s`],
+    ['MiniSearch JSON size', `${mb(minisearch.serializedBytes).toFixed(1)} MB (chars)`],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+  console.log('long tasks [start ms after import start, duration ms]:', JSON.stringify(q.longtaskAt.map(([a, d]) => [Math.round(a), Math.round(d)])), 'import took', Math.round(q.totalMs));
+  if (errors.length) console.log(`page errors: ${errors.join(' | ')}`);
+  console.log(JSON.stringify({
+    bench: 'import',
+    files: files.length,
+    input_bytes: q.inputBytes,
+    quxian: {
+      segmenter_ms: Math.round(q.segmenterMs),
+      indexing_ms: Math.round(q.indexingMs),
+      total_ms: Math.round(q.totalMs),
+      mb_per_s: +rate(q.inputBytes, q.indexingMs).toFixed(3),
+      mb_per_s_total: +rate(q.inputBytes, q.totalMs).toFixed(3),
+      documents: q.documents,
+      passages: q.passages,
+      bundle_bytes: q.bundleBytes,
+      bundle_ratio: +(q.bundleBytes / q.inputBytes).toFixed(3),
+      longest_main_thread_task_ms: Math.round(q.longestTaskMs),
+    },
+    minisearch: {
+      indexing_ms: Math.round(minisearch.indexingMs),
+      mb_per_s: +rate(minisearch.inputBytes, minisearch.indexingMs).toFixed(3),
+      serialized_chars: minisearch.serializedBytes,
+    },
+  }));
+} finally {
+  await browser.close();
+}

@@ -1,0 +1,154 @@
+// In-browser import (crates/import in a Web Worker, libraries in IndexedDB), driven through
+// the standalone test page import-demo.html: mixed encodings, a binary file and a duplicate
+// give an exact report; the new library is searchable with a district filter, survives a
+// reload, exports as .qx, re-imports, and deletes. The console must stay clean throughout.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { launch, openApp, screenshot } from './helpers.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+const BEIBEI = '北碚生态建设\n\n缙云山国家级自然保护区的生态环境持续改善。\n\n北碚区发展生态旅游。\n';
+const YUBEI = '渝北产业发展\n\n渝北区的数字经济发展很快，生态环境也在改善。\n';
+
+/** GBK bytes of `text`. Node has TextDecoder('gbk') but no encoder: invert the table. */
+function gbk(text) {
+  const table = new Map();
+  const decoder = new TextDecoder('gbk');
+  for (let lead = 0x81; lead <= 0xfe; lead++) {
+    for (let trail = 0x40; trail <= 0xfe; trail++) {
+      if (trail === 0x7f) continue;
+      const ch = decoder.decode(Uint8Array.of(lead, trail));
+      if (ch.length === 1 && !table.has(ch)) table.set(ch, [lead, trail]);
+    }
+  }
+  const bytes = [];
+  for (const ch of text) {
+    const code = ch.codePointAt(0);
+    if (code < 0x80) bytes.push(code);
+    else {
+      const pair = table.get(ch);
+      if (!pair) throw new Error(`no GBK code for ${ch}`);
+      bytes.push(...pair);
+    }
+  }
+  return Buffer.from(bytes);
+}
+
+function utf16le(text) {
+  return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+}
+
+async function libraryNames(page) {
+  return page.$$eval('#libraries tbody .lib-name', (cells) => cells.map((c) => c.textContent));
+}
+
+async function search(page, q, district) {
+  await page.fill('#search-q', q);
+  await page.selectOption('#search-district', district);
+  await page.click('#search-form button[type=submit]');
+  await page.waitForFunction(() => document.querySelector('#search-summary').textContent.startsWith('找到'));
+  return page.$$eval('#results li .title', (items) => items.map((i) => i.textContent));
+}
+
+test('import files in the browser, search, keep, export, re-import and delete a library', { timeout: 180_000 }, async () => {
+  const app = await openApp(browser, { path: 'import-demo.html' });
+  const { page } = app;
+  page.on('dialog', (dialog) => dialog.accept(dialog.type() === 'prompt' ? '我的北碚资料' : undefined));
+  try {
+    await app.waitForText('还没有资料库');
+    const seenProgress = page.waitForSelector('#progress-box:not([hidden])', { timeout: 30_000 });
+    await page.setInputFiles('#files', [
+      { name: '北碚.txt', mimeType: 'text/plain', buffer: gbk(BEIBEI) },
+      { name: '渝北.txt', mimeType: 'text/plain', buffer: utf16le(YUBEI) },
+      { name: '数据.txt', mimeType: 'text/plain', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d, 1, 2, 3]) },
+      { name: '北碚副本.txt', mimeType: 'text/plain', buffer: Buffer.from(BEIBEI, 'utf8') },
+    ]);
+    await seenProgress;
+    await app.waitForText('已保存资料库', 120_000);
+
+    const summary = await page.textContent('#report-summary');
+    assert.match(summary, /共 4 个文件/, summary);
+    assert.match(summary, /导入 2 篇文档/, summary);
+    const skipped = await page.$$eval('#skipped tbody tr', (rows) =>
+      rows.map((r) => [...r.cells].map((c) => c.textContent)));
+    assert.deepEqual(skipped, [
+      ['数据.txt', '二进制文件'],
+      ['北碚副本', '与 北碚 内容重复'],
+    ]);
+    const titles = await page.$$eval('#skipped tbody td[title]', (cells) => cells.map((c) => c.title));
+    assert.deepEqual(titles, ['binary file', 'duplicate of 北碚']);
+
+    // Search the new library, with and without a district filter.
+    await page.waitForSelector('#search-box:not([hidden])');
+    const beibei = await search(page, '生态', '北碚');
+    assert.ok(beibei.length >= 1 && beibei.every((t) => t === '北碚生态建设'), JSON.stringify(beibei));
+    const yubei = await search(page, '生态', '渝北');
+    assert.ok(yubei.length >= 1 && yubei.every((t) => t === '渝北产业发展'), JSON.stringify(yubei));
+    const all = await search(page, '生态', '');
+    assert.deepEqual(new Set(all), new Set(['北碚生态建设', '渝北产业发展']));
+    await screenshot(page, 'import-demo');
+
+    // Reload: the library is still there (IndexedDB), and renaming sticks.
+    await page.reload({ waitUntil: 'load' });
+    await page.waitForSelector('#libraries:not([hidden])');
+    assert.equal((await libraryNames(page)).length, 1);
+    await page.click('#libraries tbody tr:first-child button:has-text("重命名")');
+    await page.waitForFunction(() => document.querySelector('#libraries .lib-name')?.textContent === '我的北碚资料');
+
+    // Export → a .qx download; import it again → a second library with the same documents.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('#libraries tbody tr:first-child button:has-text("导出")'),
+    ]);
+    assert.equal(download.suggestedFilename(), '我的北碚资料.qx');
+    const exported = await readFile(await download.path());
+    assert.ok(exported.length > 100, `export is ${exported.length} bytes`);
+    await page.fill('#name', '再次导入');
+    await page.setInputFiles('#files', [{ name: '我的北碚资料.qx', mimeType: 'application/octet-stream', buffer: exported }]);
+    await page.waitForFunction(() => document.querySelectorAll('#libraries tbody tr').length === 2, null, { timeout: 60_000 });
+    assert.match(await page.textContent('#report-summary'), /共 1 个文件.*导入 2 篇文档/);
+    assert.deepEqual(new Set(await libraryNames(page)), new Set(['我的北碚资料', '再次导入']));
+    assert.deepEqual(new Set(await search(page, '缙云山', '北碚')), new Set(['北碚生态建设']));
+
+    // Delete both.
+    for (let left = 2; left > 0; left--) {
+      await page.click('#libraries tbody tr:first-child button:has-text("删除")');
+      await page.waitForFunction((n) => document.querySelectorAll('#libraries tbody tr').length === n - 1, left);
+    }
+    await app.waitForText('还没有资料库');
+    await page.reload({ waitUntil: 'load' });
+    await app.waitForText('还没有资料库');
+    app.assertNoErrors();
+  } finally {
+    await app.close();
+  }
+});
+
+test('cancelling an import saves nothing', { timeout: 120_000 }, async () => {
+  const app = await openApp(browser, { path: 'import-demo.html' });
+  const { page } = app;
+  try {
+    await app.waitForText('还没有资料库');
+    const files = Array.from({ length: 200 }, (_, i) => ({
+      name: `文档${i}.txt`,
+      mimeType: 'text/plain',
+      buffer: Buffer.from(`第${i}篇\n\n${'北碚区的生态环境持续改善，缙云山保护成效显著。'.repeat(200)}${i}\n`),
+    }));
+    await page.setInputFiles('#files', files);
+    await page.waitForSelector('#progress-box:not([hidden])');
+    await page.click('#cancel');
+    await app.waitForText('已取消导入', 30_000);
+    assert.equal(await page.isHidden('#libraries'), true);
+    app.assertNoErrors();
+  } finally {
+    await app.close();
+  }
+});

@@ -1,0 +1,346 @@
+// quxian-library.js: the main-thread side of "explore your own documents".
+//
+//   importFiles(files, { onProgress, onFile, signal, gazetteer, topics })
+//       → Promise<{ bundle: Uint8Array, report }>
+//     Indexes File objects in a Web Worker (import-worker.js; see its protocol). Files are
+//     read one at a time and streamed to the worker, at most MAX_IN_FLIGHT bytes ahead of
+//     it. An AbortSignal cancels: the promise rejects with a DOMException 'AbortError'.
+//   listLibraries() → [{ id, name, createdAt, documents, passages, files, bytes, inputBytes }]
+//   saveLibrary({ name, bundle, report }) → id
+//   loadLibrary(id) → Uint8Array (the bundle, for quxian-wasm's `new Explorer(bytes)`)
+//   renameLibrary(id, name), deleteLibrary(id), exportLibrary(id) (downloads <name>.qx)
+//   reasonLabel(reason) → the Chinese label of a skip reason
+//
+// Storage: IndexedDB database 'quxian', store 'libraries' (metadata, key `id`) and store
+// 'bundles' (bundle bytes, same key). Each write is one transaction over both stores, so a
+// full disk (QuotaExceededError) rolls back only that write and earlier libraries stay.
+// All URLs are relative to this module, so the site works under a sub-path.
+
+const WORKER_URL = new URL('./import-worker.js', import.meta.url);
+const DB_NAME = 'quxian';
+const DB_VERSION = 1;
+/** Bytes read ahead of the worker; bounds memory when thousands of files are chosen. */
+const MAX_IN_FLIGHT = 32 * 1024 * 1024;
+/** How long a cancelled worker may take to answer before it is terminated. */
+const CANCEL_GRACE_MS = 1000;
+/** Files whose sizes are read per task before yielding (keeps main-thread tasks short). */
+const SIZE_SLICE = 100;
+
+// ---------------------------------------------------------------- import
+
+let idleWorker = null;
+
+function takeWorker() {
+  const worker = idleWorker ?? new Worker(WORKER_URL, { type: 'module' });
+  idleWorker = null;
+  return worker;
+}
+
+function releaseWorker(worker) {
+  if (idleWorker) worker.terminate();
+  else idleWorker = worker;
+}
+
+function abortError() {
+  return new DOMException('导入已取消', 'AbortError');
+}
+
+/** The name a file is indexed under: its path inside a chosen folder, else its name. */
+function fileName(file) {
+  return file.webkitRelativePath || file.name;
+}
+
+/**
+ * Index `files` (File[] or FileList) into one library bundle.
+ * onProgress({ phase, filesDone, filesTotal, bytesDone, bytesTotal, elapsedMs, etaMs })
+ * onFile({ name, added, skipped })
+ */
+export function importFiles(files, { onProgress, onFile, signal, gazetteer, topics } = {}) {
+  const list = Array.from(files ?? []);
+  if (signal?.aborted) return Promise.reject(abortError());
+  const worker = takeWorker();
+
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    let bytesDone = 0;
+    let wakeReader = null;
+    let cancelTimer = null;
+
+    const settle = (fn, value, keepWorker) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(cancelTimer);
+      signal?.removeEventListener('abort', onAbort);
+      worker.onmessage = null;
+      worker.onerror = null;
+      if (keepWorker) releaseWorker(worker);
+      else worker.terminate();
+      wakeReader?.();
+      fn(value);
+    };
+
+    const onAbort = () => {
+      worker.postMessage({ type: 'cancel' });
+      // The worker answers between files; a huge file may keep it busy, so stop waiting.
+      cancelTimer = setTimeout(() => settle(reject, abortError(), false), CANCEL_GRACE_MS);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    worker.onerror = (event) => {
+      event.preventDefault?.();
+      settle(reject, new Error(`导入失败：无法启动导入程序（${event.message || '未知错误'}）`), false);
+    };
+    worker.onmessage = (event) => {
+      const msg = event.data;
+      switch (msg.type) {
+        case 'progress':
+          bytesDone = msg.bytesDone;
+          wakeReader?.();
+          onProgress?.(msg);
+          break;
+        case 'file-done':
+          onFile?.(msg);
+          break;
+        case 'done':
+          settle(resolve, { bundle: new Uint8Array(msg.bundle), report: msg.report }, true);
+          break;
+        case 'cancelled':
+          settle(reject, abortError(), true);
+          break;
+        case 'error':
+          settle(reject, new Error(`导入失败：${msg.message}`), false);
+          break;
+        default:
+          break;
+      }
+    };
+
+    (async () => {
+      // File.size can cost a synchronous metadata lookup per file (seconds for thousands
+      // of picked files), so sizes are summed in slices, yielding between them.
+      let bytesTotal = 0;
+      for (let i = 0; i < list.length; i += SIZE_SLICE) {
+        for (const f of list.slice(i, i + SIZE_SLICE)) bytesTotal += f.size;
+        if (i + SIZE_SLICE < list.length) await new Promise((r) => setTimeout(r, 0));
+        if (settled) return;
+      }
+      worker.postMessage({ type: 'start', files: null, gazetteer, topics, filesTotal: list.length, bytesTotal });
+      let sent = 0;
+      for (const file of list) {
+        while (!settled && sent - bytesDone > MAX_IN_FLIGHT) {
+          await new Promise((wake) => {
+            wakeReader = wake;
+          });
+          wakeReader = null;
+        }
+        if (settled || signal?.aborted) return;
+        let bytes;
+        try {
+          bytes = await file.arrayBuffer();
+        } catch (err) {
+          // Unreadable (moved, permission): index it as empty so it is reported, not fatal.
+          bytes = new ArrayBuffer(0);
+          console.warn(`quxian: could not read ${fileName(file)}: ${err}`);
+        }
+        if (settled || signal?.aborted) return;
+        sent += bytes.byteLength;
+        worker.postMessage({ type: 'file', name: fileName(file), bytes }, [bytes]);
+      }
+      if (!settled && !signal?.aborted) worker.postMessage({ type: 'finish' });
+    })();
+  });
+}
+
+// ---------------------------------------------------------------- storage
+
+let dbPromise = null;
+
+function openDb() {
+  dbPromise ??= new Promise((resolve, reject) => {
+    const request = indexedDB.open(DB_NAME, DB_VERSION);
+    request.onupgradeneeded = () => {
+      const db = request.result;
+      if (!db.objectStoreNames.contains('libraries')) {
+        db.createObjectStore('libraries', { keyPath: 'id', autoIncrement: true });
+      }
+      if (!db.objectStoreNames.contains('bundles')) db.createObjectStore('bundles');
+    };
+    request.onsuccess = () => {
+      const db = request.result;
+      // Another tab upgrading the schema: let it, reopen next time.
+      db.onversionchange = () => {
+        db.close();
+        dbPromise = null;
+      };
+      resolve(db);
+    };
+    request.onerror = () => {
+      dbPromise = null;
+      reject(storageError(request.error));
+    };
+    request.onblocked = () => {
+      dbPromise = null;
+      reject(new Error('存储不可用：请关闭本站其他标签页后重试'));
+    };
+  });
+  return dbPromise;
+}
+
+function isQuotaError(err) {
+  return err && (err.name === 'QuotaExceededError' || err.code === 22);
+}
+
+function storageError(err) {
+  if (isQuotaError(err)) {
+    return new Error(`存储空间不足：浏览器没有足够的空间保存此资料库，已保存的资料库不受影响。请删除不用的资料库或导出后再试。（${err.message}）`);
+  }
+  return new Error(`存储出错：${err?.message ?? err}`);
+}
+
+/** Runs `body(stores)` in one transaction; resolves with what `body` returns once committed. */
+async function transact(storeNames, mode, body) {
+  const db = await openDb();
+  return new Promise((resolve, reject) => {
+    let tx;
+    try {
+      tx = db.transaction(storeNames, mode);
+    } catch (err) {
+      reject(storageError(err));
+      return;
+    }
+    const stores = Object.fromEntries(storeNames.map((n) => [n, tx.objectStore(n)]));
+    let result;
+    tx.oncomplete = () => resolve(result);
+    tx.onabort = () => reject(storageError(tx.error));
+    tx.onerror = (event) => event.preventDefault?.(); // reported once, by onabort
+    try {
+      body(stores, (value) => {
+        result = value;
+      });
+    } catch (err) {
+      tx.abort();
+      reject(storageError(err));
+    }
+  });
+}
+
+/** Saved libraries, newest first. */
+export async function listLibraries() {
+  const rows = await transact(['libraries'], 'readonly', (s, done) => {
+    const request = s.libraries.getAll();
+    request.onsuccess = () => done(request.result);
+  });
+  return (rows ?? []).sort((a, b) => b.createdAt - a.createdAt || b.id - a.id);
+}
+
+/** Store a library; resolves with its id. A full disk rejects with "存储空间不足：…". */
+export function saveLibrary({ name, bundle, report }) {
+  const bytes = bundle instanceof Uint8Array ? bundle : new Uint8Array(bundle);
+  // A copy of exactly the bundle's bytes, not the whole underlying buffer.
+  const stored = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+    ? bytes.buffer
+    : bytes.slice().buffer;
+  const meta = {
+    name: String(name || '未命名资料库').trim() || '未命名资料库',
+    createdAt: Date.now(),
+    documents: report?.documents ?? 0,
+    passages: report?.passages ?? 0,
+    files: report?.files ?? 0,
+    inputBytes: report?.input_bytes ?? 0,
+    bytes: bytes.byteLength,
+  };
+  return transact(['libraries', 'bundles'], 'readwrite', (s, done) => {
+    const add = s.libraries.add(meta);
+    add.onsuccess = () => {
+      const id = add.result;
+      s.bundles.put(stored, id);
+      done(id);
+    };
+  });
+}
+
+/** The bundle bytes of a saved library. */
+export async function loadLibrary(id) {
+  const buffer = await transact(['bundles'], 'readonly', (s, done) => {
+    const request = s.bundles.get(id);
+    request.onsuccess = () => done(request.result);
+  });
+  if (!buffer) throw new Error(`找不到资料库 ${id}`);
+  return new Uint8Array(buffer);
+}
+
+export function renameLibrary(id, name) {
+  const clean = String(name ?? '').trim();
+  if (!clean) return Promise.reject(new Error('名称不能为空'));
+  return transact(['libraries'], 'readwrite', (s) => {
+    const request = s.libraries.get(id);
+    request.onsuccess = () => {
+      if (request.result) s.libraries.put({ ...request.result, name: clean });
+    };
+  });
+}
+
+export function deleteLibrary(id) {
+  return transact(['libraries', 'bundles'], 'readwrite', (s) => {
+    s.libraries.delete(id);
+    s.bundles.delete(id);
+  });
+}
+
+/** Download a saved library as `<name>.qx`. */
+export async function exportLibrary(id) {
+  const meta = await transact(['libraries'], 'readonly', (s, done) => {
+    const request = s.libraries.get(id);
+    request.onsuccess = () => done(request.result);
+  });
+  if (!meta) throw new Error(`找不到资料库 ${id}`);
+  const bytes = await loadLibrary(id);
+  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = `${meta.name.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_')}.qx`;
+  a.style.display = 'none';
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+// ---------------------------------------------------------------- labels
+
+/** Chinese label of a skip reason (the Rust side words them in English). */
+export function reasonLabel(reason) {
+  const r = String(reason ?? '');
+  let m;
+  if (r === 'binary file') return '二进制文件';
+  if (r === 'empty file') return '空文件';
+  if (r.startsWith('could not decode')) return '无法识别编码';
+  if (r === 'unsupported file type (no extension)') return '不支持的文件类型（无扩展名）';
+  if ((m = /^unsupported file type (\.\S+)$/.exec(r))) return `不支持的文件类型（${m[1]}）`;
+  if (r.startsWith('unsupported file type')) return '不支持的文件类型';
+  if (r === 'duplicate of an earlier document') return '与已导入的文档内容重复';
+  if ((m = /^(\d+) of (\d+) documents: duplicate of an earlier document$/.exec(r))) {
+    return `${m[2]} 篇中有 ${m[1]} 篇与已导入的文档内容重复`;
+  }
+  if ((m = /^duplicate of (.+)$/.exec(r))) return `与 ${m[1]} 内容重复`;
+  if (r === 'no text') return '没有文字';
+  if (r === 'no text left after removing markup') return '去掉标记后没有文字';
+  if (r === 'no records') return '没有记录';
+  if ((m = /^line (\d+): `text` is empty$/.exec(r))) return `第 ${m[1]} 行：text 为空`;
+  if ((m = /^line (\d+): (.+)$/.exec(r))) return `第 ${m[1]} 行无法读取（${m[2]}）`;
+  if (r.startsWith('not a readable zip archive')) return '不是可读的 zip 压缩包';
+  if (r.startsWith('archive lists')) return '压缩包内文件过多';
+  if (r.startsWith('archive unpacks to more than')) return '压缩包解压后过大，其余文件未导入';
+  if ((m = /^file too large \(over (\d+) MiB unpacked\)$/.exec(r))) return `文件过大（解压后超过 ${m[1]} MiB）`;
+  if (r.startsWith('archive inside an archive')) return '压缩包中的压缩包（请先解压）';
+  if (r.startsWith('could not unpack')) return '无法解压（可能已加密或损坏）';
+  if (r.startsWith('not a usable quxian library')) return '不是可用的区县资料库文件';
+  return r;
+}
+
+/** Human-readable size: 1.5 MB, 320 KB. */
+export function formatBytes(n) {
+  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  if (n >= 1024) return `${Math.round(n / 1024)} KB`;
+  return `${n} B`;
+}
