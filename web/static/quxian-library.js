@@ -318,10 +318,6 @@ export function reasonLabel(reason) {
   if (r === 'unsupported file type (no extension)') return '不支持的文件类型（无扩展名）';
   if ((m = /^unsupported file type (\.\S+)$/.exec(r))) return `不支持的文件类型（${m[1]}）`;
   if (r.startsWith('unsupported file type')) return '不支持的文件类型';
-  if (r === 'duplicate of an earlier document') return '与已导入的文档内容重复';
-  if ((m = /^(\d+) of (\d+) documents: duplicate of an earlier document$/.exec(r))) {
-    return `${m[2]} 篇中有 ${m[1]} 篇与已导入的文档内容重复`;
-  }
   if ((m = /^duplicate of (.+)$/.exec(r))) return `与 ${m[1]} 内容重复`;
   if (r === 'no text') return '没有文字';
   if (r === 'no text left after removing markup') return '去掉标记后没有文字';

@@ -52,16 +52,11 @@ impl From<Skipped> for SkippedFile {
 pub struct FileResult {
     /// Documents added from this file.
     pub added: usize,
-    /// What was left out of this file, as far as is known before `finish`: whole files
-    /// (binary, empty, undecodable, unsupported), archive entries and bundles. Documents
-    /// left out as duplicates show here with the reason [`DUPLICATE_SO_FAR`]; the final
-    /// report names the document they duplicate.
+    /// What was left out of this file and why: whole files (binary, empty, undecodable,
+    /// unsupported), archive entries, bundles, and documents that duplicate an earlier one
+    /// (`duplicate of KEY`).
     pub skipped: Vec<SkippedFile>,
 }
-
-/// Reason given by [`FileResult`] for a file whose documents were all already there (the
-/// builder's exact "duplicate of …" reason only appears in the final report).
-pub const DUPLICATE_SO_FAR: &str = "duplicate of an earlier document";
 
 /// Totals of an import.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -194,18 +189,13 @@ fn add_plain_or_bundle(
     match extension(name).as_str() {
         "qx" => match Corpus::from_bundle(bytes) {
             Ok(corpus) => {
-                let docs = corpus.docs.len();
-                result.added = corpus
-                    .docs
-                    .iter()
-                    .filter(|doc| builder.add_document(raw_doc(doc)))
-                    .count();
-                if result.added < docs {
-                    result.skipped.push(SkippedFile {
-                        name: name.to_string(),
-                        reason: format!("{} of {docs} documents: {DUPLICATE_SO_FAR}", docs - result.added),
-                    });
-                }
+                let before = builder.report().skipped.len();
+                result.added = corpus.docs.iter().filter(|doc| builder.add_document(raw_doc(doc))).count();
+                let skipped = builder.report().skipped.get(before..).unwrap_or(&[]);
+                result.skipped.extend(skipped.iter().map(|s| SkippedFile {
+                    name: format!("{name}/{}", s.name),
+                    reason: s.reason.clone(),
+                }));
             }
             Err(e) => own.push(SkippedFile {
                 name: name.to_string(),
@@ -217,17 +207,10 @@ fn add_plain_or_bundle(
             reason: "archive inside an archive (unpack it first)".to_string(),
         }),
         _ => {
+            let before = builder.report().skipped.len();
             result.added = builder.add_file(name, bytes);
-            if result.added == 0 {
-                // The builder keeps its reasons until `finish`; reading again is cheap
-                // next to segmentation and only happens for files that added nothing.
-                let reason = match quxian_core::read_file(name, bytes) {
-                    Err(quxian_core::Error::Read { reason, .. }) => reason,
-                    Err(other) => other.to_string(),
-                    Ok(_) => DUPLICATE_SO_FAR.to_string(),
-                };
-                result.skipped.push(SkippedFile { name: name.to_string(), reason });
-            }
+            let skipped = builder.report().skipped.get(before..).unwrap_or(&[]);
+            result.skipped.extend(skipped.iter().cloned().map(SkippedFile::from));
         }
     }
     result
@@ -383,7 +366,7 @@ mod tests {
         assert_eq!(bin.added, 0);
         assert_eq!(bin.skipped[0].reason, "binary file");
         let dup = imp.add_file("副本.txt", a.as_bytes()).unwrap();
-        assert_eq!(dup.skipped[0].reason, DUPLICATE_SO_FAR);
+        assert_eq!(dup.skipped[0].reason, "duplicate of 北碚");
         assert_eq!(imp.report().documents, 2);
         assert_eq!(imp.report().passages, None);
 

@@ -30,7 +30,7 @@ mod archive;
 mod importer;
 
 pub use archive::{MAX_ARCHIVE_BYTES, MAX_ENTRIES, MAX_ENTRY_BYTES};
-pub use importer::{reannotate as reannotate_bundle, Error, FileResult, ImportReport, Importer, SkippedFile, DUPLICATE_SO_FAR};
+pub use importer::{reannotate as reannotate_bundle, Error, FileResult, ImportReport, Importer, SkippedFile};
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;

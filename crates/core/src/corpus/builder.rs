@@ -269,6 +269,11 @@ impl CorpusBuilder {
         candidate
     }
 
+    /// What the build did so far (the final report comes with [`finish`](Self::finish)).
+    pub fn report(&self) -> &BuildReport {
+        &self.report
+    }
+
     /// The finished corpus and the report.
     pub fn finish(mut self) -> (Corpus, BuildReport) {
         let mut vocabulary: Vec<(String, u32)> = self.vocabulary.into_iter().collect();
