@@ -24,7 +24,7 @@ pub struct Gazetteer {
     districts: Vec<String>,
     kinds: Vec<String>,
     /// Every name that resolves to a district.
-    names: HashMap<String, Name>,
+    names: rustc_hash::FxHashMap<String, Name>,
     /// Every word for jieba's dictionary, in file order (names and blocked words).
     words: Vec<String>,
     /// District-level names other than the display names.

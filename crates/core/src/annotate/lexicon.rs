@@ -24,7 +24,7 @@ pub(crate) const STRONG_WEIGHT: u32 = 2;
 #[derive(Clone, Debug, Default)]
 pub struct Lexicon {
     topics: Vec<String>,
-    keywords: HashMap<String, (TopicId, u32)>,
+    keywords: rustc_hash::FxHashMap<String, (TopicId, u32)>,
     /// Keywords in file order, for jieba's dictionary.
     words: Vec<String>,
 }
