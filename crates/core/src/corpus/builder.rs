@@ -81,6 +81,9 @@ struct PreparedDoc {
     annotation: crate::annotate::DocAnnotation,
 }
 
+/// Fewest occurrences for a word to enter the bundle's query vocabulary.
+const MIN_WORD_COUNT: u32 = 3;
+
 /// Builds a [`Corpus`] one file at a time.
 pub struct CorpusBuilder {
     segmenter: Segmenter,
@@ -276,7 +279,10 @@ impl CorpusBuilder {
 
     /// The finished corpus and the report.
     pub fn finish(mut self) -> (Corpus, BuildReport) {
-        let mut vocabulary: Vec<(String, u32)> = self.vocabulary.into_iter().collect();
+        // Words seen once cost bundle bytes and change nothing for a query: an unknown word is
+        // kept whole as a substring clause anyway (see `analyze`).
+        let mut vocabulary: Vec<(String, u32)> =
+            self.vocabulary.into_iter().filter(|(_, count)| *count >= MIN_WORD_COUNT).collect();
         vocabulary.sort();
         self.corpus.vocabulary = vocabulary;
         (self.corpus, self.report)
