@@ -110,7 +110,7 @@ test('a damaged bundle (right header, bad payload) shows a clear error', { timeo
   }
 });
 
-test('a missing or invalid bundle name shows a clear error', { timeout: 60_000 }, async () => {
+test('an invalid bundle name shows a clear error; a missing one falls back to corpus.qx', { timeout: 60_000 }, async () => {
   const app = await openApp(browser, { path: '?corpus=..%2Fsecret.qx' });
   try {
     const text = await app.page.getByTestId('load-error').innerText();
@@ -119,10 +119,14 @@ test('a missing or invalid bundle name shows a clear error', { timeout: 60_000 }
   } finally {
     await app.close();
   }
-  const missing = await openApp(browser, { path: '?corpus=no-such-file.qx' });
+  // A link naming a corpus that is gone opens the default one (the nearest valid view)
+  // and says so.
+  const missing = await openApp(browser, { path: '?corpus=no-such-file.qx#/search?v=1&q=北碚' });
   try {
-    const text = await missing.page.getByTestId('load-error').innerText();
-    assert.ok(text.includes('HTTP 404'), text);
+    await waitReady(missing.page);
+    const text = await missing.page.getByTestId('notice-bar').innerText();
+    assert.ok(text.includes('no-such-file.qx') && text.includes('corpus.qx'), text);
+    assert.ok((await total(missing.page)) > 0, 'the default corpus answers the query');
     // The browser itself logs the 404; nothing else may go wrong.
     assert.ok(missing.errors.every((e) => e.includes('404')), missing.errors.join('\n'));
   } finally {

@@ -6,17 +6,34 @@ use yew::prelude::*;
 
 use crate::components::{CopyLinkButton, LoadStatusView, NoticeBar, SearchBox};
 use crate::derive::{self, Shared};
-use crate::dom;
 use crate::hooks::{use_corpus_loader, use_hash_route, use_keyboard, KeyTargets};
+use crate::host::HostRef;
 use crate::pages::{Overview, Reader, Results};
 use crate::state::{Action, AppState, CorpusHandle};
 
+#[derive(Properties, PartialEq)]
+pub struct AppProps {
+    /// Where this explorer runs (see `host.rs`).
+    pub host: HostRef,
+}
+
 /// The explorer.
 #[component]
-pub fn App() -> Html {
-    let state = use_reducer(|| AppState::from_hash(&dom::location_hash()));
-    use_hash_route(&state);
-    use_corpus_loader(&state);
+pub fn App(props: &AppProps) -> Html {
+    let host = props.host.clone();
+    let state = {
+        let host = host.clone();
+        use_reducer(move || {
+            let (view, notices) = host.start_view();
+            AppState::new(view, notices)
+        })
+    };
+    use_hash_route(&state, &host);
+    use_corpus_loader(&state, &host);
+    {
+        let host = host.clone();
+        use_effect_with(state.view.clone(), move |view| host.emit_view(view));
+    }
     let search_ref = use_node_ref();
 
     let corpus = state.corpus().cloned();
@@ -56,6 +73,7 @@ pub fn App() -> Html {
         ))
     });
     use_keyboard(
+        host.clone(),
         state.dispatcher(),
         search_ref.clone(),
         KeyTargets {
@@ -86,19 +104,19 @@ pub fn App() -> Html {
     }
 
     let body = match (&corpus, found.as_ref(), stats.as_ref()) {
-        (Some(handle), Some(found), Some(stats)) => page(&state, handle, found, stats),
+        (Some(handle), Some(found), Some(stats)) => page(&state, &host, handle, found, stats),
         _ => html! { <LoadStatusView status={state.load.clone()} /> },
     };
 
     html! {
         <div class="qx-app">
             <header class="qx-header">
-                <a class="qx-brand" href="#/?v=1" onclick={on_home} aria-label="区县 · 回到概览">
+                <a class="qx-brand" href={host.href(&ViewState::default())} onclick={on_home} aria-label="区县 · 回到概览">
                     <span class="qx-brand-mark" aria-hidden="true">{ "区" }</span>
                     <span class="qx-brand-name">{ "区县" }</span>
                 </a>
                 <SearchBox query={AttrValue::from(view.query.clone())} {on_type} {on_submit} input_ref={search_ref} />
-                <CopyLinkButton />
+                <CopyLinkButton link={AttrValue::from(host.share_url(view))} />
             </header>
             <NoticeBar notices={std::rc::Rc::new(notices)} />
             <main class="qx-main" id="qx-main">{ body }</main>
@@ -108,6 +126,7 @@ pub fn App() -> Html {
 
 fn page(
     state: &UseReducerHandle<AppState>,
+    host: &HostRef,
     handle: &CorpusHandle,
     found: &Shared<derive::Found>,
     stats: &Shared<derive::Stats>,
@@ -125,5 +144,9 @@ fn page(
     } else {
         html! { <Results found={found.clone()} focus={state.focus} view={view.clone()} {dispatcher} /> }
     };
-    html! { <ContextProvider<CorpusHandle> context={corpus}>{ content }</ContextProvider<CorpusHandle>> }
+    html! {
+        <ContextProvider<HostRef> context={host.clone()}>
+            <ContextProvider<CorpusHandle> context={corpus}>{ content }</ContextProvider<CorpusHandle>>
+        </ContextProvider<HostRef>>
+    }
 }

@@ -45,7 +45,8 @@ pub fn bundle_name() -> Result<String, String> {
     }
 }
 
-fn valid_bundle_name(name: &str) -> bool {
+/// True for a plain `.qx` file name (letters, digits, `.`, `_`, `-`), never a path.
+pub fn valid_bundle_name(name: &str) -> bool {
     name.len() > 3
         && name.len() <= 100
         && name.ends_with(".qx")
@@ -53,11 +54,6 @@ fn valid_bundle_name(name: &str) -> bool {
         && name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
-}
-
-/// The element with this id, if the document has one.
-pub fn element_by_id(id: &str) -> Option<web_sys::Element> {
-    web_sys::window()?.document()?.get_element_by_id(id)
 }
 
 /// Scroll an element into the middle of the viewport.

@@ -67,9 +67,8 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// The state for a page opened at `hash`.
-    pub fn from_hash(hash: &str) -> Self {
-        let (view, notices) = ViewState::parse(hash);
+    /// The state for an app opened at `view`, with notices about the link that gave it.
+    pub fn new(view: ViewState, notices: Vec<String>) -> Self {
         AppState {
             view,
             link_notices: Rc::new(notices),
@@ -90,6 +89,8 @@ impl AppState {
 
 /// Everything that can happen.
 pub enum Action {
+    /// A notice about the link itself (a named corpus that is missing, say).
+    LinkNotice(String),
     /// The URL changed (load, back/forward, an edited or followed link).
     Navigate(ViewState, Vec<String>),
     /// The bundle arrived and is being indexed.
@@ -141,6 +142,11 @@ impl Reducible for AppState {
                 }
                 next.link_notices = Rc::new(notices);
                 next.write = HistoryWrite::None;
+            }
+            Action::LinkNotice(notice) => {
+                let mut notices = (*self.link_notices).clone();
+                notices.push(notice);
+                next.link_notices = Rc::new(notices);
             }
             Action::Indexing => next.load = LoadStatus::Indexing,
             Action::Loaded(searcher) => {

@@ -4,9 +4,22 @@
 //! step has succeeded, so a failed build leaves the previous `dist/` intact and a running
 //! `serve` never sees a half-built site.
 //!
-//! Layout produced: `index.html` and everything under `web/static/` at the top,
-//! `pkg/quxian_web.js` + `pkg/quxian_web_bg.wasm` (wasm-bindgen `--target web` output),
-//! and `corpus.qx`, the default bundle built by the real CLI from `corpus/`.
+//! Layout produced:
+//!
+//! | path | what |
+//! |---|---|
+//! | `index.html`, everything under `web/static/` | the host page, styles, `quxian-embed.js`, manifest, icons |
+//! | `pkg/quxian_web{.js,_bg.wasm}` | the app (wasm-bindgen `--target web`) |
+//! | `pkg-api/quxian_wasm{.js,_bg.wasm}` | the JS search API (`crates/wasm`) |
+//! | `corpus.qx`, `corpus-yubei.qx` | bundles built by the real CLI: all of `corpus/`, and seed 004 only |
+//! | `examples/` | `web/examples/`: host pages embedding the explorer or using the API |
+//! | `import/quxian_import{.js,_bg.wasm}`, `jieba/dict.txt` | the in-browser import, when `crates/import` builds |
+//! | `sw.js`, `build.json` | the service worker with this build's version and precache list |
+//! | `quxian-single.html` | with `--single-file`: app, styles and corpus in one file for file:// |
+//!
+//! The build version is a hash of every other file in `dist/`; it names the service
+//! worker's cache, so a redeploy that changes any byte makes browsers fetch the new files
+//! and offer the update (see `web/static/sw.js`).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -14,21 +27,54 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 
-use crate::process::{cargo, exec, probe, step};
+use crate::process::{cargo, exec, output, probe, step};
 
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// The Cargo profile for the browser build, defined in the root `Cargo.toml`.
 const WASM_PROFILE: &str = "wasm";
 const WEB_PACKAGE: &str = "quxian-web";
+const API_PACKAGE: &str = "quxian-wasm";
+const IMPORT_PACKAGE: &str = "quxian-import";
+/// The seed whose documents make the second, small bundle (for the two-explorer example).
+const YUBEI_SEED: &str = "004_";
+/// Not precached by the service worker: the worker itself, files only other pages use, and
+/// the import (its jieba dictionary is large and fetched only when an import starts; the
+/// worker caches it on first use).
+const NOT_PRECACHED: &[&str] = &[
+    "sw.js",
+    "build.json",
+    "quxian-single.html",
+    "examples/",
+    "pkg-api/",
+    "import/",
+    "jieba/",
+    "import-demo.html",
+    "import-worker.js",
+    "quxian-library.js",
+];
+
+/// What `dist` builds besides the site.
+#[derive(Default)]
+pub struct Options {
+    /// Also write `quxian-single.html`.
+    pub single_file: bool,
+}
 /// Files the site cannot work without; `dist` fails rather than ship without them.
 const EXPECTED: &[&str] = &[
     "index.html",
     "pkg/quxian_web.js",
     "pkg/quxian_web_bg.wasm",
+    "pkg-api/quxian_wasm.js",
+    "pkg-api/quxian_wasm_bg.wasm",
     "corpus.qx",
+    "corpus-yubei.qx",
+    "quxian-embed.js",
+    "manifest.webmanifest",
+    "sw.js",
+    "build.json",
 ];
 
-pub fn run(root: &Path) -> Result<()> {
+pub fn run(root: &Path, options: &Options) -> Result<()> {
     let start = Instant::now();
     step("dist: prerequisites");
     ensure_wasm_target()?;
@@ -47,7 +93,7 @@ pub fn run(root: &Path) -> Result<()> {
         fs::remove_dir_all(&dist).with_context(|| format!("removing {}", dist.display()))?;
     }
     fs::create_dir_all(dist.join("pkg"))?;
-    let result = build_into(root, &dist, &staging_rel, &wasm_bindgen);
+    let result = build_into(root, &dist, &staging_rel, &wasm_bindgen, options);
     if result.is_err() {
         let _ = fs::remove_dir_all(&dist);
         return result;
@@ -66,33 +112,42 @@ pub fn run(root: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Steps 2-5 of `run`, writing into the staging directory `dist` (`rel` from the root).
-fn build_into(root: &Path, dist: &Path, rel: &str, wasm_bindgen: &Path) -> Result<()> {
-    step("dist: build the web crate for wasm32");
-    exec(cargo().args([
-        "build",
-        "-p",
-        WEB_PACKAGE,
-        "--target",
-        WASM_TARGET,
-        "--profile",
-        WASM_PROFILE,
-    ]))?;
-    let wasm = wasm_artifact(root)?;
-
+/// Every step of `run`, writing into the staging directory `dist` (`rel` from the root).
+fn build_into(
+    root: &Path,
+    dist: &Path,
+    rel: &str,
+    wasm_bindgen: &Path,
+    options: &Options,
+) -> Result<()> {
+    // One package per build: building them together would unify their dependencies'
+    // features and grow the app's wasm with what only the API needs.
+    for package in [WEB_PACKAGE, API_PACKAGE] {
+        step(&format!("dist: build {package} for wasm32"));
+        exec(cargo().args([
+            "build",
+            "-p",
+            package,
+            "--target",
+            WASM_TARGET,
+            "--profile",
+            WASM_PROFILE,
+        ]))?;
+    }
     step("dist: wasm-bindgen");
-    exec(
-        std::process::Command::new(wasm_bindgen)
-            .args([
-                "--target",
-                "web",
-                "--no-typescript",
-                "--out-dir",
-                &format!("{rel}/pkg"),
-                "--out-name",
-                "quxian_web",
-            ])
-            .arg(wasm.strip_prefix(root).unwrap_or(&wasm)),
+    bindgen(
+        root,
+        wasm_bindgen,
+        WEB_PACKAGE,
+        &format!("{rel}/pkg"),
+        "quxian_web",
+    )?;
+    bindgen(
+        root,
+        wasm_bindgen,
+        API_PACKAGE,
+        &format!("{rel}/pkg-api"),
+        "quxian_wasm",
     )?;
 
     step("dist: host page and static files");
@@ -100,6 +155,10 @@ fn build_into(root: &Path, dist: &Path, rel: &str, wasm_bindgen: &Path) -> Resul
     let stat = root.join("web/static");
     if stat.is_dir() {
         copy_tree(&stat, dist)?;
+    }
+    let examples = root.join("web/examples");
+    if examples.is_dir() {
+        copy_tree(&examples, &dist.join("examples"))?;
     }
 
     step("dist: default corpus bundle");
@@ -117,12 +176,278 @@ fn build_into(root: &Path, dist: &Path, rel: &str, wasm_bindgen: &Path) -> Resul
     if !dist.join("corpus.qx").is_file() {
         bail!("`quxian build` exited successfully but wrote no {rel}/corpus.qx");
     }
+    yubei_bundle(root, rel)?;
+    import_engine(root, dist, rel, wasm_bindgen)?;
+    if options.single_file {
+        step("dist: single-file build");
+        single_file(dist)?;
+    }
+    step("dist: service worker");
+    service_worker(dist)?;
     for file in EXPECTED {
         if !dist.join(file).is_file() {
             bail!("{rel}/{file} is missing after the build");
         }
     }
     Ok(())
+}
+
+/// `wasm-bindgen --target web` of `package`'s wasm into `out_dir` (relative to the root).
+fn bindgen(
+    root: &Path,
+    wasm_bindgen: &Path,
+    package: &str,
+    out_dir: &str,
+    out_name: &str,
+) -> Result<()> {
+    let wasm = wasm_artifact(root, package)?;
+    exec(
+        std::process::Command::new(wasm_bindgen)
+            .args([
+                "--target",
+                "web",
+                "--no-typescript",
+                "--out-dir",
+                out_dir,
+                "--out-name",
+                out_name,
+            ])
+            .arg(wasm.strip_prefix(root).unwrap_or(&wasm)),
+    )
+}
+
+/// `corpus-yubei.qx`: the documents of one seed, a second, small corpus for the examples.
+fn yubei_bundle(root: &Path, rel: &str) -> Result<()> {
+    step("dist: second bundle (seed 004)");
+    let docs = root.join("target/dist-yubei-docs");
+    if docs.exists() {
+        fs::remove_dir_all(&docs)?;
+    }
+    fs::create_dir_all(&docs)?;
+    let mut found = 0;
+    for entry in fs::read_dir(root.join("corpus"))? {
+        let entry = entry?;
+        if entry.file_name().to_string_lossy().starts_with(YUBEI_SEED) {
+            copy_file(&entry.path(), &docs.join(entry.file_name()))?;
+            found += 1;
+        }
+    }
+    if found == 0 {
+        bail!("corpus/ has no {YUBEI_SEED}* documents for corpus-yubei.qx");
+    }
+    exec(cargo().args([
+        "run",
+        "--release",
+        "-p",
+        "quxian-cli",
+        "--",
+        "build",
+        "target/dist-yubei-docs",
+        "-o",
+        format!("{rel}/corpus-yubei.qx").as_str(),
+    ]))
+}
+
+/// The in-browser import, when `crates/import` exists and builds: its wasm into `import/`
+/// and jieba's dictionary into `jieba/dict.txt`. A failure here is reported, not fatal:
+/// the explorer does not need the import.
+fn import_engine(root: &Path, dist: &Path, rel: &str, wasm_bindgen: &Path) -> Result<()> {
+    if !root.join("crates/import/Cargo.toml").is_file() {
+        eprintln!("no crates/import: skipping the in-browser import");
+        return Ok(());
+    }
+    step("dist: in-browser import (optional)");
+    let built = exec(cargo().args([
+        "build",
+        "-p",
+        IMPORT_PACKAGE,
+        "--target",
+        WASM_TARGET,
+        "--profile",
+        WASM_PROFILE,
+    ]))
+    .and_then(|()| {
+        bindgen(
+            root,
+            wasm_bindgen,
+            IMPORT_PACKAGE,
+            &format!("{rel}/import"),
+            "quxian_import",
+        )
+    });
+    if let Err(err) = built {
+        eprintln!("warning: the in-browser import is left out of dist/: {err:#}");
+        let _ = fs::remove_dir_all(dist.join("import"));
+        return Ok(());
+    }
+    let metadata = output(cargo().args(["metadata", "--format-version", "1"]))?;
+    let dict = jieba_package_dir(&metadata)
+        .map(|d| d.join("src/data/dict.txt"))
+        .filter(|d| d.is_file())
+        .context("jieba-rs's src/data/dict.txt not found through `cargo metadata`")?;
+    fs::create_dir_all(dist.join("jieba"))?;
+    copy_file(&dict, &dist.join("jieba/dict.txt"))
+}
+
+/// The directory of the `jieba-rs` package in `cargo metadata` JSON: the package whose
+/// `manifest_path` sits in a `jieba-rs` or `jieba-rs-<version>` directory.
+fn jieba_package_dir(metadata: &str) -> Option<PathBuf> {
+    const KEY: &str = "\"manifest_path\":\"";
+    metadata.match_indices(KEY).find_map(|(at, _)| {
+        let rest = metadata.get(at + KEY.len()..)?;
+        let path = PathBuf::from(rest.get(..rest.find('"')?)?.replace("\\\\", "\\"));
+        let dir = path.parent()?;
+        let name = dir.file_name()?.to_str()?;
+        let is_jieba = name == "jieba-rs"
+            || name
+                .strip_prefix("jieba-rs-")
+                .is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit()));
+        is_jieba.then(|| dir.to_path_buf())
+    })
+}
+
+/// `quxian-single.html`: the app's glue as an inline module, the wasm and `corpus.qx` as
+/// base64 blocks, `styles.css` inline. Opens from file:// with no network; the view is in
+/// the hash as on the full page. wasm-bindgen's init takes the wasm bytes instead of a URL.
+fn single_file(dist: &Path) -> Result<()> {
+    let read = |p: &str| fs::read(dist.join(p)).with_context(|| format!("reading dist/{p}"));
+    let glue = String::from_utf8(read("pkg/quxian_web.js")?).context("pkg/quxian_web.js")?;
+    let css = String::from_utf8(read("styles.css")?).context("styles.css")?;
+    if !glue.contains("__wbg_init as default") || glue.contains("</script") {
+        bail!("pkg/quxian_web.js does not look like wasm-bindgen --target web output");
+    }
+    if css.contains("</style") {
+        bail!("styles.css contains </style>, which would end the inline style early");
+    }
+    let wasm = base64(&read("pkg/quxian_web_bg.wasm")?);
+    let corpus = base64(&read("corpus.qx")?);
+    let html = format!(
+        r#"<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>区县 · quxian</title>
+<link rel="icon" href="data:,">
+<style>
+{css}</style>
+<script type="application/octet-stream" id="qx-wasm">{wasm}</script>
+<script type="application/octet-stream" id="qx-bundle">{corpus}</script>
+<script type="module">
+{glue}
+const qxBytes = (id) => Uint8Array.from(atob(document.getElementById(id).textContent.trim()), (c) => c.charCodeAt(0));
+await __wbg_init({{ module_or_path: qxBytes("qx-wasm") }});
+mount(document.getElementById("app"), {{ urlState: "hash", bundleBytes: qxBytes("qx-bundle") }});
+</script>
+</head>
+<body>
+<noscript>This explorer needs JavaScript and WebAssembly. 本页面需要启用 JavaScript。</noscript>
+<div id="app"></div>
+</body>
+</html>
+"#
+    );
+    fs::write(dist.join("quxian-single.html"), html).context("writing quxian-single.html")?;
+    eprintln!("wrote quxian-single.html");
+    Ok(())
+}
+
+/// Writes `sw.js` (from `web/static/sw.js`, copied earlier) with this build's version and
+/// precache list on its `const BUILD = …;` line, and the same data as `build.json`.
+fn service_worker(dist: &Path) -> Result<()> {
+    let mut files = Vec::new();
+    collect_files(dist, &mut files)?;
+    let mut names: Vec<String> = files
+        .iter()
+        .filter_map(|f| f.strip_prefix(dist).ok())
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .collect();
+    names.sort();
+    let mut hash = Fnv::new();
+    for name in names.iter().filter(|n| *n != "sw.js" && *n != "build.json") {
+        hash.write(name.as_bytes());
+        hash.write(&[0]);
+        hash.write(&fs::read(dist.join(name))?);
+    }
+    let version = format!("{:016x}", hash.0);
+    let mut precache: Vec<String> = names
+        .into_iter()
+        .filter(|n| {
+            !NOT_PRECACHED
+                .iter()
+                .any(|x| n == x || (x.ends_with('/') && n.starts_with(x)))
+        })
+        .collect();
+    precache.insert(0, "./".to_string());
+    let list = precache
+        .iter()
+        .map(|f| format!("\"{f}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let build = format!("{{ \"version\": \"{version}\", \"files\": [{list}] }}");
+    let sw_path = dist.join("sw.js");
+    let template = fs::read_to_string(&sw_path)
+        .context("dist/sw.js missing: web/static/sw.js is the service worker's template")?;
+    let mut replaced = false;
+    let sw: Vec<String> = template
+        .lines()
+        .map(|line| {
+            if line.starts_with("const BUILD = ") {
+                replaced = true;
+                format!("const BUILD = {build};")
+            } else {
+                line.to_string()
+            }
+        })
+        .collect();
+    if !replaced {
+        bail!("web/static/sw.js has no `const BUILD = …;` line for the build data");
+    }
+    fs::write(&sw_path, sw.join("\n") + "\n")?;
+    fs::write(dist.join("build.json"), build + "\n")?;
+    eprintln!(
+        "sw.js: version {version}, {} precached files",
+        precache.len()
+    );
+    Ok(())
+}
+
+/// FNV-1a, 64 bits: enough to tell one build from the next, and no dependency.
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// Standard base64 with padding.
+fn base64(bytes: &[u8]) -> String {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ABC[(n >> (18 - 6 * i)) as usize & 63]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 /// Installs the wasm32 target through rustup when the sysroot lacks it.
@@ -209,20 +534,18 @@ pub fn ensure_wasm_bindgen(root: &Path) -> Result<PathBuf> {
     Ok(bin)
 }
 
-/// Cargo names the binary after the package (`quxian-web.wasm`); accept the
-/// underscore form too in case the web crate becomes a `cdylib`.
-fn wasm_artifact(root: &Path) -> Result<PathBuf> {
+/// A `cdylib` is named with underscores (`quxian_web.wasm`), a binary after the package
+/// (`quxian-web.wasm`); accept both.
+fn wasm_artifact(root: &Path, package: &str) -> Result<PathBuf> {
     let dir = root.join("target").join(WASM_TARGET).join(WASM_PROFILE);
-    for name in ["quxian-web.wasm", "quxian_web.wasm"] {
+    let underscored = format!("{}.wasm", package.replace('-', "_"));
+    for name in [underscored, format!("{package}.wasm")] {
         let path = dir.join(name);
         if path.is_file() {
             return Ok(path);
         }
     }
-    bail!(
-        "no quxian-web.wasm or quxian_web.wasm in {} after the build",
-        dir.display()
-    )
+    bail!("no {package} wasm in {} after the build", dir.display())
 }
 
 fn copy_file(from: &Path, to: &Path) -> Result<()> {
@@ -330,6 +653,36 @@ mod tests {
         assert!(
             manifest.contains(&format!("wasm-bindgen = \"={version}\"")),
             "root Cargo.toml should pin wasm-bindgen to ={version}, as Cargo.lock has"
+        );
+    }
+
+    #[test]
+    fn base64_matches_the_rfc_4648_vectors() {
+        for (raw, encoded) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64(raw.as_bytes()), encoded, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn finds_the_jieba_package_in_cargo_metadata() {
+        let json = r#"{"packages":[{"name":"a","dependencies":[{"name":"jieba-rs"}],"manifest_path":"/r/a/Cargo.toml"},{"name":"jieba-rs","manifest_path":"/home/u/.cargo/registry/src/x/jieba-rs-0.7.2/Cargo.toml"}]}"#;
+        assert_eq!(
+            jieba_package_dir(json),
+            Some(PathBuf::from(
+                "/home/u/.cargo/registry/src/x/jieba-rs-0.7.2"
+            ))
+        );
+        assert_eq!(
+            jieba_package_dir(r#"{"manifest_path":"/r/a/Cargo.toml"}"#),
+            None
         );
     }
 

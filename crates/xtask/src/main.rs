@@ -20,8 +20,8 @@ use anyhow::{bail, Result};
 /// One line of help per task, printed by a bare `cargo xtask`.
 const TASKS: &[(&str, &str)] = &[
     (
-        "dist",
-        "build the browser app into dist/ (wasm, JS glue, index.html, static files, corpus.qx)",
+        "dist [--single-file]",
+        "build dist/: app, JS API, embed script, service worker, bundles, examples, import",
     ),
     (
         "serve [--port 8080] [--dir dist] [--no-build]",
@@ -59,8 +59,10 @@ fn run() -> Result<()> {
     std::env::set_current_dir(&root)?;
     match task.as_str() {
         "dist" => {
-            no_args(&task, &args)?;
-            dist::run(&root)
+            let mut args = Args::new(args);
+            let single_file = args.switch("--single-file");
+            args.finish(&task)?;
+            dist::run(&root, &dist::Options { single_file })
         }
         "serve" => serve::task(&root, Args::new(args)),
         "test" => {

@@ -29,7 +29,7 @@ pub fn task(root: &Path, mut args: Args) -> Result<()> {
     let no_build = args.switch("--no-build");
     args.finish("serve")?;
     if !no_build {
-        crate::dist::run(root)?;
+        crate::dist::run(root, &crate::dist::Options::default())?;
     }
     let server = Server::bind(port, &dir)?;
     println!("serving {} at {}", dir.display(), server.url());

@@ -2,7 +2,7 @@
 //!
 //! 1. native unit and integration tests (`cargo test --workspace --exclude quxian-web`);
 //! 2. the core builds for wasm32;
-//! 3. `dist`, the full browser build;
+//! 3. `dist --single-file`, the full browser build (the single file is tested too);
 //! 4. the browser tests: `dist/` served on 127.0.0.1 from a thread of this process,
 //!    `node --test tests/e2e/` driving headless Chromium through playwright-core.
 //!
@@ -35,7 +35,7 @@ pub fn run(root: &Path) -> Result<()> {
     step("test: core builds for wasm32");
     exec(cargo().args(["build", "-p", "quxian-core", "--target", WASM_TARGET]))?;
 
-    crate::dist::run(root)?;
+    crate::dist::run(root, &crate::dist::Options { single_file: true })?;
 
     step("test: browser tests");
     ensure_node_modules(root)?;

@@ -1,4 +1,5 @@
-//! "复制链接": copy the page's address (which holds the whole view) to the clipboard.
+//! "复制链接": copy the link to the current view to the clipboard: the page's address on
+//! the full page, the full app's address plus the view in an embed (see `host.rs`).
 //!
 //! Uses `navigator.clipboard.writeText` where the page may (secure contexts); otherwise,
 //! or when the browser refuses, shows the address in a selected read-only field to copy by
@@ -11,8 +12,6 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::dom;
-
 #[derive(Clone, PartialEq)]
 enum Copied {
     Idle,
@@ -21,16 +20,22 @@ enum Copied {
     Manual(AttrValue),
 }
 
+#[derive(Properties, PartialEq)]
+pub struct CopyLinkButtonProps {
+    /// The absolute address of the current view.
+    pub link: AttrValue,
+}
+
 #[component]
-pub fn CopyLinkButton() -> Html {
+pub fn CopyLinkButton(props: &CopyLinkButtonProps) -> Html {
     let copied = use_state(|| Copied::Idle);
     let reset = use_mut_ref(|| None::<Timeout>);
     let field = use_node_ref();
 
     let onclick = {
-        let (copied, reset) = (copied.clone(), reset.clone());
+        let (copied, reset, link) = (copied.clone(), reset.clone(), props.link.clone());
         Callback::from(move |_| {
-            let href = dom::location_href();
+            let href = link.to_string();
             let (copied, reset) = (copied.clone(), reset.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let ok = match write_clipboard(&href) {

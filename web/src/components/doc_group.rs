@@ -6,6 +6,7 @@ use yew::prelude::*;
 
 use crate::components::hit::HitView;
 use crate::derive::{Found, Shared};
+use crate::host::HostRef;
 use crate::state::CorpusHandle;
 
 /// Passages shown before "还有 N 段".
@@ -26,6 +27,7 @@ pub struct DocGroupProps {
 #[component]
 pub fn DocGroupView(props: &DocGroupProps) -> Html {
     let expanded = use_state(|| false);
+    let host = use_context::<HostRef>();
     let Some(handle) = use_context::<CorpusHandle>() else {
         return html! {};
     };
@@ -39,12 +41,13 @@ pub fn DocGroupView(props: &DocGroupProps) -> Html {
 
     let number = |p: u32| p.saturating_sub(doc.passages.start);
     let href = |n: u32| {
-        ViewState {
+        let view = ViewState {
             doc: Some(doc.key.clone()),
             passage: Some(n),
             ..props.base.clone()
-        }
-        .to_hash()
+        };
+        host.as_ref()
+            .map_or_else(|| view.to_hash(), |h| h.href(&view))
     };
     let on_open = {
         let (key, on_open) = (doc.key.clone(), props.on_open.clone());

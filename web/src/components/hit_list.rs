@@ -6,6 +6,7 @@ use yew::prelude::*;
 use crate::components::doc_group::DocGroupView;
 use crate::derive::{Found, Shared};
 use crate::dom;
+use crate::host::HostRef;
 
 #[derive(Properties, PartialEq)]
 pub struct HitListProps {
@@ -17,8 +18,10 @@ pub struct HitListProps {
 
 #[component]
 pub fn HitList(props: &HitListProps) -> Html {
-    use_effect_with(props.focus, |focus| {
-        if let Some(el) = focus.and_then(|i| dom::element_by_id(&format!("qx-g-{i}"))) {
+    let host = use_context::<HostRef>();
+    use_effect_with(props.focus, move |focus| {
+        let found = host.zip(*focus);
+        if let Some(el) = found.and_then(|(h, i)| h.element_by_id(&format!("qx-g-{i}"))) {
             dom::scroll_into_view(&el, false);
         }
     });

@@ -8,6 +8,9 @@
 //! - Keystrokes are grouped: the first one of a burst pushes a history entry and the rest
 //!   replace it until the query has been still for [`SETTLE_MS`]. Back then skips straight
 //!   from "缙云山" to the view before it, not through "缙", "缙云".
+//!
+//! An embed ([`UrlState::None`]) leaves the address alone: the hook then does nothing, and
+//! the view lives in the app's state only.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -18,6 +21,7 @@ use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
 use crate::dom;
+use crate::host::{HostRef, UrlState};
 use crate::state::{Action, AppState, HistoryWrite};
 
 /// Quiet time after which the next keystroke starts a new history entry, in ms.
@@ -25,7 +29,8 @@ pub const SETTLE_MS: f64 = 1000.0;
 
 /// Wire `state` to the location hash. Call once, from the root component.
 #[hook]
-pub fn use_hash_route(state: &UseReducerHandle<AppState>) {
+pub fn use_hash_route(state: &UseReducerHandle<AppState>, host: &HostRef) {
+    let enabled = host.url_state == UrlState::Hash;
     // URL → state.
     {
         let dispatcher = state.dispatcher();
@@ -34,7 +39,7 @@ pub fn use_hash_route(state: &UseReducerHandle<AppState>) {
                 let (view, notices) = ViewState::parse(&dom::location_hash());
                 dispatcher.dispatch(Action::Navigate(view, notices));
             };
-            let window = web_sys::window();
+            let window = web_sys::window().filter(|_| enabled);
             let listeners = window.map(|w| {
                 let on_change = Rc::new(on_change);
                 let a = Rc::clone(&on_change);
@@ -52,7 +57,7 @@ pub fn use_hash_route(state: &UseReducerHandle<AppState>) {
     let write = state.write;
     use_effect_with(state.view.clone(), move |view| {
         let current = dom::location_hash();
-        if write != HistoryWrite::None && ViewState::parse(&current).0 != *view {
+        if enabled && write != HistoryWrite::None && ViewState::parse(&current).0 != *view {
             let now = dom::now_ms();
             let push = match write {
                 HistoryWrite::Push => true,

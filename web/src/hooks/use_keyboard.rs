@@ -7,13 +7,17 @@
 //! | `Enter`        | results, a hit focused              | open it                      |
 //! | `Esc`          | reader / results                    | back to results / drop focus |
 //!
-//! Keys pressed on buttons and links keep their own meaning.
+//! Keys pressed on buttons and links keep their own meaning. The full page listens on the
+//! document; an embed only on its own root, so with several explorers on a page the keys
+//! go to the one holding the focus (`quxian-embed.js` sends a `/` typed elsewhere to the
+//! first explorer).
 
 use gloo_events::{EventListener, EventListenerOptions};
 use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 
 use crate::dom;
+use crate::host::{HostRef, UrlState};
 use crate::state::{Action, AppState};
 
 /// What the keys can act on in the current render.
@@ -32,15 +36,20 @@ pub struct KeyTargets {
 /// Install the shortcuts; `search` is the search box.
 #[hook]
 pub fn use_keyboard(
+    host: HostRef,
     dispatcher: UseReducerDispatcher<AppState>,
     search: NodeRef,
     targets: KeyTargets,
 ) {
     use_effect_with(targets, move |targets| {
         let targets = targets.clone();
-        let listener = web_sys::window().and_then(|w| w.document()).map(|doc| {
+        let target: Option<web_sys::EventTarget> = match host.url_state {
+            UrlState::Hash => web_sys::window().and_then(|w| w.document()).map(Into::into),
+            UrlState::None => Some(host.root.clone().into()),
+        };
+        let listener = target.map(|target| {
             let options = EventListenerOptions::enable_prevent_default();
-            EventListener::new_with_options(&doc, "keydown", options, move |event| {
+            EventListener::new_with_options(&target, "keydown", options, move |event| {
                 let Some(key_event) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
                     return;
                 };

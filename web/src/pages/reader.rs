@@ -7,6 +7,7 @@ use yew::prelude::*;
 use crate::components::{marked, ReaderPassage};
 use crate::derive::{Found, Shared};
 use crate::dom;
+use crate::host::HostRef;
 use crate::state::{Action, AppState, CorpusHandle};
 
 #[derive(Properties, PartialEq)]
@@ -21,14 +22,14 @@ pub struct ReaderProps {
 #[component]
 pub fn Reader(props: &ReaderProps) -> Html {
     {
+        let host = use_context::<HostRef>();
         use_effect_with(
             (props.doc_key.clone(), props.passage),
-            |(_, passage)| match passage.and_then(|p| dom::element_by_id(&format!("p-{p}"))) {
-                Some(el) => dom::scroll_into_view(&el, true),
-                None => {
-                    if let Some(w) = web_sys::window() {
-                        w.scroll_to_with_x_and_y(0.0, 0.0);
-                    }
+            move |(_, passage)| {
+                let Some(host) = host else { return };
+                match passage.and_then(|p| host.element_by_id(&format!("p-{p}"))) {
+                    Some(el) => dom::scroll_into_view(&el, true),
+                    None => host.scroll_to_top(),
                 }
             },
         );

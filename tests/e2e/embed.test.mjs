@@ -1,0 +1,220 @@
+// Embedding: <quxian-explorer> in host pages (web/examples/), several per page with their
+// own state, styles isolated both ways, links that open the same view in the full app,
+// the JS API page, and the single-file build from file://.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { appUrl, launch, openApp, screenshot } from './helpers.mjs';
+import { DIST, total, waitReady } from './app-helpers.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** The result count inside one explorer. */
+async function embedTotal(explorer) {
+  const text = await explorer.getByTestId('results-count').innerText();
+  return Number(/共\s*(\d+)\s*条结果/.exec(text)[1]);
+}
+
+/** Types into one explorer's search box and waits for its count to follow. */
+async function embedSearch(page, explorer, query) {
+  await explorer.getByTestId('search-input').fill(query);
+  const id = await explorer.getAttribute('id');
+  await page.waitForFunction(
+    ([id, q]) => document.getElementById(id).dataset.lastQuery === q
+      && document.getElementById(id).shadowRoot.querySelector('[data-testid=results-count]'),
+    [id, query],
+  );
+}
+
+/** Records each explorer's last viewchange detail on the element (data-last-query). */
+async function recordViews(page) {
+  await page.evaluate(() => {
+    window.viewEvents = [];
+    for (const el of document.querySelectorAll('quxian-explorer')) {
+      el.addEventListener('quxian-viewchange', (e) => {
+        window.viewEvents.push({ id: el.id, target: e.target === el, ...e.detail });
+        el.dataset.lastQuery = e.detail.query;
+      });
+    }
+  });
+}
+
+test('two explorers on one page keep separate state', { timeout: 90_000 }, async () => {
+  const app = await openApp(browser, { path: 'examples/two-explorers.html' });
+  try {
+    const { page } = app;
+    await recordViews(page);
+    const all = page.locator('quxian-explorer#all');
+    const yubei = page.locator('quxian-explorer#yubei');
+    await all.getByTestId('overview').waitFor({ timeout: 30_000 });
+    await yubei.getByTestId('results-count').waitFor({ timeout: 30_000 });
+    const yubeiBefore = await embedTotal(yubei);
+    assert.ok(yubeiBefore > 0, 'the second explorer starts at its query attribute');
+
+    await embedSearch(page, all, '缙云山');
+    assert.ok((await embedTotal(all)) > 0);
+    assert.equal(await yubei.getByTestId('search-input').inputValue(), '渝北', 'the other box is untouched');
+    assert.equal(await embedTotal(yubei), yubeiBefore, 'the other results are untouched');
+    assert.equal(await page.evaluate(() => location.hash), '', 'embeds leave the address alone');
+
+    const events = await page.evaluate(() => window.viewEvents);
+    const last = events.filter((e) => e.id === 'all').at(-1);
+    assert.equal(last.query, '缙云山');
+    assert.ok(last.target, 'the event reaches the <quxian-explorer> element');
+    assert.match(last.hash, /^#\/search\?v=1&q=/);
+    assert.ok(events.every((e) => e.id === 'all' || e.query === '渝北'), 'no event from the other explorer changed its query');
+
+    // "/" from the page focuses the first explorer; inside the second, the second.
+    await page.locator('h1').click();
+    await page.keyboard.press('/');
+    assert.ok(await all.getByTestId('search-input').evaluate((el) => el.getRootNode().activeElement === el));
+    await yubei.locator('.qx-embed').click({ position: { x: 5, y: 200 } });
+    await page.keyboard.press('/');
+    assert.ok(await yubei.getByTestId('search-input').evaluate((el) => el.getRootNode().activeElement === el));
+    await screenshot(page, 'example-two-explorers');
+    app.assertNoErrors();
+  } finally {
+    await app.close();
+  }
+});
+
+test('links made in an embed open the same view in the full app', { timeout: 90_000 }, async () => {
+  const app = await openApp(browser, {
+    path: 'examples/two-explorers.html',
+    contextOptions: { permissions: ['clipboard-read', 'clipboard-write'] },
+  });
+  try {
+    const { page } = app;
+    const yubei = page.locator('quxian-explorer#yubei');
+    await yubei.getByTestId('results-count').waitFor({ timeout: 30_000 });
+    const href = await yubei.getByTestId('hit').first().locator('a').getAttribute('href');
+    assert.ok(href.startsWith(appUrl('index.html?corpus=corpus-yubei.qx#/doc?v=1')), href);
+
+    // Open the document inside the embed, then copy its link.
+    await yubei.getByTestId('hit').first().locator('a').click();
+    await yubei.getByTestId('reader').waitFor();
+    await yubei.getByTestId('copy-link').click();
+    await yubei.getByText('已复制').or(yubei.locator('.qx-copy-field')).first().waitFor();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    assert.equal(copied, href, 'the copied link is the full app at the same view');
+
+    const full = await openApp(browser, { path: copied.slice(appUrl('').length) });
+    try {
+      await full.page.getByTestId('reader').waitFor({ timeout: 30_000 });
+      const p = /[?&]p=(\d+)/.exec(decodeURIComponent(copied))[1];
+      assert.match(await full.page.locator(`#p-${p}`).getAttribute('class'), /qx-current/);
+      await screenshot(full.page, 'embed-link-in-full-app');
+      full.assertNoErrors();
+    } finally {
+      await full.close();
+    }
+    app.assertNoErrors();
+  } finally {
+    await app.close();
+  }
+});
+
+test('host CSS does not leak into the explorer, nor the explorer CSS out', { timeout: 90_000 }, async () => {
+  const reference = await openApp(browser);
+  let expected;
+  try {
+    await waitReady(reference.page);
+    expected = await reference.page.evaluate(() => ({
+      app: getComputedStyle(document.querySelector('.qx-app')).fontSize,
+      input: getComputedStyle(document.querySelector('[data-testid=search-input]')).fontSize,
+    }));
+  } finally {
+    await reference.close();
+  }
+  const app = await openApp(browser, { path: 'examples/article.html' });
+  try {
+    const { page } = app;
+    const explorer = page.locator('quxian-explorer');
+    await explorer.getByTestId('results-count').waitFor({ timeout: 30_000 });
+    assert.ok((await embedTotal(explorer)) > 0, 'the query and district attributes give results');
+    await page.addStyleTag({ content: '* { font-size: 40px !important; line-height: 3 !important; letter-spacing: 1em !important; }' });
+    const inside = await explorer.evaluate((el) => {
+      const root = el.shadowRoot;
+      const style = (sel) => getComputedStyle(root.querySelector(sel));
+      return {
+        app: style('.qx-app').fontSize,
+        letterSpacing: style('.qx-app').letterSpacing,
+        input: style('[data-testid=search-input]').fontSize,
+        results: style('.qx-results').color,
+      };
+    });
+    assert.equal(inside.app, expected.app, 'the explorer keeps its own font size');
+    assert.equal(inside.input, expected.input, 'host `input { font-size }` does not reach the search box');
+    assert.equal(inside.letterSpacing, 'normal');
+    assert.notEqual(inside.results, 'rgb(185, 28, 28)', 'host .qx-results does not style the explorer');
+
+    const outside = await page.evaluate(() => {
+      const style = (sel) => getComputedStyle(document.querySelector(sel));
+      return { result: style('.result').borderTopStyle, resultColor: style('.result').color, qx: style('div.qx-results').borderTopStyle };
+    });
+    assert.deepEqual(outside, { result: 'dashed', resultColor: 'rgb(185, 28, 28)', qx: 'dashed' }, 'host elements keep host styles');
+    app.assertNoErrors();
+  } finally {
+    await app.close();
+  }
+});
+
+test('screenshots of the example pages', { timeout: 90_000 }, async () => {
+  for (const [name, ready] of [
+    ['article', async (p) => p.locator('quxian-explorer').getByTestId('results-count').waitFor({ timeout: 30_000 })],
+    ['api', async (p) => p.locator('.api-hit').first().waitFor({ timeout: 30_000 })],
+    ['index', async (p) => p.locator('h1').waitFor()],
+  ]) {
+    const app = await openApp(browser, { path: `examples/${name}.html` });
+    try {
+      await ready(app.page);
+      if (name === 'api') assert.match(await app.page.locator('#status').innerText(), /共 [1-9]\d* 段匹配/);
+      await screenshot(app.page, `example-${name}`);
+      app.assertNoErrors();
+    } finally {
+      await app.close();
+    }
+  }
+  const phone = await openApp(browser, { path: 'examples/article.html', viewport: 'phone' });
+  try {
+    await phone.page.locator('quxian-explorer').getByTestId('results-count').waitFor({ timeout: 30_000 });
+    await screenshot(phone.page, 'example-article');
+    phone.assertNoErrors();
+  } finally {
+    await phone.close();
+  }
+});
+
+test('the single-file build finds results from file://', { timeout: 90_000 }, async (t) => {
+  const file = join(DIST, 'quxian-single.html');
+  if (!existsSync(file)) {
+    t.skip('dist/quxian-single.html not built (cargo xtask dist --single-file)');
+    return;
+  }
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  page.viewportName = 'desktop';
+  const { watchErrors, assertNoErrors } = await import('./helpers.mjs');
+  const errors = watchErrors(page);
+  try {
+    await page.goto(`${pathToFileURL(file).href}#/search?v=1&q=${encodeURIComponent('缙云山')}`);
+    await page.getByTestId('results-count').waitFor({ timeout: 30_000 });
+    assert.ok((await total(page)) > 0);
+    const box = page.getByTestId('search-input');
+    await box.fill('北碚');
+    await page.waitForFunction(() => /共\s*[1-9]\d*\s*条结果/.test(document.querySelector('[data-testid=results-count]')?.innerText ?? '')
+      && document.querySelector('[data-testid=search-input]').value === '北碚');
+    await screenshot(page, 'single-file');
+    assertNoErrors(errors);
+  } finally {
+    await context.close();
+  }
+});

@@ -1,0 +1,148 @@
+// Offline: after one visit the service worker has everything, so the app loads, searches
+// and opens shared links with the network gone; a redeploy shows 有新版本，刷新 instead of
+// mixing old and new files. Each test serves its own copy of dist/ (it rewrites files).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { VIEWPORTS, assertNoErrors, launch, screenshot, watchErrors } from './helpers.mjs';
+import { DIST, hash, search, total, waitReady } from './app-helpers.mjs';
+import { copyDist, serveDir } from './static-server.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** Opens `url` in a fresh context and waits until the service worker controls the page. */
+async function firstVisit(url) {
+  const context = await browser.newContext(VIEWPORTS.desktop);
+  const page = await context.newPage();
+  page.viewportName = 'desktop';
+  const errors = watchErrors(page);
+  await page.goto(url);
+  await waitReady(page);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  return { context, page, errors };
+}
+
+function buildVersion(dir) {
+  return JSON.parse(readFileSync(join(dir, 'build.json'), 'utf8')).version;
+}
+
+test('sw.js carries the build version and precaches the app, not the import', () => {
+  const sw = readFileSync(join(DIST, 'sw.js'), 'utf8');
+  const build = JSON.parse(readFileSync(join(DIST, 'build.json'), 'utf8'));
+  assert.match(build.version, /^[0-9a-f]{16}$/);
+  assert.ok(sw.includes(`"version": "${build.version}"`), 'sw.js holds the version from build.json');
+  for (const f of ['./', 'index.html', 'styles.css', 'pkg/quxian_web.js', 'pkg/quxian_web_bg.wasm', 'corpus.qx', 'manifest.webmanifest', 'quxian-embed.js']) {
+    assert.ok(build.files.includes(f), `${f} is precached`);
+  }
+  for (const f of build.files) {
+    assert.ok(!/^(import|jieba|examples|pkg-api)\//.test(f) && f !== 'sw.js', `${f} must not be precached`);
+  }
+  const manifest = JSON.parse(readFileSync(join(DIST, 'manifest.webmanifest'), 'utf8'));
+  assert.equal(manifest.lang, 'zh-CN');
+  assert.equal(manifest.start_url, './');
+  assert.equal(manifest.display, 'standalone');
+  assert.ok(manifest.icons.some((i) => i.sizes === '512x512' && i.type === 'image/png'));
+});
+
+test('after one visit the app loads, searches and opens a shared link offline', { timeout: 90_000 }, async () => {
+  const copy = copyDist(DIST);
+  const server = await serveDir(copy.dir);
+  const { context, page, errors } = await firstVisit(server.url);
+  try {
+    // Make a shared link while online.
+    await search(page, '缙云山');
+    await page.getByTestId('hit').first().locator('a').click();
+    await page.getByTestId('reader').waitFor();
+    const shared = page.url();
+    const p = /[?&]p=(\d+)/.exec(await hash(page))[1];
+
+    await context.setOffline(true);
+    await page.reload();
+    await waitReady(page);
+    await page.getByTestId('reader').waitFor();
+    await search(page, '北碚');
+    assert.ok((await total(page)) > 0, 'searching works offline');
+    await screenshot(page, 'offline-search');
+
+    // The shared link, in a new tab, offline: same document, scrolled to the passage.
+    const tab = await context.newPage();
+    tab.viewportName = 'desktop';
+    const tabErrors = watchErrors(tab);
+    await tab.goto(shared);
+    await tab.getByTestId('reader').waitFor({ timeout: 30_000 });
+    const current = tab.locator(`#p-${p}`);
+    assert.match(await current.getAttribute('class'), /qx-current/, 'the linked passage is highlighted');
+    await screenshot(tab, 'offline-shared-link');
+    assertNoErrors(tabErrors);
+    assertNoErrors(errors);
+  } finally {
+    await context.close();
+    await server.close();
+    copy.remove();
+  }
+});
+
+test('a redeploy shows 有新版本，刷新 and the button switches to the new version', { timeout: 90_000 }, async () => {
+  const copy = copyDist(DIST);
+  const server = await serveDir(copy.dir);
+  const { context, page, errors } = await firstVisit(server.url);
+  try {
+    const old = buildVersion(copy.dir);
+    assert.equal(await page.locator('.qx-update').count(), 0, 'no prompt on the first visit');
+    // Redeploy: a changed stylesheet and a service worker with a new version.
+    const next = 'feedfacefeedface';
+    writeFileSync(join(copy.dir, 'styles.css'), `${readFileSync(join(copy.dir, 'styles.css'), 'utf8')}\n/* redeployed */\n`);
+    const sw = readFileSync(join(copy.dir, 'sw.js'), 'utf8').replace(`"version": "${old}"`, `"version": "${next}"`);
+    assert.ok(sw.includes(next), 'the version was rewritten');
+    writeFileSync(join(copy.dir, 'sw.js'), sw);
+
+    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
+    const button = page.getByRole('button', { name: '有新版本，刷新' });
+    await button.waitFor({ timeout: 30_000 });
+    // Until the button is pressed the page still runs on the old cache.
+    assert.ok(await page.evaluate((v) => caches.has(`quxian-${v}`), old));
+    await screenshot(page, 'update-prompt');
+
+    await Promise.all([page.waitForEvent('load'), button.click()]);
+    await waitReady(page);
+    const caches_ = await page.evaluate(() => caches.keys());
+    assert.deepEqual(caches_, [`quxian-${next}`], 'only the new cache is left');
+    const css = await page.evaluate(async () => (await fetch('styles.css')).text());
+    assert.ok(css.includes('/* redeployed */'), 'the new files are served');
+    assert.equal(await page.locator('.qx-update').count(), 0, 'no prompt after the update');
+    assertNoErrors(errors);
+  } finally {
+    await context.close();
+    await server.close();
+    copy.remove();
+  }
+});
+
+test('sub-path deployment: the app, its service worker and an embed work under /sub/path/', { timeout: 90_000 }, async () => {
+  const server = await serveDir(DIST, { prefix: '/sub/path/' });
+  try {
+    const { context, page, errors } = await firstVisit(`${server.url}#/search?v=1&q=缙云山`);
+    try {
+      assert.ok((await total(page)) > 0);
+      const scope = await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).scope);
+      assert.equal(scope, server.url);
+      await page.goto(`${server.url}examples/article.html`);
+      const count = page.locator('quxian-explorer').getByTestId('results-count');
+      await count.waitFor({ timeout: 30_000 });
+      assert.match(await count.innerText(), /共\s*[1-9]\d*\s*条结果/);
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  } finally {
+    await server.close();
+  }
+});

@@ -1,0 +1,65 @@
+// A tiny static file server for tests that need their own copy of dist/: a redeploy
+// (rewriting files under the running app), or the site under a sub-path.
+//
+//   const server = await serveDir(dir, { prefix: '/sub/path/' });
+//   server.url  // http://127.0.0.1:<port>/sub/path/
+//   await server.close();
+//
+// Binds 127.0.0.1 on a free port. `/` inside the prefix serves index.html; paths outside
+// the prefix or escaping the directory are 404. Files are read on every request, so a test
+// can change them between requests; responses say `Cache-Control: no-cache`.
+
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, sep } from 'node:path';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+export async function serveDir(dir, { prefix = '/' } = {}) {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    let file = null;
+    if (path.startsWith(prefix)) {
+      const rel = normalize(path.slice(prefix.length) || 'index.html');
+      if (!rel.startsWith('..') && !rel.includes(`${sep}..`)) file = join(dir, rel.endsWith(sep) ? join(rel, 'index.html') : rel);
+    }
+    try {
+      if (!file || !statSync(file).isFile()) throw new Error('not a file');
+      const body = readFileSync(file);
+      res.writeHead(200, {
+        'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'Content-Length': body.length,
+        'Cache-Control': 'no-cache',
+      });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    } catch {
+      res.writeHead(404, { 'Content-Type': 'text/plain' });
+      res.end('not found');
+    }
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const url = `http://127.0.0.1:${server.address().port}${prefix}`;
+  return {
+    url,
+    close: () => new Promise((ok) => { server.closeAllConnections?.(); server.close(ok); }),
+  };
+}
+
+/** A private copy of `dist` in a new temporary directory; `remove()` deletes it. */
+export function copyDist(dist) {
+  const dir = mkdtempSync(join(tmpdir(), 'quxian-dist-'));
+  cpSync(dist, dir, { recursive: true });
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}

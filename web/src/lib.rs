@@ -1,0 +1,74 @@
+//! The quxian explorer: a yew app over `quxian-core`, started by the exported [`mount`].
+//!
+//! `host` says where an instance runs and how it keeps its view (in `location.hash` for
+//! the full page, in component state for an embed); `app` wires the pieces: `state` (the
+//! one reducer), `hooks` (URL, loading, keyboard), `derive` (search results and
+//! statistics, memoized), `pages` (results, reader, overview) and `components` (one widget
+//! per file). Nothing is global, so any number of explorers can run on one page.
+//!
+//! ```js
+//! import init, { mount } from "./pkg/quxian_web.js";
+//! await init();
+//! mount(document.getElementById("app"), { urlState: "hash" });
+//! ```
+
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+mod app;
+mod components;
+mod derive;
+mod dom;
+mod hooks;
+mod host;
+mod pages;
+mod state;
+
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+
+use crate::app::{App, AppProps};
+use crate::host::Host;
+
+/// A running explorer; `destroy()` removes it from its element.
+#[wasm_bindgen]
+pub struct MountedExplorer {
+    handle: Option<yew::AppHandle<App>>,
+}
+
+#[wasm_bindgen]
+impl MountedExplorer {
+    /// Unmount the app and drop its listeners. Calling it twice does nothing.
+    pub fn destroy(&mut self) {
+        if let Some(handle) = self.handle.take() {
+            handle.destroy();
+        }
+    }
+}
+
+/// Start an explorer inside `element`.
+///
+/// `options` (every field optional):
+/// - `urlState`: `"hash"` keeps the view in `location.hash` (the full page, one per page);
+///   `"none"` (default) keeps it in the app, for embeds, several per page.
+/// - `src`: the bundle URL, relative to the page; default `corpus.qx`, or in `"hash"` mode
+///   the page's `?corpus=NAME.qx` parameter.
+/// - `bundleBytes`: a `Uint8Array` holding the bundle, used instead of fetching `src`.
+/// - `query`, `district`, `topic`: the initial view (strings, or arrays of names; a string
+///   may list several names separated by commas or spaces). In `"hash"` mode a non-empty
+///   hash wins.
+/// - `appUrl`: where links made by 复制链接 in `"none"` mode point (the hash is appended);
+///   default: `index.html` next to the bundle, with `?corpus=NAME.qx` when the bundle is
+///   not `corpus.qx`.
+///
+/// Every view change fires a `quxian-viewchange` event (bubbling, composed, so it reaches
+/// the shadow host) with `detail = {query, districts, topics, doc, passage, hash}`.
+#[wasm_bindgen]
+pub fn mount(element: web_sys::Element, options: JsValue) -> MountedExplorer {
+    let host = Rc::new(Host::new(element.clone(), &options));
+    let handle =
+        yew::Renderer::<App>::with_root_and_props(element, AppProps { host: host.into() }).render();
+    MountedExplorer {
+        handle: Some(handle),
+    }
+}

@@ -1,0 +1,53 @@
+// Registers the service worker (sw.js, next to this file) and offers the update.
+//
+// Only over http(s): file:// pages and the single-file build have no service worker. When
+// a redeploy brings a new sw.js, the new worker waits instead of taking over a page that
+// runs the old files; this shows a "有新版本，刷新" button that lets it take over
+// (SKIP_WAITING) and reloads once it has, so a page never mixes old and new files.
+
+const here = new URL('.', import.meta.url);
+
+if ('serviceWorker' in navigator && /^https?:$/.test(location.protocol)) {
+  register().catch((err) => console.warn('quxian: service worker not registered:', err));
+}
+
+async function register() {
+  const registration = await navigator.serviceWorker.register(new URL('sw.js', here), { scope: here.href });
+  let reloading = false;
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    if (window.__quxianUpdating && !reloading) {
+      reloading = true;
+      location.reload();
+    }
+  });
+  const offer = (worker) => {
+    // Only an update: the first install has no controller and nothing to replace.
+    if (worker && navigator.serviceWorker.controller) showPrompt(worker);
+  };
+  offer(registration.waiting);
+  registration.addEventListener('updatefound', () => {
+    const worker = registration.installing;
+    worker?.addEventListener('statechange', () => {
+      if (worker.state === 'installed') offer(worker);
+    });
+  });
+}
+
+function showPrompt(worker) {
+  if (document.querySelector('.qx-update')) return;
+  const bar = document.createElement('div');
+  bar.className = 'qx-update';
+  bar.setAttribute('role', 'status');
+  bar.dataset.testid = 'update-prompt';
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'qx-update-button';
+  button.textContent = '有新版本，刷新';
+  button.addEventListener('click', () => {
+    window.__quxianUpdating = true;
+    button.disabled = true;
+    worker.postMessage({ type: 'SKIP_WAITING' });
+  });
+  bar.append(button);
+  document.body.append(bar);
+}

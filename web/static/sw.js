@@ -1,0 +1,67 @@
+// quxian's service worker: the whole app and its corpus, offline after one visit.
+//
+// `cargo xtask dist` rewrites the BUILD line below in dist/sw.js: `version` is a hash of
+// every file in dist/, `files` the precache list (paths relative to this file). A new
+// deploy therefore changes this file's bytes, which is what makes the browser install the
+// new worker; it then waits until the page sends SKIP_WAITING (the 有新版本，刷新 button).
+//
+// - install: fetch every listed file, bypassing the HTTP cache, into `quxian-<version>`;
+// - activate: delete every other quxian cache;
+// - fetch: same-origin GETs of listed files are answered from the cache (navigations by
+//   path, ignoring the query: `index.html?corpus=…` is the page); files under import/ and
+//   jieba/ (the in-browser import, fetched only when one starts) are cached on first use;
+//   anything else goes to the network untouched.
+const BUILD = { "version": "dev", "files": [] };
+
+const CACHE = `quxian-${BUILD.version}`;
+const SCOPE = new URL('./', self.location.href);
+const PRECACHED = new Set(BUILD.files.map((f) => new URL(f, SCOPE).pathname));
+const RUNTIME = ['import/', 'jieba/'].map((d) => new URL(d, SCOPE).pathname);
+
+self.addEventListener('install', (event) => {
+  event.waitUntil((async () => {
+    const cache = await caches.open(CACHE);
+    await cache.addAll(BUILD.files.map((f) => new Request(new URL(f, SCOPE), { cache: 'reload' })));
+  })());
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    const names = await caches.keys();
+    await Promise.all(names.filter((n) => n.startsWith('quxian-') && n !== CACHE).map((n) => caches.delete(n)));
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener('message', (event) => {
+  if (event.data?.type === 'SKIP_WAITING') self.skipWaiting();
+});
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  if (url.origin !== SCOPE.origin) return;
+  let path = url.pathname;
+  if (path === SCOPE.pathname) path += 'index.html';
+  if (PRECACHED.has(path)) {
+    event.respondWith(fromCache(path, request));
+  } else if (RUNTIME.some((dir) => path.startsWith(dir))) {
+    event.respondWith(cacheOnFirstUse(request));
+  }
+});
+
+async function fromCache(path, request) {
+  const cache = await caches.open(CACHE);
+  const hit = await cache.match(new URL(path, SCOPE).href);
+  return hit ?? fetch(request);
+}
+
+async function cacheOnFirstUse(request) {
+  const cache = await caches.open(CACHE);
+  const hit = await cache.match(request, { ignoreSearch: true });
+  if (hit) return hit;
+  const response = await fetch(request);
+  if (response.ok) await cache.put(request, response.clone());
+  return response;
+}
