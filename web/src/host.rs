@@ -96,6 +96,7 @@ impl Host {
             topics: names(&get(options, "topic")),
             doc: None,
             passage: None,
+            library: None,
         };
         Host {
             root,

@@ -3,7 +3,9 @@
 //! Format (version 1), readable and stable:
 //! `#/search?v=1&q=科技创新&district=北碚&district=渝北&topic=交通&doc=000_dc97&p=3`
 //! (values percent-encoded as UTF-8; `+` is a space). `doc` is a document's key and `p` the
-//! 0-based number of a passage inside it. The path is informative only (`#/`, `#/search`,
+//! 0-based number of a passage inside it. `lib=ID` names a library the user imported into
+//! their own browser (absent: the built-in corpus); on a machine without that library the
+//! app explains what is missing. The path is informative only (`#/`, `#/search`,
 //! `#/doc`): the parameters alone decide the view, so any path restores the same view.
 //!
 //! Parsing never fails: unknown parameters, bad percent-encoding, a non-numeric `p` or a
@@ -33,6 +35,8 @@ pub struct ViewState {
     pub doc: Option<String>,
     /// Passage number inside the open document to scroll to.
     pub passage: Option<u32>,
+    /// Id of an imported library the view belongs to (None: the built-in corpus).
+    pub library: Option<String>,
 }
 
 impl ViewState {
@@ -70,11 +74,12 @@ impl ViewState {
                 "district" if !value.is_empty() => push_unique(&mut view.districts, value),
                 "topic" if !value.is_empty() => push_unique(&mut view.topics, value),
                 "doc" if !value.is_empty() => view.doc = Some(value),
+                "lib" if !value.is_empty() => view.library = Some(value),
                 "p" => match value.parse::<u32>() {
                     Ok(p) => view.passage = Some(p),
                     Err(_) => notices.push(format!("链接中的段落编号“{value}”无效，已忽略")),
                 },
-                "district" | "topic" | "doc" => {}
+                "district" | "topic" | "doc" | "lib" => {}
                 _ => notices.push(format!("链接中有未知参数“{}”，已忽略", truncate(key, 40))),
             }
         }
@@ -91,6 +96,9 @@ impl ViewState {
         let mut push = |key: &str, value: &str| {
             params.push(format!("{key}={}", utf8_percent_encode(value, VALUE)));
         };
+        if let Some(library) = &self.library {
+            push("lib", library);
+        }
         if !self.query.trim().is_empty() {
             push("q", self.query.trim());
         }
@@ -140,9 +148,10 @@ mod tests {
             topics: vec!["交通".into()],
             doc: Some("000_dc97".into()),
             passage: Some(3),
+            library: Some("lib-1".into()),
         };
         let hash = view.to_hash();
-        assert!(hash.starts_with("#/doc?v=1&q="), "{hash}");
+        assert!(hash.starts_with("#/doc?v=1&lib=lib-1&q="), "{hash}");
         assert_eq!(ViewState::parse(&hash), (view, vec![]));
     }
 
@@ -177,7 +186,7 @@ mod tests {
             }
             let view = ViewState {
                 query: query.trim().to_string(), districts, topics: vec![],
-                passage: if doc.is_some() { p } else { None }, doc,
+                passage: if doc.is_some() { p } else { None }, doc, library: None,
             };
             let (parsed, notices) = ViewState::parse(&view.to_hash());
             prop_assert_eq!(parsed, view);
