@@ -60,9 +60,17 @@ function loadDict() {
   return dictLoading;
 }
 
-/** A macrotask boundary: lets queued messages ('cancel', 'file') be delivered. */
+/**
+ * A macrotask boundary: lets queued messages ('cancel', 'file') be delivered. A message on
+ * our own channel, not setTimeout(0): nested timers are clamped to 4 ms, which for thousands
+ * of small files cost more than indexing them (30 s of 40 s for 7,500 files).
+ */
+const yieldChannel = new MessageChannel();
 function yieldToEvents() {
-  return new Promise((resolve) => setTimeout(resolve, 0));
+  return new Promise((resolve) => {
+    yieldChannel.port1.onmessage = () => resolve();
+    yieldChannel.port2.postMessage(null);
+  });
 }
 
 function progress(phase) {

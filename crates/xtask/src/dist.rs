@@ -627,7 +627,7 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 }
 
 /// Size of the gzip member: 10-byte header + raw deflate stream + 8-byte trailer.
-fn gzip_len(bytes: &[u8]) -> u64 {
+pub fn gzip_len(bytes: &[u8]) -> u64 {
     miniz_oxide::deflate::compress_to_vec(bytes, 9).len() as u64 + 18
 }
 

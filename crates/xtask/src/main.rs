@@ -6,6 +6,7 @@
 //! `target/`; what cannot (Chromium without root) is named with its install command.
 //! Outputs go to `target/` or `dist/` only.
 
+mod bench;
 mod check;
 mod dist;
 mod gen_corpus;
@@ -34,6 +35,10 @@ const TASKS: &[(&str, &str)] = &[
     (
         "gen-corpus --docs N -o DIR [--seed S] [--from DIR...]",
         "write N scale-test documents recombined from real paragraphs",
+    ),
+    (
+        "bench [--no-browser] [--import-mb N]",
+        "every benchmark of BENCHMARKS.md: build MB/s, query latency, bundle size, browser",
     ),
     (
         "check",
@@ -70,6 +75,7 @@ fn run() -> Result<()> {
             test_task::run(&root)
         }
         "gen-corpus" => gen_corpus::task(&root, Args::new(args)),
+        "bench" => bench::task(&root, Args::new(args)),
         "check" => {
             no_args(&task, &args)?;
             check::run(&root)
