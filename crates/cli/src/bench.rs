@@ -55,7 +55,8 @@ struct BenchQuery {
 fn make_queries(searcher: &Searcher, count: usize, seed: u64) -> Vec<BenchQuery> {
     let corpus = searcher.corpus();
     let mut rng = Rng(seed);
-    let mut words: Vec<&(String, u32)> = corpus.vocabulary.iter().filter(|(_, n)| *n >= 2).collect();
+    let mut words: Vec<&(String, u32)> =
+        corpus.vocabulary.iter().filter(|(_, n)| *n >= 2).collect();
     words.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     words.truncate(2000);
     let mut out = Vec::with_capacity(count);
@@ -63,12 +64,18 @@ fn make_queries(searcher: &Searcher, count: usize, seed: u64) -> Vec<BenchQuery>
         match out.len() % 4 {
             0 | 1 if !words.is_empty() => {
                 let w = &words[rng.below(words.len())].0;
-                out.push(BenchQuery { text: w.clone(), must_find: None });
+                out.push(BenchQuery {
+                    text: w.clone(),
+                    must_find: None,
+                });
             }
             2 if words.len() > 1 => {
                 let a = &words[rng.below(words.len())].0;
                 let b = &words[rng.below(words.len())].0;
-                out.push(BenchQuery { text: format!("{a} {b}"), must_find: None });
+                out.push(BenchQuery {
+                    text: format!("{a} {b}"),
+                    must_find: None,
+                });
             }
             _ => {
                 let id = PassageId(rng.below(corpus.passages.len()) as u32);
@@ -82,7 +89,10 @@ fn make_queries(searcher: &Searcher, count: usize, seed: u64) -> Vec<BenchQuery>
                 if sub.contains('"') {
                     continue;
                 }
-                out.push(BenchQuery { text: format!("\"{sub}\""), must_find: Some(id) });
+                out.push(BenchQuery {
+                    text: format!("\"{sub}\""),
+                    must_find: Some(id),
+                });
             }
         }
     }
@@ -107,10 +117,14 @@ pub fn run(args: BenchArgs) -> Result<()> {
     let queries = make_queries(&searcher, args.queries, args.seed);
     if let Some(path) = &args.write_queries {
         let lines: Vec<&str> = queries.iter().map(|q| q.text.as_str()).collect();
-        std::fs::write(path, lines.join("\n") + "\n").with_context(|| format!("cannot write {}", path.display()))?;
+        std::fs::write(path, lines.join("\n") + "\n")
+            .with_context(|| format!("cannot write {}", path.display()))?;
     }
     // One untimed pass warms caches, then every query is timed once.
-    let parsed: Vec<Query> = queries.iter().map(|q| Query::parse(&q.text)).collect::<Result<_, _>>()?;
+    let parsed: Vec<Query> = queries
+        .iter()
+        .map(|q| Query::parse(&q.text))
+        .collect::<Result<_, _>>()?;
     for q in &parsed {
         std::hint::black_box(searcher.search(q, &Filters::default(), 20));
     }
@@ -127,7 +141,11 @@ pub fn run(args: BenchArgs) -> Result<()> {
         std::hint::black_box(r);
     }
     times.sort_by(f64::total_cmp);
-    let (p50, p95, p99) = (percentile(&times, 0.5), percentile(&times, 0.95), percentile(&times, 0.99));
+    let (p50, p95, p99) = (
+        percentile(&times, 0.5),
+        percentile(&times, 0.95),
+        percentile(&times, 0.99),
+    );
     let max = times.last().copied().unwrap_or(0.0);
     let c = searcher.corpus();
     if args.json {
@@ -149,8 +167,15 @@ pub fn run(args: BenchArgs) -> Result<()> {
             c.text_bytes() as f64 / 1e6,
             c.vocabulary.len()
         );
-        println!("load      decode {:.0} ms, index {:.0} ms", decoded.as_secs_f64() * 1e3, indexed.as_secs_f64() * 1e3);
-        println!("queries   {} : p50 {p50:.3} ms, p95 {p95:.3} ms, p99 {p99:.3} ms, max {max:.3} ms", times.len());
+        println!(
+            "load      decode {:.0} ms, index {:.0} ms",
+            decoded.as_secs_f64() * 1e3,
+            indexed.as_secs_f64() * 1e3
+        );
+        println!(
+            "queries   {} : p50 {p50:.3} ms, p95 {p95:.3} ms, p99 {p99:.3} ms, max {max:.3} ms",
+            times.len()
+        );
         println!("recall    {found}/{checked} verbatim substrings found as phrases");
     }
     Ok(())

@@ -29,12 +29,16 @@ pub struct BuildArgs {
 }
 
 fn collect_files(path: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let meta = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
     if meta.is_dir() {
         let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
             .with_context(|| format!("cannot list {}", path.display()))?
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
+            .filter(|p| {
+                !p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+            })
             .collect();
         entries.sort();
         for entry in entries {
@@ -51,7 +55,11 @@ const FILES_PER_CHUNK: usize = 256;
 
 /// Read and prepare `files` on `threads` threads; results come back in file order. The
 /// core is single-threaded (it also runs in the browser); the CLI adds the parallelism.
-fn prepare_in_parallel(builder: &CorpusBuilder, files: &[PathBuf], threads: usize) -> Result<Vec<PreparedFile>> {
+fn prepare_in_parallel(
+    builder: &CorpusBuilder,
+    files: &[PathBuf],
+    threads: usize,
+) -> Result<Vec<PreparedFile>> {
     let per_thread = files.len().div_ceil(threads.max(1)).max(1);
     std::thread::scope(|scope| {
         let workers: Vec<_> = files
@@ -60,8 +68,12 @@ fn prepare_in_parallel(builder: &CorpusBuilder, files: &[PathBuf], threads: usiz
                 scope.spawn(move || -> Result<Vec<PreparedFile>> {
                     part.iter()
                         .map(|file| {
-                            let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-                            let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+                            let bytes = std::fs::read(file)
+                                .with_context(|| format!("cannot read {}", file.display()))?;
+                            let name = file
+                                .file_name()
+                                .map(|n| n.to_string_lossy().to_string())
+                                .unwrap_or_default();
                             Ok(builder.prepare_file(&name, &bytes))
                         })
                         .collect()
@@ -80,7 +92,8 @@ fn prepare_in_parallel(builder: &CorpusBuilder, files: &[PathBuf], threads: usiz
 }
 
 fn read_data_file(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).with_context(|| format!("cannot read {} as UTF-8 text", path.display()))
+    std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read {} as UTF-8 text", path.display()))
 }
 
 pub fn run(args: BuildArgs) -> Result<()> {
@@ -96,7 +109,11 @@ pub fn run(args: BuildArgs) -> Result<()> {
     for input in &args.inputs {
         collect_files(input, &mut files)?;
     }
-    let total_bytes: u64 = files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
+    let total_bytes: u64 = files
+        .iter()
+        .filter_map(|f| std::fs::metadata(f).ok())
+        .map(|m| m.len())
+        .sum();
 
     let started = Instant::now();
     let segmenter = Segmenter::with_default_dict(&gazetteer, &lexicon);
@@ -105,8 +122,10 @@ pub fn run(args: BuildArgs) -> Result<()> {
     let progress = if total_bytes >= PROGRESS_MIN_BYTES {
         let bar = ProgressBar::new(total_bytes);
         bar.set_style(
-            ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta} {msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template(
+                "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta} {msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         bar
     } else {
@@ -118,7 +137,11 @@ pub fn run(args: BuildArgs) -> Result<()> {
         for prepared in prepare_in_parallel(&builder, chunk, threads)? {
             builder.commit_file(prepared);
         }
-        let bytes: u64 = chunk.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
+        let bytes: u64 = chunk
+            .iter()
+            .filter_map(|f| std::fs::metadata(f).ok())
+            .map(|m| m.len())
+            .sum();
         progress.inc(bytes);
     }
     progress.finish_and_clear();
@@ -127,13 +150,20 @@ pub fn run(args: BuildArgs) -> Result<()> {
     let bundle = corpus.to_bundle();
     let encode_time = encoding.elapsed();
     let build_time = indexing.elapsed();
-    std::fs::write(&args.output, &bundle).with_context(|| format!("cannot write {}", args.output.display()))?;
+    std::fs::write(&args.output, &bundle)
+        .with_context(|| format!("cannot write {}", args.output.display()))?;
 
     let mb = report.input_bytes as f64 / 1e6;
     println!("read      {} files, {:.2} MB", report.files, mb);
-    println!("built     {} documents, {} passages", report.documents, report.passages);
+    println!(
+        "built     {} documents, {} passages",
+        report.documents, report.passages
+    );
     if !report.skipped.is_empty() {
-        println!("skipped   {} (reason follows each name)", report.skipped.len());
+        println!(
+            "skipped   {} (reason follows each name)",
+            report.skipped.len()
+        );
         for s in &report.skipped {
             println!("          {}: {}", s.name, s.reason);
         }
@@ -152,7 +182,11 @@ pub fn run(args: BuildArgs) -> Result<()> {
         .collect();
     found.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
     let list: Vec<String> = found.iter().map(|(n, d)| format!("{d} {n}")).collect();
-    println!("districts {} as main district: {}", found.len(), list.join(", "));
+    println!(
+        "districts {} as main district: {}",
+        found.len(),
+        list.join(", ")
+    );
     println!(
         "bundle    {} ({} bytes, {:.2}× input)",
         args.output.display(),
@@ -167,7 +201,10 @@ pub fn run(args: BuildArgs) -> Result<()> {
         mb / build_time.as_secs_f64().max(1e-9)
     );
     if args.strict && !report.skipped.is_empty() {
-        bail!("{} file(s) skipped and --strict is set", report.skipped.len());
+        bail!(
+            "{} file(s) skipped and --strict is set",
+            report.skipped.len()
+        );
     }
     Ok(())
 }

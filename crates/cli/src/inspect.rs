@@ -30,11 +30,21 @@ pub fn run(bundle: &Path, as_json: bool) -> Result<()> {
         return Ok(());
     }
     for (i, d) in corpus.docs.iter().enumerate() {
-        let scores: Vec<String> = d.districts.iter().map(|(id, s)| format!("{}:{s}", district(*id))).collect();
+        let scores: Vec<String> = d
+            .districts
+            .iter()
+            .map(|(id, s)| format!("{}:{s}", district(*id)))
+            .collect();
         let main: Vec<String> = d.main_districts.iter().map(|id| district(*id)).collect();
         let topics: Vec<String> = d.topics.iter().map(|t| topic(*t)).collect();
         println!("{i:>4} {} [{}]", d.title, d.key);
-        println!("     main {} | districts {} | topics {} | {} passages", main.join(","), scores.join(" "), topics.join(","), d.passages.len());
+        println!(
+            "     main {} | districts {} | topics {} | {} passages",
+            main.join(","),
+            scores.join(" "),
+            topics.join(","),
+            d.passages.len()
+        );
     }
     Ok(())
 }

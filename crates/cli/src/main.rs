@@ -13,7 +13,11 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(name = "quxian", version, about = "Explore piles of Chinese documents by district and topic")]
+#[command(
+    name = "quxian",
+    version,
+    about = "Explore piles of Chinese documents by district and topic"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -65,5 +69,6 @@ fn main() {
 fn load_bundle(path: &std::path::Path) -> Result<quxian_core::Corpus> {
     use anyhow::Context;
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    quxian_core::Corpus::from_bundle(&bytes).with_context(|| format!("cannot load {}", path.display()))
+    quxian_core::Corpus::from_bundle(&bytes)
+        .with_context(|| format!("cannot load {}", path.display()))
 }

@@ -52,9 +52,13 @@ fn to_json(searcher: &Searcher, results: &SearchResults, limit: usize) -> Value 
     let corpus = searcher.corpus();
     let mut hits = Vec::new();
     for group in &results.groups {
-        let Some(doc) = corpus.doc(group.doc) else { continue };
+        let Some(doc) = corpus.doc(group.doc) else {
+            continue;
+        };
         for hit in &group.hits {
-            let Some(p) = corpus.passage(hit.passage) else { continue };
+            let Some(p) = corpus.passage(hit.passage) else {
+                continue;
+            };
             hits.push(json!({
                 "doc": group.doc.0,
                 "key": doc.key,
@@ -95,10 +99,15 @@ fn print_text(searcher: &Searcher, results: &SearchResults, limit: usize) {
     for n in &results.notices {
         println!("注意: {n}");
     }
-    println!("{} passages in {} documents", results.total, results.total_docs);
+    println!(
+        "{} passages in {} documents",
+        results.total, results.total_docs
+    );
     let mut shown = 0;
     for group in &results.groups {
-        let Some(doc) = corpus.doc(group.doc) else { continue };
+        let Some(doc) = corpus.doc(group.doc) else {
+            continue;
+        };
         println!("\n{} [{}]", doc.title, doc.key);
         for hit in &group.hits {
             if shown == limit {
@@ -109,9 +118,19 @@ fn print_text(searcher: &Searcher, results: &SearchResults, limit: usize) {
                 .snippet
                 .pieces()
                 .iter()
-                .map(|(t, hl)| if *hl { format!("【{t}】") } else { t.to_string() })
+                .map(|(t, hl)| {
+                    if *hl {
+                        format!("【{t}】")
+                    } else {
+                        t.to_string()
+                    }
+                })
                 .collect();
-            println!("  §{} ({:.2}) {marked}", hit.passage.0 - doc.passages.start, hit.score);
+            println!(
+                "  §{} ({:.2}) {marked}",
+                hit.passage.0 - doc.passages.start,
+                hit.score
+            );
         }
     }
 }

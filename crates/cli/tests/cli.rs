@@ -13,7 +13,10 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 fn quxian(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_quxian")).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_quxian"))
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn ok(args: &[&str]) -> String {
@@ -33,10 +36,12 @@ fn path(p: &Path) -> &str {
 
 /// Mixed formats and encodings, plus files that must be skipped with a reason.
 fn write_fixtures(dir: &Path) {
-    let (gbk, _, _) = encoding_rs::GBK.encode("缙云山下的北碚\n\n北碚区缙云山自然保护区生态修复成效明显，游客增多。\n");
+    let (gbk, _, _) = encoding_rs::GBK
+        .encode("缙云山下的北碚\n\n北碚区缙云山自然保护区生态修复成效明显，游客增多。\n");
     std::fs::write(dir.join("gbk.txt"), gbk).unwrap();
     let mut utf16 = vec![0xFF, 0xFE];
-    for unit in "渝北新闻\n\n渝北区仙桃数据谷聚集大数据企业，科技创新活跃。\n".encode_utf16() {
+    for unit in "渝北新闻\n\n渝北区仙桃数据谷聚集大数据企业，科技创新活跃。\n".encode_utf16()
+    {
         utf16.extend_from_slice(&unit.to_le_bytes());
     }
     std::fs::write(dir.join("utf16.txt"), utf16).unwrap();
@@ -76,7 +81,9 @@ fn build_reports_documents_and_skipped_files() {
         ("feed.jsonl", "line 2"),
     ] {
         assert!(
-            summary.lines().any(|l| l.contains(file) && l.contains(reason)),
+            summary
+                .lines()
+                .any(|l| l.contains(file) && l.contains(reason)),
             "summary should name {file} with {reason:?}:\n{summary}"
         );
     }
@@ -84,12 +91,24 @@ fn build_reports_documents_and_skipped_files() {
     let inspect: Value = serde_json::from_str(&ok(&["inspect", path(&bundle), "--json"])).unwrap();
     let docs = inspect["documents"].as_array().unwrap();
     let main_of = |title: &str| -> Vec<String> {
-        let doc = docs.iter().find(|d| d["title"] == title).unwrap_or_else(|| panic!("no {title} in {docs:?}"));
-        doc["main_districts"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
+        let doc = docs
+            .iter()
+            .find(|d| d["title"] == title)
+            .unwrap_or_else(|| panic!("no {title} in {docs:?}"));
+        doc["main_districts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect()
     };
     assert_eq!(main_of("缙云山下的北碚"), ["北碚"], "GBK file decoded");
     assert_eq!(main_of("渝北新闻"), ["渝北"], "UTF-16 file decoded");
-    assert_eq!(main_of("两江新区简讯"), ["两江新区"], "markdown front matter title");
+    assert_eq!(
+        main_of("两江新区简讯"),
+        ["两江新区"],
+        "markdown front matter title"
+    );
     assert_eq!(main_of("涪陵榨菜"), ["涪陵"], "html title, script skipped");
     assert_eq!(main_of("万州新闻"), ["万州"], "jsonl record");
 }
@@ -101,13 +120,17 @@ fn search_json_has_the_documented_shape() {
     let bundle = dir.join("c.qx");
     ok(&["build", path(&dir), "-o", path(&bundle)]);
 
-    let out: Value = serde_json::from_str(&ok(&["search", path(&bundle), "缙云山", "--json"])).unwrap();
+    let out: Value =
+        serde_json::from_str(&ok(&["search", path(&bundle), "缙云山", "--json"])).unwrap();
     // The title line is a heading, so it joins the paragraph after it: one passage.
     assert_eq!(out["total"], 1, "{out}");
     let hit = &out["hits"][0];
     let text: Vec<char> = hit["text"].as_str().unwrap().chars().collect();
     for h in hit["highlights"].as_array().unwrap() {
-        let (s, e) = (h[0].as_u64().unwrap() as usize, h[1].as_u64().unwrap() as usize);
+        let (s, e) = (
+            h[0].as_u64().unwrap() as usize,
+            h[1].as_u64().unwrap() as usize,
+        );
         let marked: String = text[s..e].iter().collect();
         assert_eq!(marked, "缙云山", "highlight offsets are characters of text");
     }
@@ -115,13 +138,31 @@ fn search_json_has_the_documented_shape() {
     assert_eq!(out["facets"]["district"]["北碚"], 1);
 
     // Filters: flags and inline syntax are the same thing; exclusions remove passages.
-    let flag: Value = serde_json::from_str(&ok(&["search", path(&bundle), "", "--district", "渝北", "--json"])).unwrap();
-    let inline: Value = serde_json::from_str(&ok(&["search", path(&bundle), "district:渝北区", "--json"])).unwrap();
+    let flag: Value = serde_json::from_str(&ok(&[
+        "search",
+        path(&bundle),
+        "",
+        "--district",
+        "渝北",
+        "--json",
+    ]))
+    .unwrap();
+    let inline: Value =
+        serde_json::from_str(&ok(&["search", path(&bundle), "district:渝北区", "--json"])).unwrap();
     assert_eq!(flag["total"], inline["total"]);
-    assert!(flag["hits"].as_array().unwrap().iter().all(|h| h["districts"].as_array().unwrap().contains(&Value::from("渝北"))));
-    let excluded: Value = serde_json::from_str(&ok(&["search", path(&bundle), "缙云山 -游客", "--json"])).unwrap();
+    assert!(flag["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|h| h["districts"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("渝北"))));
+    let excluded: Value =
+        serde_json::from_str(&ok(&["search", path(&bundle), "缙云山 -游客", "--json"])).unwrap();
     assert_eq!(excluded["total"], 0, "{excluded}");
-    let kept: Value = serde_json::from_str(&ok(&["search", path(&bundle), "缙云山 -大数据", "--json"])).unwrap();
+    let kept: Value =
+        serde_json::from_str(&ok(&["search", path(&bundle), "缙云山 -大数据", "--json"])).unwrap();
     assert_eq!(kept["total"], 1, "{kept}");
 
     // A bad query is an error with a message, exit code 2.
@@ -140,8 +181,21 @@ fn damaged_bundles_are_clear_errors() {
     let bytes = std::fs::read(&bundle).unwrap();
     let cases: [(&str, Vec<u8>, &str); 3] = [
         ("truncated", bytes[..bytes.len() / 2].to_vec(), "truncated"),
-        ("garbage", b"PK\x03\x04 not a bundle".to_vec(), "not a quxian bundle"),
-        ("flipped", { let mut b = bytes.clone(); let n = b.len() - 5; b[n] ^= 1; b }, "checksum"),
+        (
+            "garbage",
+            b"PK\x03\x04 not a bundle".to_vec(),
+            "not a quxian bundle",
+        ),
+        (
+            "flipped",
+            {
+                let mut b = bytes.clone();
+                let n = b.len() - 5;
+                b[n] ^= 1;
+                b
+            },
+            "checksum",
+        ),
     ];
     for (name, data, expected) in cases {
         let f = dir.join(format!("{name}.qx"));
@@ -149,7 +203,10 @@ fn damaged_bundles_are_clear_errors() {
         let out = quxian(&["search", path(&f), "北碚"]);
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{name}: {err}");
-        assert!(err.contains(expected) && err.contains(&format!("{name}.qx")), "{name}: {err}");
+        assert!(
+            err.contains(expected) && err.contains(&format!("{name}.qx")),
+            "{name}: {err}"
+        );
     }
 }
 
@@ -158,20 +215,48 @@ fn custom_gazetteer_and_topics_replace_the_defaults() {
     let dir = scratch("custom");
     let docs = dir.join("docs");
     std::fs::create_dir(&docs).unwrap();
-    std::fs::write(docs.join("a.txt"), "成都新闻\n\n武侯区武侯祠游客如织，文旅消费火热。\n").unwrap();
+    std::fs::write(
+        docs.join("a.txt"),
+        "成都新闻\n\n武侯区武侯祠游客如织，文旅消费火热。\n",
+    )
+    .unwrap();
     let gazetteer = dir.join("sichuan.txt");
-    std::fs::write(&gazetteer, "district 武侯 区 武侯区\nplace 武侯 武侯祠\ndistrict 锦江 区 锦江区\n").unwrap();
+    std::fs::write(
+        &gazetteer,
+        "district 武侯 区 武侯区\nplace 武侯 武侯祠\ndistrict 锦江 区 锦江区\n",
+    )
+    .unwrap();
     let topics = dir.join("topics.txt");
     std::fs::write(&topics, "旅游 *游客 文旅 消费\n").unwrap();
     let bundle = dir.join("c.qx");
-    ok(&["build", path(&docs), "-o", path(&bundle), "--gazetteer", path(&gazetteer), "--topics", path(&topics)]);
-    let out: Value = serde_json::from_str(&ok(&["search", path(&bundle), "武侯祠", "--json"])).unwrap();
+    ok(&[
+        "build",
+        path(&docs),
+        "-o",
+        path(&bundle),
+        "--gazetteer",
+        path(&gazetteer),
+        "--topics",
+        path(&topics),
+    ]);
+    let out: Value =
+        serde_json::from_str(&ok(&["search", path(&bundle), "武侯祠", "--json"])).unwrap();
     assert_eq!(out["hits"][0]["districts"][0], "武侯", "{out}");
     assert_eq!(out["hits"][0]["topics"][0], "旅游", "{out}");
 
     std::fs::write(&gazetteer, "district 武侯 区 武侯区\nplace 锦江 春熙路\n").unwrap();
-    let out = quxian(&["build", path(&docs), "-o", path(&bundle), "--gazetteer", path(&gazetteer)]);
+    let out = quxian(&[
+        "build",
+        path(&docs),
+        "-o",
+        path(&bundle),
+        "--gazetteer",
+        path(&gazetteer),
+    ]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2));
-    assert!(err.contains("line 2"), "a bad data file names its line: {err}");
+    assert!(
+        err.contains("line 2"),
+        "a bad data file names its line: {err}"
+    );
 }

@@ -24,7 +24,10 @@ impl Vocabulary {
     pub(crate) fn new(words: &[(String, u32)]) -> Self {
         let counts: HashMap<String, u32> = words.iter().cloned().collect();
         let total: f64 = counts.values().map(|c| *c as f64).sum::<f64>() + 1.0;
-        Vocabulary { counts, log_total: total.ln() }
+        Vocabulary {
+            counts,
+            log_total: total.ln(),
+        }
     }
 
     /// Log-probability of a piece: known words by their count; single characters as rare
@@ -118,7 +121,14 @@ mod tests {
     use super::*;
 
     fn vocab() -> Vocabulary {
-        let words = [("北碚", 50), ("科技", 40), ("创新", 40), ("科技创新", 30), ("发展", 80), ("缙云山", 5)];
+        let words = [
+            ("北碚", 50),
+            ("科技", 40),
+            ("创新", 40),
+            ("科技创新", 30),
+            ("发展", 80),
+            ("缙云山", 5),
+        ];
         Vocabulary::new(&words.map(|(w, c)| (w.to_string(), c)))
     }
 

@@ -35,7 +35,11 @@ struct Stored {
 }
 
 fn read_u32(bytes: &[u8], at: usize) -> Option<u32> {
-    bytes.get(at..at + 4)?.try_into().ok().map(u32::from_le_bytes)
+    bytes
+        .get(at..at + 4)?
+        .try_into()
+        .ok()
+        .map(u32::from_le_bytes)
 }
 
 impl Corpus {
@@ -64,12 +68,20 @@ impl Corpus {
         if bytes.get(..MAGIC.len()) != Some(MAGIC.as_slice()) {
             return Err(Error::NotABundle);
         }
-        let header = |detail: String| Error::Corrupt { section: "header", detail };
-        let version = read_u32(bytes, 8).ok_or_else(|| header("file ends inside the header".into()))?;
+        let header = |detail: String| Error::Corrupt {
+            section: "header",
+            detail,
+        };
+        let version =
+            read_u32(bytes, 8).ok_or_else(|| header("file ends inside the header".into()))?;
         if version != FORMAT_VERSION {
-            return Err(Error::UnsupportedVersion { found: version, supported: FORMAT_VERSION });
+            return Err(Error::UnsupportedVersion {
+                found: version,
+                supported: FORMAT_VERSION,
+            });
         }
-        let crc = read_u32(bytes, 12).ok_or_else(|| header("file ends inside the header".into()))?;
+        let crc =
+            read_u32(bytes, 12).ok_or_else(|| header("file ends inside the header".into()))?;
         let declared = bytes
             .get(16..HEADER_LEN)
             .and_then(|b| b.try_into().ok())
@@ -86,9 +98,14 @@ impl Corpus {
             return Err(Error::ChecksumMismatch);
         }
         let plain = miniz_oxide::inflate::decompress_to_vec_with_limit(payload, MAX_PAYLOAD)
-            .map_err(|e| Error::Corrupt { section: "payload", detail: format!("cannot inflate: {e:?}") })?;
-        let stored: Stored = postcard::from_bytes(&plain)
-            .map_err(|e| Error::Corrupt { section: "corpus", detail: e.to_string() })?;
+            .map_err(|e| Error::Corrupt {
+                section: "payload",
+                detail: format!("cannot inflate: {e:?}"),
+            })?;
+        let stored: Stored = postcard::from_bytes(&plain).map_err(|e| Error::Corrupt {
+            section: "corpus",
+            detail: e.to_string(),
+        })?;
         stored.corpus.validate()?;
         Ok(stored.corpus)
     }
@@ -104,17 +121,22 @@ pub(crate) mod utf16_text {
         serializer.serialize_bytes(&bytes)
     }
 
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<String, D::Error> {
         deserializer.deserialize_bytes(Utf16Visitor)
     }
 
     struct Utf16Visitor;
 
     fn decode<E: Error>(bytes: &[u8]) -> Result<String, E> {
-        if bytes.len() % 2 != 0 {
+        if !bytes.len().is_multiple_of(2) {
             return Err(E::custom("UTF-16 text has an odd number of bytes"));
         }
-        let units: Vec<u16> = bytes.chunks_exact(2).map(|b| u16::from_le_bytes([b[0], b[1]])).collect();
+        let units: Vec<u16> = bytes
+            .chunks_exact(2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+            .collect();
         String::from_utf16(&units).map_err(|_| E::custom("text is not valid UTF-16"))
     }
 
@@ -155,17 +177,41 @@ mod tests {
     #[test]
     fn damage_is_reported() {
         let bytes = annotated_corpus(&[(&[0], &[0])]).to_bundle();
-        assert!(matches!(Corpus::from_bundle(b"hello"), Err(Error::NotABundle)));
-        assert!(matches!(Corpus::from_bundle(&bytes[..10]), Err(Error::Corrupt { section: "header", .. })));
-        assert!(matches!(Corpus::from_bundle(&bytes[..bytes.len() - 3]), Err(Error::Corrupt { .. })));
+        assert!(matches!(
+            Corpus::from_bundle(b"hello"),
+            Err(Error::NotABundle)
+        ));
+        assert!(matches!(
+            Corpus::from_bundle(&bytes[..10]),
+            Err(Error::Corrupt {
+                section: "header",
+                ..
+            })
+        ));
+        assert!(matches!(
+            Corpus::from_bundle(&bytes[..bytes.len() - 3]),
+            Err(Error::Corrupt { .. })
+        ));
         let mut flipped = bytes.clone();
         let last = flipped.len() - 1;
         flipped[last] ^= 0x55;
-        assert!(matches!(Corpus::from_bundle(&flipped), Err(Error::ChecksumMismatch)));
+        assert!(matches!(
+            Corpus::from_bundle(&flipped),
+            Err(Error::ChecksumMismatch)
+        ));
         let mut other = bytes.clone();
         other[8] = 99;
         let err = Corpus::from_bundle(&other).unwrap_err();
-        assert!(matches!(err, Error::UnsupportedVersion { found: 99, supported: FORMAT_VERSION }), "{err}");
+        assert!(
+            matches!(
+                err,
+                Error::UnsupportedVersion {
+                    found: 99,
+                    supported: FORMAT_VERSION
+                }
+            ),
+            "{err}"
+        );
     }
 
     #[test]
@@ -173,7 +219,13 @@ mod tests {
         let mut corpus = annotated_corpus(&[(&[0], &[0])]);
         corpus.passages[0].end = 10_000;
         let bytes = corpus.to_bundle();
-        assert!(matches!(Corpus::from_bundle(&bytes), Err(Error::Corrupt { section: "corpus", .. })));
+        assert!(matches!(
+            Corpus::from_bundle(&bytes),
+            Err(Error::Corrupt {
+                section: "corpus",
+                ..
+            })
+        ));
     }
 
     proptest! {

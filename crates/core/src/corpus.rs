@@ -154,12 +154,18 @@ impl Corpus {
 
     /// Display name of a district.
     pub fn district_name(&self, id: DistrictId) -> &str {
-        self.districts.get(id.0 as usize).map(String::as_str).unwrap_or("")
+        self.districts
+            .get(id.0 as usize)
+            .map(String::as_str)
+            .unwrap_or("")
     }
 
     /// Display name of a topic.
     pub fn topic_name(&self, id: TopicId) -> &str {
-        self.topics.get(id.0 as usize).map(String::as_str).unwrap_or("")
+        self.topics
+            .get(id.0 as usize)
+            .map(String::as_str)
+            .unwrap_or("")
     }
 
     /// Total size of the normalized text in bytes.
@@ -176,7 +182,10 @@ impl Corpus {
         let mut next = 0u32;
         for (d, doc) in self.docs.iter().enumerate() {
             if doc.passages.start != next || doc.passages.end < doc.passages.start {
-                return Err(corrupt(format!("document {d} has passage range {:?}", doc.passages)));
+                return Err(corrupt(format!(
+                    "document {d} has passage range {:?}",
+                    doc.passages
+                )));
             }
             next = doc.passages.end;
             let district_ok = |id: &DistrictId| (id.0 as usize) < self.districts.len();
@@ -185,7 +194,9 @@ impl Corpus {
                 || !doc.main_districts.iter().all(district_ok)
                 || !doc.topics.iter().all(topic_ok)
             {
-                return Err(corrupt(format!("document {d} names an unknown district or topic")));
+                return Err(corrupt(format!(
+                    "document {d} names an unknown district or topic"
+                )));
             }
         }
         if next as usize != self.passages.len() {
@@ -200,17 +211,31 @@ impl Corpus {
                 .filter(|d| d.passages.contains(&(i as u32)))
                 .ok_or_else(|| corrupt(format!("passage {i} points to document {}", p.doc.0)))?;
             if p.start > p.end || doc.text.get(p.start as usize..p.end as usize).is_none() {
-                return Err(corrupt(format!("passage {i} has bad range {}..{}", p.start, p.end)));
+                return Err(corrupt(format!(
+                    "passage {i} has bad range {}..{}",
+                    p.start, p.end
+                )));
             }
-            if !p.districts.iter().all(|id| (id.0 as usize) < self.districts.len())
-                || !p.topics.iter().all(|id| (id.0 as usize) < self.topics.len())
+            if !p
+                .districts
+                .iter()
+                .all(|id| (id.0 as usize) < self.districts.len())
+                || !p
+                    .topics
+                    .iter()
+                    .all(|id| (id.0 as usize) < self.topics.len())
             {
-                return Err(corrupt(format!("passage {i} names an unknown district or topic")));
+                return Err(corrupt(format!(
+                    "passage {i} names an unknown district or topic"
+                )));
             }
         }
         for (_, id) in &self.district_aliases {
             if id.0 as usize >= self.districts.len() {
-                return Err(corrupt(format!("alias points to unknown district {}", id.0)));
+                return Err(corrupt(format!(
+                    "alias points to unknown district {}",
+                    id.0
+                )));
             }
         }
         Ok(())

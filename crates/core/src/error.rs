@@ -27,7 +27,9 @@ pub enum Error {
     #[error("not a quxian bundle (bad magic bytes)")]
     NotABundle,
     /// A bundle written by another format version.
-    #[error("bundle format version {found} is not supported (this build reads version {supported})")]
+    #[error(
+        "bundle format version {found} is not supported (this build reads version {supported})"
+    )]
     UnsupportedVersion {
         /// Version found in the file header.
         found: u32,

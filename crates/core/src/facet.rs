@@ -36,7 +36,9 @@ pub(crate) fn count_and_filter(
     };
     let mut kept = Vec::new();
     for &(id, score) in matched {
-        let Some(p) = corpus.passages.get(id as usize) else { continue };
+        let Some(p) = corpus.passages.get(id as usize) else {
+            continue;
+        };
         let (d_ok, t_ok) = (in_districts(p, filters), in_topics(p, filters));
         if t_ok {
             for d in &p.districts {
@@ -72,15 +74,28 @@ mod tests {
         let all = [(0, 0.0), (1, 0.0), (2, 0.0), (3, 0.0)];
         let ids = |kept: Vec<(u32, f32)>| kept.into_iter().map(|(p, _)| p).collect::<Vec<u32>>();
         let (c, kept) = count_and_filter(&corpus, &all, &Filters::default());
-        assert_eq!((c.districts.clone(), c.topics.clone(), ids(kept)), (vec![2, 2], vec![2, 1], vec![0, 1, 2, 3]));
+        assert_eq!(
+            (c.districts.clone(), c.topics.clone(), ids(kept)),
+            (vec![2, 2], vec![2, 1], vec![0, 1, 2, 3])
+        );
 
-        let f = Filters { districts: vec![DistrictId(0)], topics: vec![] };
+        let f = Filters {
+            districts: vec![DistrictId(0)],
+            topics: vec![],
+        };
         let (c, kept) = count_and_filter(&corpus, &all, &f);
-        assert_eq!(c.districts, vec![2, 2], "own facet is not narrowed by its filter");
+        assert_eq!(
+            c.districts,
+            vec![2, 2],
+            "own facet is not narrowed by its filter"
+        );
         assert_eq!(c.topics, vec![1, 1], "other facet is narrowed");
         assert_eq!(ids(kept), vec![0, 1]);
 
-        let f = Filters { districts: vec![DistrictId(0), DistrictId(1)], topics: vec![TopicId(0)] };
+        let f = Filters {
+            districts: vec![DistrictId(0), DistrictId(1)],
+            topics: vec![TopicId(0)],
+        };
         let (c, kept) = count_and_filter(&corpus, &all, &f);
         assert_eq!(c.districts, vec![1, 1]);
         assert_eq!(c.topics, vec![2, 1]);

@@ -76,7 +76,10 @@ fn needle_grams(needle: &str) -> Vec<u64> {
             continue;
         }
         let next = chars.get(i + 1).filter(|n| **n != ' ');
-        let prev = i.checked_sub(1).and_then(|j| chars.get(j)).filter(|p| **p != ' ');
+        let prev = i
+            .checked_sub(1)
+            .and_then(|j| chars.get(j))
+            .filter(|p| **p != ' ');
         match (prev, next) {
             (_, Some(n)) => bigrams.push(bigram_key(c, *n)),
             (None, None) => singles.push(unigram_key(c)),
@@ -93,12 +96,16 @@ impl Index {
         let mut index = Index::default();
         let mut keys: Vec<u64> = Vec::new();
         for p in 0..corpus.passages.len() {
-            let (string, length) = unit_string_and_count(corpus.passage_text(crate::PassageId(p as u32)));
+            let (string, length) =
+                unit_string_and_count(corpus.passage_text(crate::PassageId(p as u32)));
             keys.clear();
             for_each_gram(&string, |k| keys.push(k));
             keys.sort_unstable();
             for (key, tf) in runs(&keys) {
-                index.grams.entry(*key).or_default().push(Posting { passage: p as u32, tf });
+                index.grams.entry(*key).or_default().push(Posting {
+                    passage: p as u32,
+                    tf,
+                });
             }
             index.lengths.push(length);
             index.unit_strings.push(string);
@@ -131,11 +138,17 @@ impl Index {
     }
 
     pub(crate) fn unit_string(&self, passage: u32) -> &str {
-        self.unit_strings.get(passage as usize).map(String::as_str).unwrap_or("")
+        self.unit_strings
+            .get(passage as usize)
+            .map(String::as_str)
+            .unwrap_or("")
     }
 
     pub(crate) fn title_string(&self, doc: u32) -> &str {
-        self.title_strings.get(doc as usize).map(String::as_str).unwrap_or("")
+        self.title_strings
+            .get(doc as usize)
+            .map(String::as_str)
+            .unwrap_or("")
     }
 
     fn postings(&self, key: u64) -> &[Posting] {
@@ -157,10 +170,16 @@ impl Index {
         }
         first
             .iter()
-            .filter(|p| rest.iter().all(|l| l.binary_search_by_key(&p.passage, |q| q.passage).is_ok()))
+            .filter(|p| {
+                rest.iter()
+                    .all(|l| l.binary_search_by_key(&p.passage, |q| q.passage).is_ok())
+            })
             .filter_map(|p| {
                 let tf = self.unit_string(p.passage).matches(needle.as_str()).count() as u32;
-                (tf > 0).then_some(Posting { passage: p.passage, tf })
+                (tf > 0).then_some(Posting {
+                    passage: p.passage,
+                    tf,
+                })
             })
             .collect()
     }
@@ -189,7 +208,10 @@ mod tests {
 
     #[test]
     fn finds_substrings_exactly() {
-        let corpus = corpus_of(&[&["北碚区生态人文资源丰富。", "渝北区“一城四地”建设，增长4.4%。"]]);
+        let corpus = corpus_of(&[&[
+            "北碚区生态人文资源丰富。",
+            "渝北区“一城四地”建设，增长4.4%。",
+        ]]);
         let index = Index::build(&corpus);
         let table: &[(&str, &[u32])] = &[
             ("北碚", &[0]),
@@ -205,7 +227,11 @@ mod tests {
             ("资源渝北", &[]),
         ];
         for (q, expected) in table {
-            let got: Vec<u32> = index.matches(&clause(q)).iter().map(|p| p.passage).collect();
+            let got: Vec<u32> = index
+                .matches(&clause(q))
+                .iter()
+                .map(|p| p.passage)
+                .collect();
             assert_eq!(&got, expected, "matches for {q:?}");
         }
     }

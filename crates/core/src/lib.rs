@@ -41,9 +41,9 @@ mod text;
 mod view;
 
 pub use annotate::{Gazetteer, Lexicon};
-pub use corpus::{Corpus, DistrictId, DocId, Document, Passage, PassageId, TopicId};
 #[cfg(feature = "build")]
 pub use corpus::{BuildReport, CorpusBuilder, PreparedFile, Skipped};
+pub use corpus::{Corpus, DistrictId, DocId, Document, Passage, PassageId, TopicId};
 pub use error::{Error, Result};
 pub use facet::FacetCounts;
 pub use index::Index;

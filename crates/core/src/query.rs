@@ -136,7 +136,18 @@ mod tests {
 
     #[test]
     fn odd_inputs_never_fail() {
-        for input in ["", "   ", "\"", "“未闭合", "-", "--", "-\"\"", "，。！？", "district:", "a:b:c"] {
+        for input in [
+            "",
+            "   ",
+            "\"",
+            "“未闭合",
+            "-",
+            "--",
+            "-\"\"",
+            "，。！？",
+            "district:",
+            "a:b:c",
+        ] {
             let q = Query::parse(input).unwrap();
             assert!(q.districts.is_empty(), "{input:?}");
         }

@@ -78,7 +78,11 @@ impl Searcher {
     pub fn new(corpus: Corpus) -> Self {
         let index = Index::build(&corpus);
         let vocabulary = Vocabulary::new(&corpus.vocabulary);
-        Searcher { corpus, index, vocabulary }
+        Searcher {
+            corpus,
+            index,
+            vocabulary,
+        }
     }
 
     /// The corpus being searched.
@@ -95,14 +99,16 @@ impl Searcher {
 
     /// The query's clauses as text, as the engine understood them (for "searched for …").
     pub fn analyzed_terms(&self, query: &Query) -> Vec<String> {
-        self.clauses(query)
-            .iter()
-            .map(|c| unit_string(c))
-            .collect()
+        self.clauses(query).iter().map(|c| unit_string(c)).collect()
     }
 
     /// Resolve `district:` / `topic:` names of the query and add them to `filters`.
-    fn effective_filters(&self, query: &Query, filters: &Filters, notices: &mut Vec<String>) -> Filters {
+    fn effective_filters(
+        &self,
+        query: &Query,
+        filters: &Filters,
+        notices: &mut Vec<String>,
+    ) -> Filters {
         let mut f = filters.clone();
         for name in &query.districts {
             match self.corpus.district_by_name(name) {
@@ -126,10 +132,15 @@ impl Searcher {
         let clauses: Vec<Clause> = self
             .clauses(query)
             .into_iter()
-            .map(|units| Clause { postings: self.index.matches(&units), units })
+            .map(|units| Clause {
+                postings: self.index.matches(&units),
+                units,
+            })
             .collect();
         let mut matched: Vec<(u32, f32)> = if clauses.is_empty() {
-            (0..self.index.passage_count() as u32).map(|p| (p, 0.0)).collect()
+            (0..self.index.passage_count() as u32)
+                .map(|p| (p, 0.0))
+                .collect()
         } else {
             self.score_all(&clauses)
         };
@@ -157,7 +168,10 @@ impl Searcher {
             let df = c.postings.len() as f32;
             (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
         };
-        let needles: Vec<(String, f32)> = order.iter().map(|c| (unit_string(&c.units), idf(c))).collect();
+        let needles: Vec<(String, f32)> = order
+            .iter()
+            .map(|c| (unit_string(&c.units), idf(c)))
+            .collect();
         let mut out = Vec::new();
         // Passages arrive in id order, hence grouped by document: test each title once.
         let mut title_bonus: (u32, Vec<f32>) = (u32::MAX, Vec::new());
@@ -166,17 +180,30 @@ impl Searcher {
             tfs.clear();
             tfs.push(first.tf);
             for c in rest {
-                match c.postings.binary_search_by_key(&first.passage, |p| p.passage) {
+                match c
+                    .postings
+                    .binary_search_by_key(&first.passage, |p| p.passage)
+                {
                     Ok(i) => tfs.push(c.postings[i].tf),
                     Err(_) => continue 'passages,
                 }
             }
-            let doc = self.corpus.passages.get(first.passage as usize).map_or(0, |p| p.doc.0);
+            let doc = self
+                .corpus
+                .passages
+                .get(first.passage as usize)
+                .map_or(0, |p| p.doc.0);
             if title_bonus.0 != doc {
                 let title = self.index.title_string(doc);
                 let bonus = needles
                     .iter()
-                    .map(|(needle, _)| if title.contains(needle.as_str()) { TITLE_BOOST } else { 0.0 })
+                    .map(|(needle, _)| {
+                        if title.contains(needle.as_str()) {
+                            TITLE_BOOST
+                        } else {
+                            0.0
+                        }
+                    })
                     .collect();
                 title_bonus = (doc, bonus);
             }
@@ -200,7 +227,10 @@ impl Searcher {
     /// Every passage matching the query's words, phrases and exclusions (filters ignored),
     /// in corpus order: the match set without ranking or snippets.
     pub fn matching_passages(&self, query: &Query) -> Vec<PassageId> {
-        self.match_set(query).into_iter().map(|(p, _)| PassageId(p)).collect()
+        self.match_set(query)
+            .into_iter()
+            .map(|(p, _)| PassageId(p))
+            .collect()
     }
 
     /// Run a query. `max_docs` bounds the number of document groups returned (totals and
@@ -217,8 +247,15 @@ impl Searcher {
         let mut start = 0;
         while start < kept.len() {
             let doc = self.doc_of(kept[start].0);
-            let end = start + kept[start..].iter().take_while(|(p, _)| self.doc_of(*p) == doc).count();
-            let best = kept[start..end].iter().map(|(_, s)| *s).fold(0.0f32, f32::max);
+            let end = start
+                + kept[start..]
+                    .iter()
+                    .take_while(|(p, _)| self.doc_of(*p) == doc)
+                    .count();
+            let best = kept[start..end]
+                .iter()
+                .map(|(_, s)| *s)
+                .fold(0.0f32, f32::max);
             let score = best * (1.0 + 0.1 * ((end - start) as f32).ln());
             groups.push((doc, score, start..end));
             start = end;
@@ -251,16 +288,30 @@ impl Searcher {
                         let passage = PassageId(p);
                         let text = self.corpus.passage_text(passage);
                         let highlights = highlight_ranges(text, &highlight_units);
-                        Hit { passage, score, snippet: Snippet::new(text, highlights, SNIPPET_CHARS) }
+                        Hit {
+                            passage,
+                            score,
+                            snippet: Snippet::new(text, highlights, SNIPPET_CHARS),
+                        }
                     })
                     .collect(),
             })
             .collect();
-        SearchResults { total: kept.len(), total_docs, groups, facets, filters, notices }
+        SearchResults {
+            total: kept.len(),
+            total_docs,
+            groups,
+            facets,
+            filters,
+            notices,
+        }
     }
 
     fn doc_of(&self, passage: u32) -> DocId {
-        self.corpus.passages.get(passage as usize).map_or(DocId(0), |p| p.doc)
+        self.corpus
+            .passages
+            .get(passage as usize)
+            .map_or(DocId(0), |p| p.doc)
     }
 
     fn highlight_clauses(&self, query: &Query) -> Vec<String> {
@@ -298,19 +349,30 @@ mod tests {
             &["渝北区科技产业发展迅速，科技创新。", "交通建设。"],
         ]);
         corpus.docs[1].title = "渝北科技创新".into();
-        corpus.vocabulary = vec![("科技".into(), 5), ("创新".into(), 5), ("科技创新".into(), 3)];
+        corpus.vocabulary = vec![
+            ("科技".into(), 5),
+            ("创新".into(), 5),
+            ("科技创新".into(), 3),
+        ];
         Searcher::new(corpus)
     }
 
     fn passages(r: &SearchResults) -> Vec<u32> {
-        r.groups.iter().flat_map(|g| g.hits.iter().map(|h| h.passage.0)).collect()
+        r.groups
+            .iter()
+            .flat_map(|g| g.hits.iter().map(|h| h.passage.0))
+            .collect()
     }
 
     #[test]
     fn and_phrase_exclude() {
         let s = searcher();
         let run = |q: &str| passages(&s.search(&Query::parse(q).unwrap(), &Filters::default(), 10));
-        assert_eq!(run("科技创新"), vec![2, 0], "title boost puts document 1 first");
+        assert_eq!(
+            run("科技创新"),
+            vec![2, 0],
+            "title boost puts document 1 first"
+        );
         assert_eq!(run("科技 缙云山"), Vec::<u32>::new());
         assert_eq!(run("科技创新 -渝北"), vec![0]);
         assert_eq!(run("\"产业发展\""), vec![2]);
@@ -331,7 +393,11 @@ mod tests {
     #[test]
     fn unknown_inline_filter_is_a_notice() {
         let s = searcher();
-        let r = s.search(&Query::parse("district:火星").unwrap(), &Filters::default(), 10);
+        let r = s.search(
+            &Query::parse("district:火星").unwrap(),
+            &Filters::default(),
+            10,
+        );
         assert_eq!(r.notices.len(), 1);
         assert_eq!(r.total, 4);
     }

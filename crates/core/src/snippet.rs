@@ -47,7 +47,10 @@ impl Snippet {
             .collect();
         let chars = boundaries.len() - 1;
         if chars <= width {
-            return Snippet { text: text.to_string(), highlights };
+            return Snippet {
+                text: text.to_string(),
+                highlights,
+            };
         }
         let first_char = highlights
             .first()
@@ -86,7 +89,9 @@ impl Snippet {
         let mut out = Vec::new();
         let mut at = 0;
         for h in &self.highlights {
-            if let (Some(before), Some(marked)) = (self.text.get(at..h.start), self.text.get(h.clone())) {
+            if let (Some(before), Some(marked)) =
+                (self.text.get(at..h.start), self.text.get(h.clone()))
+            {
                 if !before.is_empty() {
                     out.push((before, false));
                 }
@@ -113,15 +118,22 @@ mod tests {
         assert_eq!(s.text, "北碚区科技创新");
         assert_eq!(s.highlights, vec![3..12]);
         assert_eq!(s.char_highlights(), vec![[1, 4]]);
-        assert_eq!(s.pieces(), vec![("北", false), ("碚区科", true), ("技创新", false)]);
+        assert_eq!(
+            s.pieces(),
+            vec![("北", false), ("碚区科", true), ("技创新", false)]
+        );
     }
 
     #[test]
     fn long_text_windows_around_first_match() {
         let text = format!("{}北碚{}", "甲".repeat(100), "乙".repeat(100));
         let at = "甲".len() * 100;
-        let s = Snippet::new(&text, vec![at..at + 6], 40);
-        assert!(s.text.starts_with('…') && s.text.ends_with('…'), "{}", s.text);
+        let s = Snippet::new(&text, std::iter::once(at..at + 6).collect(), 40);
+        assert!(
+            s.text.starts_with('…') && s.text.ends_with('…'),
+            "{}",
+            s.text
+        );
         assert_eq!(s.text.chars().count(), 42);
         let h = s.highlights[0].clone();
         assert_eq!(&s.text[h], "北碚");
@@ -132,7 +144,7 @@ mod tests {
     fn window_at_end_has_no_suffix() {
         let text = format!("{}北碚", "甲".repeat(100));
         let at = "甲".len() * 100;
-        let s = Snippet::new(&text, vec![at..at + 6], 40);
+        let s = Snippet::new(&text, std::iter::once(at..at + 6).collect(), 40);
         assert!(s.text.ends_with("北碚"), "{}", s.text);
         assert_eq!(&s.text[s.highlights[0].clone()], "北碚");
     }

@@ -52,7 +52,10 @@ fn for_each_unit(text: &str, mut f: impl FnMut(Option<char>, Range<usize>)) {
             while let Some(&(j, d)) = chars.peek() {
                 let joins_number = d == '.'
                     && last_digit
-                    && text[j + 1..].chars().next().is_some_and(|n| n.is_ascii_digit());
+                    && text[j + 1..]
+                        .chars()
+                        .next()
+                        .is_some_and(|n| n.is_ascii_digit());
                 if is_word_char(d) || joins_number {
                     end = j + d.len_utf8();
                     last_digit = d.is_ascii_digit();
@@ -101,10 +104,13 @@ impl UnitString {
     /// when lowercasing kept its length, otherwise the whole word is covered.
     pub(crate) fn to_original(&self, range: Range<usize>) -> Option<Range<usize>> {
         let map = |at: usize, is_end: bool| -> Option<usize> {
-            let (s, o) = self
-                .spans
-                .iter()
-                .find(|(s, _)| if is_end { s.start < at && at <= s.end } else { s.start <= at && at < s.end })?;
+            let (s, o) = self.spans.iter().find(|(s, _)| {
+                if is_end {
+                    s.start < at && at <= s.end
+                } else {
+                    s.start <= at && at < s.end
+                }
+            })?;
             if s.len() == o.len() {
                 Some(o.start + (at - s.start))
             } else if is_end {

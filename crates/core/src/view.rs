@@ -19,8 +19,23 @@ pub const VIEW_VERSION: u32 = 1;
 
 /// Characters escaped in values: everything that has a meaning in a URL or hash.
 const VALUE: &AsciiSet = &CONTROLS
-    .add(b' ').add(b'"').add(b'#').add(b'%').add(b'&').add(b'+').add(b'<').add(b'>')
-    .add(b'=').add(b'?').add(b'`').add(b'{').add(b'}').add(b'/').add(b'\\').add(b'|').add(b'^');
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'&')
+    .add(b'+')
+    .add(b'<')
+    .add(b'>')
+    .add(b'=')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'/')
+    .add(b'\\')
+    .add(b'|')
+    .add(b'^');
 
 /// What a view shows: the query, the filters and the open document.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -42,7 +57,10 @@ pub struct ViewState {
 impl ViewState {
     /// True when nothing is searched, filtered or opened (the overview).
     pub fn is_overview(&self) -> bool {
-        self.query.trim().is_empty() && self.districts.is_empty() && self.topics.is_empty() && self.doc.is_none()
+        self.query.trim().is_empty()
+            && self.districts.is_empty()
+            && self.topics.is_empty()
+            && self.doc.is_none()
     }
 
     /// Parse a location hash (with or without the leading `#`). Returns the view and notices
@@ -67,7 +85,9 @@ impl ViewState {
             match key {
                 "v" => {
                     if value.parse::<u32>().map_or(true, |v| v > VIEW_VERSION) {
-                        notices.push(format!("链接版本 {value} 未知，已按版本 {VIEW_VERSION} 解读"));
+                        notices.push(format!(
+                            "链接版本 {value} 未知，已按版本 {VIEW_VERSION} 解读"
+                        ));
                     }
                 }
                 "q" => view.query = value.chars().take(crate::MAX_QUERY_CHARS).collect(),
@@ -157,12 +177,22 @@ mod tests {
 
     #[test]
     fn bad_links_give_notices_not_failures() {
-        let (view, notices) = ViewState::parse("#/search?q=%E5%8C%97%E7%A2%9A&bogus=1&p=x&district=%FF&topic=交通");
+        let (view, notices) =
+            ViewState::parse("#/search?q=%E5%8C%97%E7%A2%9A&bogus=1&p=x&district=%FF&topic=交通");
         assert_eq!(view.query, "北碚");
         assert_eq!(view.topics, ["交通"]);
         assert!(view.districts.is_empty());
         assert_eq!(notices.len(), 3, "{notices:?}");
-        for junk in ["", "#", "#/", "#?", "#/search?&&==&", "#%%%", "#/doc?p=1", "#/?v=99&q=a+b"] {
+        for junk in [
+            "",
+            "#",
+            "#/",
+            "#?",
+            "#/search?&&==&",
+            "#%%%",
+            "#/doc?p=1",
+            "#/?v=99&q=a+b",
+        ] {
             let _ = ViewState::parse(junk);
         }
         assert_eq!(ViewState::parse("#/?v=99&q=a+b").0.query, "a b");

@@ -2,7 +2,9 @@
 //! search, facets and snippets.
 
 use proptest::prelude::*;
-use quxian_core::{Corpus, CorpusBuilder, Filters, Gazetteer, Lexicon, PassageId, Query, Searcher, Segmenter};
+use quxian_core::{
+    Corpus, CorpusBuilder, Filters, Gazetteer, Lexicon, PassageId, Query, Searcher, Segmenter,
+};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
@@ -28,7 +30,11 @@ fn seeds() -> &'static Searcher {
             builder.add_file(&name, &std::fs::read(f).unwrap());
         }
         let (corpus, report) = builder.finish();
-        assert!(report.skipped.is_empty(), "seed files skipped: {:?}", report.skipped);
+        assert!(
+            report.skipped.is_empty(),
+            "seed files skipped: {:?}",
+            report.skipped
+        );
         // Everything below runs on a corpus that went through the bundle format.
         Searcher::new(Corpus::from_bundle(&corpus.to_bundle()).expect("own bundle loads"))
     })
@@ -39,9 +45,23 @@ fn seeds_have_expected_main_districts() {
     let corpus = seeds().corpus();
     assert_eq!(corpus.docs.len(), 5);
     for doc in &corpus.docs {
-        let main: Vec<&str> = doc.main_districts.iter().map(|d| corpus.district_name(*d)).collect();
-        let expected = if doc.key.starts_with("004") { "渝北" } else { "北碚" };
-        assert_eq!(main.first().copied(), Some(expected), "main districts of {} ({}): {main:?}", doc.key, doc.title);
+        let main: Vec<&str> = doc
+            .main_districts
+            .iter()
+            .map(|d| corpus.district_name(*d))
+            .collect();
+        let expected = if doc.key.starts_with("004") {
+            "渝北"
+        } else {
+            "北碚"
+        };
+        assert_eq!(
+            main.first().copied(),
+            Some(expected),
+            "main districts of {} ({}): {main:?}",
+            doc.key,
+            doc.title
+        );
     }
 }
 
@@ -51,7 +71,10 @@ fn every_passage_has_text_and_inherits_districts() {
     for (i, p) in corpus.passages.iter().enumerate() {
         let text = corpus.passage_text(PassageId(i as u32));
         assert!(!text.trim().is_empty(), "passage {i} is empty");
-        assert!(!p.districts.is_empty(), "passage {i} has no district (should inherit): {text}");
+        assert!(
+            !p.districts.is_empty(),
+            "passage {i} has no district (should inherit): {text}"
+        );
     }
 }
 
@@ -62,8 +85,18 @@ fn search_finds_and_highlights() {
     assert!(r.total > 0, "缙云山 is in seed 003");
     for g in &r.groups {
         for h in &g.hits {
-            let marked: Vec<&str> = h.snippet.pieces().into_iter().filter(|p| p.1).map(|p| p.0).collect();
-            assert!(marked.contains(&"缙云山"), "highlight in {:?}", h.snippet.text);
+            let marked: Vec<&str> = h
+                .snippet
+                .pieces()
+                .into_iter()
+                .filter(|p| p.1)
+                .map(|p| p.0)
+                .collect();
+            assert!(
+                marked.contains(&"缙云山"),
+                "highlight in {:?}",
+                h.snippet.text
+            );
         }
     }
 }
@@ -72,15 +105,27 @@ fn search_finds_and_highlights() {
 fn facets_and_filters_agree() {
     let s = seeds();
     let corpus = s.corpus();
-    let beibei = corpus.district_by_name("北碚区").expect("北碚区 resolves as an alias");
+    let beibei = corpus
+        .district_by_name("北碚区")
+        .expect("北碚区 resolves as an alias");
     let all = s.search(&Query::parse("").unwrap(), &Filters::default(), usize::MAX);
     assert_eq!(all.total, corpus.passages.len());
-    let f = Filters { districts: vec![beibei], topics: vec![] };
+    let f = Filters {
+        districts: vec![beibei],
+        topics: vec![],
+    };
     let filtered = s.search(&Query::parse("").unwrap(), &f, usize::MAX);
-    assert_eq!(filtered.total as u32, all.facets.districts[beibei.0 as usize]);
+    assert_eq!(
+        filtered.total as u32,
+        all.facets.districts[beibei.0 as usize]
+    );
     for g in &filtered.groups {
         for h in &g.hits {
-            assert!(corpus.passage(h.passage).unwrap().districts.contains(&beibei));
+            assert!(corpus
+                .passage(h.passage)
+                .unwrap()
+                .districts
+                .contains(&beibei));
         }
     }
 }

@@ -93,7 +93,9 @@ impl Explorer {
     #[wasm_bindgen(constructor)]
     pub fn new(bytes: &[u8]) -> Result<Explorer, JsError> {
         let corpus = Corpus::from_bundle(bytes).map_err(|e| JsError::new(&e.to_string()))?;
-        Ok(Explorer { searcher: Searcher::new(corpus) })
+        Ok(Explorer {
+            searcher: Searcher::new(corpus),
+        })
     }
 
     /// Corpus statistics: counts plus district and topic names.
@@ -115,7 +117,8 @@ impl Explorer {
         let options: SearchOptions = if options.is_undefined() || options.is_null() {
             SearchOptions::default()
         } else {
-            serde_wasm_bindgen::from_value(options).map_err(|e| JsError::new(&format!("bad search options: {e}")))?
+            serde_wasm_bindgen::from_value(options)
+                .map_err(|e| JsError::new(&format!("bad search options: {e}")))?
         };
         let mut q = Query::parse(query).map_err(|e| JsError::new(&e.to_string()))?;
         q.districts.extend(options.district);
@@ -123,12 +126,20 @@ impl Explorer {
         let limit = options.limit.unwrap_or(20);
         let results = self.searcher.search(&q, &Filters::default(), limit);
         let c = self.searcher.corpus();
-        let names = |ids: &[quxian_core::DistrictId]| ids.iter().map(|d| c.district_name(*d).to_string()).collect();
+        let names = |ids: &[quxian_core::DistrictId]| {
+            ids.iter()
+                .map(|d| c.district_name(*d).to_string())
+                .collect()
+        };
         let mut hits = Vec::new();
         for group in &results.groups {
-            let Some(doc) = c.doc(group.doc) else { continue };
+            let Some(doc) = c.doc(group.doc) else {
+                continue;
+            };
             for hit in &group.hits {
-                let Some(p) = c.passage(hit.passage) else { continue };
+                let Some(p) = c.passage(hit.passage) else {
+                    continue;
+                };
                 hits.push(JsHit {
                     doc: doc.key.clone(),
                     title: doc.title.clone(),
@@ -137,12 +148,18 @@ impl Explorer {
                     text: hit.snippet.text.clone(),
                     highlights: utf16_highlights(&hit.snippet),
                     districts: names(&p.districts),
-                    topics: p.topics.iter().map(|t| c.topic_name(*t).to_string()).collect(),
+                    topics: p
+                        .topics
+                        .iter()
+                        .map(|t| c.topic_name(*t).to_string())
+                        .collect(),
                 });
             }
         }
         hits.truncate(limit);
-        let pairs = |names: &[String], counts: &[u32]| names.iter().cloned().zip(counts.iter().copied()).collect();
+        let pairs = |names: &[String], counts: &[u32]| {
+            names.iter().cloned().zip(counts.iter().copied()).collect()
+        };
         to_js(&JsResults {
             total: results.total,
             total_docs: results.total_docs,

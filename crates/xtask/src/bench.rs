@@ -16,7 +16,9 @@ const SCALE_DOCS: &str = "10000";
 const LATENCY_DOCS: &str = "1300";
 
 pub fn task(root: &Path, mut args: Args) -> Result<()> {
-    let import_mb = args.value(&["--import-mb"])?.unwrap_or_else(|| "20".to_string());
+    let import_mb = args
+        .value(&["--import-mb"])?
+        .unwrap_or_else(|| "20".to_string());
     let skip_browser = args.switch("--no-browser");
     args.finish("bench")?;
     let dir = root.join("target/bench");
@@ -27,12 +29,24 @@ pub fn task(root: &Path, mut args: Args) -> Result<()> {
 
     step("build throughput on the scale corpus");
     let scale = generated(root, &dir, "scale", SCALE_DOCS)?;
-    let summary = output(Command::new(&quxian).arg("build").arg(&scale).arg("-o").arg(dir.join("scale.qx")))?;
+    let summary = output(
+        Command::new(&quxian)
+            .arg("build")
+            .arg(&scale)
+            .arg("-o")
+            .arg(dir.join("scale.qx")),
+    )?;
     print!("{summary}");
 
     step("query latency (native) on the ~10k-passage corpus and on the scale corpus");
     let latency = generated(root, &dir, "latency", LATENCY_DOCS)?;
-    exec(Command::new(&quxian).arg("build").arg(&latency).arg("-o").arg(dir.join("latency.qx")))?;
+    exec(
+        Command::new(&quxian)
+            .arg("build")
+            .arg(&latency)
+            .arg("-o")
+            .arg(dir.join("latency.qx")),
+    )?;
     let native = output(
         Command::new(&quxian)
             .arg("bench")
@@ -42,7 +56,12 @@ pub fn task(root: &Path, mut args: Args) -> Result<()> {
     )?;
     std::fs::write(dir.join("native.json"), &native)?;
     println!("latency corpus: {native}");
-    let scale_latency = output(Command::new(&quxian).arg("bench").arg(dir.join("scale.qx")).args(["--queries", "1000"]))?;
+    let scale_latency = output(
+        Command::new(&quxian)
+            .arg("bench")
+            .arg(dir.join("scale.qx"))
+            .args(["--queries", "1000"]),
+    )?;
     print!("scale corpus:\n{scale_latency}");
 
     step("bundle size vs raw text on real news (seeds + ../shared/corpora)");
@@ -83,7 +102,12 @@ pub fn task(root: &Path, mut args: Args) -> Result<()> {
 fn generated(root: &Path, dir: &Path, name: &str, docs: &str) -> Result<PathBuf> {
     let out = dir.join(name);
     if !out.is_dir() {
-        exec(cargo().current_dir(root).args(["xtask", "gen-corpus", "--docs", docs, "-o"]).arg(&out))?;
+        exec(
+            cargo()
+                .current_dir(root)
+                .args(["xtask", "gen-corpus", "--docs", docs, "-o"])
+                .arg(&out),
+        )?;
     }
     Ok(out)
 }
@@ -101,27 +125,43 @@ fn bundle_size(root: &Path, dir: &Path, quxian: &Path) -> Result<()> {
             sources.extend(entries.filter_map(|e| e.ok().map(|e| e.path())));
         }
     }
-    sources.extend(std::fs::read_dir(root.join("corpus"))?.filter_map(|e| e.ok().map(|e| e.path())));
+    sources
+        .extend(std::fs::read_dir(root.join("corpus"))?.filter_map(|e| e.ok().map(|e| e.path())));
     let mut raw = Vec::new();
     for (i, src) in sources.iter().enumerate() {
         let bytes = std::fs::read(src).with_context(|| format!("cannot read {}", src.display()))?;
         raw.extend_from_slice(&bytes);
         std::fs::write(real.join(format!("{i:04}.txt")), bytes)?;
     }
-    if let Ok(thuc) = std::fs::read_to_string(shared.join("datasets/thucnews_cnews_subset_1000.txt")) {
+    if let Ok(thuc) =
+        std::fs::read_to_string(shared.join("datasets/thucnews_cnews_subset_1000.txt"))
+    {
         let mut jsonl = String::new();
         for line in thuc.lines() {
             let text = line.split_once('\t').map_or(line, |(_, t)| t);
             raw.extend_from_slice(text.as_bytes());
             let title: String = text.chars().take(20).collect();
-            jsonl.push_str(&format!("{{\"title\":{},\"text\":{}}}\n", json_string(&title), json_string(text)));
+            jsonl.push_str(&format!(
+                "{{\"title\":{},\"text\":{}}}\n",
+                json_string(&title),
+                json_string(text)
+            ));
         }
         std::fs::write(real.join("thucnews.jsonl"), jsonl)?;
     }
     let bundle = dir.join("real.qx");
-    exec(Command::new(quxian).arg("build").arg(&real).arg("-o").arg(&bundle))?;
+    exec(
+        Command::new(quxian)
+            .arg("build")
+            .arg(&real)
+            .arg("-o")
+            .arg(&bundle),
+    )?;
     let bundle_bytes = std::fs::read(&bundle)?;
-    let (raw_gz, bundle_gz) = (crate::dist::gzip_len(&raw), crate::dist::gzip_len(&bundle_bytes));
+    let (raw_gz, bundle_gz) = (
+        crate::dist::gzip_len(&raw),
+        crate::dist::gzip_len(&bundle_bytes),
+    );
     println!(
         "real text: {} files, raw {} bytes (gzip {raw_gz}), bundle {} bytes (gzip {bundle_gz}): bundle/raw = {:.2}× raw, {:.2}× gzip",
         sources.len() + 1,

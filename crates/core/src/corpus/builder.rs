@@ -4,8 +4,8 @@
 
 use crate::annotate::annotate_document;
 use crate::passage::split_passages;
-use crate::text::is_cjk;
 use crate::read::read_file_with_warnings;
+use crate::text::is_cjk;
 use crate::{normalize, Corpus, DocId, Document, Gazetteer, Lexicon, Passage, RawDoc, Segmenter};
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
@@ -49,7 +49,7 @@ fn short_title(title: &str) -> String {
         .char_indices()
         .filter(|(i, c)| *i > 0 && matches!(c, '。' | '！' | '？' | '，' | ',' | '；' | ';'))
         .map(|(i, _)| i)
-        .last()
+        .next_back()
         .filter(|i| head[..*i].chars().count() >= 8)
         .unwrap_or(head.len());
     format!("{}…", &head[..cut])
@@ -147,7 +147,10 @@ impl CorpusBuilder {
         match read_file_with_warnings(name, bytes) {
             Ok((docs, bad_lines)) => {
                 prepared.skipped.extend(bad_lines.into_iter().map(reason));
-                prepared.docs = docs.into_iter().map(|raw| self.prepare_document(raw)).collect();
+                prepared.docs = docs
+                    .into_iter()
+                    .map(|raw| self.prepare_document(raw))
+                    .collect();
             }
             Err(e) => prepared.skipped.push(reason(e)),
         }
@@ -158,10 +161,17 @@ impl CorpusBuilder {
         let full_title = normalize(&raw.title).text.replace('\n', " ");
         let mut text = normalize(&raw.text).text;
         if !full_title.is_empty() && !text.starts_with(&full_title) {
-            text = if text.is_empty() { full_title.clone() } else { format!("{full_title}\n{text}") };
+            text = if text.is_empty() {
+                full_title.clone()
+            } else {
+                format!("{full_title}\n{text}")
+            };
         }
         if text.trim().is_empty() {
-            return Err(Skipped { name: raw.key, reason: "no text".into() });
+            return Err(Skipped {
+                name: raw.key,
+                reason: "no text".into(),
+            });
         }
         let title = short_title(&full_title);
         let mut hasher = DefaultHasher::new();
@@ -184,8 +194,24 @@ impl CorpusBuilder {
                 start..start + t.len()
             })
             .collect();
-        let annotation = annotate_document(&title_tokens, &passage_tokens, &self.gazetteer, &self.lexicon);
-        Ok(PreparedDoc { raw_key: raw.key, title, date: raw.date, source: raw.source, url: raw.url, hash: hasher.finish(), ranges, words, annotation, text })
+        let annotation = annotate_document(
+            &title_tokens,
+            &passage_tokens,
+            &self.gazetteer,
+            &self.lexicon,
+        );
+        Ok(PreparedDoc {
+            raw_key: raw.key,
+            title,
+            date: raw.date,
+            source: raw.source,
+            url: raw.url,
+            hash: hasher.finish(),
+            ranges,
+            words,
+            annotation,
+            text,
+        })
     }
 
     /// The cheap, ordered half of [`add_file`](Self::add_file): number the documents, drop
@@ -219,7 +245,9 @@ impl CorpusBuilder {
         let key = self.unique_key(&prepared.raw_key);
         self.content_hashes.insert(prepared.hash, key.clone());
         for range in &prepared.words {
-            let Some(word) = prepared.text.get(range.clone()) else { continue };
+            let Some(word) = prepared.text.get(range.clone()) else {
+                continue;
+            };
             match self.vocabulary.get_mut(word) {
                 Some(count) => *count += 1,
                 None => {
@@ -242,7 +270,11 @@ impl CorpusBuilder {
         self.report.documents += 1;
         self.report.passages += prepared.ranges.len();
         self.corpus.docs.push(Document {
-            title: if prepared.title.is_empty() { prepared.raw_key.clone() } else { prepared.title },
+            title: if prepared.title.is_empty() {
+                prepared.raw_key.clone()
+            } else {
+                prepared.title
+            },
             key,
             date: prepared.date,
             source: prepared.source,
@@ -257,7 +289,10 @@ impl CorpusBuilder {
     }
 
     fn skip(&mut self, name: &str, reason: String) {
-        self.report.skipped.push(Skipped { name: name.to_string(), reason });
+        self.report.skipped.push(Skipped {
+            name: name.to_string(),
+            reason,
+        });
     }
 
     /// Keys are link targets, so two files with the same stem get `-2`, `-3`, … suffixes.
@@ -281,8 +316,11 @@ impl CorpusBuilder {
     pub fn finish(mut self) -> (Corpus, BuildReport) {
         // Words seen once cost bundle bytes and change nothing for a query: an unknown word is
         // kept whole as a substring clause anyway (see `analyze`).
-        let mut vocabulary: Vec<(String, u32)> =
-            self.vocabulary.into_iter().filter(|(_, count)| *count >= MIN_WORD_COUNT).collect();
+        let mut vocabulary: Vec<(String, u32)> = self
+            .vocabulary
+            .into_iter()
+            .filter(|(_, count)| *count >= MIN_WORD_COUNT)
+            .collect();
         vocabulary.sort();
         self.corpus.vocabulary = vocabulary;
         (self.corpus, self.report)
