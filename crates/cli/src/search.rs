@@ -44,35 +44,26 @@ pub fn run(args: SearchArgs) -> Result<()> {
     Ok(())
 }
 
-fn names<T: Copy>(ids: &[T], name: impl Fn(T) -> String) -> Vec<String> {
-    ids.iter().map(|id| name(*id)).collect()
-}
-
 fn to_json(searcher: &Searcher, results: &SearchResults, limit: usize) -> Value {
     let corpus = searcher.corpus();
-    let mut hits = Vec::new();
-    for group in &results.groups {
-        let Some(doc) = corpus.doc(group.doc) else {
-            continue;
-        };
-        for hit in &group.hits {
-            let Some(p) = corpus.passage(hit.passage) else {
-                continue;
-            };
-            hits.push(json!({
-                "doc": group.doc.0,
-                "key": doc.key,
-                "title": doc.title,
-                "passage": hit.passage.0 - doc.passages.start,
+    let hits: Vec<Value> = results
+        .hits()
+        .filter_map(|hit| {
+            let info = corpus.passage_info(hit.passage)?;
+            Some(json!({
+                "doc": info.doc.0,
+                "key": info.key,
+                "title": info.title,
+                "passage": info.number,
                 "score": (hit.score * 1000.0).round() / 1000.0,
                 "text": hit.snippet.text,
                 "highlights": hit.snippet.char_highlights(),
-                "districts": names(&p.districts, |d| corpus.district_name(d).to_string()),
-                "topics": names(&p.topics, |t| corpus.topic_name(t).to_string()),
-            }));
-        }
-    }
-    hits.truncate(limit);
+                "districts": info.districts,
+                "topics": info.topics,
+            }))
+        })
+        .take(limit)
+        .collect();
     let facet = |counts: &[u32], name: &dyn Fn(usize) -> String| -> Map<String, Value> {
         counts
             .iter()

@@ -76,6 +76,23 @@ pub struct Passage {
     pub topics: Vec<TopicId>,
 }
 
+/// What a result list shows about a passage besides its text: where it is and its labels.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PassageInfo<'a> {
+    /// The document the passage belongs to.
+    pub doc: DocId,
+    /// That document's link key.
+    pub key: &'a str,
+    /// That document's title.
+    pub title: &'a str,
+    /// The passage's number inside its document (0-based; the `p` of links).
+    pub number: u32,
+    /// Display names of the passage's districts.
+    pub districts: Vec<&'a str>,
+    /// Display names of the passage's topics.
+    pub topics: Vec<&'a str>,
+}
+
 /// A whole searchable collection, as stored in a bundle.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Corpus {
@@ -118,6 +135,20 @@ impl Corpus {
                 doc.text.get(p.start as usize..p.end as usize)
             })
             .unwrap_or("")
+    }
+
+    /// Where a passage is and how it is labelled, for result lists and exports.
+    pub fn passage_info(&self, id: PassageId) -> Option<PassageInfo<'_>> {
+        let p = self.passage(id)?;
+        let doc = self.doc(p.doc)?;
+        Some(PassageInfo {
+            doc: p.doc,
+            key: &doc.key,
+            title: &doc.title,
+            number: id.0.checked_sub(doc.passages.start)?,
+            districts: p.districts.iter().map(|d| self.district_name(*d)).collect(),
+            topics: p.topics.iter().map(|t| self.topic_name(*t)).collect(),
+        })
     }
 
     /// The document whose link key is `key`.

@@ -43,7 +43,7 @@ mod view;
 pub use annotate::{Gazetteer, Lexicon};
 #[cfg(feature = "build")]
 pub use corpus::{BuildReport, CorpusBuilder, PreparedFile, Skipped};
-pub use corpus::{Corpus, DistrictId, DocId, Document, Passage, PassageId, TopicId};
+pub use corpus::{Corpus, DistrictId, DocId, Document, Passage, PassageId, PassageInfo, TopicId};
 pub use error::{Error, Result};
 pub use facet::FacetCounts;
 pub use index::Index;

@@ -66,6 +66,13 @@ struct Clause {
     postings: Vec<Posting>,
 }
 
+impl SearchResults {
+    /// The hits in display order (best document first, best passage first inside it).
+    pub fn hits(&self) -> impl Iterator<Item = &Hit> {
+        self.groups.iter().flat_map(|g| g.hits.iter())
+    }
+}
+
 /// A corpus with its index and vocabulary: the thing you search.
 pub struct Searcher {
     corpus: Corpus,

@@ -126,37 +126,23 @@ impl Explorer {
         let limit = options.limit.unwrap_or(20);
         let results = self.searcher.search(&q, &Filters::default(), limit);
         let c = self.searcher.corpus();
-        let names = |ids: &[quxian_core::DistrictId]| {
-            ids.iter()
-                .map(|d| c.district_name(*d).to_string())
-                .collect()
-        };
-        let mut hits = Vec::new();
-        for group in &results.groups {
-            let Some(doc) = c.doc(group.doc) else {
-                continue;
-            };
-            for hit in &group.hits {
-                let Some(p) = c.passage(hit.passage) else {
-                    continue;
-                };
-                hits.push(JsHit {
-                    doc: doc.key.clone(),
-                    title: doc.title.clone(),
-                    passage: hit.passage.0 - doc.passages.start,
+        let hits = results
+            .hits()
+            .filter_map(|hit| {
+                let info = c.passage_info(hit.passage)?;
+                Some(JsHit {
+                    doc: info.key.to_string(),
+                    title: info.title.to_string(),
+                    passage: info.number,
                     score: hit.score,
                     text: hit.snippet.text.clone(),
                     highlights: utf16_highlights(&hit.snippet),
-                    districts: names(&p.districts),
-                    topics: p
-                        .topics
-                        .iter()
-                        .map(|t| c.topic_name(*t).to_string())
-                        .collect(),
-                });
-            }
-        }
-        hits.truncate(limit);
+                    districts: info.districts.iter().map(|d| d.to_string()).collect(),
+                    topics: info.topics.iter().map(|t| t.to_string()).collect(),
+                })
+            })
+            .take(limit)
+            .collect();
         let pairs = |names: &[String], counts: &[u32]| {
             names.iter().cloned().zip(counts.iter().copied()).collect()
         };
