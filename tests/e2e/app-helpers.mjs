@@ -60,3 +60,32 @@ export function buildBundle(dir, name) {
   });
   return out;
 }
+
+/** GBK bytes of `text`. Node has TextDecoder('gbk') but no encoder: invert the table. */
+export function gbk(text) {
+  const table = new Map();
+  const decoder = new TextDecoder('gbk');
+  for (let lead = 0x81; lead <= 0xfe; lead++) {
+    for (let trail = 0x40; trail <= 0xfe; trail++) {
+      if (trail === 0x7f) continue;
+      const ch = decoder.decode(Uint8Array.of(lead, trail));
+      if (ch.length === 1 && !table.has(ch)) table.set(ch, [lead, trail]);
+    }
+  }
+  const bytes = [];
+  for (const ch of text) {
+    const code = ch.codePointAt(0);
+    if (code < 0x80) bytes.push(code);
+    else {
+      const pair = table.get(ch);
+      if (!pair) throw new Error(`no GBK code for ${ch}`);
+      bytes.push(...pair);
+    }
+  }
+  return Buffer.from(bytes);
+}
+
+/** UTF-16LE bytes of `text`, with a byte-order mark. */
+export function utf16le(text) {
+  return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+}

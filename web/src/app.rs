@@ -4,9 +4,15 @@
 use quxian_core::ViewState;
 use yew::prelude::*;
 
-use crate::components::{CopyLinkButton, LoadStatusView, NoticeBar, SearchBox};
+use std::rc::Rc;
+
+use crate::components::{
+    CopyLinkButton, CorpusSwitcher, DialogTab, LibraryDialog, LoadStatusView, NoticeBar, SearchBox,
+};
 use crate::derive::{self, Shared};
-use crate::hooks::{use_corpus_loader, use_hash_route, use_keyboard, KeyTargets};
+use crate::hooks::{
+    searcher_from, use_corpus_loader, use_hash_route, use_keyboard, use_libraries, KeyTargets,
+};
 use crate::host::HostRef;
 use crate::pages::{Overview, Reader, Results};
 use crate::state::{Action, AppState, CorpusHandle};
@@ -30,6 +36,8 @@ pub fn App(props: &AppProps) -> Html {
     };
     use_hash_route(&state, &host);
     use_corpus_loader(&state, &host);
+    let libraries = use_libraries(host.libraries() && state.view.library.is_some());
+    let dialog = use_state(|| None::<DialogTab>);
     {
         let host = host.clone();
         use_effect_with(state.view.clone(), move |view| host.emit_view(view));
@@ -103,6 +111,50 @@ pub fn App(props: &AppProps) -> Html {
         notices.extend(f.notices.iter().cloned());
     }
 
+    let current = view.library.clone().map(AttrValue::from);
+    let open_library = {
+        let (d, dialog) = (state.dispatcher(), dialog.clone());
+        Callback::from(move |lib: Option<String>| {
+            dialog.set(None);
+            d.dispatch(Action::OpenLibrary(lib));
+        })
+    };
+    let switcher = host.libraries().then(|| {
+        let dialog = dialog.clone();
+        html! {
+            <CorpusSwitcher libraries={libraries.list.clone()} current={current.clone()}
+                on_select={open_library.clone()} on_dialog={Callback::from(move |t| dialog.set(Some(t)))}
+                on_refresh={libraries.refresh.clone()} />
+        }
+    });
+    let library_dialog = (*dialog).map(|tab| {
+        let (on_tab, on_close) = {
+            let (a, b) = (dialog.clone(), dialog.clone());
+            (
+                Callback::from(move |t| a.set(Some(t))),
+                Callback::from(move |()| b.set(None)),
+            )
+        };
+        let on_reannotated = {
+            let d = state.dispatcher();
+            Callback::from(move |(id, bytes): (String, Rc<Vec<u8>>)| {
+                match searcher_from("重新标注后的文档库", &bytes) {
+                    Ok(s) => d.dispatch(Action::Loaded(Rc::new(s), Some(id))),
+                    Err(e) => d.dispatch(Action::LoadFailed(e)),
+                }
+            })
+        };
+        let on_deleted = {
+            let d = state.dispatcher();
+            Callback::from(move |id: String| d.dispatch(Action::LibraryDeleted(id)))
+        };
+        html! {
+            <LibraryDialog {tab} libraries={libraries.list.clone()} current={current.clone()}
+                {on_tab} {on_close} on_open={open_library.clone()} on_changed={libraries.refresh.clone()}
+                {on_reannotated} {on_deleted} />
+        }
+    });
+
     let body = match (&corpus, found.as_ref(), stats.as_ref()) {
         (Some(handle), Some(found), Some(stats)) => page(&state, &host, handle, found, stats),
         _ => html! { <LoadStatusView status={state.load.clone()} /> },
@@ -115,11 +167,13 @@ pub fn App(props: &AppProps) -> Html {
                     <span class="qx-brand-mark" aria-hidden="true">{ "区" }</span>
                     <span class="qx-brand-name">{ "区县" }</span>
                 </a>
+                { switcher }
                 <SearchBox query={AttrValue::from(view.query.clone())} {on_type} {on_submit} input_ref={search_ref} />
                 <CopyLinkButton link={AttrValue::from(host.share_url(view))} />
             </header>
             <NoticeBar notices={std::rc::Rc::new(notices)} />
             <main class="qx-main" id="qx-main">{ body }</main>
+            { library_dialog }
         </div>
     }
 }

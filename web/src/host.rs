@@ -140,6 +140,13 @@ impl Host {
         }
     }
 
+    /// Whether this explorer offers the user's own libraries (import, switching, `lib=`):
+    /// the full page only, not embeds or the single-file build (which has no worker or
+    /// `quxian-library.js` next to it).
+    pub fn libraries(&self) -> bool {
+        self.url_state == UrlState::Hash && !matches!(self.source, BundleSource::Bytes(_))
+    }
+
     /// The element with this id under this explorer's root.
     pub fn element_by_id(&self, id: &str) -> Option<web_sys::Element> {
         let selector = format!("[id=\"{}\"]", id.replace(['"', '\\'], ""));

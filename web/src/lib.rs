@@ -20,6 +20,7 @@ mod derive;
 mod dom;
 mod hooks;
 mod host;
+mod library;
 mod pages;
 mod state;
 

@@ -17,11 +17,15 @@ pub struct CorpusHandle {
     pub searcher: Rc<Searcher>,
     /// Increases with every successful load; keys every memo derived from the corpus.
     pub generation: u32,
+    /// The imported library this corpus is (None: the built-in corpus).
+    pub library: Option<String>,
 }
 
 impl PartialEq for CorpusHandle {
     fn eq(&self, other: &Self) -> bool {
-        self.generation == other.generation && Rc::ptr_eq(&self.searcher, &other.searcher)
+        self.generation == other.generation
+            && Rc::ptr_eq(&self.searcher, &other.searcher)
+            && self.library == other.library
     }
 }
 
@@ -64,6 +68,9 @@ pub struct AppState {
     pub write: HistoryWrite,
     /// Index of the result group with the keyboard focus, if any.
     pub focus: Option<usize>,
+    /// Number of corpora loaded so far; the next load's generation is one more, so memos
+    /// never mistake a new library for the one before it.
+    pub generation: u32,
 }
 
 impl AppState {
@@ -75,6 +82,7 @@ impl AppState {
             load: LoadStatus::Fetching,
             write: HistoryWrite::None,
             focus: None,
+            generation: 0,
         }
     }
 
@@ -84,6 +92,12 @@ impl AppState {
             LoadStatus::Ready(handle) => Some(handle),
             _ => None,
         }
+    }
+
+    /// The loaded corpus when it is the one the view asks for (`lib=`), else None: while
+    /// another library loads, names in the view cannot be checked against it.
+    fn current_corpus(&self, view: &ViewState) -> Option<&CorpusHandle> {
+        self.corpus().filter(|h| h.library == view.library)
     }
 }
 
@@ -95,8 +109,16 @@ pub enum Action {
     Navigate(ViewState, Vec<String>),
     /// The bundle arrived and is being indexed.
     Indexing,
-    /// The corpus is ready.
-    Loaded(Rc<Searcher>),
+    /// Loading a corpus (another library was chosen).
+    Loading,
+    /// The corpus is ready: the built-in one (None) or an imported library.
+    Loaded(Rc<Searcher>, Option<String>),
+    /// Open this library (None: the built-in corpus), keeping the query.
+    OpenLibrary(Option<String>),
+    /// A library was deleted: if it is open, open the built-in corpus.
+    LibraryDeleted(String),
+    /// The link's library is not in this browser: open the built-in corpus with a notice.
+    LibraryMissing(String),
     /// Loading failed, with a message for the page.
     LoadFailed(String),
     /// The search box text changed (debounced keystrokes).
@@ -133,7 +155,7 @@ impl Reducible for AppState {
         match action {
             Action::Navigate(view, notices) => {
                 let mut notices = notices;
-                next.view = match next.corpus() {
+                next.view = match self.current_corpus(&view) {
                     Some(handle) => prune(&handle.searcher, view, &mut notices),
                     None => view,
                 };
@@ -149,18 +171,53 @@ impl Reducible for AppState {
                 next.link_notices = Rc::new(notices);
             }
             Action::Indexing => next.load = LoadStatus::Indexing,
-            Action::Loaded(searcher) => {
-                let generation = match &self.load {
-                    LoadStatus::Ready(h) => h.generation + 1,
-                    _ => 1,
-                };
-                let mut notices = (*self.link_notices).clone();
-                next.view = prune(&searcher, self.view.clone(), &mut notices);
-                next.link_notices = Rc::new(notices);
+            Action::Loading => next.load = LoadStatus::Fetching,
+            Action::Loaded(searcher, library) => {
+                next.generation = self.generation + 1;
+                if library == self.view.library {
+                    let mut notices = (*self.link_notices).clone();
+                    next.view = prune(&searcher, self.view.clone(), &mut notices);
+                    next.link_notices = Rc::new(notices);
+                }
                 next.load = LoadStatus::Ready(CorpusHandle {
                     searcher,
-                    generation,
+                    generation: next.generation,
+                    library,
                 });
+                next.write = HistoryWrite::Replace;
+            }
+            Action::OpenLibrary(library) => {
+                if library == self.view.library {
+                    return self;
+                }
+                next.view = ViewState {
+                    query: self.view.query.clone(),
+                    library,
+                    ..ViewState::default()
+                };
+                next.link_notices = Rc::new(Vec::new());
+                next.write = HistoryWrite::Push;
+            }
+            Action::LibraryDeleted(id) => {
+                if self.view.library.as_deref() != Some(id.as_str()) {
+                    return self;
+                }
+                next.view = ViewState {
+                    query: self.view.query.clone(),
+                    ..ViewState::default()
+                };
+                next.write = HistoryWrite::Push;
+            }
+            Action::LibraryMissing(id) => {
+                if self.view.library.as_deref() != Some(id.as_str()) {
+                    return self;
+                }
+                let mut notices = (*self.link_notices).clone();
+                notices.push(format!("链接指向本机没有的文档库“{id}”；已打开内置语料"));
+                next.link_notices = Rc::new(notices);
+                next.view.library = None;
+                next.view.doc = None;
+                next.view.passage = None;
                 next.write = HistoryWrite::Replace;
             }
             Action::LoadFailed(message) => next.load = LoadStatus::Failed(message.into()),

@@ -17,6 +17,9 @@
 //   { type: 'file', name, bytes: ArrayBuffer }   one more file (transfer `bytes`)
 //   { type: 'finish' }                           no more files: build the bundle
 //   { type: 'cancel' }                           stop after the file being indexed
+//   { type: 'defaults' }                         the built-in data-file texts
+//   { type: 'reannotate', bundle: ArrayBuffer, gazetteer?, topics? }
+//       re-annotate a library with these data files (the built-in ones when absent)
 //
 // worker → main
 //   { type: 'progress', phase: 'loading' | 'indexing', filesDone, filesTotal, bytesDone,
@@ -27,6 +30,8 @@
 //   { type: 'file-done', name, added, skipped: [{ name, reason }] }   after each file
 //   { type: 'done', bundle: ArrayBuffer (transferred), report: { files, documents,
 //     passages, input_bytes, skipped: [{ name, reason }] } }
+//   { type: 'defaults', gazetteer, topics }                  answer to 'defaults'
+//   { type: 'reannotated', bundle: ArrayBuffer (transferred) }      answer to 'reannotate'
 //   { type: 'error', message }        the import stopped (bad data file, missing asset…)
 //   { type: 'cancelled' }
 //
@@ -34,7 +39,7 @@
 // Chinese (reasonLabel). Cancel is checked between files: after each file the worker yields
 // to the event loop (a macrotask) so a 'cancel' message can arrive.
 
-import init, { Indexer } from './import/quxian_import.js';
+import init, { Indexer, reannotate, defaultGazetteer, defaultTopics } from './import/quxian_import.js';
 
 let wasmReady = null;
 let dictBytes = null;
@@ -194,9 +199,35 @@ async function pump() {
   }
 }
 
+async function answerDefaults() {
+  try {
+    await loadWasm();
+    postMessage({ type: 'defaults', gazetteer: defaultGazetteer(), topics: defaultTopics() });
+  } catch (err) {
+    postMessage({ type: 'error', message: String(err?.message ?? err) });
+  }
+}
+
+async function answerReannotate(msg) {
+  try {
+    const [, dict] = await Promise.all([loadWasm(), loadDict()]);
+    const bundle = reannotate(dict, new Uint8Array(msg.bundle), msg.gazetteer ?? undefined, msg.topics ?? undefined);
+    const buffer = bundle.buffer.byteLength === bundle.byteLength ? bundle.buffer : bundle.slice().buffer;
+    postMessage({ type: 'reannotated', bundle: buffer }, [buffer]);
+  } catch (err) {
+    postMessage({ type: 'error', message: String(err?.message ?? err) });
+  }
+}
+
 self.onmessage = (event) => {
   const msg = event.data ?? {};
   switch (msg.type) {
+    case 'defaults':
+      answerDefaults();
+      break;
+    case 'reannotate':
+      answerReannotate(msg);
+      break;
     case 'start':
       start(msg);
       break;

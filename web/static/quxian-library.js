@@ -6,9 +6,17 @@
 //     read one at a time and streamed to the worker, at most MAX_IN_FLIGHT bytes ahead of
 //     it. An AbortSignal cancels: the promise rejects with a DOMException 'AbortError'.
 //   listLibraries() → [{ id, name, createdAt, documents, passages, files, bytes, inputBytes }]
-//   saveLibrary({ name, bundle, report }) → id
+//   saveLibrary({ name, bundle, report, gazetteer?, topics? }) → id (a random string, so a
+//     link naming a library never opens a different one on another machine)
 //   loadLibrary(id) → Uint8Array (the bundle, for quxian-wasm's `new Explorer(bytes)`)
 //   renameLibrary(id, name), deleteLibrary(id), exportLibrary(id) (downloads <name>.qx)
+//   defaultData() → { gazetteer, topics }: the built-in data-file texts (from the import wasm)
+//   reannotateLibrary(id, { gazetteer, topics }) → Uint8Array: rebuilds the library's
+//     districts and topics in the worker with these data-file texts, stores the new bundle
+//     and the texts (one transaction) and resolves with the new bundle
+//   filesFromEntries(entries) → File[]: the files under dropped FileSystemEntry objects
+//     (DataTransferItem.webkitGetAsEntry(), taken during the drop event), folders walked,
+//     each file named by its path from the dropped item ('报告/2023/a.txt')
 //   reasonLabel(reason) → the Chinese label of a skip reason
 //
 // Storage: IndexedDB database 'quxian', store 'libraries' (metadata, key `id`) and store
@@ -39,6 +47,46 @@ function takeWorker() {
 function releaseWorker(worker) {
   if (idleWorker) worker.terminate();
   else idleWorker = worker;
+}
+
+/**
+ * One request/answer exchange with an idle worker (defaults, reannotate): posts `msg` and
+ * resolves with the first answer of type `answer`; an 'error' answer rejects.
+ */
+function askWorker(msg, transfer, answer) {
+  const worker = takeWorker();
+  return new Promise((resolve, reject) => {
+    const done = (fn, value, keep) => {
+      worker.onmessage = null;
+      worker.onerror = null;
+      if (keep) releaseWorker(worker);
+      else worker.terminate();
+      fn(value);
+    };
+    worker.onerror = (event) => {
+      event.preventDefault?.();
+      done(reject, new Error(`无法启动导入程序（${event.message || '未知错误'}）`), false);
+    };
+    worker.onmessage = (event) => {
+      const reply = event.data ?? {};
+      if (reply.type === answer) done(resolve, reply, true);
+      else if (reply.type === 'error') done(reject, new Error(reply.message), false);
+    };
+    worker.postMessage(msg, transfer);
+  });
+}
+
+let defaults = null;
+
+/** The built-in gazetteer and topic lexicon texts, as the import engine embeds them. */
+export function defaultData() {
+  defaults ??= askWorker({ type: 'defaults' }, [], 'defaults')
+    .then(({ gazetteer, topics }) => ({ gazetteer, topics }))
+    .catch((err) => {
+      defaults = null;
+      throw err;
+    });
+  return defaults;
 }
 
 function abortError() {
@@ -230,17 +278,24 @@ export async function listLibraries() {
     const request = s.libraries.getAll();
     request.onsuccess = () => done(request.result);
   });
-  return (rows ?? []).sort((a, b) => b.createdAt - a.createdAt || b.id - a.id);
+  return (rows ?? []).sort((a, b) => b.createdAt - a.createdAt || String(b.id).localeCompare(String(a.id)));
+}
+
+/** A library id: 12 random base-36 characters (ids made before this are numbers). */
+function newId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return Array.from(bytes, (b) => (b % 36).toString(36)).join('');
 }
 
 /** Store a library; resolves with its id. A full disk rejects with "存储空间不足：…". */
-export function saveLibrary({ name, bundle, report }) {
+export function saveLibrary({ name, bundle, report, gazetteer, topics }) {
   const bytes = bundle instanceof Uint8Array ? bundle : new Uint8Array(bundle);
   // A copy of exactly the bundle's bytes, not the whole underlying buffer.
   const stored = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
     ? bytes.buffer
     : bytes.slice().buffer;
   const meta = {
+    id: newId(),
     name: String(name || '未命名资料库').trim() || '未命名资料库',
     createdAt: Date.now(),
     documents: report?.documents ?? 0,
@@ -249,6 +304,8 @@ export function saveLibrary({ name, bundle, report }) {
     inputBytes: report?.input_bytes ?? 0,
     bytes: bytes.byteLength,
   };
+  if (typeof gazetteer === 'string') meta.gazetteer = gazetteer;
+  if (typeof topics === 'string') meta.topics = topics;
   return transact(['libraries', 'bundles'], 'readwrite', (s, done) => {
     const add = s.libraries.add(meta);
     add.onsuccess = () => {
@@ -287,6 +344,36 @@ export function deleteLibrary(id) {
   });
 }
 
+/**
+ * Re-annotate a saved library with new data-file texts (absent: the built-in ones), in the
+ * worker; the new bundle and the texts replace the old ones in one transaction, so a
+ * failure (a bad data line, a full disk) leaves the library as it was.
+ */
+export async function reannotateLibrary(id, { gazetteer, topics } = {}) {
+  const old = await loadLibrary(id);
+  const bundle = old.slice().buffer;
+  const reply = await askWorker({ type: 'reannotate', bundle, gazetteer, topics }, [bundle], 'reannotated');
+  const bytes = new Uint8Array(reply.bundle);
+  await transact(['libraries', 'bundles'], 'readwrite', (s, done) => {
+    const request = s.libraries.get(id);
+    request.onsuccess = () => {
+      const meta = request.result;
+      if (!meta) return;
+      const next = { ...meta, bytes: bytes.byteLength };
+      if (typeof reply.documents === 'number') next.documents = reply.documents;
+      if (typeof reply.passages === 'number') next.passages = reply.passages;
+      for (const [key, text] of [['gazetteer', gazetteer], ['topics', topics]]) {
+        if (typeof text === 'string') next[key] = text;
+        else delete next[key];
+      }
+      s.libraries.put(next);
+      s.bundles.put(bytes.slice().buffer, id);
+      done();
+    };
+  });
+  return bytes;
+}
+
 /** Download a saved library as `<name>.qx`. */
 export async function exportLibrary(id) {
   const meta = await transact(['libraries'], 'readonly', (s, done) => {
@@ -304,6 +391,34 @@ export async function exportLibrary(id) {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+// ---------------------------------------------------------------- dropped folders
+
+/** The files under dropped entries; folders are walked, paths become file names. */
+export async function filesFromEntries(entries) {
+  const out = [];
+  for (const entry of Array.from(entries ?? [])) {
+    if (entry) out.push(...await entryFiles(entry, ''));
+  }
+  return out;
+}
+
+async function entryFiles(entry, prefix) {
+  if (entry.isFile) {
+    const file = await new Promise((resolve, reject) => entry.file(resolve, reject));
+    const path = prefix + file.name;
+    return [prefix ? new File([file], path, { type: file.type, lastModified: file.lastModified }) : file];
+  }
+  if (!entry.isDirectory) return [];
+  const reader = entry.createReader();
+  const out = [];
+  for (;;) {
+    const batch = await new Promise((resolve, reject) => reader.readEntries(resolve, reject));
+    if (batch.length === 0) break;
+    for (const child of batch) out.push(...await entryFiles(child, `${prefix}${entry.name}/`));
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------- labels

@@ -108,3 +108,33 @@ pub fn reannotate(
         .map(|(bytes, _report)| bytes)
         .map_err(js_error)
 }
+
+/// The built-in gazetteer, `data/gazetteer.txt`: what an import uses when given none, and
+/// the text a "custom districts" editor starts from.
+const DEFAULT_GAZETTEER: &str = include_str!("../../../data/gazetteer.txt");
+/// The built-in topic lexicon, `data/topics.txt` (see [`default_gazetteer`]).
+const DEFAULT_TOPICS: &str = include_str!("../../../data/topics.txt");
+
+/// The built-in gazetteer text (JS `defaultGazetteer()`), the same file core embeds.
+#[wasm_bindgen(js_name = defaultGazetteer)]
+pub fn default_gazetteer() -> String {
+    DEFAULT_GAZETTEER.to_string()
+}
+
+/// The built-in topic lexicon text (JS `defaultTopics()`), the same file core embeds.
+#[wasm_bindgen(js_name = defaultTopics)]
+pub fn default_topics() -> String {
+    DEFAULT_TOPICS.to_string()
+}
+
+#[cfg(test)]
+mod default_data_tests {
+    /// The texts handed to JS are the files core embeds: both parse.
+    #[test]
+    fn default_texts_parse() {
+        quxian_core::Gazetteer::parse(&super::default_gazetteer(), "gazetteer")
+            .expect("data/gazetteer.txt must parse");
+        quxian_core::Lexicon::parse(&super::default_topics(), "topics")
+            .expect("data/topics.txt must parse");
+    }
+}

@@ -4,6 +4,12 @@
 //!
 //! A link naming a corpus that is not there (`?corpus=old.qx` answering 404) opens the
 //! default `corpus.qx` instead, with a notice saying so: the nearest valid view.
+//!
+//! The view's `lib=ID` picks one of the user's own libraries instead (see `library.rs`):
+//! its bundle comes from IndexedDB through the same decoding path. Whenever the view's
+//! library differs from the loaded one, that library is loaded; a library this browser
+//! does not have becomes `Action::LibraryMissing` (a notice, and the built-in corpus). A
+//! load overtaken by a newer one is dropped.
 
 use std::rc::Rc;
 
@@ -15,25 +21,81 @@ use yew::prelude::*;
 
 use crate::dom;
 use crate::host::{BundleSource, HostRef};
+use crate::library;
 use crate::state::{Action, AppState};
 
 /// The bundle every site has.
 const DEFAULT_BUNDLE: &str = "corpus.qx";
 
-/// Start loading once, when the app mounts.
+/// Load the corpus the view asks for: at mount, and whenever the view's library changes.
 #[hook]
 pub fn use_corpus_loader(state: &UseReducerHandle<AppState>, host: &HostRef) {
     let dispatcher = state.dispatcher();
     let host = host.clone();
-    use_effect_with((), move |_| {
+    let loaded = state.corpus().map(|h| h.library.clone());
+    let latest = use_mut_ref(|| 0u32);
+    use_effect_with(state.view.library.clone(), move |wanted| {
+        if loaded.as_ref() == Some(wanted) {
+            return;
+        }
+        let ticket = {
+            let mut latest = latest.borrow_mut();
+            *latest += 1;
+            *latest
+        };
+        if loaded.is_some() {
+            dispatcher.dispatch(Action::Loading);
+        }
+        let wanted = wanted.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            let action = match load(&dispatcher, &host).await {
-                Ok(searcher) => Action::Loaded(Rc::new(searcher)),
-                Err(message) => Action::LoadFailed(format!("语料加载失败：{message}")),
+            let action = match &wanted {
+                None => match load(&dispatcher, &host).await {
+                    Ok(searcher) => Action::Loaded(Rc::new(searcher), None),
+                    Err(message) => Action::LoadFailed(format!("语料加载失败：{message}")),
+                },
+                Some(id) => load_library(&dispatcher, &host, id).await,
             };
-            dispatcher.dispatch(action);
+            if *latest.borrow() == ticket {
+                dispatcher.dispatch(action);
+            }
         });
     });
+}
+
+/// One of the user's libraries, or the reason it cannot be opened.
+async fn load_library(
+    dispatcher: &UseReducerDispatcher<AppState>,
+    host: &HostRef,
+    id: &str,
+) -> Action {
+    if !host.libraries() {
+        return Action::LibraryMissing(id.to_string());
+    }
+    let meta = match library::find(id).await {
+        Ok(Some(meta)) => meta,
+        Ok(None) => return Action::LibraryMissing(id.to_string()),
+        Err(message) => {
+            dispatcher.dispatch(Action::LinkNotice(message));
+            return Action::LibraryMissing(id.to_string());
+        }
+    };
+    let name = format!("文档库“{}”", meta.name);
+    let bytes = match library::load(&meta).await {
+        Ok(bytes) => bytes,
+        Err(message) => return Action::LoadFailed(format!("{name}加载失败：{message}")),
+    };
+    dispatcher.dispatch(Action::Indexing);
+    gloo_timers::future::TimeoutFuture::new(0).await;
+    match searcher_from(&name, &bytes) {
+        Ok(searcher) => Action::Loaded(Rc::new(searcher), Some(id.to_string())),
+        Err(message) => Action::LoadFailed(format!("{name}加载失败：{message}")),
+    }
+}
+
+/// Decode a bundle and index it; errors say what is wrong with `name`.
+pub fn searcher_from(name: &str, bytes: &[u8]) -> Result<Searcher, String> {
+    let corpus = Corpus::from_bundle(bytes).map_err(|e| describe(name, &e))?;
+    Ok(Searcher::new(corpus))
 }
 
 async fn load(
@@ -61,8 +123,7 @@ async fn load(
     dispatcher.dispatch(Action::Indexing);
     // Let the browser paint the "indexing" status before the CPU-bound part.
     gloo_timers::future::TimeoutFuture::new(0).await;
-    let corpus = Corpus::from_bundle(&bytes).map_err(|e| describe(&name, &e))?;
-    Ok(Searcher::new(corpus))
+    searcher_from(&name, &bytes)
 }
 
 /// Why a fetch failed: a message for the page, and the HTTP status if there was one.

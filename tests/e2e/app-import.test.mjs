@@ -1,0 +1,204 @@
+// Explore your own documents, through the explorer's UI (not the demo page): import files
+// with the 导入文档 dialog (GBK, UTF-16, a binary file and a duplicate give an exact report),
+// save the library, search it with a district and a topic filter, reload (the library is
+// listed and the view with lib=ID restores), export it as .qx and import that again,
+// delete it, and follow a link to the deleted library (a notice, then the built-in corpus).
+// The console must stay clean throughout.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { appUrl, assertNoErrors, launch, openApp, screenshot, waitForText, watchErrors } from './helpers.mjs';
+import { gbk, hash, search, utf16le, waitReady } from './app-helpers.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+const BEIBEI = '北碚生态建设\n\n缙云山国家级自然保护区的生态环境持续改善，北碚区推进生态文明建设。\n\n北碚区发展生态旅游，游客越来越多。\n';
+const YUBEI = '渝北产业发展\n\n渝北区的数字经济发展很快，制造业和产业链不断壮大，生态环境也在改善。\n';
+const FILES = [
+  { name: '北碚.txt', mimeType: 'text/plain', buffer: gbk(BEIBEI) },
+  { name: '渝北.txt', mimeType: 'text/plain', buffer: utf16le(YUBEI) },
+  { name: '数据.txt', mimeType: 'text/plain', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d, 1, 2, 3]) },
+  { name: '北碚副本.txt', mimeType: 'text/plain', buffer: Buffer.from(BEIBEI, 'utf8') },
+];
+
+async function openDialog(page, tab) {
+  await page.getByTestId('corpus-switcher').click();
+  await page.getByTestId(tab === 'import' ? 'open-import' : 'open-manage').click();
+  await page.getByTestId('library-dialog').waitFor();
+}
+
+/** Imports `files` through the dialog's file input and waits for the report. */
+async function importFiles(page, files) {
+  await page.getByTestId('import-files').setInputFiles(files);
+  await page.getByTestId('import-report').waitFor({ timeout: 120_000 });
+}
+
+async function saveAs(page, name) {
+  await page.getByTestId('library-name').fill(name);
+  await page.getByTestId('library-save').click();
+  await page.getByTestId('library-dialog').waitFor({ state: 'detached' });
+  await page.waitForFunction((n) => document.querySelector('[data-testid=corpus-name]')?.textContent === n, name);
+  await waitReady(page);
+}
+
+async function titles(page) {
+  return page.getByTestId('doc-title').allInnerTexts();
+}
+
+test('import, save, search, reload, export, re-import and delete a library in the app', { timeout: 240_000 }, async () => {
+  const app = await openApp(browser);
+  const { page } = app;
+  try {
+    await waitReady(page);
+    assert.equal(await page.getByTestId('corpus-name').innerText(), '内置语料');
+
+    // Import: progress, then the report with the exact reasons.
+    await openDialog(page, 'import');
+    await screenshot(page, 'import-dialog');
+    const progress = page.getByTestId('import-progress').waitFor({ timeout: 30_000 });
+    await page.getByTestId('import-files').setInputFiles(FILES);
+    await progress;
+    assert.match(await page.getByTestId('import-progress-text').innerText(), /正在加载分词词典|个文件/);
+    await page.getByTestId('import-report').waitFor({ timeout: 120_000 });
+    const summary = await page.getByTestId('import-summary').innerText();
+    assert.match(summary, /共 4 个文件/, summary);
+    assert.match(summary, /导入 2 篇文档/, summary);
+    const skipped = await page.$$eval('[data-testid=import-skipped] tbody tr', (rows) =>
+      rows.map((r) => [...r.cells].map((c) => c.textContent)));
+    assert.deepEqual(skipped, [['数据.txt', '二进制文件'], ['北碚副本', '与 北碚 内容重复']]);
+    assert.match(await page.getByTestId('library-name').inputValue(), /^导入于 \d{4}-\d\d-\d\d \d\d:\d\d$/);
+    await screenshot(page, 'import-report');
+
+    // Save: the app switches to the new library and the link names it.
+    await saveAs(page, '北碚渝北资料');
+    const lib = /[?&]lib=([^&]+)/.exec(await hash(page))?.[1];
+    assert.ok(lib, `the view names the library: ${await hash(page)}`);
+    assert.match(await page.getByTestId('overview').innerText(), /文档\s*2\b/);
+
+    // Custom topics: add one in the editor and re-annotate; the facet appears.
+    await openDialog(page, 'manage');
+    await page.getByTestId('tab-data').click();
+    const topics = page.getByTestId('topics-text');
+    await topics.waitFor();
+    assert.match(await topics.inputValue(), /生态环保 \*生态环境/);
+    await topics.fill(`${await topics.inputValue()}\n山林保护 *缙云山 *保护区\n`);
+    await page.getByTestId('reannotate').click();
+    await page.waitForFunction(() => /已重新标注|失败/.test(document.querySelector('[data-testid=annotate-status]')?.textContent), null, { timeout: 60_000 });
+    assert.equal(await page.getByTestId('annotate-status').innerText(), '已重新标注并保存。');
+    await screenshot(page, 'library-topics');
+    await page.getByTestId('dialog-close').click();
+    await page.locator('[data-testid=facet-topic][data-name="山林保护"]').waitFor();
+
+    // Search with a district filter, then a topic filter.
+    await search(page, '生态');
+    assert.deepEqual(new Set(await titles(page)), new Set(['北碚生态建设', '渝北产业发展']));
+    await page.locator('[data-testid=facet-district][data-name="北碚"]').click();
+    await page.waitForFunction(() => decodeURIComponent(location.hash).includes('district=北碚'));
+    assert.deepEqual(await titles(page), ['北碚生态建设']);
+    await page.locator('[data-testid=facet-district][data-name="北碚"]').click();
+    await page.locator('[data-testid=facet-topic][data-name="产业发展"]').click();
+    await page.waitForFunction(() => decodeURIComponent(location.hash).includes('topic=产业发展'));
+    assert.deepEqual(await titles(page), ['渝北产业发展']);
+    await page.locator('[data-testid=facet-topic][data-name="产业发展"]').click();
+    await page.locator('[data-testid=facet-topic][data-name="山林保护"]').click();
+    await page.waitForFunction(() => decodeURIComponent(location.hash).includes('topic=山林保护'));
+    assert.deepEqual(await titles(page), ['北碚生态建设']);
+    const view = await hash(page);
+    assert.ok(view.includes(`lib=${lib}`), view);
+    await screenshot(page, 'library-search');
+
+    // Reload: the same view of the same library, and the library is listed.
+    await page.reload();
+    await waitReady(page);
+    await page.waitForFunction(() => document.querySelector('[data-testid=corpus-name]')?.textContent === '北碚渝北资料');
+    assert.equal(await hash(page), view);
+    assert.deepEqual(await titles(page), ['北碚生态建设']);
+    await page.getByTestId('corpus-switcher').click();
+    const options = await page.getByTestId('corpus-option').allInnerTexts();
+    assert.deepEqual(options.map((o) => o.replace(/\s+/g, ' ').trim()), ['内置语料', '北碚渝北资料 2 篇']);
+    await page.getByTestId('open-manage').click();
+    await screenshot(page, 'library-manage');
+
+    // Export → a .qx download; import it again as a second library.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('library-export').click(),
+    ]);
+    assert.equal(download.suggestedFilename(), '北碚渝北资料.qx');
+    const exported = await readFile(await download.path());
+    await page.getByTestId('tab-import').click();
+    await importFiles(page, [{ name: '北碚渝北资料.qx', mimeType: 'application/octet-stream', buffer: exported }]);
+    assert.match(await page.getByTestId('import-summary').innerText(), /共 1 个文件.*导入 2 篇文档/);
+    await saveAs(page, '再次导入');
+    const second = /[?&]lib=([^&]+)/.exec(await hash(page))?.[1];
+    assert.ok(second && second !== lib, `a new library: ${second}`);
+    await search(page, '缙云山');
+    assert.deepEqual(await titles(page), ['北碚生态建设']);
+
+    // Back to the first library through the switcher.
+    await page.getByTestId('corpus-switcher').click();
+    await page.locator(`[data-testid=corpus-option][data-library="${lib}"]`).click();
+    await page.waitForFunction((id) => location.hash.includes(`lib=${id}`), lib);
+    await page.waitForFunction(() => document.querySelector('[data-testid=corpus-name]')?.textContent === '北碚渝北资料');
+
+    // Delete both; deleting the open one opens the built-in corpus.
+    await openDialog(page, 'manage');
+    for (let left = 2; left > 0; left--) {
+      await page.getByTestId('library-delete').first().click();
+      await page.getByTestId('library-delete-confirm').click();
+      await page.waitForFunction((n) => document.querySelectorAll('[data-testid=library-row]').length === n - 1, left);
+    }
+    await page.getByTestId('dialog-close').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=corpus-name]')?.textContent === '内置语料');
+    assert.ok(!(await hash(page)).includes('lib='), await hash(page));
+
+    app.assertNoErrors();
+
+    // A link to the deleted library, in a new tab: a notice, and the built-in corpus.
+    const tab = await app.context.newPage();
+    tab.viewportName = 'desktop';
+    const tabErrors = watchErrors(tab);
+    await tab.goto(appUrl(`#/search?v=1&lib=${lib}&q=北碚`));
+    await waitReady(tab);
+    await waitForText(tab, `链接指向本机没有的文档库“${lib}”；已打开内置语料`);
+    await tab.getByTestId('results-count').waitFor();
+    assert.ok(!(await hash(tab)).includes('lib='), await hash(tab));
+    assert.ok((await hash(tab)).includes('q=北碚'), await hash(tab));
+    assert.equal(await tab.getByTestId('corpus-name').innerText(), '内置语料');
+    await screenshot(tab, 'library-missing');
+    assertNoErrors(tabErrors);
+  } finally {
+    await app.close();
+  }
+});
+
+test('the import dialog on a phone; cancelling saves nothing', { timeout: 120_000 }, async () => {
+  const app = await openApp(browser, { viewport: 'phone' });
+  const { page } = app;
+  try {
+    await waitReady(page);
+    await openDialog(page, 'import');
+    await screenshot(page, 'import-dialog');
+    const files = Array.from({ length: 200 }, (_, i) => ({
+      name: `文档${i}.txt`,
+      mimeType: 'text/plain',
+      buffer: Buffer.from(`第${i}篇\n\n${'北碚区的生态环境持续改善，缙云山保护成效显著。'.repeat(200)}${i}\n`),
+    }));
+    await page.getByTestId('import-files').setInputFiles(files);
+    await page.getByTestId('import-progress').waitFor();
+    await screenshot(page, 'import-progress');
+    await page.getByTestId('import-cancel').click();
+    await app.waitForText('已取消导入，没有保存任何内容', 30_000);
+    await page.getByTestId('tab-manage').click();
+    assert.equal(await page.getByTestId('library-row').count(), 0);
+    app.assertNoErrors();
+  } finally {
+    await app.close();
+  }
+});

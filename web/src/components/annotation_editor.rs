@@ -1,0 +1,165 @@
+//! 区县与主题: custom data for the open library. Upload a gazetteer file (another
+//! province's districts, same format as `data/gazetteer.txt`) and edit the topic keywords
+//! (prefilled with the library's topics, else the built-in `data/topics.txt`); 重新标注
+//! rebuilds the library's districts and topics in the worker, saves it and shows it. A bad
+//! line is reported with its number and the library stays as it was.
+
+use std::rc::Rc;
+
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::library::{self, LibraryMeta};
+
+#[derive(Properties, PartialEq)]
+pub struct AnnotationEditorProps {
+    /// The open library (None: the built-in corpus, which cannot be re-annotated here).
+    pub library: Option<Rc<LibraryMeta>>,
+    /// Re-annotated: the library's id and new bundle.
+    pub on_reannotated: Callback<(String, Rc<Vec<u8>>)>,
+    pub on_changed: Callback<()>,
+}
+
+#[derive(Clone, PartialEq)]
+enum Status {
+    Idle,
+    Working,
+    Done,
+    Failed(String),
+}
+
+#[component]
+pub fn AnnotationEditor(props: &AnnotationEditorProps) -> Html {
+    // (gazetteer, topics) built-in texts, once read from the import engine.
+    let defaults = use_state(|| None::<Rc<(String, String)>>);
+    // A gazetteer uploaded here: (file name, text); None keeps the library's.
+    let uploaded = use_state(|| None::<(String, String)>);
+    let status = use_state(|| Status::Idle);
+    let topics = use_node_ref();
+    {
+        let (defaults, status) = (defaults.clone(), status.clone());
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                match library::default_data().await {
+                    Ok(d) => defaults.set(Some(Rc::new(d))),
+                    Err(e) => status.set(Status::Failed(e)),
+                }
+            });
+        });
+    }
+    let Some(lib) = props.library.clone() else {
+        return html! {
+            <div class="qx-annotate" data-testid="annotate-panel">
+                <p class="qx-muted">{ "自定义区县和主题只适用于自己的文档库：请先导入或打开一个文档库。" }</p>
+            </div>
+        };
+    };
+    let Some(builtin) = (*defaults).clone() else {
+        return match &*status {
+            Status::Failed(e) => html! { <p class="qx-error" role="alert">{ e.clone() }</p> },
+            _ => html! { <p class="qx-muted" role="status">{ "正在读取内置数据…" }</p> },
+        };
+    };
+
+    let on_upload = {
+        let uploaded = uploaded.clone();
+        Callback::from(move |e: Event| {
+            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
+                return;
+            };
+            let Some(file) = input.files().and_then(|l| l.get(0)) else {
+                return;
+            };
+            let uploaded = uploaded.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(text) = JsFuture::from(file.text()).await {
+                    uploaded.set(Some((file.name(), text.as_string().unwrap_or_default())));
+                }
+            });
+        })
+    };
+    let gazetteer: Option<String> = match (&*uploaded, &lib.gazetteer) {
+        (Some((_, text)), _) => Some(text.clone()),
+        (None, custom) => custom.clone(),
+    };
+    let gazetteer_label = match (&*uploaded, &lib.gazetteer) {
+        (Some((name, _)), _) => format!("将使用上传的 {name}"),
+        (None, Some(_)) => "当前使用自定义区县表".to_string(),
+        (None, None) => "当前使用内置区县表（重庆市各区县）".to_string(),
+    };
+    let reset_gazetteer = {
+        let uploaded = uploaded.clone();
+        let text = builtin.0.clone();
+        Callback::from(move |_: MouseEvent| uploaded.set(Some(("内置区县表".into(), text.clone()))))
+    };
+    let onsubmit = {
+        let (status, topics, builtin) = (status.clone(), topics.clone(), builtin.clone());
+        let (on_done, on_changed) = (props.on_reannotated.clone(), props.on_changed.clone());
+        let lib = lib.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let typed = topics
+                .cast::<HtmlTextAreaElement>()
+                .map(|t| t.value())
+                .unwrap_or_default();
+            // The built-in texts are passed as "none", so the library records no custom data.
+            let topics = (typed != builtin.1).then_some(typed);
+            let gazetteer = gazetteer.clone().filter(|g| *g != builtin.0);
+            status.set(Status::Working);
+            let (status, on_done, on_changed, lib) = (
+                status.clone(),
+                on_done.clone(),
+                on_changed.clone(),
+                lib.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                match library::reannotate(&lib, gazetteer, topics).await {
+                    Ok(bytes) => {
+                        status.set(Status::Done);
+                        on_changed.emit(());
+                        on_done.emit((lib.id.clone(), Rc::new(bytes)));
+                    }
+                    Err(e) => status.set(Status::Failed(format!("重新标注失败：{e}"))),
+                }
+            });
+        })
+    };
+    let working = *status == Status::Working;
+    html! {
+        <form class="qx-annotate" data-testid="annotate-panel" {onsubmit}>
+            <p class="qx-muted">{ format!("为文档库“{}”重新标注区县和主题：", lib.name) }</p>
+            <fieldset class="qx-fieldset">
+                <legend>{ "区县表" }</legend>
+                <p data-testid="gazetteer-status">{ gazetteer_label }</p>
+                <div class="qx-form-row">
+                    <label class="qx-button qx-file-label">
+                        { "上传区县表…" }
+                        <input type="file" accept=".txt,text/plain" class="qx-file-input"
+                            data-testid="gazetteer-file" onchange={on_upload} />
+                    </label>
+                    <button type="button" class="qx-button qx-button-quiet" onclick={reset_gazetteer}>{ "恢复内置区县表" }</button>
+                </div>
+                <p class="qx-muted qx-small">{ "格式与 data/gazetteer.txt 相同：每行一条记录，例如“district 北碚区 北碚”。" }</p>
+            </fieldset>
+            <fieldset class="qx-fieldset">
+                <legend>{ "主题关键词" }</legend>
+                <textarea ref={topics} class="qx-textarea qx-code" rows="12" spellcheck="false"
+                    data-testid="topics-text" value={lib.topics.clone().unwrap_or_else(|| builtin.1.clone())} />
+                <p class="qx-muted qx-small">{ "每行：主题名 关键词…；关键词前加 * 表示强关键词。" }</p>
+            </fieldset>
+            <div class="qx-form-row">
+                <button type="submit" class="qx-button qx-button-primary" data-testid="reannotate" disabled={working}>
+                    { if working { "正在重新标注…" } else { "重新标注" } }
+                </button>
+                <span role="status" data-testid="annotate-status" class={classes!(matches!(*status, Status::Failed(_)).then_some("qx-error"))}>
+                    { match &*status {
+                        Status::Done => "已重新标注并保存。".to_string(),
+                        Status::Failed(e) => e.clone(),
+                        _ => String::new(),
+                    } }
+                </span>
+            </div>
+        </form>
+    }
+}

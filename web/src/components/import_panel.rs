@@ -1,0 +1,119 @@
+//! The import flow: choose files (sources) → progress with 取消 → report, name and 保存.
+//! The files are indexed in a Web Worker (`quxian-library.js`), so the page stays
+//! responsive; closing the dialog cancels a running import. Saving stores the library in
+//! IndexedDB and opens it; a full disk keeps the report on screen with the reason, and
+//! earlier libraries stay as they were.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::components::{ImportProgress, ImportReport, ImportSources};
+use crate::library::{self, ImportResult, Progress};
+
+#[derive(Clone, PartialEq)]
+enum Phase {
+    /// Waiting for files; the message says how the last attempt ended, if it did not save.
+    Choose(Option<(bool, AttrValue)>),
+    Running(Progress),
+    Report(Rc<ImportResult>),
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ImportPanelProps {
+    /// A library was saved: its id.
+    pub on_saved: Callback<String>,
+    /// Storage changed: reread the list.
+    pub on_changed: Callback<()>,
+}
+
+#[component]
+pub fn ImportPanel(props: &ImportPanelProps) -> Html {
+    let phase = use_state(|| Phase::Choose(None));
+    let controller = use_mut_ref(|| None::<web_sys::AbortController>);
+    // Cancel a running import when the dialog closes.
+    {
+        let controller = controller.clone();
+        use_effect_with((), move |_| {
+            move || {
+                if let Some(c) = controller.borrow_mut().take() {
+                    c.abort();
+                }
+            }
+        });
+    }
+
+    let on_files = {
+        let (phase, controller) = (phase.clone(), controller.clone());
+        Callback::from(move |files: Vec<web_sys::File>| {
+            if files.is_empty() || controller.borrow().is_some() {
+                return;
+            }
+            let Ok(abort) = web_sys::AbortController::new() else {
+                return;
+            };
+            let signal = abort.signal();
+            *controller.borrow_mut() = Some(abort);
+            phase.set(Phase::Running(Progress {
+                loading: true,
+                ..Progress::default()
+            }));
+            let (phase, controller) = (phase.clone(), controller.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let on_progress = {
+                    let phase = phase.clone();
+                    Rc::new(move |p: Progress| phase.set(Phase::Running(p)))
+                };
+                let result = library::import(&files, on_progress, &signal).await;
+                let was_running = controller.borrow_mut().take().is_some();
+                if !was_running {
+                    return; // the panel was closed
+                }
+                phase.set(match result {
+                    Ok(r) => Phase::Report(Rc::new(r)),
+                    Err(e) if library::is_abort(&e) => {
+                        Phase::Choose(Some((false, "已取消导入，没有保存任何内容。".into())))
+                    }
+                    Err(e) => Phase::Choose(Some((true, e.into()))),
+                });
+            });
+        })
+    };
+    let on_cancel = {
+        let controller = controller.clone();
+        Callback::from(move |()| {
+            if let Some(c) = controller.borrow().as_ref() {
+                c.abort();
+            }
+        })
+    };
+    let on_discard = {
+        let phase = phase.clone();
+        Callback::from(move |()| phase.set(Phase::Choose(None)))
+    };
+    let on_saved = {
+        let (saved, changed) = (props.on_saved.clone(), props.on_changed.clone());
+        Callback::from(move |id: String| {
+            changed.emit(());
+            saved.emit(id);
+        })
+    };
+
+    match &*phase {
+        Phase::Choose(message) => html! {
+            <div class="qx-import" data-testid="import-panel">
+                if let Some((error, text)) = message {
+                    <p class={classes!("qx-import-message", error.then_some("qx-error"))} role="status"
+                        data-testid="import-message">{ text.clone() }</p>
+                }
+                <ImportSources {on_files} />
+            </div>
+        },
+        Phase::Running(progress) => html! {
+            <ImportProgress progress={progress.clone()} {on_cancel} />
+        },
+        Phase::Report(result) => html! {
+            <ImportReport result={result.clone()} {on_saved} {on_discard} />
+        },
+    }
+}

@@ -1,0 +1,116 @@
+//! The "我的文档库" dialog: three tabs over the user's own libraries: 导入文档 (the import
+//! flow), 管理 (rename, export, delete) and 区县与主题 (custom data, re-annotation). It
+//! only lays out the tabs; each tab is its own component and reports back in domain values.
+
+use std::rc::Rc;
+
+use gloo_events::EventListener;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::components::{AnnotationEditor, ImportPanel, LibraryList};
+use crate::library::LibraryMeta;
+
+/// Which tab is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DialogTab {
+    Import,
+    Manage,
+    Data,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LibraryDialogProps {
+    pub tab: DialogTab,
+    /// Saved libraries, newest first.
+    pub libraries: Rc<Vec<LibraryMeta>>,
+    /// The open library's id (None: the built-in corpus).
+    pub current: Option<AttrValue>,
+    /// Show another tab.
+    pub on_tab: Callback<DialogTab>,
+    pub on_close: Callback<()>,
+    /// Open a library (None: the built-in corpus); emitted after a save, or from 管理.
+    pub on_open: Callback<Option<String>>,
+    /// Storage changed: reread the list.
+    pub on_changed: Callback<()>,
+    /// A library was deleted (the open one: the app opens the built-in corpus).
+    pub on_deleted: Callback<String>,
+    /// The current library was re-annotated: its id and new bundle.
+    pub on_reannotated: Callback<(String, Rc<Vec<u8>>)>,
+}
+
+#[component]
+pub fn LibraryDialog(props: &LibraryDialogProps) -> Html {
+    // Esc closes, unless a field inside handles it; the listener is capturing so the
+    // page's own Esc (close the reader) does not also fire.
+    {
+        let on_close = props.on_close.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                let options = gloo_events::EventListenerOptions::run_in_capture_phase();
+                EventListener::new_with_options(&w, "keydown", options, move |e| {
+                    if let Some(k) = e.dyn_ref::<web_sys::KeyboardEvent>() {
+                        if k.key() == "Escape" {
+                            e.stop_propagation();
+                            on_close.emit(());
+                        }
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    let tab_button = |tab: DialogTab, label: &str, testid: &str| {
+        let on_tab = props.on_tab.clone();
+        let selected = props.tab == tab;
+        html! {
+            <button type="button" role="tab" aria-selected={selected.to_string()}
+                class={classes!("qx-tab", selected.then_some("qx-tab-current"))}
+                data-testid={testid.to_string()} onclick={move |_| on_tab.emit(tab)}>{ label.to_string() }</button>
+        }
+    };
+    let close = {
+        let on_close = props.on_close.clone();
+        Callback::from(move |_: MouseEvent| on_close.emit(()))
+    };
+    let current = props.current.as_ref().and_then(|id| {
+        props
+            .libraries
+            .iter()
+            .find(|l| l.id == id.as_str())
+            .cloned()
+    });
+    let body = match props.tab {
+        DialogTab::Import => html! {
+            <ImportPanel on_saved={props.on_open.reform(Some)} on_changed={props.on_changed.clone()} />
+        },
+        DialogTab::Manage => html! {
+            <LibraryList libraries={props.libraries.clone()} current={props.current.clone()}
+                on_open={props.on_open.clone()} on_changed={props.on_changed.clone()}
+                on_deleted={props.on_deleted.clone()} />
+        },
+        DialogTab::Data => html! {
+            <AnnotationEditor library={current.map(Rc::new)} on_reannotated={props.on_reannotated.clone()}
+                on_changed={props.on_changed.clone()} />
+        },
+    };
+    html! {
+        <div class="qx-dialog-backdrop">
+            <section class="qx-dialog" role="dialog" aria-modal="true" aria-labelledby="qx-dialog-title"
+                data-testid="library-dialog">
+                <header class="qx-dialog-head">
+                    <h2 id="qx-dialog-title">{ "我的文档库" }</h2>
+                    <p class="qx-muted qx-dialog-lead">{ "文件只在本机浏览器中处理和保存，不会上传。" }</p>
+                    <button type="button" class="qx-button qx-button-quiet qx-dialog-close" aria-label="关闭"
+                        data-testid="dialog-close" onclick={close}>{ "×" }</button>
+                </header>
+                <nav class="qx-tabs" role="tablist">
+                    { tab_button(DialogTab::Import, "导入文档", "tab-import") }
+                    { tab_button(DialogTab::Manage, "管理", "tab-manage") }
+                    { tab_button(DialogTab::Data, "区县与主题", "tab-data") }
+                </nav>
+                <div class="qx-dialog-body">{ body }</div>
+            </section>
+        </div>
+    }
+}

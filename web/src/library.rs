@@ -1,0 +1,303 @@
+//! The bridge to the user's own libraries: `quxian-library.js` (import in a Web Worker,
+//! storage in IndexedDB), loaded on first use.
+//!
+//! The module is imported at run time from `quxian-library.js` next to the page (resolved
+//! against `document.baseURI`), not bound with `#[wasm_bindgen(module = …)]`: a bound
+//! module would be copied into `pkg/snippets/…`, where its `new URL('./import-worker.js',
+//! import.meta.url)` no longer finds the worker, and a static import would also break the
+//! single-file build and make every page load fetch it. Loading lazily means the built-in
+//! corpus never touches it (offline included); only opening the library menu, an import or
+//! a `lib=ID` link does.
+//!
+//! Every call is fallible and answers in Chinese: errors are messages for the page.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+thread_local! {
+    static MODULE: RefCell<Option<JsValue>> = const { RefCell::new(None) };
+}
+
+/// A saved library, as `listLibraries()` describes it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LibraryMeta {
+    /// The id as links carry it (`lib=ID`).
+    pub id: String,
+    /// The IndexedDB key (a string, or a number for libraries saved by older versions).
+    pub key: JsValue,
+    pub name: String,
+    pub documents: u32,
+    /// Size of the stored bundle in bytes.
+    pub bytes: f64,
+    /// Custom data-file texts the library was annotated with (None: the built-in ones).
+    pub gazetteer: Option<String>,
+    pub topics: Option<String>,
+}
+
+/// Progress of an import, from the worker's `progress` messages.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Progress {
+    /// Still loading jieba's dictionary.
+    pub loading: bool,
+    pub files_done: u32,
+    pub files_total: u32,
+    pub bytes_done: f64,
+    pub bytes_total: f64,
+    /// Estimated time left, once a file is done.
+    pub eta_ms: Option<f64>,
+}
+
+/// One file or document left out, with the reason in Chinese (and the original wording).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SkippedFile {
+    pub name: String,
+    pub label: String,
+    pub reason: String,
+}
+
+/// What an import produced.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportResult {
+    /// The bundle (`Uint8Array`), kept in JS until it is saved.
+    pub bundle: JsValue,
+    /// The worker's report object, stored with the library.
+    pub report: JsValue,
+    pub files: u32,
+    pub documents: u32,
+    pub input_bytes: f64,
+    pub skipped: Vec<SkippedFile>,
+}
+
+/// The absolute URL of `path` next to the page.
+fn page_url(path: &str) -> Result<String, String> {
+    let base = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.base_uri().ok().flatten())
+        .ok_or("页面没有 document")?;
+    web_sys::Url::new_with_base(path, &base)
+        .map(|u| u.href())
+        .map_err(message)
+}
+
+/// The loaded module, importing it the first time.
+async fn module() -> Result<JsValue, String> {
+    if let Some(m) = MODULE.with(|m| m.borrow().clone()) {
+        return Ok(m);
+    }
+    let url = page_url("quxian-library.js")?;
+    let import = Function::new_with_args("url", "return import(url)");
+    let promise = import.call1(&JsValue::NULL, &url.into()).map_err(message)?;
+    let m = JsFuture::from(Promise::from(promise))
+        .await
+        .map_err(|e| format!("无法加载文档库模块 quxian-library.js（{}）", message(e)))?;
+    MODULE.with(|cell| *cell.borrow_mut() = Some(m.clone()));
+    Ok(m)
+}
+
+/// Call `name(args…)` on the module, awaiting a returned promise.
+async fn call(name: &str, args: &[JsValue]) -> Result<JsValue, String> {
+    let m = module().await?;
+    let f: Function = Reflect::get(&m, &name.into())
+        .ok()
+        .and_then(|f| f.dyn_into().ok())
+        .ok_or_else(|| format!("quxian-library.js 缺少 {name}"))?;
+    let result = f
+        .apply(&JsValue::NULL, &args.iter().collect::<Array>())
+        .map_err(message)?;
+    match result.dyn_into::<Promise>() {
+        Ok(p) => JsFuture::from(p).await.map_err(message),
+        Err(value) => Ok(value),
+    }
+}
+
+/// The message of a thrown JS value.
+pub fn message(e: JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "未知错误".to_string())
+}
+
+/// True when a rejection is the user's cancel (`AbortError`).
+pub fn is_abort(e: &str) -> bool {
+    e == "导入已取消"
+}
+
+fn get(o: &JsValue, key: &str) -> JsValue {
+    Reflect::get(o, &key.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn num(o: &JsValue, key: &str) -> f64 {
+    get(o, key).as_f64().unwrap_or(0.0)
+}
+
+fn text(o: &JsValue, key: &str) -> Option<String> {
+    get(o, key).as_string()
+}
+
+fn key_string(key: &JsValue) -> String {
+    key.as_string()
+        .or_else(|| key.as_f64().map(|n| format!("{n}")))
+        .unwrap_or_default()
+}
+
+/// Saved libraries, newest first.
+pub async fn list() -> Result<Vec<LibraryMeta>, String> {
+    let rows = call("listLibraries", &[]).await?;
+    Ok(Array::from(&rows)
+        .iter()
+        .map(|row| {
+            let key = get(&row, "id");
+            LibraryMeta {
+                id: key_string(&key),
+                key,
+                name: text(&row, "name").unwrap_or_default(),
+                documents: num(&row, "documents") as u32,
+                bytes: num(&row, "bytes"),
+                gazetteer: text(&row, "gazetteer"),
+                topics: text(&row, "topics"),
+            }
+        })
+        .collect())
+}
+
+/// The saved library whose id (as in links) is `id`, if this browser has it.
+pub async fn find(id: &str) -> Result<Option<LibraryMeta>, String> {
+    Ok(list().await?.into_iter().find(|l| l.id == id))
+}
+
+/// The bundle bytes of a saved library.
+pub async fn load(meta: &LibraryMeta) -> Result<Vec<u8>, String> {
+    let bytes = call("loadLibrary", std::slice::from_ref(&meta.key)).await?;
+    Ok(Uint8Array::new(&bytes).to_vec())
+}
+
+/// Store an import's bundle under `name`; the new library's id.
+pub async fn save(name: &str, result: &ImportResult) -> Result<String, String> {
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"name".into(), &name.into());
+    let _ = Reflect::set(&options, &"bundle".into(), &result.bundle);
+    let _ = Reflect::set(&options, &"report".into(), &result.report);
+    let id = call("saveLibrary", &[options.into()]).await?;
+    Ok(key_string(&id))
+}
+
+pub async fn rename(meta: &LibraryMeta, name: &str) -> Result<(), String> {
+    call("renameLibrary", &[meta.key.clone(), name.into()])
+        .await
+        .map(drop)
+}
+
+pub async fn delete(meta: &LibraryMeta) -> Result<(), String> {
+    call("deleteLibrary", std::slice::from_ref(&meta.key))
+        .await
+        .map(drop)
+}
+
+/// Download the library as `<name>.qx`.
+pub async fn export(meta: &LibraryMeta) -> Result<(), String> {
+    call("exportLibrary", std::slice::from_ref(&meta.key))
+        .await
+        .map(drop)
+}
+
+/// The built-in gazetteer and topic texts.
+pub async fn default_data() -> Result<(String, String), String> {
+    let data = call("defaultData", &[]).await?;
+    Ok((
+        text(&data, "gazetteer").unwrap_or_default(),
+        text(&data, "topics").unwrap_or_default(),
+    ))
+}
+
+/// Re-annotate a saved library with these data texts (None: built-in); the new bundle.
+pub async fn reannotate(
+    meta: &LibraryMeta,
+    gazetteer: Option<String>,
+    topics: Option<String>,
+) -> Result<Vec<u8>, String> {
+    let options = Object::new();
+    let opt = |v: Option<String>| v.map_or(JsValue::UNDEFINED, JsValue::from);
+    let _ = Reflect::set(&options, &"gazetteer".into(), &opt(gazetteer));
+    let _ = Reflect::set(&options, &"topics".into(), &opt(topics));
+    let bytes = call("reannotateLibrary", &[meta.key.clone(), options.into()]).await?;
+    Ok(Uint8Array::new(&bytes).to_vec())
+}
+
+/// Index `files` in the worker, reporting progress; `signal` cancels.
+pub async fn import(
+    files: &[web_sys::File],
+    on_progress: Rc<dyn Fn(Progress)>,
+    signal: &web_sys::AbortSignal,
+) -> Result<ImportResult, String> {
+    let list: Array = files.iter().collect();
+    let closure = wasm_bindgen::closure::Closure::<dyn Fn(JsValue)>::new(move |p: JsValue| {
+        on_progress(Progress {
+            loading: text(&p, "phase").as_deref() == Some("loading"),
+            files_done: num(&p, "filesDone") as u32,
+            files_total: num(&p, "filesTotal") as u32,
+            bytes_done: num(&p, "bytesDone"),
+            bytes_total: num(&p, "bytesTotal"),
+            eta_ms: get(&p, "etaMs").as_f64(),
+        })
+    });
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"onProgress".into(), closure.as_ref());
+    let _ = Reflect::set(&options, &"signal".into(), signal);
+    let done = call("importFiles", &[list.into(), options.into()]).await;
+    drop(closure);
+    let done = done?;
+    let report = get(&done, "report");
+    let label = module()
+        .await
+        .ok()
+        .and_then(|m| get(&m, "reasonLabel").dyn_into::<Function>().ok());
+    let skipped = Array::from(&get(&report, "skipped"))
+        .iter()
+        .map(|s| {
+            let reason = text(&s, "reason").unwrap_or_default();
+            let label = label
+                .as_ref()
+                .and_then(|f| f.call1(&JsValue::NULL, &reason.as_str().into()).ok())
+                .and_then(|l| l.as_string())
+                .unwrap_or_else(|| reason.clone());
+            SkippedFile {
+                name: text(&s, "name").unwrap_or_default(),
+                label,
+                reason,
+            }
+        })
+        .collect();
+    Ok(ImportResult {
+        bundle: get(&done, "bundle"),
+        files: num(&report, "files") as u32,
+        documents: num(&report, "documents") as u32,
+        input_bytes: num(&report, "input_bytes"),
+        report,
+        skipped,
+    })
+}
+
+/// The files under entries taken from a drop (`webkitGetAsEntry`), folders walked.
+pub async fn files_from_entries(entries: Array) -> Result<Vec<web_sys::File>, String> {
+    let files = call("filesFromEntries", &[entries.into()]).await?;
+    Ok(Array::from(&files)
+        .iter()
+        .filter_map(|f| f.dyn_into::<web_sys::File>().ok())
+        .collect())
+}
+
+/// Human-readable size: 1.5 MB, 320 KB.
+pub fn format_bytes(n: f64) -> String {
+    if n >= 1024.0 * 1024.0 {
+        format!("{:.1} MB", n / 1024.0 / 1024.0)
+    } else if n >= 1024.0 {
+        format!("{:.0} KB", n / 1024.0)
+    } else {
+        format!("{n:.0} B")
+    }
+}
