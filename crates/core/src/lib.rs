@@ -22,13 +22,16 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 mod analyze;
+#[cfg(feature = "build")]
 mod annotate;
 mod bundle;
 mod corpus;
 mod error;
 mod facet;
 mod index;
+#[cfg(feature = "build")]
 mod normalize;
+#[cfg(feature = "build")]
 mod passage;
 mod query;
 #[cfg(feature = "build")]
@@ -40,6 +43,7 @@ mod snippet;
 mod text;
 mod view;
 
+#[cfg(feature = "build")]
 pub use annotate::{Gazetteer, Lexicon};
 #[cfg(feature = "build")]
 pub use corpus::{BuildReport, CorpusBuilder, PreparedFile, Skipped};
@@ -47,6 +51,7 @@ pub use corpus::{Corpus, DistrictId, DocId, Document, Passage, PassageId, Passag
 pub use error::{Error, Result};
 pub use facet::FacetCounts;
 pub use index::Index;
+#[cfg(feature = "build")]
 pub use normalize::{normalize, NormalizedText, OffsetMap};
 pub use query::{Filters, Query, MAX_QUERY_CHARS};
 #[cfg(feature = "build")]

@@ -39,7 +39,8 @@ const IMPORT_PACKAGE: &str = "quxian-import";
 const YUBEI_SEED: &str = "004_";
 /// Not precached by the service worker: the worker itself, files only other pages use, and
 /// the import (its jieba dictionary is large and fetched only when an import starts; the
-/// worker caches it on first use).
+/// worker caches it on first use). `quxian-library.js` is precached: it reads the saved
+/// libraries from IndexedDB, which must work offline.
 const NOT_PRECACHED: &[&str] = &[
     "sw.js",
     "build.json",
@@ -50,7 +51,6 @@ const NOT_PRECACHED: &[&str] = &[
     "jieba/",
     "import-demo.html",
     "import-worker.js",
-    "quxian-library.js",
 ];
 
 /// What `dist` builds besides the site.
