@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { launch, openApp, screenshot } from './helpers.mjs';
+import { gbk, utf16le } from './app-helpers.mjs';
 
 let browser;
 before(async () => {
@@ -17,34 +18,6 @@ after(async () => {
 
 const BEIBEI = '北碚生态建设\n\n缙云山国家级自然保护区的生态环境持续改善。\n\n北碚区发展生态旅游。\n';
 const YUBEI = '渝北产业发展\n\n渝北区的数字经济发展很快，生态环境也在改善。\n';
-
-/** GBK bytes of `text`. Node has TextDecoder('gbk') but no encoder: invert the table. */
-function gbk(text) {
-  const table = new Map();
-  const decoder = new TextDecoder('gbk');
-  for (let lead = 0x81; lead <= 0xfe; lead++) {
-    for (let trail = 0x40; trail <= 0xfe; trail++) {
-      if (trail === 0x7f) continue;
-      const ch = decoder.decode(Uint8Array.of(lead, trail));
-      if (ch.length === 1 && !table.has(ch)) table.set(ch, [lead, trail]);
-    }
-  }
-  const bytes = [];
-  for (const ch of text) {
-    const code = ch.codePointAt(0);
-    if (code < 0x80) bytes.push(code);
-    else {
-      const pair = table.get(ch);
-      if (!pair) throw new Error(`no GBK code for ${ch}`);
-      bytes.push(...pair);
-    }
-  }
-  return Buffer.from(bytes);
-}
-
-function utf16le(text) {
-  return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
-}
 
 async function libraryNames(page) {
   return page.$$eval('#libraries tbody .lib-name', (cells) => cells.map((c) => c.textContent));
