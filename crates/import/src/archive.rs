@@ -63,7 +63,10 @@ pub fn for_each_file(
             Ok(entry) => entry,
             Err(e) => {
                 let name = listed;
-                visit(Item::Skipped(Skipped { name, reason: format!("could not unpack ({e})") }));
+                visit(Item::Skipped(Skipped {
+                    name,
+                    reason: format!("could not unpack ({e})"),
+                }));
                 continue;
             }
         };
@@ -75,7 +78,10 @@ pub fn for_each_file(
             continue;
         }
         let name = format!("{archive}/{path}");
-        let skipped = |reason: String| Skipped { name: name.clone(), reason };
+        let skipped = |reason: String| Skipped {
+            name: name.clone(),
+            reason,
+        };
         if entry.size() > MAX_ENTRY_BYTES {
             visit(Item::Skipped(skipped(too_large(MAX_ENTRY_BYTES))));
             continue;
@@ -156,7 +162,12 @@ mod tests {
         // 新闻.txt in GBK.
         assert_eq!(entry_path(b"\xd0\xc2\xce\xc5.txt"), "新闻.txt");
         assert_eq!(entry_path(b"\\dir\\a.txt"), "dir/a.txt");
-        for hidden in [".DS_Store", "__MACOSX/a.txt", "a/.git/config", "x/Thumbs.db"] {
+        for hidden in [
+            ".DS_Store",
+            "__MACOSX/a.txt",
+            "a/.git/config",
+            "x/Thumbs.db",
+        ] {
             assert!(is_hidden(hidden), "{hidden}");
         }
         assert!(!is_hidden("a/b.c.txt"));
@@ -165,6 +176,8 @@ mod tests {
     #[test]
     fn garbage_is_not_an_archive() {
         let result = for_each_file("x.zip", b"PK\x03\x04 not really", |_| {});
-        assert!(result.unwrap_err().starts_with("not a readable zip archive"));
+        assert!(result
+            .unwrap_err()
+            .starts_with("not a readable zip archive"));
     }
 }

@@ -43,7 +43,10 @@ pub struct SkippedFile {
 
 impl From<Skipped> for SkippedFile {
     fn from(s: Skipped) -> Self {
-        SkippedFile { name: s.name, reason: s.reason }
+        SkippedFile {
+            name: s.name,
+            reason: s.reason,
+        }
     }
 }
 
@@ -85,12 +88,18 @@ pub struct Importer {
 
 impl std::fmt::Debug for Importer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Importer").field("report", &self.report).finish_non_exhaustive()
+        f.debug_struct("Importer")
+            .field("report", &self.report)
+            .finish_non_exhaustive()
     }
 }
 
 /// A segmenter and builder over `dict` with the given (or default) data files.
-fn builder(dict: &[u8], gazetteer: Option<&str>, topics: Option<&str>) -> Result<CorpusBuilder, Error> {
+fn builder(
+    dict: &[u8],
+    gazetteer: Option<&str>,
+    topics: Option<&str>,
+) -> Result<CorpusBuilder, Error> {
     let gazetteer = match gazetteer {
         Some(text) => Gazetteer::parse(text, "gazetteer")?,
         None => Gazetteer::chongqing(),
@@ -133,7 +142,10 @@ impl Importer {
                     archive::Item::Skipped(skipped) => own.push(skipped.into()),
                 });
                 if let Err(reason) = outcome {
-                    own.push(SkippedFile { name: name.to_string(), reason });
+                    own.push(SkippedFile {
+                        name: name.to_string(),
+                        reason,
+                    });
                 }
             }
             _ => {
@@ -190,7 +202,11 @@ fn add_plain_or_bundle(
         "qx" => match Corpus::from_bundle(bytes) {
             Ok(corpus) => {
                 let before = builder.report().skipped.len();
-                result.added = corpus.docs.iter().filter(|doc| builder.add_document(raw_doc(doc))).count();
+                result.added = corpus
+                    .docs
+                    .iter()
+                    .filter(|doc| builder.add_document(raw_doc(doc)))
+                    .count();
                 let skipped = builder.report().skipped.get(before..).unwrap_or(&[]);
                 result.skipped.extend(skipped.iter().map(|s| SkippedFile {
                     name: format!("{name}/{}", s.name),
@@ -210,7 +226,9 @@ fn add_plain_or_bundle(
             let before = builder.report().skipped.len();
             result.added = builder.add_file(name, bytes);
             let skipped = builder.report().skipped.get(before..).unwrap_or(&[]);
-            result.skipped.extend(skipped.iter().cloned().map(SkippedFile::from));
+            result
+                .skipped
+                .extend(skipped.iter().cloned().map(SkippedFile::from));
         }
     }
     result
@@ -345,14 +363,22 @@ mod tests {
         for &b in data {
             crc ^= u32::from(b);
             for _ in 0..8 {
-                crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+                crc = if crc & 1 != 0 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
             }
         }
         !crc
     }
 
     fn reasons(report: &ImportReport) -> Vec<(String, String)> {
-        report.skipped.iter().map(|s| (s.name.clone(), s.reason.clone())).collect()
+        report
+            .skipped
+            .iter()
+            .map(|s| (s.name.clone(), s.reason.clone()))
+            .collect()
     }
 
     #[test]
@@ -360,7 +386,13 @@ mod tests {
         let mut imp = importer();
         let a = "北碚生态\n\n缙云山的生态环境很好。北碚区发展旅游。\n";
         let b = "渝北发展\n\n渝北区的长江北岸发展很快。\n";
-        assert_eq!(imp.add_file("北碚.txt", &gbk(a)).unwrap(), FileResult { added: 1, skipped: vec![] });
+        assert_eq!(
+            imp.add_file("北碚.txt", &gbk(a)).unwrap(),
+            FileResult {
+                added: 1,
+                skipped: vec![]
+            }
+        );
         assert_eq!(imp.add_file("渝北.txt", &utf16le(b)).unwrap().added, 1);
         let bin = imp.add_file("图片.txt", b"\x89PNG\0\0\0").unwrap();
         assert_eq!(bin.added, 0);
@@ -385,7 +417,11 @@ mod tests {
         assert_eq!(corpus.docs.len(), 2);
         assert_eq!(corpus.docs[0].title, "北碚生态");
         let beibei = corpus.district_by_name("北碚").unwrap();
-        assert_eq!(corpus.docs[0].main_districts, [beibei], "check the Chongqing gazetteer");
+        assert_eq!(
+            corpus.docs[0].main_districts,
+            [beibei],
+            "check the Chongqing gazetteer"
+        );
         assert!(matches!(imp.add_file("x.txt", b"x"), Err(Error::Finished)));
         assert!(matches!(imp.finish(), Err(Error::Finished)));
     }
@@ -407,7 +443,12 @@ mod tests {
         assert_eq!(names, ["资料.zip/新闻/说明.pdf", "资料.zip/新闻/inner.zip"]);
         assert_eq!(r.skipped[0].reason, "unsupported file type .pdf");
         let bad = imp.add_file("坏.zip", b"not a zip").unwrap();
-        assert!(bad.skipped[0].reason.starts_with("not a readable zip archive"), "{bad:?}");
+        assert!(
+            bad.skipped[0]
+                .reason
+                .starts_with("not a readable zip archive"),
+            "{bad:?}"
+        );
         imp.finish().unwrap();
         let report = imp.report();
         assert_eq!((report.files, report.documents), (2, 1));
@@ -435,28 +476,54 @@ mod tests {
     fn merges_bundles_and_reannotates() {
         let mut first = importer();
         let long_title = format!("{}，{}", "北碚".repeat(12), "发展".repeat(20));
-        first.add_file("长.md", format!("# {long_title}\n\n北碚的生态。\n").as_bytes()).unwrap();
-        first.add_file("b.txt", "渝北\n\n渝北区发展很快。".as_bytes()).unwrap();
-        first.add_file("c.jsonl", "{\"text\": \"万州区的长江。\"}\n".as_bytes()).unwrap();
+        first
+            .add_file(
+                "长.md",
+                format!("# {long_title}\n\n北碚的生态。\n").as_bytes(),
+            )
+            .unwrap();
+        first
+            .add_file("b.txt", "渝北\n\n渝北区发展很快。".as_bytes())
+            .unwrap();
+        first
+            .add_file("c.jsonl", "{\"text\": \"万州区的长江。\"}\n".as_bytes())
+            .unwrap();
         let bundle = first.finish().unwrap();
         let original = Corpus::from_bundle(&bundle).unwrap();
 
         let mut second = importer();
-        second.add_file("d.txt", "江北\n\n江北区的新闻。".as_bytes()).unwrap();
+        second
+            .add_file("d.txt", "江北\n\n江北区的新闻。".as_bytes())
+            .unwrap();
         let r = second.add_file("旧库.qx", &bundle).unwrap();
         assert_eq!(r.added, 3, "{r:?}");
         // The same library again: every document is a duplicate.
         let again = second.add_file("旧库 (1).qx", &bundle).unwrap();
         assert_eq!(again.added, 0);
         let bad = second.add_file("坏.qx", b"QX nonsense").unwrap();
-        assert!(bad.skipped[0].reason.starts_with("not a usable quxian library"), "{bad:?}");
+        assert!(
+            bad.skipped[0]
+                .reason
+                .starts_with("not a usable quxian library"),
+            "{bad:?}"
+        );
         let merged = Corpus::from_bundle(&second.finish().unwrap()).unwrap();
         assert_eq!(merged.docs.len(), 4);
-        let dup_reasons = second.report().skipped.iter().filter(|s| s.reason.starts_with("duplicate of ")).count();
+        let dup_reasons = second
+            .report()
+            .skipped
+            .iter()
+            .filter(|s| s.reason.starts_with("duplicate of "))
+            .count();
         assert_eq!(dup_reasons, 3, "{:?}", second.report());
         for doc in &original.docs {
             let copy = &merged.docs[merged.doc_by_key(&doc.key).unwrap().0 as usize];
-            assert_eq!((&copy.title, &copy.text), (&doc.title, &doc.text), "{}", doc.key);
+            assert_eq!(
+                (&copy.title, &copy.text),
+                (&doc.title, &doc.text),
+                "{}",
+                doc.key
+            );
         }
 
         // A gazetteer with one district: re-annotation keeps documents, changes districts.
@@ -465,13 +532,21 @@ mod tests {
         let re = Corpus::from_bundle(&bytes).unwrap();
         assert_eq!(re.districts, ["渝北"]);
         assert_eq!(report.documents, 3);
-        assert_eq!(re.docs.iter().map(|d| &d.text).collect::<Vec<_>>(), original.docs.iter().map(|d| &d.text).collect::<Vec<_>>());
+        assert_eq!(
+            re.docs.iter().map(|d| &d.text).collect::<Vec<_>>(),
+            original.docs.iter().map(|d| &d.text).collect::<Vec<_>>()
+        );
         assert_eq!(re.docs[1].main_districts.len(), 1);
     }
 
     #[test]
     fn bad_data_files_name_their_line() {
-        let err = Importer::new(DICT.as_bytes(), Some("district 北碚 区 北碚区\nnonsense line here\n"), None).unwrap_err();
+        let err = Importer::new(
+            DICT.as_bytes(),
+            Some("district 北碚 区 北碚区\nnonsense line here\n"),
+            None,
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("line 2"), "{err}");
         let err = Importer::new("好 十\n".as_bytes(), None, None).unwrap_err();
         assert!(err.to_string().contains("line 1"), "{err}");
@@ -483,7 +558,13 @@ mod tests {
         let mut w = Vec::new();
         w.write_all(b"PK\x05\x06").unwrap();
         w.extend([0xFFu8; 18]);
-        for (name, bytes) in [("a.zip", w.as_slice()), ("a.qx", b"" as &[u8]), ("a", b"x"), (".zip", b"PK"), ("a.txt", b"")] {
+        for (name, bytes) in [
+            ("a.zip", w.as_slice()),
+            ("a.qx", b"" as &[u8]),
+            ("a", b"x"),
+            (".zip", b"PK"),
+            ("a.txt", b""),
+        ] {
             let _ = imp.add_file(name, bytes).unwrap();
         }
         imp.finish().unwrap();

@@ -30,7 +30,9 @@ mod archive;
 mod importer;
 
 pub use archive::{MAX_ARCHIVE_BYTES, MAX_ENTRIES, MAX_ENTRY_BYTES};
-pub use importer::{reannotate as reannotate_bundle, Error, FileResult, ImportReport, Importer, SkippedFile};
+pub use importer::{
+    reannotate as reannotate_bundle, Error, FileResult, ImportReport, Importer, SkippedFile,
+};
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -59,7 +61,9 @@ fn dict_bytes(dict: &JsValue) -> Result<Vec<u8>, JsError> {
     if dict.is_instance_of::<js_sys::Uint8Array>() || dict.is_instance_of::<js_sys::ArrayBuffer>() {
         return Ok(js_sys::Uint8Array::new(dict).to_vec());
     }
-    Err(JsError::new("the jieba dictionary must be a string, Uint8Array or ArrayBuffer"))
+    Err(JsError::new(
+        "the jieba dictionary must be a string, Uint8Array or ArrayBuffer",
+    ))
 }
 
 #[wasm_bindgen]
@@ -67,9 +71,14 @@ impl Indexer {
     /// Load jieba's dictionary (`dict.txt` text or bytes) plus a gazetteer and topic lexicon
     /// (the Chongqing defaults when `undefined`). Throws on a bad line, naming file and line.
     #[wasm_bindgen(constructor)]
-    pub fn new(dict: JsValue, gazetteer: Option<String>, topics: Option<String>) -> Result<Indexer, JsError> {
+    pub fn new(
+        dict: JsValue,
+        gazetteer: Option<String>,
+        topics: Option<String>,
+    ) -> Result<Indexer, JsError> {
         let dict = dict_bytes(&dict)?;
-        let inner = Importer::new(&dict, gazetteer.as_deref(), topics.as_deref()).map_err(js_error)?;
+        let inner =
+            Importer::new(&dict, gazetteer.as_deref(), topics.as_deref()).map_err(js_error)?;
         Ok(Indexer { inner })
     }
 
