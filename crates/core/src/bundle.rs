@@ -28,10 +28,20 @@ const HEADER_LEN: usize = 24;
 /// Largest inflated payload accepted (guards against decompression bombs).
 const MAX_PAYLOAD: usize = 1 << 30;
 
-#[derive(Serialize, Deserialize)]
+/// The payload as read.
+#[derive(Deserialize)]
 struct Stored {
+    #[allow(dead_code)] // read to keep the layout; only humans need it today
     generator: String,
     corpus: Corpus,
+}
+
+/// The payload as written: the same layout as [`Stored`], borrowing the corpus instead of
+/// cloning tens of megabytes of text.
+#[derive(Serialize)]
+struct StoredRef<'a> {
+    generator: &'a str,
+    corpus: &'a Corpus,
 }
 
 fn read_u32(bytes: &[u8], at: usize) -> Option<u32> {
@@ -45,9 +55,9 @@ fn read_u32(bytes: &[u8], at: usize) -> Option<u32> {
 impl Corpus {
     /// Encode the corpus as a bundle file.
     pub fn to_bundle(&self) -> Vec<u8> {
-        let stored = Stored {
-            generator: concat!("quxian ", env!("CARGO_PKG_VERSION")).to_string(),
-            corpus: self.clone(),
+        let stored = StoredRef {
+            generator: concat!("quxian ", env!("CARGO_PKG_VERSION")),
+            corpus: self,
         };
         // invariant: serializing plain owned data into a Vec cannot fail.
         #[allow(clippy::expect_used)]
