@@ -87,14 +87,7 @@ pub fn for_each_file(
             continue;
         }
         if total.saturating_add(entry.size()) > MAX_ARCHIVE_BYTES {
-            visit(Item::Skipped(Skipped {
-                name: archive.to_string(),
-                reason: format!(
-                    "archive unpacks to more than {} MiB; {} and later entries were skipped",
-                    MAX_ARCHIVE_BYTES >> 20,
-                    path
-                ),
-            }));
+            visit(Item::Skipped(archive_full(archive, &path)));
             return Ok(());
         }
         buf.clear();
@@ -109,14 +102,7 @@ pub fn for_each_file(
         }
         total += buf.len() as u64;
         if total > MAX_ARCHIVE_BYTES {
-            visit(Item::Skipped(Skipped {
-                name: archive.to_string(),
-                reason: format!(
-                    "archive unpacks to more than {} MiB; {} and later entries were skipped",
-                    MAX_ARCHIVE_BYTES >> 20,
-                    path
-                ),
-            }));
+            visit(Item::Skipped(archive_full(archive, &path)));
             return Ok(());
         }
         visit(Item::File(name, &buf));
@@ -150,6 +136,17 @@ fn is_hidden(path: &str) -> bool {
             || part.eq_ignore_ascii_case("Thumbs.db")
             || part.eq_ignore_ascii_case("desktop.ini")
     })
+}
+
+/// The skip that ends an archive once it unpacks to more than [`MAX_ARCHIVE_BYTES`].
+fn archive_full(archive: &str, path: &str) -> Skipped {
+    Skipped {
+        name: archive.to_string(),
+        reason: format!(
+            "archive unpacks to more than {} MiB; {path} and later entries were skipped",
+            MAX_ARCHIVE_BYTES >> 20
+        ),
+    }
 }
 
 #[cfg(test)]

@@ -162,17 +162,7 @@ fn build_into(
     }
 
     step("dist: default corpus bundle");
-    exec(cargo().args([
-        "run",
-        "--release",
-        "-p",
-        "quxian-cli",
-        "--",
-        "build",
-        "corpus",
-        "-o",
-        format!("{rel}/corpus.qx").as_str(),
-    ]))?;
+    build_bundle("corpus", &format!("{rel}/corpus.qx"))?;
     if !dist.join("corpus.qx").is_file() {
         bail!("`quxian build` exited successfully but wrote no {rel}/corpus.qx");
     }
@@ -235,6 +225,11 @@ fn yubei_bundle(root: &Path, rel: &str) -> Result<()> {
     if found == 0 {
         bail!("corpus/ has no {YUBEI_SEED}* documents for corpus-yubei.qx");
     }
+    build_bundle("target/dist-yubei-docs", &format!("{rel}/corpus-yubei.qx"))
+}
+
+/// `quxian build INPUT -o OUTPUT` with the real CLI (release build, as users run it).
+fn build_bundle(input: &str, output: &str) -> Result<()> {
     exec(cargo().args([
         "run",
         "--release",
@@ -242,9 +237,9 @@ fn yubei_bundle(root: &Path, rel: &str) -> Result<()> {
         "quxian-cli",
         "--",
         "build",
-        "target/dist-yubei-docs",
+        input,
         "-o",
-        format!("{rel}/corpus-yubei.qx").as_str(),
+        output,
     ]))
 }
 
