@@ -16,7 +16,11 @@
 //!
 //! The search index is not stored: it is rebuilt from the text on load (see `index`).
 //! Every layout change bumps `FORMAT_VERSION`. Decoding never trusts the bytes: lengths are
-//! checked before use, the inflated size is capped, and the corpus is validated.
+//! checked before use, the inflated size is capped before inflating starts (at a ratio of
+//! the payload length, see [`inflate_limit`]) and enforced while inflating, bytes after the
+//! DEFLATE stream or after the postcard value are rejected, and the corpus is validated.
+//! Every error is small (no error carries bytes of the file), so a crafted file cannot turn
+//! an error message into a memory bomb.
 
 use crate::{Corpus, Error, Result};
 use serde::{Deserialize, Serialize};
@@ -25,8 +29,14 @@ const MAGIC: &[u8; 8] = b"QUXIAN\0\x1a";
 /// The bundle format this build writes and reads.
 pub const FORMAT_VERSION: u32 = 2;
 const HEADER_LEN: usize = 24;
-/// Largest inflated payload accepted (guards against decompression bombs).
+/// Largest inflated payload accepted in any case.
 const MAX_PAYLOAD: usize = 1 << 30;
+/// Largest ratio of inflated to compressed payload accepted. Real bundles inflate about
+/// 1.5–2× (Chinese text as UTF-16 compresses poorly); DEFLATE can reach about 1000×, which
+/// only a crafted or degenerate file does. 32× keeps decoding a 1 MB file under 64 MB.
+const MAX_RATIO: usize = 32;
+/// Inflated bytes always allowed on top of the ratio (tiny bundles have a larger ratio).
+const RATIO_SLACK: usize = 1 << 20;
 
 /// The payload as read.
 #[derive(Deserialize)]
@@ -107,17 +117,78 @@ impl Corpus {
         if crc32fast::hash(payload) != crc {
             return Err(Error::ChecksumMismatch);
         }
-        let plain = miniz_oxide::inflate::decompress_to_vec_with_limit(payload, MAX_PAYLOAD)
-            .map_err(|e| Error::Corrupt {
-                section: "payload",
-                detail: format!("cannot inflate: {e:?}"),
-            })?;
-        let stored: Stored = postcard::from_bytes(&plain).map_err(|e| Error::Corrupt {
-            section: "corpus",
-            detail: e.to_string(),
+        let plain = inflate(payload, inflate_limit(payload.len()))?;
+        let (stored, rest) = postcard::take_from_bytes::<Stored>(&plain).map_err(|e| {
+            Error::Corrupt {
+                section: "corpus",
+                // postcard's messages are short fixed sentences, never data.
+                detail: e.to_string(),
+            }
         })?;
+        if !rest.is_empty() {
+            return Err(Error::TrailingData {
+                section: "corpus",
+                bytes: rest.len() as u64,
+            });
+        }
         stored.corpus.validate()?;
         Ok(stored.corpus)
+    }
+}
+
+/// Most bytes a payload of `compressed` bytes may inflate to (known before inflating).
+fn inflate_limit(compressed: usize) -> usize {
+    compressed
+        .saturating_mul(MAX_RATIO)
+        .saturating_add(RATIO_SLACK)
+        .min(MAX_PAYLOAD)
+}
+
+/// Inflate a raw DEFLATE stream into at most `limit` bytes. Memory grows with the output
+/// actually produced (doubling, capped at `limit`), and stops at the cap; bytes after the
+/// end of the stream are an error, not ignored.
+fn inflate(input: &[u8], limit: usize) -> Result<Vec<u8>> {
+    use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
+    use miniz_oxide::inflate::TINFLStatus;
+    let flags = inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
+    let mut out = vec![0u8; input.len().saturating_mul(4).clamp(1024, limit.max(1))];
+    let mut decompressor = Box::<DecompressorOxide>::default();
+    let (mut read, mut written) = (0, 0);
+    loop {
+        let rest = input.get(read..).unwrap_or_default();
+        let (status, consumed, produced) =
+            decompress(&mut decompressor, rest, &mut out, written, flags);
+        read += consumed;
+        written += produced;
+        match status {
+            TINFLStatus::Done if read < input.len() => {
+                return Err(Error::TrailingData {
+                    section: "payload",
+                    bytes: (input.len() - read) as u64,
+                })
+            }
+            TINFLStatus::Done => {
+                out.truncate(written);
+                return Ok(out);
+            }
+            TINFLStatus::HasMoreOutput if out.len() >= limit => {
+                return Err(Error::TooLarge {
+                    limit: limit as u64,
+                })
+            }
+            TINFLStatus::HasMoreOutput => out.resize(out.len().saturating_mul(2).min(limit), 0),
+            TINFLStatus::FailedCannotMakeProgress | TINFLStatus::NeedsMoreInput => {
+                return Err(corrupt_payload("the compressed data ends early"))
+            }
+            _ => return Err(corrupt_payload("the compressed data is invalid")),
+        }
+    }
+}
+
+fn corrupt_payload(detail: &str) -> Error {
+    Error::Corrupt {
+        section: "payload",
+        detail: detail.to_string(),
     }
 }
 
@@ -244,7 +315,8 @@ mod tests {
         fn arbitrary_bytes_are_errors(tail in proptest::collection::vec(any::<u8>(), 0..200)) {
             let mut bytes = MAGIC.to_vec();
             bytes.extend_from_slice(&tail);
-            prop_assert!(Corpus::from_bundle(&bytes).is_err());
+            let err = Corpus::from_bundle(&bytes).unwrap_err();
+            prop_assert!(err.to_string().len() <= 1024);
         }
 
         #[test]
@@ -254,7 +326,22 @@ mod tests {
             bytes.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
             bytes.extend_from_slice(&(payload.len() as u64).to_le_bytes());
             bytes.extend_from_slice(&payload);
-            prop_assert!(Corpus::from_bundle(&bytes).is_err());
+            let err = Corpus::from_bundle(&bytes).unwrap_err();
+            prop_assert!(err.to_string().len() <= 1024);
+        }
+
+        #[test]
+        fn damaged_payloads_give_small_errors(at in any::<prop::sample::Index>(), byte in any::<u8>()) {
+            // A valid bundle with one payload byte changed and the checksum fixed up, so the
+            // damage reaches the inflater and the corpus decoder.
+            let mut bytes = annotated_corpus(&[(&[0], &[0, 1]), (&[1], &[])]).to_bundle();
+            let i = HEADER_LEN + at.index(bytes.len() - HEADER_LEN);
+            bytes[i] ^= byte | 1;
+            let crc = crc32fast::hash(&bytes[HEADER_LEN..]);
+            bytes[12..16].copy_from_slice(&crc.to_le_bytes());
+            if let Err(err) = Corpus::from_bundle(&bytes) {
+                prop_assert!(err.to_string().len() <= 1024, "{}", err);
+            }
         }
     }
 }

@@ -47,6 +47,21 @@ pub enum Error {
         /// What is inconsistent.
         detail: String,
     },
+    /// The bundle's payload inflates past the size this build accepts for a file of its
+    /// length: a decompression bomb or a damaged file.
+    #[error("bundle payload inflates past {limit} bytes (damaged or crafted file)")]
+    TooLarge {
+        /// The cap, in inflated bytes.
+        limit: u64,
+    },
+    /// Bytes follow the end of a part of the bundle that has a defined end.
+    #[error("bundle has {bytes} bytes of trailing data after its {section}")]
+    TrailingData {
+        /// Which part (`payload` for the DEFLATE stream, `corpus` for the stored value).
+        section: &'static str,
+        /// How many bytes follow.
+        bytes: u64,
+    },
     /// A query that cannot be run.
     #[error("query error: {0}")]
     Query(String),

@@ -183,6 +183,13 @@ fn describe(name: &str, error: &Error) -> String {
         ),
         Error::ChecksumMismatch => format!("{name} 的校验和不符：文件不完整或已损坏"),
         Error::Corrupt { section, detail } => format!("{name} 已损坏（{section}：{detail}）"),
+        Error::TooLarge { limit } => format!(
+            "{name} 解压后超过 {} MB，对这么大的文件来说不合常理：文件已损坏或是伪造的，请重新下载或重新构建",
+            limit >> 20
+        ),
+        Error::TrailingData { section, bytes } => format!(
+            "{name} 已损坏（{section} 之后多出 {bytes} 字节）：请重新下载或重新构建"
+        ),
         other => format!("{name} 无法读取（{other}）"),
     }
 }
