@@ -8,11 +8,16 @@
 // Binds 127.0.0.1 on a free port. `/` inside the prefix serves index.html; paths outside
 // the prefix or escaping the directory are 404. Files are read on every request, so a test
 // can change them between requests; responses say `Cache-Control: no-cache`.
+//
+// For benchmarks, `{ host: true }` behaves like a static host or CDN instead: gzip -9 for
+// clients that accept it (when it saves at least 5 %), and content-hashed file names (seven
+// or more hex digits in the name) cached forever; files are then read and compressed once.
 
 import { cpSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, sep } from 'node:path';
+import { basename, extname, join, normalize, sep } from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -27,7 +32,8 @@ const TYPES = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-export async function serveDir(dir, { prefix = '/' } = {}) {
+export async function serveDir(dir, { prefix = '/', host = false } = {}) {
+  const read = host ? hostReader() : (file) => ({ body: readFileSync(file), headers: { 'Cache-Control': 'no-cache' } });
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     let file = null;
@@ -37,11 +43,11 @@ export async function serveDir(dir, { prefix = '/' } = {}) {
     }
     try {
       if (!file || !statSync(file).isFile()) throw new Error('not a file');
-      const body = readFileSync(file);
+      const { body, headers } = read(file, req.headers['accept-encoding'] ?? '');
       res.writeHead(200, {
         'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
         'Content-Length': body.length,
-        'Cache-Control': 'no-cache',
+        ...headers,
       });
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch {
@@ -54,6 +60,24 @@ export async function serveDir(dir, { prefix = '/' } = {}) {
   return {
     url,
     close: () => new Promise((ok) => { server.closeAllConnections?.(); server.close(ok); }),
+  };
+}
+
+/** Reads files once and answers as a static host would: gzip, immutable hashed names. */
+function hostReader() {
+  const cache = new Map();
+  return (file, acceptEncoding) => {
+    if (!cache.has(file)) {
+      const raw = readFileSync(file);
+      const gzip = gzipSync(raw, { level: 9 });
+      cache.set(file, { raw, gzip: gzip.length < raw.length * 0.95 ? gzip : null });
+    }
+    const { raw, gzip } = cache.get(file);
+    const cacheControl = /[0-9a-f]{7,}/.test(basename(file)) ? 'public, max-age=31536000, immutable' : 'no-cache';
+    if (gzip && /\bgzip\b/.test(acceptEncoding)) {
+      return { body: gzip, headers: { 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding', 'Cache-Control': cacheControl } };
+    }
+    return { body: raw, headers: { 'Cache-Control': cacheControl } };
   };
 }
 

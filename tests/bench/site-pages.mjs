@@ -1,0 +1,95 @@
+// The pages bench/site-bench.mjs loads: one per engine, each reading its query from the
+// URL hash (`#q=…`), rendering the first results with <mark> highlights, and exposing
+// `window.__bench` for follow-up queries. Plus the script installed before any page runs:
+// it notes when the first <mark> appears and which WebAssembly memories were made.
+
+/** Runs before the page's own scripts (page.addInitScript). */
+export function beforePage() {
+  window.__wasmMemories = [];
+  const keep = (result) => {
+    const instance = result.instance ?? result;
+    const memory = instance.exports?.memory;
+    if (memory instanceof WebAssembly.Memory) window.__wasmMemories.push(memory);
+    return result;
+  };
+  const instantiate = WebAssembly.instantiate;
+  const instantiateStreaming = WebAssembly.instantiateStreaming;
+  WebAssembly.instantiate = (...args) => instantiate(...args).then(keep);
+  WebAssembly.instantiateStreaming = (...args) => instantiateStreaming(...args).then(keep);
+  new MutationObserver((_, observer) => {
+    if (document.querySelector('mark')) {
+      window.__firstMark = performance.now();
+      observer.disconnect();
+    }
+  }).observe(document, { childList: true, subtree: true });
+  addEventListener('error', (e) => { window.__benchError = String(e.message); });
+  addEventListener('unhandledrejection', (e) => { window.__benchError = String(e.reason?.message ?? e.reason); });
+}
+
+/** Shared by both pages: the query of the link and the wasm memory in use. */
+const COMMON = `
+const query = new URLSearchParams(location.hash.slice(1)).get('q');
+const wasmBytes = () => window.__wasmMemories.reduce((sum, m) => sum + m.buffer.byteLength, 0);
+const list = document.getElementById('hits');
+`;
+
+/** quxian's JS API on a site index: SiteExplorer, first page of 10 hits. */
+export const QUXIAN_PAGE = `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>quxian · SiteExplorer</title></head>
+<body><ol id="hits"></ol>
+<script type="module">
+import init, { SiteExplorer } from './pkg-api/quxian_wasm.js';
+${COMMON}
+function show(hits) {
+  for (const hit of hits) {
+    const item = list.appendChild(document.createElement('li'));
+    item.appendChild(document.createElement('strong')).textContent = hit.title;
+    const p = item.appendChild(document.createElement('p'));
+    let at = 0;
+    for (const [start, end] of hit.highlights) {
+      p.append(hit.text.slice(at, start));
+      p.appendChild(document.createElement('mark')).textContent = hit.text.slice(start, end);
+      at = end;
+    }
+    p.append(hit.text.slice(at));
+  }
+}
+await init();
+const explorer = await SiteExplorer.open('./quxian/');
+show((await explorer.search(query, { limit: 10 })).hits);
+window.__bench = {
+  async run(q, limit) {
+    const r = await explorer.search(q, { limit });
+    return { docs: r.total_docs, texts: r.hits.map((h) => h.text) };
+  },
+  wasmBytes,
+};
+</script></body></html>
+`;
+
+/** Pagefind's JS API in the main thread (like the page above): search, then data() of the
+ * first result, whose excerpt carries Pagefind's own <mark>s. */
+export const PAGEFIND_PAGE = `<!doctype html>
+<html lang="zh-cn"><head><meta charset="utf-8"><title>Pagefind</title></head>
+<body><ol id="hits"></ol>
+<script type="module">
+${COMMON}
+const pagefind = await import('./pagefind/pagefind.js');
+await pagefind.options({ noWorker: true });
+const search = await pagefind.search(query);
+if (search.results.length > 0) {
+  const data = await search.results[0].data();
+  const item = list.appendChild(document.createElement('li'));
+  item.appendChild(document.createElement('strong')).textContent = data.meta.title;
+  item.appendChild(document.createElement('p')).innerHTML = data.excerpt;
+}
+window.__bench = {
+  async run(q, limit) {
+    const s = await pagefind.search(q);
+    const data = await Promise.all(s.results.slice(0, limit).map((r) => r.data()));
+    return { docs: s.results.length, ids: s.results.map((r) => r.id), texts: data.map((d) => d.excerpt.replace(/<[^>]*>/g, '')) };
+  },
+  wasmBytes,
+};
+</script></body></html>
+`;
