@@ -3,7 +3,9 @@
 //! Inputs are generated or copied under `target/bench/` (never into dist/): a ≥ 20 MB scale
 //! corpus for build throughput, a ~10k-passage corpus for query latency, and a real-text
 //! corpus (the seeds plus `../shared/corpora`, test fixtures only) for bundle size. The
-//! browser benchmarks (tests/bench/*.mjs) run when dist/ and tests/node_modules exist.
+//! browser benchmarks (tests/bench/*.mjs) run when dist/ and tests/node_modules exist; the
+//! last one sets quxian's site index against Pagefind on the seeds, the real corpus and the
+//! scale corpus, plus an archive of 100,000 generated documents with `--archive`.
 
 use crate::process::{cargo, exec, output, step};
 use crate::Args;
@@ -14,12 +16,15 @@ use std::process::Command;
 /// Documents of the scale corpus (about 28 MB) and of the ~10k-passage latency corpus.
 const SCALE_DOCS: &str = "10000";
 const LATENCY_DOCS: &str = "1300";
+/// Documents of the archive corpus (about 280 MB) of the site benchmark's `--archive`.
+const ARCHIVE_DOCS: &str = "100000";
 
 pub fn task(root: &Path, mut args: Args) -> Result<()> {
     let import_mb = args
         .value(&["--import-mb"])?
         .unwrap_or_else(|| "20".to_string());
     let skip_browser = args.switch("--no-browser");
+    let archive = args.switch("--archive");
     args.finish("bench")?;
     let dir = root.join("target/bench");
     std::fs::create_dir_all(&dir)?;
@@ -65,7 +70,8 @@ pub fn task(root: &Path, mut args: Args) -> Result<()> {
     print!("scale corpus:\n{scale_latency}");
 
     step("bundle size vs raw text on real news (seeds + ../shared/corpora)");
-    bundle_size(root, &dir, &quxian)?;
+    let real = real_corpus(root, &dir)?;
+    bundle_size(&real, &dir, &quxian)?;
 
     if skip_browser {
         return Ok(());
@@ -95,7 +101,33 @@ pub fn task(root: &Path, mut args: Args) -> Result<()> {
             .arg("bench/import-bench.mjs")
             .arg(&scale)
             .args(["--mb", &import_mb]),
-    )
+    )?;
+    step("browser: quxian site index vs Pagefind, same documents");
+    let mut corpora = vec![
+        ("seeds", root.join("corpus")),
+        ("real", real.folder),
+        ("scale", scale),
+    ];
+    if archive {
+        corpora.push(("archive", generated(root, &dir, "archive", ARCHIVE_DOCS)?));
+    }
+    site_bench(root, &dir, &quxian, &corpora)
+}
+
+/// tests/bench/site-bench.mjs on `corpora` (name, folder), niced: its builds are long.
+fn site_bench(root: &Path, dir: &Path, quxian: &Path, corpora: &[(&str, PathBuf)]) -> Result<()> {
+    let mut node = Command::new("nice");
+    node.current_dir(root.join("tests"))
+        .args(["-n", "10", "node", "bench/site-bench.mjs"])
+        .arg("--work")
+        .arg(dir.join("site"))
+        .arg("--quxian")
+        .arg(quxian);
+    for (name, folder) in corpora {
+        node.arg("--corpus")
+            .arg(format!("{name}={}", folder.display()));
+    }
+    exec(&mut node)
 }
 
 /// A generated corpus under `dir/name`, made once (gen-corpus is deterministic).
@@ -112,9 +144,16 @@ fn generated(root: &Path, dir: &Path, name: &str, docs: &str) -> Result<PathBuf>
     Ok(out)
 }
 
-/// Copy the real news texts into one folder (THUCNews lines become JSONL records), build
-/// them, and compare gzip sizes of the raw files and of the bundle.
-fn bundle_size(root: &Path, dir: &Path, quxian: &Path) -> Result<()> {
+/// The real news texts copied into one folder, and their raw bytes (for size ratios).
+struct RealCorpus {
+    folder: PathBuf,
+    raw: Vec<u8>,
+    files: usize,
+}
+
+/// Copy the real news texts into `dir/real`: the seeds and `../shared/corpora`'s documents
+/// as they are, THUCNews lines as JSONL records.
+fn real_corpus(root: &Path, dir: &Path) -> Result<RealCorpus> {
     let real = dir.join("real");
     let _ = std::fs::remove_dir_all(&real);
     std::fs::create_dir_all(&real)?;
@@ -149,22 +188,32 @@ fn bundle_size(root: &Path, dir: &Path, quxian: &Path) -> Result<()> {
         }
         std::fs::write(real.join("thucnews.jsonl"), jsonl)?;
     }
+    Ok(RealCorpus {
+        folder: real,
+        raw,
+        files: sources.len() + 1,
+    })
+}
+
+/// Build the real corpus and compare gzip sizes of the raw files and of the bundle.
+fn bundle_size(real: &RealCorpus, dir: &Path, quxian: &Path) -> Result<()> {
     let bundle = dir.join("real.qx");
     exec(
         Command::new(quxian)
             .arg("build")
-            .arg(&real)
+            .arg(&real.folder)
             .arg("-o")
             .arg(&bundle),
     )?;
+    let raw = &real.raw;
     let bundle_bytes = std::fs::read(&bundle)?;
     let (raw_gz, bundle_gz) = (
-        crate::dist::gzip_len(&raw),
+        crate::dist::gzip_len(raw),
         crate::dist::gzip_len(&bundle_bytes),
     );
     println!(
         "real text: {} files, raw {} bytes (gzip {raw_gz}), bundle {} bytes (gzip {bundle_gz}): bundle/raw = {:.2}× raw, {:.2}× gzip",
-        sources.len() + 1,
+        real.files,
         raw.len(),
         bundle_bytes.len(),
         bundle_bytes.len() as f64 / raw.len() as f64,

@@ -37,7 +37,7 @@ const TASKS: &[(&str, &str)] = &[
         "write N scale-test documents recombined from real paragraphs",
     ),
     (
-        "bench [--no-browser] [--import-mb N]",
+        "bench [--no-browser] [--import-mb N] [--archive]",
         "every benchmark of BENCHMARKS.md: build MB/s, query latency, bundle size, browser",
     ),
     (
