@@ -89,38 +89,45 @@ async function benchCorpus(name, dir) {
   console.error(`[${name}] Pagefind: ${docs.length} pages, index…`);
   const pf = buildPagefind(docs, join(work, name, 'pagefind'), { pagefind: PAGEFIND, benchPage: PAGEFIND_PAGE, maxGb });
   result.pagefind = { build: summarizeBuild(pf.build) };
-  if (pf.build.ok) {
-    const served = await serveDir(join(work, name, 'pagefind'), { host: true });
-    const page = (q) => `${served.url}bench.html#q=${encodeURIComponent(q)}`;
-    result.pagefind.api = await firstResults(page(linkQuery));
-    const texts = queries.map((q) => q.text);
-    const quoted = texts.map((t) => `"${t}"`);
-    const follow = await followUps(page(linkQuery), texts, texts, quoted);
-    result.pagefind.follow = summarizeFollowUps(follow);
-    result.pagefind.recall = pagefindRecall(follow.passes[0], expected, pf.pageOfId);
-    result.pagefind.phrase_recall = pagefindRecall(follow.passes[2], expected, pf.pageOfId);
-    await served.close();
-  }
-
   console.error(`[${name}] quxian: build --site…`);
   const qx = buildQuxian(dir, join(work, name, 'quxian'), { quxian: quxianBin, repo: REPO, benchPage: QUXIAN_PAGE, maxGb });
-  if (qx === null) {
-    result.quxian = { skipped: `${quxianBin} has no \`build --site\` yet (issue 9's site index is not on this branch)` };
-  } else if (!qx.ok) {
-    result.quxian = { build: summarizeBuild(qx) };
-  } else {
-    const served = await serveDir(join(work, name, 'quxian'), { host: true });
-    const quoted = queries.map((q) => `"${q.text}"`);
-    result.quxian = {
-      build: summarizeBuild(qx),
-      api: await firstResults(`${served.url}bench.html#q=${encodeURIComponent(linkQuery)}`),
-      app: await firstResults(`${served.url}index.html#/search?v=1&q=${encodeURIComponent(linkQuery)}`),
-    };
-    const follow = await followUps(`${served.url}bench.html#q=${encodeURIComponent(linkQuery)}`, quoted, quoted);
-    result.quxian.follow = summarizeFollowUps(follow);
-    result.quxian.recall = quxianRecall(follow.passes[0], expected);
-    await served.close();
+  result.quxian = qx === null
+    ? { skipped: `${quxianBin} has no \`build --site\` yet (issue 9's site index is not on this branch)` }
+    : { build: summarizeBuild(qx) };
+
+  const servers = [];
+  const serve = async (folder) => {
+    const server = await serveDir(folder, { host: true });
+    servers.push(server);
+    return server.url;
+  };
+  const link = (base, path) => `${base}${path}${encodeURIComponent(linkQuery)}`;
+  const pages = [];
+  if (pf.build.ok) pages.push({ side: result.pagefind, key: 'api', url: link(await serve(join(work, name, 'pagefind')), 'bench.html#q=') });
+  if (qx?.ok) {
+    const base = await serve(join(work, name, 'quxian'));
+    pages.push({ side: result.quxian, key: 'api', url: link(base, 'bench.html#q=') });
+    pages.push({ side: result.quxian, key: 'app', url: link(base, 'index.html#/search?v=1&q=') });
   }
+  console.error(`[${name}] first results: ${pages.length} pages × ${runs} cold loads, loopback and throttled`);
+  await firstResults(pages);
+
+  const texts = queries.map((q) => q.text);
+  const quoted = texts.map((t) => `"${t}"`);
+  if (pf.build.ok) {
+    console.error(`[${name}] Pagefind: follow-up queries`);
+    const follow = await followUps(pages[0].url, texts, texts, quoted);
+    result.pagefind.follow = summarizeFollowUps(follow);
+    result.pagefind.recall = pagefindRecall(follow.passes?.[0], expected, pf.pageOfId);
+    result.pagefind.phrase_recall = pagefindRecall(follow.passes?.[2], expected, pf.pageOfId);
+  }
+  if (qx?.ok) {
+    console.error(`[${name}] quxian: follow-up queries`);
+    const follow = await followUps(pages.find((p) => p.side === result.quxian).url, quoted, quoted);
+    result.quxian.follow = summarizeFollowUps(follow);
+    result.quxian.recall = quxianRecall(follow.passes?.[0], expected);
+  }
+  for (const server of servers) await server.close();
   return result;
 }
 
@@ -131,21 +138,28 @@ function summarizeBuild(build) {
   };
 }
 
-/** Cold loads of `url`, on loopback and throttled: median time to the first <mark>, and
- * the bytes (on the wire, headers included) of the responses finished before it. */
-async function firstResults(url) {
-  await coldLoad(url, false); // warms the server's gzip cache; not counted
-  const out = {};
-  for (const [key, throttled] of [['loopback', false], ['throttled', true]]) {
-    const loads = [];
-    for (let i = 0; i < runs; i++) loads.push(await coldLoad(url, throttled));
-    const failed = loads.find((l) => l.error);
-    out[key] = failed ? { error: failed.error } : {
-      ms: median(loads.map((l) => l.ms)), all_ms: loads.map((l) => Math.round(l.ms)),
-      bytes: median(loads.map((l) => l.bytes)), files: loads[0].files,
-    };
+/**
+ * Cold loads of each page (`{ side, key, url }`), on loopback then throttled, the pages
+ * taking turns so that a busy machine slows all alike. Sets `side[key]` to the median time
+ * to the first <mark> and the bytes (on the wire, headers included) of the responses
+ * finished before it.
+ */
+async function firstResults(pages) {
+  for (const page of pages) await coldLoad(page.url, false); // warms the server's gzip cache
+  for (const page of pages) page.side[page.key] = {};
+  for (const [net, throttled] of [['loopback', false], ['throttled', true]]) {
+    const loads = pages.map(() => []);
+    for (let i = 0; i < runs; i++) {
+      for (const [p, page] of pages.entries()) loads[p].push(await coldLoad(page.url, throttled));
+    }
+    pages.forEach((page, p) => {
+      const failed = loads[p].find((l) => l.error !== undefined);
+      page.side[page.key][net] = failed ? { error: failed.error ?? 'no result' } : {
+        ms: median(loads[p].map((l) => l.ms)), all_ms: loads[p].map((l) => Math.round(l.ms)),
+        bytes: median(loads[p].map((l) => l.bytes)), files: loads[p][0].files,
+      };
+    });
   }
-  return out;
 }
 
 async function coldLoad(url, throttled) {
@@ -161,9 +175,10 @@ async function coldLoad(url, throttled) {
     const finished = [];
     context.on('requestfinished', (request) => finished.push(request));
     await page.goto(url);
-    await page.waitForFunction(() => window.__firstMark !== undefined || window.__benchError !== undefined, null, { timeout: 120_000 });
+    const shown = () => window.__firstMark !== undefined || window.__benchError !== undefined || window.__benchDone;
+    if (!(await page.waitForFunction(shown, null, { timeout: 120_000 }).catch(() => null))) return { error: 'no result in 120 s' };
     const { first, origin, error } = await page.evaluate(() => ({ first: window.__firstMark, origin: performance.timeOrigin, error: window.__benchError }));
-    if (first === undefined) return { error };
+    if (first === undefined) return { error: error ?? 'no <mark> rendered' };
     const files = [];
     for (const request of finished) {
       const timing = request.timing();

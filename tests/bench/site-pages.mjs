@@ -64,6 +64,7 @@ window.__bench = {
   },
   wasmBytes,
 };
+window.__benchDone = true;
 </script></body></html>
 `;
 
@@ -91,5 +92,6 @@ window.__bench = {
   },
   wasmBytes,
 };
+window.__benchDone = true;
 </script></body></html>
 `;
