@@ -22,11 +22,16 @@ pub(crate) struct Vocabulary {
 
 impl Vocabulary {
     pub(crate) fn new(words: &[(String, u32)]) -> Self {
-        let counts: HashMap<String, u32> = words.iter().cloned().collect();
-        let total: f64 = counts.values().map(|c| *c as f64).sum::<f64>() + 1.0;
+        let total = words.iter().map(|(_, c)| *c as u64).sum();
+        Self::with_total(words, total)
+    }
+
+    /// A part of a vocabulary whose counts sum to `total` in full: the words a query can
+    /// reach (a site fetches only those), scored exactly as in the whole vocabulary.
+    pub(crate) fn with_total(words: &[(String, u32)], total: u64) -> Self {
         Vocabulary {
-            counts,
-            log_total: total.ln(),
+            counts: words.iter().cloned().collect(),
+            log_total: (total as f64 + 1.0).ln(),
         }
     }
 

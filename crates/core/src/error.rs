@@ -62,6 +62,14 @@ pub enum Error {
         /// How many bytes follow.
         bytes: u64,
     },
+    /// A piece of a site index is missing, damaged or from another build.
+    #[error("index piece {name}: {detail}")]
+    Piece {
+        /// The piece's file name.
+        name: String,
+        /// What is wrong with it.
+        detail: String,
+    },
     /// A query that cannot be run.
     #[error("query error: {0}")]
     Query(String),

@@ -4,7 +4,7 @@
 //! applied but not its own, so choosing 北碚 still shows how many passages 渝北 would add
 //! (OR within a facet), while a topic filter narrows the district counts (AND across).
 
-use crate::{Corpus, Filters, Passage};
+use crate::{DistrictId, Filters, TopicId};
 
 /// Passages per district and per topic, indexed by `DistrictId` / `TopicId`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -15,40 +15,40 @@ pub struct FacetCounts {
     pub topics: Vec<u32>,
 }
 
-fn in_districts(p: &Passage, f: &Filters) -> bool {
-    f.districts.is_empty() || p.districts.iter().any(|d| f.districts.contains(d))
+fn in_districts(districts: &[DistrictId], f: &Filters) -> bool {
+    f.districts.is_empty() || districts.iter().any(|d| f.districts.contains(d))
 }
 
-fn in_topics(p: &Passage, f: &Filters) -> bool {
-    f.topics.is_empty() || p.topics.iter().any(|t| f.topics.contains(t))
+fn in_topics(topics: &[TopicId], f: &Filters) -> bool {
+    f.topics.is_empty() || topics.iter().any(|t| f.topics.contains(t))
 }
 
 /// Count facets over `matched` (passage id, score) and return the entries that pass both
-/// filters, in the same order.
-pub(crate) fn count_and_filter(
-    corpus: &Corpus,
+/// filters, in the same order. `sizes` are the numbers of districts and topics; `labels`
+/// gives a passage's districts and topics.
+pub(crate) fn count_and_filter<'a>(
+    sizes: (usize, usize),
+    labels: impl Fn(u32) -> (&'a [DistrictId], &'a [TopicId]),
     matched: &[(u32, f32)],
     filters: &Filters,
 ) -> (FacetCounts, Vec<(u32, f32)>) {
     let mut counts = FacetCounts {
-        districts: vec![0; corpus.districts.len()],
-        topics: vec![0; corpus.topics.len()],
+        districts: vec![0; sizes.0],
+        topics: vec![0; sizes.1],
     };
     let mut kept = Vec::new();
     for &(id, score) in matched {
-        let Some(p) = corpus.passages.get(id as usize) else {
-            continue;
-        };
-        let (d_ok, t_ok) = (in_districts(p, filters), in_topics(p, filters));
+        let (districts, topics) = labels(id);
+        let (d_ok, t_ok) = (in_districts(districts, filters), in_topics(topics, filters));
         if t_ok {
-            for d in &p.districts {
+            for d in districts {
                 if let Some(c) = counts.districts.get_mut(d.0 as usize) {
                     *c += 1;
                 }
             }
         }
         if d_ok {
-            for t in &p.topics {
+            for t in topics {
                 if let Some(c) = counts.topics.get_mut(t.0 as usize) {
                     *c += 1;
                 }
@@ -65,7 +65,20 @@ pub(crate) fn count_and_filter(
 mod tests {
     use super::*;
     use crate::testutil::annotated_corpus;
-    use crate::{DistrictId, TopicId};
+    use crate::Corpus;
+
+    fn count(
+        corpus: &Corpus,
+        matched: &[(u32, f32)],
+        filters: &Filters,
+    ) -> (FacetCounts, Vec<(u32, f32)>) {
+        let labels = |p: u32| {
+            let p = &corpus.passages[p as usize];
+            (p.districts.as_slice(), p.topics.as_slice())
+        };
+        let sizes = (corpus.districts.len(), corpus.topics.len());
+        count_and_filter(sizes, labels, matched, filters)
+    }
 
     #[test]
     fn counts_are_disjunctive() {
@@ -73,7 +86,7 @@ mod tests {
         let corpus = annotated_corpus(&[(&[0], &[0]), (&[0], &[1]), (&[1], &[0]), (&[1], &[])]);
         let all = [(0, 0.0), (1, 0.0), (2, 0.0), (3, 0.0)];
         let ids = |kept: Vec<(u32, f32)>| kept.into_iter().map(|(p, _)| p).collect::<Vec<u32>>();
-        let (c, kept) = count_and_filter(&corpus, &all, &Filters::default());
+        let (c, kept) = count(&corpus, &all, &Filters::default());
         assert_eq!(
             (c.districts.clone(), c.topics.clone(), ids(kept)),
             (vec![2, 2], vec![2, 1], vec![0, 1, 2, 3])
@@ -83,7 +96,7 @@ mod tests {
             districts: vec![DistrictId(0)],
             topics: vec![],
         };
-        let (c, kept) = count_and_filter(&corpus, &all, &f);
+        let (c, kept) = count(&corpus, &all, &f);
         assert_eq!(
             c.districts,
             vec![2, 2],
@@ -96,7 +109,7 @@ mod tests {
             districts: vec![DistrictId(0), DistrictId(1)],
             topics: vec![TopicId(0)],
         };
-        let (c, kept) = count_and_filter(&corpus, &all, &f);
+        let (c, kept) = count(&corpus, &all, &f);
         assert_eq!(c.districts, vec![1, 1]);
         assert_eq!(c.topics, vec![2, 1]);
         assert_eq!(ids(kept), vec![0, 2]);

@@ -39,6 +39,7 @@ mod read;
 mod search;
 #[cfg(feature = "build")]
 mod segment;
+mod site;
 mod snippet;
 mod text;
 mod view;
@@ -59,6 +60,7 @@ pub use read::{read_file, RawDoc};
 pub use search::{DocGroup, Hit, SearchResults, Searcher};
 #[cfg(feature = "build")]
 pub use segment::Segmenter;
+pub use site::{write_site, SiteEntry, SiteIndex, SiteSummary, SITE_VERSION};
 pub use snippet::{Snippet, SNIPPET_CHARS};
 pub use view::ViewState;
 

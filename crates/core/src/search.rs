@@ -11,7 +11,7 @@ use crate::facet::count_and_filter;
 use crate::index::{Index, Posting};
 use crate::snippet::{merge, SNIPPET_CHARS};
 use crate::text::{unit_string, Unit, UnitString};
-use crate::{Corpus, DocId, FacetCounts, Filters, PassageId, Query, Snippet};
+use crate::{Corpus, DistrictId, DocId, FacetCounts, Filters, PassageId, Query, Snippet, TopicId};
 use std::ops::Range;
 
 /// BM25 term-frequency saturation: higher lets repeated occurrences count for longer.
@@ -73,11 +73,333 @@ impl SearchResults {
     }
 }
 
+/// What a search needs from an index, whether it is all in memory ([`Searcher`]) or fetched
+/// piece by piece (`site`). One implementation of matching, ranking, facets and snippets
+/// serves both, so a sharded site and a single bundle always give the same results.
+pub(crate) trait SearchSource {
+    /// The corpus words queries are segmented against.
+    fn vocabulary(&self) -> &Vocabulary;
+    /// A district as a user names it (short, full or alias name).
+    fn district_by_name(&self, name: &str) -> Option<DistrictId>;
+    /// A topic by name.
+    fn topic_by_name(&self, name: &str) -> Option<TopicId>;
+    /// Number of districts and of topics (sizes of the facet count vectors).
+    fn facet_sizes(&self) -> (usize, usize);
+    /// Number of passages in the corpus.
+    fn passage_count(&self) -> usize;
+    /// Mean passage length in units (BM25).
+    fn average_length(&self) -> f32;
+    /// Passages containing `units` adjacently, with occurrence counts, by passage id.
+    fn matches(&self, units: &[Unit]) -> Vec<Posting>;
+    /// Length of a passage in units (BM25).
+    fn length(&self, passage: u32) -> u32;
+    /// The document of a passage.
+    fn doc_of(&self, passage: u32) -> DocId;
+    /// The districts and topics of a passage.
+    fn labels(&self, passage: u32) -> (&[DistrictId], &[TopicId]);
+    /// Whether a document's title contains `needle` (a unit string).
+    fn title_contains(&self, doc: DocId, needle: &str) -> bool;
+    /// The text of a passage (only asked for passages on the returned page).
+    fn passage_text(&self, passage: u32) -> &str;
+}
+
+/// The clauses of a query in the order they were typed (free-text words, then phrases).
+pub(crate) fn query_clauses(vocabulary: &Vocabulary, query: &Query) -> Vec<Vec<Unit>> {
+    let words = query.text.iter().flat_map(|t| vocabulary.clauses(t));
+    let phrases = query.phrases.iter().map(|p| phrase_units(p));
+    words.chain(phrases).filter(|c| !c.is_empty()).collect()
+}
+
+/// The excluded clauses of a query (`-词`), as units.
+pub(crate) fn excluded_clauses(query: &Query) -> Vec<Vec<Unit>> {
+    query
+        .excluded
+        .iter()
+        .map(|e| phrase_units(e))
+        .filter(|u| !u.is_empty())
+        .collect()
+}
+
+/// Resolve `district:` / `topic:` names of the query and add them to `filters`.
+fn effective_filters(
+    src: &impl SearchSource,
+    query: &Query,
+    filters: &Filters,
+    notices: &mut Vec<String>,
+) -> Filters {
+    let mut f = filters.clone();
+    for name in &query.districts {
+        match src.district_by_name(name) {
+            Some(id) if !f.districts.contains(&id) => f.districts.push(id),
+            Some(_) => {}
+            None => notices.push(format!("未知区县“{name}”，已忽略")),
+        }
+    }
+    for name in &query.topics {
+        match src.topic_by_name(name) {
+            Some(id) if !f.topics.contains(&id) => f.topics.push(id),
+            Some(_) => {}
+            None => notices.push(format!("未知主题“{name}”，已忽略")),
+        }
+    }
+    f
+}
+
+/// Passage ids matching the query's clauses and exclusions, with scores, by passage id.
+pub(crate) fn match_set(src: &impl SearchSource, query: &Query) -> Vec<(u32, f32)> {
+    let clauses: Vec<Clause> = query_clauses(src.vocabulary(), query)
+        .into_iter()
+        .map(|units| Clause {
+            postings: src.matches(&units),
+            units,
+        })
+        .collect();
+    let mut matched: Vec<(u32, f32)> = if clauses.is_empty() {
+        (0..src.passage_count() as u32).map(|p| (p, 0.0)).collect()
+    } else {
+        score_all(src, &clauses)
+    };
+    for units in excluded_clauses(query) {
+        let out = src.matches(&units);
+        matched.retain(|(p, _)| out.binary_search_by_key(p, |q| q.passage).is_err());
+    }
+    matched
+}
+
+/// Passages having every clause, scored by BM25 plus the title boost.
+fn score_all(src: &impl SearchSource, clauses: &[Clause]) -> Vec<(u32, f32)> {
+    let n = src.passage_count() as f32;
+    let avg = src.average_length();
+    let mut order: Vec<&Clause> = clauses.iter().collect();
+    order.sort_by_key(|c| c.postings.len());
+    let Some((rarest, rest)) = order.split_first() else {
+        return Vec::new();
+    };
+    let idf = |c: &Clause| {
+        let df = c.postings.len() as f32;
+        (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+    };
+    let needles: Vec<(String, f32)> = order
+        .iter()
+        .map(|c| (unit_string(&c.units), idf(c)))
+        .collect();
+    let mut out = Vec::new();
+    // Passages arrive in id order, hence grouped by document: test each title once.
+    let mut title_bonus: (DocId, Vec<f32>) = (DocId(u32::MAX), Vec::new());
+    let mut tfs = Vec::with_capacity(order.len());
+    'passages: for first in &rarest.postings {
+        tfs.clear();
+        tfs.push(first.tf);
+        for c in rest {
+            match c
+                .postings
+                .binary_search_by_key(&first.passage, |p| p.passage)
+            {
+                Ok(i) => tfs.push(c.postings[i].tf),
+                Err(_) => continue 'passages,
+            }
+        }
+        let doc = src.doc_of(first.passage);
+        if title_bonus.0 != doc {
+            let bonus = needles
+                .iter()
+                .map(|(needle, _)| {
+                    if src.title_contains(doc, needle) {
+                        TITLE_BOOST
+                    } else {
+                        0.0
+                    }
+                })
+                .collect();
+            title_bonus = (doc, bonus);
+        }
+        let len = src.length(first.passage) as f32;
+        let norm = K1 * (1.0 - B + B * len / avg);
+        let score: f32 = tfs
+            .iter()
+            .zip(&needles)
+            .zip(&title_bonus.1)
+            .map(|((tf, (_, idf)), bonus)| {
+                let tf = *tf as f32;
+                idf * (tf * (K1 + 1.0) / (tf + norm) + bonus)
+            })
+            .sum();
+        out.push((first.passage, score));
+    }
+    out.sort_unstable_by_key(|(p, _)| *p);
+    out
+}
+
+/// A search before snippets: the page's documents with their matching passages, ranked.
+pub(crate) struct Ranked {
+    /// Matching passages after filters.
+    pub(crate) total: usize,
+    /// Their documents.
+    pub(crate) total_docs: usize,
+    /// The page: documents, each with `(passage, score)` best first.
+    pub(crate) groups: Vec<(DocId, f32, Vec<(u32, f32)>)>,
+    pub(crate) facets: FacetCounts,
+    pub(crate) filters: Filters,
+    pub(crate) notices: Vec<String>,
+}
+
+/// Match, filter, count and rank; keep the documents `offset..offset + limit` of the ranking.
+pub(crate) fn rank(
+    src: &impl SearchSource,
+    query: &Query,
+    filters: &Filters,
+    offset: usize,
+    limit: usize,
+) -> Ranked {
+    let mut notices = Vec::new();
+    let filters = effective_filters(src, query, filters, &mut notices);
+    let matched = match_set(src, query);
+    let (facets, kept) = count_and_filter(src.facet_sizes(), |p| src.labels(p), &matched, &filters);
+
+    // One pass over the kept passages (in id order, hence grouped by document) gives
+    // each document its score and its slice of `kept`; no per-document allocation.
+    let mut groups: Vec<(DocId, f32, Range<usize>)> = Vec::new();
+    let mut start = 0;
+    while start < kept.len() {
+        let doc = src.doc_of(kept[start].0);
+        let end = start
+            + kept[start..]
+                .iter()
+                .take_while(|(p, _)| src.doc_of(*p) == doc)
+                .count();
+        let best = kept[start..end]
+            .iter()
+            .map(|(_, s)| *s)
+            .fold(0.0f32, f32::max);
+        let score = best * (1.0 + 0.1 * ((end - start) as f32).ln());
+        groups.push((doc, score, start..end));
+        start = end;
+    }
+    let total_docs = groups.len();
+    let by_rank = |a: &(DocId, f32, Range<usize>), b: &(DocId, f32, Range<usize>)| {
+        b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+    };
+    // Only the best `offset + limit` need ordering: select them first, then sort those.
+    let wanted = offset.saturating_add(limit);
+    if wanted < groups.len() {
+        groups.select_nth_unstable_by(wanted, by_rank);
+        groups.truncate(wanted);
+    }
+    groups.sort_by(by_rank);
+    let groups = groups
+        .into_iter()
+        .skip(offset)
+        .map(|(doc, score, range)| {
+            let mut list = kept[range].to_vec();
+            list.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            (doc, score, list)
+        })
+        .collect();
+    Ranked {
+        total: kept.len(),
+        total_docs,
+        groups,
+        facets,
+        filters,
+        notices,
+    }
+}
+
+/// Add snippets to a ranking: the only step that reads passage text.
+pub(crate) fn with_snippets(
+    src: &impl SearchSource,
+    query: &Query,
+    ranked: Ranked,
+) -> SearchResults {
+    let needles = highlight_needles(src.vocabulary(), query);
+    let groups = ranked
+        .groups
+        .into_iter()
+        .map(|(doc, score, list)| DocGroup {
+            doc,
+            score,
+            hits: list
+                .into_iter()
+                .map(|(p, score)| {
+                    let text = src.passage_text(p);
+                    let highlights = highlight_ranges(text, &needles);
+                    Hit {
+                        passage: PassageId(p),
+                        score,
+                        snippet: Snippet::new(text, highlights, SNIPPET_CHARS),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    SearchResults {
+        total: ranked.total,
+        total_docs: ranked.total_docs,
+        groups,
+        facets: ranked.facets,
+        filters: ranked.filters,
+        notices: ranked.notices,
+    }
+}
+
+/// The query's clauses as unit strings: what gets highlighted.
+fn highlight_needles(vocabulary: &Vocabulary, query: &Query) -> Vec<String> {
+    query_clauses(vocabulary, query)
+        .iter()
+        .map(|c| unit_string(c))
+        .collect()
+}
+
 /// A corpus with its index and vocabulary: the thing you search.
 pub struct Searcher {
     corpus: Corpus,
     index: Index,
     vocabulary: Vocabulary,
+}
+
+impl SearchSource for Searcher {
+    fn vocabulary(&self) -> &Vocabulary {
+        &self.vocabulary
+    }
+    fn district_by_name(&self, name: &str) -> Option<DistrictId> {
+        self.corpus.district_by_name(name)
+    }
+    fn topic_by_name(&self, name: &str) -> Option<TopicId> {
+        self.corpus.topic_by_name(name)
+    }
+    fn facet_sizes(&self) -> (usize, usize) {
+        (self.corpus.districts.len(), self.corpus.topics.len())
+    }
+    fn passage_count(&self) -> usize {
+        self.index.passage_count()
+    }
+    fn average_length(&self) -> f32 {
+        self.index.average_length()
+    }
+    fn matches(&self, units: &[Unit]) -> Vec<Posting> {
+        self.index.matches(units)
+    }
+    fn length(&self, passage: u32) -> u32 {
+        self.index.length(passage)
+    }
+    fn doc_of(&self, passage: u32) -> DocId {
+        self.corpus
+            .passages
+            .get(passage as usize)
+            .map_or(DocId(0), |p| p.doc)
+    }
+    fn labels(&self, passage: u32) -> (&[DistrictId], &[TopicId]) {
+        self.corpus
+            .passages
+            .get(passage as usize)
+            .map_or((&[], &[]), |p| (&p.districts, &p.topics))
+    }
+    fn title_contains(&self, doc: DocId, needle: &str) -> bool {
+        self.index.title_string(doc.0).contains(needle)
+    }
+    fn passage_text(&self, passage: u32) -> &str {
+        self.corpus.passage_text(PassageId(passage))
+    }
 }
 
 impl Searcher {
@@ -97,144 +419,15 @@ impl Searcher {
         &self.corpus
     }
 
-    /// The clauses of a query in the order they were typed (free-text words, then phrases).
-    fn clauses(&self, query: &Query) -> Vec<Vec<Unit>> {
-        let words = query.text.iter().flat_map(|t| self.vocabulary.clauses(t));
-        let phrases = query.phrases.iter().map(|p| phrase_units(p));
-        words.chain(phrases).filter(|c| !c.is_empty()).collect()
-    }
-
     /// The query's clauses as text, as the engine understood them (for "searched for …").
     pub fn analyzed_terms(&self, query: &Query) -> Vec<String> {
-        self.clauses(query).iter().map(|c| unit_string(c)).collect()
-    }
-
-    /// Resolve `district:` / `topic:` names of the query and add them to `filters`.
-    fn effective_filters(
-        &self,
-        query: &Query,
-        filters: &Filters,
-        notices: &mut Vec<String>,
-    ) -> Filters {
-        let mut f = filters.clone();
-        for name in &query.districts {
-            match self.corpus.district_by_name(name) {
-                Some(id) if !f.districts.contains(&id) => f.districts.push(id),
-                Some(_) => {}
-                None => notices.push(format!("未知区县“{name}”，已忽略")),
-            }
-        }
-        for name in &query.topics {
-            match self.corpus.topic_by_name(name) {
-                Some(id) if !f.topics.contains(&id) => f.topics.push(id),
-                Some(_) => {}
-                None => notices.push(format!("未知主题“{name}”，已忽略")),
-            }
-        }
-        f
-    }
-
-    /// Passage ids matching the query's clauses and exclusions, with scores, by passage id.
-    fn match_set(&self, query: &Query) -> Vec<(u32, f32)> {
-        let clauses: Vec<Clause> = self
-            .clauses(query)
-            .into_iter()
-            .map(|units| Clause {
-                postings: self.index.matches(&units),
-                units,
-            })
-            .collect();
-        let mut matched: Vec<(u32, f32)> = if clauses.is_empty() {
-            (0..self.index.passage_count() as u32)
-                .map(|p| (p, 0.0))
-                .collect()
-        } else {
-            self.score_all(&clauses)
-        };
-        for excluded in &query.excluded {
-            let units = phrase_units(excluded);
-            if units.is_empty() {
-                continue;
-            }
-            let out = self.index.matches(&units);
-            matched.retain(|(p, _)| out.binary_search_by_key(p, |q| q.passage).is_err());
-        }
-        matched
-    }
-
-    /// Passages having every clause, scored by BM25 plus the title boost.
-    fn score_all(&self, clauses: &[Clause]) -> Vec<(u32, f32)> {
-        let n = self.index.passage_count() as f32;
-        let avg = self.index.average_length();
-        let mut order: Vec<&Clause> = clauses.iter().collect();
-        order.sort_by_key(|c| c.postings.len());
-        let Some((rarest, rest)) = order.split_first() else {
-            return Vec::new();
-        };
-        let idf = |c: &Clause| {
-            let df = c.postings.len() as f32;
-            (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
-        };
-        let needles: Vec<(String, f32)> = order
-            .iter()
-            .map(|c| (unit_string(&c.units), idf(c)))
-            .collect();
-        let mut out = Vec::new();
-        // Passages arrive in id order, hence grouped by document: test each title once.
-        let mut title_bonus: (u32, Vec<f32>) = (u32::MAX, Vec::new());
-        let mut tfs = Vec::with_capacity(order.len());
-        'passages: for first in &rarest.postings {
-            tfs.clear();
-            tfs.push(first.tf);
-            for c in rest {
-                match c
-                    .postings
-                    .binary_search_by_key(&first.passage, |p| p.passage)
-                {
-                    Ok(i) => tfs.push(c.postings[i].tf),
-                    Err(_) => continue 'passages,
-                }
-            }
-            let doc = self
-                .corpus
-                .passages
-                .get(first.passage as usize)
-                .map_or(0, |p| p.doc.0);
-            if title_bonus.0 != doc {
-                let title = self.index.title_string(doc);
-                let bonus = needles
-                    .iter()
-                    .map(|(needle, _)| {
-                        if title.contains(needle.as_str()) {
-                            TITLE_BOOST
-                        } else {
-                            0.0
-                        }
-                    })
-                    .collect();
-                title_bonus = (doc, bonus);
-            }
-            let len = self.index.length(first.passage) as f32;
-            let norm = K1 * (1.0 - B + B * len / avg);
-            let score: f32 = tfs
-                .iter()
-                .zip(&needles)
-                .zip(&title_bonus.1)
-                .map(|((tf, (_, idf)), bonus)| {
-                    let tf = *tf as f32;
-                    idf * (tf * (K1 + 1.0) / (tf + norm) + bonus)
-                })
-                .sum();
-            out.push((first.passage, score));
-        }
-        out.sort_unstable_by_key(|(p, _)| *p);
-        out
+        highlight_needles(&self.vocabulary, query)
     }
 
     /// Every passage matching the query's words, phrases and exclusions (filters ignored),
     /// in corpus order: the match set without ranking or snippets.
     pub fn matching_passages(&self, query: &Query) -> Vec<PassageId> {
-        self.match_set(query)
+        match_set(self, query)
             .into_iter()
             .map(|(p, _)| PassageId(p))
             .collect()
@@ -243,91 +436,24 @@ impl Searcher {
     /// Run a query. `max_docs` bounds the number of document groups returned (totals and
     /// facets always cover everything).
     pub fn search(&self, query: &Query, filters: &Filters, max_docs: usize) -> SearchResults {
-        let mut notices = Vec::new();
-        let filters = self.effective_filters(query, filters, &mut notices);
-        let matched = self.match_set(query);
-        let (facets, kept) = count_and_filter(&self.corpus, &matched, &filters);
-
-        // One pass over the kept passages (in id order, hence grouped by document) gives
-        // each document its score and its slice of `kept`; no per-document allocation.
-        let mut groups: Vec<(DocId, f32, Range<usize>)> = Vec::new();
-        let mut start = 0;
-        while start < kept.len() {
-            let doc = self.doc_of(kept[start].0);
-            let end = start
-                + kept[start..]
-                    .iter()
-                    .take_while(|(p, _)| self.doc_of(*p) == doc)
-                    .count();
-            let best = kept[start..end]
-                .iter()
-                .map(|(_, s)| *s)
-                .fold(0.0f32, f32::max);
-            let score = best * (1.0 + 0.1 * ((end - start) as f32).ln());
-            groups.push((doc, score, start..end));
-            start = end;
-        }
-        let total_docs = groups.len();
-        let by_rank = |a: &(DocId, f32, Range<usize>), b: &(DocId, f32, Range<usize>)| {
-            b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
-        };
-        // Only the best `max_docs` need ordering: select them first, then sort those.
-        if max_docs < groups.len() {
-            groups.select_nth_unstable_by(max_docs, by_rank);
-            groups.truncate(max_docs);
-        }
-        groups.sort_by(by_rank);
-
-        let highlight_units = self.highlight_clauses(query);
-        let groups = groups
-            .into_iter()
-            .map(|(doc, score, range)| {
-                let mut list = kept[range].to_vec();
-                list.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-                (doc, score, list)
-            })
-            .map(|(doc, score, list)| DocGroup {
-                doc,
-                score,
-                hits: list
-                    .into_iter()
-                    .map(|(p, score)| {
-                        let passage = PassageId(p);
-                        let text = self.corpus.passage_text(passage);
-                        let highlights = highlight_ranges(text, &highlight_units);
-                        Hit {
-                            passage,
-                            score,
-                            snippet: Snippet::new(text, highlights, SNIPPET_CHARS),
-                        }
-                    })
-                    .collect(),
-            })
-            .collect();
-        SearchResults {
-            total: kept.len(),
-            total_docs,
-            groups,
-            facets,
-            filters,
-            notices,
-        }
+        self.search_page(query, filters, 0, max_docs)
     }
 
-    fn doc_of(&self, passage: u32) -> DocId {
-        self.corpus
-            .passages
-            .get(passage as usize)
-            .map_or(DocId(0), |p| p.doc)
-    }
-
-    fn highlight_clauses(&self, query: &Query) -> Vec<String> {
-        self.clauses(query).iter().map(|c| unit_string(c)).collect()
+    /// Run a query and return the documents `offset..offset + limit` of the ranking (the
+    /// page a "load more" asks for); totals and facets cover everything.
+    pub fn search_page(
+        &self,
+        query: &Query,
+        filters: &Filters,
+        offset: usize,
+        limit: usize,
+    ) -> SearchResults {
+        with_snippets(self, query, rank(self, query, filters, offset, limit))
     }
 
     /// Byte ranges of the query's matches in any text (a passage or a title), for readers.
     pub fn highlights(&self, text: &str, query: &Query) -> Vec<Range<usize>> {
-        highlight_ranges(text, &self.highlight_clauses(query))
+        highlight_ranges(text, &highlight_needles(&self.vocabulary, query))
     }
 }
 

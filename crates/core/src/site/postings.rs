@@ -1,0 +1,246 @@
+//! Positional postings of a site index: how a gram's occurrences are stored, and how a
+//! clause is matched exactly from them without reading any passage text.
+//!
+//! Grams are taken over a *unit string* (see `text`): every char (unigram) and every
+//! adjacent pair of chars (bigram), where — unlike the in-memory index — pairs with the
+//! space that separates two word units count too. A needle of n ≥ 2 chars then occurs at
+//! position p exactly when each of its n − 1 pairs occurs at p + i: every char is pinned, so
+//! matching is exact without verification against the text. Unigrams carry counts only
+//! (a one-char needle needs no positions). Title grams live in the same key space with
+//! [`TITLE_FLAG`] set, their "passage" being a document id.
+//!
+//! A postings list is one byte stream of LEB128 numbers, per entry: id delta, count, then
+//! (bigrams only) `count` position deltas. Bytes, not structs, because this is most of a
+//! site's size and what a query downloads.
+
+use crate::text::unit_string;
+use crate::text::Unit;
+
+/// Set on the key of a title gram.
+pub(crate) const TITLE_FLAG: u64 = 1 << 62;
+
+/// Key of a unigram.
+pub(crate) fn unigram(c: char) -> u64 {
+    c as u64
+}
+
+/// Key of a bigram; never equal to a unigram key (the first char is shifted past 21 bits
+/// and is never NUL).
+pub(crate) fn bigram(a: char, b: char) -> u64 {
+    ((a as u64) << 21) | b as u64
+}
+
+/// Whether a key is a bigram (so its postings carry positions).
+pub(crate) fn is_bigram(key: u64) -> bool {
+    (key & !TITLE_FLAG) >= 1 << 21
+}
+
+/// Append `n` to `out` as LEB128.
+pub(crate) fn put(out: &mut Vec<u8>, mut n: u32) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+/// Read one LEB128 number at `*at`, advancing it; `None` at the end or on garbage.
+fn get(bytes: &[u8], at: &mut usize) -> Option<u32> {
+    let mut n: u32 = 0;
+    for shift in (0..35).step_by(7) {
+        let b = *bytes.get(*at)?;
+        *at += 1;
+        n |= ((b & 0x7f) as u32).checked_shl(shift)?;
+        if b < 0x80 {
+            return Some(n);
+        }
+    }
+    None
+}
+
+/// The postings of one gram as they are being built: entries arrive in id order.
+#[derive(Default)]
+pub(crate) struct PostingsWriter {
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) count: u32,
+    last: Option<u32>,
+}
+
+impl PostingsWriter {
+    /// Add an entry: `id` (greater than the last one), with its positions (bigrams) or
+    /// just its count (`positions` empty, `count` given).
+    pub(crate) fn push(&mut self, id: u32, count: u32, positions: &[u32]) {
+        let delta = match self.last {
+            Some(last) => id - last,
+            None => id,
+        };
+        self.last = Some(id);
+        self.count += 1;
+        put(&mut self.bytes, delta);
+        put(&mut self.bytes, count);
+        let mut prev = 0;
+        for &p in positions {
+            put(&mut self.bytes, p - prev);
+            prev = p;
+        }
+    }
+}
+
+/// Decoded postings of one gram: parallel arrays, positions flattened.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Postings {
+    pub(crate) ids: Vec<u32>,
+    pub(crate) counts: Vec<u32>,
+    /// `positions[starts[i]..starts[i + 1]]` are entry i's positions (bigrams only).
+    starts: Vec<u32>,
+    positions: Vec<u32>,
+}
+
+impl Postings {
+    /// Decode a stream written by [`PostingsWriter`]; `None` if it is damaged.
+    pub(crate) fn decode(bytes: &[u8], positional: bool) -> Option<Postings> {
+        let mut p = Postings::default();
+        let mut at = 0;
+        let mut id = 0u32;
+        while at < bytes.len() {
+            let delta = get(bytes, &mut at)?;
+            id = if p.ids.is_empty() {
+                delta
+            } else {
+                id.checked_add(delta)?
+            };
+            let count = get(bytes, &mut at)?;
+            p.ids.push(id);
+            p.counts.push(count);
+            p.starts.push(p.positions.len() as u32);
+            if positional {
+                let mut pos = 0u32;
+                for _ in 0..count {
+                    pos = pos.checked_add(get(bytes, &mut at)?)?;
+                    p.positions.push(pos);
+                }
+            }
+        }
+        p.starts.push(p.positions.len() as u32);
+        Some(p)
+    }
+
+    fn positions_of(&self, entry: usize) -> &[u32] {
+        let (s, e) = (self.starts[entry] as usize, self.starts[entry + 1] as usize);
+        &self.positions[s..e]
+    }
+
+    fn find(&self, id: u32) -> Option<usize> {
+        self.ids.binary_search(&id).ok()
+    }
+}
+
+/// The gram keys a needle (a unit string) is matched by, with the offset of each in the
+/// needle: one unigram for one char, else every adjacent pair.
+pub(crate) fn needle_keys(needle: &str, flag: u64) -> Vec<(u64, u32)> {
+    let chars: Vec<char> = needle.chars().collect();
+    match chars.as_slice() {
+        [] => Vec::new(),
+        [c] => vec![(unigram(*c) | flag, 0)],
+        _ => chars
+            .windows(2)
+            .enumerate()
+            .map(|(i, w)| (bigram(w[0], w[1]) | flag, i as u32))
+            .collect(),
+    }
+}
+
+/// The needle of a clause: its unit string.
+pub(crate) fn needle_of(units: &[Unit]) -> String {
+    unit_string(units)
+}
+
+/// Ids holding the needle, with occurrence counts, given the postings of its keys (in the
+/// order of [`needle_keys`]). Counts follow the in-memory index exactly: a one- or
+/// two-char needle counts every occurrence of its gram, a longer one its non-overlapping
+/// occurrences (what `str::matches` counts).
+pub(crate) fn match_needle(needle: &str, lists: &[(&Postings, u32)]) -> Vec<(u32, u32)> {
+    let chars = needle.chars().count() as u32;
+    let Some(&(rarest, rarest_offset)) = lists.iter().min_by_key(|(p, _)| p.ids.len()) else {
+        return Vec::new();
+    };
+    if lists.len() == 1 {
+        return rarest
+            .ids
+            .iter()
+            .copied()
+            .zip(rarest.counts.iter().copied())
+            .collect();
+    }
+    let mut out = Vec::new();
+    let mut entries: Vec<(usize, &Postings, u32)> = Vec::with_capacity(lists.len());
+    let mut starts: Vec<u32> = Vec::new();
+    'ids: for (i, &id) in rarest.ids.iter().enumerate() {
+        entries.clear();
+        for &(list, offset) in lists {
+            match list.find(id) {
+                Some(e) => entries.push((e, list, offset)),
+                None => continue 'ids,
+            }
+        }
+        starts.clear();
+        for &q in rarest.positions_of(i) {
+            let Some(p) = q.checked_sub(rarest_offset) else {
+                continue;
+            };
+            let everywhere = entries.iter().all(|(e, list, offset)| {
+                list.positions_of(*e).binary_search(&(p + offset)).is_ok()
+            });
+            if everywhere {
+                starts.push(p);
+            }
+        }
+        let count = non_overlapping(&starts, chars);
+        if count > 0 {
+            out.push((id, count));
+        }
+    }
+    out
+}
+
+/// How many of the sorted match starts fit one after another without overlapping.
+fn non_overlapping(starts: &[u32], len: u32) -> u32 {
+    let mut count = 0;
+    let mut free_from = 0;
+    for &s in starts {
+        if s >= free_from {
+            count += 1;
+            free_from = s + len;
+        }
+    }
+    count
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_and_reads_back() {
+        let mut w = PostingsWriter::default();
+        w.push(3, 2, &[0, 7]);
+        w.push(300, 1, &[100_000]);
+        let p = Postings::decode(&w.bytes, true).unwrap();
+        assert_eq!(p.ids, vec![3, 300]);
+        assert_eq!(p.counts, vec![2, 1]);
+        assert_eq!(p.positions_of(0), &[0, 7]);
+        assert_eq!(p.positions_of(1), &[100_000]);
+        assert_eq!(
+            Postings::decode(&[0x80], true),
+            None,
+            "a cut number is damage"
+        );
+    }
+
+    #[test]
+    fn counts_like_str_matches() {
+        assert_eq!(non_overlapping(&[0, 1, 2, 3], 2), 2);
+        assert_eq!(non_overlapping(&[0, 3], 3), 2);
+        assert_eq!(non_overlapping(&[], 3), 0);
+    }
+}

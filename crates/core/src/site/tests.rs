@@ -1,0 +1,202 @@
+//! A site must answer exactly like the in-memory [`Searcher`] over the same corpus: same
+//! totals, ranking, scores, facets and snippets, for any corpus and query.
+
+use super::*;
+use crate::testutil::corpus_of;
+use crate::{Corpus, DistrictId, Filters, Query, SearchResults, Searcher, TopicId};
+use proptest::prelude::*;
+use std::collections::HashMap;
+
+/// Write `corpus` as a site into memory.
+fn site_files(corpus: &Corpus) -> (HashMap<String, Vec<u8>>, SiteSummary) {
+    let mut files = HashMap::new();
+    let summary = write_site(corpus, |name, bytes| {
+        files.insert(name.to_string(), bytes.to_vec());
+        Ok(())
+    })
+    .unwrap();
+    (files, summary)
+}
+
+/// Search a site the way a browser does: fetch what `needs` names until it names nothing.
+/// Returns the results and how many pieces were fetched.
+fn site_search(
+    files: &HashMap<String, Vec<u8>>,
+    summary: &SiteSummary,
+    query: &Query,
+    filters: &Filters,
+    limit: usize,
+) -> (SearchResults, usize) {
+    let meta = &summary.entry.meta;
+    let mut site = SiteIndex::open(meta, &files[meta]).unwrap();
+    let mut fetched = 0;
+    for _ in 0..10 {
+        let needs = site.needs(query, filters, 0, limit);
+        if needs.is_empty() {
+            return (site.search(query, filters, 0, limit).unwrap(), fetched);
+        }
+        for name in needs {
+            site.add(&name, &files[&name]).unwrap();
+            fetched += 1;
+        }
+    }
+    panic!("needs did not settle for {query:?}");
+}
+
+fn annotate(corpus: &mut Corpus) {
+    corpus.districts = vec!["北碚".into(), "渝北".into()];
+    corpus.district_aliases = vec![("北碚区".into(), DistrictId(0))];
+    corpus.topics = vec!["科技创新".into(), "交通".into()];
+    for (i, p) in corpus.passages.iter_mut().enumerate() {
+        p.districts = [DistrictId((i % 2) as u16)]
+            .into_iter()
+            .take(i % 3)
+            .collect();
+        p.topics = [TopicId((i % 2) as u16)]
+            .into_iter()
+            .take(i % 4 / 2 + 1)
+            .collect();
+    }
+}
+
+fn assert_same(corpus: Corpus, queries: &[&str]) {
+    let (files, summary) = site_files(&corpus);
+    let searcher = Searcher::new(corpus);
+    for q in queries {
+        let query = Query::parse(q).unwrap();
+        for filters in [
+            Filters::default(),
+            Filters {
+                districts: vec![DistrictId(1)],
+                topics: vec![],
+            },
+        ] {
+            let want = searcher.search(&query, &filters, 3);
+            let (got, _) = site_search(&files, &summary, &query, &filters, 3);
+            assert_eq!(got, want, "query {q:?}, filters {filters:?}");
+        }
+    }
+}
+
+#[test]
+fn same_results_as_the_in_memory_searcher() {
+    let mut corpus = corpus_of(&[
+        &["北碚区科技创新走在前列。", "缙云山生态保护，北碚北碚北碚。"],
+        &[
+            "渝北区科技产业发展迅速，科技创新。",
+            "交通建设 5G AI Lab 4.4%。",
+        ],
+        &["北北北北北。", "ai lab 与 ailab 不同。"],
+    ]);
+    corpus.docs[1].title = "渝北科技创新".into();
+    corpus.vocabulary = vec![
+        ("科技".into(), 5),
+        ("创新".into(), 5),
+        ("科技创新".into(), 3),
+        ("北碚".into(), 4),
+    ];
+    annotate(&mut corpus);
+    assert_same(
+        corpus,
+        &[
+            "科技创新",
+            "北碚",
+            "北北",
+            "北北北",
+            "\"北碚北\"",
+            "科技 -渝北",
+            "区",
+            "i l",
+            "ai lab",
+            "4.4",
+            "lab",
+            "5g",
+            "",
+            "district:北碚区",
+            "topic:交通 科技",
+            "不存在",
+            "缙云山生态",
+            "\"建设 5G\"",
+        ],
+    );
+}
+
+#[test]
+fn damaged_or_missing_pieces_are_errors() {
+    let corpus = corpus_of(&[&["北碚区科技创新走在前列。"]]);
+    let (files, summary) = site_files(&corpus);
+    let meta = &summary.entry.meta;
+    let mut site = SiteIndex::open(meta, &files[meta]).unwrap();
+    let query = Query::parse("科技").unwrap();
+    let needs = site.needs(&query, &Filters::default(), 0, 10);
+    assert!(!needs.is_empty());
+    assert!(matches!(
+        site.search(&query, &Filters::default(), 0, 10),
+        Err(crate::Error::Piece { .. })
+    ));
+    let other = files
+        .keys()
+        .find(|n| !needs.contains(n) && n.ends_with(".qxs"))
+        .unwrap();
+    assert!(
+        site.add(&needs[0], &files[other]).is_err(),
+        "a piece under another name"
+    );
+    assert!(SiteIndex::open(meta, b"<html>not found</html>").is_err());
+}
+
+/// Text from a small alphabet, so that grams repeat and overlap a lot.
+fn text() -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        prop_oneof![
+            Just("北"),
+            Just("碚"),
+            Just("区"),
+            Just("渝"),
+            Just("科技"),
+            Just("，"),
+            Just("。"),
+            Just(" "),
+            Just("ab"),
+            Just("AB"),
+            Just("4.4"),
+            Just("x"),
+        ],
+        1..40,
+    )
+    .prop_map(|parts| parts.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn any_corpus_any_substring(
+        docs in proptest::collection::vec(proptest::collection::vec(text(), 1..4), 1..6),
+        picks in proptest::collection::vec((0usize..100, 0usize..100, 1usize..6), 1..6),
+    ) {
+        let refs: Vec<Vec<&str>> = docs.iter().map(|d| d.iter().map(String::as_str).collect()).collect();
+        let slices: Vec<&[&str]> = refs.iter().map(Vec::as_slice).collect();
+        let mut corpus = corpus_of(&slices);
+        corpus.vocabulary = vec![("北碚".into(), 3), ("科技".into(), 2)];
+        annotate(&mut corpus);
+        let all: Vec<char> = docs.concat().concat().chars().collect();
+        let mut queries: Vec<String> = picks
+            .iter()
+            .map(|(at, _, len)| {
+                let start = at % all.len();
+                let piece: String = all[start..(start + len).min(all.len())].iter().collect();
+                format!("\"{piece}\"")
+            })
+            .collect();
+        queries.extend(picks.iter().map(|(at, other, len)| {
+            let s = at % all.len();
+            let o = other % all.len();
+            let a: String = all[s..(s + len).min(all.len())].iter().collect();
+            let b: String = all[o..(o + 2).min(all.len())].iter().collect();
+            format!("{a} -{b}")
+        }));
+        let refs: Vec<&str> = queries.iter().map(String::as_str).collect();
+        assert_same(corpus, &refs);
+    }
+}
