@@ -14,9 +14,16 @@ pub struct BuildArgs {
     /// Files and directories to read (directories are walked recursively).
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
-    /// Where to write the bundle.
-    #[arg(short, long)]
-    output: PathBuf,
+    /// Where to write the bundle (one file).
+    #[arg(short, long, required_unless_present = "site", conflicts_with = "site")]
+    output: Option<PathBuf>,
+    /// Write a complete static explorer into this folder instead: the app and the corpus
+    /// as a site index fetched piece by piece (for archives of any size).
+    #[arg(long)]
+    site: Option<PathBuf>,
+    /// The app to put into a --site folder: a folder made by `cargo xtask dist`.
+    #[arg(long, default_value = "dist", requires = "site")]
+    app: PathBuf,
     /// A gazetteer file replacing the built-in Chongqing one.
     #[arg(long)]
     gazetteer: Option<PathBuf>,
@@ -147,11 +154,33 @@ pub fn run(args: BuildArgs) -> Result<()> {
     progress.finish_and_clear();
     let (corpus, report) = builder.finish();
     let encoding = Instant::now();
-    let bundle = corpus.to_bundle();
+    let written = match (&args.output, &args.site) {
+        (_, Some(out)) => {
+            let summary = crate::site::write(&corpus, out, &args.app)?;
+            format!(
+                "site      {} (index: {} pieces, {} bytes, {:.2}× input; meta {} bytes)",
+                out.display(),
+                summary.pieces,
+                summary.bytes,
+                summary.bytes as f64 / report.input_bytes.max(1) as f64,
+                summary.meta_bytes
+            )
+        }
+        (Some(output), None) => {
+            let bundle = corpus.to_bundle();
+            std::fs::write(output, &bundle)
+                .with_context(|| format!("cannot write {}", output.display()))?;
+            format!(
+                "bundle    {} ({} bytes, {:.2}× input)",
+                output.display(),
+                bundle.len(),
+                bundle.len() as f64 / report.input_bytes.max(1) as f64
+            )
+        }
+        (None, None) => bail!("give -o FILE or --site DIR"),
+    };
     let encode_time = encoding.elapsed();
     let build_time = indexing.elapsed();
-    std::fs::write(&args.output, &bundle)
-        .with_context(|| format!("cannot write {}", args.output.display()))?;
 
     let mb = report.input_bytes as f64 / 1e6;
     println!("read      {} files, {:.2} MB", report.files, mb);
@@ -187,14 +216,9 @@ pub fn run(args: BuildArgs) -> Result<()> {
         found.len(),
         list.join(", ")
     );
+    println!("{written}");
     println!(
-        "bundle    {} ({} bytes, {:.2}× input)",
-        args.output.display(),
-        bundle.len(),
-        bundle.len() as f64 / report.input_bytes.max(1) as f64
-    );
-    println!(
-        "time      dictionary {:.0} ms, build {:.0} ms (of which bundle encoding {:.0} ms), {:.1} MB/s",
+        "time      dictionary {:.0} ms, build {:.0} ms (of which writing the output {:.0} ms), {:.1} MB/s",
         dictionary_time.as_secs_f64() * 1e3,
         build_time.as_secs_f64() * 1e3,
         encode_time.as_secs_f64() * 1e3,

@@ -7,6 +7,7 @@ mod bench;
 mod build;
 mod inspect;
 mod search;
+mod site;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -25,7 +26,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Build a corpus bundle from files and directories (.txt .md .html .jsonl).
+    /// Build a corpus bundle (-o) or a static site (--site) from files and directories
+    /// (.txt .md .html .jsonl).
     Build(build::BuildArgs),
     /// Search a bundle.
     Search(search::SearchArgs),
