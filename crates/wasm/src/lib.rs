@@ -9,7 +9,11 @@
 //! const { total, hits, facets } = explorer.search("缙云山", { district: ["北碚"], limit: 10 });
 //! ```
 
-use quxian_core::{Corpus, Filters, Query, Searcher, Snippet};
+mod site;
+
+pub use site::SiteExplorer;
+
+use quxian_core::{Corpus, Filters, Hit, PassageInfo, Query, Searcher, Snippet};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -26,43 +30,45 @@ struct SearchOptions {
     district: Vec<String>,
     topic: Vec<String>,
     limit: Option<usize>,
+    /// Documents to skip (a site's "load more").
+    offset: usize,
 }
 
 #[derive(Serialize)]
-struct JsHit {
-    doc: String,
-    title: String,
-    passage: u32,
-    score: f32,
-    text: String,
+pub(crate) struct JsHit {
+    pub(crate) doc: String,
+    pub(crate) title: String,
+    pub(crate) passage: u32,
+    pub(crate) score: f32,
+    pub(crate) text: String,
     /// `[start, end]` in UTF-16 code units of `text`.
-    highlights: Vec<[usize; 2]>,
-    districts: Vec<String>,
-    topics: Vec<String>,
+    pub(crate) highlights: Vec<[usize; 2]>,
+    pub(crate) districts: Vec<String>,
+    pub(crate) topics: Vec<String>,
 }
 
 #[derive(Serialize)]
-struct JsResults {
-    total: usize,
-    total_docs: usize,
-    hits: Vec<JsHit>,
-    facets: JsFacets,
-    notices: Vec<String>,
+pub(crate) struct JsResults {
+    pub(crate) total: usize,
+    pub(crate) total_docs: usize,
+    pub(crate) hits: Vec<JsHit>,
+    pub(crate) facets: JsFacets,
+    pub(crate) notices: Vec<String>,
 }
 
 #[derive(Serialize)]
-struct JsFacets {
-    district: Vec<(String, u32)>,
-    topic: Vec<(String, u32)>,
+pub(crate) struct JsFacets {
+    pub(crate) district: Vec<(String, u32)>,
+    pub(crate) topic: Vec<(String, u32)>,
 }
 
 #[derive(Serialize)]
-struct JsStats {
-    documents: usize,
-    passages: usize,
-    characters: usize,
-    districts: Vec<String>,
-    topics: Vec<String>,
+pub(crate) struct JsStats {
+    pub(crate) documents: usize,
+    pub(crate) passages: usize,
+    pub(crate) characters: usize,
+    pub(crate) districts: Vec<String>,
+    pub(crate) topics: Vec<String>,
 }
 
 fn utf16_len(s: &str) -> usize {
@@ -80,7 +86,7 @@ fn utf16_highlights(snippet: &Snippet) -> Vec<[usize; 2]> {
         .collect()
 }
 
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| JsError::new(&e.to_string()))
@@ -114,33 +120,12 @@ impl Explorer {
     /// (limit counts passages, default 20). Returns `{ total, total_docs, hits, facets,
     /// notices }`; facets are `[name, count]` pairs in gazetteer / lexicon order.
     pub fn search(&self, query: &str, options: JsValue) -> Result<JsValue, JsError> {
-        let options: SearchOptions = if options.is_undefined() || options.is_null() {
-            SearchOptions::default()
-        } else {
-            serde_wasm_bindgen::from_value(options)
-                .map_err(|e| JsError::new(&format!("bad search options: {e}")))?
-        };
-        let mut q = Query::parse(query).map_err(|e| JsError::new(&e.to_string()))?;
-        q.districts.extend(options.district);
-        q.topics.extend(options.topic);
-        let limit = options.limit.unwrap_or(20);
+        let (q, limit, _) = parse_options(query, options).map_err(|e| JsError::new(&e))?;
         let results = self.searcher.search(&q, &Filters::default(), limit);
         let c = self.searcher.corpus();
         let hits = results
             .hits()
-            .filter_map(|hit| {
-                let info = c.passage_info(hit.passage)?;
-                Some(JsHit {
-                    doc: info.key.to_string(),
-                    title: info.title.to_string(),
-                    passage: info.number,
-                    score: hit.score,
-                    text: hit.snippet.text.clone(),
-                    highlights: utf16_highlights(&hit.snippet),
-                    districts: info.districts.iter().map(|d| d.to_string()).collect(),
-                    topics: info.topics.iter().map(|t| t.to_string()).collect(),
-                })
-            })
+            .filter_map(|hit| js_hit(hit, c.passage_info(hit.passage)?))
             .take(limit)
             .collect();
         let pairs = |names: &[String], counts: &[u32]| {
@@ -156,5 +141,80 @@ impl Explorer {
             },
             notices: results.notices,
         })
+    }
+}
+
+/// Parse a query and `search`'s options: the query with the option filters added, the
+/// limit (default 20) and the offset (default 0).
+pub(crate) fn parse_options(
+    query: &str,
+    options: JsValue,
+) -> Result<(Query, usize, usize), String> {
+    let options: SearchOptions = if options.is_undefined() || options.is_null() {
+        SearchOptions::default()
+    } else {
+        serde_wasm_bindgen::from_value(options).map_err(|e| format!("搜索选项无效：{e}"))?
+    };
+    let mut q = Query::parse(query).map_err(|e| match e {
+        quxian_core::Error::Query(_) => format!(
+            "查询太长：最多 {} 个字符，请缩短后再试",
+            quxian_core::MAX_QUERY_CHARS
+        ),
+        other => other.to_string(),
+    })?;
+    q.districts.extend(options.district);
+    q.topics.extend(options.topic);
+    Ok((q, options.limit.unwrap_or(20), options.offset))
+}
+
+/// A hit as JavaScript sees it.
+pub(crate) fn js_hit(hit: &Hit, info: PassageInfo<'_>) -> Option<JsHit> {
+    Some(JsHit {
+        doc: info.key.to_string(),
+        title: info.title.to_string(),
+        passage: info.number,
+        score: hit.score,
+        text: hit.snippet.text.clone(),
+        highlights: utf16_highlights(&hit.snippet),
+        districts: info.districts.iter().map(|d| d.to_string()).collect(),
+        topics: info.topics.iter().map(|t| t.to_string()).collect(),
+    })
+}
+
+/// Why a site could not answer, rendered into Chinese here and only here.
+pub(crate) enum SiteError {
+    /// The network failed for this file (offline, blocked, host down).
+    Unreachable(String),
+    /// The host answered with an HTTP error status for this file.
+    Http(String, u16),
+    /// The file arrived but is not what it should be (the core's reason).
+    Core(String, String),
+    /// A JavaScript error passed through.
+    Js(JsValue),
+}
+
+impl SiteError {
+    pub(crate) fn from_js(value: JsValue) -> Self {
+        SiteError::Js(value)
+    }
+
+    /// A JavaScript `Error` with a message that says what happened and what to do.
+    pub(crate) fn into_js(self) -> JsValue {
+        let message = match self {
+            SiteError::Unreachable(name) => {
+                format!("无法获取索引文件 {name}：请检查网络连接后重试")
+            }
+            SiteError::Http(name, 404) => format!(
+                "索引文件 {name} 不存在（HTTP 404）：网站可能刚更新过，请刷新页面后重试"
+            ),
+            SiteError::Http(name, status) => {
+                format!("索引文件 {name} 获取失败（HTTP {status}）：请稍后重试")
+            }
+            SiteError::Core(name, detail) => format!(
+                "索引文件 {name} 已损坏或不属于本网站（{detail}）：请刷新页面；若仍出错，请联系网站维护者重新构建"
+            ),
+            SiteError::Js(value) => return value,
+        };
+        js_sys::Error::new(&message).into()
     }
 }

@@ -11,7 +11,10 @@ use crate::analyze::Vocabulary;
 use crate::index::Posting;
 use crate::search::{excluded_clauses, query_clauses, rank, with_snippets, SearchSource};
 use crate::text::{is_cjk, Unit};
-use crate::{DistrictId, DocId, Document, Error, Filters, Query, Result, SearchResults, TopicId};
+use crate::{
+    DistrictId, DocId, Document, Error, Filters, PassageId, PassageInfo, Query, Result,
+    SearchResults, TopicId,
+};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::HashMap;
 
@@ -213,6 +216,32 @@ impl SiteIndex {
         Some((DocId(*table.doc.get(i)?), *table.number.get(i)?))
     }
 
+    /// Where a passage is and how it is labelled (its table and documents piece loaded).
+    pub fn passage_info(&self, passage: PassageId) -> Option<PassageInfo<'_>> {
+        let (table, i) = self.table_of(passage.0)?;
+        let doc = DocId(*table.doc.get(i)?);
+        let document = self.document(doc)?.doc;
+        let meta = &self.meta;
+        Some(PassageInfo {
+            doc,
+            key: &document.key,
+            title: &document.title,
+            number: *table.number.get(i)?,
+            districts: table
+                .districts
+                .get(i)?
+                .iter()
+                .map(|d| display_name(&meta.districts, d.0))
+                .collect(),
+            topics: table
+                .topics
+                .get(i)?
+                .iter()
+                .map(|t| display_name(&meta.topics, t.0))
+                .collect(),
+        })
+    }
+
     /// The key bucket that holds `key`.
     pub fn key_needs(&self, key: &str) -> Vec<String> {
         let names = &self.meta.key_buckets;
@@ -337,6 +366,11 @@ impl SiteIndex {
     fn doc_piece_name(&self, doc: DocId) -> Option<String> {
         self.doc_pieces.get(&doc.0).cloned()
     }
+}
+
+/// The display name with id `id`, or "" for an id the meta lacks.
+fn display_name(names: &[String], id: u16) -> &str {
+    names.get(id as usize).map_or("", String::as_str)
 }
 
 /// The site seen through one query: its vocabulary slice, the decoded postings of its

@@ -1,0 +1,244 @@
+//! `SiteExplorer`: search a site index (`quxian build --site`) from JavaScript, fetching
+//! only the pieces each query needs.
+//!
+//! ```js
+//! import init, { SiteExplorer } from "./pkg-api/quxian_wasm.js";
+//! await init();
+//! const explorer = await SiteExplorer.open("./quxian/");
+//! const { total, hits, fetched } = await explorer.search("缙云山", { limit: 10 });
+//! ```
+//!
+//! Pieces stay in memory between queries (a follow-up query often needs none) until more
+//! than [`MAX_PIECES`] are held; then the next query starts from an empty cache. The
+//! browser's HTTP cache and the service worker keep them too, so a refetch is local.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Array, Promise, Uint8Array};
+use quxian_core::{Filters, SearchResults, SiteEntry, SiteIndex};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+
+use crate::{js_hit, parse_options, to_js, JsFacets, JsResults, SiteError};
+
+/// Pieces kept in memory before the cache is emptied (bounds wasm memory on big sites).
+const MAX_PIECES: usize = 600;
+/// The most fetch rounds a query may take (its stages are fewer; this stops a loop on a
+/// site whose pieces keep naming new ones).
+const MAX_ROUNDS: usize = 8;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The global `fetch` (window or worker).
+    #[wasm_bindgen(js_name = fetch)]
+    fn global_fetch(url: &str) -> Promise;
+
+    type Response;
+    #[wasm_bindgen(method, getter)]
+    fn ok(this: &Response) -> bool;
+    #[wasm_bindgen(method, getter)]
+    fn status(this: &Response) -> u16;
+    #[wasm_bindgen(method, js_name = arrayBuffer)]
+    fn array_buffer(this: &Response) -> Promise;
+}
+
+/// A site being searched.
+#[wasm_bindgen]
+pub struct SiteExplorer {
+    inner: Rc<Inner>,
+}
+
+struct Inner {
+    base: String,
+    index: RefCell<SiteIndex>,
+}
+
+/// What a search fetched, for the curious and for benchmarks.
+#[derive(Serialize, Default)]
+struct Fetched {
+    pieces: usize,
+    bytes: usize,
+}
+
+#[derive(Serialize)]
+struct SiteResults {
+    #[serde(flatten)]
+    results: JsResults,
+    fetched: Fetched,
+}
+
+/// Fetch `base + name` as bytes; errors name the file and the HTTP status.
+async fn fetch_bytes(base: &str, name: &str) -> Result<Vec<u8>, SiteError> {
+    let url = format!("{base}{name}");
+    let response = JsFuture::from(global_fetch(&url))
+        .await
+        .map_err(|_| SiteError::Unreachable(name.to_string()))?;
+    let response: Response = response.unchecked_into();
+    if !response.ok() {
+        return Err(SiteError::Http(name.to_string(), response.status()));
+    }
+    let buffer = JsFuture::from(response.array_buffer())
+        .await
+        .map_err(|_| SiteError::Unreachable(name.to_string()))?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+/// Fetch every named piece in parallel and add it to the index.
+async fn load_pieces(
+    inner: &Inner,
+    names: Vec<String>,
+    fetched: &mut Fetched,
+) -> Result<(), SiteError> {
+    let requests: Array = names
+        .iter()
+        .map(|name| future_to_promise(fetch_piece(inner.base.clone(), name.clone())))
+        .collect();
+    let all = JsFuture::from(Promise::all(&requests))
+        .await
+        .map_err(SiteError::from_js)?;
+    let all: Array = all.unchecked_into();
+    for (name, bytes) in names.iter().zip(all.iter()) {
+        let bytes = Uint8Array::new(&bytes).to_vec();
+        fetched.pieces += 1;
+        fetched.bytes += bytes.len();
+        inner
+            .index
+            .borrow_mut()
+            .add(name, &bytes)
+            .map_err(|e| SiteError::Core(name.clone(), e.to_string()))?;
+    }
+    Ok(())
+}
+
+async fn fetch_piece(base: String, name: String) -> Result<JsValue, JsValue> {
+    match fetch_bytes(&base, &name).await {
+        Ok(bytes) => Ok(Uint8Array::from(bytes.as_slice()).into()),
+        Err(e) => Err(e.into_js()),
+    }
+}
+
+/// Fetch what `needs` names until it names nothing.
+async fn settle(
+    inner: &Inner,
+    mut needs: impl FnMut(&SiteIndex) -> Vec<String>,
+) -> Result<Fetched, SiteError> {
+    let mut fetched = Fetched::default();
+    for _ in 0..MAX_ROUNDS {
+        let names = needs(&inner.index.borrow());
+        if names.is_empty() {
+            return Ok(fetched);
+        }
+        load_pieces(inner, names, &mut fetched).await?;
+    }
+    Err(SiteError::Core(
+        String::new(),
+        "too many fetch rounds".into(),
+    ))
+}
+
+#[wasm_bindgen]
+impl SiteExplorer {
+    /// Open the site whose `site.json` is at `base` (a folder URL ending in `/`).
+    /// Resolves to a `SiteExplorer`; rejects with an `Error` whose message says, in Chinese,
+    /// what is wrong (missing, another format version, damaged).
+    pub fn open(base: String) -> Promise {
+        future_to_promise(async move {
+            let base = if base.ends_with('/') {
+                base
+            } else {
+                format!("{base}/")
+            };
+            let entry = fetch_bytes(&base, "site.json")
+                .await
+                .map_err(SiteError::into_js)?;
+            let entry: SiteEntry = serde_json_from(&entry).ok_or_else(|| {
+                SiteError::Core("site.json".into(), "not a site entry".into()).into_js()
+            })?;
+            SiteIndex::check_entry(&entry)
+                .map_err(|e| SiteError::Core("site.json".into(), e.to_string()).into_js())?;
+            let meta = fetch_bytes(&base, &entry.meta)
+                .await
+                .map_err(SiteError::into_js)?;
+            let index = SiteIndex::open(&entry.meta, &meta)
+                .map_err(|e| SiteError::Core(entry.meta.clone(), e.to_string()).into_js())?;
+            let inner = Rc::new(Inner {
+                base,
+                index: RefCell::new(index),
+            });
+            Ok(SiteExplorer { inner }.into())
+        })
+    }
+
+    /// Corpus statistics: `{ documents, passages, characters, districts, topics }`.
+    pub fn stats(&self) -> Result<JsValue, JsError> {
+        let index = self.inner.index.borrow();
+        let (documents, passages, characters) = index.counts();
+        to_js(&crate::JsStats {
+            documents,
+            passages,
+            characters: characters as usize,
+            districts: index.districts().to_vec(),
+            topics: index.topics().to_vec(),
+        })
+    }
+
+    /// Search; the options and result are those of `Explorer.search`, plus `offset` (in
+    /// documents, for "load more") and a `fetched: { pieces, bytes }` field. A Promise.
+    pub fn search(&self, query: String, options: JsValue) -> Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move {
+            let (q, limit, offset) = parse_options(&query, options)?;
+            if inner.index.borrow().loaded_pieces() > MAX_PIECES {
+                inner.index.borrow_mut().clear();
+            }
+            let filters = Filters::default();
+            let fetched = settle(&inner, |index| index.needs(&q, &filters, offset, limit))
+                .await
+                .map_err(SiteError::into_js)?;
+            let index = inner.index.borrow();
+            let results = index
+                .search(&q, &filters, offset, limit)
+                .map_err(|e| SiteError::Core(String::new(), e.to_string()).into_js())?;
+            let js = site_results(&index, &results, limit, fetched);
+            to_js(&js).map_err(JsValue::from)
+        })
+    }
+}
+
+fn site_results(
+    index: &SiteIndex,
+    results: &SearchResults,
+    limit: usize,
+    fetched: Fetched,
+) -> SiteResults {
+    let hits = results
+        .hits()
+        .filter_map(|hit| js_hit(hit, index.passage_info(hit.passage)?))
+        .take(limit)
+        .collect();
+    let pairs = |names: &[String], counts: &[u32]| {
+        names.iter().cloned().zip(counts.iter().copied()).collect()
+    };
+    SiteResults {
+        results: JsResults {
+            total: results.total,
+            total_docs: results.total_docs,
+            hits,
+            facets: JsFacets {
+                district: pairs(index.districts(), &results.facets.districts),
+                topic: pairs(index.topics(), &results.facets.topics),
+            },
+            notices: results.notices.clone(),
+        },
+        fetched,
+    }
+}
+
+/// Parse `site.json` with the browser's JSON (the core carries no JSON parser).
+fn serde_json_from(bytes: &[u8]) -> Option<SiteEntry> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let value = js_sys::JSON::parse(text).ok()?;
+    serde_wasm_bindgen::from_value(value).ok()
+}
