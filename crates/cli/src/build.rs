@@ -17,11 +17,11 @@ pub struct BuildArgs {
     /// Where to write the bundle (one file).
     #[arg(short, long, required_unless_present = "site", conflicts_with = "site")]
     output: Option<PathBuf>,
-    /// Write a complete static explorer into this folder instead: the app and the corpus
+    /// Write a static search site into this folder instead: a search page and the corpus
     /// as a site index fetched piece by piece (for archives of any size).
     #[arg(long)]
     site: Option<PathBuf>,
-    /// The app to put into a --site folder: a folder made by `cargo xtask dist`.
+    /// Where the search page for --site comes from: a folder made by `cargo xtask dist`.
     #[arg(long, default_value = "dist", requires = "site")]
     app: PathBuf,
     /// A gazetteer file replacing the built-in Chongqing one.

@@ -184,8 +184,10 @@ impl SiteExplorer {
         })
     }
 
-    /// Search; the options and result are those of `Explorer.search`, plus `offset` (in
-    /// documents, for "load more") and a `fetched: { pieces, bytes }` field. A Promise.
+    /// Search; a Promise. The options are those of `Explorer.search`, but `limit` counts
+    /// documents (default 20) and `offset` skips documents ("load more"); `hits` holds
+    /// every matching passage of those documents, best document first; `fetched: {
+    /// pieces, bytes }` says what this search downloaded.
     pub fn search(&self, query: String, options: JsValue) -> Promise {
         let inner = self.inner.clone();
         future_to_promise(async move {
@@ -201,22 +203,16 @@ impl SiteExplorer {
             let results = index
                 .search(&q, &filters, offset, limit)
                 .map_err(|e| SiteError::Core(String::new(), e.to_string()).into_js())?;
-            let js = site_results(&index, &results, limit, fetched);
+            let js = site_results(&index, &results, fetched);
             to_js(&js).map_err(JsValue::from)
         })
     }
 }
 
-fn site_results(
-    index: &SiteIndex,
-    results: &SearchResults,
-    limit: usize,
-    fetched: Fetched,
-) -> SiteResults {
+fn site_results(index: &SiteIndex, results: &SearchResults, fetched: Fetched) -> SiteResults {
     let hits = results
         .hits()
         .filter_map(|hit| js_hit(hit, index.passage_info(hit.passage)?))
-        .take(limit)
         .collect();
     let pairs = |names: &[String], counts: &[u32]| {
         names.iter().cloned().zip(counts.iter().copied()).collect()

@@ -121,7 +121,7 @@ pub struct Args {
 }
 
 impl Args {
-    fn new(rest: Vec<String>) -> Self {
+    pub fn new(rest: Vec<String>) -> Self {
         Args { rest }
     }
 

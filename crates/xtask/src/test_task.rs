@@ -2,7 +2,8 @@
 //!
 //! 1. native unit and integration tests (`cargo test --workspace --exclude quxian-web`);
 //! 2. the core builds for wasm32;
-//! 3. `dist --single-file`, the full browser build (the single file is tested too);
+//! 3. `dist --single-file`, the full browser build (the single file is tested too), and a
+//!    300-document generated archive (`target/e2e-archive`) for the site tests;
 //! 4. the browser tests: `dist/` served on 127.0.0.1 from a thread of this process,
 //!    `node --test tests/e2e/` driving headless Chromium through playwright-core.
 //!
@@ -37,6 +38,17 @@ pub fn run(root: &Path) -> Result<()> {
 
     crate::dist::run(root, &crate::dist::Options { single_file: true })?;
 
+    step("test: a small generated archive for the site tests");
+    let archive = root.join("target/e2e-archive");
+    crate::gen_corpus::task(
+        root,
+        crate::Args::new(
+            ["--docs", "300", "-o", "target/e2e-archive"]
+                .map(String::from)
+                .to_vec(),
+        ),
+    )?;
+
     step("test: browser tests");
     ensure_node_modules(root)?;
     let server = Server::bind(0, &root.join("dist"))?;
@@ -49,7 +61,10 @@ pub fn run(root: &Path) -> Result<()> {
             .args(["--test", "tests/e2e/"])
             .env("QUXIAN_URL", &url)
             .env("QUXIAN_SCREENSHOTS", &screenshots)
-            .env("QUXIAN_CHROMIUM", &chromium),
+            .env("QUXIAN_CHROMIUM", &chromium)
+            .env("QUXIAN_ARCHIVE", &archive)
+            .env("QUXIAN_CLI", root.join("target/release/quxian"))
+            .env("QUXIAN_DIST", root.join("dist")),
     )?;
     eprintln!("screenshots in {}", screenshots.display());
     eprintln!(

@@ -1,0 +1,193 @@
+// A site index (`quxian build --site`) in a real browser: a 300-document generated archive
+// (QUXIAN_ARCHIVE, made by `cargo xtask test`) built with the real CLI (QUXIAN_CLI) into a
+// temporary folder and served over HTTP. The search page and the JS API must fetch only
+// what a query needs, answer exactly like the CLI on a bundle of the same documents, and
+// turn a damaged or missing piece into a Chinese message without breaking other queries.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launch, VIEWPORTS, watchErrors, assertNoErrors, screenshot } from './helpers.mjs';
+import { serveDir } from './static-server.mjs';
+
+const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const ARCHIVE = process.env.QUXIAN_ARCHIVE ?? join(REPO, 'target/e2e-archive');
+const CLI = process.env.QUXIAN_CLI ?? join(REPO, 'target/release/quxian');
+const DIST = process.env.QUXIAN_DIST ?? join(REPO, 'dist');
+
+let browser;
+let work;
+let server;
+
+before(async () => {
+  browser = await launch();
+  work = mkdtempSync(join(tmpdir(), 'quxian-site-'));
+  execFileSync(CLI, ['build', ARCHIVE, '--site', join(work, 'site'), '--app', DIST]);
+  execFileSync(CLI, ['build', ARCHIVE, '-o', join(work, 'same.qx')]);
+  server = await serveDir(join(work, 'site'));
+});
+
+after(async () => {
+  await server?.close();
+  await browser?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** `quxian search --json` on the bundle of the same documents. */
+function cliSearch(query, extra = []) {
+  const out = execFileSync(CLI, ['search', join(work, 'same.qx'), query, '--json', '--limit', '100000', ...extra]);
+  return JSON.parse(out.toString());
+}
+
+/**
+ * Runs `fn(arg)` in a page of the site, where `window.explorer` is a fresh SiteExplorer.
+ * (`fn` is passed to Playwright as a function: the page's CSP forbids eval.)
+ */
+async function withExplorer(fn, arg) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(`${server.url}#q=`);
+  await page.waitForSelector('#status:not(:empty)');
+  await page.evaluate(async () => {
+    const m = await import('./pkg-api/quxian_wasm.js');
+    await m.default();
+    window.explorer = await m.SiteExplorer.open('./quxian/');
+  });
+  const result = await page.evaluate(fn, arg);
+  await context.close();
+  return { result, errors };
+}
+
+/** Verbatim 2–6 character substrings of the archive's documents, chosen deterministically. */
+function sampleSubstrings(count) {
+  const files = readdirSync(ARCHIVE).filter((f) => f.endsWith('.txt')).sort();
+  const out = [];
+  let seed = 7;
+  while (out.length < count) {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    const text = readFileSync(join(ARCHIVE, files[seed % files.length]), 'utf8');
+    const runs = text.match(/[\u4e00-\u9fff]{6,}/g) ?? [];
+    if (runs.length === 0) continue;
+    const run = runs[seed % runs.length];
+    const len = 2 + (seed % 5);
+    const at = seed % (run.length - len + 1);
+    out.push(run.slice(at, at + len));
+  }
+  return out;
+}
+
+test('site: the same totals, facets and best documents as the CLI on a bundle', async () => {
+  const queries = [...sampleSubstrings(12).map((s) => `"${s}"`), '重庆', '发展 -重庆', '区'];
+  const { result, errors } = await withExplorer(async (queries) => {
+    const { explorer } = window;
+    const out = [];
+    for (const q of queries) out.push(await explorer.search(q, { limit: 5 }));
+    return out;
+  }, queries);
+  assertNoErrors(errors);
+  queries.forEach((q, i) => {
+    const site = result[i];
+    const cli = cliSearch(q);
+    assert.equal(site.total, cli.total, `total of ${q}`);
+    assert.equal(site.total_docs, cli.total_docs, `documents of ${q}`);
+    const facets = (pairs) => Object.fromEntries(pairs.filter(([, n]) => n > 0));
+    assert.deepEqual(facets(site.facets.district), cli.facets.district, `district counts of ${q}`);
+    assert.deepEqual(facets(site.facets.topic), cli.facets.topic, `topic counts of ${q}`);
+    const siteDocs = [...new Set(site.hits.map((h) => h.doc))];
+    const cliDocs = [...new Set(cli.hits.map((h) => h.key))].slice(0, 5);
+    assert.deepEqual(siteDocs, cliDocs, `best documents of ${q}`);
+    if (q.startsWith('"')) assert.ok(site.total > 0, `a verbatim substring ${q} is found`);
+  });
+});
+
+test('site: a follow-up query fetches little, a repeated one nothing', async () => {
+  const { result } = await withExplorer(async () => {
+    const { explorer } = window;
+    const first = await explorer.search('缙云山', { limit: 10 });
+    const again = await explorer.search('缙云山', { limit: 10 });
+    const other = await explorer.search('"两江新区"', { limit: 10 });
+    return [first.fetched, again.fetched, other.fetched, first.total];
+  });
+  const [first, again, other, total] = result;
+  assert.ok(total > 0, '缙云山 is in the archive');
+  assert.ok(first.pieces > 0 && first.bytes > 0);
+  assert.deepEqual(again, { pieces: 0, bytes: 0 }, 'a repeated query is answered from memory');
+  const all = readdirSync(join(work, 'site/quxian')).length;
+  assert.ok(other.pieces < all / 2, `a follow-up query fetched ${other.pieces} of ${all} pieces`);
+});
+
+test('site page: a shared link shows highlighted hits; filter, load more, back', async () => {
+  for (const [viewport, scheme] of [['desktop', 'light'], ['phone', 'dark']]) {
+    const context = await browser.newContext({ ...VIEWPORTS[viewport], colorScheme: scheme });
+    const page = await context.newPage();
+    page.viewportName = `${viewport}-${scheme}`;
+    const errors = watchErrors(page);
+    await page.goto(`${server.url}#q=${encodeURIComponent('重庆')}`);
+    await page.waitForSelector('#hits mark');
+    assert.equal(await page.inputValue('#q'), '重庆');
+    const status = await page.textContent('#status');
+    const cli = cliSearch('重庆');
+    assert.match(status, new RegExp(`${cli.total_docs.toLocaleString('zh-CN')} 篇文档`));
+    const before = await page.locator('li.doc').count();
+    assert.equal(before, 10);
+    await page.click('#more');
+    await page.waitForFunction(() => document.querySelectorAll('li.doc').length > 10);
+    const label = page.locator('#facets label').first();
+    const box = label.locator('input');
+    const name = await box.inputValue();
+    await box.check();
+    await page.waitForFunction((n) => location.hash.includes(`district=${encodeURIComponent(n)}`), name);
+    await page.waitForFunction(() => !document.querySelector('#status').textContent.includes('搜索中'));
+    const filtered = cliSearch('重庆', ['--district', name]);
+    await page.waitForFunction((t) => document.querySelector('#status').textContent.includes(t),
+      `${filtered.total_docs.toLocaleString('zh-CN')} 篇文档`);
+    await screenshot(page, 'site-results');
+    await page.goBack();
+    await page.waitForFunction(() => !location.hash.includes('district='));
+    await page.waitForFunction((t) => document.querySelector('#status').textContent.includes(t),
+      `${cli.total_docs.toLocaleString('zh-CN')} 篇文档`);
+    assertNoErrors(errors);
+    await context.close();
+  }
+});
+
+test('site: a damaged or missing piece is a Chinese message for that query; others still work', async () => {
+  const dir = join(work, 'site/quxian');
+  const { result: needed } = await withExplorer(async () => {
+    const r = await window.explorer.search('缙云山', { limit: 3 });
+    return r.fetched.pieces;
+  });
+  assert.ok(needed > 0);
+  // Damage every gram bucket: queries need them, the meta and page stay intact.
+  const buckets = readdirSync(dir).filter((f) => f.startsWith('g-'));
+  const saved = buckets.map((f) => [f, readFileSync(join(dir, f))]);
+  try {
+    buckets.forEach((f, i) => (i % 2 === 0 ? writeFileSync(join(dir, f), '<html>not here</html>') : rmSync(join(dir, f))));
+    const { result } = await withExplorer(async () => {
+      const { explorer } = window;
+      const messages = [];
+      for (const q of ['缙云山', '重庆', '发展']) {
+        try {
+          await explorer.search(q, { limit: 3 });
+          messages.push('ok');
+        } catch (e) {
+          messages.push(e.message);
+        }
+      }
+      return messages;
+    });
+    for (const m of result) {
+      assert.match(m, /索引文件 .+(不存在|已损坏)/, `a clear message, got ${m}`);
+      assert.match(m, /刷新/, 'it says what to do');
+    }
+  } finally {
+    saved.forEach(([f, bytes]) => writeFileSync(join(dir, f), bytes));
+  }
+  const { result: after } = await withExplorer(async () => (await window.explorer.search('缙云山', { limit: 3 })).total);
+  assert.ok(after > 0, 'the restored site answers again');
+});

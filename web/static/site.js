@@ -1,0 +1,163 @@
+// The search page of a site index (`quxian build --site`): the JS API's SiteExplorer
+// fetches only the pieces each query needs. The view lives in the hash
+// (#q=…&district=…&topic=…), so every view is a link and back/forward work.
+// Text is always inserted as text nodes: nothing from the index becomes HTML.
+import init, { SiteExplorer } from './pkg-api/quxian_wasm.js';
+
+const PAGE = 10; // documents per page
+const input = document.getElementById('q');
+const status = document.getElementById('status');
+const list = document.getElementById('hits');
+const more = document.getElementById('more');
+const facets = document.getElementById('facets');
+
+let explorer;
+let view = readHash();
+let shown = 0; // documents on screen
+let latest = 0; // ticket of the newest search; older answers are dropped
+
+function readHash() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  return { q: params.get('q') ?? '', district: params.getAll('district'), topic: params.getAll('topic') };
+}
+
+function writeHash() {
+  const params = new URLSearchParams();
+  if (view.q) params.set('q', view.q);
+  view.district.forEach((d) => params.append('district', d));
+  view.topic.forEach((t) => params.append('topic', t));
+  const hash = `#${params}`;
+  if (hash !== location.hash) history.pushState(null, '', hash);
+}
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+// Highlights are UTF-16 [start, end) offsets into text, ready for String.slice.
+function marked(text, highlights) {
+  const out = document.createDocumentFragment();
+  let at = 0;
+  for (const [start, end] of highlights) {
+    out.append(text.slice(at, start));
+    out.append(el('mark', '', text.slice(start, end)));
+    at = end;
+  }
+  out.append(text.slice(at));
+  return out;
+}
+
+/** Hits arrive best document first, a document's passages together: one item per document. */
+function documents(hits) {
+  const docs = [];
+  for (const hit of hits) {
+    const last = docs[docs.length - 1];
+    if (last && last.doc === hit.doc) last.hits.push(hit);
+    else docs.push({ doc: hit.doc, title: hit.title, hits: [hit] });
+  }
+  return docs;
+}
+
+function renderDoc(doc) {
+  const li = el('li', 'doc');
+  li.append(el('h2', '', doc.title));
+  const best = doc.hits[0];
+  const meta = el('div', 'meta');
+  best.districts.forEach((d) => meta.append(el('span', 'district', `${d} `)));
+  best.topics.forEach((t) => meta.append(el('span', 'topic', `${t} `)));
+  if (doc.hits.length > 1) meta.append(`· 本文另有 ${doc.hits.length - 1} 段匹配`);
+  const p = el('p');
+  p.append(marked(best.text, best.highlights));
+  li.append(p, meta);
+  return li;
+}
+
+function renderFacets(result) {
+  const group = (legend, key, pairs) => {
+    const set = el('fieldset');
+    set.append(el('legend', '', legend));
+    for (const [name, count] of pairs) {
+      const chosen = view[key].includes(name);
+      if (count === 0 && !chosen) continue;
+      const label = el('label');
+      const box = el('input');
+      box.type = 'checkbox';
+      box.value = name;
+      box.checked = chosen;
+      box.addEventListener('change', () => {
+        view[key] = box.checked ? [...view[key], name] : view[key].filter((n) => n !== name);
+        writeHash();
+        search();
+      });
+      const text = el('span');
+      text.append(box, ` ${name}`);
+      label.append(text, el('span', 'count', count.toLocaleString('zh-CN')));
+      set.append(label);
+    }
+    return set;
+  };
+  facets.replaceChildren(group('区县', 'district', result.facets.district), group('主题', 'topic', result.facets.topic));
+}
+
+function showError(error) {
+  status.className = 'error';
+  status.textContent = error?.message ?? String(error);
+}
+
+async function search(append = false) {
+  const ticket = ++latest;
+  const offset = append ? shown : 0;
+  status.className = '';
+  if (!append) status.textContent = '搜索中…';
+  try {
+    const result = await explorer.search(view.q, { limit: PAGE, offset, district: view.district, topic: view.topic });
+    if (ticket !== latest) return;
+    const docs = documents(result.hits);
+    if (append) list.append(...docs.map(renderDoc));
+    else list.replaceChildren(...docs.map(renderDoc));
+    shown = offset + docs.length;
+    status.textContent = result.total === 0
+      ? '没有找到匹配的段落：试试更短的词，或去掉筛选条件'
+      : `${result.total_docs.toLocaleString('zh-CN')} 篇文档 · ${result.total.toLocaleString('zh-CN')} 段匹配`;
+    result.notices.forEach((n) => { status.textContent += `（${n}）`; });
+    more.hidden = shown >= result.total_docs;
+    renderFacets(result);
+  } catch (error) {
+    if (ticket === latest) showError(error);
+  }
+}
+
+let typing;
+let composing = false;
+input.addEventListener('compositionstart', () => { composing = true; });
+input.addEventListener('compositionend', () => { composing = false; input.dispatchEvent(new Event('input')); });
+input.addEventListener('input', () => {
+  if (composing) return;
+  clearTimeout(typing);
+  typing = setTimeout(() => { view.q = input.value; writeHash(); search(); }, 150);
+});
+document.getElementById('form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  clearTimeout(typing);
+  view.q = input.value;
+  writeHash();
+  search();
+});
+more.addEventListener('click', () => search(true));
+addEventListener('popstate', () => {
+  view = readHash();
+  input.value = view.q;
+  search();
+});
+
+try {
+  await init();
+  explorer = await SiteExplorer.open('./quxian/');
+  input.value = view.q;
+  await search();
+} catch (error) {
+  showError(error);
+}
