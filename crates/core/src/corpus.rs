@@ -93,6 +93,20 @@ pub struct PassageInfo<'a> {
     pub topics: Vec<&'a str>,
 }
 
+/// Resolve a district name (short, full or alias) against display names and aliases.
+pub(crate) fn district_by_name(
+    districts: &[String],
+    aliases: &[(String, DistrictId)],
+    name: &str,
+) -> Option<DistrictId> {
+    let name = name.trim();
+    districts
+        .iter()
+        .position(|d| d == name)
+        .map(|i| DistrictId(i as u16))
+        .or_else(|| aliases.iter().find(|(a, _)| a == name).map(|(_, id)| *id))
+}
+
 /// A whole searchable collection, as stored in a bundle.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Corpus {
@@ -161,17 +175,7 @@ impl Corpus {
 
     /// Resolve a district name as a user types it (short, full or alias name).
     pub fn district_by_name(&self, name: &str) -> Option<DistrictId> {
-        let name = name.trim();
-        self.districts
-            .iter()
-            .position(|d| d == name)
-            .map(|i| DistrictId(i as u16))
-            .or_else(|| {
-                self.district_aliases
-                    .iter()
-                    .find(|(alias, _)| alias == name)
-                    .map(|(_, id)| *id)
-            })
+        district_by_name(&self.districts, &self.district_aliases, name)
     }
 
     /// Resolve a topic name.

@@ -230,17 +230,16 @@ fn yubei_bundle(root: &Path, rel: &str) -> Result<()> {
 
 /// `quxian build INPUT -o OUTPUT` with the real CLI (release build, as users run it).
 fn build_bundle(input: &str, output: &str) -> Result<()> {
-    exec(cargo().args([
-        "run",
-        "--release",
-        "-p",
-        "quxian-cli",
-        "--",
-        "build",
-        input,
-        "-o",
-        output,
-    ]))
+    run_cli(&["build", input, "-o", output])
+}
+
+/// Run the real CLI (release build) with `args`.
+pub fn run_cli(args: &[&str]) -> Result<()> {
+    exec(
+        cargo()
+            .args(["run", "--release", "-p", "quxian-cli", "--"])
+            .args(args),
+    )
 }
 
 /// The in-browser import, when `crates/import` exists and builds: its wasm into `import/`

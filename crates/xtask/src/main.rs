@@ -25,8 +25,8 @@ const TASKS: &[(&str, &str)] = &[
         "build dist/: app, JS API, embed script, service worker, bundles, examples, import",
     ),
     (
-        "serve [--port 8080] [--dir dist] [--no-build]",
-        "run `dist`, then serve the directory on 127.0.0.1 until killed",
+        "serve [--port 8080] [--dir dist] [--no-build] [--docs DIR]",
+        "run `dist`, then serve the directory (or, with --docs, DIR as a site index) on 127.0.0.1",
     ),
     (
         "test",

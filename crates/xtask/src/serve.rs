@@ -22,6 +22,7 @@ pub fn task(root: &Path, mut args: Args) -> Result<()> {
             .with_context(|| format!("--port: `{p}` is not a port number"))?,
         None => 8080,
     };
+    let docs = args.value(&["--docs"])?;
     let dir = args
         .value(&["--dir"])?
         .map(PathBuf::from)
@@ -31,6 +32,17 @@ pub fn task(root: &Path, mut args: Args) -> Result<()> {
     if !no_build {
         crate::dist::run(root, &crate::dist::Options::default())?;
     }
+    // `--docs DIR`: those documents as a site index (fetched piece by piece) with its
+    // search page, built by the real CLI into target/site/.
+    let dir = match docs {
+        Some(docs) => {
+            let site = root.join("target/site");
+            let app = dir.to_string_lossy();
+            crate::dist::run_cli(&["build", &docs, "--site", "target/site", "--app", &app])?;
+            site
+        }
+        None => dir,
+    };
     let server = Server::bind(port, &dir)?;
     println!("serving {} at {}", dir.display(), server.url());
     server.run()

@@ -40,6 +40,9 @@ pub fn run(root: &Path) -> Result<()> {
 
     step("test: a small generated archive for the site tests");
     let archive = root.join("target/e2e-archive");
+    if archive.exists() {
+        std::fs::remove_dir_all(&archive)?;
+    }
     crate::gen_corpus::task(
         root,
         crate::Args::new(

@@ -477,18 +477,8 @@ impl SearchSource for Prepared<'_> {
         &self.vocabulary
     }
     fn district_by_name(&self, name: &str) -> Option<DistrictId> {
-        let name = name.trim();
         let meta = &self.site.meta;
-        meta.districts
-            .iter()
-            .position(|d| d == name)
-            .map(|i| DistrictId(i as u16))
-            .or_else(|| {
-                meta.district_aliases
-                    .iter()
-                    .find(|(alias, _)| alias == name)
-                    .map(|(_, id)| *id)
-            })
+        crate::corpus::district_by_name(&meta.districts, &meta.district_aliases, name)
     }
     fn topic_by_name(&self, name: &str) -> Option<TopicId> {
         let name = name.trim();
