@@ -8,22 +8,39 @@
 //!    closing quotes and brackets that follow kept on the sentence) into as few pieces of
 //!    about equal length as keep them near [`LONG`] or below; a last piece shorter than
 //!    [`MIN_PIECE`] goes back to the one before. A single sentence longer than [`LONG`] stays
-//!    whole.
+//!    whole at this step. Any piece still longer than [`MAX`] characters (a run-on
+//!    sentence, a huge one-line file with commas but no 。！？) is then cut into pieces of at
+//!    most [`MAX`] characters: at the last clause mark (，；：、) or space in the second half
+//!    of each, else at the last place that does not cut a Latin word or number or detach a
+//!    combining mark, else anywhere. This bounds the work of highlighting one hit; a phrase
+//!    across such a cut is not found, which only happens in text without sentence ends for
+//!    1,000 characters.
 //! 3. A heading — a paragraph of at most [`HEADING_MAX`] characters that does not end a
 //!    sentence, such as the title line — attaches to the passage after it; consecutive
 //!    headings chain (title, subtitle, first paragraph) until the chain reaches [`LONG`].
 //! 4. A passage shorter than [`SHORT`] characters (a photo credit, "缙云苍翠，嘉陵奔涌。") joins
 //!    the passage before it, or the one after when it comes first.
 //!
+//! Passages are at most [`MAX`] characters plus what rules 3 and 4 attach (a heading chain
+//! below [`LONG`], a short passage below [`SHORT`]).
+//!
 //! Invariants: ranges are in order, non-empty, non-overlapping, on char boundaries, carry no
 //! leading or trailing whitespace, and together cover every non-whitespace character. A
 //! passage that spans several lines includes the `\n` between them. It does not look at
 //! meaning: no topic or district boundaries, only layout and punctuation.
 
+use crate::text::is_word_char;
 use std::ops::Range;
+use unicode_normalization::char::is_combining_mark;
 
 /// Paragraphs longer than this many characters are split at sentence ends.
 const LONG: usize = 300;
+
+/// No piece of a paragraph is longer than this many characters (rule 2).
+const MAX: usize = 1000;
+
+/// Characters that end a clause: where rule 2 prefers to cut an over-long piece.
+const CLAUSE_END: &str = "，；：、,;:";
 
 /// A piece of a split paragraph shorter than this many characters joins the piece before.
 const MIN_PIECE: usize = 100;
@@ -52,7 +69,9 @@ pub(crate) fn split_passages(text: &str) -> Vec<Range<usize>> {
         }
         let heading = is_heading(slice(text, &range));
         for piece in split_long(text, range) {
-            units.push((piece, heading));
+            for piece in cut_at_max(text, piece) {
+                units.push((piece, heading));
+            }
         }
     }
     merge_short(text, attach_headings(text, units))
@@ -123,6 +142,54 @@ fn split_long(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
         _ => pieces.push(piece),
     }
     pieces
+}
+
+/// Rule 2, second part: cut a piece longer than [`MAX`] characters into pieces of at most [`MAX`].
+/// Linear in the length of the piece.
+fn cut_at_max(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
+    let mut pieces = Vec::new();
+    let mut rest = range;
+    while !rest.is_empty() {
+        let part = slice(text, &rest);
+        let Some((limit, _)) = part.char_indices().nth(MAX) else {
+            pieces.push(rest);
+            break;
+        };
+        let window = &part[..limit];
+        let half = window.char_indices().nth(MAX / 2).map_or(0, |(i, _)| i);
+        let cut = window[half..]
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| CLAUSE_END.contains(c) || c.is_whitespace())
+            .map(|(i, c)| half + i + c.len_utf8())
+            .or_else(|| cut_between_words(window, half))
+            .unwrap_or(limit);
+        let piece = trim(text, rest.start..rest.start + cut);
+        if !piece.is_empty() {
+            pieces.push(piece);
+        }
+        rest = trim(text, rest.start + cut..rest.end);
+    }
+    pieces
+}
+
+/// The last byte offset at or after `from` in `window` (but before its end) where a cut
+/// leaves Latin words, numbers and combining marks whole.
+fn cut_between_words(window: &str, from: usize) -> Option<usize> {
+    let mut after: Option<char> = None;
+    for (i, c) in window.char_indices().rev() {
+        if i < from {
+            break;
+        }
+        if let Some(next) = after {
+            let joined = (is_word_char(c) && is_word_char(next)) || is_combining_mark(next);
+            if !joined {
+                return Some(i + c.len_utf8());
+            }
+        }
+        after = Some(c);
+    }
+    None
 }
 
 /// Sentences of a paragraph as byte ranges that tile it.
@@ -254,6 +321,42 @@ mod tests {
         // One sentence longer than LONG stays whole.
         let run_on = "北".repeat(LONG + 50);
         assert_eq!(passages(&run_on), [run_on.as_str()]);
+    }
+
+    #[test]
+    fn cuts_text_without_sentence_ends_at_max() {
+        let clause = "北碚区缙云山自然保护区生态修复成效明显，";
+        let long = clause.repeat(2_000_000 / clause.chars().count());
+        let pieces = passages(&long);
+        assert!(
+            pieces.len() >= long.chars().count() / MAX,
+            "{}",
+            pieces.len()
+        );
+        for piece in &pieces {
+            let n = piece.chars().count();
+            assert!((MAX / 2..=MAX).contains(&n), "{n}");
+            assert!(piece.ends_with('，'), "cut at a clause mark: {piece}");
+        }
+        assert_eq!(pieces.concat(), long);
+        // No clause marks: Latin words stay whole, CJK runs are cut anywhere.
+        let words = "quxian中文".repeat(MAX);
+        for piece in passages(&words) {
+            // A last piece under SHORT joins the one before (rule 4).
+            assert!(piece.chars().count() <= MAX + SHORT);
+            assert!(
+                piece.starts_with("quxian") || piece.starts_with('中') || piece.starts_with('文'),
+                "{piece}"
+            );
+        }
+        let one_word = "a".repeat(3 * MAX);
+        let pieces = passages(&one_word);
+        assert_eq!(
+            pieces.concat(),
+            one_word,
+            "a word longer than MAX is cut anyway"
+        );
+        assert!(pieces.iter().all(|p| p.chars().count() <= MAX + SHORT));
     }
 
     fn check_invariants(text: &str) -> Result<(), TestCaseError> {

@@ -21,6 +21,17 @@ const B: f32 = 0.75;
 /// Extra weight, as a multiple of the clause's IDF, when the document title has the clause.
 const TITLE_BOOST: f32 = 1.5;
 
+/// Bytes of passage text highlighted per query. Highlighting is linear in a passage's
+/// length; past this budget (hits in display order) a hit gets a snippet from the start of
+/// its passage without highlights, so a query matching thousands of passages still answers
+/// in milliseconds. 1 MB is about 330,000 characters: far more than a page shows.
+const HIGHLIGHT_BUDGET: usize = 1 << 20;
+
+/// Bytes of one passage searched for highlights. Passages built now are at most about
+/// 3 KB (see `passage`); bundles built before that cap may hold one-passage books, whose
+/// matches past this prefix are found but not highlighted.
+const HIGHLIGHT_PREFIX: usize = 64 << 10;
+
 /// One matching passage.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Hit {
@@ -312,6 +323,7 @@ pub(crate) fn with_snippets(
     ranked: Ranked,
 ) -> SearchResults {
     let needles = highlight_needles(src.vocabulary(), query);
+    let mut budget = HIGHLIGHT_BUDGET;
     let groups = ranked
         .groups
         .into_iter()
@@ -320,15 +332,7 @@ pub(crate) fn with_snippets(
             score,
             hits: list
                 .into_iter()
-                .map(|(p, score)| {
-                    let text = src.passage_text(p);
-                    let highlights = highlight_ranges(text, &needles);
-                    Hit {
-                        passage: PassageId(p),
-                        score,
-                        snippet: Snippet::new(text, highlights, SNIPPET_CHARS),
-                    }
-                })
+                .map(|(p, score)| hit(src.passage_text(p), p, score, &needles, &mut budget))
                 .collect(),
         })
         .collect();
@@ -339,6 +343,22 @@ pub(crate) fn with_snippets(
         facets: ranked.facets,
         filters: ranked.filters,
         notices: ranked.notices,
+    }
+}
+
+/// A hit with its snippet, highlighted while `budget` (bytes of text) lasts.
+fn hit(text: &str, passage: u32, score: f32, needles: &[String], budget: &mut usize) -> Hit {
+    let highlights = if *budget > 0 {
+        let prefix = &text[..text.floor_char_boundary(HIGHLIGHT_PREFIX)];
+        *budget = budget.saturating_sub(prefix.len());
+        highlight_ranges(prefix, needles)
+    } else {
+        Vec::new()
+    };
+    Hit {
+        passage: PassageId(passage),
+        score,
+        snippet: Snippet::new(text, highlights, SNIPPET_CHARS),
     }
 }
 
@@ -521,6 +541,47 @@ mod tests {
         let hit = &r.groups[1].hits[0];
         assert_eq!(hit.snippet.text, "北碚区科技创新走在前列。");
         assert_eq!(hit.snippet.char_highlights(), vec![[3, 7]]);
+    }
+
+    #[test]
+    fn a_two_million_character_passage_is_searched_in_bounded_work() {
+        // A bundle built before passages were capped: one passage of 2 M characters with a
+        // match every 20 characters. Highlighting used to scan every unit per match.
+        let clause = "北碚区缙云山自然保护区生态修复，成效明显，";
+        let huge = clause.repeat(2_000_000 / clause.chars().count());
+        let s = Searcher::new(corpus_of(&[&[huge.as_str()]]));
+        let r = s.search(&Query::parse("缙云山").unwrap(), &Filters::default(), 10);
+        assert_eq!(r.total, 1);
+        let snippet = &r.groups[0].hits[0].snippet;
+        assert_eq!(
+            snippet
+                .pieces()
+                .iter()
+                .filter(|(_, marked)| *marked)
+                .count(),
+            6
+        );
+        assert!(snippet.text.chars().count() <= SNIPPET_CHARS + 1);
+    }
+
+    #[test]
+    fn highlighting_stops_at_the_budget() {
+        let passage = "北碚区缙云山自然保护区生态修复成效明显。".repeat(40);
+        let passages: Vec<&str> = vec![passage.as_str(); 2 * HIGHLIGHT_BUDGET / passage.len()];
+        let s = Searcher::new(corpus_of(&[&passages]));
+        let r = s.search(&Query::parse("缙云山").unwrap(), &Filters::default(), 10);
+        assert_eq!(r.total, passages.len());
+        let highlighted = r
+            .hits()
+            .filter(|h| !h.snippet.highlights.is_empty())
+            .count();
+        assert!(highlighted > 0 && highlighted <= HIGHLIGHT_BUDGET / passage.len() + 1);
+        let first_unmarked = r.hits().position(|h| h.snippet.highlights.is_empty());
+        assert_eq!(
+            first_unmarked,
+            Some(highlighted),
+            "the best hits are the highlighted ones"
+        );
     }
 
     #[test]

@@ -38,26 +38,39 @@ pub(crate) fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
 impl Snippet {
     /// A snippet of `text` at most `width` characters wide (plus ellipses) showing the first
     /// of `highlights` (byte ranges of `text` on char boundaries).
+    ///
+    /// Cost is linear in the first highlight's offset plus the width, not in the length of
+    /// `text`: a snippet of a huge passage stays cheap.
     pub fn new(text: &str, highlights: Vec<Range<usize>>, width: usize) -> Snippet {
         let highlights = merge(highlights);
-        let boundaries: Vec<usize> = text
-            .char_indices()
-            .map(|(i, _)| i)
-            .chain(std::iter::once(text.len()))
-            .collect();
-        let chars = boundaries.len() - 1;
-        if chars <= width {
+        let width = width.max(1);
+        if text.chars().nth(width).is_none() {
             return Snippet {
                 text: text.to_string(),
                 highlights,
             };
         }
-        let first_char = highlights
-            .first()
-            .map(|h| boundaries.partition_point(|b| *b < h.start))
-            .unwrap_or(0);
-        let start_char = first_char.saturating_sub(LEAD_CHARS).min(chars - width);
-        let (start, end) = (boundaries[start_char], boundaries[start_char + width]);
+        let first = text.floor_char_boundary(highlights.first().map_or(0, |h| h.start));
+        // Start `LEAD_CHARS` before the first highlight, unless the window would then run
+        // past the end of the text: then it holds the last `width` characters.
+        let lead = text[..first]
+            .char_indices()
+            .rev()
+            .nth(LEAD_CHARS - 1)
+            .map_or(0, |(i, _)| i);
+        let (start, end) = match text[lead..].char_indices().nth(width) {
+            Some((i, _)) => (lead, lead + i),
+            None => {
+                let last = text.char_indices().rev().nth(width - 1);
+                (last.map_or(0, |(i, _)| i), text.len())
+            }
+        };
+        Self::window(text, &highlights, start, end)
+    }
+
+    /// The snippet of `text[start..end]`, with ellipses where text was cut and highlights
+    /// clipped and shifted into it.
+    fn window(text: &str, highlights: &[Range<usize>], start: usize, end: usize) -> Snippet {
         let prefix = if start > 0 { "…" } else { "" };
         let suffix = if end < text.len() { "…" } else { "" };
         let shift = |b: usize| b - start + prefix.len();
@@ -138,6 +151,36 @@ mod tests {
         let h = s.highlights[0].clone();
         assert_eq!(&s.text[h], "北碚");
         assert_eq!(s.char_highlights(), vec![[25, 27]]);
+    }
+
+    /// The windowing `new` replaced (all boundaries of the text collected first), as the
+    /// reference for the cheap one.
+    fn window_by_boundaries(text: &str, first: usize, width: usize) -> (usize, usize) {
+        let boundaries: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain(std::iter::once(text.len()))
+            .collect();
+        let chars = boundaries.len() - 1;
+        let first_char = boundaries.partition_point(|b| *b < first);
+        let start_char = first_char.saturating_sub(LEAD_CHARS).min(chars - width);
+        (boundaries[start_char], boundaries[start_char + width])
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn window_matches_the_reference(text in "[甲乙a]{0,300}", at in 0usize..300, width in 1usize..150) {
+            let at = text.floor_char_boundary(at);
+            let highlight = at..text.len();
+            let s = Snippet::new(&text, std::iter::once(highlight.clone()).collect(), width);
+            if text.chars().count() > width {
+                let (start, end) = window_by_boundaries(&text, at, width);
+                let expected = Snippet::window(&text, std::slice::from_ref(&highlight), start, end);
+                proptest::prop_assert_eq!(s, expected);
+            } else {
+                proptest::prop_assert_eq!(s.text, text);
+            }
+        }
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub(crate) fn is_cjk(c: char) -> bool {
 }
 
 /// True for characters that belong to a word unit (letters and digits other than CJK).
-fn is_word_char(c: char) -> bool {
+pub(crate) fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() && !is_cjk(c) && !is_kana_or_hangul_mark(c)
 }
 
@@ -101,17 +101,21 @@ impl UnitString {
 
     /// Map a byte range of the unit string (one match) to a range of the original text.
     /// A match may start or end inside a word unit: the offset inside the word carries over
-    /// when lowercasing kept its length, otherwise the whole word is covered.
+    /// when lowercasing kept its length, otherwise the whole word is covered. Spans are in
+    /// order and disjoint, so each end is found by binary search: O(log units) per match,
+    /// which keeps highlighting a long passage with many matches cheap.
     pub(crate) fn to_original(&self, range: Range<usize>) -> Option<Range<usize>> {
         let map = |at: usize, is_end: bool| -> Option<usize> {
-            let (s, o) = self.spans.iter().find(|(s, _)| {
-                if is_end {
-                    s.start < at && at <= s.end
-                } else {
-                    s.start <= at && at < s.end
-                }
-            })?;
-            if s.len() == o.len() {
+            // The span holding `at`: for a start, s.start <= at < s.end; for an end,
+            // s.start < at <= s.end.
+            let i = self
+                .spans
+                .partition_point(|(s, _)| if is_end { s.end < at } else { s.end <= at });
+            let (s, o) = self.spans.get(i)?;
+            let inside = if is_end { s.start < at } else { s.start <= at };
+            if !inside {
+                None
+            } else if s.len() == o.len() {
                 Some(o.start + (at - s.start))
             } else if is_end {
                 Some(o.end)
@@ -238,6 +242,36 @@ mod tests {
         assert_eq!(&text[orig], "5G，网");
         let m = find_all(&us.string, "i l");
         assert_eq!(&text[us.to_original(m[0].clone()).unwrap()], "I L");
+    }
+
+    /// The linear scan `to_original` replaced, as the reference for the binary search.
+    fn to_original_by_scan(us: &UnitString, range: Range<usize>) -> Option<Range<usize>> {
+        let map = |at: usize, is_end: bool| -> Option<usize> {
+            let (s, o) = us.spans.iter().find(|(s, _)| {
+                if is_end {
+                    s.start < at && at <= s.end
+                } else {
+                    s.start <= at && at < s.end
+                }
+            })?;
+            Some(if s.len() == o.len() {
+                o.start + (at - s.start)
+            } else if is_end {
+                o.end
+            } else {
+                o.start
+            })
+        };
+        Some(map(range.start, false)?..map(range.end, true)?)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn binary_search_maps_like_a_scan(text in "[北碚区ab İẞ4.，\\- ]{0,60}", a in 0usize..80, b in 0usize..80) {
+            let us = UnitString::new(&text);
+            let range = a.min(b)..a.max(b);
+            proptest::prop_assert_eq!(us.to_original(range.clone()), to_original_by_scan(&us, range));
+        }
     }
 
     #[test]
