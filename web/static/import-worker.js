@@ -161,6 +161,18 @@ async function start(msg) {
   pump();
 }
 
+/**
+ * Index one file. A bad file comes back as a skip; only a failure of the engine itself (out
+ * of memory: a wasm trap) throws, and then the message names the file that caused it.
+ */
+function addFile(indexer, file) {
+  try {
+    return indexer.addFile(file.name, new Uint8Array(file.bytes));
+  } catch (err) {
+    throw new Error(`${file.name}：索引时出错（${err?.message ?? err}），可能是文件过大或内存不足`);
+  }
+}
+
 /** Indexes queued files one by one, yielding between them; finishes when asked to. */
 async function pump() {
   if (!job || !job.indexer || job.running) return;
@@ -176,7 +188,7 @@ async function pump() {
       const next = current.queue.shift();
       if (!next) break;
       current.queuedBytes -= next.bytes.byteLength;
-      const result = current.indexer.addFile(next.name, new Uint8Array(next.bytes));
+      const result = addFile(current.indexer, next);
       current.filesDone += 1;
       current.bytesDone += next.bytes.byteLength;
       postMessage({ type: 'file-done', name: next.name, added: result.added, skipped: result.skipped });

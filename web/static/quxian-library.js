@@ -443,6 +443,7 @@ export function reasonLabel(reason) {
   if (r.startsWith('archive lists')) return '压缩包内文件过多';
   if (r.startsWith('archive unpacks to more than')) return '压缩包解压后过大，其余文件未导入';
   if ((m = /^file too large \(over (\d+) MiB unpacked\)$/.exec(r))) return `文件过大（解压后超过 ${m[1]} MiB）`;
+  if ((m = /^file too large \(over (\d+) MiB\)$/.exec(r))) return `文件过大（超过 ${m[1]} MiB，请拆分成较小的文件再导入）`;
   if (r.startsWith('archive inside an archive')) return '压缩包中的压缩包（请先解压）';
   if (r.startsWith('could not unpack')) return '无法解压（可能已加密或损坏）';
   if (r.startsWith('not a usable quxian library')) return '不是可用的区县资料库文件';

@@ -56,7 +56,7 @@ pub use index::Index;
 pub use normalize::{normalize, NormalizedText, OffsetMap};
 pub use query::{Filters, Query, MAX_QUERY_CHARS};
 #[cfg(feature = "build")]
-pub use read::{read_file, RawDoc};
+pub use read::{read_file, RawDoc, MAX_FILE_BYTES};
 pub use search::{DocGroup, Hit, SearchResults, Searcher};
 #[cfg(feature = "build")]
 pub use segment::Segmenter;

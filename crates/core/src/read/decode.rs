@@ -2,9 +2,11 @@
 //! English) why the bytes are not text we can read.
 //!
 //! Order of checks: a byte-order mark wins (UTF-8, UTF-16 LE, UTF-16 BE); then NUL bytes in
-//! the first 8 KB mean a binary file; then valid UTF-8; then GB18030 (a superset of GBK and
-//! GB2312), accepted only when it decodes without errors and most characters are ones a
-//! Chinese text plausibly contains. Decoding is strict: a malformed sequence rejects the file
+//! the first 8 KB mean UTF-16 without a BOM (Notepad's "Unicode" can save it that way: ASCII
+//! characters leave a zero byte) or else a binary file; then valid UTF-8; then GB18030 (a
+//! superset of GBK and GB2312); then UTF-16 without a BOM once more (pure Chinese text has
+//! no zero byte). Every guess without a BOM stands only when it decodes without errors and
+//! most characters are ones a Chinese text plausibly contains. Decoding is strict: a malformed sequence rejects the file
 //! rather than smuggling U+FFFD into the corpus.
 //!
 //! It does not guess other legacy encodings (Big5, Shift_JIS, Latin-1): those files are
@@ -29,14 +31,26 @@ pub(super) fn decode(bytes: &[u8]) -> Result<String, &'static str> {
     }
     let head = bytes.get(..BINARY_SNIFF_LEN).unwrap_or(bytes);
     if head.contains(&0) {
-        return Err("binary file");
+        return utf16_without_bom(bytes).ok_or("binary file");
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Ok(text.to_string());
     }
     strict(GB18030, bytes)
         .filter(|text| plausible_chinese(text))
+        .or_else(|| utf16_without_bom(bytes))
         .ok_or(UNDECODABLE)
+}
+
+/// UTF-16 (little-endian, then big-endian) without a BOM, if it reads as Chinese text.
+fn utf16_without_bom(bytes: &[u8]) -> Option<String> {
+    if !bytes.len().is_multiple_of(2) {
+        return None;
+    }
+    [encoding_rs::UTF_16LE, encoding_rs::UTF_16BE]
+        .into_iter()
+        .filter_map(|encoding| strict(encoding, bytes))
+        .find(|text| !text.contains('\0') && plausible_chinese(text))
 }
 
 /// Decode without BOM sniffing; `None` on any malformed sequence.
@@ -108,6 +122,18 @@ mod tests {
         ];
         for (label, bytes) in cases {
             assert_eq!(decode(&bytes).as_deref(), Ok(SAMPLE), "{label}");
+        }
+    }
+
+    #[test]
+    fn utf16_without_bom_is_text() {
+        for big_endian in [false, true] {
+            let bytes = utf16(SAMPLE, big_endian);
+            assert_eq!(decode(&bytes[2..]).as_deref(), Ok(SAMPLE), "{big_endian}");
+            // Pure Chinese text: no zero byte to hint at UTF-16.
+            let pure = "北碚区缙云山自然保护区生态修复成效明显";
+            let bytes = utf16(pure, big_endian);
+            assert_eq!(decode(&bytes[2..]).as_deref(), Ok(pure), "{big_endian}");
         }
     }
 

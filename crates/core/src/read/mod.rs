@@ -20,6 +20,11 @@ mod jsonl;
 mod markdown;
 mod text;
 
+/// Largest file read, in bytes. Building takes about 20× a file's size in memory at its
+/// peak (text copies, segmentation, index); above this a single file could exhaust a
+/// browser worker's memory and lose the whole import, so it is skipped with a reason.
+pub const MAX_FILE_BYTES: usize = 32 << 20;
+
 /// A document as read from a file, before normalization.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct RawDoc {
@@ -64,6 +69,12 @@ pub fn read_file_with_warnings(
         "" => return Err(fail("unsupported file type (no extension)".into())),
         other => return Err(fail(format!("unsupported file type .{other}"))),
     };
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(fail(format!(
+            "file too large (over {} MiB)",
+            MAX_FILE_BYTES >> 20
+        )));
+    }
     let text = decode::decode(bytes).map_err(|reason| fail(reason.into()))?;
     if text.trim().is_empty() {
         return Err(fail("empty file".into()));
