@@ -114,8 +114,20 @@ pub fn task(root: &Path, mut args: Args) -> Result<()> {
     site_bench(root, &dir, &quxian, &corpora)
 }
 
+/// The peer of the site benchmark, installed into tests/node_modules on demand: it is not
+/// in tests/package.json because npm 11 writes a lock file without its packages for other
+/// platforms, and `npm ci` then refuses that lock file on a fresh machine (the CI's test).
+const PAGEFIND: &str = "pagefind@1.6.0";
+
 /// tests/bench/site-bench.mjs on `corpora` (name, folder), niced: its builds are long.
 fn site_bench(root: &Path, dir: &Path, quxian: &Path, corpora: &[(&str, PathBuf)]) -> Result<()> {
+    if !root.join("tests/node_modules/@pagefind").is_dir() {
+        exec(
+            Command::new("npm")
+                .current_dir(root.join("tests"))
+                .args(["install", "--no-save", "--no-audit", "--no-fund", PAGEFIND]),
+        )?;
+    }
     let mut node = Command::new("nice");
     node.current_dir(root.join("tests"))
         .args(["-n", "10", "node", "bench/site-bench.mjs"])
