@@ -103,15 +103,24 @@ fn read_data_file(path: &Path) -> Result<String> {
         .with_context(|| format!("cannot read {} as UTF-8 text", path.display()))
 }
 
-pub fn run(args: BuildArgs) -> Result<()> {
-    let gazetteer = match &args.gazetteer {
+/// The gazetteer and lexicon: the files given, else the built-in ones.
+pub fn load_data_files(
+    gazetteer: Option<&Path>,
+    topics: Option<&Path>,
+) -> Result<(Gazetteer, Lexicon)> {
+    let gazetteer = match gazetteer {
         Some(p) => Gazetteer::parse(&read_data_file(p)?, &p.display().to_string())?,
         None => Gazetteer::chongqing(),
     };
-    let lexicon = match &args.topics {
+    let lexicon = match topics {
         Some(p) => Lexicon::parse(&read_data_file(p)?, &p.display().to_string())?,
         None => Lexicon::default_topics(),
     };
+    Ok((gazetteer, lexicon))
+}
+
+pub fn run(args: BuildArgs) -> Result<()> {
+    let (gazetteer, lexicon) = load_data_files(args.gazetteer.as_deref(), args.topics.as_deref())?;
     let mut files = Vec::new();
     for input in &args.inputs {
         collect_files(input, &mut files)?;

@@ -1,17 +1,48 @@
-//! `quxian inspect`: each document with its districts, main districts, topics and passages.
+//! `quxian inspect`: each document with its districts, main districts, topics and passages;
+//! with `--explain`, why each passage got each district and topic.
 
-use anyhow::Result;
+use anyhow::{bail, Result};
+use quxian_core::{Corpus, CorpusBuilder, Segmenter};
 use serde_json::json;
-use std::path::Path;
+use std::path::PathBuf;
 
-pub fn run(bundle: &Path, as_json: bool) -> Result<()> {
-    let corpus = crate::load_bundle(bundle)?;
+#[derive(clap::Args)]
+pub struct InspectArgs {
+    /// The bundle file.
+    bundle: PathBuf,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    json: bool,
+    /// Say why each passage got each district and topic. The documents are annotated
+    /// again with the gazetteer and lexicon (the built-in ones or the files given), so
+    /// an edited file shows its effect before the bundle is rebuilt.
+    #[arg(long)]
+    explain: bool,
+    /// Only the document with this key or number.
+    #[arg(long)]
+    doc: Option<String>,
+    /// With --explain: a gazetteer file replacing the built-in Chongqing one.
+    #[arg(long)]
+    gazetteer: Option<PathBuf>,
+    /// With --explain: a topic lexicon file replacing the built-in one.
+    #[arg(long)]
+    topics: Option<PathBuf>,
+}
+
+pub fn run(args: InspectArgs) -> Result<()> {
+    let corpus = crate::load_bundle(&args.bundle)?;
+    if args.explain {
+        return explain(&args, &corpus);
+    }
+    let selected = |i: usize, key: &str| is_selected(args.doc.as_deref(), i, key);
+    let as_json = args.json;
     let district = |d: quxian_core::DistrictId| corpus.district_name(d).to_string();
     let topic = |t: quxian_core::TopicId| corpus.topic_name(t).to_string();
     let docs: Vec<_> = corpus
         .docs
         .iter()
         .enumerate()
+        .filter(|(i, d)| selected(*i, &d.key))
         .map(|(i, d)| {
             json!({
                 "doc": i,
@@ -30,6 +61,9 @@ pub fn run(bundle: &Path, as_json: bool) -> Result<()> {
         return Ok(());
     }
     for (i, d) in corpus.docs.iter().enumerate() {
+        if !selected(i, &d.key) {
+            continue;
+        }
         let scores: Vec<String> = d
             .districts
             .iter()
@@ -45,6 +79,55 @@ pub fn run(bundle: &Path, as_json: bool) -> Result<()> {
             topics.join(","),
             d.passages.len()
         );
+    }
+    Ok(())
+}
+
+/// True when `--doc` is absent or names document `i` by key or number.
+fn is_selected(doc: Option<&str>, i: usize, key: &str) -> bool {
+    doc.is_none_or(|d| d == key || d.parse::<usize>().is_ok_and(|n| n == i))
+}
+
+/// `--explain`: annotate the selected documents again and print the reasons.
+fn explain(args: &InspectArgs, corpus: &Corpus) -> Result<()> {
+    if args.json {
+        bail!("--explain prints text only; leave out --json");
+    }
+    let (gazetteer, lexicon) =
+        crate::build::load_data_files(args.gazetteer.as_deref(), args.topics.as_deref())?;
+    let segmenter = Segmenter::with_default_dict(&gazetteer, &lexicon);
+    let builder = CorpusBuilder::new(segmenter, gazetteer, lexicon);
+    let mut shown = 0;
+    for (i, doc) in corpus.docs.iter().enumerate() {
+        if !is_selected(args.doc.as_deref(), i, &doc.key) {
+            continue;
+        }
+        shown += 1;
+        let why = builder.explain(corpus, doc);
+        println!(
+            "{i:>4} {} [{}] {}",
+            doc.title,
+            doc.key,
+            doc.date.as_deref().unwrap_or("")
+        );
+        for line in &why.document {
+            println!("     {line}");
+        }
+        let passages = corpus
+            .passages
+            .get(doc.passages.start as usize..doc.passages.end as usize)
+            .unwrap_or_default();
+        for (n, (p, lines)) in passages.iter().zip(&why.passages).enumerate() {
+            let text = doc.text.get(p.start as usize..p.end as usize).unwrap_or("");
+            let head: String = text.chars().take(30).collect();
+            println!("     段{} {head}…", n + 1);
+            for line in lines {
+                println!("         {line}");
+            }
+        }
+    }
+    if shown == 0 {
+        bail!("no document matches --doc");
     }
     Ok(())
 }

@@ -11,7 +11,6 @@ mod site;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
-use std::path::PathBuf;
 
 #[derive(Parser)]
 #[command(
@@ -34,13 +33,7 @@ enum Command {
     /// Measure query latency and phrase recall on a bundle.
     Bench(bench::BenchArgs),
     /// Show each document of a bundle with its districts and topics.
-    Inspect {
-        /// The bundle file.
-        bundle: PathBuf,
-        /// Print one JSON object instead of a table.
-        #[arg(long)]
-        json: bool,
-    },
+    Inspect(inspect::InspectArgs),
 }
 
 fn run() -> Result<()> {
@@ -48,7 +41,7 @@ fn run() -> Result<()> {
         Command::Build(args) => build::run(args),
         Command::Search(args) => search::run(args),
         Command::Bench(args) => bench::run(args),
-        Command::Inspect { bundle, json } => inspect::run(&bundle, json),
+        Command::Inspect(args) => inspect::run(args),
     }
 }
 

@@ -45,7 +45,7 @@ mod text;
 mod view;
 
 #[cfg(feature = "build")]
-pub use annotate::{Gazetteer, Lexicon};
+pub use annotate::{Explanation, Gazetteer, Lexicon};
 #[cfg(feature = "build")]
 pub use corpus::{BuildReport, CorpusBuilder, PreparedFile, Skipped};
 pub use corpus::{Corpus, DistrictId, DocId, Document, Passage, PassageId, PassageInfo, TopicId};

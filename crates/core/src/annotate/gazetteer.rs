@@ -31,12 +31,58 @@ pub struct Gazetteer {
     aliases: Vec<(String, DistrictId)>,
     moves: Vec<Move>,
     merges: Vec<Merge>,
+    /// The city-level unit (`city` line): its facet id and the names of the city itself.
+    city: Option<(DistrictId, Vec<String>)>,
+    /// Words that speak of the whole city (`citywide` line: 全市, 我市, 各区县 …).
+    citywide: rustc_hash::FxHashSet<String>,
+    /// Context words (`context` lines) with the roles they play next to a name.
+    context: rustc_hash::FxHashMap<String, ContextRoles>,
 }
 
 #[derive(Clone, Debug)]
 struct Name {
     district: DistrictId,
     ambiguous: bool,
+    role: Role,
+    /// For a dated alias, the last date it was in use, as written (`until=`).
+    until: Option<String>,
+}
+
+/// What a context word says about a name right next to it (bit set; see `context` lines in
+/// `data/gazetteer.txt`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct ContextRoles(u8);
+
+impl ContextRoles {
+    /// Before a name: the name lies in another province or city (四川, 宁波市).
+    pub(crate) const ELSEWHERE: ContextRoles = ContextRoles(1);
+    /// Before a name: the name is a person's (记者).
+    pub(crate) const NOT_BEFORE: ContextRoles = ContextRoles(2);
+    /// After a name: the name is a person's or a brand's (教授, 集团).
+    pub(crate) const NOT_AFTER: ContextRoles = ContextRoles(4);
+    /// Before a name: the name is a place (在, 赴, 位于).
+    pub(crate) const PLACE_BEFORE: ContextRoles = ContextRoles(8);
+    /// After a name: the name is a place (区委, 县委).
+    pub(crate) const PLACE_AFTER: ContextRoles = ContextRoles(16);
+    /// Before a name: a one-character word that does not join the name into a word (和, 与).
+    pub(crate) const PLAIN_BEFORE: ContextRoles = ContextRoles(32);
+    /// After a name, within a few words, in a title or lead: the name is the venue (举行).
+    pub(crate) const EVENT_AFTER: ContextRoles = ContextRoles(64);
+
+    const NAMES: [(&'static str, ContextRoles); 7] = [
+        ("elsewhere", Self::ELSEWHERE),
+        ("not-before", Self::NOT_BEFORE),
+        ("not-after", Self::NOT_AFTER),
+        ("place-before", Self::PLACE_BEFORE),
+        ("place-after", Self::PLACE_AFTER),
+        ("plain-before", Self::PLAIN_BEFORE),
+        ("event-after", Self::EVENT_AFTER),
+    ];
+
+    /// True when every role of `other` is in `self`.
+    pub(crate) fn has(self, other: ContextRoles) -> bool {
+        self.0 & other.0 == other.0 && other.0 != 0
+    }
 }
 
 /// A place that passed from one district to another.
@@ -56,7 +102,8 @@ struct Merge {
     districts: Vec<DistrictId>,
 }
 
-/// What a name is; used only while parsing, for messages.
+/// What a name is: for messages while parsing, and because a short display name (江北)
+/// is more easily part of another word than a full name (江北区) or a place (观音桥).
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Role {
     District,
@@ -64,6 +111,7 @@ enum Role {
     Place,
     Moved,
     Blocked,
+    City,
 }
 
 /// Parser state: names seen so far with the line that defined them.
@@ -100,6 +148,9 @@ impl Gazetteer {
         for (line, fields) in &lines {
             match fields.first().copied() {
                 Some("district") | Some("ambiguous") => {}
+                Some("city") => p.city(*line, fields)?,
+                Some("citywide") => p.citywide(*line, fields)?,
+                Some("context") => p.context(*line, fields)?,
                 Some("alias") => p.alias(*line, fields)?,
                 Some("place") => p.place(*line, fields)?,
                 Some("moved") => moved.push((*line, fields.clone())),
@@ -111,7 +162,7 @@ impl Gazetteer {
                         *line,
                         format!(
                             "unknown record `{other}` (expected district, alias, place, \
-                             moved, merged, ambiguous or block)"
+                             moved, merged, ambiguous, block, city, citywide or context)"
                         ),
                     ))
                 }
@@ -167,6 +218,42 @@ impl Gazetteer {
     /// documents that also name that district unambiguously.
     pub fn is_ambiguous(&self, token: &str) -> bool {
         self.names.get(token).is_some_and(|n| n.ambiguous)
+    }
+
+    /// The city-level unit (全市) of a `city` line: the facet entry of documents about the
+    /// whole city rather than one district.
+    pub fn city(&self) -> Option<DistrictId> {
+        self.city.as_ref().map(|(id, _)| *id)
+    }
+
+    /// True for a name of the city itself (重庆, 重庆市).
+    pub(crate) fn is_city_name(&self, token: &str) -> bool {
+        self.city
+            .as_ref()
+            .is_some_and(|(_, names)| names.iter().any(|n| n == token))
+    }
+
+    /// True for a word that speaks of the whole city (全市, 我市, 各区县).
+    pub(crate) fn is_citywide(&self, token: &str) -> bool {
+        self.citywide.contains(token)
+    }
+
+    /// The roles a context word plays next to a name (none for other tokens).
+    pub(crate) fn context(&self, token: &str) -> ContextRoles {
+        self.context.get(token).copied().unwrap_or_default()
+    }
+
+    /// True for a district's short display name (江北, 忠县), which may also be part of a
+    /// longer word or of a person's name; full names, aliases and places are not.
+    pub(crate) fn is_display_name(&self, token: &str) -> bool {
+        self.names
+            .get(token)
+            .is_some_and(|n| n.role == Role::District)
+    }
+
+    /// For a dated alias (`until=`): the last date it was in use, as written.
+    pub(crate) fn until(&self, token: &str) -> Option<&str> {
+        self.names.get(token).and_then(|n| n.until.as_deref())
     }
 
     /// For a place that moved between districts: the district it belonged to before its
@@ -231,9 +318,13 @@ impl Parser<'_> {
                 "expected `alias <display> <name>... [until=<date>]`",
             ));
         };
+        let mut until = None;
         for attr in attrs {
             match attr.split_once('=') {
-                Some(("until", date)) => self.date(line, date)?,
+                Some(("until", date)) => {
+                    self.date(line, date)?;
+                    until = Some(date.to_string());
+                }
                 _ => {
                     return Err(error(
                         self.file,
@@ -241,12 +332,106 @@ impl Parser<'_> {
                         format!("unknown attribute `{attr}` (only until=<date>)"),
                     ))
                 }
-            };
+            }
         }
         let id = self.district_ref(line, display)?;
         for name in names {
             self.define(line, name, Role::Alias, Some(id))?;
             self.g.aliases.push((name.to_string(), id));
+            if let Some(n) = self.g.names.get_mut(name) {
+                n.until.clone_from(&until);
+            }
+        }
+        Ok(())
+    }
+
+    /// `city <display> <name>...`: the city-level unit (a facet entry after all districts)
+    /// and the names of the city itself.
+    fn city(&mut self, line: usize, f: &[&str]) -> Result<()> {
+        let [_, display, names @ ..] = f else {
+            return Err(error(
+                self.file,
+                line,
+                "expected `city <display> <name>...`",
+            ));
+        };
+        if names.is_empty() {
+            return Err(error(
+                self.file,
+                line,
+                "expected `city <display> <name>...`",
+            ));
+        }
+        if self.g.city.is_some() {
+            return Err(error(self.file, line, "only one `city` line is allowed"));
+        }
+        let id = u16::try_from(self.g.districts.len())
+            .map(DistrictId)
+            .map_err(|_| error(self.file, line, "too many districts (at most 65536)"))?;
+        if self.g.districts.iter().any(|d| d == display) {
+            return Err(error(
+                self.file,
+                line,
+                format!("`{display}` is already a district"),
+            ));
+        }
+        self.g.districts.push((*display).to_string());
+        self.g.kinds.push("城市级".to_string());
+        for name in names {
+            self.define(line, name, Role::City, None)?;
+        }
+        self.g.city = Some((id, names.iter().map(|n| n.to_string()).collect()));
+        Ok(())
+    }
+
+    /// `citywide <word>...`: words that speak of the whole city.
+    fn citywide(&mut self, line: usize, f: &[&str]) -> Result<()> {
+        if f.len() < 2 {
+            return Err(error(self.file, line, "expected `citywide <word>...`"));
+        }
+        for word in f.iter().skip(1) {
+            self.define(line, word, Role::Blocked, None)?;
+            self.g.citywide.insert(word.to_string());
+        }
+        Ok(())
+    }
+
+    /// `context <role> <word>...`: words that tell, next to a name, whether it is a place.
+    /// A word may have several roles (one line per role) but may not be a name.
+    fn context(&mut self, line: usize, f: &[&str]) -> Result<()> {
+        let expected = || {
+            let roles: Vec<&str> = ContextRoles::NAMES.iter().map(|(n, _)| *n).collect();
+            format!(
+                "expected `context <role> <word>...` with role {}",
+                roles.join(", ")
+            )
+        };
+        let [_, role, words @ ..] = f else {
+            return Err(error(self.file, line, expected()));
+        };
+        let Some((_, bits)) = ContextRoles::NAMES.iter().find(|(n, _)| n == role) else {
+            return Err(error(self.file, line, expected()));
+        };
+        if words.is_empty() {
+            return Err(error(self.file, line, expected()));
+        }
+        for word in words {
+            if self.g.names.contains_key(*word) {
+                return Err(error(
+                    self.file,
+                    line,
+                    format!("context word `{word}` is also a name"),
+                ));
+            }
+            let roles = self.g.context.entry(word.to_string()).or_default();
+            if roles.has(*bits) {
+                return Err(error(
+                    self.file,
+                    line,
+                    format!("context word `{word}` is listed twice as {role}"),
+                ));
+            }
+            roles.0 |= bits.0;
         }
         Ok(())
     }
@@ -453,6 +638,8 @@ impl Parser<'_> {
                 Name {
                     district,
                     ambiguous: false,
+                    role,
+                    until: None,
                 },
             );
         }
@@ -698,7 +885,10 @@ block 大甲区
         for unit in ["两江新区", "万盛", "重庆高新区"] {
             assert!(d.iter().any(|x| x == unit), "unit {unit} missing");
         }
-        assert_eq!(d.len(), 41);
+        assert_eq!(d.len(), 42, "41 units and the city unit");
+        assert_eq!(g.city().map(|c| d[usize::from(c.0)].as_str()), Some("全市"));
+        assert!(g.is_city_name("重庆") && g.is_citywide("我市"));
+        assert_eq!(g.until("双桥区"), Some("2011-10"));
         let id = |n: &str| g.lookup(n).map(|i| d[usize::from(i.0)].as_str());
         for (name, want) in [
             ("北碚", "北碚"),
@@ -726,6 +916,6 @@ block 大甲区
         assert_eq!(g.former_district("大湾"), Some((yubei, "2025")));
         assert_eq!(g.lookup("大湾"), Some(beibei));
         assert!(g.is_ambiguous("长寿") && !g.is_ambiguous("北碚"));
-        assert_eq!(Gazetteer::chongqing().districts().len(), 41);
+        assert_eq!(Gazetteer::chongqing().districts().len(), 42);
     }
 }

@@ -2,21 +2,14 @@
 //! districts and topics per passage and per document.
 //!
 //! Input: the jieba tokens of a document's title and of each of its passages (from
-//! `segment`), a [`Gazetteer`] and a [`Lexicon`]. Output: a [`DocAnnotation`] with one
-//! [`PassageAnnotation`] per passage, in order.
+//! `segment`), its date, a [`Gazetteer`] and a [`Lexicon`]. Output: a [`DocAnnotation`]
+//! with one [`PassageAnnotation`] per passage, in order; [`explain_document`] also says why.
 //!
-//! Rules (all on whole tokens; a name inside a longer token never counts):
-//! - **Districts.** A token that is a gazetteer name is a mention of its district. A name
-//!   marked ambiguous (长寿, 南岸) counts only if the document also mentions that district
-//!   by an unambiguous name somewhere (title or any passage).
-//! - **Document districts** are weighted counts: a title mention weighs [`TITLE_WEIGHT`],
-//!   a passage mention 1. Sorted by count, highest first (ties: lower id first).
-//! - **Main districts**: the top district plus every district whose count is at least
-//!   half of the top count ([`MAIN_SHARE_NUM`]/[`MAIN_SHARE_DEN`]).
-//! - **Passage districts**: the districts the passage mentions (most mentioned first). A
-//!   passage that mentions none inherits the document's main districts with
-//!   `inherited = true`; if the document has no districts at all it gets none and
-//!   `inherited = false`.
+//! - **Districts.** `mentions` judges every gazetteer name from its neighbours (other
+//!   provinces, person names, brands, words it is part of, dated aliases, confirmation of
+//!   ambiguous names); `districts` decides at document level whether the document is about
+//!   one district (or two), about the whole city (the gazetteer's `city` unit, 全市), or
+//!   neither, and what each passage gets: the districts it names, else the document's.
 //! - **Passage topics**: keyword occurrences score 1 (plain) or 2 (strong, `*` in the file);
 //!   a topic applies at a score of [`PASSAGE_TOPIC_MIN`] or more. Several topics or none.
 //! - **Document topics**: the title's keyword scores (× [`TITLE_WEIGHT`]) plus all passage
@@ -26,25 +19,24 @@
 //!   any tokens or its total is at least half of the best topic's total. Sorted by total,
 //!   highest first.
 //!
-//! Not done here: segmentation, passage splitting, and any use of document dates (a moved
-//! place always counts for its current district).
+//! Not done here: segmentation and passage splitting.
 
 mod datafile;
+mod districts;
+mod explain;
 mod gazetteer;
 mod lexicon;
+mod mentions;
 
+pub use explain::Explanation;
 pub use gazetteer::Gazetteer;
 pub use lexicon::Lexicon;
 
 use crate::corpus::{DistrictId, TopicId};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 /// How much more a mention in the title counts than one in the body (districts and topics).
 pub(crate) const TITLE_WEIGHT: u32 = 3;
-/// A district is a main district when its count × DEN ≥ the top count × NUM (i.e. ≥ half).
-pub(crate) const MAIN_SHARE_NUM: u32 = 1;
-/// See [`MAIN_SHARE_NUM`].
-pub(crate) const MAIN_SHARE_DEN: u32 = 2;
 /// Keyword score a passage needs for a topic: two plain hits or one strong hit.
 pub(crate) const PASSAGE_TOPIC_MIN: u32 = 2;
 /// Smallest document total for a document topic.
@@ -54,7 +46,7 @@ pub(crate) const DOC_TOPIC_MIN: u32 = 2;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct PassageAnnotation {
     /// Districts named in the passage (most mentioned first), or the document's main
-    /// districts when it names none.
+    /// districts (or its city unit) when it names none.
     pub districts: Vec<DistrictId>,
     /// True when `districts` were inherited from the document.
     pub inherited: bool,
@@ -67,7 +59,8 @@ pub(crate) struct PassageAnnotation {
 pub(crate) struct DocAnnotation {
     /// Districts with their weighted counts, highest first.
     pub districts: Vec<(DistrictId, u32)>,
-    /// The district(s) the document is mainly about; a subset of `districts`.
+    /// The district(s) the document is mainly about, or the gazetteer's city unit (全市)
+    /// for a document about the whole city; empty when it is about no district.
     pub main_districts: Vec<DistrictId>,
     /// Topics of the document, strongest first.
     pub topics: Vec<TopicId>,
@@ -75,39 +68,19 @@ pub(crate) struct DocAnnotation {
     pub passages: Vec<PassageAnnotation>,
 }
 
-/// Counts of mentions per district in a token list, with ambiguous mentions kept apart.
-#[derive(Default)]
-struct Mentions {
-    sure: BTreeMap<DistrictId, u32>,
-    ambiguous: BTreeMap<DistrictId, u32>,
+/// A document to annotate: tokens of its title and passages, and its date as written.
+pub(crate) struct DocTokens<'t, 'a> {
+    pub title: &'t [&'a str],
+    pub passages: &'t [Vec<&'a str>],
+    pub date: Option<&'t str>,
 }
 
-impl Mentions {
-    fn of(tokens: &[&str], g: &Gazetteer) -> Mentions {
-        let mut m = Mentions::default();
-        for t in tokens {
-            if let Some(d) = g.lookup(t) {
-                let map = if g.is_ambiguous(t) {
-                    &mut m.ambiguous
-                } else {
-                    &mut m.sure
-                };
-                *map.entry(d).or_insert(0) += 1;
-            }
-        }
-        m
-    }
-
-    /// Counts with ambiguous mentions kept only for districts in `confirmed`.
-    fn counts(&self, confirmed: &HashSet<DistrictId>) -> BTreeMap<DistrictId, u32> {
-        let mut out = self.sure.clone();
-        for (d, n) in &self.ambiguous {
-            if confirmed.contains(d) {
-                *out.entry(*d).or_insert(0) += n;
-            }
-        }
-        out
-    }
+/// Everything the annotation found, kept for explanations.
+pub(crate) struct Analysis<'a> {
+    pub annotation: DocAnnotation,
+    pub title_mentions: Vec<mentions::Mention<'a>>,
+    pub passage_mentions: Vec<Vec<mentions::Mention<'a>>>,
+    pub main: districts::Main,
 }
 
 /// Keyword score per topic in a token list.
@@ -122,6 +95,32 @@ fn topic_scores(tokens: &[&str], lex: &Lexicon) -> BTreeMap<TopicId, u32> {
     scores
 }
 
+/// Lines saying which keywords scored which topic in a passage, and whether the topic
+/// applies (it is in `given`).
+fn topic_evidence(tokens: &[&str], lex: &Lexicon, given: &[TopicId]) -> Vec<String> {
+    let mut hits: BTreeMap<TopicId, Vec<(&str, u32)>> = BTreeMap::new();
+    for t in tokens {
+        if let Some((topic, weight)) = lex.keyword(t) {
+            hits.entry(topic).or_default().push((t, weight));
+        }
+    }
+    hits.into_iter()
+        .map(|(topic, words)| {
+            let total: u32 = words.iter().map(|(_, w)| w).sum();
+            let list: Vec<String> = words.iter().map(|(w, n)| format!("{w}({n})")).collect();
+            let name = lex
+                .topics()
+                .get(usize::from(topic.0))
+                .map_or("", String::as_str);
+            let verdict = if given.contains(&topic) { "是" } else { "否" };
+            format!(
+                "主题 {name}：{} = {total}（需 {PASSAGE_TOPIC_MIN}）→ {verdict}",
+                list.join(" ")
+            )
+        })
+        .collect()
+}
+
 /// Sort `(id, score)` pairs by score, highest first, ties by id.
 fn by_score<T: Ord + Copy>(map: BTreeMap<T, u32>) -> Vec<(T, u32)> {
     let mut v: Vec<(T, u32)> = map.into_iter().collect();
@@ -129,49 +128,70 @@ fn by_score<T: Ord + Copy>(map: BTreeMap<T, u32>) -> Vec<(T, u32)> {
     v
 }
 
-/// Annotate one document. `title_tokens`: jieba tokens of the title; `passage_tokens`:
-/// tokens of each passage in order. Never panics; empty input gives an empty annotation
-/// with one (empty) entry per passage.
+/// Annotate one document. Never panics; empty input gives an empty annotation with one
+/// (empty) entry per passage.
 pub(crate) fn annotate_document(
-    title_tokens: &[&str],
-    passage_tokens: &[Vec<&str>],
+    doc: &DocTokens<'_, '_>,
     gazetteer: &Gazetteer,
     lexicon: &Lexicon,
 ) -> DocAnnotation {
-    // Districts.
-    let title = Mentions::of(title_tokens, gazetteer);
-    let passages: Vec<Mentions> = passage_tokens
-        .iter()
-        .map(|p| Mentions::of(p, gazetteer))
-        .collect();
-    let confirmed: HashSet<DistrictId> = std::iter::once(&title)
-        .chain(&passages)
-        .flat_map(|m| m.sure.keys().copied())
-        .collect();
-    let mut doc_counts: BTreeMap<DistrictId, u32> = BTreeMap::new();
-    for (d, n) in title.counts(&confirmed) {
-        let c = doc_counts.entry(d).or_insert(0);
-        *c = c.saturating_add(n.saturating_mul(TITLE_WEIGHT));
-    }
-    let passage_counts: Vec<BTreeMap<DistrictId, u32>> =
-        passages.iter().map(|m| m.counts(&confirmed)).collect();
-    for counts in &passage_counts {
-        for (d, n) in counts {
-            let c = doc_counts.entry(*d).or_insert(0);
-            *c = c.saturating_add(*n);
-        }
-    }
-    let districts = by_score(doc_counts);
-    let top = districts.first().map_or(0, |(_, n)| *n);
-    let main_districts: Vec<DistrictId> = districts
-        .iter()
-        .filter(|(_, n)| {
-            u64::from(*n) * u64::from(MAIN_SHARE_DEN) >= u64::from(top) * u64::from(MAIN_SHARE_NUM)
-        })
-        .map(|(d, _)| *d)
-        .collect();
+    analyse(doc, gazetteer, lexicon).annotation
+}
 
-    // Topics.
+/// Annotate one document and say why each district and topic was given.
+pub(crate) fn explain_document(
+    doc: &DocTokens<'_, '_>,
+    gazetteer: &Gazetteer,
+    lexicon: &Lexicon,
+) -> Explanation {
+    explain::explain(&analyse(doc, gazetteer, lexicon), doc, gazetteer, lexicon)
+}
+
+fn analyse<'a>(doc: &DocTokens<'_, 'a>, g: &'a Gazetteer, lexicon: &Lexicon) -> Analysis<'a> {
+    let date = doc.date.and_then(datafile::parse_loose_date);
+    let mut title_mentions = mentions::find_mentions(doc.title, g, date);
+    let mut passage_mentions: Vec<Vec<mentions::Mention<'a>>> = doc
+        .passages
+        .iter()
+        .map(|p| mentions::find_mentions(p, g, date))
+        .collect();
+    let (found, main) = districts::decide(
+        &mut title_mentions,
+        &mut passage_mentions,
+        doc.title,
+        doc.passages,
+        g,
+    );
+    let (topics, passage_topics) = annotate_topics(doc.title, doc.passages, lexicon);
+    let passages = found
+        .passages
+        .into_iter()
+        .zip(passage_topics)
+        .map(|((districts, inherited), topics)| PassageAnnotation {
+            districts,
+            inherited,
+            topics,
+        })
+        .collect();
+    Analysis {
+        annotation: DocAnnotation {
+            districts: found.counts,
+            main_districts: found.main,
+            topics,
+            passages,
+        },
+        title_mentions,
+        passage_mentions,
+        main,
+    }
+}
+
+/// Document topics and each passage's topics (rules in the module docs).
+fn annotate_topics(
+    title_tokens: &[&str],
+    passage_tokens: &[Vec<&str>],
+    lexicon: &Lexicon,
+) -> (Vec<TopicId>, Vec<Vec<TopicId>>) {
     let title_topics = topic_scores(title_tokens, lexicon);
     let passage_topics: Vec<BTreeMap<TopicId, u32>> = passage_tokens
         .iter()
@@ -210,39 +230,17 @@ pub(crate) fn annotate_document(
         })
         .map(|(t, _)| *t)
         .collect();
-
-    // Passages.
-    let passages = passage_counts
+    let per_passage = passage_topics
         .into_iter()
-        .zip(passage_topics)
-        .map(|(counts, scores)| {
-            let topics: Vec<TopicId> = scores
+        .map(|scores| {
+            scores
                 .into_iter()
                 .filter(|(_, s)| *s >= PASSAGE_TOPIC_MIN)
                 .map(|(t, _)| t)
-                .collect();
-            if counts.is_empty() {
-                PassageAnnotation {
-                    inherited: !main_districts.is_empty(),
-                    districts: main_districts.clone(),
-                    topics,
-                }
-            } else {
-                PassageAnnotation {
-                    districts: by_score(counts).into_iter().map(|(d, _)| d).collect(),
-                    inherited: false,
-                    topics,
-                }
-            }
+                .collect()
         })
         .collect();
-
-    DocAnnotation {
-        districts,
-        main_districts,
-        topics,
-        passages,
-    }
+    (topics, per_passage)
 }
 
 #[cfg(test)]
@@ -273,7 +271,12 @@ ambiguous 长生
             .iter()
             .map(|p| p.split(' ').filter(|s| !s.is_empty()).collect())
             .collect();
-        annotate_document(&title, &passages, &g, &l)
+        let doc = DocTokens {
+            title: &title,
+            passages: &passages,
+            date: None,
+        };
+        annotate_document(&doc, &g, &l)
     }
 
     const A: DistrictId = DistrictId(0);
@@ -310,7 +313,7 @@ ambiguous 长生
         assert_eq!(d.main_districts, vec![A, B], "乙 has exactly half of 甲");
         let d = run("", &["甲 甲 甲", "乙", "丙"]);
         assert_eq!(d.main_districts, vec![A]);
-        let d = run("", &["甲 乙"]);
+        let d = run("", &["甲 、 乙"]);
         assert_eq!(
             d.main_districts,
             vec![A, B],
@@ -438,7 +441,15 @@ ambiguous 长生
             passages.retain(|p| !p.is_empty());
             (
                 title.to_string(),
-                annotate_document(&title_tokens, &passages, g, l),
+                annotate_document(
+                    &DocTokens {
+                        title: &title_tokens,
+                        passages: &passages,
+                        date: None,
+                    },
+                    g,
+                    l,
+                ),
             )
         }
 

@@ -2,7 +2,7 @@
 //! tokens → annotations → [`Corpus`]. One bad file becomes a [`Skipped`] entry in the
 //! [`BuildReport`], never an aborted build.
 
-use crate::annotate::annotate_document;
+use crate::annotate::{annotate_document, explain_document, DocTokens, Explanation};
 use crate::passage::split_passages;
 use crate::read::read_file_with_warnings;
 use crate::text::is_cjk;
@@ -195,8 +195,11 @@ impl CorpusBuilder {
             })
             .collect();
         let annotation = annotate_document(
-            &title_tokens,
-            &passage_tokens,
+            &DocTokens {
+                title: &title_tokens,
+                passages: &passage_tokens,
+                date: raw.date.as_deref(),
+            },
             &self.gazetteer,
             &self.lexicon,
         );
@@ -305,6 +308,33 @@ impl CorpusBuilder {
         }
         self.keys.insert(candidate.clone());
         candidate
+    }
+
+    /// Why a document of a corpus built with this builder's gazetteer and lexicon gets (or
+    /// would now get) its districts and topics: the document is segmented and annotated
+    /// again from its stored title, text, date and passage ranges.
+    pub fn explain(&self, corpus: &Corpus, doc: &Document) -> Explanation {
+        let title_tokens = self.segmenter.segment(&doc.title);
+        let ranges = corpus
+            .passages
+            .get(doc.passages.start as usize..doc.passages.end as usize)
+            .unwrap_or_default();
+        let passage_tokens: Vec<Vec<&str>> = ranges
+            .iter()
+            .map(|p| {
+                let text = doc.text.get(p.start as usize..p.end as usize).unwrap_or("");
+                self.segmenter.segment(text)
+            })
+            .collect();
+        explain_document(
+            &DocTokens {
+                title: &title_tokens,
+                passages: &passage_tokens,
+                date: doc.date.as_deref(),
+            },
+            &self.gazetteer,
+            &self.lexicon,
+        )
     }
 
     /// What the build did so far (the final report comes with [`finish`](Self::finish)).
