@@ -86,10 +86,9 @@ impl Host {
             (None, Some(src)) => BundleSource::Url(src.clone()),
             (None, None) => BundleSource::PageParam,
         };
-        let app_url = match string(options, "appUrl").filter(|s| !s.trim().is_empty()) {
-            Some(url) => resolve(&url).unwrap_or(url),
-            None => default_app_url(src.as_deref().unwrap_or("corpus.qx")),
-        };
+        let app_url = string(options, "appUrl")
+            .and_then(|url| link_target(&url))
+            .unwrap_or_else(|| default_app_url(src.as_deref().unwrap_or("corpus.qx")));
         let initial = ViewState {
             query: string(options, "query").unwrap_or_default(),
             districts: names(&get(options, "district")),
@@ -237,10 +236,29 @@ fn split_names(raw: &[String]) -> Vec<String> {
     out
 }
 
+/// `url` made absolute, when it may be the target of the links an embed makes: an http(s)
+/// address, or one relative to the page (which keeps the page's own scheme, `file:` for the
+/// single-file build). `javascript:`, `data:` and other schemes are refused, so an
+/// attribute cannot turn every result link into script.
+fn link_target(url: &str) -> Option<String> {
+    let absolute = web_sys::Url::new_with_base(url.trim(), &base_uri()?).ok()?;
+    let page = web_sys::Url::new(&base_uri()?).ok()?.protocol();
+    allowed_link_scheme(url, &absolute.protocol(), &page).then(|| absolute.href())
+}
+
+/// See [`link_target`]: `protocol` is the resolved URL's (`https:`), `page` the page's.
+fn allowed_link_scheme(url: &str, protocol: &str, page: &str) -> bool {
+    let relative = !url.trim().contains(':') || url.trim().starts_with(['/', '.', '?', '#']);
+    matches!(protocol, "http:" | "https:") || (relative && protocol == page)
+}
+
+fn base_uri() -> Option<String> {
+    web_sys::window()?.document()?.base_uri().ok()?
+}
+
 /// `url` made absolute against the page's base URL.
 fn resolve(url: &str) -> Option<String> {
-    let base = web_sys::window()?.document()?.base_uri().ok()??;
-    Some(web_sys::Url::new_with_base(url, &base).ok()?.href())
+    Some(web_sys::Url::new_with_base(url, &base_uri()?).ok()?.href())
 }
 
 /// `index.html` in the bundle's directory, naming the bundle when it is not the default.
@@ -260,7 +278,24 @@ fn default_app_url(src: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::split_names;
+    use super::{allowed_link_scheme, split_names};
+
+    #[test]
+    fn link_targets_are_http_or_relative() {
+        let cases = [
+            ("https://example.org/app/", "https:", "http:", true),
+            ("index.html", "http:", "http:", true),
+            ("../app/index.html", "file:", "file:", true),
+            ("javascript:alert(1)", "javascript:", "http:", false),
+            (" JavaScript:alert(1)", "javascript:", "javascript:", false),
+            ("data:text/html,<script>", "data:", "http:", false),
+            ("file:///etc/passwd", "file:", "http:", false),
+            ("file:///etc/passwd", "file:", "file:", false),
+        ];
+        for (url, protocol, page, allowed) in cases {
+            assert_eq!(allowed_link_scheme(url, protocol, page), allowed, "{url}");
+        }
+    }
 
     #[test]
     fn names_split_on_commas_and_spaces() {

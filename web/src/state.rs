@@ -371,3 +371,134 @@ fn push_unique(list: &mut Vec<String>, name: &str) {
         list.push(name.to_string());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The reducer natively: links read into a view, names checked against the corpus,
+    //! history writes and focus. No browser needed (the reducer never touches the DOM).
+    use super::*;
+    use quxian_core::{Corpus, DocId, Document, Passage};
+
+    /// Two districts (北碚 with the alias 北碚区, 渝北), one topic, one document of three
+    /// passages keyed `doc0`.
+    fn searcher() -> Rc<Searcher> {
+        let text = "北碚区缙云山。\n渝北区仙桃数据谷。\n科技创新。";
+        let mut corpus = Corpus::empty();
+        corpus.districts = vec!["北碚".into(), "渝北".into()];
+        corpus.district_aliases = vec![("北碚区".into(), DistrictId(0))];
+        corpus.topics = vec!["科技创新".into()];
+        let mut start = 0;
+        for line in text.split('\n') {
+            corpus.passages.push(Passage {
+                doc: DocId(0),
+                start,
+                end: start + line.len() as u32,
+                districts: vec![],
+                inherited: false,
+                topics: vec![],
+            });
+            start += line.len() as u32 + 1;
+        }
+        corpus.docs.push(Document {
+            key: "doc0".into(),
+            title: "北碚区缙云山".into(),
+            date: None,
+            source: None,
+            url: None,
+            text: text.into(),
+            passages: 0..3,
+            districts: vec![],
+            main_districts: vec![],
+            topics: vec![],
+        });
+        Rc::new(Searcher::new(corpus))
+    }
+
+    fn loaded(hash: &str) -> Rc<AppState> {
+        let (view, notices) = ViewState::parse(hash);
+        Rc::new(AppState::new(view, notices)).reduce(Action::Loaded(searcher(), None))
+    }
+
+    #[test]
+    fn a_link_is_checked_against_the_corpus_once_loaded() {
+        let state =
+            loaded("#/search?v=1&q=缙云山&district=北碚区&district=火星&topic=科技创新&doc=doc0&p=9");
+        assert_eq!(state.view.query, "缙云山");
+        assert_eq!(
+            state.view.districts,
+            ["北碚"],
+            "aliases become display names"
+        );
+        assert_eq!(state.view.topics, ["科技创新"]);
+        assert_eq!(state.view.doc.as_deref(), Some("doc0"));
+        assert_eq!(state.view.passage, None, "passage 9 of 3 is dropped");
+        assert_eq!(state.link_notices.len(), 2, "{:?}", state.link_notices);
+        assert_eq!(state.write, HistoryWrite::Replace);
+
+        let state = state.reduce(Action::Navigate(
+            ViewState::parse("#/search?v=1&doc=没有").0,
+            Vec::new(),
+        ));
+        assert_eq!(state.view.doc, None);
+        assert_eq!(state.link_notices.len(), 1);
+        assert_eq!(
+            state.write,
+            HistoryWrite::None,
+            "a view from the URL is not written back"
+        );
+    }
+
+    #[test]
+    fn typing_and_submitting_write_history_differently() {
+        let state = loaded("");
+        let typed = state.clone().reduce(Action::TypeQuery("北碚".into()));
+        assert_eq!(typed.write, HistoryWrite::Typing);
+        let same = typed.clone().reduce(Action::SubmitQuery("北碚".into()));
+        assert!(
+            Rc::ptr_eq(&typed, &same),
+            "an unchanged query changes nothing"
+        );
+        let opened = typed.reduce(Action::OpenDoc("doc0".into(), Some(1)));
+        let submitted = opened.reduce(Action::SubmitQuery("北碚".into()));
+        assert_eq!(submitted.view.doc, None, "submitting closes the reader");
+        assert_eq!(submitted.write, HistoryWrite::Push);
+    }
+
+    #[test]
+    fn filters_toggle_and_cells_replace_them() {
+        let state = loaded("")
+            .reduce(Action::ToggleDistrict(DistrictId(0)))
+            .reduce(Action::ToggleDistrict(DistrictId(1)));
+        assert_eq!(state.view.districts, ["北碚", "渝北"]);
+        let state = state.reduce(Action::ToggleDistrict(DistrictId(0)));
+        assert_eq!(state.view.districts, ["渝北"]);
+        let state = state.reduce(Action::ShowCell(DistrictId(0), TopicId(0)));
+        assert_eq!(
+            (state.view.districts.clone(), state.view.topics.clone()),
+            (vec!["北碚".to_string()], vec!["科技创新".to_string()])
+        );
+        assert!(state.reduce(Action::ClearFilters).view.districts.is_empty());
+    }
+
+    #[test]
+    fn focus_is_clamped_and_dropped_when_the_view_changes() {
+        let state = loaded("").reduce(Action::MoveFocus(-1, 3));
+        assert_eq!(state.focus, Some(2), "up from nothing is the last group");
+        let state = state.reduce(Action::MoveFocus(5, 3));
+        assert_eq!(state.focus, Some(2));
+        let state = state.reduce(Action::MoveFocus(-9, 3));
+        assert_eq!(state.focus, Some(0));
+        assert_eq!(state.reduce(Action::TypeQuery("北碚".into())).focus, None);
+    }
+
+    #[test]
+    fn a_missing_library_falls_back_to_the_built_in_corpus() {
+        let (view, _) = ViewState::parse("#/search?v=1&q=北碚&lib=abc&doc=doc0");
+        let state =
+            Rc::new(AppState::new(view, Vec::new())).reduce(Action::LibraryMissing("abc".into()));
+        assert_eq!(state.view.library, None);
+        assert_eq!(state.view.doc, None);
+        assert_eq!(state.view.query, "北碚");
+        assert_eq!(state.link_notices.len(), 1);
+    }
+}

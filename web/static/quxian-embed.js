@@ -65,7 +65,8 @@ class QuxianExplorer extends HTMLElement {
       topic: this.getAttribute('topic') ?? '',
     };
     const appUrl = this.getAttribute('app-url');
-    if (appUrl) options.appUrl = new URL(appUrl, document.baseURI).href;
+    // Passed as written: the app resolves it and accepts only http(s) or relative targets.
+    if (appUrl) options.appUrl = appUrl;
     this.ready = loadApp().then((glue) => {
       this.mounted = glue.mount(box, options);
       return this;

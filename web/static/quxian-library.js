@@ -240,7 +240,8 @@ function isQuotaError(err) {
 
 function storageError(err) {
   if (isQuotaError(err)) {
-    return new Error(`存储空间不足：浏览器没有足够的空间保存此资料库，已保存的资料库不受影响。请删除不用的资料库或导出后再试。（${err.message}）`);
+    const detail = err.message ? `（${err.message}）` : '';
+    return new Error(`存储空间不足：浏览器没有足够的空间保存此资料库，已保存的资料库不受影响。请删除不用的资料库或导出后再试。${detail}`);
   }
   return new Error(`存储出错：${err?.message ?? err}`);
 }

@@ -12,8 +12,9 @@ const JSON_VERSION: u32 = 1;
 pub struct SearchArgs {
     /// The bundle file.
     bundle: PathBuf,
-    /// The query: words, "phrases", -exclusions, district:名 topic:名. May be empty.
-    #[arg(default_value = "")]
+    /// The query: words, "phrases", -exclusions, district:名 topic:名. May be empty. A
+    /// query that starts with `-` (an exclusion) is a query, not an option.
+    #[arg(default_value = "", allow_hyphen_values = true)]
     query: String,
     /// Keep passages in this district (repeat for OR).
     #[arg(long)]

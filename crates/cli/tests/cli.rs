@@ -164,6 +164,26 @@ fn search_json_has_the_documented_shape() {
     let kept: Value =
         serde_json::from_str(&ok(&["search", path(&bundle), "缙云山 -大数据", "--json"])).unwrap();
     assert_eq!(kept["total"], 1, "{kept}");
+    // A query that starts with an exclusion is the query, not an unknown option; options
+    // after it still work.
+    let all: Value = serde_json::from_str(&ok(&["search", path(&bundle), "--json"])).unwrap();
+    let not_beibei: Value =
+        serde_json::from_str(&ok(&["search", path(&bundle), "-缙云山", "--json"])).unwrap();
+    assert_eq!(
+        not_beibei["total"],
+        all["total"].as_u64().unwrap() - 1,
+        "{not_beibei}"
+    );
+    let limited: Value = serde_json::from_str(&ok(&[
+        "search",
+        path(&bundle),
+        "-缙云山",
+        "--limit",
+        "1",
+        "--json",
+    ]))
+    .unwrap();
+    assert_eq!(limited["hits"].as_array().unwrap().len(), 1, "{limited}");
 
     // A bad query is an error with a message, exit code 2.
     let long = "北".repeat(5000);

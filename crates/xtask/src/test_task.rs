@@ -1,6 +1,7 @@
 //! `test`: everything a change must pass, in order of cost.
 //!
-//! 1. native unit and integration tests (`cargo test --workspace --exclude quxian-web`);
+//! 1. native unit and integration tests (`cargo test --workspace`; the yew app's pure
+//!    logic — reducer, link checks — runs natively too, its browser calls never execute);
 //! 2. the core builds for wasm32;
 //! 3. `dist --single-file`, the full browser build (the single file is tested too), and a
 //!    300-document generated archive (`target/e2e-archive`) for the site tests;
@@ -31,7 +32,7 @@ pub fn run(root: &Path) -> Result<()> {
     crate::dist::ensure_wasm_target()?;
 
     step("test: native tests");
-    exec(cargo().args(["test", "--workspace", "--exclude", "quxian-web"]))?;
+    exec(cargo().args(["test", "--workspace"]))?;
 
     step("test: core builds for wasm32");
     exec(cargo().args(["build", "-p", "quxian-core", "--target", WASM_TARGET]))?;
