@@ -58,6 +58,9 @@ impl MountedExplorer {
 /// - `query`, `district`, `topic`: the initial view (strings, or arrays of names; a string
 ///   may list several names separated by commas or spaces). In `"hash"` mode a non-empty
 ///   hash wins.
+/// - `loadLibrary`: a function returning a promise of the `quxian-library.js` module
+///   (`() => import('./quxian-library.js')`); without it the page has no saved libraries
+///   and no import.
 /// - `appUrl`: where links made by 复制链接 in `"none"` mode point (the hash is appended);
 ///   default: `index.html` next to the bundle, with `?corpus=NAME.qx` when the bundle is
 ///   not `corpus.qx`.
@@ -66,6 +69,11 @@ impl MountedExplorer {
 /// the shadow host) with `detail = {query, districts, topics, doc, passage, hash}`.
 #[wasm_bindgen]
 pub fn mount(element: web_sys::Element, options: JsValue) -> MountedExplorer {
+    if let Ok(load) = js_sys::Reflect::get(&options, &"loadLibrary".into())
+        .and_then(|f| f.dyn_into::<js_sys::Function>())
+    {
+        library::set_loader(load);
+    }
     let host = Rc::new(Host::new(element.clone(), &options));
     let handle =
         yew::Renderer::<App>::with_root_and_props(element, AppProps { host: host.into() }).render();

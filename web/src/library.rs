@@ -1,13 +1,16 @@
 //! The bridge to the user's own libraries: `quxian-library.js` (import in a Web Worker,
 //! storage in IndexedDB), loaded on first use.
 //!
-//! The module is imported at run time from `quxian-library.js` next to the page (resolved
-//! against `document.baseURI`), not bound with `#[wasm_bindgen(module = …)]`: a bound
-//! module would be copied into `pkg/snippets/…`, where its `new URL('./import-worker.js',
-//! import.meta.url)` no longer finds the worker, and a static import would also break the
-//! single-file build and make every page load fetch it. Loading lazily means the built-in
-//! corpus never touches it (offline included); only opening the library menu, an import or
-//! a `lib=ID` link does.
+//! The module is imported at run time by a function the host page hands to `mount`
+//! (`loadLibrary: () => import('./quxian-library.js')`, see `web/static/app.js` and
+//! `quxian-embed.js`), not bound with `#[wasm_bindgen(module = …)]`: a bound module would be
+//! copied into `pkg/snippets/…`, where its `new URL('./import-worker.js', import.meta.url)`
+//! no longer finds the worker, and a static import would also break the single-file build
+//! and make every page load fetch it. Nor is `import()` built from a string
+//! (`new Function`): the page runs under a Content-Security-Policy without `unsafe-eval`.
+//! Loading lazily means the built-in corpus never touches it (offline included); only
+//! opening the library menu, an import or a `lib=ID` link does. A page that gives no
+//! loader (the single file) has no libraries.
 //!
 //! Every call is fallible and answers in Chinese: errors are messages for the page.
 
@@ -20,6 +23,12 @@ use wasm_bindgen_futures::JsFuture;
 
 thread_local! {
     static MODULE: RefCell<Option<JsValue>> = const { RefCell::new(None) };
+    static LOADER: RefCell<Option<Function>> = const { RefCell::new(None) };
+}
+
+/// Remember how this page loads `quxian-library.js` (the `loadLibrary` option of `mount`).
+pub fn set_loader(load: Function) {
+    LOADER.with(|cell| *cell.borrow_mut() = Some(load));
 }
 
 /// A saved library, as `listLibraries()` describes it.
@@ -72,26 +81,16 @@ pub struct ImportResult {
     pub skipped: Vec<SkippedFile>,
 }
 
-/// The absolute URL of `path` next to the page.
-fn page_url(path: &str) -> Result<String, String> {
-    let base = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.base_uri().ok().flatten())
-        .ok_or("页面没有 document")?;
-    web_sys::Url::new_with_base(path, &base)
-        .map(|u| u.href())
-        .map_err(message)
-}
-
 /// The loaded module, importing it the first time.
 async fn module() -> Result<JsValue, String> {
     if let Some(m) = MODULE.with(|m| m.borrow().clone()) {
         return Ok(m);
     }
-    let url = page_url("quxian-library.js")?;
-    let import = Function::new_with_args("url", "return import(url)");
-    let promise = import.call1(&JsValue::NULL, &url.into()).map_err(message)?;
-    let m = JsFuture::from(Promise::from(promise))
+    let load = LOADER
+        .with(|cell| cell.borrow().clone())
+        .ok_or("本页面不支持文档库：请打开完整的区县页面（index.html）")?;
+    let promise = load.call0(&JsValue::NULL).map_err(message)?;
+    let m = JsFuture::from(Promise::resolve(&promise))
         .await
         .map_err(|e| format!("无法加载文档库模块 quxian-library.js（{}）", message(e)))?;
     MODULE.with(|cell| *cell.borrow_mut() = Some(m.clone()));
@@ -122,9 +121,13 @@ pub fn message(e: JsValue) -> String {
         .unwrap_or_else(|| "未知错误".to_string())
 }
 
-/// True when a rejection is the user's cancel (`AbortError`).
-pub fn is_abort(e: &str) -> bool {
-    e == "导入已取消"
+/// Why an import ended without a library.
+#[derive(Debug, PartialEq)]
+pub enum ImportError {
+    /// The user cancelled (the abort signal fired): nothing was saved.
+    Cancelled,
+    /// Anything else, as a message for the page (in Chinese).
+    Failed(String),
 }
 
 fn get(o: &JsValue, key: &str) -> JsValue {
@@ -233,7 +236,7 @@ pub async fn import(
     files: &[web_sys::File],
     on_progress: Rc<dyn Fn(Progress)>,
     signal: &web_sys::AbortSignal,
-) -> Result<ImportResult, String> {
+) -> Result<ImportResult, ImportError> {
     let list: Array = files.iter().collect();
     let closure = wasm_bindgen::closure::Closure::<dyn Fn(JsValue)>::new(move |p: JsValue| {
         on_progress(Progress {
@@ -250,7 +253,11 @@ pub async fn import(
     let _ = Reflect::set(&options, &"signal".into(), signal);
     let done = call("importFiles", &[list.into(), options.into()]).await;
     drop(closure);
-    let done = done?;
+    // A cancel is known from the signal itself, never from the wording of the rejection.
+    let done = done.map_err(|e| match signal.aborted() {
+        true => ImportError::Cancelled,
+        false => ImportError::Failed(e),
+    })?;
     let report = get(&done, "report");
     let label = module()
         .await

@@ -421,8 +421,9 @@ mod tests {
 
     #[test]
     fn a_link_is_checked_against_the_corpus_once_loaded() {
-        let state =
-            loaded("#/search?v=1&q=缙云山&district=北碚区&district=火星&topic=科技创新&doc=doc0&p=9");
+        let state = loaded(
+            "#/search?v=1&q=缙云山&district=北碚区&district=火星&topic=科技创新&doc=doc0&p=9",
+        );
         assert_eq!(state.view.query, "缙云山");
         assert_eq!(
             state.view.districts,

@@ -63,6 +63,7 @@ class QuxianExplorer extends HTMLElement {
       query: this.getAttribute('query') ?? '',
       district: this.getAttribute('district') ?? '',
       topic: this.getAttribute('topic') ?? '',
+      loadLibrary: () => import(new URL('quxian-library.js', here).href),
     };
     const appUrl = this.getAttribute('app-url');
     // Passed as written: the app resolves it and accepts only http(s) or relative targets.

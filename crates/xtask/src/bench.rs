@@ -122,11 +122,13 @@ const PAGEFIND: &str = "pagefind@1.6.0";
 /// tests/bench/site-bench.mjs on `corpora` (name, folder), niced: its builds are long.
 fn site_bench(root: &Path, dir: &Path, quxian: &Path, corpora: &[(&str, PathBuf)]) -> Result<()> {
     if !root.join("tests/node_modules/@pagefind").is_dir() {
-        exec(
-            Command::new("npm")
-                .current_dir(root.join("tests"))
-                .args(["install", "--no-save", "--no-audit", "--no-fund", PAGEFIND]),
-        )?;
+        exec(Command::new("npm").current_dir(root.join("tests")).args([
+            "install",
+            "--no-save",
+            "--no-audit",
+            "--no-fund",
+            PAGEFIND,
+        ]))?;
     }
     let mut node = Command::new("nice");
     node.current_dir(root.join("tests"))

@@ -62,6 +62,7 @@ pub struct Options {
 /// Files the site cannot work without; `dist` fails rather than ship without them.
 const EXPECTED: &[&str] = &[
     "index.html",
+    "app.js",
     "pkg/quxian_web.js",
     "pkg/quxian_web_bg.wasm",
     "pkg-api/quxian_wasm.js",

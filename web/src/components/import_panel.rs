@@ -9,7 +9,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::components::{ImportProgress, ImportReport, ImportSources};
-use crate::library::{self, ImportResult, Progress};
+use crate::library::{self, ImportError, ImportResult, Progress};
 
 #[derive(Clone, PartialEq)]
 enum Phase {
@@ -71,10 +71,10 @@ pub fn ImportPanel(props: &ImportPanelProps) -> Html {
                 }
                 phase.set(match result {
                     Ok(r) => Phase::Report(Rc::new(r)),
-                    Err(e) if library::is_abort(&e) => {
+                    Err(ImportError::Cancelled) => {
                         Phase::Choose(Some((false, "已取消导入，没有保存任何内容。".into())))
                     }
-                    Err(e) => Phase::Choose(Some((true, e.into()))),
+                    Err(ImportError::Failed(e)) => Phase::Choose(Some((true, e.into()))),
                 });
             });
         })
