@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch, openApp, screenshot } from './helpers.mjs';
+import { VIEWPORTS, appUrl, assertNoErrors, launch, screenshot, watchErrors } from './helpers.mjs';
 import { DIST, search, total, waitReady } from './app-helpers.mjs';
 
 let browser;
@@ -30,17 +30,19 @@ test('dist/index.html ships a strict CSP and no inline script', () => {
 });
 
 test('the app searches and imports under its CSP without violations', { timeout: 120_000 }, async () => {
-  const app = await openApp(browser);
-  const { page } = app;
+  const context = await browser.newContext(VIEWPORTS.desktop);
   // Violations are reported to the page as events; record them from the first script on.
-  await page.addInitScript(() => {
+  await context.addInitScript(() => {
     window.qxViolations = [];
     document.addEventListener('securitypolicyviolation', (e) => {
       window.qxViolations.push(`${e.violatedDirective} ${e.blockedURI}`);
     });
   });
+  const page = await context.newPage();
+  page.viewportName = 'desktop';
+  const errors = watchErrors(page);
   try {
-    await page.reload();
+    await page.goto(appUrl());
     await waitReady(page);
     await search(page, '缙云山');
     assert.ok((await total(page)) > 0, 'the search finds the built-in corpus');
@@ -58,8 +60,8 @@ test('the app searches and imports under its CSP without violations', { timeout:
     await screenshot(page, 'csp-import');
 
     assert.deepEqual(await page.evaluate(() => window.qxViolations), []);
-    app.assertNoErrors();
+    assertNoErrors(errors);
   } finally {
-    await app.close();
+    await context.close();
   }
 });

@@ -39,7 +39,9 @@ test('sw.js carries the build version and precaches the app, not the import', ()
   const build = JSON.parse(readFileSync(join(DIST, 'build.json'), 'utf8'));
   assert.match(build.version, /^[0-9a-f]{16}$/);
   assert.ok(sw.includes(`"version": "${build.version}"`), 'sw.js holds the version from build.json');
-  for (const f of ['./', 'index.html', 'styles.css', 'pkg/quxian_web.js', 'pkg/quxian_web_bg.wasm', 'corpus.qx', 'manifest.webmanifest', 'quxian-embed.js']) {
+  // Everything a page loads later comes from its own build: the import worker and the
+  // library module are precached with the app.
+  for (const f of ['./', 'index.html', 'app.js', 'styles.css', 'pkg/quxian_web.js', 'pkg/quxian_web_bg.wasm', 'corpus.qx', 'manifest.webmanifest', 'quxian-embed.js', 'quxian-library.js', 'import-worker.js']) {
     assert.ok(build.files.includes(f), `${f} is precached`);
   }
   for (const f of build.files) {
@@ -90,11 +92,17 @@ test('after one visit the app loads, searches and opens a shared link offline', 
   }
 });
 
-test('a redeploy shows 有新版本，刷新 and the button switches to the new version', { timeout: 90_000 }, async () => {
+test('a redeploy shows 有新版本，刷新 and the button switches every tab to the new version', { timeout: 90_000 }, async () => {
   const copy = copyDist(DIST);
   const server = await serveDir(copy.dir);
   const { context, page, errors } = await firstVisit(server.url);
   try {
+    // A second tab of the site, open before the redeploy.
+    const other = await context.newPage();
+    other.viewportName = 'desktop';
+    const otherErrors = watchErrors(other);
+    await other.goto(`${server.url}#/search?v=1&q=北碚`);
+    await waitReady(other);
     const old = buildVersion(copy.dir);
     assert.equal(await page.locator('.qx-update').count(), 0, 'no prompt on the first visit');
     // Redeploy: a changed stylesheet and a service worker with a new version.
@@ -111,13 +119,49 @@ test('a redeploy shows 有新版本，刷新 and the button switches to the new 
     assert.ok(await page.evaluate((v) => caches.has(`quxian-${v}`), old));
     await screenshot(page, 'update-prompt');
 
-    await Promise.all([page.waitForEvent('load'), button.click()]);
+    // Both tabs reload: the other one must not go on running old code over the new cache.
+    await Promise.all([page.waitForEvent('load'), other.waitForEvent('load'), button.click()]);
     await waitReady(page);
+    await waitReady(other);
+    const otherCss = await other.evaluate(async () => (await fetch('styles.css')).text());
+    assert.ok(otherCss.includes('/* redeployed */'), 'the other tab runs the new version');
+    assert.ok((await hash(other)).includes('q=北碚'), 'the other tab keeps its view');
+    assertNoErrors(otherErrors);
     const caches_ = await page.evaluate(() => caches.keys());
     assert.deepEqual(caches_, [`quxian-${next}`], 'only the new cache is left');
     const css = await page.evaluate(async () => (await fetch('styles.css')).text());
     assert.ok(css.includes('/* redeployed */'), 'the new files are served');
     assert.equal(await page.locator('.qx-update').count(), 0, 'no prompt after the update');
+    assertNoErrors(errors);
+  } finally {
+    await context.close();
+    await server.close();
+    copy.remove();
+  }
+});
+
+test('after one import online, the next import works offline', { timeout: 180_000 }, async () => {
+  const copy = copyDist(DIST);
+  const server = await serveDir(copy.dir);
+  const { context, page, errors } = await firstVisit(server.url);
+  const importOne = async (name) => {
+    await page.getByTestId('corpus-switcher').click();
+    await page.getByTestId('open-import').click();
+    await page.getByTestId('library-dialog').waitFor();
+    const text = `${name}\n\n北碚区缙云山国家级自然保护区的生态环境持续改善，游客越来越多。\n`;
+    await page.getByTestId('import-files').setInputFiles([
+      { name: `${name}.txt`, mimeType: 'text/plain', buffer: Buffer.from(text, 'utf8') },
+    ]);
+    await page.getByTestId('import-report').waitFor({ timeout: 120_000 });
+    return page.getByTestId('import-summary').innerText();
+  };
+  try {
+    assert.match(await importOne('在线导入'), /导入 1 篇文档/);
+    await context.setOffline(true);
+    await page.reload();
+    await waitReady(page);
+    assert.match(await importOne('离线导入'), /导入 1 篇文档/, 'the import runs with the network gone');
+    await screenshot(page, 'offline-import');
     assertNoErrors(errors);
   } finally {
     await context.close();

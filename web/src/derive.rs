@@ -83,6 +83,12 @@ pub fn search(searcher: &Searcher, view: &ViewState) -> Found {
     }
 }
 
+/// Most districts (rows) and topics (columns) in the overview's heat map: the ones with
+/// the most passages. A custom gazetteer may have thousands of each; a grid of all of them
+/// could neither be counted densely nor drawn.
+const MAX_ROWS: usize = 60;
+const MAX_COLUMNS: usize = 30;
+
 /// Corpus-wide numbers for the overview.
 pub struct Stats {
     /// Documents in the corpus.
@@ -91,57 +97,158 @@ pub struct Stats {
     pub passages: usize,
     /// Characters of normalized text.
     pub chars: usize,
-    /// Districts with at least one passage, most passages first, with their counts.
+    /// The heat map's rows: districts with passages, most passages first, at most
+    /// [`MAX_ROWS`], with their counts.
     pub districts: Vec<(DistrictId, u32)>,
-    /// Topics in lexicon order.
+    /// The heat map's columns: topics with passages (at most [`MAX_COLUMNS`], the ones with
+    /// most passages), in lexicon order.
     pub topics: Vec<TopicId>,
     /// Passages having both district `districts[i]` and topic `topics[j]`: `cells[i][j]`.
     pub cells: Vec<Vec<u32>>,
     /// Largest cell, for the colour scale.
     pub max_cell: u32,
+    /// Districts and topics with passages left out of the heat map.
+    pub hidden: (usize, usize),
 }
 
-/// Count everything the overview shows (once per corpus).
+/// Count everything the overview shows (once per corpus). Memory is linear in the numbers
+/// of districts, topics and passage labels, never their product.
 pub fn stats(searcher: &Searcher) -> Stats {
     let corpus = searcher.corpus();
-    let (nd, nt) = (corpus.districts.len(), corpus.topics.len());
-    let mut per_district = vec![0u32; nd];
-    let mut grid = vec![vec![0u32; nt]; nd];
+    let mut per_district = vec![0u32; corpus.districts.len()];
+    let mut per_topic = vec![0u32; corpus.topics.len()];
     for p in &corpus.passages {
         for d in &p.districts {
-            let Some(count) = per_district.get_mut(d.0 as usize) else {
+            if let Some(count) = per_district.get_mut(d.0 as usize) {
+                *count += 1;
+            }
+        }
+        for t in &p.topics {
+            if let Some(count) = per_topic.get_mut(t.0 as usize) {
+                *count += 1;
+            }
+        }
+    }
+    let (districts, hidden_districts) = most(&per_district, MAX_ROWS);
+    let (mut topics, hidden_topics) = most(&per_topic, MAX_COLUMNS);
+    topics.sort_by_key(|(t, _)| *t);
+    // Position of each shown district and topic in the grid.
+    let mut row = vec![None; per_district.len()];
+    for (i, (d, _)) in districts.iter().enumerate() {
+        row[*d as usize] = Some(i);
+    }
+    let mut column = vec![None; per_topic.len()];
+    for (j, (t, _)) in topics.iter().enumerate() {
+        column[*t as usize] = Some(j);
+    }
+    let mut cells = vec![vec![0u32; topics.len()]; districts.len()];
+    for p in &corpus.passages {
+        for d in &p.districts {
+            let Some(i) = row.get(d.0 as usize).copied().flatten() else {
                 continue;
             };
-            *count += 1;
             for t in &p.topics {
-                if let Some(cell) = grid
-                    .get_mut(d.0 as usize)
-                    .and_then(|row| row.get_mut(t.0 as usize))
-                {
-                    *cell += 1;
+                if let Some(j) = column.get(t.0 as usize).copied().flatten() {
+                    cells[i][j] += 1;
                 }
             }
         }
     }
-    let mut districts: Vec<(DistrictId, u32)> = per_district
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| **c > 0)
-        .map(|(i, c)| (DistrictId(i as u16), *c))
-        .collect();
-    districts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let cells: Vec<Vec<u32>> = districts
-        .iter()
-        .map(|(d, _)| grid.get(d.0 as usize).cloned().unwrap_or_default())
-        .collect();
     let max_cell = cells.iter().flatten().copied().max().unwrap_or(0);
     Stats {
         docs: corpus.docs.len(),
         passages: corpus.passages.len(),
         chars: corpus.docs.iter().map(|d| d.text.chars().count()).sum(),
-        districts,
-        topics: (0..nt).map(|i| TopicId(i as u16)).collect(),
+        districts: districts
+            .into_iter()
+            .map(|(d, c)| (DistrictId(d), c))
+            .collect(),
+        topics: topics.into_iter().map(|(t, _)| TopicId(t)).collect(),
         cells,
         max_cell,
+        hidden: (hidden_districts, hidden_topics),
+    }
+}
+
+/// The (id, count) pairs with a count, most first (ties by id), at most `limit`; plus how
+/// many more had a count.
+fn most(counts: &[u32], limit: usize) -> (Vec<(u16, u32)>, usize) {
+    let mut nonzero: Vec<(u16, u32)> = counts
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| **c > 0)
+        .map(|(i, c)| (i as u16, *c))
+        .collect();
+    nonzero.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let hidden = nonzero.len().saturating_sub(limit);
+    nonzero.truncate(limit);
+    (nonzero, hidden)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quxian_core::{Corpus, DocId, Document, Passage};
+
+    /// One document whose passages each name district `i` and topic `i` of `n` each (a
+    /// custom gazetteer and lexicon with thousands of names), plus district 0 everywhere.
+    fn corpus_with(n: usize) -> Searcher {
+        let mut corpus = Corpus::empty();
+        corpus.districts = (0..n).map(|i| format!("区{i}")).collect();
+        corpus.topics = (0..n).map(|i| format!("题{i}")).collect();
+        let text = "北碚".repeat(n);
+        for i in 0..n {
+            corpus.passages.push(Passage {
+                doc: DocId(0),
+                start: (6 * i) as u32,
+                end: (6 * i + 6) as u32,
+                districts: if i == 0 {
+                    vec![DistrictId(0)]
+                } else {
+                    vec![DistrictId(0), DistrictId(i as u16)]
+                },
+                inherited: false,
+                topics: vec![TopicId(i as u16)],
+            });
+        }
+        corpus.docs.push(Document {
+            key: "doc".into(),
+            title: "文档".into(),
+            date: None,
+            source: None,
+            url: None,
+            text,
+            passages: 0..n as u32,
+            districts: vec![],
+            main_districts: vec![],
+            topics: vec![],
+        });
+        Searcher::new(corpus)
+    }
+
+    #[test]
+    fn the_heat_map_keeps_the_biggest_rows_and_columns_of_a_huge_grid() {
+        let stats = stats(&corpus_with(20_000));
+        assert_eq!(stats.districts.len(), MAX_ROWS);
+        assert_eq!(
+            stats.districts[0],
+            (DistrictId(0), 20_000),
+            "most passages first"
+        );
+        assert_eq!(stats.topics.len(), MAX_COLUMNS);
+        assert_eq!(stats.hidden, (20_000 - MAX_ROWS, 20_000 - MAX_COLUMNS));
+        assert_eq!(stats.cells.len(), MAX_ROWS);
+        assert!(stats.cells.iter().all(|row| row.len() == MAX_COLUMNS));
+        // Row 0 (district 0) has every topic once; column order is lexicon order.
+        assert!(stats.cells[0].iter().all(|&c| c == 1));
+        assert!(stats.topics.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn a_small_grid_is_whole() {
+        let stats = stats(&corpus_with(5));
+        assert_eq!((stats.districts.len(), stats.topics.len()), (5, 5));
+        assert_eq!(stats.hidden, (0, 0));
+        assert_eq!(stats.max_cell, 1);
     }
 }

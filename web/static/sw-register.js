@@ -3,7 +3,8 @@
 // Only over http(s): file:// pages and the single-file build have no service worker. When
 // a redeploy brings a new sw.js, the new worker waits instead of taking over a page that
 // runs the old files; this shows a "有新版本，刷新" button that lets it take over
-// (SKIP_WAITING) and reloads once it has, so a page never mixes old and new files.
+// (SKIP_WAITING), and then every open tab of the site reloads, so no page mixes old and
+// new files.
 
 const here = new URL('.', import.meta.url);
 
@@ -13,12 +14,18 @@ if ('serviceWorker' in navigator && /^https?:$/.test(location.protocol)) {
 
 async function register() {
   const registration = await navigator.serviceWorker.register(new URL('sw.js', here), { scope: here.href });
+  // When a new worker takes over after an update (the button in any tab), every tab that
+  // ran under the old one reloads: its code is old, and the old cache is gone, so its next
+  // lazy load (the import worker, the library module) would come from the new build. The
+  // first install (no controller before) changes nothing on the page and needs no reload.
+  let controlled = navigator.serviceWorker.controller !== null;
   let reloading = false;
   navigator.serviceWorker.addEventListener('controllerchange', () => {
-    if (window.__quxianUpdating && !reloading) {
+    if (controlled && !reloading) {
       reloading = true;
       location.reload();
     }
+    controlled = true;
   });
   const offer = (worker) => {
     // Only an update: the first install has no controller and nothing to replace.
@@ -44,7 +51,6 @@ function showPrompt(worker) {
   button.className = 'qx-update-button';
   button.textContent = '有新版本，刷新';
   button.addEventListener('click', () => {
-    window.__quxianUpdating = true;
     button.disabled = true;
     worker.postMessage({ type: 'SKIP_WAITING' });
   });

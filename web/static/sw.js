@@ -9,8 +9,12 @@
 // - activate: delete every other quxian cache;
 // - fetch: same-origin GETs of listed files are answered from the cache (navigations by
 //   path, ignoring the query: `index.html?corpus=…` is the page); files under import/ and
-//   jieba/ (the in-browser import, fetched only when one starts) are cached on first use;
-//   anything else goes to the network untouched.
+//   jieba/ (the in-browser import engine and dictionary, fetched only when an import
+//   starts) are cached on first use, in this version's cache, so after one import online
+//   the next one works offline; anything else goes to the network untouched.
+//
+// The precache list holds every file a page loads later (import-worker.js and
+// quxian-library.js included), so a page never pairs its code with another build's.
 const BUILD = { "version": "dev", "files": [] };
 
 const CACHE = `quxian-${BUILD.version}`;

@@ -38,9 +38,10 @@ const IMPORT_PACKAGE: &str = "quxian-import";
 /// The seed whose documents make the second, small bundle (for the two-explorer example).
 const YUBEI_SEED: &str = "004_";
 /// Not precached by the service worker: the worker itself, files only other pages use, and
-/// the import (its jieba dictionary is large and fetched only when an import starts; the
-/// worker caches it on first use). `quxian-library.js` is precached: it reads the saved
-/// libraries from IndexedDB, which must work offline.
+/// the import engine (its jieba dictionary is large and fetched only when an import starts;
+/// the worker caches both on first use, in this build's cache). `quxian-library.js` and
+/// `import-worker.js` are precached: a page may load them any time later, and they must
+/// come from the same build as the page (and work offline).
 const NOT_PRECACHED: &[&str] = &[
     "sw.js",
     "build.json",
@@ -50,7 +51,6 @@ const NOT_PRECACHED: &[&str] = &[
     "import/",
     "jieba/",
     "import-demo.html",
-    "import-worker.js",
 ];
 
 /// What `dist` builds besides the site.

@@ -1,5 +1,6 @@
 //! District × topic heat map as inline SVG: rows are districts with passages (most first),
-//! columns topics in lexicon order, each cell the passages having both. A cell opens that
+//! columns topics with passages in lexicon order (both capped, see `derive::stats`), each
+//! cell the passages having both. A cell opens that
 //! filtered view (click, Enter or Space); each has a `<title>` and a label for assistive
 //! technology.
 
@@ -43,7 +44,7 @@ pub fn HeatMap(props: &HeatMapProps) -> Html {
         let y = HEAD_H + i as u32 * CELL_H;
         let district = corpus.district_name(*d).to_string();
         let cells = stats.topics.iter().enumerate().map(|(j, t)| {
-            let v = stats.cells.get(i).and_then(|r| r.get(t.0 as usize)).copied().unwrap_or(0);
+            let v = stats.cells.get(i).and_then(|r| r.get(j)).copied().unwrap_or(0);
             let x = LABEL_W + j as u32 * CELL_W;
             let topic = corpus.topic_name(*t);
             let label = format!("{district} × {topic}：{v} 段");
@@ -88,8 +89,19 @@ pub fn HeatMap(props: &HeatMapProps) -> Html {
             </g>
         }
     });
+    let (hidden_districts, hidden_topics) = stats.hidden;
+    let note = (hidden_districts + hidden_topics > 0).then(|| {
+        format!(
+            "只列出段落最多的 {} 个区县和 {} 个主题（另有 {hidden_districts} 个区县、{hidden_topics} 个主题未列出，可在左侧筛选）。",
+            stats.districts.len(),
+            stats.topics.len()
+        )
+    });
     html! {
         <div class="qx-heat-scroll">
+            if let Some(note) = note {
+                <p class="qx-muted" data-testid="heat-note">{ note }</p>
+            }
             <svg class="qx-heat" role="group" aria-label="区县 × 主题 段落数" data-testid="heat-map"
                 width={width.to_string()} height={height.to_string()} viewBox={format!("0 0 {width} {height}")}>
                 { for heads }
