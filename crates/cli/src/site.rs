@@ -2,8 +2,9 @@
 //! JS API, copied from a `cargo xtask dist` folder, and the corpus as a site index under
 //! `OUT/quxian/`, fetched piece by piece.
 //!
-//! The index pieces are content-hashed (a host may cache them forever); only
-//! `quxian/site.json` names the current build. Old pieces of an earlier build are removed.
+//! The index pieces' names carry the build id (a host may cache them forever); only
+//! `quxian/site.qxs`, the meta, has a fixed name and says which build is current. Pieces
+//! of an earlier build in OUT are removed.
 
 use anyhow::{bail, Context, Result};
 use quxian_core::{write_site, Corpus, SiteSummary};

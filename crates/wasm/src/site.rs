@@ -16,7 +16,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Array, Promise, Uint8Array};
-use quxian_core::{Filters, SearchResults, SiteEntry, SiteIndex};
+use quxian_core::{Filters, SearchResults, SiteIndex, META_NAME};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
@@ -140,7 +140,7 @@ async fn settle(
 
 #[wasm_bindgen]
 impl SiteExplorer {
-    /// Open the site whose `site.json` is at `base` (a folder URL ending in `/`).
+    /// Open the site whose meta (`site.qxs`) is at `base` (a folder URL ending in `/`).
     /// Resolves to a `SiteExplorer`; rejects with an `Error` whose message says, in Chinese,
     /// what is wrong (missing, another format version, damaged).
     pub fn open(base: String) -> Promise {
@@ -150,19 +150,11 @@ impl SiteExplorer {
             } else {
                 format!("{base}/")
             };
-            let entry = fetch_bytes(&base, "site.json")
+            let meta = fetch_bytes(&base, META_NAME)
                 .await
                 .map_err(SiteError::into_js)?;
-            let entry: SiteEntry = serde_json_from(&entry).ok_or_else(|| {
-                SiteError::Core("site.json".into(), "not a site entry".into()).into_js()
-            })?;
-            SiteIndex::check_entry(&entry)
-                .map_err(|e| SiteError::Core("site.json".into(), e.to_string()).into_js())?;
-            let meta = fetch_bytes(&base, &entry.meta)
-                .await
-                .map_err(SiteError::into_js)?;
-            let index = SiteIndex::open(&entry.meta, &meta)
-                .map_err(|e| SiteError::Core(entry.meta.clone(), e.to_string()).into_js())?;
+            let index = SiteIndex::open(&meta)
+                .map_err(|e| SiteError::Core(META_NAME.into(), e.to_string()).into_js())?;
             let inner = Rc::new(Inner {
                 base,
                 index: RefCell::new(index),
@@ -230,11 +222,4 @@ fn site_results(index: &SiteIndex, results: &SearchResults, fetched: Fetched) ->
         },
         fetched,
     }
-}
-
-/// Parse `site.json` with the browser's JSON (the core carries no JSON parser).
-fn serde_json_from(bytes: &[u8]) -> Option<SiteEntry> {
-    let text = std::str::from_utf8(bytes).ok()?;
-    let value = js_sys::JSON::parse(text).ok()?;
-    serde_wasm_bindgen::from_value(value).ok()
 }

@@ -1,4 +1,4 @@
-//! The envelope of every file of a site index ("piece"), and its content-hashed name.
+//! The envelope of every file of a site index ("piece"), and its name.
 //!
 //! ```text
 //! offset  size  field
@@ -6,14 +6,20 @@
 //!      4     1  site format version (SITE_VERSION)
 //!      5     1  kind: b'm' meta, b'v' vocabulary bucket, b'g' gram bucket, b'p' postings,
 //!               b't' passage table, b'd' documents, b'k' link-key bucket
-//!      6     4  inflated payload length, u32 little-endian (checked against a cap first)
-//!     10     …  payload: DEFLATE( postcard( the piece ) )
+//!      6     8  build id, u64 little-endian (a hash of everything the site was built from)
+//!     14     4  number of the piece among those of its kind, u32 little-endian
+//!     18     4  inflated payload length, u32 little-endian (checked against a cap first)
+//!     22     8  xxh3-64 of the payload, u64 little-endian
+//!     30     …  payload: DEFLATE( postcard( the piece ) )
 //! ```
 //!
-//! A piece's name is `{kind}-{xxh3-64 of the whole file, 16 hex digits}.qxs`. Names are
-//! therefore immutable (a host may cache them forever), and a reader checks the hash of
-//! what it fetched against the name: a truncated file, an error page served with status
-//! 200, or a piece of another build is caught before decoding.
+//! A piece is named `{kind}-{build id, 16 hex digits}-{number}.qxs`; only the meta has a
+//! fixed name, `site.qxs`, and says which build is current. Names never repeat across
+//! builds, so a host may cache pieces forever, and a reader checks that a fetched piece is
+//! the one it asked for (kind, build, number) and undamaged (checksum) before decoding: a
+//! truncated file, an error page served with status 200, or a piece of another build gives
+//! an error, never wrong results. Numbered rather than content-hashed names keep the meta
+//! small: it holds counts, not lists of names.
 
 use crate::{Error, Result};
 use serde::de::DeserializeOwned;
@@ -22,10 +28,12 @@ use serde::Serialize;
 const MAGIC: &[u8; 4] = b"QXS\x1a";
 /// The site layout this build writes and reads; every change bumps it.
 pub const SITE_VERSION: u8 = 3;
-const HEADER_LEN: usize = 10;
+const HEADER_LEN: usize = 30;
 /// Largest inflated piece accepted. The writer keeps pieces far smaller (postings of the
 /// most common gram of a 300 MB archive are a few MB); a bigger claim is damage or an attack.
 const MAX_PIECE: usize = 256 << 20;
+/// The fixed name of the meta piece.
+pub const META_NAME: &str = "site.qxs";
 
 /// What a piece holds (the byte after the version, and the first letter of its name).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,16 +59,69 @@ impl Kind {
             Kind::Keys => b'k',
         }
     }
+
+    /// The kind named by a piece's file name.
+    pub(crate) fn of_name(name: &str) -> Option<Kind> {
+        if name == META_NAME {
+            return Some(Kind::Meta);
+        }
+        [
+            Kind::Vocabulary,
+            Kind::Grams,
+            Kind::Postings,
+            Kind::Table,
+            Kind::Docs,
+            Kind::Keys,
+        ]
+        .into_iter()
+        .find(|k| name.as_bytes().first() == Some(&k.byte()))
+    }
 }
 
-/// An encoded piece: its file name and bytes.
-pub(crate) struct Encoded {
-    pub(crate) name: String,
-    pub(crate) bytes: Vec<u8>,
+/// Where a piece belongs: its kind, build and number. Its name follows from it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct PieceId {
+    pub(crate) kind: Kind,
+    pub(crate) build: u64,
+    pub(crate) number: u32,
 }
 
-/// Encode a piece and name it by its content.
-pub(crate) fn encode<T: Serialize>(kind: Kind, value: &T) -> Encoded {
+impl PieceId {
+    /// The file name of the piece.
+    pub(crate) fn name(&self) -> String {
+        match self.kind {
+            Kind::Meta => META_NAME.to_string(),
+            kind => format!(
+                "{}-{:016x}-{}.qxs",
+                kind.byte() as char,
+                self.build,
+                self.number
+            ),
+        }
+    }
+
+    /// Parse a piece's file name (the meta's build is only known from its bytes).
+    pub(crate) fn parse(name: &str) -> Option<PieceId> {
+        let kind = Kind::of_name(name)?;
+        if kind == Kind::Meta {
+            return Some(PieceId {
+                kind,
+                build: 0,
+                number: 0,
+            });
+        }
+        let rest = name.get(2..)?.strip_suffix(".qxs")?;
+        let (build, number) = rest.split_once('-')?;
+        Some(PieceId {
+            kind,
+            build: u64::from_str_radix(build, 16).ok()?,
+            number: number.parse().ok()?,
+        })
+    }
+}
+
+/// Encode a piece.
+pub(crate) fn encode<T: Serialize>(id: PieceId, value: &T) -> Vec<u8> {
     // invariant: serializing plain owned data into a Vec cannot fail.
     #[allow(clippy::expect_used)]
     let plain = postcard::to_allocvec(value).expect("postcard serializes owned data");
@@ -68,29 +129,31 @@ pub(crate) fn encode<T: Serialize>(kind: Kind, value: &T) -> Encoded {
     let mut bytes = Vec::with_capacity(HEADER_LEN + payload.len());
     bytes.extend_from_slice(MAGIC);
     bytes.push(SITE_VERSION);
-    bytes.push(kind.byte());
+    bytes.push(id.kind.byte());
+    bytes.extend_from_slice(&id.build.to_le_bytes());
+    bytes.extend_from_slice(&id.number.to_le_bytes());
     bytes.extend_from_slice(&(plain.len() as u32).to_le_bytes());
+    bytes.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&payload).to_le_bytes());
     bytes.extend_from_slice(&payload);
-    Encoded {
-        name: name_of(kind, &bytes),
-        bytes,
-    }
+    bytes
 }
 
-fn name_of(kind: Kind, bytes: &[u8]) -> String {
-    format!(
-        "{}-{:016x}.qxs",
-        kind.byte() as char,
-        xxhash_rust::xxh3::xxh3_64(bytes)
-    )
+fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
 }
 
-/// Decode the piece `name` from `bytes`, checking name, header and size first.
-pub(crate) fn decode<T: DeserializeOwned>(kind: Kind, name: &str, bytes: &[u8]) -> Result<T> {
+fn u64_at(bytes: &[u8], at: usize) -> Option<u64> {
+    Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?))
+}
+
+/// Decode the piece `name` from `bytes`, checking that it is that piece (the meta: of any
+/// build) and undamaged before inflating. Returns the build id and the value.
+pub(crate) fn decode<T: DeserializeOwned>(name: &str, bytes: &[u8]) -> Result<(u64, T)> {
     let damaged = |detail: &str| Error::Piece {
         name: name.to_string(),
         detail: detail.to_string(),
     };
+    let wanted = PieceId::parse(name).ok_or_else(|| damaged("not a piece name"))?;
     if bytes.get(..4) != Some(MAGIC.as_slice()) {
         return Err(damaged("not a quxian index piece"));
     }
@@ -100,31 +163,44 @@ pub(crate) fn decode<T: DeserializeOwned>(kind: Kind, name: &str, bytes: &[u8]) 
             supported: SITE_VERSION as u32,
         });
     }
-    if name_of(kind, bytes) != name {
+    let header = || -> Option<(u8, u64, u32, u32, u64)> {
+        Some((
+            *bytes.get(5)?,
+            u64_at(bytes, 6)?,
+            u32_at(bytes, 14)?,
+            u32_at(bytes, 18)?,
+            u64_at(bytes, 22)?,
+        ))
+    };
+    let (kind, build, number, declared, checksum) =
+        header().ok_or_else(|| damaged("file ends inside the header"))?;
+    let same_build = wanted.kind == Kind::Meta || build == wanted.build;
+    if kind != wanted.kind.byte() || !same_build || number != wanted.number {
         return Err(damaged(
-            "content does not match its name (damaged, or from another build)",
+            "another piece than its name says (from another build?)",
         ));
     }
-    let declared = bytes
-        .get(6..HEADER_LEN)
-        .and_then(|b| b.try_into().ok())
-        .map(u32::from_le_bytes)
-        .ok_or_else(|| damaged("file ends inside the header"))? as usize;
+    let payload = &bytes[HEADER_LEN..];
+    if xxhash_rust::xxh3::xxh3_64(payload) != checksum {
+        return Err(damaged("checksum mismatch (truncated or damaged)"));
+    }
+    let declared = declared as usize;
     if declared > MAX_PIECE {
         return Err(damaged("declared size is over the limit"));
     }
-    let plain = miniz_oxide::inflate::decompress_to_vec_with_limit(&bytes[HEADER_LEN..], declared)
+    let plain = miniz_oxide::inflate::decompress_to_vec_with_limit(payload, declared)
         .map_err(|_| damaged("cannot inflate"))?;
     if plain.len() != declared {
         return Err(damaged("inflated size differs from the header"));
     }
-    postcard::from_bytes(&plain).map_err(|_| damaged("cannot decode"))
+    let value = postcard::from_bytes(&plain).map_err(|_| damaged("cannot decode"))?;
+    Ok((build, value))
 }
 
 /// Stable bucket of a byte string among `buckets` (the same on every platform, wasm32
 /// included, so the writer and every reader agree).
-pub(crate) fn bucket_of(bytes: &[u8], buckets: usize) -> usize {
-    (xxhash_rust::xxh3::xxh3_64(bytes) % buckets.max(1) as u64) as usize
+pub(crate) fn bucket_of(bytes: &[u8], buckets: u32) -> u32 {
+    (xxhash_rust::xxh3::xxh3_64(bytes) % buckets.max(1) as u64) as u32
 }
 
 #[cfg(test)]
@@ -133,23 +209,28 @@ mod tests {
 
     #[test]
     fn round_trip_and_damage() {
-        let piece = encode(Kind::Keys, &vec![("北碚".to_string(), 3u32)]);
-        assert!(piece.name.starts_with("k-") && piece.name.ends_with(".qxs"));
-        let back: Vec<(String, u32)> = decode(Kind::Keys, &piece.name, &piece.bytes).unwrap();
-        assert_eq!(back, vec![("北碚".to_string(), 3)]);
+        let id = PieceId {
+            kind: Kind::Keys,
+            build: 0xabc,
+            number: 7,
+        };
+        let name = id.name();
+        assert_eq!(name, "k-0000000000000abc-7.qxs");
+        assert_eq!(PieceId::parse(&name), Some(id));
+        let bytes = encode(id, &vec![("北碚".to_string(), 3u32)]);
+        let (build, back): (u64, Vec<(String, u32)>) = decode(&name, &bytes).unwrap();
+        assert_eq!((build, back), (0xabc, vec![("北碚".to_string(), 3)]));
 
-        let mut flipped = piece.bytes.clone();
+        let mut flipped = bytes.clone();
         let last = flipped.len() - 1;
         flipped[last] ^= 1;
-        assert!(matches!(
-            decode::<Vec<(String, u32)>>(Kind::Keys, &piece.name, &flipped),
-            Err(Error::Piece { .. })
-        ));
-        let truncated = &piece.bytes[..piece.bytes.len() / 2];
-        assert!(decode::<Vec<(String, u32)>>(Kind::Keys, &piece.name, truncated).is_err());
-        assert!(
-            decode::<Vec<(String, u32)>>(Kind::Keys, &piece.name, b"<html>404</html>").is_err()
-        );
-        assert!(decode::<Vec<(String, u32)>>(Kind::Keys, &piece.name, b"").is_err());
+        let bad = |b: &[u8], n: &str| decode::<Vec<(String, u32)>>(n, b).is_err();
+        assert!(bad(&flipped, &name), "a flipped byte");
+        assert!(bad(&bytes[..bytes.len() / 2], &name), "truncated");
+        assert!(bad(b"<html>404</html>", &name), "an error page");
+        assert!(bad(b"", &name), "empty");
+        assert!(bad(&bytes, "k-0000000000000abd-7.qxs"), "another build");
+        assert!(bad(&bytes, "k-0000000000000abc-8.qxs"), "another number");
+        assert!(bad(&bytes, "g-0000000000000abc-7.qxs"), "another kind");
     }
 }

@@ -2,11 +2,10 @@
 //! fetched so far; [`SiteIndex::needs`] says which pieces a query still lacks, stage by
 //! stage; once it says none, [`SiteIndex::search`] runs the shared search engine over them.
 
-use super::piece::{bucket_of, decode, Kind};
-use super::postings::{match_needle, needle_keys, needle_of, Postings, TITLE_FLAG};
-use super::{
-    DocsPiece, GramBucket, GramPostings, KeyBucket, Meta, SiteEntry, Table, TABLE_PASSAGES,
-};
+use super::piece::{bucket_of, decode, Kind, PieceId, META_NAME};
+use super::postings::{bigram, match_needle, needle_keys, needle_of, Postings, TITLE_FLAG};
+use super::write::{gram_bucket, vocabulary_bucket};
+use super::{DocsPiece, GramBucket, GramPostings, KeyBucket, Meta, Table, TABLE_PASSAGES};
 use crate::analyze::Vocabulary;
 use crate::index::Posting;
 use crate::search::{excluded_clauses, query_clauses, rank, with_snippets, SearchSource};
@@ -31,9 +30,11 @@ enum Piece {
 /// A site index being read: the meta plus every piece fetched so far.
 pub struct SiteIndex {
     meta: Meta,
+    /// The build id of the meta: every other piece's name carries it.
+    build: u64,
     pieces: HashMap<String, Piece>,
     /// The documents piece of every document named by a loaded table or key bucket.
-    doc_pieces: FxHashMap<u32, String>,
+    doc_pieces: FxHashMap<u32, u32>,
 }
 
 /// What [`SiteIndex::document`] returns: a document with its passages' text spans.
@@ -45,28 +46,30 @@ pub struct SiteDocument<'a> {
 }
 
 impl SiteIndex {
-    /// Parse `site.json` (as given by the host; the caller parses the JSON).
-    pub fn check_entry(entry: &SiteEntry) -> Result<()> {
-        if entry.format != "quxian-site" {
-            return Err(Error::NotABundle);
-        }
-        if entry.version != super::SITE_VERSION as u32 {
-            return Err(Error::UnsupportedVersion {
-                found: entry.version,
-                supported: super::SITE_VERSION as u32,
-            });
-        }
-        Ok(())
-    }
-
-    /// Open a site from its meta piece (named by `site.json`).
-    pub fn open(meta_name: &str, bytes: &[u8]) -> Result<SiteIndex> {
-        let meta: Meta = decode(Kind::Meta, meta_name, bytes)?;
+    /// Open a site from the bytes of its meta piece, `site.qxs` ([`META_NAME`]).
+    pub fn open(bytes: &[u8]) -> Result<SiteIndex> {
+        let (build, meta) = decode(META_NAME, bytes)?;
         Ok(SiteIndex {
             meta,
+            build,
             pieces: HashMap::new(),
             doc_pieces: FxHashMap::default(),
         })
+    }
+
+    /// The build id (what makes this build's piece names its own).
+    pub fn build(&self) -> u64 {
+        self.build
+    }
+
+    /// The file name of piece `number` of `kind` in this build.
+    fn name(&self, kind: Kind, number: u32) -> String {
+        PieceId {
+            kind,
+            build: self.build,
+            number,
+        }
+        .name()
     }
 
     /// Number of documents, passages and characters of the whole site.
@@ -93,27 +96,27 @@ impl SiteIndex {
         self.pieces.contains_key(name)
     }
 
-    /// Decode and keep a fetched piece. Its kind is known from its name.
+    /// Decode and keep a fetched piece (one this build named: kind, build and number are
+    /// checked against `name`).
     pub fn add(&mut self, name: &str, bytes: &[u8]) -> Result<()> {
-        let piece = match name.as_bytes().first() {
-            Some(b'v') => Piece::Vocabulary(decode(Kind::Vocabulary, name, bytes)?),
-            Some(b'g') => Piece::Grams(decode(Kind::Grams, name, bytes)?),
-            Some(b'p') => Piece::Postings(decode(Kind::Postings, name, bytes)?),
-            Some(b't') => Piece::Table(decode(Kind::Table, name, bytes)?),
-            Some(b'd') => Piece::Docs(decode(Kind::Docs, name, bytes)?),
-            Some(b'k') => Piece::Keys(decode(Kind::Keys, name, bytes)?),
-            _ => {
-                return Err(Error::Piece {
-                    name: name.to_string(),
-                    detail: "unknown piece kind".to_string(),
-                })
-            }
+        let unknown = || Error::Piece {
+            name: name.to_string(),
+            detail: "unknown piece kind".to_string(),
+        };
+        let piece = match Kind::of_name(name).ok_or_else(unknown)? {
+            Kind::Vocabulary => Piece::Vocabulary(decode(name, bytes)?.1),
+            Kind::Grams => Piece::Grams(decode(name, bytes)?.1),
+            Kind::Postings => Piece::Postings(decode(name, bytes)?.1),
+            Kind::Table => Piece::Table(decode(name, bytes)?.1),
+            Kind::Docs => Piece::Docs(decode(name, bytes)?.1),
+            Kind::Keys => Piece::Keys(decode(name, bytes)?.1),
+            Kind::Meta => return Err(unknown()),
         };
         match &piece {
-            Piece::Table(t) => self.doc_pieces.extend(t.doc_pieces.iter().cloned()),
+            Piece::Table(t) => self.doc_pieces.extend(t.doc_pieces.iter().copied()),
             Piece::Keys(k) => self
                 .doc_pieces
-                .extend(k.iter().map(|(_, d, name)| (*d, name.clone()))),
+                .extend(k.iter().map(|(_, d, piece)| (*d, *piece))),
             _ => {}
         }
         self.pieces.insert(name.to_string(), piece);
@@ -141,9 +144,11 @@ impl SiteIndex {
         offset: usize,
         limit: usize,
     ) -> Vec<String> {
-        let vocab = self.vocabulary_names(query);
-        if !vocab.is_empty() {
-            return vocab;
+        let mut first = self.vocabulary_names(query);
+        first.extend(self.likely_gram_buckets(query));
+        let first = self.missing(first);
+        if !first.is_empty() {
+            return first;
         }
         let source = self.source(query);
         let grams = self.missing(source.gram_pieces(self));
@@ -244,16 +249,14 @@ impl SiteIndex {
 
     /// The key bucket that holds `key`.
     pub fn key_needs(&self, key: &str) -> Vec<String> {
-        let names = &self.meta.key_buckets;
-        let name = names[bucket_of(key.as_bytes(), names.len())].clone();
-        self.missing(vec![name])
+        let bucket = bucket_of(key.as_bytes(), self.meta.counts.keys);
+        self.missing(vec![self.name(Kind::Keys, bucket)])
     }
 
     /// The document whose link key is `key` (key bucket loaded).
     pub fn doc_by_key(&self, key: &str) -> Option<DocId> {
-        let names = &self.meta.key_buckets;
-        let name = names.get(bucket_of(key.as_bytes(), names.len()))?;
-        let Some(Piece::Keys(keys)) = self.pieces.get(name) else {
+        let name = self.name(Kind::Keys, bucket_of(key.as_bytes(), self.meta.counts.keys));
+        let Some(Piece::Keys(keys)) = self.pieces.get(&name) else {
             return None;
         };
         keys.iter()
@@ -269,37 +272,52 @@ impl SiteIndex {
             .collect()
     }
 
-    /// Vocabulary buckets of the first chars of every CJK char of the free text.
-    fn vocabulary_names(&self, query: &Query) -> Vec<String> {
-        let names = &self.meta.vocabulary_buckets;
-        let wanted = query
+    /// The CJK chars of the free text: a word of the vocabulary that segmenting the query
+    /// can use starts with one of them.
+    fn free_text_chars(query: &Query) -> impl Iterator<Item = char> + '_ {
+        query
             .text
             .iter()
             .flat_map(|t| t.chars())
             .filter(|c| is_cjk(*c))
-            .map(|c| {
-                let mut utf8 = [0; 4];
-                names[bucket_of(c.encode_utf8(&mut utf8).as_bytes(), names.len())].clone()
+    }
+
+    /// Vocabulary buckets of the first chars of every CJK char of the free text.
+    fn vocabulary_names(&self, query: &Query) -> Vec<String> {
+        let count = self.meta.counts.vocabulary;
+        Self::free_text_chars(query)
+            .map(|c| self.name(Kind::Vocabulary, vocabulary_bucket(c, count)))
+            .collect()
+    }
+
+    /// Gram buckets of every adjacent pair of units in the query's text: whatever the
+    /// segmentation, a clause's pairs are among them, so they load with the vocabulary in
+    /// one round instead of two.
+    fn likely_gram_buckets(&self, query: &Query) -> Vec<String> {
+        let pieces = query
+            .text
+            .iter()
+            .chain(&query.phrases)
+            .chain(&query.excluded);
+        pieces
+            .flat_map(|text| {
+                let needle = needle_of(&crate::analyze::phrase_units(text));
+                let chars: Vec<char> = needle.chars().collect();
+                chars
+                    .windows(2)
+                    .map(|w| self.gram_bucket_name(bigram(w[0], w[1])))
+                    .collect::<Vec<_>>()
             })
-            .collect();
-        self.missing(wanted)
+            .collect()
     }
 
     /// The part of the vocabulary that segmenting `query` can look at.
     fn vocabulary_for(&self, query: &Query) -> Vocabulary {
-        let names = &self.meta.vocabulary_buckets;
         let mut seen = FxHashSet::default();
         let mut words = Vec::new();
-        for c in query
-            .text
-            .iter()
-            .flat_map(|t| t.chars())
-            .filter(|c| is_cjk(*c))
-        {
-            let mut utf8 = [0; 4];
-            let name = &names[bucket_of(c.encode_utf8(&mut utf8).as_bytes(), names.len())];
+        for name in self.vocabulary_names(query) {
             if seen.insert(name.clone()) {
-                if let Some(Piece::Vocabulary(list)) = self.pieces.get(name) {
+                if let Some(Piece::Vocabulary(list)) = self.pieces.get(&name) {
                     words.extend(list.iter().cloned());
                 }
             }
@@ -326,15 +344,14 @@ impl SiteIndex {
         }
     }
 
-    fn gram_bucket_name(&self, key: u64) -> &str {
-        let names = &self.meta.gram_buckets;
-        &names[bucket_of(&key.to_le_bytes(), names.len())]
+    fn gram_bucket_name(&self, key: u64) -> String {
+        self.name(Kind::Grams, gram_bucket(key, self.meta.counts.grams))
     }
 
     /// Where a gram's postings are, if its bucket is loaded; `None` for a gram the corpus
     /// does not have.
     fn gram_postings(&self, key: u64) -> Option<&GramPostings> {
-        let Some(Piece::Grams(bucket)) = self.pieces.get(self.gram_bucket_name(key)) else {
+        let Some(Piece::Grams(bucket)) = self.pieces.get(&self.gram_bucket_name(key)) else {
             return None;
         };
         let i = bucket.binary_search_by_key(&key, |(k, _)| *k).ok()?;
@@ -345,18 +362,20 @@ impl SiteIndex {
     fn decoded(&self, key: u64) -> Postings {
         let bytes = match self.gram_postings(key) {
             Some(GramPostings::Inline(bytes)) => bytes.as_slice(),
-            Some(GramPostings::Piece(name)) => match self.pieces.get(name) {
-                Some(Piece::Postings(bytes)) => bytes.as_slice(),
-                _ => return Postings::default(),
-            },
+            Some(GramPostings::Piece(number)) => {
+                match self.pieces.get(&self.name(Kind::Postings, *number)) {
+                    Some(Piece::Postings(bytes)) => bytes.as_slice(),
+                    _ => return Postings::default(),
+                }
+            }
             None => return Postings::default(),
         };
         Postings::decode(bytes, super::postings::is_bigram(key)).unwrap_or_default()
     }
 
     fn table_of(&self, passage: u32) -> Option<(&Table, usize)> {
-        let name = self.meta.tables.get((passage / TABLE_PASSAGES) as usize)?;
-        let Some(Piece::Table(table)) = self.pieces.get(name) else {
+        let name = self.name(Kind::Table, passage / TABLE_PASSAGES);
+        let Some(Piece::Table(table)) = self.pieces.get(&name) else {
             return None;
         };
         Some((table, passage.checked_sub(table.first)? as usize))
@@ -364,7 +383,8 @@ impl SiteIndex {
 
     /// The documents piece of `doc`, if a loaded table or key bucket names it.
     fn doc_piece_name(&self, doc: DocId) -> Option<String> {
-        self.doc_pieces.get(&doc.0).cloned()
+        let number = self.doc_pieces.get(&doc.0)?;
+        Some(self.name(Kind::Docs, *number))
     }
 }
 
@@ -402,7 +422,7 @@ impl Prepared<'_> {
     fn gram_pieces(&self, site: &SiteIndex) -> Vec<String> {
         self.keys()
             .into_iter()
-            .map(|k| site.gram_bucket_name(k).to_string())
+            .map(|k| site.gram_bucket_name(k))
             .collect()
     }
 
@@ -410,7 +430,7 @@ impl Prepared<'_> {
         self.keys()
             .into_iter()
             .filter_map(|k| match site.gram_postings(k) {
-                Some(GramPostings::Piece(name)) => Some(name.clone()),
+                Some(GramPostings::Piece(number)) => Some(site.name(Kind::Postings, *number)),
                 _ => None,
             })
             .collect()
@@ -462,12 +482,12 @@ impl Prepared<'_> {
         }
         let mut tables: Vec<u32> = match candidates {
             Some(ids) => ids.iter().map(|p| p / TABLE_PASSAGES).collect(),
-            None => (0..site.meta.tables.len() as u32).collect(),
+            None => (0..site.meta.counts.tables).collect(),
         };
         tables.dedup();
         tables
             .into_iter()
-            .filter_map(|t| site.meta.tables.get(t as usize).cloned())
+            .map(|t| site.name(Kind::Table, t))
             .collect()
     }
 }

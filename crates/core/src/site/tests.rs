@@ -22,13 +22,11 @@ fn site_files(corpus: &Corpus) -> (HashMap<String, Vec<u8>>, SiteSummary) {
 /// Returns the results and how many pieces were fetched.
 fn site_search(
     files: &HashMap<String, Vec<u8>>,
-    summary: &SiteSummary,
     query: &Query,
     filters: &Filters,
     limit: usize,
 ) -> (SearchResults, usize) {
-    let meta = &summary.entry.meta;
-    let mut site = SiteIndex::open(meta, &files[meta]).unwrap();
+    let mut site = SiteIndex::open(&files[META_NAME]).unwrap();
     let mut fetched = 0;
     for _ in 0..10 {
         let needs = site.needs(query, filters, 0, limit);
@@ -60,7 +58,7 @@ fn annotate(corpus: &mut Corpus) {
 }
 
 fn assert_same(corpus: Corpus, queries: &[&str]) {
-    let (files, summary) = site_files(&corpus);
+    let (files, _) = site_files(&corpus);
     let searcher = Searcher::new(corpus);
     for q in queries {
         let query = Query::parse(q).unwrap();
@@ -72,7 +70,7 @@ fn assert_same(corpus: Corpus, queries: &[&str]) {
             },
         ] {
             let want = searcher.search(&query, &filters, 3);
-            let (got, _) = site_search(&files, &summary, &query, &filters, 3);
+            let (got, _) = site_search(&files, &query, &filters, 3);
             assert_eq!(got, want, "query {q:?}, filters {filters:?}");
         }
     }
@@ -125,8 +123,8 @@ fn same_results_as_the_in_memory_searcher() {
 fn damaged_or_missing_pieces_are_errors() {
     let corpus = corpus_of(&[&["北碚区科技创新走在前列。"]]);
     let (files, summary) = site_files(&corpus);
-    let meta = &summary.entry.meta;
-    let mut site = SiteIndex::open(meta, &files[meta]).unwrap();
+    assert_eq!(summary.pieces, files.len());
+    let mut site = SiteIndex::open(&files[META_NAME]).unwrap();
     let query = Query::parse("科技").unwrap();
     let needs = site.needs(&query, &Filters::default(), 0, 10);
     assert!(!needs.is_empty());
@@ -136,13 +134,31 @@ fn damaged_or_missing_pieces_are_errors() {
     ));
     let other = files
         .keys()
-        .find(|n| !needs.contains(n) && n.ends_with(".qxs"))
+        .find(|n| !needs.contains(n) && *n != META_NAME)
         .unwrap();
+    let wrong = |site: &mut SiteIndex, bytes: &[u8]| site.add(&needs[0], bytes).is_err();
     assert!(
-        site.add(&needs[0], &files[other]).is_err(),
+        wrong(&mut site, &files[other]),
         "a piece under another name"
     );
-    assert!(SiteIndex::open(meta, b"<html>not found</html>").is_err());
+    assert!(SiteIndex::open(b"<html>not found</html>").is_err());
+    assert!(
+        site.add(META_NAME, &files[META_NAME]).is_err(),
+        "the meta is not a piece"
+    );
+
+    // Another build of other documents: same kinds and numbers, another build id.
+    let (others, _) = site_files(&corpus_of(&[&["渝北区交通。"]]));
+    let same_number = needs[0].rsplit('-').next().unwrap();
+    let foreign = others
+        .keys()
+        .find(|n| n.starts_with(&needs[0][..2]) && n.ends_with(same_number))
+        .unwrap();
+    assert_ne!(foreign, &needs[0]);
+    assert!(
+        wrong(&mut site, &others[foreign]),
+        "a piece of another build"
+    );
 }
 
 /// Text from a small alphabet, so that grams repeat and overlap a lot.

@@ -1,9 +1,9 @@
 //! Writing a site index from a [`Corpus`] (build time, natively by the CLI).
 
-use super::piece::{bucket_of, encode, Encoded, Kind};
+use super::piece::{bucket_of, encode, Kind, PieceId, META_NAME};
 use super::postings::{bigram, unigram, PostingsWriter, TITLE_FLAG};
 use super::{
-    DocsPiece, GramBucket, GramPostings, KeyBucket, Meta, SiteEntry, Table, SITE_VERSION,
+    DocsPiece, GramBucket, GramPostings, KeyBucket, Meta, PieceCounts, Table, SITE_VERSION,
     TABLE_PASSAGES,
 };
 use crate::text::unit_string_and_count;
@@ -24,35 +24,79 @@ const KEYS_PER_BUCKET: usize = 1024;
 /// What was written.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SiteSummary {
-    /// Number of pieces written (site.json not counted).
+    /// Number of pieces written, the meta included.
     pub pieces: usize,
     /// Their total size in bytes.
     pub bytes: u64,
     /// Size of the meta piece (what every page loads first).
     pub meta_bytes: u64,
-    /// The entry file's contents.
-    pub entry: SiteEntry,
+    /// The build id in every piece's name.
+    pub build: u64,
 }
 
-/// Write the site index of `corpus`: `emit(name, bytes)` is called once per piece, then
-/// once for `site.json`. Pieces never repeat a name.
+/// Writes pieces through the caller's `emit`, numbering them per kind.
+struct Pieces<E> {
+    emit: E,
+    build: u64,
+    next_postings: u32,
+    summary: SiteSummary,
+}
+
+impl<E: FnMut(&str, &[u8]) -> std::io::Result<()>> Pieces<E> {
+    fn put<T: serde::Serialize>(
+        &mut self,
+        kind: Kind,
+        number: u32,
+        value: &T,
+    ) -> std::io::Result<()> {
+        let id = PieceId {
+            kind,
+            build: self.build,
+            number,
+        };
+        let bytes = encode(id, value);
+        self.summary.pieces += 1;
+        self.summary.bytes += bytes.len() as u64;
+        if kind == Kind::Meta {
+            self.summary.meta_bytes = bytes.len() as u64;
+        }
+        (self.emit)(&id.name(), &bytes)
+    }
+
+    /// Write a postings piece; returns its number.
+    fn put_postings(&mut self, bytes: &Vec<u8>) -> std::io::Result<u32> {
+        let number = self.next_postings;
+        self.next_postings += 1;
+        self.put(Kind::Postings, number, bytes)?;
+        Ok(number)
+    }
+}
+
+/// Write the site index of `corpus`: `emit(name, bytes)` is called once per piece, the
+/// meta (`site.qxs`) last, so a folder with a meta is a complete site.
 pub fn write_site(
     corpus: &Corpus,
-    mut emit: impl FnMut(&str, &[u8]) -> std::io::Result<()>,
+    emit: impl FnMut(&str, &[u8]) -> std::io::Result<()>,
 ) -> std::io::Result<SiteSummary> {
-    let mut summary = SiteSummary::default();
-    let mut put = |piece: Encoded| -> std::io::Result<String> {
-        summary.pieces += 1;
-        summary.bytes += piece.bytes.len() as u64;
-        emit(&piece.name, &piece.bytes)?;
-        Ok(piece.name)
+    let mut out = Pieces {
+        emit,
+        build: build_id(corpus),
+        next_postings: 0,
+        summary: SiteSummary::default(),
     };
     let (grams, lengths) = gram_postings(corpus);
-    let gram_buckets = write_gram_buckets(grams, &mut put)?;
-    let vocabulary_buckets = write_vocabulary(corpus, &mut put)?;
-    let doc_pieces = write_docs(corpus, &mut put)?;
-    let tables = write_tables(corpus, &lengths, &doc_pieces, &mut put)?;
-    let key_buckets = write_keys(corpus, &doc_pieces, &mut put)?;
+    let counts = PieceCounts {
+        grams: write_gram_buckets(grams, &mut out)?,
+        vocabulary: write_vocabulary(corpus, &mut out)?,
+        tables: 0,
+        keys: 0,
+    };
+    let doc_pieces = write_docs(corpus, &mut out)?;
+    let counts = PieceCounts {
+        tables: write_tables(corpus, &lengths, &doc_pieces, &mut out)?,
+        keys: write_keys(corpus, &doc_pieces, &mut out)?,
+        ..counts
+    };
     let total_length: u64 = lengths.iter().map(|l| *l as u64).sum();
     let meta = Meta {
         generator: concat!("quxian ", env!("CARGO_PKG_VERSION")).to_string(),
@@ -72,29 +116,47 @@ pub fn write_site(
         district_aliases: corpus.district_aliases.clone(),
         topics: corpus.topics.clone(),
         vocabulary_total: corpus.vocabulary.iter().map(|(_, c)| *c as u64).sum(),
-        vocabulary_buckets,
-        gram_buckets,
-        tables,
-        key_buckets,
+        counts,
     };
-    let meta = encode(Kind::Meta, &meta);
-    let meta_bytes = meta.bytes.len() as u64;
-    let meta_name = put(meta)?;
-    let entry = SiteEntry {
-        format: "quxian-site".to_string(),
-        version: SITE_VERSION as u32,
-        meta: meta_name,
-    };
-    let json = format!(
-        "{{\"format\":\"{}\",\"version\":{},\"meta\":\"{}\"}}\n",
-        entry.format, entry.version, entry.meta
+    debug_assert_eq!(
+        PieceId {
+            kind: Kind::Meta,
+            build: 0,
+            number: 0
+        }
+        .name(),
+        META_NAME
     );
-    emit("site.json", json.as_bytes())?;
+    out.put(Kind::Meta, 0, &meta)?;
     Ok(SiteSummary {
-        meta_bytes,
-        entry,
-        ..summary
+        build: out.build,
+        ..out.summary
     })
+}
+
+/// The build id: a hash of the format and of everything the pieces are made from, so two
+/// builds share piece names only when they share every piece.
+fn build_id(corpus: &Corpus) -> u64 {
+    /// Feeds postcard's output to the hasher in blocks.
+    struct Sink(xxhash_rust::xxh3::Xxh3, Vec<u8>);
+    impl Extend<u8> for Sink {
+        fn extend<I: IntoIterator<Item = u8>>(&mut self, bytes: I) {
+            self.1.extend(bytes);
+            if self.1.len() >= 1 << 16 {
+                self.0.update(&self.1);
+                self.1.clear();
+            }
+        }
+    }
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(&[SITE_VERSION]);
+    hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+    // invariant: serializing plain owned data cannot fail.
+    #[allow(clippy::expect_used)]
+    let mut sink = postcard::to_extend(corpus, Sink(hasher, Vec::new()))
+        .expect("postcard serializes owned data");
+    sink.0.update(&sink.1);
+    sink.0.digest()
 }
 
 /// Postings of every gram of every passage (ids: passages) and title (ids: documents, keys
@@ -150,65 +212,74 @@ fn add_grams(
 }
 
 /// Spread the grams over buckets (big postings in pieces of their own); returns the
-/// bucket names in bucket order.
-fn write_gram_buckets(
-    grams: FxHashMap<u64, PostingsWriter>,
-    put: &mut impl FnMut(Encoded) -> std::io::Result<String>,
-) -> std::io::Result<Vec<String>> {
+/// number of buckets.
+fn write_gram_buckets<E: FnMut(&str, &[u8]) -> std::io::Result<()>>(
+    mut grams: FxHashMap<u64, PostingsWriter>,
+    out: &mut Pieces<E>,
+) -> std::io::Result<u32> {
     let shared: usize = grams
         .values()
         .map(|w| w.bytes.len())
         .filter(|n| *n <= OWN_PIECE_BYTES)
         .sum();
-    let count = shared.div_ceil(BUCKET_BYTES).max(1);
-    let mut buckets: Vec<GramBucket> = vec![Vec::new(); count];
+    let count = shared.div_ceil(BUCKET_BYTES).max(1) as u32;
+    let mut buckets: Vec<GramBucket> = vec![Vec::new(); count as usize];
     let mut keys: Vec<u64> = grams.keys().copied().collect();
     keys.sort_unstable();
-    let mut grams = grams;
     for key in keys {
         let Some(writer) = grams.remove(&key) else {
             continue;
         };
         let postings = if writer.bytes.len() > OWN_PIECE_BYTES {
-            GramPostings::Piece(put(encode(Kind::Postings, &writer.bytes))?)
+            GramPostings::Piece(out.put_postings(&writer.bytes)?)
         } else {
             GramPostings::Inline(writer.bytes)
         };
-        buckets[bucket_of(&key.to_le_bytes(), count)].push((key, postings));
+        buckets[gram_bucket(key, count) as usize].push((key, postings));
     }
-    buckets
-        .iter()
-        .map(|b| put(encode(Kind::Grams, b)))
-        .collect()
+    for (number, bucket) in buckets.iter().enumerate() {
+        out.put(Kind::Grams, number as u32, bucket)?;
+    }
+    Ok(count)
 }
 
-/// Vocabulary buckets by hash of each word's first char.
-fn write_vocabulary(
+/// The bucket of a gram; a title gram goes where its passage gram goes.
+pub(crate) fn gram_bucket(key: u64, count: u32) -> u32 {
+    bucket_of(&(key & !TITLE_FLAG).to_le_bytes(), count)
+}
+
+/// The bucket of the vocabulary words starting with `first`.
+pub(crate) fn vocabulary_bucket(first: char, count: u32) -> u32 {
+    let mut utf8 = [0; 4];
+    bucket_of(first.encode_utf8(&mut utf8).as_bytes(), count)
+}
+
+/// Vocabulary buckets by hash of each word's first char; returns their number.
+fn write_vocabulary<E: FnMut(&str, &[u8]) -> std::io::Result<()>>(
     corpus: &Corpus,
-    put: &mut impl FnMut(Encoded) -> std::io::Result<String>,
-) -> std::io::Result<Vec<String>> {
+    out: &mut Pieces<E>,
+) -> std::io::Result<u32> {
     let bytes: usize = corpus.vocabulary.iter().map(|(w, _)| w.len() + 2).sum();
-    let count = bytes.div_ceil(VOCABULARY_BUCKET_BYTES).max(1);
-    let mut buckets: Vec<Vec<(String, u32)>> = vec![Vec::new(); count];
+    let count = bytes.div_ceil(VOCABULARY_BUCKET_BYTES).max(1) as u32;
+    let mut buckets: Vec<Vec<(String, u32)>> = vec![Vec::new(); count as usize];
     for (word, n) in &corpus.vocabulary {
         if let Some(first) = word.chars().next() {
-            let mut utf8 = [0; 4];
-            let b = bucket_of(first.encode_utf8(&mut utf8).as_bytes(), count);
-            buckets[b].push((word.clone(), *n));
+            buckets[vocabulary_bucket(first, count) as usize].push((word.clone(), *n));
         }
     }
-    buckets
-        .iter()
-        .map(|b| put(encode(Kind::Vocabulary, b)))
-        .collect()
+    for (number, bucket) in buckets.iter().enumerate() {
+        out.put(Kind::Vocabulary, number as u32, bucket)?;
+    }
+    Ok(count)
 }
 
-/// Documents pieces; returns for each document the name of its piece.
-fn write_docs(
+/// Documents pieces; returns for each document the number of its piece.
+fn write_docs<E: FnMut(&str, &[u8]) -> std::io::Result<()>>(
     corpus: &Corpus,
-    put: &mut impl FnMut(Encoded) -> std::io::Result<String>,
-) -> std::io::Result<Vec<String>> {
-    let mut names = Vec::with_capacity(corpus.docs.len());
+    out: &mut Pieces<E>,
+) -> std::io::Result<Vec<u32>> {
+    let mut numbers = Vec::with_capacity(corpus.docs.len());
+    let mut number = 0u32;
     let mut first = 0;
     while first < corpus.docs.len() {
         let mut end = first;
@@ -233,21 +304,22 @@ fn write_docs(
             docs,
             spans,
         };
-        let name = put(encode(Kind::Docs, &piece))?;
-        names.extend(std::iter::repeat_n(name, end - first));
+        out.put(Kind::Docs, number, &piece)?;
+        numbers.extend(std::iter::repeat_n(number, end - first));
+        number += 1;
         first = end;
     }
-    Ok(names)
+    Ok(numbers)
 }
 
-/// Passage tables of `TABLE_PASSAGES` passages each.
-fn write_tables(
+/// Passage tables of `TABLE_PASSAGES` passages each; returns their number.
+fn write_tables<E: FnMut(&str, &[u8]) -> std::io::Result<()>>(
     corpus: &Corpus,
     lengths: &[u32],
-    doc_pieces: &[String],
-    put: &mut impl FnMut(Encoded) -> std::io::Result<String>,
-) -> std::io::Result<Vec<String>> {
-    let mut names = Vec::new();
+    doc_pieces: &[u32],
+    out: &mut Pieces<E>,
+) -> std::io::Result<u32> {
+    let mut count = 0;
     for (t, chunk) in corpus.passages.chunks(TABLE_PASSAGES as usize).enumerate() {
         let first = t as u32 * TABLE_PASSAGES;
         let mut table = Table {
@@ -263,26 +335,31 @@ fn write_tables(
             table.districts.push(p.districts.clone());
             table.topics.push(p.topics.clone());
             if table.doc_pieces.last().map(|(d, _)| *d) != Some(doc) {
-                let name = doc_pieces.get(doc as usize).cloned().unwrap_or_default();
-                table.doc_pieces.push((doc, name));
+                let piece = doc_pieces.get(doc as usize).copied().unwrap_or_default();
+                table.doc_pieces.push((doc, piece));
             }
         }
-        names.push(put(encode(Kind::Table, &table))?);
+        out.put(Kind::Table, t as u32, &table)?;
+        count += 1;
     }
-    Ok(names)
+    Ok(count)
 }
 
-/// Link-key buckets: `(key, document id, documents piece)` by hash of the key.
-fn write_keys(
+/// Link-key buckets: `(key, document id, documents piece)` by hash of the key; returns
+/// their number.
+fn write_keys<E: FnMut(&str, &[u8]) -> std::io::Result<()>>(
     corpus: &Corpus,
-    doc_pieces: &[String],
-    put: &mut impl FnMut(Encoded) -> std::io::Result<String>,
-) -> std::io::Result<Vec<String>> {
-    let count = corpus.docs.len().div_ceil(KEYS_PER_BUCKET).max(1);
-    let mut buckets: Vec<KeyBucket> = vec![Vec::new(); count];
+    doc_pieces: &[u32],
+    out: &mut Pieces<E>,
+) -> std::io::Result<u32> {
+    let count = corpus.docs.len().div_ceil(KEYS_PER_BUCKET).max(1) as u32;
+    let mut buckets: Vec<KeyBucket> = vec![Vec::new(); count as usize];
     for ((d, doc), piece) in corpus.docs.iter().enumerate().zip(doc_pieces) {
-        let entry = (doc.key.clone(), d as u32, piece.clone());
-        buckets[bucket_of(doc.key.as_bytes(), count)].push(entry);
+        let entry = (doc.key.clone(), d as u32, *piece);
+        buckets[bucket_of(doc.key.as_bytes(), count) as usize].push(entry);
     }
-    buckets.iter().map(|b| put(encode(Kind::Keys, b))).collect()
+    for (number, bucket) in buckets.iter().enumerate() {
+        out.put(Kind::Keys, number as u32, bucket)?;
+    }
+    Ok(count)
 }
