@@ -191,3 +191,29 @@ test('site: a damaged or missing piece is a Chinese message for that query; othe
   const { result: after } = await withExplorer(async () => (await window.explorer.search('缙云山', { limit: 3 })).total);
   assert.ok(after > 0, 'the restored site answers again');
 });
+
+test('site: 离线使用 downloads every piece; then a new query and a reload work offline', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(`${server.url}#q=`);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.reload();
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await page.click('#offline');
+  await page.waitForFunction(() => document.querySelector('#offline-status').textContent.includes('已可离线使用'),
+    null, { timeout: 60_000 });
+  const pieces = readdirSync(join(work, 'site/quxian')).length - 1;
+  assert.match(await page.textContent('#offline-status'), new RegExp(`下载了 ${pieces.toLocaleString('zh-CN')} 个文件`));
+  assertNoErrors(errors);
+
+  await context.setOffline(true);
+  const query = sampleSubstrings(30)[29];
+  await page.goto(`${server.url}#q=${encodeURIComponent(`"${query}"`)}`);
+  await page.reload();
+  await page.waitForSelector('#hits mark');
+  const cli = cliSearch(`"${query}"`);
+  await page.waitForFunction((t) => document.querySelector('#status').textContent.includes(t),
+    `${cli.total_docs.toLocaleString('zh-CN')} 篇文档`);
+  await context.close();
+});

@@ -153,9 +153,51 @@ addEventListener('popstate', () => {
   search();
 });
 
+// 离线使用: fetch every piece once, so the service worker keeps it; then every query works
+// with the network cut. Says how much it downloaded and how much the browser keeps.
+const offlineButton = document.getElementById('offline');
+const offlineStatus = document.getElementById('offline-status');
+const mb = (bytes) => `${(bytes / 1e6).toLocaleString('zh-CN', { maximumFractionDigits: 1 })} MB`;
+
+async function downloadAll() {
+  const names = explorer.pieceNames();
+  offlineButton.disabled = true;
+  let done = 0;
+  let bytes = 0;
+  let failed = 0;
+  const next = async () => {
+    while (names.length > 0) {
+      const name = names.pop();
+      try {
+        const response = await fetch(`./quxian/${name}`);
+        if (!response.ok) throw new Error(String(response.status));
+        bytes += (await response.arrayBuffer()).byteLength;
+      } catch {
+        failed += 1;
+      }
+      done += 1;
+      offlineStatus.textContent = `正在下载全部索引：${done.toLocaleString('zh-CN')} / ${total.toLocaleString('zh-CN')} 个文件，${mb(bytes)}`;
+    }
+  };
+  const total = names.length;
+  await Promise.all(Array.from({ length: 6 }, next));
+  offlineButton.disabled = false;
+  if (failed > 0) {
+    offlineStatus.textContent = `有 ${failed} 个文件下载失败：请检查网络后再点“离线使用”`;
+    return;
+  }
+  const estimate = await navigator.storage?.estimate?.();
+  const kept = estimate ? `，浏览器共占用 ${mb(estimate.usage)}` : '';
+  offlineStatus.textContent = `已可离线使用：下载了 ${total.toLocaleString('zh-CN')} 个文件，${mb(bytes)}${kept}`;
+}
+
+offlineButton.addEventListener('click', downloadAll);
+
 try {
   await init();
   explorer = await SiteExplorer.open('./quxian/');
+  // Offline use needs a service worker (http(s) pages only).
+  offlineButton.hidden = !('serviceWorker' in navigator && /^https?:$/.test(location.protocol));
   input.value = view.q;
   await search();
 } catch (error) {

@@ -7,7 +7,7 @@
 //! of an earlier build in OUT are removed.
 
 use anyhow::{bail, Context, Result};
-use quxian_core::{write_site, Corpus, SiteSummary};
+use quxian_core::{write_site, Corpus, SiteSummary, META_NAME};
 use std::path::Path;
 
 /// Folder of the index inside the site.
@@ -21,6 +21,21 @@ const APP_FILES: &[(&str, &str)] = &[
     ("site.css", "site.css"),
     ("pkg-api", "pkg-api"),
     ("icons", "icons"),
+    ("sw.js", "sw.js"),
+    ("sw-register.js", "sw-register.js"),
+];
+
+/// What the service worker precaches for a site: the page and everything it loads before
+/// its first query. Index pieces are cached as they are fetched (or all at once, 离线使用).
+const PRECACHED: &[&str] = &[
+    "./",
+    "index.html",
+    "site.js",
+    "site.css",
+    "sw-register.js",
+    "pkg-api/quxian_wasm.js",
+    "pkg-api/quxian_wasm_bg.wasm",
+    "icons/icon.svg",
 ];
 
 /// Write the site: the search page from `app_dir`, the index of `corpus`, into `out`.
@@ -41,10 +56,42 @@ pub fn write(corpus: &Corpus, out: &Path, app_dir: &Path) -> Result<SiteSummary>
             .with_context(|| format!("cannot clear {}", index.display()))?;
     }
     std::fs::create_dir_all(&index)?;
-    write_site(corpus, |name, bytes| {
+    let summary = write_site(corpus, |name, bytes| {
         std::fs::write(index.join(name), bytes)
     })
-    .with_context(|| format!("cannot write the index into {}", index.display()))
+    .with_context(|| format!("cannot write the index into {}", index.display()))?;
+    point_service_worker(out, &summary)?;
+    Ok(summary)
+}
+
+/// Rewrite the `const BUILD = …;` line of the copied `sw.js`: this site's precache list,
+/// and a version that changes with the app and with the index (its build id), so a
+/// redeploy installs a new worker and the page offers 有新版本，刷新.
+fn point_service_worker(out: &Path, summary: &SiteSummary) -> Result<()> {
+    let path = out.join("sw.js");
+    let worker = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let Some(line) = worker.lines().find(|l| l.starts_with("const BUILD = ")) else {
+        bail!(
+            "{} has no `const BUILD = …;` line; is it from `cargo xtask dist`?",
+            path.display()
+        );
+    };
+    let app: serde_json::Value = serde_json::from_str(
+        line.trim_start_matches("const BUILD = ")
+            .trim_end_matches(';'),
+    )
+    .with_context(|| format!("cannot read the BUILD line of {}", path.display()))?;
+    let mut files: Vec<String> = PRECACHED.iter().map(|f| f.to_string()).collect();
+    files.push(format!("{INDEX_DIR}/{META_NAME}"));
+    let version = app["version"].as_str().unwrap_or("dev");
+    let build = serde_json::json!({
+        "version": format!("{version}-{:016x}", summary.build),
+        "files": files,
+    });
+    let rewritten = worker.replacen(line, &format!("const BUILD = {build};"), 1);
+    std::fs::write(&path, rewritten)?;
+    Ok(())
 }
 
 fn copy_tree(from: &Path, to: &Path) -> Result<()> {

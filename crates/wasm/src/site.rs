@@ -163,6 +163,13 @@ impl SiteExplorer {
         })
     }
 
+    /// The file names (relative to the site's folder) of every piece but the meta: what to
+    /// download for offline use.
+    #[wasm_bindgen(js_name = pieceNames)]
+    pub fn piece_names(&self) -> Vec<String> {
+        self.inner.index.borrow().all_piece_names()
+    }
+
     /// Corpus statistics: `{ documents, passages, characters, districts, topics }`.
     pub fn stats(&self) -> Result<JsValue, JsError> {
         let index = self.inner.index.borrow();

@@ -44,7 +44,9 @@ const TABLE_PASSAGES: u32 = 256;
 struct PieceCounts {
     vocabulary: u32,
     grams: u32,
+    postings: u32,
     tables: u32,
+    docs: u32,
     keys: u32,
 }
 

@@ -62,6 +62,24 @@ impl SiteIndex {
         self.build
     }
 
+    /// The name of every piece of the site but the meta: what a reader downloads to use
+    /// the site offline.
+    pub fn all_piece_names(&self) -> Vec<String> {
+        let c = &self.meta.counts;
+        [
+            (Kind::Vocabulary, c.vocabulary),
+            (Kind::Grams, c.grams),
+            (Kind::Postings, c.postings),
+            (Kind::Table, c.tables),
+            (Kind::Docs, c.docs),
+            (Kind::Keys, c.keys),
+        ]
+        .into_iter()
+        .flat_map(|(kind, count)| (0..count).map(move |n| (kind, n)))
+        .map(|(kind, n)| self.name(kind, n))
+        .collect()
+    }
+
     /// The file name of piece `number` of `kind` in this build.
     fn name(&self, kind: Kind, number: u32) -> String {
         PieceId {

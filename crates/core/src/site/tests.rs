@@ -125,6 +125,12 @@ fn damaged_or_missing_pieces_are_errors() {
     let (files, summary) = site_files(&corpus);
     assert_eq!(summary.pieces, files.len());
     let mut site = SiteIndex::open(&files[META_NAME]).unwrap();
+    let mut all = site.all_piece_names();
+    all.push(META_NAME.to_string());
+    all.sort();
+    let mut written: Vec<String> = files.keys().cloned().collect();
+    written.sort();
+    assert_eq!(all, written, "the meta lists every piece written");
     let query = Query::parse("科技").unwrap();
     let needs = site.needs(&query, &Filters::default(), 0, 10);
     assert!(!needs.is_empty());

@@ -85,17 +85,16 @@ pub fn write_site(
         summary: SiteSummary::default(),
     };
     let (grams, lengths) = gram_postings(corpus);
-    let counts = PieceCounts {
-        grams: write_gram_buckets(grams, &mut out)?,
-        vocabulary: write_vocabulary(corpus, &mut out)?,
-        tables: 0,
-        keys: 0,
-    };
+    let grams = write_gram_buckets(grams, &mut out)?;
+    let vocabulary = write_vocabulary(corpus, &mut out)?;
     let doc_pieces = write_docs(corpus, &mut out)?;
     let counts = PieceCounts {
+        grams,
+        vocabulary,
+        postings: out.next_postings,
         tables: write_tables(corpus, &lengths, &doc_pieces, &mut out)?,
+        docs: doc_pieces.last().map_or(0, |n| n + 1),
         keys: write_keys(corpus, &doc_pieces, &mut out)?,
-        ..counts
     };
     let total_length: u64 = lengths.iter().map(|l| *l as u64).sum();
     let meta = Meta {
