@@ -197,8 +197,11 @@ test('site: 离线使用 downloads every piece; then a new query and a reload wo
   const page = await context.newPage();
   const errors = watchErrors(page);
   await page.goto(`${server.url}#q=`);
+  const settled = () => page.waitForFunction(() => /篇文档|没有找到/.test(document.querySelector('#status').textContent));
+  await settled();
   await page.evaluate(() => navigator.serviceWorker.ready);
   await page.reload();
+  await settled();
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
   await page.click('#offline');
   await page.waitForFunction(() => document.querySelector('#offline-status').textContent.includes('已可离线使用'),

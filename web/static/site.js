@@ -1,8 +1,8 @@
 // The search page of a site index (`quxian build --site`): the JS API's SiteExplorer
 // fetches only the pieces each query needs. The view lives in the hash
 // (#q=…&district=…&topic=…), so every view is a link and back/forward work.
-// Text is always inserted as text nodes: nothing from the index becomes HTML.
-import init, { SiteExplorer } from './pkg-api/quxian_wasm.js';
+// Text is always inserted as text nodes: nothing from the index becomes HTML. Searching
+// runs in site-worker.js, so the page never freezes while a big result is ranked.
 
 const PAGE = 10; // documents per page
 const input = document.getElementById('q');
@@ -11,7 +11,22 @@ const list = document.getElementById('hits');
 const more = document.getElementById('more');
 const facets = document.getElementById('facets');
 
-let explorer;
+const worker = new Worker('./site-worker.js', { type: 'module' });
+const pending = new Map();
+let nextCall = 0;
+worker.addEventListener('message', ({ data: { id, result, error } }) => {
+  const call = pending.get(id);
+  pending.delete(id);
+  if (error === undefined) call.resolve(result);
+  else call.reject(new Error(error));
+});
+/** Calls `method(...args)` of the SiteExplorer in the worker; a Promise. */
+function engine(method, ...args) {
+  const id = nextCall++;
+  worker.postMessage({ id, method, args });
+  return new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
+}
+
 let view = readHash();
 let shown = 0; // documents on screen
 let latest = 0; // ticket of the newest search; older answers are dropped
@@ -113,7 +128,7 @@ async function search(append = false) {
   status.className = '';
   if (!append) status.textContent = '搜索中…';
   try {
-    const result = await explorer.search(view.q, { limit: PAGE, offset, district: view.district, topic: view.topic });
+    const result = await engine('search', view.q, { limit: PAGE, offset, district: view.district, topic: view.topic });
     if (ticket !== latest) return;
     const docs = documents(result.hits);
     if (append) list.append(...docs.map(renderDoc));
@@ -160,7 +175,7 @@ const offlineStatus = document.getElementById('offline-status');
 const mb = (bytes) => `${(bytes / 1e6).toLocaleString('zh-CN', { maximumFractionDigits: 1 })} MB`;
 
 async function downloadAll() {
-  const names = explorer.pieceNames();
+  const names = await engine('pieceNames');
   offlineButton.disabled = true;
   let done = 0;
   let bytes = 0;
@@ -194,8 +209,6 @@ async function downloadAll() {
 offlineButton.addEventListener('click', downloadAll);
 
 try {
-  await init();
-  explorer = await SiteExplorer.open('./quxian/');
   // Offline use needs a service worker (http(s) pages only).
   offlineButton.hidden = !('serviceWorker' in navigator && /^https?:$/.test(location.protocol));
   input.value = view.q;

@@ -18,6 +18,7 @@ const INDEX_DIR: &str = "quxian";
 const APP_FILES: &[(&str, &str)] = &[
     ("site.html", "index.html"),
     ("site.js", "site.js"),
+    ("site-worker.js", "site-worker.js"),
     ("site.css", "site.css"),
     ("pkg-api", "pkg-api"),
     ("icons", "icons"),
@@ -31,6 +32,7 @@ const PRECACHED: &[&str] = &[
     "./",
     "index.html",
     "site.js",
+    "site-worker.js",
     "site.css",
     "sw-register.js",
     "pkg-api/quxian_wasm.js",
