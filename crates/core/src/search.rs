@@ -242,6 +242,9 @@ fn score_all(src: &impl SearchSource, clauses: &[Clause]) -> Vec<(u32, f32)> {
     out
 }
 
+/// One ranked document: its id, its score and its matching `(passage, score)`, best first.
+pub(crate) type RankedGroup = (DocId, f32, Vec<(u32, f32)>);
+
 /// A search before snippets: the page's documents with their matching passages, ranked.
 pub(crate) struct Ranked {
     /// Matching passages after filters.
@@ -249,7 +252,7 @@ pub(crate) struct Ranked {
     /// Their documents.
     pub(crate) total_docs: usize,
     /// The page: documents, each with `(passage, score)` best first.
-    pub(crate) groups: Vec<(DocId, f32, Vec<(u32, f32)>)>,
+    pub(crate) groups: Vec<RankedGroup>,
     pub(crate) facets: FacetCounts,
     pub(crate) filters: Filters,
     pub(crate) notices: Vec<String>,
