@@ -244,6 +244,7 @@ function summarizeFollowUps(follow) {
     p50_ms: percentile(ms, 0.5), p95_ms: percentile(ms, 0.95),
     cached_p50_ms: percentile(cachedMs, 0.5), cached_p95_ms: percentile(cachedMs, 0.95),
     cached_bytes_max: Math.max(...cached.map((r) => r.bytes)),
+    requests_median: median(first.map((r) => r.requests)), cached_requests_median: median(cached.map((r) => r.requests)),
     wasm_mb: follow.memory ? follow.memory.wasm / 2 ** 20 : null,
     js_heap_mb: follow.memory?.js_heap ? follow.memory.js_heap / 2 ** 20 : null,
   };
@@ -295,7 +296,7 @@ function printCorpus(r) {
   const qx = r.quxian ?? {};
   const load = (side, key) => (side?.[key]?.error ? `error: ${side[key].error}` : `${ms(side?.[key]?.ms)}, ${kb(side?.[key]?.bytes)}`);
   const build = (b) => (!b ? '—' : b.ok ? `${b.seconds.toFixed(1)} s, ${b.peak_mb} MB peak, index ${(b.index_bytes / 1e6).toFixed(1)} MB` : `FAILED after ${b.seconds.toFixed(0)} s, ${b.peak_mb} MB peak: ${b.error}`);
-  const follow = (f) => (!f ? '—' : f.error ? `error: ${f.error}` : `${kb(f.bytes_median)} median (max ${kb(f.bytes_max)}); ${ms(f.p50_ms)} / ${ms(f.p95_ms)} p50/p95; cached ${ms(f.cached_p50_ms)} / ${ms(f.cached_p95_ms)}`);
+  const follow = (f) => (!f ? '—' : f.error ? `error: ${f.error}` : `${kb(f.bytes_median)} median (max ${kb(f.bytes_max)}, ${f.requests_median} requests); ${ms(f.p50_ms)} / ${ms(f.p95_ms)} p50/p95; cached ${ms(f.cached_p50_ms)} / ${ms(f.cached_p95_ms)} (${f.cached_requests_median} requests)`);
   const memory = (f) => (!f || f.error ? '—' : `wasm ${f.wasm_mb?.toFixed(1)} MB, JS heap ${f.js_heap_mb?.toFixed(1)} MB`);
   console.log(`\n== ${r.name}: ${r.docs} documents, ${r.mb.toFixed(2)} MB of text, ${r.queries} substring queries ==`);
   const rows = [
