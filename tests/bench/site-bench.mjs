@@ -72,9 +72,11 @@ const browser = await chromium.launch({
     '--enable-precise-memory-info'],
 });
 const report = [];
-for (const [name, dir] of corpora) report.push(await benchCorpus(name, resolve(dir)));
+for (const [name, dir] of corpora) {
+  report.push(await benchCorpus(name, resolve(dir)));
+  printCorpus(report.at(-1));
+}
 await browser.close();
-for (const r of report) printCorpus(r);
 console.log(JSON.stringify({ site_bench: report }));
 
 /** Everything measured on one corpus. */
