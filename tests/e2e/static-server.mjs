@@ -10,10 +10,12 @@
 // can change them between requests; responses say `Cache-Control: no-cache`.
 //
 // For benchmarks, `{ host: true }` behaves like a static host or CDN instead: gzip -9 for
-// clients that accept it (when it saves at least 5 %), and content-hashed file names (seven
-// or more hex digits in the name) cached forever; files are then read and compressed once.
+// clients that accept it (when it saves at least 5 %), content-hashed file names (seven or
+// more hex digits in the name) cached forever, and an ETag so that a revalidation gets
+// `304 Not Modified`; files are then read and compressed once.
 
 import { cpSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { basename, extname, join, normalize, sep } from 'node:path';
@@ -33,7 +35,7 @@ const TYPES = {
 };
 
 export async function serveDir(dir, { prefix = '/', host = false } = {}) {
-  const read = host ? hostReader() : (file) => ({ body: readFileSync(file), headers: { 'Cache-Control': 'no-cache' } });
+  const read = host ? hostReader() : (file) => ({ status: 200, body: readFileSync(file), headers: { 'Cache-Control': 'no-cache' } });
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     let file = null;
@@ -43,8 +45,8 @@ export async function serveDir(dir, { prefix = '/', host = false } = {}) {
     }
     try {
       if (!file || !statSync(file).isFile()) throw new Error('not a file');
-      const { body, headers } = read(file, req.headers['accept-encoding'] ?? '');
-      res.writeHead(200, {
+      const { status, body, headers } = read(file, req.headers);
+      res.writeHead(status, {
         'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
         'Content-Length': body.length,
         ...headers,
@@ -66,18 +68,21 @@ export async function serveDir(dir, { prefix = '/', host = false } = {}) {
 /** Reads files once and answers as a static host would: gzip, immutable hashed names. */
 function hostReader() {
   const cache = new Map();
-  return (file, acceptEncoding) => {
+  return (file, request) => {
     if (!cache.has(file)) {
       const raw = readFileSync(file);
       const gzip = gzipSync(raw, { level: 9 });
-      cache.set(file, { raw, gzip: gzip.length < raw.length * 0.95 ? gzip : null });
+      const etag = `"${createHash('sha1').update(raw).digest('hex').slice(0, 16)}"`;
+      cache.set(file, { raw, gzip: gzip.length < raw.length * 0.95 ? gzip : null, etag });
     }
-    const { raw, gzip } = cache.get(file);
+    const { raw, gzip, etag } = cache.get(file);
     const cacheControl = /[0-9a-f]{7,}/.test(basename(file)) ? 'public, max-age=31536000, immutable' : 'no-cache';
-    if (gzip && /\bgzip\b/.test(acceptEncoding)) {
-      return { body: gzip, headers: { 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding', 'Cache-Control': cacheControl } };
+    const headers = { 'Cache-Control': cacheControl, ETag: etag, Vary: 'Accept-Encoding' };
+    if (request['if-none-match'] === etag) return { status: 304, body: Buffer.alloc(0), headers };
+    if (gzip && /\bgzip\b/.test(request['accept-encoding'] ?? '')) {
+      return { status: 200, body: gzip, headers: { ...headers, 'Content-Encoding': 'gzip' } };
     }
-    return { body: raw, headers: { 'Cache-Control': cacheControl } };
+    return { status: 200, body: raw, headers };
   };
 }
 
