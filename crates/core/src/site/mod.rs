@@ -8,7 +8,8 @@
 //!        g-BUILD-N.qxs        gram bucket: positional postings of grams, by hash of the gram
 //!        p-BUILD-N.qxs        postings of one frequent gram (too big to share a bucket)
 //!        t-BUILD-N.qxs        passage table: document, length, districts, topics of 256 passages
-//!        d-BUILD-N.qxs        documents: metadata, text and passage spans of a few documents
+//!        d-BUILD-N.qxs        documents: key, title, date, source, URL of 64 documents
+//!        x-BUILD-N.qxs        texts of a run of passages (about 4 KB)
 //!        k-BUILD-N.qxs        link keys → document ids, by hash of the key
 //! ```
 //!
@@ -16,7 +17,8 @@
 //! vocabulary buckets of its chars (to segment it) together with the gram buckets of its
 //! char pairs, then the postings of frequent grams (matching is exact from positions, see
 //! `postings`), the passage tables of the matching passages (filters, facets, grouping,
-//! BM25 lengths), and the documents of the page shown (snippets). Search itself is the
+//! BM25 lengths), and, for the page shown, its documents' metadata and the texts of its
+//! passages (snippets) — never a whole long document. Search itself is the
 //! shared engine of `search`, so a site and a single bundle of the same documents give the
 //! same results.
 //!
@@ -29,15 +31,32 @@ mod read;
 mod write;
 
 pub use piece::{META_NAME, SITE_VERSION};
-pub use read::{SiteDocument, SiteIndex};
+pub use read::SiteIndex;
 pub use write::{write_site, SiteSummary};
 
-use crate::{DistrictId, Document, TopicId};
+use crate::{DistrictId, TopicId};
 use serde::{Deserialize, Serialize};
 
 /// Passages per passage table: a query fetches the tables of its matching passages, so
 /// small tables keep a rare query cheap.
 const TABLE_PASSAGES: u32 = 256;
+
+/// What a site keeps of a document besides its passages.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteDocument {
+    /// Stable key used in links.
+    pub key: String,
+    /// Title.
+    pub title: String,
+    /// Publication date as written in the source, if any.
+    pub date: Option<String>,
+    /// Publisher or origin, if any.
+    pub source: Option<String>,
+    /// Original URL, if any.
+    pub url: Option<String>,
+    /// The document's passages, as a range of passage ids.
+    pub passages: std::ops::Range<u32>,
+}
 
 /// How many pieces of each numbered kind a site has (numbers run from 0).
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -47,6 +66,7 @@ struct PieceCounts {
     postings: u32,
     tables: u32,
     docs: u32,
+    texts: u32,
     keys: u32,
 }
 
@@ -90,18 +110,26 @@ struct Table {
     topics: Vec<Vec<TopicId>>,
     /// The documents piece of each document named above: `(document, piece number)`.
     doc_pieces: Vec<(u32, u32)>,
+    /// The texts pieces holding these passages: `(first passage, piece number)`, in order.
+    text_pieces: Vec<(u32, u32)>,
 }
 
 /// A link-key bucket: `(key, document id, its documents piece number)`.
 type KeyBucket = Vec<(String, u32, u32)>;
 
-/// A documents piece: consecutive documents with their passage spans (byte ranges of
-/// each document's text).
+/// A documents piece: the metadata of consecutive documents (their texts are in texts
+/// pieces, fetched per passage).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct DocsPiece {
     first: u32,
-    docs: Vec<Document>,
-    spans: Vec<Vec<(u32, u32)>>,
+    docs: Vec<SiteDocument>,
+}
+
+/// A texts piece: the texts of consecutive passages.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct TextsPiece {
+    first: u32,
+    texts: Vec<String>,
 }
 
 #[cfg(test)]

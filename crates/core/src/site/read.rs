@@ -5,14 +5,17 @@
 use super::piece::{bucket_of, decode, Kind, PieceId, META_NAME};
 use super::postings::{bigram, match_needle, needle_keys, needle_of, Postings, TITLE_FLAG};
 use super::write::{gram_bucket, vocabulary_bucket};
-use super::{DocsPiece, GramBucket, GramPostings, KeyBucket, Meta, Table, TABLE_PASSAGES};
+use super::{
+    DocsPiece, GramBucket, GramPostings, KeyBucket, Meta, SiteDocument, Table, TextsPiece,
+    TABLE_PASSAGES,
+};
 use crate::analyze::Vocabulary;
 use crate::index::Posting;
 use crate::search::{excluded_clauses, query_clauses, rank, with_snippets, SearchSource};
 use crate::text::{is_cjk, Unit};
 use crate::{
-    DistrictId, DocId, Document, Error, Filters, PassageId, PassageInfo, Query, Result,
-    SearchResults, TopicId,
+    DistrictId, DocId, Error, Filters, PassageId, PassageInfo, Query, Result, SearchResults,
+    TopicId,
 };
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::HashMap;
@@ -24,6 +27,7 @@ enum Piece {
     Postings(Vec<u8>),
     Table(Table),
     Docs(DocsPiece),
+    Texts(TextsPiece),
     Keys(KeyBucket),
 }
 
@@ -35,14 +39,6 @@ pub struct SiteIndex {
     pieces: HashMap<String, Piece>,
     /// The documents piece of every document named by a loaded table or key bucket.
     doc_pieces: FxHashMap<u32, u32>,
-}
-
-/// What [`SiteIndex::document`] returns: a document with its passages' text spans.
-pub struct SiteDocument<'a> {
-    /// The document (metadata and full text).
-    pub doc: &'a Document,
-    /// Byte range in `doc.text` of each of its passages.
-    pub spans: &'a [(u32, u32)],
 }
 
 impl SiteIndex {
@@ -72,6 +68,7 @@ impl SiteIndex {
             (Kind::Postings, c.postings),
             (Kind::Table, c.tables),
             (Kind::Docs, c.docs),
+            (Kind::Texts, c.texts),
             (Kind::Keys, c.keys),
         ]
         .into_iter()
@@ -127,6 +124,7 @@ impl SiteIndex {
             Kind::Postings => Piece::Postings(decode(name, bytes)?.1),
             Kind::Table => Piece::Table(decode(name, bytes)?.1),
             Kind::Docs => Piece::Docs(decode(name, bytes)?.1),
+            Kind::Texts => Piece::Texts(decode(name, bytes)?.1),
             Kind::Keys => Piece::Keys(decode(name, bytes)?.1),
             Kind::Meta => return Err(unknown()),
         };
@@ -183,12 +181,11 @@ impl SiteIndex {
             return tables;
         }
         let ranked = rank(&source, query, filters, offset, limit);
-        let docs: Vec<String> = ranked
-            .groups
-            .iter()
-            .filter_map(|(doc, _, _)| self.doc_piece_name(*doc))
-            .collect();
-        self.missing(docs)
+        let page = ranked.groups.iter().flat_map(|(doc, _, hits)| {
+            let texts = hits.iter().filter_map(|(p, _)| self.text_piece_name(*p));
+            self.doc_piece_name(*doc).into_iter().chain(texts)
+        });
+        self.missing(page.collect())
     }
 
     /// Run a search whose [`needs`](Self::needs) are met.
@@ -211,39 +208,46 @@ impl SiteIndex {
         Ok(with_snippets(&source, query, ranked))
     }
 
-    /// The loaded document `doc`, if its piece is here.
-    pub fn document(&self, doc: DocId) -> Option<SiteDocument<'_>> {
+    /// The metadata of document `doc`, if its documents piece is loaded.
+    pub fn document(&self, doc: DocId) -> Option<&SiteDocument> {
         let name = self.doc_piece_name(doc)?;
         let Some(Piece::Docs(piece)) = self.pieces.get(&name) else {
             return None;
         };
-        let i = doc.0.checked_sub(piece.first)? as usize;
-        Some(SiteDocument {
-            doc: piece.docs.get(i)?,
-            spans: piece.spans.get(i)?,
-        })
+        piece.docs.get(doc.0.checked_sub(piece.first)? as usize)
     }
 
     /// The pieces [`document`](Self::document) still needs for `doc` (known once a table
     /// or key bucket naming it is loaded).
     pub fn document_needs(&self, doc: DocId) -> Vec<String> {
-        match self.doc_piece_name(doc) {
-            Some(name) => self.missing(vec![name]),
-            None => Vec::new(),
-        }
+        self.missing(self.doc_piece_name(doc).into_iter().collect())
     }
 
-    /// Number of a passage inside its document, and the document's id (table loaded).
-    pub fn passage_place(&self, passage: u32) -> Option<(DocId, u32)> {
-        let (table, i) = self.table_of(passage)?;
-        Some((DocId(*table.doc.get(i)?), *table.number.get(i)?))
+    /// The text of a passage, if its texts piece is loaded.
+    pub fn passage_text(&self, passage: u32) -> Option<&str> {
+        let name = self.text_piece_name(passage)?;
+        let Some(Piece::Texts(piece)) = self.pieces.get(&name) else {
+            return None;
+        };
+        let i = passage.checked_sub(piece.first)? as usize;
+        piece.texts.get(i).map(String::as_str)
+    }
+
+    /// The texts piece of a passage (its table loaded).
+    fn text_piece_name(&self, passage: u32) -> Option<String> {
+        let (table, _) = self.table_of(passage)?;
+        let i = table
+            .text_pieces
+            .partition_point(|(first, _)| *first <= passage);
+        let (_, number) = table.text_pieces.get(i.checked_sub(1)?)?;
+        Some(self.name(Kind::Texts, *number))
     }
 
     /// Where a passage is and how it is labelled (its table and documents piece loaded).
     pub fn passage_info(&self, passage: PassageId) -> Option<PassageInfo<'_>> {
         let (table, i) = self.table_of(passage.0)?;
         let doc = DocId(*table.doc.get(i)?);
-        let document = self.document(doc)?.doc;
+        let document = self.document(doc)?;
         let meta = &self.meta;
         Some(PassageInfo {
             doc,
@@ -569,15 +573,6 @@ impl SearchSource for Prepared<'_> {
             .is_some_and(|docs| docs.binary_search(&doc.0).is_ok())
     }
     fn passage_text(&self, passage: u32) -> &str {
-        let Some((doc, number)) = self.site.passage_place(passage) else {
-            return "";
-        };
-        self.site
-            .document(doc)
-            .and_then(|d| {
-                let (s, e) = *d.spans.get(number as usize)?;
-                d.doc.text.get(s as usize..e as usize)
-            })
-            .unwrap_or("")
+        self.site.passage_text(passage).unwrap_or("")
     }
 }

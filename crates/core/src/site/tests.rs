@@ -120,6 +120,32 @@ fn same_results_as_the_in_memory_searcher() {
 }
 
 #[test]
+fn many_tables_and_texts_pieces() {
+    // 700 passages of ~150 bytes: 3 passage tables, a dozen texts pieces, whose
+    // boundaries fall inside tables and documents.
+    let texts: Vec<String> = (0..700)
+        .map(|i| {
+            format!(
+                "第{i}段：北碚区科技创新与渝北交通建设{}。",
+                "发展".repeat(i % 17)
+            )
+        })
+        .collect();
+    let docs: Vec<Vec<&str>> = texts
+        .chunks(7)
+        .map(|c| c.iter().map(String::as_str).collect())
+        .collect();
+    let slices: Vec<&[&str]> = docs.iter().map(Vec::as_slice).collect();
+    let mut corpus = corpus_of(&slices);
+    corpus.vocabulary = vec![("科技创新".into(), 4), ("发展".into(), 9)];
+    annotate(&mut corpus);
+    assert_same(
+        corpus,
+        &["科技创新", "\"第699段\"", "发展发展发展", "\"13段\"", ""],
+    );
+}
+
+#[test]
 fn damaged_or_missing_pieces_are_errors() {
     let corpus = corpus_of(&[&["北碚区科技创新走在前列。"]]);
     let (files, summary) = site_files(&corpus);

@@ -3,21 +3,23 @@
 use super::piece::{bucket_of, encode, Kind, PieceId, META_NAME};
 use super::postings::{bigram, unigram, PostingsWriter, TITLE_FLAG};
 use super::{
-    DocsPiece, GramBucket, GramPostings, KeyBucket, Meta, PieceCounts, Table, SITE_VERSION,
-    TABLE_PASSAGES,
+    DocsPiece, GramBucket, GramPostings, KeyBucket, Meta, PieceCounts, SiteDocument, Table,
+    TextsPiece, SITE_VERSION, TABLE_PASSAGES,
 };
 use crate::text::unit_string_and_count;
 use crate::{Corpus, PassageId};
 use rustc_hash::FxHashMap;
 
 /// Postings bigger than this (bytes) get a piece of their own instead of sharing a bucket.
-const OWN_PIECE_BYTES: usize = 4 * 1024;
+const OWN_PIECE_BYTES: usize = 2 * 1024;
 /// Target size of a gram bucket before compression.
-const BUCKET_BYTES: usize = 24 * 1024;
+const BUCKET_BYTES: usize = 8 * 1024;
 /// Target size of a vocabulary bucket before compression.
-const VOCABULARY_BUCKET_BYTES: usize = 16 * 1024;
-/// Documents are grouped into one piece until their text passes this many bytes.
-const DOCS_PIECE_BYTES: usize = 12 * 1024;
+const VOCABULARY_BUCKET_BYTES: usize = 4 * 1024;
+/// Documents per documents piece (metadata only: a few KB).
+const DOCS_PER_PIECE: usize = 64;
+/// Passages are grouped into one texts piece until their text passes this many bytes.
+const TEXTS_PIECE_BYTES: usize = 4 * 1024;
 /// Link keys per key bucket (on average).
 const KEYS_PER_BUCKET: usize = 1024;
 
@@ -88,12 +90,18 @@ pub fn write_site(
     let grams = write_gram_buckets(grams, &mut out)?;
     let vocabulary = write_vocabulary(corpus, &mut out)?;
     let doc_pieces = write_docs(corpus, &mut out)?;
+    let text_pieces = write_texts(corpus, &mut out)?;
+    let pieces = Placement {
+        docs: &doc_pieces,
+        texts: &text_pieces,
+    };
     let counts = PieceCounts {
         grams,
         vocabulary,
         postings: out.next_postings,
-        tables: write_tables(corpus, &lengths, &doc_pieces, &mut out)?,
+        tables: write_tables(corpus, &lengths, &pieces, &mut out)?,
         docs: doc_pieces.last().map_or(0, |n| n + 1),
+        texts: text_pieces.len() as u32,
         keys: write_keys(corpus, &doc_pieces, &mut out)?,
     };
     let total_length: u64 = lengths.iter().map(|l| *l as u64).sum();
@@ -272,50 +280,78 @@ fn write_vocabulary<E: FnMut(&str, &[u8]) -> std::io::Result<()>>(
     Ok(count)
 }
 
-/// Documents pieces; returns for each document the number of its piece.
+/// Documents pieces (metadata); returns for each document the number of its piece.
 fn write_docs<E: FnMut(&str, &[u8]) -> std::io::Result<()>>(
     corpus: &Corpus,
     out: &mut Pieces<E>,
 ) -> std::io::Result<Vec<u32>> {
     let mut numbers = Vec::with_capacity(corpus.docs.len());
-    let mut number = 0u32;
-    let mut first = 0;
-    while first < corpus.docs.len() {
-        let mut end = first;
-        let mut bytes = 0;
-        while end < corpus.docs.len() && (end == first || bytes < DOCS_PIECE_BYTES) {
-            bytes += corpus.docs[end].text.len();
-            end += 1;
-        }
-        let docs = corpus.docs[first..end].to_vec();
-        let spans = docs
-            .iter()
-            .map(|d| {
-                d.passages
-                    .clone()
-                    .filter_map(|p| corpus.passages.get(p as usize))
-                    .map(|p| (p.start, p.end))
-                    .collect()
-            })
-            .collect();
+    for (number, chunk) in corpus.docs.chunks(DOCS_PER_PIECE).enumerate() {
         let piece = DocsPiece {
-            first: first as u32,
-            docs,
-            spans,
+            first: (number * DOCS_PER_PIECE) as u32,
+            docs: chunk
+                .iter()
+                .map(|d| SiteDocument {
+                    key: d.key.clone(),
+                    title: d.title.clone(),
+                    date: d.date.clone(),
+                    source: d.source.clone(),
+                    url: d.url.clone(),
+                    passages: d.passages.clone(),
+                })
+                .collect(),
         };
-        out.put(Kind::Docs, number, &piece)?;
-        numbers.extend(std::iter::repeat_n(number, end - first));
-        number += 1;
-        first = end;
+        out.put(Kind::Docs, number as u32, &piece)?;
+        numbers.extend(std::iter::repeat_n(number as u32, chunk.len()));
     }
     Ok(numbers)
+}
+
+/// Texts pieces of consecutive passages; returns the first passage of each, in order.
+fn write_texts<E: FnMut(&str, &[u8]) -> std::io::Result<()>>(
+    corpus: &Corpus,
+    out: &mut Pieces<E>,
+) -> std::io::Result<Vec<u32>> {
+    let mut firsts = Vec::new();
+    let mut piece = TextsPiece {
+        first: 0,
+        texts: Vec::new(),
+    };
+    let mut bytes = 0;
+    for p in 0..corpus.passages.len() as u32 {
+        let text = corpus.passage_text(PassageId(p));
+        piece.texts.push(text.to_string());
+        bytes += text.len();
+        if bytes >= TEXTS_PIECE_BYTES {
+            firsts.push(piece.first);
+            out.put(Kind::Texts, firsts.len() as u32 - 1, &piece)?;
+            piece = TextsPiece {
+                first: p + 1,
+                texts: Vec::new(),
+            };
+            bytes = 0;
+        }
+    }
+    if !piece.texts.is_empty() {
+        firsts.push(piece.first);
+        out.put(Kind::Texts, firsts.len() as u32 - 1, &piece)?;
+    }
+    Ok(firsts)
+}
+
+/// Where documents and passage texts went: what a passage table points to.
+struct Placement<'a> {
+    /// Documents piece of each document.
+    docs: &'a [u32],
+    /// First passage of each texts piece.
+    texts: &'a [u32],
 }
 
 /// Passage tables of `TABLE_PASSAGES` passages each; returns their number.
 fn write_tables<E: FnMut(&str, &[u8]) -> std::io::Result<()>>(
     corpus: &Corpus,
     lengths: &[u32],
-    doc_pieces: &[u32],
+    pieces: &Placement<'_>,
     out: &mut Pieces<E>,
 ) -> std::io::Result<u32> {
     let mut count = 0;
@@ -334,10 +370,19 @@ fn write_tables<E: FnMut(&str, &[u8]) -> std::io::Result<()>>(
             table.districts.push(p.districts.clone());
             table.topics.push(p.topics.clone());
             if table.doc_pieces.last().map(|(d, _)| *d) != Some(doc) {
-                let piece = doc_pieces.get(doc as usize).copied().unwrap_or_default();
+                let piece = pieces.docs.get(doc as usize).copied().unwrap_or_default();
                 table.doc_pieces.push((doc, piece));
             }
         }
+        // Texts pieces from the one holding the table's first passage to the last one
+        // starting inside the table.
+        let end = first + chunk.len() as u32;
+        let from = pieces
+            .texts
+            .partition_point(|f| *f <= first)
+            .saturating_sub(1);
+        let to = pieces.texts.partition_point(|f| *f < end);
+        table.text_pieces = (from..to).map(|n| (pieces.texts[n], n as u32)).collect();
         out.put(Kind::Table, t as u32, &table)?;
         count += 1;
     }
