@@ -56,7 +56,7 @@ pub(super) fn explain(
             } else {
                 format!("区县：{}", or_none(&districts))
             });
-            lines.extend(super::topic_evidence(tokens, lex, &ann.topics));
+            lines.extend(super::topics::evidence(tokens, lex, &ann.topics));
             lines
         })
         .collect();

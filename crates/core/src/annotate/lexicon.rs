@@ -27,6 +27,10 @@ pub struct Lexicon {
     keywords: rustc_hash::FxHashMap<String, (TopicId, u32)>,
     /// Keywords in file order, for jieba's dictionary.
     words: Vec<String>,
+    /// `not-before` words: a keyword right before one of them does not count.
+    not_before: rustc_hash::FxHashSet<String>,
+    /// `not-after` words: a keyword right after one of them does not count.
+    not_after: rustc_hash::FxHashSet<String>,
 }
 
 const EMBEDDED: &str = include_str!("../../../../data/topics.txt");
@@ -45,6 +49,21 @@ impl Lexicon {
             let [topic, keywords @ ..] = fields.as_slice() else {
                 continue;
             };
+            if let Some(set) = match *topic {
+                "not-before" => Some(&mut lex.not_before),
+                "not-after" => Some(&mut lex.not_after),
+                _ => None,
+            } {
+                if keywords.is_empty() {
+                    return Err(error(
+                        file_label,
+                        line,
+                        format!("expected `{topic} <word>...`"),
+                    ));
+                }
+                set.extend(keywords.iter().map(|w| w.to_string()));
+                continue;
+            }
             if keywords.is_empty() {
                 return Err(error(
                     file_label,
@@ -102,6 +121,17 @@ impl Lexicon {
         self.words.iter().map(String::as_str)
     }
 
+    /// True for a `not-before` word: a keyword right before it does not count (科技 before
+    /// 有限公司 is part of a company name; 党委 before 书记 a job title).
+    pub(crate) fn voids_before(&self, token: &str) -> bool {
+        self.not_before.contains(token)
+    }
+
+    /// True for a `not-after` word: a keyword right after it does not count (开放 after 免费).
+    pub(crate) fn voids_after(&self, token: &str) -> bool {
+        self.not_after.contains(token)
+    }
+
     /// The topic a whole token is a keyword of, with its weight.
     pub(crate) fn keyword(&self, token: &str) -> Option<(TopicId, u32)> {
         self.keywords.get(token).copied()
@@ -125,6 +155,15 @@ mod tests {
         assert_eq!(lex.keyword("*强"), None);
         assert_eq!(lex.keyword("甲"), None);
         assert_eq!(lex.words().collect::<Vec<_>>(), ["强", "弱", "词", "续"]);
+    }
+
+    #[test]
+    fn negative_context_lines() {
+        let lex = Lexicon::parse("甲 科技\nnot-before 公司 集团\nnot-after 免费\n", "t").unwrap();
+        assert_eq!(lex.topics(), ["甲"], "context lines are not topics");
+        assert!(lex.voids_before("公司") && lex.voids_before("集团") && lex.voids_after("免费"));
+        assert!(!lex.voids_before("科技"));
+        assert!(Lexicon::parse("not-after\n", "t").is_err());
     }
 
     #[test]

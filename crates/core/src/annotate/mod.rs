@@ -10,14 +10,9 @@
 //!   ambiguous names); `districts` decides at document level whether the document is about
 //!   one district (or two), about the whole city (the gazetteer's `city` unit, 全市), or
 //!   neither, and what each passage gets: the districts it names, else the document's.
-//! - **Passage topics**: keyword occurrences score 1 (plain) or 2 (strong, `*` in the file);
-//!   a topic applies at a score of [`PASSAGE_TOPIC_MIN`] or more. Several topics or none.
-//! - **Document topics**: the title's keyword scores (× [`TITLE_WEIGHT`]) plus all passage
-//!   scores give a total per topic. A topic belongs to the document if the title alone
-//!   scores [`PASSAGE_TOPIC_MIN`] for it (the title is about it), or if its total is at
-//!   least [`DOC_TOPIC_MIN`] and it applies to at least a quarter of the passages that have
-//!   any tokens or its total is at least half of the best topic's total. Sorted by total,
-//!   highest first.
+//! - **Topics.** `topics` scores keyword evidence per passage (weights, negative contexts,
+//!   a cap on repeats, a bonus for the title's topics) and keeps the topics that reach a
+//!   threshold and are close to the passage's best; document topics add up the passages.
 //!
 //! Not done here: segmentation and passage splitting.
 
@@ -27,6 +22,7 @@ mod explain;
 mod gazetteer;
 mod lexicon;
 mod mentions;
+mod topics;
 
 pub use explain::Explanation;
 pub use gazetteer::Gazetteer;
@@ -37,10 +33,6 @@ use std::collections::BTreeMap;
 
 /// How much more a mention in the title counts than one in the body (districts and topics).
 pub(crate) const TITLE_WEIGHT: u32 = 3;
-/// Keyword score a passage needs for a topic: two plain hits or one strong hit.
-pub(crate) const PASSAGE_TOPIC_MIN: u32 = 2;
-/// Smallest document total for a document topic.
-pub(crate) const DOC_TOPIC_MIN: u32 = 2;
 
 /// Districts and topics of one passage.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -81,44 +73,6 @@ pub(crate) struct Analysis<'a> {
     pub title_mentions: Vec<mentions::Mention<'a>>,
     pub passage_mentions: Vec<Vec<mentions::Mention<'a>>>,
     pub main: districts::Main,
-}
-
-/// Keyword score per topic in a token list.
-fn topic_scores(tokens: &[&str], lex: &Lexicon) -> BTreeMap<TopicId, u32> {
-    let mut scores = BTreeMap::new();
-    for t in tokens {
-        if let Some((topic, weight)) = lex.keyword(t) {
-            let s: &mut u32 = scores.entry(topic).or_insert(0);
-            *s = s.saturating_add(weight);
-        }
-    }
-    scores
-}
-
-/// Lines saying which keywords scored which topic in a passage, and whether the topic
-/// applies (it is in `given`).
-fn topic_evidence(tokens: &[&str], lex: &Lexicon, given: &[TopicId]) -> Vec<String> {
-    let mut hits: BTreeMap<TopicId, Vec<(&str, u32)>> = BTreeMap::new();
-    for t in tokens {
-        if let Some((topic, weight)) = lex.keyword(t) {
-            hits.entry(topic).or_default().push((t, weight));
-        }
-    }
-    hits.into_iter()
-        .map(|(topic, words)| {
-            let total: u32 = words.iter().map(|(_, w)| w).sum();
-            let list: Vec<String> = words.iter().map(|(w, n)| format!("{w}({n})")).collect();
-            let name = lex
-                .topics()
-                .get(usize::from(topic.0))
-                .map_or("", String::as_str);
-            let verdict = if given.contains(&topic) { "是" } else { "否" };
-            format!(
-                "主题 {name}：{} = {total}（需 {PASSAGE_TOPIC_MIN}）→ {verdict}",
-                list.join(" ")
-            )
-        })
-        .collect()
 }
 
 /// Sort `(id, score)` pairs by score, highest first, ties by id.
@@ -162,7 +116,7 @@ fn analyse<'a>(doc: &DocTokens<'_, 'a>, g: &'a Gazetteer, lexicon: &Lexicon) -> 
         doc.passages,
         g,
     );
-    let (topics, passage_topics) = annotate_topics(doc.title, doc.passages, lexicon);
+    let (topics, passage_topics) = topics::annotate(doc.title, doc.passages, lexicon);
     let passages = found
         .passages
         .into_iter()
@@ -184,63 +138,6 @@ fn analyse<'a>(doc: &DocTokens<'_, 'a>, g: &'a Gazetteer, lexicon: &Lexicon) -> 
         passage_mentions,
         main,
     }
-}
-
-/// Document topics and each passage's topics (rules in the module docs).
-fn annotate_topics(
-    title_tokens: &[&str],
-    passage_tokens: &[Vec<&str>],
-    lexicon: &Lexicon,
-) -> (Vec<TopicId>, Vec<Vec<TopicId>>) {
-    let title_topics = topic_scores(title_tokens, lexicon);
-    let passage_topics: Vec<BTreeMap<TopicId, u32>> = passage_tokens
-        .iter()
-        .map(|p| topic_scores(p, lexicon))
-        .collect();
-    let mut totals: BTreeMap<TopicId, u32> = BTreeMap::new();
-    let mut applies: BTreeMap<TopicId, u32> = BTreeMap::new();
-    for (t, s) in &title_topics {
-        let c = totals.entry(*t).or_insert(0);
-        *c = c.saturating_add(s.saturating_mul(TITLE_WEIGHT));
-    }
-    for scores in &passage_topics {
-        for (t, s) in scores {
-            let c = totals.entry(*t).or_insert(0);
-            *c = c.saturating_add(*s);
-            if *s >= PASSAGE_TOPIC_MIN {
-                *applies.entry(*t).or_insert(0) += 1;
-            }
-        }
-    }
-    let nonempty = passage_tokens
-        .iter()
-        .filter(|p| p.iter().any(|t| !t.trim().is_empty()))
-        .count() as u64;
-    let totals = by_score(totals);
-    let best = totals.first().map_or(0, |(_, s)| *s);
-    let topics: Vec<TopicId> = totals
-        .iter()
-        .filter(|(t, total)| {
-            let share = u64::from(applies.get(t).copied().unwrap_or(0));
-            let in_title = title_topics.get(t).copied().unwrap_or(0) >= PASSAGE_TOPIC_MIN;
-            in_title
-                || (*total >= DOC_TOPIC_MIN
-                    && ((share > 0 && share * 4 >= nonempty)
-                        || u64::from(*total) * 2 >= u64::from(best)))
-        })
-        .map(|(t, _)| *t)
-        .collect();
-    let per_passage = passage_topics
-        .into_iter()
-        .map(|scores| {
-            scores
-                .into_iter()
-                .filter(|(_, s)| *s >= PASSAGE_TOPIC_MIN)
-                .map(|(t, _)| t)
-                .collect()
-        })
-        .collect();
-    (topics, per_passage)
 }
 
 #[cfg(test)]
