@@ -7,7 +7,7 @@
 //! known word stay together as one clause (an unknown name is still a substring). Every
 //! clause must match (AND); phrases are single clauses.
 
-use crate::text::{units, Unit};
+use crate::text::{fold_script, units, Unit};
 use std::collections::HashMap;
 
 /// Longest vocabulary word tried, in characters (jieba's words are rarely longer).
@@ -29,8 +29,13 @@ impl Vocabulary {
     /// A part of a vocabulary whose counts sum to `total` in full: the words a query can
     /// reach (a site fetches only those), scored exactly as in the whole vocabulary.
     pub(crate) fn with_total(words: &[(String, u32)], total: u64) -> Self {
+        // Queries are folded to simplified characters (see `text`), so the words must be.
+        let mut counts: HashMap<String, u32> = HashMap::with_capacity(words.len());
+        for (word, count) in words {
+            *counts.entry(fold_script(word).into_owned()).or_insert(0) += count;
+        }
         Vocabulary {
-            counts: words.iter().cloned().collect(),
+            counts,
             log_total: (total as f64 + 1.0).ln(),
         }
     }

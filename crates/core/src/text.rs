@@ -11,7 +11,15 @@
 //! `abcd`) and nothing else. A clause matches a passage exactly when its unit string is a
 //! substring of the passage's: any verbatim substring of the text is found, including one
 //! that starts or ends inside a Latin word or a number.
+//!
+//! Traditional characters are folded to simplified ones here (縉雲山 → 缙云山), so every
+//! index and every query sees the same units whichever script a text uses; full-width
+//! forms were already folded by NFKC when the text was normalized. The table is fast2s's
+//! (OpenCC-derived, character level, with its few context rules such as 著 staying 著
+//! except in 看著); every mapping keeps the UTF-8 length, so byte ranges of the folded text
+//! are ranges of the original.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// True for CJK ideographs (the characters that are units on their own).
@@ -39,9 +47,26 @@ pub(crate) enum Unit {
     Word(String),
 }
 
-/// Call `f` for each unit of `text` in order with its byte range; `Some(c)` for a CJK unit,
-/// `None` for a word unit (whose text is `text[range]`, not yet lowercased).
+/// `text` with traditional characters folded to simplified ones, byte for byte the same
+/// length (a text the table would change in length is left as it is).
+pub(crate) fn fold_script(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() {
+        return Cow::Borrowed(text);
+    }
+    let folded = fast2s::convert(text);
+    if folded.len() == text.len() && folded != text {
+        Cow::Owned(folded)
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// Call `f` for each unit of `text` in order with its byte range; `Some(c)` for a CJK unit
+/// (folded to simplified), `None` for a word unit (whose text is `text[range]`, not yet
+/// lowercased).
 fn for_each_unit(text: &str, mut f: impl FnMut(Option<char>, Range<usize>)) {
+    let folded = fold_script(text);
+    let text: &str = &folded;
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         if is_cjk(c) {
@@ -272,6 +297,25 @@ mod tests {
             let range = a.min(b)..a.max(b);
             proptest::prop_assert_eq!(us.to_original(range.clone()), to_original_by_scan(&us, range));
         }
+    }
+
+    #[test]
+    fn traditional_folds_to_simplified() {
+        for (traditional, simplified) in [
+            ("縉雲山", "缙云山"),
+            ("重慶兩江新區", "重庆两江新区"),
+            ("科技創新", "科技创新"),
+            ("著名", "著名"),
+            ("ＧＤＰ２０２６", "ＧＤＰ２０２６"),
+        ] {
+            assert_eq!(words(traditional), words(simplified), "{traditional}");
+        }
+        let text = "在縉雲山，AI";
+        let us = UnitString::new(text);
+        assert_eq!(us.string, "在缙云山ai");
+        let m = find_all(&us.string, "缙云山");
+        assert_eq!(&text[us.to_original(m[0].clone()).unwrap()], "縉雲山");
+        assert!(matches!(fold_script("北碚"), Cow::Borrowed(_)));
     }
 
     #[test]

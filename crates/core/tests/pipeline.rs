@@ -101,6 +101,75 @@ fn search_finds_and_highlights() {
     }
 }
 
+/// The passages a query finds, in order.
+fn passages_of(s: &Searcher, query: &str) -> Vec<PassageId> {
+    let r = s.search(
+        &Query::parse(query).unwrap(),
+        &Filters::default(),
+        usize::MAX,
+    );
+    r.groups
+        .iter()
+        .flat_map(|g| g.hits.iter().map(|h| h.passage))
+        .collect()
+}
+
+#[test]
+fn traditional_and_full_width_queries_find_the_same_passages() {
+    let s = seeds();
+    for (variant, plain) in [
+        ("縉雲山", "缙云山"),
+        ("重慶", "重庆"),
+        ("科技創新", "科技创新"),
+        ("兩江新區", "两江新区"),
+        ("“縉雲山”", "“缙云山”"),
+        ("２０２０", "2020"),
+    ] {
+        let want = passages_of(s, plain);
+        assert!(!want.is_empty(), "{plain} is in the seeds");
+        assert_eq!(passages_of(s, variant), want, "{variant} vs {plain}");
+    }
+}
+
+#[test]
+fn a_traditional_document_is_found_by_a_simplified_query() {
+    let gazetteer = Gazetteer::chongqing();
+    let lexicon = Lexicon::default_topics();
+    let segmenter = Segmenter::with_default_dict(&gazetteer, &lexicon);
+    let mut builder = CorpusBuilder::new(segmenter, gazetteer, lexicon);
+    builder.add_document(quxian_core::RawDoc {
+        key: "fan".into(),
+        title: "縉雲山雲海".into(),
+        text: "北碚區的縉雲山今晨出現雲海，遊客眾多。".into(),
+        date: None,
+        source: None,
+        url: None,
+    });
+    let s = Searcher::new(builder.finish().0);
+    let corpus = s.corpus();
+    let main: Vec<&str> = corpus.docs[0]
+        .main_districts
+        .iter()
+        .map(|d| corpus.district_name(*d))
+        .collect();
+    assert_eq!(main, ["北碚"], "北碚區 and 縉雲山 name 北碚 once folded");
+    for query in ["缙云山", "縉雲山", "游客"] {
+        let r = s.search(&Query::parse(query).unwrap(), &Filters::default(), 10);
+        assert_eq!(r.total, 1, "{query}");
+        let marked: Vec<&str> = r.groups[0].hits[0]
+            .snippet
+            .pieces()
+            .into_iter()
+            .filter(|p| p.1)
+            .map(|p| p.0)
+            .collect();
+        assert!(
+            !marked.is_empty(),
+            "{query}: highlight in the original script"
+        );
+    }
+}
+
 #[test]
 fn facets_and_filters_agree() {
     let s = seeds();

@@ -5,7 +5,7 @@
 use crate::annotate::{annotate_document, explain_document, DocTokens, Explanation};
 use crate::passage::split_passages;
 use crate::read::read_file_with_warnings;
-use crate::text::is_cjk;
+use crate::text::{fold_script, is_cjk};
 use crate::{normalize, Corpus, DocId, Document, Gazetteer, Lexicon, Passage, RawDoc, Segmenter};
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
@@ -177,14 +177,18 @@ impl CorpusBuilder {
         let mut hasher = DefaultHasher::new();
         text.hash(&mut hasher);
         let ranges = split_passages(&text);
-        let title_tokens = self.segmenter.segment(&title);
+        // Segment and annotate the text folded to simplified characters (the gazetteer's
+        // and lexicon's script); folding keeps byte offsets, so ranges hold for both.
+        let folded_title = fold_script(&title);
+        let folded = fold_script(&text);
+        let title_tokens = self.segmenter.segment(&folded_title);
         let passage_tokens: Vec<Vec<&str>> = ranges
             .iter()
-            .map(|r| self.segmenter.segment(text.get(r.clone()).unwrap_or("")))
+            .map(|r| self.segmenter.segment(folded.get(r.clone()).unwrap_or("")))
             .collect();
-        // Tokens are slices of `text`; keep their ranges so commit can count words
+        // Tokens are slices of `folded`; keep their ranges so commit can count words
         // without allocating a string per token.
-        let base = text.as_ptr() as usize;
+        let base = folded.as_ptr() as usize;
         let words = passage_tokens
             .iter()
             .flatten()
@@ -314,7 +318,9 @@ impl CorpusBuilder {
     /// would now get) its districts and topics: the document is segmented and annotated
     /// again from its stored title, text, date and passage ranges.
     pub fn explain(&self, corpus: &Corpus, doc: &Document) -> Explanation {
-        let title_tokens = self.segmenter.segment(&doc.title);
+        let title = fold_script(&doc.title);
+        let text = fold_script(&doc.text);
+        let title_tokens = self.segmenter.segment(&title);
         let ranges = corpus
             .passages
             .get(doc.passages.start as usize..doc.passages.end as usize)
@@ -322,8 +328,8 @@ impl CorpusBuilder {
         let passage_tokens: Vec<Vec<&str>> = ranges
             .iter()
             .map(|p| {
-                let text = doc.text.get(p.start as usize..p.end as usize).unwrap_or("");
-                self.segmenter.segment(text)
+                self.segmenter
+                    .segment(text.get(p.start as usize..p.end as usize).unwrap_or(""))
             })
             .collect();
         explain_document(
@@ -346,8 +352,12 @@ impl CorpusBuilder {
     pub fn finish(mut self) -> (Corpus, BuildReport) {
         // Words seen once cost bundle bytes and change nothing for a query: an unknown word is
         // kept whole as a substring clause anyway (see `analyze`).
-        let mut vocabulary: Vec<(String, u32)> = self
-            .vocabulary
+        // Words are stored folded to simplified characters, as queries are (see `text`).
+        let mut folded: rustc_hash::FxHashMap<String, u32> = rustc_hash::FxHashMap::default();
+        for (word, count) in self.vocabulary {
+            *folded.entry(fold_script(&word).into_owned()).or_insert(0) += count;
+        }
+        let mut vocabulary: Vec<(String, u32)> = folded
             .into_iter()
             .filter(|(_, count)| *count >= MIN_WORD_COUNT)
             .collect();

@@ -12,7 +12,7 @@ use super::{
 use crate::analyze::Vocabulary;
 use crate::index::Posting;
 use crate::search::{excluded_clauses, query_clauses, rank, with_snippets, SearchSource};
-use crate::text::{is_cjk, Unit};
+use crate::text::{fold_script, is_cjk, Unit};
 use crate::{
     DistrictId, DocId, Error, Filters, PassageId, PassageInfo, Query, Result, SearchResults,
     TopicId,
@@ -296,11 +296,12 @@ impl SiteIndex {
 
     /// The CJK chars of the free text: a word of the vocabulary that segmenting the query
     /// can use starts with one of them.
+    /// Folded to simplified characters, as the vocabulary is (see `text`).
     fn free_text_chars(query: &Query) -> impl Iterator<Item = char> + '_ {
         query
             .text
             .iter()
-            .flat_map(|t| t.chars())
+            .flat_map(|t| fold_script(t).chars().collect::<Vec<_>>())
             .filter(|c| is_cjk(*c))
     }
 
