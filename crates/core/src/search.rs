@@ -2,7 +2,8 @@
 //! snippets and disjunctive facet counts, in one pass over the match set.
 //!
 //! Matching: every clause (a free-text word or a phrase) must occur in the passage (AND);
-//! excluded clauses must not. Scoring is BM25 over clause occurrences, with a bonus for
+//! excluded clauses must not. A clause that names a district (北碚, 北碚区, an alias such as
+//! 开县) stands for all the names of that district, so each finds the same passages. Scoring is BM25 over clause occurrences, with a bonus for
 //! clauses that also occur in the document title. An empty query matches every passage in
 //! corpus order, which is what a filter-only view lists.
 
@@ -72,10 +73,46 @@ pub struct SearchResults {
     pub notices: Vec<String>,
 }
 
-/// A clause analyzed for this corpus.
+/// A clause analyzed for this corpus: its alternatives (one, or every name of a district)
+/// and the passages holding any of them.
 struct Clause {
-    units: Vec<Unit>,
+    alternatives: Vec<Vec<Unit>>,
     postings: Vec<Posting>,
+}
+
+/// The district names a source knows, for expanding a query word that names a district.
+#[derive(Clone, Copy)]
+pub(crate) struct DistrictNames<'a> {
+    /// Display names, by district id.
+    pub(crate) districts: &'a [String],
+    /// Full names and other names with their district.
+    pub(crate) aliases: &'a [(String, DistrictId)],
+}
+
+impl DistrictNames<'_> {
+    /// Every name of the district `word` names (北碚区 → 北碚, 北碚区), without the names
+    /// that contain another one (a passage with 北碚区 has 北碚); `None` for other words.
+    fn expand(&self, word: &str) -> Option<Vec<String>> {
+        let id = crate::corpus::district_by_name(self.districts, self.aliases, word)?;
+        let names: Vec<&str> = self
+            .districts
+            .get(usize::from(id.0))
+            .map(String::as_str)
+            .into_iter()
+            .chain(
+                self.aliases
+                    .iter()
+                    .filter(|(_, d)| *d == id)
+                    .map(|(n, _)| n.as_str()),
+            )
+            .collect();
+        let shortest = names
+            .iter()
+            .filter(|n| !names.iter().any(|m| m != *n && n.contains(*m)))
+            .map(|n| n.to_string())
+            .collect();
+        Some(shortest)
+    }
 }
 
 impl SearchResults {
@@ -93,6 +130,8 @@ pub(crate) trait SearchSource {
     fn vocabulary(&self) -> &Vocabulary;
     /// A district as a user names it (short, full or alias name).
     fn district_by_name(&self, name: &str) -> Option<DistrictId>;
+    /// All district names, for expanding query words that name a district.
+    fn district_names(&self) -> DistrictNames<'_>;
     /// A topic by name.
     fn topic_by_name(&self, name: &str) -> Option<TopicId>;
     /// Number of districts and of topics (sizes of the facet count vectors).
@@ -115,11 +154,41 @@ pub(crate) trait SearchSource {
     fn passage_text(&self, passage: u32) -> &str;
 }
 
-/// The clauses of a query in the order they were typed (free-text words, then phrases).
-pub(crate) fn query_clauses(vocabulary: &Vocabulary, query: &Query) -> Vec<Vec<Unit>> {
-    let words = query.text.iter().flat_map(|t| vocabulary.clauses(t));
-    let phrases = query.phrases.iter().map(|p| phrase_units(p));
-    words.chain(phrases).filter(|c| !c.is_empty()).collect()
+/// The clauses of a query in the order they were typed (free-text words, then phrases),
+/// each as its alternatives: a free-text chunk or word that names a district becomes every
+/// name of it (one term); anything else, and every phrase, is its own single alternative.
+pub(crate) fn query_clauses(
+    vocabulary: &Vocabulary,
+    names: DistrictNames<'_>,
+    query: &Query,
+) -> Vec<Vec<Vec<Unit>>> {
+    let word = |units: Vec<Unit>| -> Vec<Vec<Unit>> {
+        match names.expand(&unit_string(&units)) {
+            Some(all) => all.iter().map(|n| phrase_units(n)).collect(),
+            None => vec![units],
+        }
+    };
+    let words = query.text.iter().flat_map(|t| {
+        if names.expand(t.trim()).is_some() {
+            vec![word(phrase_units(t))]
+        } else {
+            vocabulary.clauses(t).into_iter().map(word).collect()
+        }
+    });
+    let phrases = query.phrases.iter().map(|p| vec![phrase_units(p)]);
+    words
+        .chain(phrases)
+        .filter(|c| c.iter().all(|a| !a.is_empty()) && !c.is_empty())
+        .collect()
+}
+
+/// Passages holding any of `alternatives`, by passage id; an occurrence count is the
+/// largest among the alternatives (北碚 and 北碚区 are one occurrence in 北碚区).
+pub(crate) fn union_matches(src: &impl SearchSource, alternatives: &[Vec<Unit>]) -> Vec<Posting> {
+    let mut all: Vec<Posting> = alternatives.iter().flat_map(|a| src.matches(a)).collect();
+    all.sort_by(|a, b| a.passage.cmp(&b.passage).then(b.tf.cmp(&a.tf)));
+    all.dedup_by_key(|p| p.passage);
+    all
 }
 
 /// The excluded clauses of a query (`-词`), as units.
@@ -159,11 +228,11 @@ fn effective_filters(
 
 /// Passage ids matching the query's clauses and exclusions, with scores, by passage id.
 pub(crate) fn match_set(src: &impl SearchSource, query: &Query) -> Vec<(u32, f32)> {
-    let clauses: Vec<Clause> = query_clauses(src.vocabulary(), query)
+    let clauses: Vec<Clause> = query_clauses(src.vocabulary(), src.district_names(), query)
         .into_iter()
-        .map(|units| Clause {
-            postings: src.matches(&units),
-            units,
+        .map(|alternatives| Clause {
+            postings: union_matches(src, &alternatives),
+            alternatives,
         })
         .collect();
     let mut matched: Vec<(u32, f32)> = if clauses.is_empty() {
@@ -191,9 +260,14 @@ fn score_all(src: &impl SearchSource, clauses: &[Clause]) -> Vec<(u32, f32)> {
         let df = c.postings.len() as f32;
         (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
     };
-    let needles: Vec<(String, f32)> = order
+    let needles: Vec<(Vec<String>, f32)> = order
         .iter()
-        .map(|c| (unit_string(&c.units), idf(c)))
+        .map(|c| {
+            (
+                c.alternatives.iter().map(|a| unit_string(a)).collect(),
+                idf(c),
+            )
+        })
         .collect();
     let mut out = Vec::new();
     // Passages arrive in id order, hence grouped by document: test each title once.
@@ -215,8 +289,8 @@ fn score_all(src: &impl SearchSource, clauses: &[Clause]) -> Vec<(u32, f32)> {
         if title_bonus.0 != doc {
             let bonus = needles
                 .iter()
-                .map(|(needle, _)| {
-                    if src.title_contains(doc, needle) {
+                .map(|(alternatives, _)| {
+                    if alternatives.iter().any(|n| src.title_contains(doc, n)) {
                         TITLE_BOOST
                     } else {
                         0.0
@@ -326,7 +400,7 @@ pub(crate) fn with_snippets(
     query: &Query,
     ranked: Ranked,
 ) -> SearchResults {
-    let needles = highlight_needles(src.vocabulary(), query);
+    let needles = highlight_needles(src, query);
     let mut budget = HIGHLIGHT_BUDGET;
     let groups = ranked
         .groups
@@ -366,10 +440,11 @@ fn hit(text: &str, passage: u32, score: f32, needles: &[String], budget: &mut us
     }
 }
 
-/// The query's clauses as unit strings: what gets highlighted.
-fn highlight_needles(vocabulary: &Vocabulary, query: &Query) -> Vec<String> {
-    query_clauses(vocabulary, query)
+/// The query's clauses (every alternative) as unit strings: what gets highlighted.
+fn highlight_needles(src: &impl SearchSource, query: &Query) -> Vec<String> {
+    query_clauses(src.vocabulary(), src.district_names(), query)
         .iter()
+        .flatten()
         .map(|c| unit_string(c))
         .collect()
 }
@@ -387,6 +462,12 @@ impl SearchSource for Searcher {
     }
     fn district_by_name(&self, name: &str) -> Option<DistrictId> {
         self.corpus.district_by_name(name)
+    }
+    fn district_names(&self) -> DistrictNames<'_> {
+        DistrictNames {
+            districts: &self.corpus.districts,
+            aliases: &self.corpus.district_aliases,
+        }
     }
     fn topic_by_name(&self, name: &str) -> Option<TopicId> {
         self.corpus.topic_by_name(name)
@@ -445,7 +526,7 @@ impl Searcher {
 
     /// The query's clauses as text, as the engine understood them (for "searched for …").
     pub fn analyzed_terms(&self, query: &Query) -> Vec<String> {
-        highlight_needles(&self.vocabulary, query)
+        highlight_needles(self, query)
     }
 
     /// Every passage matching the query's words, phrases and exclusions (filters ignored),
@@ -477,7 +558,7 @@ impl Searcher {
 
     /// Byte ranges of the query's matches in any text (a passage or a title), for readers.
     pub fn highlights(&self, text: &str, query: &Query) -> Vec<Range<usize>> {
-        highlight_ranges(text, &highlight_needles(&self.vocabulary, query))
+        highlight_ranges(text, &highlight_needles(self, query))
     }
 }
 
@@ -519,6 +600,45 @@ mod tests {
             .iter()
             .flat_map(|g| g.hits.iter().map(|h| h.passage.0))
             .collect()
+    }
+
+    #[test]
+    fn a_district_name_finds_every_name_of_its_district() {
+        let mut corpus = corpus_of(&[
+            &["开县旧城的老街。"],
+            &["开州新城建设。"],
+            &["开州区政府发布通知。"],
+            &["北碚的缙云山。", "北碚区政府。", "碚城。"],
+        ]);
+        corpus.districts = vec!["开州".into(), "北碚".into()];
+        corpus.district_aliases = vec![
+            ("开州区".into(), DistrictId(0)),
+            ("开县".into(), DistrictId(0)),
+            ("北碚区".into(), DistrictId(1)),
+        ];
+        let s = Searcher::new(corpus);
+        let run = |q: &str| passages(&s.search(&Query::parse(q).unwrap(), &Filters::default(), 10));
+        let kaizhou = run("开州");
+        assert_eq!(kaizhou.len(), 3, "开县, 开州 and 开州区 passages");
+        assert_eq!(run("开县"), kaizhou);
+        assert_eq!(run("开州区"), kaizhou);
+        let beibei = run("北碚");
+        assert_eq!(beibei.len(), 2);
+        assert_eq!(run("北碚区"), beibei);
+        assert_eq!(run("\"北碚区\"").len(), 1, "a quoted phrase stays exact");
+        let r = s.search(&Query::parse("开县").unwrap(), &Filters::default(), 10);
+        let marked: Vec<String> = r
+            .hits()
+            .flat_map(|h| {
+                h.snippet
+                    .pieces()
+                    .into_iter()
+                    .filter(|p| p.1)
+                    .map(|p| p.0.to_string())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        assert!(marked.contains(&"开州".to_string()) && marked.contains(&"开县".to_string()));
     }
 
     #[test]

@@ -197,12 +197,16 @@ mod tests {
         let lex = Lexicon::parse(&text, "t").unwrap();
         let g = crate::Gazetteer::chongqing();
         let s = Segmenter::with_default_dict(&g, &lex);
-        let tokens = s.segment("缙云山国家级自然保护区的生态环境持续改善，北碚区推进生态文明建设。");
+        let tokens =
+            s.segment("缙云山国家级自然保护区的生态环境持续改善，北碚区推进生态文明建设。");
         let (_, passages) = annotate(&[], &[tokens], &lex);
         let names: Vec<&str> = passages[0]
             .iter()
             .map(|t| lex.topics()[usize::from(t.0)].as_str())
             .collect();
-        assert!(names.contains(&"山林保护") && names.contains(&"生态环保"), "{names:?}");
+        assert!(
+            names.contains(&"山林保护") && names.contains(&"生态环保"),
+            "{names:?}"
+        );
     }
 }

@@ -11,7 +11,10 @@ use super::{
 };
 use crate::analyze::Vocabulary;
 use crate::index::Posting;
-use crate::search::{excluded_clauses, query_clauses, rank, with_snippets, SearchSource};
+use crate::search::{
+    excluded_clauses, query_clauses, rank, union_matches, with_snippets, DistrictNames,
+    SearchSource,
+};
 use crate::text::{fold_script, is_cjk, Unit};
 use crate::{
     DistrictId, DocId, Error, Filters, PassageId, PassageInfo, Query, Result, SearchResults,
@@ -351,8 +354,13 @@ impl SiteIndex {
     /// A source for `query` before its postings are loaded.
     fn source(&self, query: &Query) -> Prepared<'_> {
         let vocabulary = self.vocabulary_for(query);
-        let mut needles: Vec<String> = query_clauses(&vocabulary, query)
+        let names = DistrictNames {
+            districts: &self.meta.districts,
+            aliases: &self.meta.district_aliases,
+        };
+        let mut needles: Vec<String> = query_clauses(&vocabulary, names, query)
             .iter()
+            .flatten()
             .chain(excluded_clauses(query).iter())
             .map(|c| needle_of(c))
             .collect();
@@ -491,10 +499,13 @@ impl Prepared<'_> {
     /// Passage tables covering every passage that holds all clauses (all tables for a
     /// query without clauses).
     fn table_names(&self, site: &SiteIndex, query: &Query) -> Vec<String> {
-        let clauses = query_clauses(&self.vocabulary, query);
+        let clauses = query_clauses(&self.vocabulary, self.district_names(), query);
         let mut candidates: Option<Vec<u32>> = None;
         for clause in &clauses {
-            let ids: Vec<u32> = self.matches(clause).iter().map(|p| p.passage).collect();
+            let ids: Vec<u32> = union_matches(self, clause)
+                .iter()
+                .map(|p| p.passage)
+                .collect();
             candidates = Some(match candidates {
                 None => ids,
                 Some(prev) => prev
@@ -522,6 +533,12 @@ impl SearchSource for Prepared<'_> {
     fn district_by_name(&self, name: &str) -> Option<DistrictId> {
         let meta = &self.site.meta;
         crate::corpus::district_by_name(&meta.districts, &meta.district_aliases, name)
+    }
+    fn district_names(&self) -> DistrictNames<'_> {
+        DistrictNames {
+            districts: &self.site.meta.districts,
+            aliases: &self.site.meta.district_aliases,
+        }
     }
     fn topic_by_name(&self, name: &str) -> Option<TopicId> {
         let name = name.trim();
