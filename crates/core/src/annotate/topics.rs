@@ -8,8 +8,9 @@
 //! `not-before` word of the lexicon (科技|有限公司, 党委|书记) nor right after a `not-after`
 //! word (免费|开放); one keyword counts at most [`MAX_REPEATS`] times in a passage (the
 //! tenth 企业 says no more than the second). A passage gets a topic when its score is at
-//! least [`PASSAGE_TOPIC_MIN`] and at least a third of the passage's best topic score (a
-//! passage is about one or two things, not everything it touches). A topic the title is
+//! least [`PASSAGE_TOPIC_MIN`] and, unless a strong keyword counts for it, at least half of
+//! the passage's best topic score (a passage is about one or two things, not every
+//! generic word it uses; a strong keyword, such as a user's own 缙云山, always counts). A topic the title is
 //! about (title score ≥ [`PASSAGE_TOPIC_MIN`]) adds [`TITLE_BONUS`] to every passage with
 //! any evidence for it.
 //!
@@ -18,19 +19,15 @@
 //! total is at least [`DOC_TOPIC_MIN`] and it applies to at least a quarter of the passages
 //! with tokens or its total is at least half of the best topic's total.
 
+use super::lexicon::STRONG_WEIGHT;
 use super::{by_score, Lexicon, TITLE_WEIGHT};
 use crate::corpus::TopicId;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Keyword score a passage needs for a topic: two plain hits or one strong hit.
 pub(crate) const PASSAGE_TOPIC_MIN: u32 = 2;
 /// Smallest document total for a document topic.
 pub(crate) const DOC_TOPIC_MIN: u32 = 2;
-/// A passage keeps a topic scoring at least 1/MIN_SHARE_OF_BEST of its best topic. A half
-/// would be more precise on the labelled news (micro-F1 0.718 against 0.677) but drops a
-/// user's own narrow topic (one strong keyword) next to a broad one scoring three times
-/// as much, which a reader who just added that topic would not expect.
-pub(crate) const MIN_SHARE_OF_BEST: u32 = 3;
 /// Occurrences of one keyword that count in one passage.
 pub(crate) const MAX_REPEATS: u32 = 2;
 /// Added to a passage's score for a topic the title is about, when the passage has any
@@ -89,9 +86,19 @@ fn scores(hits: &[Hit<'_>]) -> BTreeMap<TopicId, u32> {
     out
 }
 
-/// A passage's topics from its scores (see the module docs); `title_topics` are the topics
+/// Topics with a counted strong keyword among `hits`.
+fn strong_topics(hits: &[Hit<'_>]) -> BTreeSet<TopicId> {
+    hits.iter()
+        .filter(|h| h.score >= STRONG_WEIGHT)
+        .map(|h| h.topic)
+        .collect()
+}
+
+/// A passage's topics from its hits (see the module docs); `title_topics` are the topics
 /// the title is about.
-fn passage_topics(mut scores: BTreeMap<TopicId, u32>, title_topics: &[TopicId]) -> Vec<TopicId> {
+fn passage_topics(hits: &[Hit<'_>], title_topics: &[TopicId]) -> Vec<TopicId> {
+    let mut scores = scores(hits);
+    let strong = strong_topics(hits);
     for (t, s) in scores.iter_mut() {
         if title_topics.contains(t) && *s > 0 {
             *s += TITLE_BONUS;
@@ -100,7 +107,7 @@ fn passage_topics(mut scores: BTreeMap<TopicId, u32>, title_topics: &[TopicId]) 
     let best = scores.values().copied().max().unwrap_or(0);
     scores
         .into_iter()
-        .filter(|(_, s)| *s >= PASSAGE_TOPIC_MIN && *s * MIN_SHARE_OF_BEST >= best)
+        .filter(|(t, s)| *s >= PASSAGE_TOPIC_MIN && (strong.contains(t) || *s * 2 >= best))
         .map(|(t, _)| t)
         .collect()
 }
@@ -117,13 +124,11 @@ pub(crate) fn annotate(
         .filter(|(_, s)| **s >= PASSAGE_TOPIC_MIN)
         .map(|(t, _)| *t)
         .collect();
-    let per_passage: Vec<BTreeMap<TopicId, u32>> = passage_tokens
+    let passage_hits: Vec<Vec<Hit<'_>>> = passage_tokens.iter().map(|p| hits(p, lex)).collect();
+    let per_passage: Vec<BTreeMap<TopicId, u32>> = passage_hits.iter().map(|h| scores(h)).collect();
+    let passages: Vec<Vec<TopicId>> = passage_hits
         .iter()
-        .map(|p| scores(&hits(p, lex)))
-        .collect();
-    let passages: Vec<Vec<TopicId>> = per_passage
-        .iter()
-        .map(|s| passage_topics(s.clone(), &title_topics))
+        .map(|h| passage_topics(h, &title_topics))
         .collect();
     let mut totals: BTreeMap<TopicId, u32> = BTreeMap::new();
     for (t, s) in &title {
@@ -175,7 +180,7 @@ pub(crate) fn evidence(tokens: &[&str], lex: &Lexicon, given: &[TopicId]) -> Vec
             let name = lex.topics().get(usize::from(topic.0)).map_or("", String::as_str);
             let verdict = if given.contains(&topic) { "是" } else { "否" };
             format!(
-                "主题 {name}：{} = {total}（需 {PASSAGE_TOPIC_MIN}，且不低于本段最高分的一半）→ {verdict}",
+                "主题 {name}：{} = {total}（需 {PASSAGE_TOPIC_MIN}；无强关键词时还需不低于本段最高分的一半）→ {verdict}",
                 list.join(" ")
             )
         })
@@ -198,7 +203,7 @@ mod tests {
         let g = crate::Gazetteer::chongqing();
         let s = Segmenter::with_default_dict(&g, &lex);
         let tokens =
-            s.segment("缙云山国家级自然保护区的生态环境持续改善，北碚区推进生态文明建设。");
+            s.segment("北碚生态建设\n缙云山国家级自然保护区的生态环境持续改善，北碚区推进生态文明建设。\n北碚区发展生态旅游，游客越来越多。");
         let (_, passages) = annotate(&[], &[tokens], &lex);
         let names: Vec<&str> = passages[0]
             .iter()
