@@ -8,8 +8,9 @@
 //! const { total, hits, fetched } = await explorer.search("缙云山", { limit: 10 });
 //! ```
 //!
-//! Pieces stay in memory between queries (a follow-up query often needs none) until more
-//! than [`MAX_PIECES`] are held; then the next query starts from an empty cache. The
+//! Pieces stay in memory between queries (a follow-up query often needs none) until they
+//! pass [`MAX_HELD_BYTES`]; then the next query starts from an empty cache (one query keeps
+//! everything it needs, however much that is). The
 //! browser's HTTP cache and the service worker keep them too, so a refetch is local.
 
 use std::cell::RefCell;
@@ -23,8 +24,9 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use crate::{js_hit, parse_options, to_js, JsFacets, JsResults, SiteError};
 
-/// Pieces kept in memory before the cache is emptied (bounds wasm memory on big sites).
-const MAX_PIECES: usize = 600;
+/// Fetched bytes of pieces kept in memory before the cache is emptied (bounds wasm memory
+/// on big sites; decoded pieces take a few times their fetched size).
+const MAX_HELD_BYTES: usize = 8 << 20;
 /// The most fetch rounds a query may take (its stages are fewer; this stops a loop on a
 /// site whose pieces keep naming new ones).
 const MAX_ROUNDS: usize = 8;
@@ -191,7 +193,7 @@ impl SiteExplorer {
         let inner = self.inner.clone();
         future_to_promise(async move {
             let (q, limit, offset) = parse_options(&query, options)?;
-            if inner.index.borrow().loaded_pieces() > MAX_PIECES {
+            if inner.index.borrow().held_bytes() > MAX_HELD_BYTES {
                 inner.index.borrow_mut().clear();
             }
             let filters = Filters::default();

@@ -42,6 +42,8 @@ pub struct SiteIndex {
     pieces: HashMap<String, Piece>,
     /// The documents piece of every document named by a loaded table or key bucket.
     doc_pieces: FxHashMap<u32, u32>,
+    /// Bytes (as fetched) of the pieces held.
+    held_bytes: usize,
 }
 
 impl SiteIndex {
@@ -53,6 +55,7 @@ impl SiteIndex {
             build,
             pieces: HashMap::new(),
             doc_pieces: FxHashMap::default(),
+            held_bytes: 0,
         })
     }
 
@@ -138,7 +141,9 @@ impl SiteIndex {
                 .extend(k.iter().map(|(_, d, piece)| (*d, *piece))),
             _ => {}
         }
-        self.pieces.insert(name.to_string(), piece);
+        if self.pieces.insert(name.to_string(), piece).is_none() {
+            self.held_bytes += bytes.len();
+        }
         Ok(())
     }
 
@@ -146,11 +151,12 @@ impl SiteIndex {
     pub fn clear(&mut self) {
         self.pieces.clear();
         self.doc_pieces.clear();
+        self.held_bytes = 0;
     }
 
-    /// Bytes of pieces currently held, roughly (for a cache bound).
-    pub fn loaded_pieces(&self) -> usize {
-        self.pieces.len()
+    /// Bytes (as fetched, compressed) of the pieces held: what a cache bound looks at.
+    pub fn held_bytes(&self) -> usize {
+        self.held_bytes
     }
 
     /// The pieces a search for `query` (documents `offset..offset + limit`) still needs.
