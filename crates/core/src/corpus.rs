@@ -93,13 +93,15 @@ pub struct PassageInfo<'a> {
     pub topics: Vec<&'a str>,
 }
 
-/// Resolve a district name (short, full or alias) against display names and aliases.
+/// Resolve a district name (short, full or alias) against display names and aliases; a
+/// name in traditional characters (兩江新區) resolves like its simplified form.
 pub(crate) fn district_by_name(
     districts: &[String],
     aliases: &[(String, DistrictId)],
     name: &str,
 ) -> Option<DistrictId> {
-    let name = name.trim();
+    let folded = crate::text::fold_script(name.trim());
+    let name: &str = &folded;
     districts
         .iter()
         .position(|d| d == name)

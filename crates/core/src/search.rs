@@ -1,8 +1,9 @@
 //! Search (query time): [`Query`] + [`Filters`] → ranked passages grouped by document, with
 //! snippets and disjunctive facet counts, in one pass over the match set.
 //!
-//! Matching: every clause (a free-text word or a phrase) must occur in the passage (AND);
-//! excluded clauses must not. A clause that names a district (北碚, 北碚区, an alias such as
+//! Matching: every clause (a free-text word or a phrase) must occur in the document (AND at
+//! document level, as Pagefind does); the passages shown are those holding at least one
+//! clause, the ones holding more first. Excluded clauses must not occur in the passage. A clause that names a district (北碚, 北碚区, an alias such as
 //! 开县) stands for all the names of that district, so each finds the same passages. Scoring is BM25 over clause occurrences, with a bonus for
 //! clauses that also occur in the document title. An empty query matches every passage in
 //! corpus order, which is what a filter-only view lists.
@@ -247,72 +248,88 @@ pub(crate) fn match_set(src: &impl SearchSource, query: &Query) -> Vec<(u32, f32
     matched
 }
 
-/// Passages having every clause, scored by BM25 plus the title boost.
+/// Document-level AND: the passages of documents holding every clause somewhere (重庆 高铁
+/// finds a document naming 重庆 in one passage and 高铁 in another), each passage holding at
+/// least one clause. A passage scores BM25 over the clauses it holds plus the title boost,
+/// times the share of the clauses it holds, so passages with all the words come first.
 fn score_all(src: &impl SearchSource, clauses: &[Clause]) -> Vec<(u32, f32)> {
     let n = src.passage_count() as f32;
     let avg = src.average_length();
-    let mut order: Vec<&Clause> = clauses.iter().collect();
-    order.sort_by_key(|c| c.postings.len());
-    let Some((rarest, rest)) = order.split_first() else {
-        return Vec::new();
-    };
-    let idf = |c: &Clause| {
-        let df = c.postings.len() as f32;
-        (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
-    };
-    let needles: Vec<(Vec<String>, f32)> = order
+    let k = clauses.len();
+    let idfs: Vec<f32> = clauses
         .iter()
         .map(|c| {
-            (
-                c.alternatives.iter().map(|a| unit_string(a)).collect(),
-                idf(c),
-            )
+            let df = c.postings.len() as f32;
+            (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
         })
         .collect();
+    let needles: Vec<Vec<String>> = clauses
+        .iter()
+        .map(|c| c.alternatives.iter().map(|a| unit_string(a)).collect())
+        .collect();
+    let passages = clause_counts(clauses);
     let mut out = Vec::new();
-    // Passages arrive in id order, hence grouped by document: test each title once.
-    let mut title_bonus: (DocId, Vec<f32>) = (DocId(u32::MAX), Vec::new());
-    let mut tfs = Vec::with_capacity(order.len());
-    'passages: for first in &rarest.postings {
-        tfs.clear();
-        tfs.push(first.tf);
-        for c in rest {
-            match c
-                .postings
-                .binary_search_by_key(&first.passage, |p| p.passage)
-            {
-                Ok(i) => tfs.push(c.postings[i].tf),
-                Err(_) => continue 'passages,
-            }
-        }
-        let doc = src.doc_of(first.passage);
-        if title_bonus.0 != doc {
-            let bonus = needles
+    let mut start = 0;
+    // Passages are in id order, hence grouped by document.
+    while start < passages.len() {
+        let doc = src.doc_of(passages[start].0);
+        let end = start
+            + passages[start..]
                 .iter()
-                .map(|(alternatives, _)| {
-                    if alternatives.iter().any(|n| src.title_contains(doc, n)) {
-                        TITLE_BOOST
-                    } else {
-                        0.0
-                    }
-                })
-                .collect();
-            title_bonus = (doc, bonus);
+                .take_while(|(p, _)| src.doc_of(*p) == doc)
+                .count();
+        let group = &passages[start..end];
+        start = end;
+        if !(0..k).all(|i| group.iter().any(|(_, tfs)| tfs[i] > 0)) {
+            continue;
         }
-        let len = src.length(first.passage) as f32;
-        let norm = K1 * (1.0 - B + B * len / avg);
-        let score: f32 = tfs
+        let bonus: Vec<f32> = needles
             .iter()
-            .zip(&needles)
-            .zip(&title_bonus.1)
-            .map(|((tf, (_, idf)), bonus)| {
-                let tf = *tf as f32;
-                idf * (tf * (K1 + 1.0) / (tf + norm) + bonus)
+            .map(|alternatives| {
+                if alternatives.iter().any(|a| src.title_contains(doc, a)) {
+                    TITLE_BOOST
+                } else {
+                    0.0
+                }
             })
-            .sum();
-        out.push((first.passage, score));
+            .collect();
+        for (passage, tfs) in group {
+            let len = src.length(*passage) as f32;
+            let norm = K1 * (1.0 - B + B * len / avg);
+            let held = tfs.iter().filter(|tf| **tf > 0).count() as f32;
+            let bm25: f32 = tfs
+                .iter()
+                .zip(&idfs)
+                .zip(&bonus)
+                .filter(|((tf, _), _)| **tf > 0)
+                .map(|((tf, idf), bonus)| {
+                    let tf = *tf as f32;
+                    idf * (tf * (K1 + 1.0) / (tf + norm) + bonus)
+                })
+                .sum();
+            out.push((*passage, bm25 * held / k as f32));
+        }
     }
-    out.sort_unstable_by_key(|(p, _)| *p);
+    out
+}
+
+/// Every passage holding at least one clause, by passage id, with its count of each clause.
+fn clause_counts(clauses: &[Clause]) -> Vec<(u32, Vec<u32>)> {
+    let mut entries: Vec<(u32, usize, u32)> = clauses
+        .iter()
+        .enumerate()
+        .flat_map(|(i, c)| c.postings.iter().map(move |p| (p.passage, i, p.tf)))
+        .collect();
+    entries.sort_unstable();
+    let mut out: Vec<(u32, Vec<u32>)> = Vec::new();
+    for (passage, clause, tf) in entries {
+        if out.last().map(|(p, _)| *p) != Some(passage) {
+            out.push((passage, vec![0; clauses.len()]));
+        }
+        if let Some(slot) = out.last_mut().and_then(|(_, tfs)| tfs.get_mut(clause)) {
+            *slot = tf;
+        }
+    }
     out
 }
 
@@ -650,12 +667,38 @@ mod tests {
             vec![2, 0],
             "title boost puts document 1 first"
         );
-        assert_eq!(run("科技 缙云山"), Vec::<u32>::new());
+        let mut both = run("科技 缙云山");
+        both.sort();
+        assert_eq!(
+            both,
+            vec![0, 1],
+            "one document holds both words, in two passages"
+        );
+        assert_eq!(
+            run("交通 缙云山"),
+            Vec::<u32>::new(),
+            "no document holds both"
+        );
         assert_eq!(run("科技创新 -渝北"), vec![0]);
         assert_eq!(run("\"产业发展\""), vec![2]);
         assert_eq!(run(""), vec![0, 1, 2, 3]);
         assert_eq!(run("，，"), vec![0, 1, 2, 3]);
         assert_eq!(run("不存在的词"), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn words_of_a_query_are_anded_per_document_and_passages_with_more_come_first() {
+        let corpus = corpus_of(&[
+            &["重庆新闻。", "重庆的高铁建设。", "高铁通车。"],
+            &["重庆天气。"],
+        ]);
+        let s = Searcher::new(corpus);
+        let r = s.search(&Query::parse("重庆 高铁").unwrap(), &Filters::default(), 10);
+        assert_eq!(r.total_docs, 1, "the second document has no 高铁");
+        assert_eq!(r.total, 3);
+        assert_eq!(passages(&r)[0], 1, "the passage with both words first");
+        let one = s.search(&Query::parse("重庆").unwrap(), &Filters::default(), 10);
+        assert_eq!(one.total, 3, "one word: every passage holding it");
     }
 
     #[test]

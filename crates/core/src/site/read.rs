@@ -502,28 +502,20 @@ impl Prepared<'_> {
         self
     }
 
-    /// Passage tables covering every passage that holds all clauses (all tables for a
-    /// query without clauses).
+    /// Passage tables covering every passage that holds any clause (the search is an AND
+    /// per document, so each needs its document; all tables for a query without clauses).
     fn table_names(&self, site: &SiteIndex, query: &Query) -> Vec<String> {
         let clauses = query_clauses(&self.vocabulary, self.district_names(), query);
-        let mut candidates: Option<Vec<u32>> = None;
-        for clause in &clauses {
-            let ids: Vec<u32> = union_matches(self, clause)
+        let mut tables: Vec<u32> = if clauses.is_empty() {
+            (0..site.meta.counts.tables).collect()
+        } else {
+            clauses
                 .iter()
-                .map(|p| p.passage)
-                .collect();
-            candidates = Some(match candidates {
-                None => ids,
-                Some(prev) => prev
-                    .into_iter()
-                    .filter(|p| ids.binary_search(p).is_ok())
-                    .collect(),
-            });
-        }
-        let mut tables: Vec<u32> = match candidates {
-            Some(ids) => ids.iter().map(|p| p / TABLE_PASSAGES).collect(),
-            None => (0..site.meta.counts.tables).collect(),
+                .flat_map(|clause| union_matches(self, clause))
+                .map(|p| p.passage / TABLE_PASSAGES)
+                .collect()
         };
+        tables.sort_unstable();
         tables.dedup();
         tables
             .into_iter()
