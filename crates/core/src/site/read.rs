@@ -59,11 +59,6 @@ impl SiteIndex {
         })
     }
 
-    /// The build id (what makes this build's piece names its own).
-    pub fn build(&self) -> u64 {
-        self.build
-    }
-
     /// The name of every piece of the site but the meta: what a reader downloads to use
     /// the site offline.
     pub fn all_piece_names(&self) -> Vec<String> {
@@ -110,11 +105,6 @@ impl SiteIndex {
     /// Topic display names, by id.
     pub fn topics(&self) -> &[String] {
         &self.meta.topics
-    }
-
-    /// Whether the piece `name` is loaded.
-    pub fn has(&self, name: &str) -> bool {
-        self.pieces.contains_key(name)
     }
 
     /// Decode and keep a fetched piece (one this build named: kind, build and number are
@@ -224,12 +214,6 @@ impl SiteIndex {
             return None;
         };
         piece.docs.get(doc.0.checked_sub(piece.first)? as usize)
-    }
-
-    /// The pieces [`document`](Self::document) still needs for `doc` (known once a table
-    /// or key bucket naming it is loaded).
-    pub fn document_needs(&self, doc: DocId) -> Vec<String> {
-        self.missing(self.doc_piece_name(doc).into_iter().collect())
     }
 
     /// The text of a passage, if its texts piece is loaded.

@@ -146,6 +146,20 @@ fn many_tables_and_texts_pieces() {
 }
 
 #[test]
+fn link_keys_find_their_documents() {
+    let corpus = corpus_of(&[&["北碚。"], &["渝北。"], &["江北。"]]);
+    let (files, _) = site_files(&corpus);
+    let mut site = SiteIndex::open(&files[META_NAME]).unwrap();
+    for (d, key) in ["doc0", "doc1", "doc2"].iter().enumerate() {
+        for name in site.key_needs(key) {
+            site.add(&name, &files[&name]).unwrap();
+        }
+        assert_eq!(site.doc_by_key(key), Some(crate::DocId(d as u32)));
+    }
+    assert_eq!(site.doc_by_key("doc9"), None);
+}
+
+#[test]
 fn damaged_or_missing_pieces_are_errors() {
     let corpus = corpus_of(&[&["北碚区科技创新走在前列。"]]);
     let (files, summary) = site_files(&corpus);
