@@ -57,7 +57,7 @@ test('import files in the browser, search, keep, export, re-import and delete a 
       ['北碚副本', '与 北碚 内容重复'],
     ]);
     const titles = await page.$$eval('#skipped tbody td[title]', (cells) => cells.map((c) => c.title));
-    assert.deepEqual(titles, ['binary file', 'duplicate of 北碚']);
+    assert.deepEqual(titles, ['binary', 'duplicate'], 'the typed kind of each reason');
 
     // Search the new library, with and without a district filter.
     await page.waitForSelector('#search-box:not([hidden])');

@@ -60,12 +60,13 @@ pub struct Progress {
     pub eta_ms: Option<f64>,
 }
 
-/// One file or document left out, with the reason in Chinese (and the original wording).
+/// One file or document left out, with the reason in Chinese (from its typed kind).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SkippedFile {
     pub name: String,
     pub label: String,
-    pub reason: String,
+    /// The reason's kind (`too-large`, …), for a tooltip.
+    pub kind: String,
 }
 
 /// What an import produced.
@@ -266,16 +267,17 @@ pub async fn import(
     let skipped = Array::from(&get(&report, "skipped"))
         .iter()
         .map(|s| {
-            let reason = text(&s, "reason").unwrap_or_default();
+            let reason = get(&s, "reason");
+            let kind = text(&reason, "kind").unwrap_or_default();
             let label = label
                 .as_ref()
-                .and_then(|f| f.call1(&JsValue::NULL, &reason.as_str().into()).ok())
+                .and_then(|f| f.call1(&JsValue::NULL, &reason).ok())
                 .and_then(|l| l.as_string())
-                .unwrap_or_else(|| reason.clone());
+                .unwrap_or_else(|| kind.clone());
             SkippedFile {
                 name: text(&s, "name").unwrap_or_default(),
                 label,
-                reason,
+                kind,
             }
         })
         .collect();

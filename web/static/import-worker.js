@@ -35,8 +35,8 @@
 //   { type: 'error', message }        the import stopped (bad data file, missing asset…)
 //   { type: 'cancelled' }
 //
-// Reasons are English, as the Rust core words them; quxian-library.js maps known ones to
-// Chinese (reasonLabel). Cancel is checked between files: after each file the worker yields
+// Reasons are the core's typed SkipReason, `{ kind, …fields }`; quxian-library.js words
+// them in Chinese by kind (reasonLabel). Cancel is checked between files: after each file the worker yields
 // to the event loop (a macrotask) so a 'cancel' message can arrive.
 
 import init, { Indexer, reannotate, defaultGazetteer, defaultTopics } from './import/quxian_import.js';

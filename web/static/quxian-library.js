@@ -17,7 +17,7 @@
 //   filesFromEntries(entries) → File[]: the files under dropped FileSystemEntry objects
 //     (DataTransferItem.webkitGetAsEntry(), taken during the drop event), folders walked,
 //     each file named by its path from the dropped item ('报告/2023/a.txt')
-//   reasonLabel(reason) → the Chinese label of a skip reason
+//   reasonLabel(reason) → the Chinese label of a skip reason ({ kind, …fields })
 //
 // Storage: IndexedDB database 'quxian', store 'libraries' (metadata, key `id`) and store
 // 'bundles' (bundle bytes, same key). Each write is one transaction over both stores, so a
@@ -424,31 +424,35 @@ async function entryFiles(entry, prefix) {
 
 // ---------------------------------------------------------------- labels
 
-/** Chinese label of a skip reason (the Rust side words them in English). */
+/**
+ * The Chinese words for a skip reason: the one place they are written. The reason is the
+ * typed `SkipReason` of the Rust core, `{ kind, …fields }` (see crates/core/src/error.rs);
+ * an unknown kind (a newer engine) falls back to naming the kind.
+ */
 export function reasonLabel(reason) {
-  const r = String(reason ?? '');
-  let m;
-  if (r === 'binary file') return '二进制文件';
-  if (r === 'empty file') return '空文件';
-  if (r.startsWith('could not decode')) return '无法识别编码';
-  if (r === 'unsupported file type (no extension)') return '不支持的文件类型（无扩展名）';
-  if ((m = /^unsupported file type (\.\S+)$/.exec(r))) return `不支持的文件类型（${m[1]}）`;
-  if (r.startsWith('unsupported file type')) return '不支持的文件类型';
-  if ((m = /^duplicate of (.+)$/.exec(r))) return `与 ${m[1]} 内容重复`;
-  if (r === 'no text') return '没有文字';
-  if (r === 'no text left after removing markup') return '去掉标记后没有文字';
-  if (r === 'no records') return '没有记录';
-  if ((m = /^line (\d+): `text` is empty$/.exec(r))) return `第 ${m[1]} 行：text 为空`;
-  if ((m = /^line (\d+): (.+)$/.exec(r))) return `第 ${m[1]} 行无法读取（${m[2]}）`;
-  if (r.startsWith('not a readable zip archive')) return '不是可读的 zip 压缩包';
-  if (r.startsWith('archive lists')) return '压缩包内文件过多';
-  if (r.startsWith('archive unpacks to more than')) return '压缩包解压后过大，其余文件未导入';
-  if ((m = /^file too large \(over (\d+) MiB unpacked\)$/.exec(r))) return `文件过大（解压后超过 ${m[1]} MiB）`;
-  if ((m = /^file too large \(over (\d+) MiB\)$/.exec(r))) return `文件过大（超过 ${m[1]} MiB，请拆分成较小的文件再导入）`;
-  if (r.startsWith('archive inside an archive')) return '压缩包中的压缩包（请先解压）';
-  if (r.startsWith('could not unpack')) return '无法解压（可能已加密或损坏）';
-  if (r.startsWith('not a usable quxian library')) return '不是可用的区县资料库文件';
-  return r;
+  const r = reason ?? {};
+  switch (r.kind) {
+    case 'binary': return '二进制文件';
+    case 'empty': return '空文件';
+    case 'undecodable': return '无法识别编码';
+    case 'no-extension': return '不支持的文件类型（无扩展名）';
+    case 'unsupported-type': return `不支持的文件类型（.${r.extension}）`;
+    case 'too-large': return `文件过大（超过 ${r.limit_mib} MiB，请拆分成较小的文件再导入）`;
+    case 'no-text': return '没有文字';
+    case 'no-text-after-markup': return '去掉标记后没有文字';
+    case 'bad-html': return '无法解析的 HTML';
+    case 'no-records': return '没有记录';
+    case 'empty-record': return `第 ${r.line} 行：text 为空`;
+    case 'bad-record': return `第 ${r.line} 行无法读取（${r.problem}）`;
+    case 'duplicate': return `与 ${r.of} 内容重复`;
+    case 'not-a-zip': return '不是可读的 zip 压缩包';
+    case 'too-many-entries': return `压缩包内文件过多（${r.entries} 个，最多读取 ${r.max} 个）`;
+    case 'archive-full': return `压缩包解压后超过 ${r.limit_mib} MiB，${r.from} 及其后的文件未导入`;
+    case 'nested-archive': return '压缩包中的压缩包（请先解压）';
+    case 'could-not-unpack': return '无法解压（可能已加密或损坏）';
+    case 'not-a-library': return '不是可用的区县资料库文件';
+    default: return `未导入（${String(r.kind ?? '原因未知')}）`;
+  }
 }
 
 /** Human-readable size: 1.5 MB, 320 KB. */

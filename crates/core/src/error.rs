@@ -10,8 +10,8 @@ pub enum Error {
     Read {
         /// File name as given by the caller.
         name: String,
-        /// Why it was skipped, in words a user understands.
-        reason: String,
+        /// Why it was skipped.
+        reason: SkipReason,
     },
     /// A gazetteer or topic lexicon file has a bad line.
     #[error("{file} line {line}: {detail}")]
@@ -73,6 +73,104 @@ pub enum Error {
     /// A query that cannot be run.
     #[error("query error: {0}")]
     Query(String),
+}
+
+/// Why a file, an archive entry, a JSONL record or a document was left out of a build. The
+/// English `Display` is for the CLI; front ends render their own words from the variant
+/// (serialized as `{"kind": "too-large", "limit_mib": 32}`), never from the English.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum SkipReason {
+    /// NUL bytes in the first 8 KB, and not UTF-16 either.
+    #[error("binary file")]
+    Binary,
+    /// Nothing but whitespace.
+    #[error("empty file")]
+    Empty,
+    /// Neither UTF-8, UTF-16 nor plausible GB18030.
+    #[error("could not decode as UTF-8, UTF-16 or GB18030")]
+    Undecodable,
+    /// A file name without an extension.
+    #[error("unsupported file type (no extension)")]
+    NoExtension,
+    /// An extension no reader handles.
+    #[error("unsupported file type .{extension}")]
+    UnsupportedType {
+        /// The extension, lower-cased, without the dot.
+        extension: String,
+    },
+    /// Larger than a file may be (see `MAX_FILE_BYTES`), or an archive entry larger than an
+    /// entry may unpack to.
+    #[error("file too large (over {limit_mib} MiB)")]
+    TooLarge {
+        /// The limit, in MiB.
+        limit_mib: u64,
+    },
+    /// A document whose text is empty once normalized.
+    #[error("no text")]
+    NoText,
+    /// An HTML or Markdown file that is only markup.
+    #[error("no text left after removing markup")]
+    NoTextAfterMarkup,
+    /// HTML the parser gave up on.
+    #[error("could not parse HTML")]
+    BadHtml,
+    /// A JSONL file without a single record.
+    #[error("no records")]
+    NoRecords,
+    /// A JSONL record whose `text` is empty.
+    #[error("line {line}: `text` is empty")]
+    EmptyRecord {
+        /// 1-based line number.
+        line: usize,
+    },
+    /// A JSONL line that is not a record.
+    #[error("line {line}: {problem}")]
+    BadRecord {
+        /// 1-based line number.
+        line: usize,
+        /// What the JSON parser said (a short sentence).
+        problem: String,
+    },
+    /// The same text as a document added before.
+    #[error("duplicate of {of}")]
+    Duplicate {
+        /// The key of that earlier document.
+        of: String,
+    },
+    /// Bytes that are not a zip archive (or a damaged one).
+    #[error("not a readable zip archive")]
+    NotAZip,
+    /// An archive listing more entries than are read.
+    #[error("archive lists {entries} entries (at most {max} are read)")]
+    TooManyEntries {
+        /// Entries listed.
+        entries: u64,
+        /// Entries read at most.
+        max: u64,
+    },
+    /// An archive that unpacks to more than archives may; `from` and the entries after it
+    /// were left out.
+    #[error("archive unpacks to more than {limit_mib} MiB; {from} and later entries were skipped")]
+    ArchiveFull {
+        /// The limit, in MiB.
+        limit_mib: u64,
+        /// The first entry left out.
+        from: String,
+    },
+    /// An archive inside an archive.
+    #[error("archive inside an archive (unpack it first)")]
+    NestedArchive,
+    /// An entry that could not be inflated (encrypted, damaged, unknown method).
+    #[error("could not unpack")]
+    CouldNotUnpack,
+    /// A `.qx` file that does not load.
+    #[error("not a usable quxian library ({problem})")]
+    NotALibrary {
+        /// Why it does not load (a bundle error, a few hundred bytes at most).
+        problem: String,
+    },
 }
 
 /// Result with the core's [`Error`].

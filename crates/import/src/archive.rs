@@ -15,7 +15,7 @@
 //! Not done here: reading the entries as documents (the caller hands them to the corpus
 //! builder) or unpacking archives inside archives.
 
-use quxian_core::Skipped;
+use quxian_core::{SkipReason, Skipped};
 use std::io::{Cursor, Read};
 use zip::ZipArchive;
 
@@ -42,14 +42,13 @@ pub fn for_each_file(
     archive: &str,
     bytes: &[u8],
     mut visit: impl FnMut(Item<'_>),
-) -> Result<(), String> {
-    let mut zip = ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| format!("not a readable zip archive ({e})"))?;
+) -> Result<(), SkipReason> {
+    let mut zip = ZipArchive::new(Cursor::new(bytes)).map_err(|_| SkipReason::NotAZip)?;
     if zip.len() > MAX_ENTRIES {
-        return Err(format!(
-            "archive lists {} entries (at most {MAX_ENTRIES} are read)",
-            zip.len()
-        ));
+        return Err(SkipReason::TooManyEntries {
+            entries: zip.len() as u64,
+            max: MAX_ENTRIES as u64,
+        });
     }
     let mut total = 0u64;
     let mut buf = Vec::new();
@@ -61,11 +60,10 @@ pub fn for_each_file(
             .unwrap_or_else(|| format!("{archive}/#{}", index + 1));
         let mut entry = match zip.by_index(index) {
             Ok(entry) => entry,
-            Err(e) => {
-                let name = listed;
+            Err(_) => {
                 visit(Item::Skipped(Skipped {
-                    name,
-                    reason: format!("could not unpack ({e})"),
+                    name: listed,
+                    reason: SkipReason::CouldNotUnpack,
                 }));
                 continue;
             }
@@ -78,7 +76,7 @@ pub fn for_each_file(
             continue;
         }
         let name = format!("{archive}/{path}");
-        let skipped = |reason: String| Skipped {
+        let skipped = |reason: SkipReason| Skipped {
             name: name.clone(),
             reason,
         };
@@ -92,8 +90,12 @@ pub fn for_each_file(
         }
         buf.clear();
         // The header's size is not believed: read one byte past the cap to notice a lie.
-        if let Err(e) = (&mut entry).take(MAX_ENTRY_BYTES + 1).read_to_end(&mut buf) {
-            visit(Item::Skipped(skipped(format!("could not unpack ({e})"))));
+        if (&mut entry)
+            .take(MAX_ENTRY_BYTES + 1)
+            .read_to_end(&mut buf)
+            .is_err()
+        {
+            visit(Item::Skipped(skipped(SkipReason::CouldNotUnpack)));
             continue;
         }
         if buf.len() as u64 > MAX_ENTRY_BYTES {
@@ -110,8 +112,10 @@ pub fn for_each_file(
     Ok(())
 }
 
-fn too_large(cap: u64) -> String {
-    format!("file too large (over {} MiB unpacked)", cap >> 20)
+fn too_large(cap: u64) -> SkipReason {
+    SkipReason::TooLarge {
+        limit_mib: cap >> 20,
+    }
 }
 
 /// The entry's path as text: UTF-8 when it is (the flag is often missing), else GBK (zip
@@ -142,10 +146,10 @@ fn is_hidden(path: &str) -> bool {
 fn archive_full(archive: &str, path: &str) -> Skipped {
     Skipped {
         name: archive.to_string(),
-        reason: format!(
-            "archive unpacks to more than {} MiB; {path} and later entries were skipped",
-            MAX_ARCHIVE_BYTES >> 20
-        ),
+        reason: SkipReason::ArchiveFull {
+            limit_mib: MAX_ARCHIVE_BYTES >> 20,
+            from: path.to_string(),
+        },
     }
 }
 
@@ -173,8 +177,6 @@ mod tests {
     #[test]
     fn garbage_is_not_an_archive() {
         let result = for_each_file("x.zip", b"PK\x03\x04 not really", |_| {});
-        assert!(result
-            .unwrap_err()
-            .starts_with("not a readable zip archive"));
+        assert_eq!(result.unwrap_err(), SkipReason::NotAZip);
     }
 }

@@ -15,7 +15,8 @@
 
 use crate::archive;
 use quxian_core::{
-    BuildReport, Corpus, CorpusBuilder, Document, Gazetteer, Lexicon, RawDoc, Segmenter, Skipped,
+    BuildReport, Corpus, CorpusBuilder, Document, Gazetteer, Lexicon, RawDoc, Segmenter,
+    SkipReason, Skipped,
 };
 use serde::Serialize;
 
@@ -37,8 +38,9 @@ pub struct SkippedFile {
     /// File name (`archive.zip/path` inside archives, `#line` for JSONL records, the
     /// document key for documents from bundles).
     pub name: String,
-    /// Reason in English, as core words it; the JS layer maps known ones to Chinese.
-    pub reason: String,
+    /// Why, typed: JS receives `{ kind, …fields }` and words it in Chinese by `kind`
+    /// (`reasonLabel` in `quxian-library.js`), never by parsing English.
+    pub reason: SkipReason,
 }
 
 impl From<Skipped> for SkippedFile {
@@ -215,12 +217,14 @@ fn add_plain_or_bundle(
             }
             Err(e) => own.push(SkippedFile {
                 name: name.to_string(),
-                reason: format!("not a usable quxian library ({e})"),
+                reason: SkipReason::NotALibrary {
+                    problem: e.to_string(),
+                },
             }),
         },
         "zip" => own.push(SkippedFile {
             name: name.to_string(),
-            reason: "archive inside an archive (unpack it first)".to_string(),
+            reason: SkipReason::NestedArchive,
         }),
         _ => {
             let before = builder.report().skipped.len();
@@ -377,7 +381,7 @@ mod tests {
         report
             .skipped
             .iter()
-            .map(|s| (s.name.clone(), s.reason.clone()))
+            .map(|s| (s.name.clone(), s.reason.to_string()))
             .collect()
     }
 
@@ -396,9 +400,9 @@ mod tests {
         assert_eq!(imp.add_file("渝北.txt", &utf16le(b)).unwrap().added, 1);
         let bin = imp.add_file("图片.txt", b"\x89PNG\0\0\0").unwrap();
         assert_eq!(bin.added, 0);
-        assert_eq!(bin.skipped[0].reason, "binary file");
+        assert_eq!(bin.skipped[0].reason, SkipReason::Binary);
         let dup = imp.add_file("副本.txt", a.as_bytes()).unwrap();
-        assert_eq!(dup.skipped[0].reason, "duplicate of 北碚");
+        assert_eq!(dup.skipped[0].reason.to_string(), "duplicate of 北碚");
         assert_eq!(imp.report().documents, 2);
         assert_eq!(imp.report().passages, None);
 
@@ -436,7 +440,7 @@ mod tests {
         let r = imp.add_file("一行.txt", huge.as_bytes()).unwrap();
         assert_eq!(r.added, 0);
         assert_eq!(r.skipped[0].name, "一行.txt");
-        assert_eq!(r.skipped[0].reason, "file too large (over 32 MiB)");
+        assert_eq!(r.skipped[0].reason, SkipReason::TooLarge { limit_mib: 32 });
         let other = "渝北新闻\n\n渝北区仙桃数据谷聚集大数据企业。";
         assert_eq!(imp.add_file("b.txt", other.as_bytes()).unwrap().added, 1);
         let corpus = Corpus::from_bundle(&imp.finish().unwrap()).unwrap();
@@ -458,14 +462,12 @@ mod tests {
         assert_eq!(r.added, 1, "{r:?}");
         let names: Vec<&str> = r.skipped.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(names, ["资料.zip/新闻/说明.pdf", "资料.zip/新闻/inner.zip"]);
-        assert_eq!(r.skipped[0].reason, "unsupported file type .pdf");
-        let bad = imp.add_file("坏.zip", b"not a zip").unwrap();
-        assert!(
-            bad.skipped[0]
-                .reason
-                .starts_with("not a readable zip archive"),
-            "{bad:?}"
+        assert_eq!(
+            r.skipped[0].reason.to_string(),
+            "unsupported file type .pdf"
         );
+        let bad = imp.add_file("坏.zip", b"not a zip").unwrap();
+        assert!(bad.skipped[0].reason == SkipReason::NotAZip, "{bad:?}");
         imp.finish().unwrap();
         let report = imp.report();
         assert_eq!((report.files, report.documents), (2, 1));
@@ -519,9 +521,7 @@ mod tests {
         assert_eq!(again.added, 0);
         let bad = second.add_file("坏.qx", b"QX nonsense").unwrap();
         assert!(
-            bad.skipped[0]
-                .reason
-                .starts_with("not a usable quxian library"),
+            matches!(bad.skipped[0].reason, SkipReason::NotALibrary { .. }),
             "{bad:?}"
         );
         let merged = Corpus::from_bundle(&second.finish().unwrap()).unwrap();
@@ -530,7 +530,7 @@ mod tests {
             .report()
             .skipped
             .iter()
-            .filter(|s| s.reason.starts_with("duplicate of "))
+            .filter(|s| matches!(s.reason, SkipReason::Duplicate { .. }))
             .count();
         assert_eq!(dup_reasons, 3, "{:?}", second.report());
         for doc in &original.docs {

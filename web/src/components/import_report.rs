@@ -83,7 +83,7 @@ pub fn ImportReport(props: &ImportReportProps) -> Html {
                     <tbody>
                         { for r.skipped.iter().map(|s| html! {
                             <tr><td class="qx-skipped-name">{ s.name.clone() }</td>
-                                <td title={s.reason.clone()}>{ s.label.clone() }</td></tr>
+                                <td title={s.kind.clone()}>{ s.label.clone() }</td></tr>
                         }) }
                     </tbody>
                 </table>

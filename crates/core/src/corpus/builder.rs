@@ -6,7 +6,9 @@ use crate::annotate::{annotate_document, explain_document, DocTokens, Explanatio
 use crate::passage::split_passages;
 use crate::read::read_file_with_warnings;
 use crate::text::{fold_script, is_cjk};
-use crate::{normalize, Corpus, DocId, Document, Gazetteer, Lexicon, Passage, RawDoc, Segmenter};
+use crate::{
+    normalize, Corpus, DocId, Document, Gazetteer, Lexicon, Passage, RawDoc, Segmenter, SkipReason,
+};
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
@@ -16,8 +18,8 @@ use std::hash::{Hash, Hasher};
 pub struct Skipped {
     /// File name (with `#line` for a JSONL record).
     pub name: String,
-    /// Reason in plain words.
-    pub reason: String,
+    /// Why.
+    pub reason: SkipReason,
 }
 
 /// What a build did.
@@ -62,7 +64,7 @@ pub struct PreparedFile {
     name: String,
     bytes: u64,
     docs: Vec<Result<PreparedDoc, Skipped>>,
-    skipped: Vec<String>,
+    skipped: Vec<SkipReason>,
 }
 
 /// One document processed up to annotation.
@@ -134,10 +136,6 @@ impl CorpusBuilder {
     /// split, segment and annotate. Takes `&self`, so callers may run it on several threads
     /// and then [`commit_file`](Self::commit_file) the results in order.
     pub fn prepare_file(&self, name: &str, bytes: &[u8]) -> PreparedFile {
-        let reason = |e: crate::Error| match e {
-            crate::Error::Read { reason, .. } => reason,
-            other => other.to_string(),
-        };
         let mut prepared = PreparedFile {
             name: name.to_string(),
             bytes: bytes.len() as u64,
@@ -146,13 +144,13 @@ impl CorpusBuilder {
         };
         match read_file_with_warnings(name, bytes) {
             Ok((docs, bad_lines)) => {
-                prepared.skipped.extend(bad_lines.into_iter().map(reason));
+                prepared.skipped.extend(bad_lines);
                 prepared.docs = docs
                     .into_iter()
                     .map(|raw| self.prepare_document(raw))
                     .collect();
             }
-            Err(e) => prepared.skipped.push(reason(e)),
+            Err(reason) => prepared.skipped.push(reason),
         }
         prepared
     }
@@ -170,7 +168,7 @@ impl CorpusBuilder {
         if text.trim().is_empty() {
             return Err(Skipped {
                 name: raw.key,
-                reason: "no text".into(),
+                reason: SkipReason::NoText,
             });
         }
         let title = short_title(&full_title);
@@ -245,7 +243,7 @@ impl CorpusBuilder {
             }
         };
         if let Some(first) = self.content_hashes.get(&prepared.hash) {
-            let reason = format!("duplicate of {first}");
+            let reason = SkipReason::Duplicate { of: first.clone() };
             self.skip(&prepared.raw_key, reason);
             return false;
         }
@@ -295,7 +293,7 @@ impl CorpusBuilder {
         true
     }
 
-    fn skip(&mut self, name: &str, reason: String) {
+    fn skip(&mut self, name: &str, reason: SkipReason) {
         self.report.skipped.push(Skipped {
             name: name.to_string(),
             reason,

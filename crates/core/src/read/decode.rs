@@ -12,6 +12,7 @@
 //! It does not guess other legacy encodings (Big5, Shift_JIS, Latin-1): those files are
 //! rejected, since a wrong guess would index mojibake.
 
+use crate::SkipReason;
 use encoding_rs::{Encoding, GB18030};
 
 /// How many leading bytes are searched for NUL to call a file binary.
@@ -23,15 +24,14 @@ const BINARY_SNIFF_LEN: usize = 8 * 1024;
 const MIN_PLAUSIBLE_SHARE: f64 = 0.9;
 
 /// Decode a file's bytes; `Err` carries the user-facing reason.
-pub(super) fn decode(bytes: &[u8]) -> Result<String, &'static str> {
-    const UNDECODABLE: &str = "could not decode as UTF-8, UTF-16 or GB18030";
+pub(super) fn decode(bytes: &[u8]) -> Result<String, SkipReason> {
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
         let body = bytes.get(bom_len..).unwrap_or_default();
-        return strict(encoding, body).ok_or(UNDECODABLE);
+        return strict(encoding, body).ok_or(SkipReason::Undecodable);
     }
     let head = bytes.get(..BINARY_SNIFF_LEN).unwrap_or(bytes);
     if head.contains(&0) {
-        return utf16_without_bom(bytes).ok_or("binary file");
+        return utf16_without_bom(bytes).ok_or(SkipReason::Binary);
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Ok(text.to_string());
@@ -39,7 +39,7 @@ pub(super) fn decode(bytes: &[u8]) -> Result<String, &'static str> {
     strict(GB18030, bytes)
         .filter(|text| plausible_chinese(text))
         .or_else(|| utf16_without_bom(bytes))
-        .ok_or(UNDECODABLE)
+        .ok_or(SkipReason::Undecodable)
 }
 
 /// UTF-16 (little-endian, then big-endian) without a BOM, if it reads as Chinese text.
@@ -163,7 +163,11 @@ mod tests {
             ),
         ];
         for (label, bytes, reason) in cases {
-            assert_eq!(decode(&bytes), Err(reason), "{label}");
+            assert_eq!(
+                decode(&bytes).map_err(|r| r.to_string()),
+                Err(reason.into()),
+                "{label}"
+            );
         }
     }
 
@@ -171,9 +175,6 @@ mod tests {
     fn gb18030_guess_needs_chinese_looking_text() {
         // Valid GB18030 four-byte sequences that decode to Hangul syllables, not Chinese.
         let (hangul, _, _) = GB18030.encode("가각간갇갈갉갊감갑값");
-        assert_eq!(
-            decode(&hangul),
-            Err("could not decode as UTF-8, UTF-16 or GB18030")
-        );
+        assert_eq!(decode(&hangul), Err(SkipReason::Undecodable));
     }
 }

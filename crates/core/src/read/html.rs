@@ -14,6 +14,7 @@
 //! happened on the bytes.
 
 use super::{first_line, RawDoc};
+use crate::SkipReason;
 use lol_html::html_content::TextType;
 use lol_html::{doc_text, element, end_tag, rewrite_str, RewriteStrSettings};
 use std::cell::RefCell;
@@ -42,7 +43,7 @@ struct Collected {
 }
 
 /// Read an HTML document whose file stem is `stem`; `Err` carries the reason.
-pub(super) fn read(stem: &str, html: &str) -> Result<RawDoc, String> {
+pub(super) fn read(stem: &str, html: &str) -> Result<RawDoc, SkipReason> {
     let state = Rc::new(RefCell::new(Collected::default()));
     let (s1, s2, s3, s4, s5, s6) = (
         state.clone(),
@@ -128,7 +129,7 @@ pub(super) fn read(stem: &str, html: &str) -> Result<RawDoc, String> {
             }
             Ok(())
         }));
-    rewrite_str(html, settings).map_err(|e| format!("could not parse HTML: {e}"))?;
+    rewrite_str(html, settings).map_err(|_| SkipReason::BadHtml)?;
     let state = state.take();
     let text = decode_entities(&state.body);
     let title = decode_entities(&state.title)

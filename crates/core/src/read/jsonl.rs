@@ -8,6 +8,7 @@
 //! as `"line N: …"` and skipped; the caller decides whether the file as a whole failed.
 
 use super::{first_line, RawDoc};
+use crate::SkipReason;
 use serde::Deserialize;
 
 /// One record as written in the file.
@@ -21,7 +22,7 @@ struct Record {
 }
 
 /// Read every line; returns the documents and one reason per bad line.
-pub(super) fn read(stem: &str, text: &str) -> (Vec<RawDoc>, Vec<String>) {
+pub(super) fn read(stem: &str, text: &str) -> (Vec<RawDoc>, Vec<SkipReason>) {
     let mut docs = Vec::new();
     let mut bad = Vec::new();
     for (index, line) in text.lines().enumerate() {
@@ -31,7 +32,7 @@ pub(super) fn read(stem: &str, text: &str) -> (Vec<RawDoc>, Vec<String>) {
         }
         match serde_json::from_str::<Record>(line) {
             Ok(record) if record.text.trim().is_empty() => {
-                bad.push(format!("line {number}: `text` is empty"));
+                bad.push(SkipReason::EmptyRecord { line: number });
             }
             Ok(record) => docs.push(RawDoc {
                 key: format!("{stem}#{number}"),
@@ -45,7 +46,11 @@ pub(super) fn read(stem: &str, text: &str) -> (Vec<RawDoc>, Vec<String>) {
                 source: non_blank(record.source),
                 url: non_blank(record.url),
             }),
-            Err(e) => bad.push(format!("line {number}: {e}")),
+            Err(e) => bad.push(SkipReason::BadRecord {
+                line: number,
+                // serde_json's messages quote at most a short token, never the line.
+                problem: e.to_string().chars().take(200).collect(),
+            }),
         }
     }
     (docs, bad)
@@ -84,11 +89,14 @@ mod tests {
             ("news#4", "无标题的正文")
         );
         assert_eq!(docs[1].source, None);
-        let lines: Vec<&str> = bad
+        let lines: Vec<usize> = bad
             .iter()
-            .map(|b| b.split(':').next().unwrap_or(""))
+            .map(|b| match b {
+                SkipReason::EmptyRecord { line } | SkipReason::BadRecord { line, .. } => *line,
+                other => panic!("{other}"),
+            })
             .collect();
-        assert_eq!(lines, ["line 3", "line 5", "line 6", "line 7"]);
+        assert_eq!(lines, [3, 5, 6, 7]);
     }
 
     #[test]
@@ -98,14 +106,17 @@ mod tests {
         assert_eq!(docs.len(), 1);
         assert_eq!(warnings.len(), 1);
         assert!(
-            warnings[0].to_string().starts_with("a.jsonl: line 2: "),
+            matches!(warnings[0], SkipReason::BadRecord { line: 2, .. }),
             "{}",
             warnings[0]
         );
         let all_bad = super::super::read_file("a.jsonl", b"nope\n{}\n");
         match all_bad {
             Err(crate::Error::Read { reason, .. }) => {
-                assert!(reason.starts_with("line 1: "), "{reason}")
+                assert!(
+                    matches!(reason, SkipReason::BadRecord { line: 1, .. }),
+                    "{reason}"
+                )
             }
             other => panic!("expected an error, got {other:?}"),
         }

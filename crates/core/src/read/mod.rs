@@ -20,6 +20,8 @@ mod jsonl;
 mod markdown;
 mod text;
 
+use crate::SkipReason;
+
 /// Largest file read, in bytes. Building takes about 20× a file's size in memory at its
 /// peak (text copies, segmentation, index); above this a single file could exhaust a
 /// browser worker's memory and lose the whole import, so it is skipped with a reason.
@@ -47,50 +49,55 @@ pub struct RawDoc {
 /// A JSONL file with some bad lines still yields the documents of its good lines; use
 /// [`read_file_with_warnings`] to learn which lines were skipped.
 pub fn read_file(name: &str, bytes: &[u8]) -> crate::Result<Vec<RawDoc>> {
-    read_file_with_warnings(name, bytes).map(|(docs, _skipped)| docs)
+    read_file_with_warnings(name, bytes)
+        .map(|(docs, _skipped)| docs)
+        .map_err(|reason| crate::Error::Read {
+            name: name.to_string(),
+            reason,
+        })
 }
 
-/// Like [`read_file`], plus one `Error::Read` per skipped JSONL line (its reason names the
-/// line). The whole file is an `Err` when nothing in it could be read.
-pub fn read_file_with_warnings(
+/// Like [`read_file`], plus one reason per skipped JSONL line (each names its line). The
+/// whole file is an `Err` when nothing in it could be read.
+pub(crate) fn read_file_with_warnings(
     name: &str,
     bytes: &[u8],
-) -> crate::Result<(Vec<RawDoc>, Vec<crate::Error>)> {
-    let fail = |reason: String| crate::Error::Read {
-        name: name.to_string(),
-        reason,
-    };
+) -> Result<(Vec<RawDoc>, Vec<SkipReason>), SkipReason> {
     let (stem, extension) = split_name(name);
     let format = match extension.as_str() {
         "txt" => Format::Text,
         "md" | "markdown" => Format::Markdown,
         "html" | "htm" => Format::Html,
         "jsonl" => Format::Jsonl,
-        "" => return Err(fail("unsupported file type (no extension)".into())),
-        other => return Err(fail(format!("unsupported file type .{other}"))),
+        "" => return Err(SkipReason::NoExtension),
+        other => {
+            return Err(SkipReason::UnsupportedType {
+                extension: other.chars().take(16).collect(),
+            })
+        }
     };
     if bytes.len() > MAX_FILE_BYTES {
-        return Err(fail(format!(
-            "file too large (over {} MiB)",
-            MAX_FILE_BYTES >> 20
-        )));
+        return Err(SkipReason::TooLarge {
+            limit_mib: (MAX_FILE_BYTES >> 20) as u64,
+        });
     }
-    let text = decode::decode(bytes).map_err(|reason| fail(reason.into()))?;
+    let text = decode::decode(bytes)?;
     if text.trim().is_empty() {
-        return Err(fail("empty file".into()));
+        return Err(SkipReason::Empty);
     }
     let (docs, skipped) = match format {
         Format::Text => (vec![text::read(stem, &text)], Vec::new()),
         Format::Markdown => (vec![markdown::read(stem, &text)], Vec::new()),
-        Format::Html => (vec![html::read(stem, &text).map_err(fail)?], Vec::new()),
+        Format::Html => (vec![html::read(stem, &text)?], Vec::new()),
         Format::Jsonl => {
             let (docs, bad_lines) = jsonl::read(stem, &text);
-            let skipped: Vec<crate::Error> = bad_lines.into_iter().map(&fail).collect();
             if docs.is_empty() {
-                let first = skipped.into_iter().next();
-                return Err(first.unwrap_or_else(|| fail("no records".into())));
+                return Err(bad_lines
+                    .into_iter()
+                    .next()
+                    .unwrap_or(SkipReason::NoRecords));
             }
-            (docs, skipped)
+            (docs, bad_lines)
         }
     };
     let docs: Vec<RawDoc> = docs
@@ -98,7 +105,7 @@ pub fn read_file_with_warnings(
         .filter(|d| !d.text.trim().is_empty())
         .collect();
     if docs.is_empty() {
-        return Err(fail("no text left after removing markup".into()));
+        return Err(SkipReason::NoTextAfterMarkup);
     }
     Ok((docs, skipped))
 }
@@ -204,7 +211,7 @@ mod tests {
 
     fn reason(result: crate::Result<Vec<RawDoc>>) -> String {
         match result {
-            Err(crate::Error::Read { reason, .. }) => reason,
+            Err(crate::Error::Read { reason, .. }) => reason.to_string(),
             other => panic!("expected a read error, got {other:?}"),
         }
     }
