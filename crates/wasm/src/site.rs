@@ -27,6 +27,9 @@ use crate::{js_hit, parse_options, to_js, JsFacets, JsResults, SiteError};
 /// Fetched bytes of pieces kept in memory before the cache is emptied (bounds wasm memory
 /// on big sites; decoded pieces take a few times their fetched size).
 const MAX_HELD_BYTES: usize = 8 << 20;
+/// Fetches in flight at once: a common word of a big archive needs thousands of pieces,
+/// and a browser fails such a burst (ERR_INSUFFICIENT_RESOURCES in Chromium at 280 MB).
+const PARALLEL_FETCHES: usize = 32;
 /// The most fetch rounds a query may take (its stages are fewer; this stops a loop on a
 /// site whose pieces keep naming new ones).
 const MAX_ROUNDS: usize = 8;
@@ -87,10 +90,22 @@ async fn fetch_bytes(base: &str, name: &str) -> Result<Vec<u8>, SiteError> {
     Ok(Uint8Array::new(&buffer).to_vec())
 }
 
-/// Fetch every named piece in parallel and add it to the index.
+/// Fetch every named piece, [`PARALLEL_FETCHES`] at a time, and add it to the index.
 async fn load_pieces(
     inner: &Inner,
     names: Vec<String>,
+    fetched: &mut Fetched,
+) -> Result<(), SiteError> {
+    for batch in names.chunks(PARALLEL_FETCHES) {
+        load_batch(inner, batch, fetched).await?;
+    }
+    Ok(())
+}
+
+/// Fetch a batch of pieces in parallel and add them to the index.
+async fn load_batch(
+    inner: &Inner,
+    names: &[String],
     fetched: &mut Fetched,
 ) -> Result<(), SiteError> {
     let requests: Array = names
