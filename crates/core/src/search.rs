@@ -269,17 +269,8 @@ fn score_all(src: &impl SearchSource, clauses: &[Clause]) -> Vec<(u32, f32)> {
         .collect();
     let passages = clause_counts(clauses);
     let mut out = Vec::new();
-    let mut start = 0;
-    // Passages are in id order, hence grouped by document.
-    while start < passages.len() {
-        let doc = src.doc_of(passages[start].0);
-        let end = start
-            + passages[start..]
-                .iter()
-                .take_while(|(p, _)| src.doc_of(*p) == doc)
-                .count();
-        let group = &passages[start..end];
-        start = end;
+    for (doc, run) in doc_runs(src, &passages) {
+        let group = &passages[run];
         if !(0..k).all(|i| group.iter().any(|(_, tfs)| tfs[i] > 0)) {
             continue;
         }
@@ -333,6 +324,22 @@ fn clause_counts(clauses: &[Clause]) -> Vec<(u32, Vec<u32>)> {
     out
 }
 
+/// The runs of `items` (by passage id, hence grouped by document) that share a document.
+fn doc_runs<T>(src: &impl SearchSource, items: &[(u32, T)]) -> Vec<(DocId, Range<usize>)> {
+    let mut runs = Vec::new();
+    let mut start = 0;
+    while start < items.len() {
+        let doc = src.doc_of(items[start].0);
+        let len = items[start..]
+            .iter()
+            .take_while(|(p, _)| src.doc_of(*p) == doc)
+            .count();
+        runs.push((doc, start..start + len));
+        start += len;
+    }
+    runs
+}
+
 /// One ranked document: its id, its score and its matching `(passage, score)`, best first.
 pub(crate) type RankedGroup = (DocId, f32, Vec<(u32, f32)>);
 
@@ -364,23 +371,17 @@ pub(crate) fn rank(
 
     // One pass over the kept passages (in id order, hence grouped by document) gives
     // each document its score and its slice of `kept`; no per-document allocation.
-    let mut groups: Vec<(DocId, f32, Range<usize>)> = Vec::new();
-    let mut start = 0;
-    while start < kept.len() {
-        let doc = src.doc_of(kept[start].0);
-        let end = start
-            + kept[start..]
+    let mut groups: Vec<(DocId, f32, Range<usize>)> = doc_runs(src, &kept)
+        .into_iter()
+        .map(|(doc, run)| {
+            let best = kept[run.clone()]
                 .iter()
-                .take_while(|(p, _)| src.doc_of(*p) == doc)
-                .count();
-        let best = kept[start..end]
-            .iter()
-            .map(|(_, s)| *s)
-            .fold(0.0f32, f32::max);
-        let score = best * (1.0 + 0.1 * ((end - start) as f32).ln());
-        groups.push((doc, score, start..end));
-        start = end;
-    }
+                .map(|(_, s)| *s)
+                .fold(0.0f32, f32::max);
+            let score = best * (1.0 + 0.1 * (run.len() as f32).ln());
+            (doc, score, run)
+        })
+        .collect();
     let total_docs = groups.len();
     let by_rank = |a: &(DocId, f32, Range<usize>), b: &(DocId, f32, Range<usize>)| {
         b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
