@@ -105,6 +105,24 @@ test('site: the same totals, facets and best documents as the CLI on a bundle', 
   });
 });
 
+test('site: a page without facets leaves the passage tables to the counts that follow', async () => {
+  const { result } = await withExplorer(async () => {
+    const { explorer } = window;
+    const page = await explorer.search('"缙云山"', { limit: 10, facets: false });
+    const counted = await explorer.search('"缙云山"', { limit: 10 });
+    return { page, counted };
+  });
+  const { page, counted } = result;
+  assert.equal(page.counted, false);
+  assert.equal(counted.counted, true);
+  assert.ok(page.total > 0, '缙云山 is in the archive');
+  assert.deepEqual(page.hits, counted.hits, 'the same page either way');
+  assert.ok(counted.fetched.pieces > 0, 'the counts needed the passage tables');
+  const cli = cliSearch('"缙云山"');
+  const nonzero = (pairs) => Object.fromEntries(pairs.filter(([, n]) => n > 0));
+  assert.deepEqual(nonzero(counted.facets.district), cli.facets.district);
+});
+
 test('site: a follow-up query fetches little, a repeated one nothing', async () => {
   const { result } = await withExplorer(async () => {
     const { explorer } = window;

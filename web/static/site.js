@@ -122,27 +122,42 @@ function showError(error) {
   status.textContent = error?.message ?? String(error);
 }
 
+/**
+ * Search in two steps: the page first (postings, then the shown documents' texts: bytes
+ * that follow the query, not the archive), then the district and topic counts, which need
+ * the labels of every match and so come a moment later.
+ */
 async function search(append = false) {
   const ticket = ++latest;
   const offset = append ? shown : 0;
+  const options = { limit: PAGE, offset, district: view.district, topic: view.topic };
   status.className = '';
   if (!append) status.textContent = '搜索中…';
   try {
-    const result = await engine('search', view.q, { limit: PAGE, offset, district: view.district, topic: view.topic });
+    const result = await engine('search', view.q, { ...options, facets: false });
     if (ticket !== latest) return;
-    const docs = documents(result.hits);
-    if (append) list.append(...docs.map(renderDoc));
-    else list.replaceChildren(...docs.map(renderDoc));
-    shown = offset + docs.length;
-    status.textContent = result.total === 0
-      ? '没有找到匹配的段落：试试更短的词，或去掉筛选条件'
-      : `${result.total_docs.toLocaleString('zh-CN')} 篇文档 · ${result.total.toLocaleString('zh-CN')} 段匹配`;
-    result.notices.forEach((n) => { status.textContent += `（${n}）`; });
-    more.hidden = shown >= result.total_docs;
-    renderFacets(result);
+    renderPage(result, append, offset);
+    if (append) return;
+    facets.setAttribute('aria-busy', 'true');
+    const counted = await engine('search', view.q, { ...options, facets: true });
+    if (ticket !== latest) return;
+    renderFacets(counted);
+    facets.removeAttribute('aria-busy');
   } catch (error) {
     if (ticket === latest) showError(error);
   }
+}
+
+function renderPage(result, append, offset) {
+  const docs = documents(result.hits);
+  if (append) list.append(...docs.map(renderDoc));
+  else list.replaceChildren(...docs.map(renderDoc));
+  shown = offset + docs.length;
+  status.textContent = result.total === 0
+    ? '没有找到匹配的段落：试试更短的词，或去掉筛选条件'
+    : `${result.total_docs.toLocaleString('zh-CN')} 篇文档 · ${result.total.toLocaleString('zh-CN')} 段匹配`;
+  result.notices.forEach((n) => { status.textContent += `（${n}）`; });
+  more.hidden = shown >= result.total_docs;
 }
 
 let typing;

@@ -8,6 +8,7 @@ mod build;
 mod inspect;
 mod search;
 mod site;
+mod site_search;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -28,7 +29,7 @@ enum Command {
     /// Build a corpus bundle (-o) or a static site (--site) from files and directories
     /// (.txt .md .html .jsonl).
     Build(build::BuildArgs),
-    /// Search a bundle.
+    /// Search a bundle or a site folder.
     Search(search::SearchArgs),
     /// Measure query latency and phrase recall on a bundle.
     Bench(bench::BenchArgs),

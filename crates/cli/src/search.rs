@@ -1,7 +1,9 @@
-//! `quxian search`: run one query against a bundle; `--json` prints the documented shape.
+//! `quxian search`: run one query against a bundle or a site folder; `--json` prints the
+//! documented shape.
 
+use crate::site_search;
 use anyhow::Result;
-use quxian_core::{Filters, Query, SearchResults, Searcher};
+use quxian_core::{Filters, PassageId, PassageInfo, Query, SearchResults, Searcher, SiteIndex};
 use serde_json::{json, Map, Value};
 use std::path::PathBuf;
 
@@ -10,7 +12,8 @@ const JSON_VERSION: u32 = 1;
 
 #[derive(clap::Args)]
 pub struct SearchArgs {
-    /// The bundle file.
+    /// The bundle file, or a site folder (`quxian build --site`: the site or its
+    /// `quxian/` folder), read piece by piece as a browser would.
     bundle: PathBuf,
     /// The query: words, "phrases", -exclusions, district:名 topic:名. May be empty. A
     /// query that starts with `-` (an exclusion) is a query, not an option.
@@ -28,29 +31,74 @@ pub struct SearchArgs {
     /// Print one JSON object.
     #[arg(long)]
     json: bool,
+    /// For a site: print on stderr the pieces each stage of the query read, by kind.
+    #[arg(long)]
+    pieces: bool,
+}
+
+/// What printing results needs from a bundle or a site.
+trait Labels {
+    fn passage_info(&self, passage: PassageId) -> Option<PassageInfo<'_>>;
+    fn districts(&self) -> &[String];
+    fn topics(&self) -> &[String];
+}
+
+impl Labels for Searcher {
+    fn passage_info(&self, passage: PassageId) -> Option<PassageInfo<'_>> {
+        self.corpus().passage_info(passage)
+    }
+    fn districts(&self) -> &[String] {
+        &self.corpus().districts
+    }
+    fn topics(&self) -> &[String] {
+        &self.corpus().topics
+    }
+}
+
+impl Labels for SiteIndex {
+    fn passage_info(&self, passage: PassageId) -> Option<PassageInfo<'_>> {
+        SiteIndex::passage_info(self, passage)
+    }
+    fn districts(&self) -> &[String] {
+        SiteIndex::districts(self)
+    }
+    fn topics(&self) -> &[String] {
+        SiteIndex::topics(self)
+    }
 }
 
 pub fn run(args: SearchArgs) -> Result<()> {
-    let searcher = Searcher::new(crate::load_bundle(&args.bundle)?);
     let mut query = Query::parse(&args.query)?;
     // Flags are the same filters as inline `district:` clauses; the core resolves both.
     query.districts.extend(args.district.iter().cloned());
     query.topics.extend(args.topic.iter().cloned());
+    if let Some(index) = site_search::index_dir(&args.bundle) {
+        // A site pages by documents; every passage of a document's group is shown.
+        let (site, results, reads) = site_search::search(&index, &query, args.limit)?;
+        if args.pieces {
+            site_search::print_reads(&reads);
+        }
+        return print(&site, &results, &args);
+    }
+    let searcher = Searcher::new(crate::load_bundle(&args.bundle)?);
     let results = searcher.search(&query, &Filters::default(), args.limit);
+    print(&searcher, &results, &args)
+}
+
+fn print(source: &impl Labels, results: &SearchResults, args: &SearchArgs) -> Result<()> {
     if args.json {
-        println!("{}", to_json(&searcher, &results, args.limit));
+        println!("{}", to_json(source, results, args.limit));
     } else {
-        print_text(&searcher, &results, args.limit);
+        print_text(source, results, args.limit);
     }
     Ok(())
 }
 
-fn to_json(searcher: &Searcher, results: &SearchResults, limit: usize) -> Value {
-    let corpus = searcher.corpus();
+fn to_json(source: &impl Labels, results: &SearchResults, limit: usize) -> Value {
     let hits: Vec<Value> = results
         .hits()
         .filter_map(|hit| {
-            let info = corpus.passage_info(hit.passage)?;
+            let info = source.passage_info(hit.passage)?;
             Some(json!({
                 "doc": info.doc.0,
                 "key": info.key,
@@ -79,15 +127,14 @@ fn to_json(searcher: &Searcher, results: &SearchResults, limit: usize) -> Value 
         "total_docs": results.total_docs,
         "hits": hits,
         "facets": {
-            "district": facet(&results.facets.districts, &|i| corpus.districts[i].clone()),
-            "topic": facet(&results.facets.topics, &|i| corpus.topics[i].clone()),
+            "district": facet(&results.facets.districts, &|i| source.districts()[i].clone()),
+            "topic": facet(&results.facets.topics, &|i| source.topics()[i].clone()),
         },
         "notices": results.notices,
     })
 }
 
-fn print_text(searcher: &Searcher, results: &SearchResults, limit: usize) {
-    let corpus = searcher.corpus();
+fn print_text(source: &impl Labels, results: &SearchResults, limit: usize) {
     for n in &results.notices {
         println!("注意: {n}");
     }
@@ -97,10 +144,14 @@ fn print_text(searcher: &Searcher, results: &SearchResults, limit: usize) {
     );
     let mut shown = 0;
     for group in &results.groups {
-        let Some(doc) = corpus.doc(group.doc) else {
+        let Some(info) = group
+            .hits
+            .first()
+            .and_then(|h| source.passage_info(h.passage))
+        else {
             continue;
         };
-        println!("\n{} [{}]", doc.title, doc.key);
+        println!("\n{} [{}]", info.title, info.key);
         for hit in &group.hits {
             if shown == limit {
                 return;
@@ -118,11 +169,8 @@ fn print_text(searcher: &Searcher, results: &SearchResults, limit: usize) {
                     }
                 })
                 .collect();
-            println!(
-                "  §{} ({:.2}) {marked}",
-                hit.passage.0 - doc.passages.start,
-                hit.score
-            );
+            let number = source.passage_info(hit.passage).map_or(0, |i| i.number);
+            println!("  §{number} ({:.2}) {marked}", hit.score);
         }
     }
 }

@@ -280,3 +280,83 @@ fn custom_gazetteer_and_topics_replace_the_defaults() {
         "a bad data file names its line: {err}"
     );
 }
+
+/// An app folder like `cargo xtask dist` makes, from the repo's static files (the wasm
+/// package is not needed to write or search a site natively).
+fn app_folder(dir: &Path) -> PathBuf {
+    let statics = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/static");
+    let app = dir.join("app");
+    std::fs::create_dir_all(app.join("pkg-api")).unwrap();
+    std::fs::create_dir_all(app.join("icons")).unwrap();
+    for file in [
+        "site.html",
+        "site.js",
+        "site-worker.js",
+        "site.css",
+        "sw.js",
+        "sw-register.js",
+    ] {
+        std::fs::copy(statics.join(file), app.join(file)).unwrap();
+    }
+    app
+}
+
+#[test]
+fn a_site_answers_like_its_bundle() {
+    let dir = scratch("site");
+    let docs = dir.join("docs");
+    std::fs::create_dir_all(&docs).unwrap();
+    write_fixtures(&docs);
+    let bundle = dir.join("c.qx");
+    let site = dir.join("site");
+    let app = app_folder(&dir);
+    ok(&["build", path(&docs), "-o", path(&bundle)]);
+    ok(&[
+        "build",
+        path(&docs),
+        "--site",
+        path(&site),
+        "--app",
+        path(&app),
+    ]);
+    for query in [
+        "缙云山",
+        "北碚",
+        "交通 -榨菜",
+        "\"区榨菜\"",
+        "科技创新",
+        "district:渝北",
+    ] {
+        let from_bundle: Value = serde_json::from_str(&ok(&[
+            "search",
+            path(&bundle),
+            query,
+            "--json",
+            "--limit",
+            "100",
+        ]))
+        .unwrap();
+        let from_site: Value = serde_json::from_str(&ok(&[
+            "search",
+            path(&site),
+            query,
+            "--json",
+            "--limit",
+            "100",
+        ]))
+        .unwrap();
+        assert_eq!(from_site, from_bundle, "query {query}");
+    }
+    // --pieces says what the query read, stage by stage: the first page, then the facets.
+    let out = quxian(&["search", path(&site), "缙云山", "--pieces"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("first page:") && stderr.contains("facets:"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(" t: "),
+        "the facets read passage tables: {stderr}"
+    );
+}

@@ -60,7 +60,9 @@ pub use read::{read_file, RawDoc, MAX_FILE_BYTES};
 pub use search::{DocGroup, Hit, SearchResults, Searcher};
 #[cfg(feature = "build")]
 pub use segment::Segmenter;
-pub use site::{write_site, SiteDocument, SiteIndex, SiteSummary, META_NAME, SITE_VERSION};
+pub use site::{
+    write_site, SiteDocument, SiteIndex, SitePage, SiteSummary, META_NAME, SITE_VERSION,
+};
 pub use snippet::{Snippet, SNIPPET_CHARS};
 pub use view::ViewState;
 

@@ -32,6 +32,17 @@ struct SearchOptions {
     limit: Option<usize>,
     /// Documents to skip (a site's "load more").
     offset: usize,
+    /// Whether a site search counts districts and topics (default true); `false` gets the
+    /// first page sooner, then a second search with it gets the counts.
+    facets: Option<bool>,
+}
+
+/// A search request: the query with its filters, and what to return.
+pub(crate) struct Request {
+    pub(crate) query: Query,
+    pub(crate) limit: usize,
+    pub(crate) offset: usize,
+    pub(crate) facets: bool,
 }
 
 #[derive(Serialize)]
@@ -120,7 +131,9 @@ impl Explorer {
     /// (limit counts passages, default 20). Returns `{ total, total_docs, hits, facets,
     /// notices }`; facets are `[name, count]` pairs in gazetteer / lexicon order.
     pub fn search(&self, query: &str, options: JsValue) -> Result<JsValue, JsError> {
-        let (q, limit, _) = parse_options(query, options).map_err(|e| JsError::new(&e))?;
+        let Request {
+            query: q, limit, ..
+        } = parse_options(query, options).map_err(|e| JsError::new(&e))?;
         let results = self.searcher.search(&q, &Filters::default(), limit);
         let c = self.searcher.corpus();
         let hits = results
@@ -146,10 +159,7 @@ impl Explorer {
 
 /// Parse a query and `search`'s options: the query with the option filters added, the
 /// limit (default 20) and the offset (default 0).
-pub(crate) fn parse_options(
-    query: &str,
-    options: JsValue,
-) -> Result<(Query, usize, usize), String> {
+pub(crate) fn parse_options(query: &str, options: JsValue) -> Result<Request, String> {
     let options: SearchOptions = if options.is_undefined() || options.is_null() {
         SearchOptions::default()
     } else {
@@ -164,7 +174,12 @@ pub(crate) fn parse_options(
     })?;
     q.districts.extend(options.district);
     q.topics.extend(options.topic);
-    Ok((q, options.limit.unwrap_or(20), options.offset))
+    Ok(Request {
+        query: q,
+        limit: options.limit.unwrap_or(20),
+        offset: options.offset,
+        facets: options.facets.unwrap_or(true),
+    })
 }
 
 /// A hit as JavaScript sees it.

@@ -17,12 +17,12 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Array, Promise, Uint8Array};
-use quxian_core::{Filters, SearchResults, SiteIndex, META_NAME};
+use quxian_core::{Filters, SearchResults, SiteIndex, SitePage, META_NAME};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use crate::{js_hit, parse_options, to_js, JsFacets, JsResults, SiteError};
+use crate::{js_hit, parse_options, to_js, JsFacets, JsResults, Request, SiteError};
 
 /// Fetched bytes of pieces kept in memory before the cache is emptied (bounds wasm memory
 /// on big sites; decoded pieces take a few times their fetched size).
@@ -71,6 +71,8 @@ struct Fetched {
 struct SiteResults {
     #[serde(flatten)]
     results: JsResults,
+    /// Whether `facets` holds counts (asked with `facets: true`) or zeros.
+    counted: bool,
     fetched: Fetched,
 }
 
@@ -201,31 +203,45 @@ impl SiteExplorer {
     }
 
     /// Search; a Promise. The options are those of `Explorer.search`, but `limit` counts
-    /// documents (default 20) and `offset` skips documents ("load more"); `hits` holds
-    /// every matching passage of those documents, best document first; `fetched: {
+    /// documents (default 20), `offset` skips documents ("load more"), and `facets:
+    /// false` skips the district and topic counts (they need the labels of every match:
+    /// ask for the page first, then again with counts — the second search refetches
+    /// nothing it already has); `hits` holds every matching passage of those documents,
+    /// best document first; `counted` says whether `facets` are counts; `fetched: {
     /// pieces, bytes }` says what this search downloaded.
     pub fn search(&self, query: String, options: JsValue) -> Promise {
         let inner = self.inner.clone();
         future_to_promise(async move {
-            let (q, limit, offset) = parse_options(&query, options)?;
+            let request = parse_options(&query, options)?;
+            let q = &request.query;
             if inner.index.borrow().held_bytes() > MAX_HELD_BYTES {
                 inner.index.borrow_mut().clear();
             }
             let filters = Filters::default();
-            let fetched = settle(&inner, |index| index.needs(&q, &filters, offset, limit))
+            let page = SitePage {
+                offset: request.offset,
+                limit: request.limit,
+                facets: request.facets,
+            };
+            let fetched = settle(&inner, |index| index.needs(q, &filters, page))
                 .await
                 .map_err(SiteError::into_js)?;
             let index = inner.index.borrow();
             let results = index
-                .search(&q, &filters, offset, limit)
+                .search(q, &filters, page)
                 .map_err(|e| SiteError::Core(String::new(), e.to_string()).into_js())?;
-            let js = site_results(&index, &results, fetched);
+            let js = site_results(&index, &results, &request, fetched);
             to_js(&js).map_err(JsValue::from)
         })
     }
 }
 
-fn site_results(index: &SiteIndex, results: &SearchResults, fetched: Fetched) -> SiteResults {
+fn site_results(
+    index: &SiteIndex,
+    results: &SearchResults,
+    request: &Request,
+    fetched: Fetched,
+) -> SiteResults {
     let hits = results
         .hits()
         .filter_map(|hit| js_hit(hit, index.passage_info(hit.passage)?))
@@ -244,6 +260,7 @@ fn site_results(index: &SiteIndex, results: &SearchResults, fetched: Fetched) ->
             },
             notices: results.notices.clone(),
         },
+        counted: request.facets,
         fetched,
     }
 }

@@ -7,8 +7,9 @@
 //!        v-BUILD-N.qxs        vocabulary bucket: corpus words by hash of their first char
 //!        g-BUILD-N.qxs        gram bucket: positional postings of grams, by hash of the gram
 //!        p-BUILD-N.qxs        postings of one frequent gram (too big to share a bucket)
-//!        t-BUILD-N.qxs        passage table: document, length, districts, topics of 256 passages
-//!        d-BUILD-N.qxs        documents: key, title, date, source, URL of 64 documents
+//!        t-BUILD-N.qxs        passage table: documents, districts, topics of 256 passages
+//!        n-BUILD-N.qxs        passage lengths of 256 passages (for one-char queries)
+//!        d-BUILD-N.qxs        documents: key, title, date, source, URL of 16 documents
 //!        x-BUILD-N.qxs        texts of a run of passages (about 4 KB)
 //!        k-BUILD-N.qxs        link keys → document ids, by hash of the key
 //! ```
@@ -16,9 +17,11 @@
 //! A query fetches, stage by stage, only what it needs ([`SiteIndex::needs`]): the
 //! vocabulary buckets of its chars (to segment it) together with the gram buckets of its
 //! char pairs, then the postings of frequent grams (matching is exact from positions, see
-//! `postings`), the passage tables of the matching passages (filters, facets, grouping,
-//! BM25 lengths), and, for the page shown, its documents' metadata and the texts of its
-//! passages (snippets) — never a whole long document. Search itself is the
+//! `postings`; each passage entry carries its document and length, so ranking needs
+//! nothing else), and, for the page shown, its documents' metadata and then the texts of
+//! its passages (snippets) — never a whole long document. Passage tables (districts and
+//! topics) are fetched only for what needs every matching passage's labels: filters, and
+//! the facet counts, which a page asks for after showing its first results. Search itself is the
 //! shared engine of `search`, so a site and a single bundle of the same documents give the
 //! same results.
 //!
@@ -31,15 +34,18 @@ mod read;
 mod write;
 
 pub use piece::{META_NAME, SITE_VERSION};
-pub use read::SiteIndex;
+pub use read::{SiteIndex, SitePage};
 pub use write::{write_site, SiteSummary};
 
 use crate::{DistrictId, TopicId};
 use serde::{Deserialize, Serialize};
 
-/// Passages per passage table: a query fetches the tables of its matching passages, so
+/// Passages per passage table: facets fetch the tables of the matching passages, so
 /// small tables keep a rare query cheap.
 const TABLE_PASSAGES: u32 = 256;
+
+/// Documents per documents piece: a page of 10 results fetches up to 10 of them.
+const DOCS_PER_PIECE: u32 = 16;
 
 /// What a site keeps of a document besides its passages.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,6 +62,8 @@ pub struct SiteDocument {
     pub url: Option<String>,
     /// The document's passages, as a range of passage ids.
     pub passages: std::ops::Range<u32>,
+    /// The texts pieces holding these passages: `(first passage, piece number)`, in order.
+    pub texts: Vec<(u32, u32)>,
 }
 
 /// How many pieces of each numbered kind a site has (numbers run from 0).
@@ -65,6 +73,7 @@ struct PieceCounts {
     grams: u32,
     postings: u32,
     tables: u32,
+    lengths: u32,
     docs: u32,
     texts: u32,
     keys: u32,
@@ -98,24 +107,36 @@ enum GramPostings {
 /// passage gram they flag, so a query fetches no extra bucket for them.
 type GramBucket = Vec<(u64, GramPostings)>;
 
-/// A passage table: per passage of a range, what search needs without the text.
+/// A passage table: per passage of a range, its document and labels (what filters,
+/// facets, a query without words and a one-char query need; other queries get documents
+/// from their postings).
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 struct Table {
     first: u32,
-    doc: Vec<u32>,
-    /// Number of the passage inside its document (the `p` of links).
-    number: Vec<u32>,
-    length: Vec<u32>,
+    /// Document of the first passage.
+    first_doc: u32,
+    /// Passages of each document in turn from `first_doc` on (documents without passages
+    /// have a zero), so documents cost a byte each rather than a number per passage.
+    runs: Vec<u32>,
     districts: Vec<Vec<DistrictId>>,
     topics: Vec<Vec<TopicId>>,
-    /// The documents piece of each document named above: `(document, piece number)`.
-    doc_pieces: Vec<(u32, u32)>,
-    /// The texts pieces holding these passages: `(first passage, piece number)`, in order.
-    text_pieces: Vec<(u32, u32)>,
 }
 
-/// A link-key bucket: `(key, document id, its documents piece number)`.
-type KeyBucket = Vec<(String, u32, u32)>;
+impl Table {
+    /// The document of each passage of the table, in order.
+    fn docs(&self) -> Vec<u32> {
+        let runs = self.runs.iter().zip(self.first_doc..);
+        runs.flat_map(|(n, doc)| std::iter::repeat_n(doc, *n as usize))
+            .collect()
+    }
+}
+
+/// Passage lengths in units of the passages of a table (BM25 of a one-char query, whose
+/// unigram postings do not carry them).
+type Lengths = Vec<u32>;
+
+/// A link-key bucket: `(key, document id)`.
+type KeyBucket = Vec<(String, u32)>;
 
 /// A documents piece: the metadata of consecutive documents (their texts are in texts
 /// pieces, fetched per passage).
@@ -125,11 +146,14 @@ struct DocsPiece {
     docs: Vec<SiteDocument>,
 }
 
-/// A texts piece: the texts of consecutive passages.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+/// A texts piece: the texts of consecutive passages, with their labels (what a result
+/// shows beside its snippet).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 struct TextsPiece {
     first: u32,
     texts: Vec<String>,
+    districts: Vec<Vec<DistrictId>>,
+    topics: Vec<Vec<TopicId>>,
 }
 
 #[cfg(test)]

@@ -5,7 +5,8 @@
 //!      0     4  magic  b"QXS\x1a"
 //!      4     1  site format version (SITE_VERSION)
 //!      5     1  kind: b'm' meta, b'v' vocabulary bucket, b'g' gram bucket, b'p' postings,
-//!               b't' passage table, b'd' documents, b'x' passage texts, b'k' link-key bucket
+//!               b't' passage table, b'n' passage lengths, b'd' documents, b'x' passage
+//!               texts, b'k' link-key bucket
 //!      6     8  build id, u64 little-endian (a hash of everything the site was built from)
 //!     14     4  number of the piece among those of its kind, u32 little-endian
 //!     18     4  inflated payload length, u32 little-endian (checked against a cap first)
@@ -27,7 +28,7 @@ use serde::Serialize;
 
 const MAGIC: &[u8; 4] = b"QXS\x1a";
 /// The site layout this build writes and reads; every change bumps it.
-pub const SITE_VERSION: u8 = 5;
+pub const SITE_VERSION: u8 = 6;
 const HEADER_LEN: usize = 30;
 /// Largest inflated piece accepted. The writer keeps pieces far smaller (postings of the
 /// most common gram of a 300 MB archive are a few MB); a bigger claim is damage or an attack.
@@ -43,6 +44,7 @@ pub(crate) enum Kind {
     Grams,
     Postings,
     Table,
+    Lengths,
     Docs,
     Texts,
     Keys,
@@ -56,6 +58,7 @@ impl Kind {
             Kind::Grams => b'g',
             Kind::Postings => b'p',
             Kind::Table => b't',
+            Kind::Lengths => b'n',
             Kind::Docs => b'd',
             Kind::Texts => b'x',
             Kind::Keys => b'k',
@@ -72,6 +75,7 @@ impl Kind {
             Kind::Grams,
             Kind::Postings,
             Kind::Table,
+            Kind::Lengths,
             Kind::Docs,
             Kind::Texts,
             Kind::Keys,

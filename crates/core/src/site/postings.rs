@@ -9,9 +9,13 @@
 //! (a one-char needle needs no positions). Title grams live in the same key space with
 //! [`TITLE_FLAG`] set, their "passage" being a document id.
 //!
-//! A postings list is one byte stream of LEB128 numbers, per entry: id delta, count, then
-//! (bigrams only) `count` position deltas. Bytes, not structs, because this is most of a
-//! site's size and what a query downloads.
+//! A postings list is one byte stream of LEB128 numbers, per entry: id delta, then for
+//! passage bigrams the passage's document (as a delta from the previous entry's) and
+//! length, then the count and (bigrams only) `count` position deltas. Bytes, not structs,
+//! because this is most of a site's size and what a query downloads. Carrying document and
+//! length lets a query of two or more chars rank its matches from the postings alone: no
+//! table of the whole archive stands between it and its first page. Unigrams, as common as
+//! they are many, leave them out (a one-char query ranks from the passage tables).
 
 use crate::text::unit_string;
 use crate::text::Unit;
@@ -33,6 +37,18 @@ pub(crate) fn bigram(a: char, b: char) -> u64 {
 /// Whether a key is a bigram (so its postings carry positions).
 pub(crate) fn is_bigram(key: u64) -> bool {
     (key & !TITLE_FLAG) >= 1 << 21
+}
+
+/// Whether a key's entries carry document and length: passage (not title) bigrams.
+pub(crate) fn is_placed(key: u64) -> bool {
+    key & TITLE_FLAG == 0 && is_bigram(key)
+}
+
+/// How a passage entry is placed: its document and its length in units.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Placed {
+    pub(crate) doc: u32,
+    pub(crate) length: u32,
 }
 
 /// Append `n` to `out` as LEB128.
@@ -64,12 +80,14 @@ pub(crate) struct PostingsWriter {
     pub(crate) bytes: Vec<u8>,
     pub(crate) count: u32,
     last: Option<u32>,
+    last_doc: u32,
 }
 
 impl PostingsWriter {
-    /// Add an entry: `id` (greater than the last one), with its positions (bigrams) or
-    /// just its count (`positions` empty, `count` given).
-    pub(crate) fn push(&mut self, id: u32, count: u32, positions: &[u32]) {
+    /// Add an entry: `id` (greater than the last one), its placement (passage grams only;
+    /// documents never decrease along passage ids), and its positions (bigrams) or just its
+    /// count (`positions` empty, `count` given).
+    pub(crate) fn push(&mut self, id: u32, placed: Option<Placed>, count: u32, positions: &[u32]) {
         let delta = match self.last {
             Some(last) => id - last,
             None => id,
@@ -77,6 +95,11 @@ impl PostingsWriter {
         self.last = Some(id);
         self.count += 1;
         put(&mut self.bytes, delta);
+        if let Some(placed) = placed {
+            put(&mut self.bytes, placed.doc - self.last_doc);
+            put(&mut self.bytes, placed.length);
+            self.last_doc = placed.doc;
+        }
         put(&mut self.bytes, count);
         let mut prev = 0;
         for &p in positions {
@@ -90,6 +113,8 @@ impl PostingsWriter {
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(crate) struct Postings {
     pub(crate) ids: Vec<u32>,
+    /// Placement of each entry (passage bigrams only; else empty).
+    pub(crate) placed: Vec<Placed>,
     pub(crate) counts: Vec<u32>,
     /// `positions[starts[i]..starts[i + 1]]` are entry i's positions (bigrams only).
     starts: Vec<u32>,
@@ -97,11 +122,13 @@ pub(crate) struct Postings {
 }
 
 impl Postings {
-    /// Decode a stream written by [`PostingsWriter`]; `None` if it is damaged.
-    pub(crate) fn decode(bytes: &[u8], positional: bool) -> Option<Postings> {
+    /// Decode the postings of gram `key`, written by [`PostingsWriter`]; `None` if they
+    /// are damaged.
+    pub(crate) fn decode(bytes: &[u8], key: u64) -> Option<Postings> {
+        let (positional, placed) = (is_bigram(key), is_placed(key));
         let mut p = Postings::default();
         let mut at = 0;
-        let mut id = 0u32;
+        let (mut id, mut doc) = (0u32, 0u32);
         while at < bytes.len() {
             let delta = get(bytes, &mut at)?;
             id = if p.ids.is_empty() {
@@ -109,6 +136,11 @@ impl Postings {
             } else {
                 id.checked_add(delta)?
             };
+            if placed {
+                doc = doc.checked_add(get(bytes, &mut at)?)?;
+                let length = get(bytes, &mut at)?;
+                p.placed.push(Placed { doc, length });
+            }
             let count = get(bytes, &mut at)?;
             p.ids.push(id);
             p.counts.push(count);
@@ -155,21 +187,31 @@ pub(crate) fn needle_of(units: &[Unit]) -> String {
     unit_string(units)
 }
 
+/// One id holding a needle: how often, and where it is placed (passage bigrams).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct NeedleMatch {
+    pub(crate) id: u32,
+    pub(crate) count: u32,
+    pub(crate) placed: Option<Placed>,
+}
+
 /// Ids holding the needle, with occurrence counts, given the postings of its keys (in the
 /// order of [`needle_keys`]). Counts follow the in-memory index exactly: a one- or
 /// two-char needle counts every occurrence of its gram, a longer one its non-overlapping
 /// occurrences (what `str::matches` counts).
-pub(crate) fn match_needle(needle: &str, lists: &[(&Postings, u32)]) -> Vec<(u32, u32)> {
+pub(crate) fn match_needle(needle: &str, lists: &[(&Postings, u32)]) -> Vec<NeedleMatch> {
     let chars = needle.chars().count() as u32;
     let Some(&(rarest, rarest_offset)) = lists.iter().min_by_key(|(p, _)| p.ids.len()) else {
         return Vec::new();
     };
+    let found = |i: usize, count: u32| NeedleMatch {
+        id: rarest.ids[i],
+        count,
+        placed: rarest.placed.get(i).copied(),
+    };
     if lists.len() == 1 {
-        return rarest
-            .ids
-            .iter()
-            .copied()
-            .zip(rarest.counts.iter().copied())
+        return (0..rarest.ids.len())
+            .map(|i| found(i, rarest.counts[i]))
             .collect();
     }
     let mut out = Vec::new();
@@ -197,7 +239,7 @@ pub(crate) fn match_needle(needle: &str, lists: &[(&Postings, u32)]) -> Vec<(u32
         }
         let count = non_overlapping(&starts, chars);
         if count > 0 {
-            out.push((id, count));
+            out.push(found(i, count));
         }
     }
     out
@@ -222,19 +264,33 @@ mod tests {
 
     #[test]
     fn writes_and_reads_back() {
+        let key = bigram('北', '碚');
+        let (a, b) = (
+            Placed { doc: 1, length: 9 },
+            Placed {
+                doc: 40,
+                length: 300,
+            },
+        );
         let mut w = PostingsWriter::default();
-        w.push(3, 2, &[0, 7]);
-        w.push(300, 1, &[100_000]);
-        let p = Postings::decode(&w.bytes, true).unwrap();
+        w.push(3, Some(a), 2, &[0, 7]);
+        w.push(300, Some(b), 1, &[100_000]);
+        let p = Postings::decode(&w.bytes, key).unwrap();
         assert_eq!(p.ids, vec![3, 300]);
+        assert_eq!(p.placed, vec![a, b]);
         assert_eq!(p.counts, vec![2, 1]);
         assert_eq!(p.positions_of(0), &[0, 7]);
         assert_eq!(p.positions_of(1), &[100_000]);
         assert_eq!(
-            Postings::decode(&[0x80], true),
+            Postings::decode(&[0x80], key),
             None,
             "a cut number is damage"
         );
+
+        let mut titles = PostingsWriter::default();
+        titles.push(5, None, 1, &[]);
+        let p = Postings::decode(&titles.bytes, unigram('北') | TITLE_FLAG).unwrap();
+        assert_eq!((p.ids, p.placed, p.counts), (vec![5], vec![], vec![1]));
     }
 
     #[test]

@@ -1,13 +1,16 @@
 //! Reading a site index lazily (query time): [`SiteIndex`] keeps the meta and the pieces
 //! fetched so far; [`SiteIndex::needs`] says which pieces a query still lacks, stage by
 //! stage; once it says none, [`SiteIndex::search`] runs the shared search engine over them.
+//! A page asks first without facets (postings, then its documents and texts: bytes that
+//! follow the query, not the archive) and then with them (the passage tables of every
+//! match).
 
 use super::piece::{bucket_of, decode, Kind, PieceId, META_NAME};
-use super::postings::{bigram, match_needle, needle_keys, needle_of, Postings, TITLE_FLAG};
+use super::postings::{bigram, match_needle, needle_keys, needle_of, Placed, Postings, TITLE_FLAG};
 use super::write::{gram_bucket, vocabulary_bucket};
 use super::{
-    DocsPiece, GramBucket, GramPostings, KeyBucket, Meta, SiteDocument, Table, TextsPiece,
-    TABLE_PASSAGES,
+    DocsPiece, GramBucket, GramPostings, KeyBucket, Lengths, Meta, SiteDocument, Table, TextsPiece,
+    DOCS_PER_PIECE, TABLE_PASSAGES,
 };
 use crate::analyze::Vocabulary;
 use crate::index::Posting;
@@ -21,17 +24,37 @@ use crate::{
     TopicId,
 };
 use rustc_hash::{FxHashMap, FxHashSet};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// A decoded piece.
 enum Piece {
     Vocabulary(Vec<(String, u32)>),
     Grams(GramBucket),
     Postings(Vec<u8>),
-    Table(Table),
+    Table(Rows),
+    Lengths(Lengths),
     Docs(DocsPiece),
     Texts(TextsPiece),
     Keys(KeyBucket),
+}
+
+/// A decoded passage table: one document per passage.
+struct Rows {
+    first: u32,
+    docs: Vec<u32>,
+    districts: Vec<Vec<DistrictId>>,
+    topics: Vec<Vec<TopicId>>,
+}
+
+impl Rows {
+    fn of(table: Table) -> Rows {
+        Rows {
+            first: table.first,
+            docs: table.docs(),
+            districts: table.districts,
+            topics: table.topics,
+        }
+    }
 }
 
 /// A site index being read: the meta plus every piece fetched so far.
@@ -40,10 +63,25 @@ pub struct SiteIndex {
     /// The build id of the meta: every other piece's name carries it.
     build: u64,
     pieces: HashMap<String, Piece>,
-    /// The documents piece of every document named by a loaded table or key bucket.
-    doc_pieces: FxHashMap<u32, u32>,
+    /// Loaded documents by their first passage: which document a shown passage is in.
+    docs_at: BTreeMap<u32, DocId>,
+    /// Loaded texts pieces by their first passage.
+    texts_at: BTreeMap<u32, String>,
     /// Bytes (as fetched) of the pieces held.
     held_bytes: usize,
+}
+
+/// What a search asks of [`SiteIndex::needs`] and [`SiteIndex::search`]: a page of
+/// documents, and whether its facet counts are wanted too.
+#[derive(Clone, Copy, Debug)]
+pub struct SitePage {
+    /// Documents skipped (加载更多).
+    pub offset: usize,
+    /// Documents shown.
+    pub limit: usize,
+    /// Count districts and topics over every match (fetches the passage tables of the
+    /// matches; without it the results' facets are zero).
+    pub facets: bool,
 }
 
 impl SiteIndex {
@@ -54,7 +92,8 @@ impl SiteIndex {
             meta,
             build,
             pieces: HashMap::new(),
-            doc_pieces: FxHashMap::default(),
+            docs_at: BTreeMap::new(),
+            texts_at: BTreeMap::new(),
             held_bytes: 0,
         })
     }
@@ -68,6 +107,7 @@ impl SiteIndex {
             (Kind::Grams, c.grams),
             (Kind::Postings, c.postings),
             (Kind::Table, c.tables),
+            (Kind::Lengths, c.lengths),
             (Kind::Docs, c.docs),
             (Kind::Texts, c.texts),
             (Kind::Keys, c.keys),
@@ -118,17 +158,22 @@ impl SiteIndex {
             Kind::Vocabulary => Piece::Vocabulary(decode(name, bytes)?.1),
             Kind::Grams => Piece::Grams(decode(name, bytes)?.1),
             Kind::Postings => Piece::Postings(decode(name, bytes)?.1),
-            Kind::Table => Piece::Table(decode(name, bytes)?.1),
+            Kind::Table => Piece::Table(Rows::of(decode(name, bytes)?.1)),
+            Kind::Lengths => Piece::Lengths(decode(name, bytes)?.1),
             Kind::Docs => Piece::Docs(decode(name, bytes)?.1),
             Kind::Texts => Piece::Texts(decode(name, bytes)?.1),
             Kind::Keys => Piece::Keys(decode(name, bytes)?.1),
             Kind::Meta => return Err(unknown()),
         };
         match &piece {
-            Piece::Table(t) => self.doc_pieces.extend(t.doc_pieces.iter().copied()),
-            Piece::Keys(k) => self
-                .doc_pieces
-                .extend(k.iter().map(|(_, d, piece)| (*d, *piece))),
+            Piece::Docs(d) => {
+                let docs = d.docs.iter().zip(d.first..);
+                self.docs_at
+                    .extend(docs.map(|(doc, id)| (doc.passages.start, DocId(id))));
+            }
+            Piece::Texts(t) => {
+                self.texts_at.insert(t.first, name.to_string());
+            }
             _ => {}
         }
         if self.pieces.insert(name.to_string(), piece).is_none() {
@@ -140,7 +185,8 @@ impl SiteIndex {
     /// Forget every loaded piece (to bound memory); the meta stays.
     pub fn clear(&mut self) {
         self.pieces.clear();
-        self.doc_pieces.clear();
+        self.docs_at.clear();
+        self.texts_at.clear();
         self.held_bytes = 0;
     }
 
@@ -149,16 +195,10 @@ impl SiteIndex {
         self.held_bytes
     }
 
-    /// The pieces a search for `query` (documents `offset..offset + limit`) still needs.
-    /// Empty means [`search`](Self::search) can run. Call again after adding them: each
-    /// stage's needs are only known once the previous stage is loaded.
-    pub fn needs(
-        &self,
-        query: &Query,
-        filters: &Filters,
-        offset: usize,
-        limit: usize,
-    ) -> Vec<String> {
+    /// The pieces a search for `query` still needs. Empty means [`search`](Self::search)
+    /// can run. Call again after adding them: each stage's needs are only known once the
+    /// previous stage is loaded.
+    pub fn needs(&self, query: &Query, filters: &Filters, page: SitePage) -> Vec<String> {
         let mut first = self.vocabulary_names(query);
         first.extend(self.likely_gram_buckets(query));
         let first = self.missing(first);
@@ -175,16 +215,27 @@ impl SiteIndex {
             return postings;
         }
         let source = source.with_postings(self);
-        let tables = self.missing(source.table_names(self, query));
-        if !tables.is_empty() {
-            return tables;
+        let placement = self.missing(source.placement_pieces(self, query, filters, page));
+        if !placement.is_empty() {
+            return placement;
         }
-        let ranked = rank(&source, query, filters, offset, limit);
-        let page = ranked.groups.iter().flat_map(|(doc, _, hits)| {
-            let texts = hits.iter().filter_map(|(p, _)| self.text_piece_name(*p));
-            self.doc_piece_name(*doc).into_iter().chain(texts)
+        let ranked = rank(&source, query, filters, page.offset, page.limit);
+        let docs = self.missing(
+            ranked
+                .groups
+                .iter()
+                .filter_map(|(doc, _, _)| self.doc_piece_name(*doc))
+                .collect(),
+        );
+        if !docs.is_empty() {
+            return docs;
+        }
+        let texts = ranked.groups.iter().flat_map(|(doc, _, hits)| {
+            let document = self.document(*doc);
+            hits.iter()
+                .filter_map(move |(p, _)| self.text_piece_name(document?, *p))
         });
-        self.missing(page.collect())
+        self.missing(texts.collect())
     }
 
     /// Run a search whose [`needs`](Self::needs) are met.
@@ -192,10 +243,9 @@ impl SiteIndex {
         &self,
         query: &Query,
         filters: &Filters,
-        offset: usize,
-        limit: usize,
+        page: SitePage,
     ) -> Result<SearchResults> {
-        let missing = self.needs(query, filters, offset, limit);
+        let missing = self.needs(query, filters, page);
         if let Some(name) = missing.first() {
             return Err(Error::Piece {
                 name: name.clone(),
@@ -203,7 +253,7 @@ impl SiteIndex {
             });
         }
         let source = self.source(query).with_postings(self);
-        let ranked = rank(&source, query, filters, offset, limit);
+        let ranked = rank(&source, query, filters, page.offset, page.limit);
         Ok(with_snippets(&source, query, ranked))
     }
 
@@ -216,44 +266,59 @@ impl SiteIndex {
         piece.docs.get(doc.0.checked_sub(piece.first)? as usize)
     }
 
-    /// The text of a passage, if its texts piece is loaded.
-    pub fn passage_text(&self, passage: u32) -> Option<&str> {
-        let name = self.text_piece_name(passage)?;
-        let Some(Piece::Texts(piece)) = self.pieces.get(&name) else {
+    /// The loaded texts piece holding a passage, with the passage's index in it.
+    fn texts_of(&self, passage: u32) -> Option<(&TextsPiece, usize)> {
+        let (_, name) = self.texts_at.range(..=passage).next_back()?;
+        let Some(Piece::Texts(piece)) = self.pieces.get(name) else {
             return None;
         };
-        let i = passage.checked_sub(piece.first)? as usize;
-        piece.texts.get(i).map(String::as_str)
+        let i = (passage - piece.first) as usize;
+        (i < piece.texts.len()).then_some((piece, i))
     }
 
-    /// The texts piece of a passage (its table loaded).
-    fn text_piece_name(&self, passage: u32) -> Option<String> {
-        let (table, _) = self.table_of(passage)?;
-        let i = table
-            .text_pieces
+    /// The text of a passage, if its texts piece is loaded.
+    pub fn passage_text(&self, passage: u32) -> Option<&str> {
+        let (piece, i) = self.texts_of(passage)?;
+        Some(&piece.texts[i])
+    }
+
+    /// The texts piece of a passage of `document`.
+    fn text_piece_name(&self, document: &SiteDocument, passage: u32) -> Option<String> {
+        let i = document
+            .texts
             .partition_point(|(first, _)| *first <= passage);
-        let (_, number) = table.text_pieces.get(i.checked_sub(1)?)?;
+        let (_, number) = document.texts.get(i.checked_sub(1)?)?;
         Some(self.name(Kind::Texts, *number))
     }
 
-    /// Where a passage is and how it is labelled (its table and documents piece loaded).
+    /// The loaded document holding a passage.
+    fn doc_at(&self, passage: u32) -> Option<(DocId, &SiteDocument)> {
+        let (_, doc) = self.docs_at.range(..=passage).next_back()?;
+        let document = self.document(*doc)?;
+        document
+            .passages
+            .contains(&passage)
+            .then_some((*doc, document))
+    }
+
+    /// Where a passage is and how it is labelled (its documents and texts pieces loaded,
+    /// as they are for every passage of a search's page).
     pub fn passage_info(&self, passage: PassageId) -> Option<PassageInfo<'_>> {
-        let (table, i) = self.table_of(passage.0)?;
-        let doc = DocId(*table.doc.get(i)?);
-        let document = self.document(doc)?;
+        let (doc, document) = self.doc_at(passage.0)?;
+        let (texts, i) = self.texts_of(passage.0)?;
         let meta = &self.meta;
         Some(PassageInfo {
             doc,
             key: &document.key,
             title: &document.title,
-            number: *table.number.get(i)?,
-            districts: table
+            number: passage.0 - document.passages.start,
+            districts: texts
                 .districts
                 .get(i)?
                 .iter()
                 .map(|d| display_name(&meta.districts, d.0))
                 .collect(),
-            topics: table
+            topics: texts
                 .topics
                 .get(i)?
                 .iter()
@@ -274,9 +339,7 @@ impl SiteIndex {
         let Some(Piece::Keys(keys)) = self.pieces.get(&name) else {
             return None;
         };
-        keys.iter()
-            .find(|(k, _, _)| k == key)
-            .map(|(_, d, _)| DocId(*d))
+        keys.iter().find(|(k, _)| k == key).map(|(_, d)| DocId(*d))
     }
 
     fn missing(&self, names: Vec<String>) -> Vec<String> {
@@ -361,6 +424,7 @@ impl SiteIndex {
             vocabulary,
             needles,
             postings: FxHashMap::default(),
+            placed: FxHashMap::default(),
             titles: FxHashMap::default(),
         }
     }
@@ -391,10 +455,10 @@ impl SiteIndex {
             }
             None => return Postings::default(),
         };
-        Postings::decode(bytes, super::postings::is_bigram(key)).unwrap_or_default()
+        Postings::decode(bytes, key).unwrap_or_default()
     }
 
-    fn table_of(&self, passage: u32) -> Option<(&Table, usize)> {
+    fn table_of(&self, passage: u32) -> Option<(&Rows, usize)> {
         let name = self.name(Kind::Table, passage / TABLE_PASSAGES);
         let Some(Piece::Table(table)) = self.pieces.get(&name) else {
             return None;
@@ -402,11 +466,18 @@ impl SiteIndex {
         Some((table, passage.checked_sub(table.first)? as usize))
     }
 
-    /// The documents piece of `doc`, if a loaded table or key bucket names it.
+    /// The documents piece of `doc` (none for an id past the last document).
     fn doc_piece_name(&self, doc: DocId) -> Option<String> {
-        let number = self.doc_pieces.get(&doc.0)?;
-        Some(self.name(Kind::Docs, *number))
+        (doc.0 < self.meta.docs).then(|| self.name(Kind::Docs, doc.0 / DOCS_PER_PIECE))
     }
+}
+
+/// Whether ranking a query needs passage labels: it filters by district or topic.
+fn needs_labels(query: &Query, filters: &Filters) -> bool {
+    !(filters.districts.is_empty()
+        && filters.topics.is_empty()
+        && query.districts.is_empty()
+        && query.topics.is_empty())
 }
 
 /// The display name with id `id`, or "" for an id the meta lacks.
@@ -424,6 +495,8 @@ struct Prepared<'a> {
     needles: Vec<String>,
     /// Passage matches per needle.
     postings: FxHashMap<String, Vec<Posting>>,
+    /// Document and length of every matching passage, from the postings.
+    placed: FxHashMap<u32, Placed>,
     /// Documents whose title holds the needle, sorted.
     titles: FxHashMap<String, Vec<u32>>,
 }
@@ -472,38 +545,55 @@ impl Prepared<'_> {
             match_needle(needle, &lists)
         };
         for needle in &self.needles {
-            let passages = run(needle, 0)
-                .into_iter()
-                .map(|(passage, tf)| Posting { passage, tf })
+            let matches = run(needle, 0);
+            let placed = matches.iter().filter_map(|m| Some((m.id, m.placed?)));
+            self.placed.extend(placed);
+            let passages = matches
+                .iter()
+                .map(|m| Posting {
+                    passage: m.id,
+                    tf: m.count,
+                })
                 .collect();
-            let titles = run(needle, TITLE_FLAG)
-                .into_iter()
-                .map(|(d, _)| d)
-                .collect();
+            let titles = run(needle, TITLE_FLAG).iter().map(|m| m.id).collect();
             self.postings.insert(needle.clone(), passages);
             self.titles.insert(needle.clone(), titles);
         }
         self
     }
 
-    /// Passage tables covering every passage that holds any clause (the search is an AND
-    /// per document, so each needs its document; all tables for a query without clauses).
-    fn table_names(&self, site: &SiteIndex, query: &Query) -> Vec<String> {
+    /// The passage tables and lengths pieces a page needs (postings loaded): tables when
+    /// the ranking filters by label, lists every passage (no clauses) or has a one-char
+    /// clause (its unigram postings carry no documents), or facets are wanted; lengths
+    /// for a one-char clause.
+    fn placement_pieces(
+        &self,
+        site: &SiteIndex,
+        query: &Query,
+        filters: &Filters,
+        page: SitePage,
+    ) -> Vec<String> {
         let clauses = query_clauses(&self.vocabulary, self.district_names(), query);
-        let mut tables: Vec<u32> = if clauses.is_empty() {
+        let short = |units: &Vec<Unit>| needle_of(units).chars().nth(1).is_none();
+        let one_char = clauses.iter().flatten().any(short);
+        let tables = page.facets || needs_labels(query, filters) || clauses.is_empty() || one_char;
+        let numbers: Vec<u32> = if clauses.is_empty() {
             (0..site.meta.counts.tables).collect()
         } else {
-            clauses
+            let mut numbers: Vec<u32> = clauses
                 .iter()
                 .flat_map(|clause| union_matches(self, clause))
                 .map(|p| p.passage / TABLE_PASSAGES)
-                .collect()
+                .collect();
+            numbers.sort_unstable();
+            numbers.dedup();
+            numbers
         };
-        tables.sort_unstable();
-        tables.dedup();
-        tables
+        let kinds = [(Kind::Table, tables), (Kind::Lengths, one_char)];
+        kinds
             .into_iter()
-            .map(|t| site.name(Kind::Table, t))
+            .filter(|(_, wanted)| *wanted)
+            .flat_map(|(kind, _)| numbers.iter().map(move |n| site.name(kind, *n)))
             .collect()
     }
 }
@@ -546,17 +636,28 @@ impl SearchSource for Prepared<'_> {
             .cloned()
             .unwrap_or_default()
     }
+    /// From the postings of a match, else from the lengths piece of the passage.
     fn length(&self, passage: u32) -> u32 {
-        self.site
-            .table_of(passage)
-            .and_then(|(t, i)| t.length.get(i).copied())
-            .unwrap_or(0)
+        if let Some(placed) = self.placed.get(&passage) {
+            return placed.length;
+        }
+        let name = self.site.name(Kind::Lengths, passage / TABLE_PASSAGES);
+        let Some(Piece::Lengths(lengths)) = self.site.pieces.get(&name) else {
+            return 0;
+        };
+        let i = (passage % TABLE_PASSAGES) as usize;
+        lengths.get(i).copied().unwrap_or(0)
     }
+    /// From the postings of a match, else from the passage's table.
     fn doc_of(&self, passage: u32) -> DocId {
-        self.site
+        if let Some(placed) = self.placed.get(&passage) {
+            return DocId(placed.doc);
+        }
+        let doc = self
+            .site
             .table_of(passage)
-            .and_then(|(t, i)| t.doc.get(i).copied())
-            .map_or(DocId(u32::MAX), DocId)
+            .and_then(|(t, i)| t.docs.get(i).copied());
+        doc.map_or(DocId(u32::MAX), DocId)
     }
     fn labels(&self, passage: u32) -> (&[DistrictId], &[TopicId]) {
         match self.site.table_of(passage) {

@@ -19,23 +19,29 @@ fn site_files(corpus: &Corpus) -> (HashMap<String, Vec<u8>>, SiteSummary) {
 }
 
 /// Search a site the way a browser does: fetch what `needs` names until it names nothing.
-/// Returns the results and how many pieces were fetched.
+/// Returns the results and the names of the pieces fetched.
 fn site_search(
     files: &HashMap<String, Vec<u8>>,
     query: &Query,
     filters: &Filters,
     limit: usize,
-) -> (SearchResults, usize) {
+    facets: bool,
+) -> (SearchResults, Vec<String>) {
+    let page = SitePage {
+        offset: 0,
+        limit,
+        facets,
+    };
     let mut site = SiteIndex::open(&files[META_NAME]).unwrap();
-    let mut fetched = 0;
+    let mut fetched = Vec::new();
     for _ in 0..10 {
-        let needs = site.needs(query, filters, 0, limit);
+        let needs = site.needs(query, filters, page);
         if needs.is_empty() {
-            return (site.search(query, filters, 0, limit).unwrap(), fetched);
+            return (site.search(query, filters, page).unwrap(), fetched);
         }
         for name in needs {
             site.add(&name, &files[&name]).unwrap();
-            fetched += 1;
+            fetched.push(name);
         }
     }
     panic!("needs did not settle for {query:?}");
@@ -70,8 +76,27 @@ fn assert_same(corpus: Corpus, queries: &[&str]) {
             },
         ] {
             let want = searcher.search(&query, &filters, 3);
-            let (got, _) = site_search(&files, &query, &filters, 3);
+            let (got, _) = site_search(&files, &query, &filters, 3, true);
             assert_eq!(got, want, "query {q:?}, filters {filters:?}");
+            // Without facets: the same page, and no passage table fetched for phrases of
+            // two chars or more unless the ranking needs labels (a filter).
+            let (mut page, fetched) = site_search(&files, &query, &filters, 3, false);
+            let tables = fetched.iter().filter(|n| n.starts_with("t-")).count();
+            let long = |t: &String| t.chars().filter(|c| c.is_alphanumeric()).count() >= 2;
+            if query.text.is_empty()
+                && !query.phrases.is_empty()
+                && query.phrases.iter().all(long)
+                && filters.districts.is_empty()
+                && query.districts.is_empty()
+                && query.topics.is_empty()
+            {
+                assert_eq!(tables, 0, "query {q:?} fetched tables for its first page");
+            }
+            page.facets = want.facets.clone();
+            assert_eq!(
+                page, want,
+                "query {q:?} without facets, filters {filters:?}"
+            );
         }
     }
 }
@@ -172,10 +197,15 @@ fn damaged_or_missing_pieces_are_errors() {
     written.sort();
     assert_eq!(all, written, "the meta lists every piece written");
     let query = Query::parse("科技").unwrap();
-    let needs = site.needs(&query, &Filters::default(), 0, 10);
+    let page = SitePage {
+        offset: 0,
+        limit: 10,
+        facets: true,
+    };
+    let needs = site.needs(&query, &Filters::default(), page);
     assert!(!needs.is_empty());
     assert!(matches!(
-        site.search(&query, &Filters::default(), 0, 10),
+        site.search(&query, &Filters::default(), page),
         Err(crate::Error::Piece { .. })
     ));
     let other = files

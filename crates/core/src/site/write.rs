@@ -1,10 +1,10 @@
 //! Writing a site index from a [`Corpus`] (build time, natively by the CLI).
 
 use super::piece::{bucket_of, encode, Kind, PieceId, META_NAME};
-use super::postings::{bigram, unigram, PostingsWriter, TITLE_FLAG};
+use super::postings::{bigram, unigram, Placed, PostingsWriter, TITLE_FLAG};
 use super::{
-    DocsPiece, GramBucket, GramPostings, KeyBucket, Meta, PieceCounts, SiteDocument, Table,
-    TextsPiece, SITE_VERSION, TABLE_PASSAGES,
+    DocsPiece, GramBucket, GramPostings, KeyBucket, Lengths, Meta, PieceCounts, SiteDocument,
+    Table, TextsPiece, DOCS_PER_PIECE, SITE_VERSION, TABLE_PASSAGES,
 };
 use crate::text::unit_string_and_count;
 use crate::{Corpus, PassageId};
@@ -16,8 +16,6 @@ const OWN_PIECE_BYTES: usize = 2 * 1024;
 const BUCKET_BYTES: usize = 8 * 1024;
 /// Target size of a vocabulary bucket before compression.
 const VOCABULARY_BUCKET_BYTES: usize = 4 * 1024;
-/// Documents per documents piece (metadata only: a few KB).
-const DOCS_PER_PIECE: usize = 64;
 /// Passages are grouped into one texts piece until their text passes this many bytes.
 const TEXTS_PIECE_BYTES: usize = 4 * 1024;
 /// Link keys per key bucket (on average).
@@ -89,20 +87,16 @@ pub fn write_site(
     let (grams, lengths) = gram_postings(corpus);
     let grams = write_gram_buckets(grams, &mut out)?;
     let vocabulary = write_vocabulary(corpus, &mut out)?;
-    let doc_pieces = write_docs(corpus, &mut out)?;
     let text_pieces = write_texts(corpus, &mut out)?;
-    let pieces = Placement {
-        docs: &doc_pieces,
-        texts: &text_pieces,
-    };
     let counts = PieceCounts {
         grams,
         vocabulary,
         postings: out.next_postings,
-        tables: write_tables(corpus, &lengths, &pieces, &mut out)?,
-        docs: doc_pieces.last().map_or(0, |n| n + 1),
+        tables: write_tables(corpus, &mut out)?,
+        lengths: write_lengths(&lengths, &mut out)?,
+        docs: write_docs(corpus, &text_pieces, &mut out)?,
         texts: text_pieces.len() as u32,
-        keys: write_keys(corpus, &doc_pieces, &mut out)?,
+        keys: write_keys(corpus, &mut out)?,
     };
     let total_length: u64 = lengths.iter().map(|l| *l as u64).sum();
     let meta = Meta {
@@ -172,26 +166,32 @@ fn gram_postings(corpus: &Corpus) -> (FxHashMap<u64, PostingsWriter>, Vec<u32>) 
     let mut grams: FxHashMap<u64, PostingsWriter> = FxHashMap::default();
     let mut lengths = Vec::with_capacity(corpus.passages.len());
     let mut scratch = Vec::new();
-    for p in 0..corpus.passages.len() as u32 {
-        let (string, length) = unit_string_and_count(corpus.passage_text(PassageId(p)));
-        add_grams(&mut grams, &mut scratch, p, &string, 0);
+    for (p, passage) in corpus.passages.iter().enumerate() {
+        let (string, length) = unit_string_and_count(corpus.passage_text(PassageId(p as u32)));
+        let placed = Placed {
+            doc: passage.doc.0,
+            length,
+        };
+        add_grams(&mut grams, &mut scratch, p as u32, &string, Some(placed));
         lengths.push(length);
     }
     for (d, doc) in corpus.docs.iter().enumerate() {
         let (title, _) = unit_string_and_count(&doc.title);
-        add_grams(&mut grams, &mut scratch, d as u32, &title, TITLE_FLAG);
+        add_grams(&mut grams, &mut scratch, d as u32, &title, None);
     }
     (grams, lengths)
 }
 
-/// Add the grams of one unit string (passage or title `id`) to the postings.
+/// Add the grams of one unit string to the postings: passage `id` placed in its document,
+/// or (`placed` none) the title of document `id`.
 fn add_grams(
     grams: &mut FxHashMap<u64, PostingsWriter>,
     scratch: &mut Vec<(u64, u32)>,
     id: u32,
     string: &str,
-    flag: u64,
+    placed: Option<Placed>,
 ) {
+    let flag = if placed.is_some() { 0 } else { TITLE_FLAG };
     scratch.clear();
     let mut prev: Option<char> = None;
     for (i, c) in string.chars().enumerate() {
@@ -211,9 +211,9 @@ fn add_grams(
         if super::postings::is_bigram(key) {
             positions.clear();
             positions.extend(run.iter().map(|(_, at)| *at));
-            writer.push(id, run.len() as u32, &positions);
+            writer.push(id, placed, run.len() as u32, &positions);
         } else {
-            writer.push(id, run.len() as u32, &[]);
+            writer.push(id, None, run.len() as u32, &[]);
         }
     }
 }
@@ -280,15 +280,17 @@ fn write_vocabulary<E: FnMut(&str, &[u8]) -> std::io::Result<()>>(
     Ok(count)
 }
 
-/// Documents pieces (metadata); returns for each document the number of its piece.
+/// Documents pieces (metadata) of `DOCS_PER_PIECE` documents each, given the first
+/// passage of each texts piece; returns their number.
 fn write_docs<E: FnMut(&str, &[u8]) -> std::io::Result<()>>(
     corpus: &Corpus,
+    text_pieces: &[u32],
     out: &mut Pieces<E>,
-) -> std::io::Result<Vec<u32>> {
-    let mut numbers = Vec::with_capacity(corpus.docs.len());
-    for (number, chunk) in corpus.docs.chunks(DOCS_PER_PIECE).enumerate() {
+) -> std::io::Result<u32> {
+    let mut count = 0;
+    for (number, chunk) in corpus.docs.chunks(DOCS_PER_PIECE as usize).enumerate() {
         let piece = DocsPiece {
-            first: (number * DOCS_PER_PIECE) as u32,
+            first: number as u32 * DOCS_PER_PIECE,
             docs: chunk
                 .iter()
                 .map(|d| SiteDocument {
@@ -298,13 +300,27 @@ fn write_docs<E: FnMut(&str, &[u8]) -> std::io::Result<()>>(
                     source: d.source.clone(),
                     url: d.url.clone(),
                     passages: d.passages.clone(),
+                    texts: texts_covering(text_pieces, &d.passages),
                 })
                 .collect(),
         };
         out.put(Kind::Docs, number as u32, &piece)?;
-        numbers.extend(std::iter::repeat_n(number as u32, chunk.len()));
+        count += 1;
     }
-    Ok(numbers)
+    Ok(count)
+}
+
+/// The texts pieces holding `passages`, as `(first passage, piece number)`, given the
+/// first passage of every texts piece: from the one holding the first passage to the last
+/// one starting inside the range.
+fn texts_covering(text_pieces: &[u32], passages: &std::ops::Range<u32>) -> Vec<(u32, u32)> {
+    let from = text_pieces
+        .partition_point(|f| *f <= passages.start)
+        .saturating_sub(1);
+    let to = text_pieces.partition_point(|f| *f < passages.end);
+    (from..to.max(from))
+        .map(|n| (text_pieces[n], n as u32))
+        .collect()
 }
 
 /// Texts pieces of consecutive passages; returns the first passage of each, in order.
@@ -313,21 +329,20 @@ fn write_texts<E: FnMut(&str, &[u8]) -> std::io::Result<()>>(
     out: &mut Pieces<E>,
 ) -> std::io::Result<Vec<u32>> {
     let mut firsts = Vec::new();
-    let mut piece = TextsPiece {
-        first: 0,
-        texts: Vec::new(),
-    };
+    let mut piece = TextsPiece::default();
     let mut bytes = 0;
-    for p in 0..corpus.passages.len() as u32 {
-        let text = corpus.passage_text(PassageId(p));
+    for (p, passage) in corpus.passages.iter().enumerate() {
+        let text = corpus.passage_text(PassageId(p as u32));
         piece.texts.push(text.to_string());
+        piece.districts.push(passage.districts.clone());
+        piece.topics.push(passage.topics.clone());
         bytes += text.len();
         if bytes >= TEXTS_PIECE_BYTES {
             firsts.push(piece.first);
             out.put(Kind::Texts, firsts.len() as u32 - 1, &piece)?;
             piece = TextsPiece {
-                first: p + 1,
-                texts: Vec::new(),
+                first: p as u32 + 1,
+                ..TextsPiece::default()
             };
             bytes = 0;
         }
@@ -339,67 +354,54 @@ fn write_texts<E: FnMut(&str, &[u8]) -> std::io::Result<()>>(
     Ok(firsts)
 }
 
-/// Where documents and passage texts went: what a passage table points to.
-struct Placement<'a> {
-    /// Documents piece of each document.
-    docs: &'a [u32],
-    /// First passage of each texts piece.
-    texts: &'a [u32],
-}
-
 /// Passage tables of `TABLE_PASSAGES` passages each; returns their number.
 fn write_tables<E: FnMut(&str, &[u8]) -> std::io::Result<()>>(
     corpus: &Corpus,
-    lengths: &[u32],
-    pieces: &Placement<'_>,
     out: &mut Pieces<E>,
 ) -> std::io::Result<u32> {
     let mut count = 0;
     for (t, chunk) in corpus.passages.chunks(TABLE_PASSAGES as usize).enumerate() {
-        let first = t as u32 * TABLE_PASSAGES;
+        let first_doc = chunk.first().map_or(0, |p| p.doc.0);
         let mut table = Table {
-            first,
+            first: t as u32 * TABLE_PASSAGES,
+            first_doc,
             ..Table::default()
         };
-        for (i, p) in chunk.iter().enumerate() {
-            let doc = p.doc.0;
-            let doc_start = corpus.doc(p.doc).map_or(0, |d| d.passages.start);
-            table.doc.push(doc);
-            table.number.push(first + i as u32 - doc_start);
-            table.length.push(lengths[(first as usize) + i]);
+        for p in chunk {
+            let run = (p.doc.0 - first_doc) as usize;
+            table.runs.resize(run + 1, 0);
+            table.runs[run] += 1;
             table.districts.push(p.districts.clone());
             table.topics.push(p.topics.clone());
-            if table.doc_pieces.last().map(|(d, _)| *d) != Some(doc) {
-                let piece = pieces.docs.get(doc as usize).copied().unwrap_or_default();
-                table.doc_pieces.push((doc, piece));
-            }
         }
-        // Texts pieces from the one holding the table's first passage to the last one
-        // starting inside the table.
-        let end = first + chunk.len() as u32;
-        let from = pieces
-            .texts
-            .partition_point(|f| *f <= first)
-            .saturating_sub(1);
-        let to = pieces.texts.partition_point(|f| *f < end);
-        table.text_pieces = (from..to).map(|n| (pieces.texts[n], n as u32)).collect();
         out.put(Kind::Table, t as u32, &table)?;
         count += 1;
     }
     Ok(count)
 }
 
-/// Link-key buckets: `(key, document id, documents piece)` by hash of the key; returns
-/// their number.
+/// Passage lengths, `TABLE_PASSAGES` per piece; returns the number of pieces.
+fn write_lengths<E: FnMut(&str, &[u8]) -> std::io::Result<()>>(
+    lengths: &[u32],
+    out: &mut Pieces<E>,
+) -> std::io::Result<u32> {
+    let mut count = 0;
+    for chunk in lengths.chunks(TABLE_PASSAGES as usize) {
+        out.put(Kind::Lengths, count, &Lengths::from(chunk))?;
+        count += 1;
+    }
+    Ok(count)
+}
+
+/// Link-key buckets: `(key, document id)` by hash of the key; returns their number.
 fn write_keys<E: FnMut(&str, &[u8]) -> std::io::Result<()>>(
     corpus: &Corpus,
-    doc_pieces: &[u32],
     out: &mut Pieces<E>,
 ) -> std::io::Result<u32> {
     let count = corpus.docs.len().div_ceil(KEYS_PER_BUCKET).max(1) as u32;
     let mut buckets: Vec<KeyBucket> = vec![Vec::new(); count as usize];
-    for ((d, doc), piece) in corpus.docs.iter().enumerate().zip(doc_pieces) {
-        let entry = (doc.key.clone(), d as u32, *piece);
+    for (d, doc) in corpus.docs.iter().enumerate() {
+        let entry = (doc.key.clone(), d as u32);
         buckets[bucket_of(doc.key.as_bytes(), count) as usize].push(entry);
     }
     for (number, bucket) in buckets.iter().enumerate() {
