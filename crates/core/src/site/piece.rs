@@ -128,11 +128,21 @@ impl PieceId {
 }
 
 /// Encode a piece.
+#[cfg(test)]
 pub(crate) fn encode<T: Serialize>(id: PieceId, value: &T) -> Vec<u8> {
+    seal(id, &serialize(value))
+}
+
+/// A piece's value as uncompressed bytes (cheap; [`seal`] does the slow part).
+pub(crate) fn serialize<T: Serialize>(value: &T) -> Vec<u8> {
     // invariant: serializing plain owned data into a Vec cannot fail.
     #[allow(clippy::expect_used)]
-    let plain = postcard::to_allocvec(value).expect("postcard serializes owned data");
-    let payload = miniz_oxide::deflate::compress_to_vec(&plain, 6);
+    postcard::to_allocvec(value).expect("postcard serializes owned data")
+}
+
+/// Compress a serialized value and put the header in front: the piece's bytes.
+pub(crate) fn seal(id: PieceId, plain: &[u8]) -> Vec<u8> {
+    let payload = miniz_oxide::deflate::compress_to_vec(plain, 6);
     let mut bytes = Vec::with_capacity(HEADER_LEN + payload.len());
     bytes.extend_from_slice(MAGIC);
     bytes.push(SITE_VERSION);

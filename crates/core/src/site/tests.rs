@@ -9,13 +9,23 @@ use std::collections::HashMap;
 
 /// Write `corpus` as a site into memory.
 fn site_files(corpus: &Corpus) -> (HashMap<String, Vec<u8>>, SiteSummary) {
-    let mut files = HashMap::new();
+    let files = std::sync::Mutex::new(HashMap::new());
+    let last = std::sync::Mutex::new(String::new());
     let summary = write_site(corpus, |name, bytes| {
-        files.insert(name.to_string(), bytes.to_vec());
+        files
+            .lock()
+            .unwrap()
+            .insert(name.to_string(), bytes.to_vec());
+        *last.lock().unwrap() = name.to_string();
         Ok(())
     })
     .unwrap();
-    (files, summary)
+    assert_eq!(
+        last.into_inner().unwrap(),
+        META_NAME,
+        "the meta is written last"
+    );
+    (files.into_inner().unwrap(), summary)
 }
 
 /// Search a site the way a browser does: fetch what `needs` names until it names nothing.

@@ -1,6 +1,6 @@
 //! Writing a site index from a [`Corpus`] (build time, natively by the CLI).
 
-use super::piece::{bucket_of, encode, Kind, PieceId, META_NAME};
+use super::piece::{bucket_of, seal, serialize, Kind, PieceId, META_NAME};
 use super::postings::{bigram, unigram, Placed, PostingsWriter, TITLE_FLAG};
 use super::{
     DocsPiece, GramBucket, GramPostings, KeyBucket, Lengths, Meta, PieceCounts, SiteDocument,
@@ -34,15 +34,23 @@ pub struct SiteSummary {
     pub build: u64,
 }
 
-/// Writes pieces through the caller's `emit`, numbering them per kind.
+/// Uncompressed bytes of pieces gathered before they are compressed and emitted, in
+/// parallel: enough to keep every core busy, little next to the corpus.
+const BATCH_BYTES: usize = 16 << 20;
+
+/// Writes pieces through the caller's `emit`, numbering them per kind. Pieces are
+/// compressed and emitted a batch at a time on every core: compressing and creating
+/// thousands of files is most of a build's time.
 struct Pieces<E> {
     emit: E,
     build: u64,
     next_postings: u32,
+    batch: Vec<(PieceId, Vec<u8>)>,
+    batch_bytes: usize,
     summary: SiteSummary,
 }
 
-impl<E: FnMut(&str, &[u8]) -> std::io::Result<()>> Pieces<E> {
+impl<E: Fn(&str, &[u8]) -> std::io::Result<()> + Sync> Pieces<E> {
     fn put<T: serde::Serialize>(
         &mut self,
         kind: Kind,
@@ -54,13 +62,13 @@ impl<E: FnMut(&str, &[u8]) -> std::io::Result<()>> Pieces<E> {
             build: self.build,
             number,
         };
-        let bytes = encode(id, value);
-        self.summary.pieces += 1;
-        self.summary.bytes += bytes.len() as u64;
-        if kind == Kind::Meta {
-            self.summary.meta_bytes = bytes.len() as u64;
+        let plain = serialize(value);
+        self.batch_bytes += plain.len();
+        self.batch.push((id, plain));
+        if self.batch_bytes >= BATCH_BYTES {
+            self.flush()?;
         }
-        (self.emit)(&id.name(), &bytes)
+        Ok(())
     }
 
     /// Write a postings piece; returns its number.
@@ -70,18 +78,66 @@ impl<E: FnMut(&str, &[u8]) -> std::io::Result<()>> Pieces<E> {
         self.put(Kind::Postings, number, bytes)?;
         Ok(number)
     }
+
+    /// Seal and emit the batch on every core. Thread t of n takes pieces t, t + n, …:
+    /// their sizes vary, interleaving evens them out.
+    fn flush(&mut self) -> std::io::Result<()> {
+        let batch = std::mem::take(&mut self.batch);
+        self.batch_bytes = 0;
+        let emit = &self.emit;
+        let written = on_every_core(|t, n| -> std::io::Result<Vec<(PieceId, usize)>> {
+            let mine = batch.iter().skip(t).step_by(n);
+            mine.map(|(id, plain)| {
+                let bytes = seal(*id, plain);
+                emit(&id.name(), &bytes)?;
+                Ok((*id, bytes.len()))
+            })
+            .collect()
+        });
+        for (id, bytes) in written
+            .into_iter()
+            .collect::<std::io::Result<Vec<_>>>()?
+            .concat()
+        {
+            self.summary.pieces += 1;
+            self.summary.bytes += bytes as u64;
+            if id.kind == Kind::Meta {
+                self.summary.meta_bytes = bytes as u64;
+            }
+        }
+        Ok(())
+    }
 }
 
-/// Write the site index of `corpus`: `emit(name, bytes)` is called once per piece, the
-/// meta (`site.qxs`) last, so a folder with a meta is a complete site.
+/// Run `work(t, n)` for t in 0..n on n threads, one per available core; results by t.
+fn on_every_core<T: Send>(work: impl Fn(usize, usize) -> T + Sync) -> Vec<T> {
+    let n = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if n == 1 {
+        return vec![work(0, 1)];
+    }
+    let work = &work;
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..n).map(|t| scope.spawn(move || work(t, n))).collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
+/// Write the site index of `corpus`: `emit(name, bytes)` is called once per piece, from
+/// several threads at once, the meta (`site.qxs`) last, so a folder with a meta is a
+/// complete site.
 pub fn write_site(
     corpus: &Corpus,
-    emit: impl FnMut(&str, &[u8]) -> std::io::Result<()>,
+    emit: impl Fn(&str, &[u8]) -> std::io::Result<()> + Sync,
 ) -> std::io::Result<SiteSummary> {
     let mut out = Pieces {
         emit,
         build: build_id(corpus),
         next_postings: 0,
+        batch: Vec::new(),
+        batch_bytes: 0,
         summary: SiteSummary::default(),
     };
     let (grams, lengths) = gram_postings(corpus);
@@ -128,7 +184,10 @@ pub fn write_site(
         .name(),
         META_NAME
     );
+    // Every other piece first: a folder with a meta is a complete site.
+    out.flush()?;
     out.put(Kind::Meta, 0, &meta)?;
+    out.flush()?;
     Ok(SiteSummary {
         build: out.build,
         ..out.summary
@@ -161,32 +220,58 @@ fn build_id(corpus: &Corpus) -> u64 {
 }
 
 /// Postings of every gram of every passage (ids: passages) and title (ids: documents, keys
-/// flagged), plus each passage's length in units.
+/// flagged), plus each passage's length in units. Built on every core: thread t of n
+/// keeps the grams of shard t.
 fn gram_postings(corpus: &Corpus) -> (FxHashMap<u64, PostingsWriter>, Vec<u32>) {
-    let mut grams: FxHashMap<u64, PostingsWriter> = FxHashMap::default();
-    let mut lengths = Vec::with_capacity(corpus.passages.len());
-    let mut scratch = Vec::new();
-    for (p, passage) in corpus.passages.iter().enumerate() {
-        let (string, length) = unit_string_and_count(corpus.passage_text(PassageId(p as u32)));
-        let placed = Placed {
-            doc: passage.doc.0,
-            length,
-        };
-        add_grams(&mut grams, &mut scratch, p as u32, &string, Some(placed));
-        lengths.push(length);
+    let passages = passage_units(corpus);
+    let titles: Vec<String> = corpus
+        .docs
+        .iter()
+        .map(|d| unit_string_and_count(&d.title).0)
+        .collect();
+    let shards = on_every_core(|t, n| {
+        let mut grams: FxHashMap<u64, PostingsWriter> = FxHashMap::default();
+        let mut scratch = Vec::new();
+        let shard = |key: u64| (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize % n == t;
+        for (p, (string, length)) in passages.iter().enumerate() {
+            let placed = Placed {
+                doc: corpus.passages[p].doc.0,
+                length: *length,
+            };
+            let id = p as u32;
+            add_grams(&mut grams, &mut scratch, &shard, id, string, Some(placed));
+        }
+        for (d, title) in titles.iter().enumerate() {
+            add_grams(&mut grams, &mut scratch, &shard, d as u32, title, None);
+        }
+        grams
+    });
+    let mut grams = FxHashMap::default();
+    for shard in shards {
+        grams.extend(shard);
     }
-    for (d, doc) in corpus.docs.iter().enumerate() {
-        let (title, _) = unit_string_and_count(&doc.title);
-        add_grams(&mut grams, &mut scratch, d as u32, &title, None);
-    }
+    let lengths = passages.iter().map(|(_, length)| *length).collect();
     (grams, lengths)
 }
 
-/// Add the grams of one unit string to the postings: passage `id` placed in its document,
-/// or (`placed` none) the title of document `id`.
+/// The unit string and length of every passage, computed on every core.
+fn passage_units(corpus: &Corpus) -> Vec<(String, u32)> {
+    let count = corpus.passages.len();
+    let parts = on_every_core(|t, n| {
+        let range = count * t / n..count * (t + 1) / n;
+        range
+            .map(|p| unit_string_and_count(corpus.passage_text(PassageId(p as u32))))
+            .collect::<Vec<_>>()
+    });
+    parts.concat()
+}
+
+/// Add the grams of one unit string that `shard` keeps to the postings: passage `id`
+/// placed in its document, or (`placed` none) the title of document `id`.
 fn add_grams(
     grams: &mut FxHashMap<u64, PostingsWriter>,
     scratch: &mut Vec<(u64, u32)>,
+    shard: &impl Fn(u64) -> bool,
     id: u32,
     string: &str,
     placed: Option<Placed>,
@@ -195,11 +280,14 @@ fn add_grams(
     scratch.clear();
     let mut prev: Option<char> = None;
     for (i, c) in string.chars().enumerate() {
-        if c != ' ' {
+        if c != ' ' && shard(unigram(c) | flag) {
             scratch.push((unigram(c) | flag, 0));
         }
         if let Some(a) = prev {
-            scratch.push((bigram(a, c) | flag, i as u32 - 1));
+            let key = bigram(a, c) | flag;
+            if shard(key) {
+                scratch.push((key, i as u32 - 1));
+            }
         }
         prev = Some(c);
     }
@@ -220,7 +308,7 @@ fn add_grams(
 
 /// Spread the grams over buckets (big postings in pieces of their own); returns the
 /// number of buckets.
-fn write_gram_buckets<E: FnMut(&str, &[u8]) -> std::io::Result<()>>(
+fn write_gram_buckets<E: Fn(&str, &[u8]) -> std::io::Result<()> + Sync>(
     mut grams: FxHashMap<u64, PostingsWriter>,
     out: &mut Pieces<E>,
 ) -> std::io::Result<u32> {
@@ -262,7 +350,7 @@ pub(crate) fn vocabulary_bucket(first: char, count: u32) -> u32 {
 }
 
 /// Vocabulary buckets by hash of each word's first char; returns their number.
-fn write_vocabulary<E: FnMut(&str, &[u8]) -> std::io::Result<()>>(
+fn write_vocabulary<E: Fn(&str, &[u8]) -> std::io::Result<()> + Sync>(
     corpus: &Corpus,
     out: &mut Pieces<E>,
 ) -> std::io::Result<u32> {
@@ -282,7 +370,7 @@ fn write_vocabulary<E: FnMut(&str, &[u8]) -> std::io::Result<()>>(
 
 /// Documents pieces (metadata) of `DOCS_PER_PIECE` documents each, given the first
 /// passage of each texts piece; returns their number.
-fn write_docs<E: FnMut(&str, &[u8]) -> std::io::Result<()>>(
+fn write_docs<E: Fn(&str, &[u8]) -> std::io::Result<()> + Sync>(
     corpus: &Corpus,
     text_pieces: &[u32],
     out: &mut Pieces<E>,
@@ -324,7 +412,7 @@ fn texts_covering(text_pieces: &[u32], passages: &std::ops::Range<u32>) -> Vec<(
 }
 
 /// Texts pieces of consecutive passages; returns the first passage of each, in order.
-fn write_texts<E: FnMut(&str, &[u8]) -> std::io::Result<()>>(
+fn write_texts<E: Fn(&str, &[u8]) -> std::io::Result<()> + Sync>(
     corpus: &Corpus,
     out: &mut Pieces<E>,
 ) -> std::io::Result<Vec<u32>> {
@@ -355,7 +443,7 @@ fn write_texts<E: FnMut(&str, &[u8]) -> std::io::Result<()>>(
 }
 
 /// Passage tables of `TABLE_PASSAGES` passages each; returns their number.
-fn write_tables<E: FnMut(&str, &[u8]) -> std::io::Result<()>>(
+fn write_tables<E: Fn(&str, &[u8]) -> std::io::Result<()> + Sync>(
     corpus: &Corpus,
     out: &mut Pieces<E>,
 ) -> std::io::Result<u32> {
@@ -381,7 +469,7 @@ fn write_tables<E: FnMut(&str, &[u8]) -> std::io::Result<()>>(
 }
 
 /// Passage lengths, `TABLE_PASSAGES` per piece; returns the number of pieces.
-fn write_lengths<E: FnMut(&str, &[u8]) -> std::io::Result<()>>(
+fn write_lengths<E: Fn(&str, &[u8]) -> std::io::Result<()> + Sync>(
     lengths: &[u32],
     out: &mut Pieces<E>,
 ) -> std::io::Result<u32> {
@@ -394,7 +482,7 @@ fn write_lengths<E: FnMut(&str, &[u8]) -> std::io::Result<()>>(
 }
 
 /// Link-key buckets: `(key, document id)` by hash of the key; returns their number.
-fn write_keys<E: FnMut(&str, &[u8]) -> std::io::Result<()>>(
+fn write_keys<E: Fn(&str, &[u8]) -> std::io::Result<()> + Sync>(
     corpus: &Corpus,
     out: &mut Pieces<E>,
 ) -> std::io::Result<u32> {
