@@ -158,6 +158,7 @@ async function firstResults(pages) {
       const failed = loads[p].find((l) => l.error !== undefined);
       page.side[page.key][net] = failed ? { error: failed.error ?? 'no result' } : {
         ms: median(loads[p].map((l) => l.ms)), all_ms: loads[p].map((l) => Math.round(l.ms)),
+        facets_ms: median(loads[p].map((l) => l.facets_ms).filter((x) => x != null)),
         bytes: median(loads[p].map((l) => l.bytes)), files: loads[p][0].files,
       };
     });
@@ -181,6 +182,9 @@ async function coldLoad(url, throttled) {
     if (!(await page.waitForFunction(shown, null, { timeout: 120_000 }).catch(() => null))) return { error: 'no result in 120 s' };
     const { first, origin, error } = await page.evaluate(() => ({ first: window.__firstMark, origin: performance.timeOrigin, error: window.__benchError }));
     if (first === undefined) return { error: error ?? 'no <mark> rendered' };
+    // quxian's API page counts districts and topics after its first page: note when.
+    const facets = await page.waitForFunction(() => window.__facetsAt, null, { timeout: 120_000 })
+      .then((h) => h.jsonValue()).catch(() => null);
     const files = [];
     for (const request of finished) {
       const timing = request.timing();
@@ -189,7 +193,7 @@ async function coldLoad(url, throttled) {
       files.push({ file: new URL(request.url()).pathname, bytes: sizes.responseBodySize + sizes.responseHeadersSize });
     }
     files.sort((a, b) => b.bytes - a.bytes);
-    return { ms: first, bytes: files.reduce((sum, f) => sum + f.bytes, 0), files };
+    return { ms: first, facets_ms: facets, bytes: files.reduce((sum, f) => sum + f.bytes, 0), files };
   } finally {
     await context.close();
   }
@@ -241,7 +245,11 @@ function summarizeFollowUps(follow) {
   const [first, cached] = follow.passes;
   const ms = first.map((r) => r.ms);
   const cachedMs = cached.map((r) => r.ms);
+  const pageOnly = first.filter((r) => r.result.page_ms !== undefined);
   return {
+    page_bytes_median: median(pageOnly.map((r) => r.result.page_bytes)),
+    page_p50_ms: pageOnly.length ? percentile(pageOnly.map((r) => r.result.page_ms), 0.5) : null,
+    page_p95_ms: pageOnly.length ? percentile(pageOnly.map((r) => r.result.page_ms), 0.95) : null,
     bytes_median: median(first.map((r) => r.bytes)), bytes_max: Math.max(...first.map((r) => r.bytes)),
     p50_ms: percentile(ms, 0.5), p95_ms: percentile(ms, 0.95),
     cached_p50_ms: percentile(cachedMs, 0.5), cached_p95_ms: percentile(cachedMs, 0.95),
@@ -299,13 +307,15 @@ function printCorpus(r) {
   const load = (side, key) => (side?.[key]?.error ? `error: ${side[key].error}` : `${ms(side?.[key]?.ms)}, ${kb(side?.[key]?.bytes)}`);
   const build = (b) => (!b ? '—' : b.ok ? `${b.seconds.toFixed(1)} s, ${b.peak_mb} MB peak, index ${(b.index_bytes / 1e6).toFixed(1)} MB` : `FAILED after ${b.seconds.toFixed(0)} s, ${b.peak_mb} MB peak: ${b.error}`);
   const follow = (f) => (!f ? '—' : f.error ? `error: ${f.error}` : `${kb(f.bytes_median)} median (max ${kb(f.bytes_max)}, ${f.requests_median} requests); ${ms(f.p50_ms)} / ${ms(f.p95_ms)} p50/p95; cached ${ms(f.cached_p50_ms)} / ${ms(f.cached_p95_ms)} (${f.cached_requests_median} requests)`);
+  const pageFollow = (f) => (!f || f.error || f.page_bytes_median == null ? '—' : `${kb(f.page_bytes_median)} median; ${ms(f.page_p50_ms)} / ${ms(f.page_p95_ms)} p50/p95`);
+  const facets = (side) => (side?.loopback?.facets_ms == null ? '' : ` (counts at ${ms(side.loopback.facets_ms)})`);
   const memory = (f) => (!f || f.error ? '—' : `wasm ${f.wasm_mb?.toFixed(1)} MB, JS heap ${f.js_heap_mb?.toFixed(1)} MB`);
   console.log(`\n== ${r.name}: ${r.docs} documents, ${r.mb.toFixed(2)} MB of text, ${r.queries} substring queries ==`);
   const rows = [
     ['build', build(pf.build), build(qx.build)],
-    ['first result, loopback (gz bytes)', load(pf.api, 'loopback'), `API ${load(qx.api, 'loopback')}; app ${load(qx.app, 'loopback')}`],
+    ['first result, loopback (gz bytes)', load(pf.api, 'loopback'), `API ${load(qx.api, 'loopback')}${facets(qx.api)}; app ${load(qx.app, 'loopback')}`],
     ['first result, 20 Mbit/s 40 ms RTT', load(pf.api, 'throttled'), `API ${load(qx.api, 'throttled')}; app ${load(qx.app, 'throttled')}`],
-    ['follow-up query', follow(pf.follow), follow(qx.follow)],
+    ['follow-up query', follow(pf.follow), `page ${pageFollow(qx.follow)}; with counts ${follow(qx.follow)}`],
     ['memory after 20 queries', memory(pf.follow), memory(qx.follow)],
     ['recall / precision', `${pct(pf.recall?.recall)} / ${pct(pf.recall?.precision)} (phrases: ${pct(pf.phrase_recall?.recall)} / ${pct(pf.phrase_recall?.precision)})`, `${pct(qx.recall?.recall)} / ${pct(qx.recall?.precision)}`],
   ];

@@ -38,12 +38,14 @@ enum Piece {
     Keys(KeyBucket),
 }
 
-/// A decoded passage table: one document per passage.
+/// A decoded passage table: one document per passage, labels in flat lists (a common
+/// query of a big archive holds thousands of tables: two small vectors per passage would
+/// cost far more memory than the table's bytes).
 struct Rows {
     first: u32,
     docs: Vec<u32>,
-    districts: Vec<Vec<DistrictId>>,
-    topics: Vec<Vec<TopicId>>,
+    districts: Flat<DistrictId>,
+    topics: Flat<TopicId>,
 }
 
 impl Rows {
@@ -51,8 +53,35 @@ impl Rows {
         Rows {
             first: table.first,
             docs: table.docs(),
-            districts: table.districts,
-            topics: table.topics,
+            districts: Flat::of(table.districts),
+            topics: Flat::of(table.topics),
+        }
+    }
+}
+
+/// A list of lists in one vector: list i is `items[starts[i]..starts[i + 1]]`.
+struct Flat<T> {
+    items: Vec<T>,
+    starts: Vec<u32>,
+}
+
+impl<T> Flat<T> {
+    fn of(lists: Vec<Vec<T>>) -> Flat<T> {
+        let mut flat = Flat {
+            items: Vec::new(),
+            starts: vec![0],
+        };
+        for list in lists {
+            flat.items.extend(list);
+            flat.starts.push(flat.items.len() as u32);
+        }
+        flat
+    }
+
+    fn get(&self, i: usize) -> &[T] {
+        match (self.starts.get(i), self.starts.get(i + 1)) {
+            (Some(&s), Some(&e)) => &self.items[s as usize..e as usize],
+            _ => &[],
         }
     }
 }
@@ -661,10 +690,7 @@ impl SearchSource for Prepared<'_> {
     }
     fn labels(&self, passage: u32) -> (&[DistrictId], &[TopicId]) {
         match self.site.table_of(passage) {
-            Some((t, i)) => (
-                t.districts.get(i).map_or(&[][..], Vec::as_slice),
-                t.topics.get(i).map_or(&[][..], Vec::as_slice),
-            ),
+            Some((t, i)) => (t.districts.get(i), t.topics.get(i)),
             None => (&[], &[]),
         }
     }
