@@ -140,9 +140,13 @@ pub(crate) fn serialize<T: Serialize>(value: &T) -> Vec<u8> {
     postcard::to_allocvec(value).expect("postcard serializes owned data")
 }
 
+/// DEFLATE level of pieces: compression is most of a build's time, and level 3 makes a
+/// site 0.6 % bigger than level 6 (28 MB of text) in clearly less time.
+const DEFLATE_LEVEL: u8 = 3;
+
 /// Compress a serialized value and put the header in front: the piece's bytes.
 pub(crate) fn seal(id: PieceId, plain: &[u8]) -> Vec<u8> {
-    let payload = miniz_oxide::deflate::compress_to_vec(plain, 6);
+    let payload = miniz_oxide::deflate::compress_to_vec(plain, DEFLATE_LEVEL);
     let mut bytes = Vec::with_capacity(HEADER_LEN + payload.len());
     bytes.extend_from_slice(MAGIC);
     bytes.push(SITE_VERSION);
