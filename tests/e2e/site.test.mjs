@@ -200,8 +200,10 @@ test('site: a damaged or missing piece is a Chinese message for that query; othe
       return messages;
     });
     for (const m of result) {
-      assert.match(m, /索引文件 .+(不存在|已损坏)/, `a clear message, got ${m}`);
+      assert.match(m, /索引文件 \S+\.qxs (不存在|不是 quxian 索引文件)/, `a clear message, got ${m}`);
       assert.match(m, /刷新/, 'it says what to do');
+      const english = (m.replace(/\S+\.qxs/g, '').match(/[A-Za-z]{3,}/g) ?? []).filter((w) => !['quxian', 'HTTP'].includes(w));
+      assert.deepEqual(english, [], `no English in ${m}`);
     }
   } finally {
     saved.forEach(([f, bytes]) => writeFileSync(join(dir, f), bytes));

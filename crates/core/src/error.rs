@@ -63,16 +63,46 @@ pub enum Error {
         bytes: u64,
     },
     /// A piece of a site index is missing, damaged or from another build.
-    #[error("index piece {name}: {detail}")]
+    #[error("index piece {name}: {problem}")]
     Piece {
         /// The piece's file name.
         name: String,
         /// What is wrong with it.
-        detail: String,
+        problem: PieceProblem,
     },
     /// A query that cannot be run.
     #[error("query error: {0}")]
     Query(String),
+}
+
+/// What is wrong with a piece of a site index. The English `Display` is for the CLI; the
+/// browser renders its own words from the variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PieceProblem {
+    /// The file name is not one a site index uses.
+    #[error("not a piece name")]
+    NotAName,
+    /// The bytes are not an index piece at all (an HTML error page served with 200, say).
+    #[error("not a quxian index piece")]
+    NotAPiece,
+    /// The file ends inside the header.
+    #[error("file ends inside the header")]
+    Truncated,
+    /// The header names another piece than the file name: another build, or a mix-up.
+    #[error("another piece than its name says (from another build?)")]
+    OtherPiece,
+    /// The checksum does not match: truncated or damaged on the way.
+    #[error("checksum mismatch (truncated or damaged)")]
+    Checksum,
+    /// The header declares more than a piece may hold.
+    #[error("declared size is over the limit")]
+    TooBig,
+    /// The payload does not inflate or decode to what its kind holds.
+    #[error("cannot decode")]
+    Undecodable,
+    /// A search ran before its pieces were added (a caller's mistake).
+    #[error("not loaded")]
+    NotLoaded,
 }
 
 /// Why a file, an archive entry, a JSONL record or a document was left out of a build. The

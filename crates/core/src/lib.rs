@@ -49,7 +49,7 @@ pub use annotate::{Explanation, Gazetteer, Lexicon};
 #[cfg(feature = "build")]
 pub use corpus::{BuildReport, CorpusBuilder, PreparedFile, Skipped};
 pub use corpus::{Corpus, DistrictId, DocId, Document, Passage, PassageId, PassageInfo, TopicId};
-pub use error::{Error, Result, SkipReason};
+pub use error::{Error, PieceProblem, Result, SkipReason};
 pub use facet::FacetCounts;
 pub use index::Index;
 #[cfg(feature = "build")]

@@ -202,8 +202,10 @@ pub(crate) enum SiteError {
     Unreachable(String),
     /// The host answered with an HTTP error status for this file.
     Http(String, u16),
-    /// The file arrived but is not what it should be (the core's reason).
-    Core(String, String),
+    /// The file arrived but is not what it should be, or the core refused to search.
+    Core(String, quxian_core::Error),
+    /// A query kept naming new pieces (a site whose pieces contradict each other).
+    TooManyRounds,
     /// A JavaScript error passed through.
     Js(JsValue),
 }
@@ -225,11 +227,39 @@ impl SiteError {
             SiteError::Http(name, status) => {
                 format!("索引文件 {name} 获取失败（HTTP {status}）：请稍后重试")
             }
-            SiteError::Core(name, detail) => format!(
-                "索引文件 {name} 已损坏或不属于本网站（{detail}）：请刷新页面；若仍出错，请联系网站维护者重新构建"
-            ),
+            SiteError::Core(name, error) => core_message(&name, &error),
+            SiteError::TooManyRounds => {
+                "网站索引的各个文件互不一致，无法完成搜索：请刷新页面；若仍出错，请联系网站维护者重新构建".to_string()
+            }
             SiteError::Js(value) => return value,
         };
         js_sys::Error::new(&message).into()
+    }
+}
+
+/// The Chinese message for a core error about index file `name`.
+fn core_message(name: &str, error: &quxian_core::Error) -> String {
+    use quxian_core::{Error, PieceProblem};
+    const REBUILD: &str = "请刷新页面；若仍出错，请联系网站维护者重新构建";
+    match error {
+        Error::UnsupportedVersion { found, supported } => format!(
+            "索引文件 {name} 的格式版本是 {found}，本页面只能读取版本 {supported}：网站可能刚更新过，请刷新页面"
+        ),
+        Error::Piece {
+            name: piece,
+            problem,
+        } => {
+            let why = match problem {
+                PieceProblem::NotAName | PieceProblem::NotAPiece => {
+                    "不是 quxian 索引文件，主机可能返回了错误页面"
+                }
+                PieceProblem::Truncated | PieceProblem::Checksum => "文件不完整或已损坏",
+                PieceProblem::OtherPiece => "属于网站的另一次构建",
+                PieceProblem::TooBig | PieceProblem::Undecodable => "内容无法解读",
+                PieceProblem::NotLoaded => "搜索时尚未载入",
+            };
+            format!("索引文件 {piece} {why}：{REBUILD}")
+        }
+        _ => format!("索引文件 {name} 无法读取：{REBUILD}"),
     }
 }

@@ -126,7 +126,7 @@ async fn load_batch(
             .index
             .borrow_mut()
             .add(name, &bytes)
-            .map_err(|e| SiteError::Core(name.clone(), e.to_string()))?;
+            .map_err(|e| SiteError::Core(name.clone(), e))?;
     }
     Ok(())
 }
@@ -151,10 +151,7 @@ async fn settle(
         }
         load_pieces(inner, names, &mut fetched).await?;
     }
-    Err(SiteError::Core(
-        String::new(),
-        "too many fetch rounds".into(),
-    ))
+    Err(SiteError::TooManyRounds)
 }
 
 #[wasm_bindgen]
@@ -173,7 +170,7 @@ impl SiteExplorer {
                 .await
                 .map_err(SiteError::into_js)?;
             let index = SiteIndex::open(&meta)
-                .map_err(|e| SiteError::Core(META_NAME.into(), e.to_string()).into_js())?;
+                .map_err(|e| SiteError::Core(META_NAME.into(), e).into_js())?;
             let inner = Rc::new(Inner {
                 base,
                 index: RefCell::new(index),
@@ -229,7 +226,7 @@ impl SiteExplorer {
             let index = inner.index.borrow();
             let results = index
                 .search(q, &filters, page)
-                .map_err(|e| SiteError::Core(String::new(), e.to_string()).into_js())?;
+                .map_err(|e| SiteError::Core(String::new(), e).into_js())?;
             let js = site_results(&index, &results, &request, fetched);
             to_js(&js).map_err(JsValue::from)
         })

@@ -22,7 +22,7 @@
 //! an error, never wrong results. Numbered rather than content-hashed names keep the meta
 //! small: it holds counts, not lists of names.
 
-use crate::{Error, Result};
+use crate::{Error, PieceProblem, Result};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -170,13 +170,13 @@ fn u64_at(bytes: &[u8], at: usize) -> Option<u64> {
 /// Decode the piece `name` from `bytes`, checking that it is that piece (the meta: of any
 /// build) and undamaged before inflating. Returns the build id and the value.
 pub(crate) fn decode<T: DeserializeOwned>(name: &str, bytes: &[u8]) -> Result<(u64, T)> {
-    let damaged = |detail: &str| Error::Piece {
+    let damaged = |problem: PieceProblem| Error::Piece {
         name: name.to_string(),
-        detail: detail.to_string(),
+        problem,
     };
-    let wanted = PieceId::parse(name).ok_or_else(|| damaged("not a piece name"))?;
+    let wanted = PieceId::parse(name).ok_or_else(|| damaged(PieceProblem::NotAName))?;
     if bytes.get(..4) != Some(MAGIC.as_slice()) {
-        return Err(damaged("not a quxian index piece"));
+        return Err(damaged(PieceProblem::NotAPiece));
     }
     if bytes[4] != SITE_VERSION {
         return Err(Error::UnsupportedVersion {
@@ -194,27 +194,25 @@ pub(crate) fn decode<T: DeserializeOwned>(name: &str, bytes: &[u8]) -> Result<(u
         ))
     };
     let (kind, build, number, declared, checksum) =
-        header().ok_or_else(|| damaged("file ends inside the header"))?;
+        header().ok_or_else(|| damaged(PieceProblem::Truncated))?;
     let same_build = wanted.kind == Kind::Meta || build == wanted.build;
     if kind != wanted.kind.byte() || !same_build || number != wanted.number {
-        return Err(damaged(
-            "another piece than its name says (from another build?)",
-        ));
+        return Err(damaged(PieceProblem::OtherPiece));
     }
     let payload = &bytes[HEADER_LEN..];
     if xxhash_rust::xxh3::xxh3_64(payload) != checksum {
-        return Err(damaged("checksum mismatch (truncated or damaged)"));
+        return Err(damaged(PieceProblem::Checksum));
     }
     let declared = declared as usize;
     if declared > MAX_PIECE {
-        return Err(damaged("declared size is over the limit"));
+        return Err(damaged(PieceProblem::TooBig));
     }
     let plain = miniz_oxide::inflate::decompress_to_vec_with_limit(payload, declared)
-        .map_err(|_| damaged("cannot inflate"))?;
+        .map_err(|_| damaged(PieceProblem::Undecodable))?;
     if plain.len() != declared {
-        return Err(damaged("inflated size differs from the header"));
+        return Err(damaged(PieceProblem::Undecodable));
     }
-    let value = postcard::from_bytes(&plain).map_err(|_| damaged("cannot decode"))?;
+    let value = postcard::from_bytes(&plain).map_err(|_| damaged(PieceProblem::Undecodable))?;
     Ok((build, value))
 }
 

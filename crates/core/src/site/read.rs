@@ -20,8 +20,8 @@ use crate::search::{
 };
 use crate::text::{fold_script, is_cjk, Unit};
 use crate::{
-    DistrictId, DocId, Error, Filters, PassageId, PassageInfo, Query, Result, SearchResults,
-    TopicId,
+    DistrictId, DocId, Error, Filters, PassageId, PassageInfo, PieceProblem, Query, Result,
+    SearchResults, TopicId,
 };
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BTreeMap, HashMap};
@@ -181,7 +181,7 @@ impl SiteIndex {
     pub fn add(&mut self, name: &str, bytes: &[u8]) -> Result<()> {
         let unknown = || Error::Piece {
             name: name.to_string(),
-            detail: "unknown piece kind".to_string(),
+            problem: PieceProblem::NotAName,
         };
         let piece = match Kind::of_name(name).ok_or_else(unknown)? {
             Kind::Vocabulary => Piece::Vocabulary(decode(name, bytes)?.1),
@@ -278,7 +278,7 @@ impl SiteIndex {
         if let Some(name) = missing.first() {
             return Err(Error::Piece {
                 name: name.clone(),
-                detail: "not loaded".to_string(),
+                problem: PieceProblem::NotLoaded,
             });
         }
         let source = self.source(query).with_postings(self);

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::testutil::corpus_of;
-use crate::{Corpus, DistrictId, Filters, Query, SearchResults, Searcher, TopicId};
+use crate::{Corpus, DistrictId, Filters, PieceProblem, Query, SearchResults, Searcher, TopicId};
 use proptest::prelude::*;
 use std::collections::HashMap;
 
@@ -222,10 +222,31 @@ fn damaged_or_missing_pieces_are_errors() {
         .keys()
         .find(|n| !needs.contains(n) && *n != META_NAME)
         .unwrap();
-    let wrong = |site: &mut SiteIndex, bytes: &[u8]| site.add(&needs[0], bytes).is_err();
-    assert!(
-        wrong(&mut site, &files[other]),
+    // Each kind of bad bytes is named by its own typed problem (the browser words them).
+    let problem = |site: &mut SiteIndex, bytes: &[u8]| match site.add(&needs[0], bytes) {
+        Err(crate::Error::Piece { problem, .. }) => Some(problem),
+        _ => None,
+    };
+    assert_eq!(
+        problem(&mut site, &files[other]),
+        Some(PieceProblem::OtherPiece),
         "a piece under another name"
+    );
+    assert_eq!(
+        problem(&mut site, b"<html>not found</html>"),
+        Some(PieceProblem::NotAPiece),
+        "an error page served with status 200"
+    );
+    let good = &files[&needs[0]];
+    assert_eq!(
+        problem(&mut site, &good[..good.len() - 1]),
+        Some(PieceProblem::Checksum),
+        "a truncated piece"
+    );
+    assert_eq!(
+        problem(&mut site, &good[..20]),
+        Some(PieceProblem::Truncated),
+        "a piece cut inside its header"
     );
     assert!(SiteIndex::open(b"<html>not found</html>").is_err());
     assert!(
@@ -241,9 +262,14 @@ fn damaged_or_missing_pieces_are_errors() {
         .find(|n| n.starts_with(&needs[0][..2]) && n.ends_with(same_number))
         .unwrap();
     assert_ne!(foreign, &needs[0]);
-    assert!(
-        wrong(&mut site, &others[foreign]),
+    assert_eq!(
+        problem(&mut site, &others[foreign]),
+        Some(PieceProblem::OtherPiece),
         "a piece of another build"
+    );
+    assert!(
+        site.add(&needs[0], good).is_ok(),
+        "the right bytes still load"
     );
 }
 
