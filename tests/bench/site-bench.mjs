@@ -183,8 +183,8 @@ async function coldLoad(url, throttled) {
     const { first, origin, error } = await page.evaluate(() => ({ first: window.__firstMark, origin: performance.timeOrigin, error: window.__benchError }));
     if (first === undefined) return { error: error ?? 'no <mark> rendered' };
     // quxian's API page counts districts and topics after its first page: note when.
-    const facets = await page.waitForFunction(() => window.__facetsAt, null, { timeout: 120_000 })
-      .then((h) => h.jsonValue()).catch(() => null);
+    const facets = !(await page.evaluate(() => window.__facetsPending === true)) ? null
+      : await page.waitForFunction(() => window.__facetsAt, null, { timeout: 120_000 }).then((h) => h.jsonValue()).catch(() => null);
     const files = [];
     for (const request of finished) {
       const timing = request.timing();
