@@ -10,7 +10,7 @@
 //!        t-BUILD-N.qxs        passage table: documents, districts, topics of 256 passages
 //!        n-BUILD-N.qxs        passage lengths of 256 passages (for one-char queries)
 //!        d-BUILD-N.qxs        documents: key, title, date, source, URL of 16 documents
-//!        x-BUILD-N.qxs        texts of a run of passages (about 4 KB)
+//!        x-BUILD-N.qxs        texts and labels of 8 passages
 //!        k-BUILD-N.qxs        link keys → document ids, by hash of the key
 //! ```
 //!
@@ -18,8 +18,8 @@
 //! vocabulary buckets of its chars (to segment it) together with the gram buckets of its
 //! char pairs, then the postings of frequent grams (matching is exact from positions, see
 //! `postings`; each passage entry carries its document and length, so ranking needs
-//! nothing else), and, for the page shown, its documents' metadata and then the texts of
-//! its passages (snippets) — never a whole long document. Passage tables (districts and
+//! nothing else), and, for the page shown, its documents' metadata together with the
+//! texts of its passages (snippets) — never a whole long document. Passage tables (districts and
 //! topics) are fetched only for what needs every matching passage's labels: filters, and
 //! the facet counts, which a page asks for after showing its first results. Search itself is the
 //! shared engine of `search`, so a site and a single bundle of the same documents give the
@@ -47,6 +47,10 @@ const TABLE_PASSAGES: u32 = 256;
 /// Documents per documents piece: a page of 10 results fetches up to 10 of them.
 const DOCS_PER_PIECE: u32 = 16;
 
+/// Passages per texts piece (a few KB): a fixed number, so that a page knows the texts
+/// piece of a passage from its id and fetches it with the documents' metadata.
+const TEXTS_PER_PIECE: u32 = 8;
+
 /// What a site keeps of a document besides its passages.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SiteDocument {
@@ -62,8 +66,6 @@ pub struct SiteDocument {
     pub url: Option<String>,
     /// The document's passages, as a range of passage ids.
     pub passages: std::ops::Range<u32>,
-    /// The texts pieces holding these passages: `(first passage, piece number)`, in order.
-    pub texts: Vec<(u32, u32)>,
 }
 
 /// How many pieces of each numbered kind a site has (numbers run from 0).

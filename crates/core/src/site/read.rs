@@ -10,7 +10,7 @@ use super::postings::{bigram, match_needle, needle_keys, needle_of, Placed, Post
 use super::write::{gram_bucket, vocabulary_bucket};
 use super::{
     DocsPiece, GramBucket, GramPostings, KeyBucket, Lengths, Meta, SiteDocument, Table, TextsPiece,
-    DOCS_PER_PIECE, TABLE_PASSAGES,
+    DOCS_PER_PIECE, TABLE_PASSAGES, TEXTS_PER_PIECE,
 };
 use crate::analyze::Vocabulary;
 use crate::index::Posting;
@@ -94,8 +94,6 @@ pub struct SiteIndex {
     pieces: HashMap<String, Piece>,
     /// Loaded documents by their first passage: which document a shown passage is in.
     docs_at: BTreeMap<u32, DocId>,
-    /// Loaded texts pieces by their first passage.
-    texts_at: BTreeMap<u32, String>,
     /// Bytes (as fetched) of the pieces held.
     held_bytes: usize,
 }
@@ -122,7 +120,6 @@ impl SiteIndex {
             build,
             pieces: HashMap::new(),
             docs_at: BTreeMap::new(),
-            texts_at: BTreeMap::new(),
             held_bytes: 0,
         })
     }
@@ -200,9 +197,6 @@ impl SiteIndex {
                 self.docs_at
                     .extend(docs.map(|(doc, id)| (doc.passages.start, DocId(id))));
             }
-            Piece::Texts(t) => {
-                self.texts_at.insert(t.first, name.to_string());
-            }
             _ => {}
         }
         if self.pieces.insert(name.to_string(), piece).is_none() {
@@ -215,7 +209,6 @@ impl SiteIndex {
     pub fn clear(&mut self) {
         self.pieces.clear();
         self.docs_at.clear();
-        self.texts_at.clear();
         self.held_bytes = 0;
     }
 
@@ -248,23 +241,13 @@ impl SiteIndex {
         if !placement.is_empty() {
             return placement;
         }
+        // The page: its documents' metadata and its passages' texts, in one round.
         let ranked = rank(&source, query, filters, page.offset, page.limit);
-        let docs = self.missing(
-            ranked
-                .groups
-                .iter()
-                .filter_map(|(doc, _, _)| self.doc_piece_name(*doc))
-                .collect(),
-        );
-        if !docs.is_empty() {
-            return docs;
-        }
-        let texts = ranked.groups.iter().flat_map(|(doc, _, hits)| {
-            let document = self.document(*doc);
-            hits.iter()
-                .filter_map(move |(p, _)| self.text_piece_name(document?, *p))
+        let page = ranked.groups.iter().flat_map(|(doc, _, hits)| {
+            let texts = hits.iter().filter_map(|(p, _)| self.text_piece_name(*p));
+            self.doc_piece_name(*doc).into_iter().chain(texts)
         });
-        self.missing(texts.collect())
+        self.missing(page.collect())
     }
 
     /// Run a search whose [`needs`](Self::needs) are met.
@@ -297,11 +280,10 @@ impl SiteIndex {
 
     /// The loaded texts piece holding a passage, with the passage's index in it.
     fn texts_of(&self, passage: u32) -> Option<(&TextsPiece, usize)> {
-        let (_, name) = self.texts_at.range(..=passage).next_back()?;
-        let Some(Piece::Texts(piece)) = self.pieces.get(name) else {
+        let Some(Piece::Texts(piece)) = self.pieces.get(&self.text_piece_name(passage)?) else {
             return None;
         };
-        let i = (passage - piece.first) as usize;
+        let i = passage.checked_sub(piece.first)? as usize;
         (i < piece.texts.len()).then_some((piece, i))
     }
 
@@ -311,13 +293,9 @@ impl SiteIndex {
         Some(&piece.texts[i])
     }
 
-    /// The texts piece of a passage of `document`.
-    fn text_piece_name(&self, document: &SiteDocument, passage: u32) -> Option<String> {
-        let i = document
-            .texts
-            .partition_point(|(first, _)| *first <= passage);
-        let (_, number) = document.texts.get(i.checked_sub(1)?)?;
-        Some(self.name(Kind::Texts, *number))
+    /// The texts piece of a passage (none for an id past the last passage).
+    fn text_piece_name(&self, passage: u32) -> Option<String> {
+        (passage < self.meta.passages).then(|| self.name(Kind::Texts, passage / TEXTS_PER_PIECE))
     }
 
     /// The loaded document holding a passage.

@@ -156,8 +156,8 @@ fn same_results_as_the_in_memory_searcher() {
 
 #[test]
 fn many_tables_and_texts_pieces() {
-    // 700 passages of ~150 bytes: 3 passage tables, a dozen texts pieces, whose
-    // boundaries fall inside tables and documents.
+    // 700 passages of ~150 bytes in documents of 7: 3 passage tables and 88 texts pieces of
+    // 8 passages, whose boundaries fall inside documents.
     let texts: Vec<String> = (0..700)
         .map(|i| {
             format!(

@@ -4,7 +4,7 @@ use super::piece::{bucket_of, seal, serialize, Kind, PieceId, META_NAME};
 use super::postings::{bigram, unigram, Placed, PostingsWriter, TITLE_FLAG};
 use super::{
     DocsPiece, GramBucket, GramPostings, KeyBucket, Lengths, Meta, PieceCounts, SiteDocument,
-    Table, TextsPiece, DOCS_PER_PIECE, SITE_VERSION, TABLE_PASSAGES,
+    Table, TextsPiece, DOCS_PER_PIECE, SITE_VERSION, TABLE_PASSAGES, TEXTS_PER_PIECE,
 };
 use crate::text::unit_string_and_count;
 use crate::{Corpus, PassageId};
@@ -16,8 +16,6 @@ const OWN_PIECE_BYTES: usize = 2 * 1024;
 const BUCKET_BYTES: usize = 8 * 1024;
 /// Target size of a vocabulary bucket before compression.
 const VOCABULARY_BUCKET_BYTES: usize = 4 * 1024;
-/// Passages are grouped into one texts piece until their text passes this many bytes.
-const TEXTS_PIECE_BYTES: usize = 4 * 1024;
 /// Link keys per key bucket (on average).
 const KEYS_PER_BUCKET: usize = 1024;
 
@@ -143,15 +141,14 @@ pub fn write_site(
     let (grams, lengths) = gram_postings(corpus);
     let grams = write_gram_buckets(grams, &mut out)?;
     let vocabulary = write_vocabulary(corpus, &mut out)?;
-    let text_pieces = write_texts(corpus, &mut out)?;
     let counts = PieceCounts {
         grams,
         vocabulary,
         postings: out.next_postings,
         tables: write_tables(corpus, &mut out)?,
         lengths: write_lengths(&lengths, &mut out)?,
-        docs: write_docs(corpus, &text_pieces, &mut out)?,
-        texts: text_pieces.len() as u32,
+        docs: write_docs(corpus, &mut out)?,
+        texts: write_texts(corpus, &mut out)?,
         keys: write_keys(corpus, &mut out)?,
     };
     let total_length: u64 = lengths.iter().map(|l| *l as u64).sum();
@@ -368,11 +365,9 @@ fn write_vocabulary<E: Fn(&str, &[u8]) -> std::io::Result<()> + Sync>(
     Ok(count)
 }
 
-/// Documents pieces (metadata) of `DOCS_PER_PIECE` documents each, given the first
-/// passage of each texts piece; returns their number.
+/// Documents pieces (metadata) of `DOCS_PER_PIECE` documents each; returns their number.
 fn write_docs<E: Fn(&str, &[u8]) -> std::io::Result<()> + Sync>(
     corpus: &Corpus,
-    text_pieces: &[u32],
     out: &mut Pieces<E>,
 ) -> std::io::Result<u32> {
     let mut count = 0;
@@ -388,7 +383,6 @@ fn write_docs<E: Fn(&str, &[u8]) -> std::io::Result<()> + Sync>(
                     source: d.source.clone(),
                     url: d.url.clone(),
                     passages: d.passages.clone(),
-                    texts: texts_covering(text_pieces, &d.passages),
                 })
                 .collect(),
         };
@@ -398,48 +392,27 @@ fn write_docs<E: Fn(&str, &[u8]) -> std::io::Result<()> + Sync>(
     Ok(count)
 }
 
-/// The texts pieces holding `passages`, as `(first passage, piece number)`, given the
-/// first passage of every texts piece: from the one holding the first passage to the last
-/// one starting inside the range.
-fn texts_covering(text_pieces: &[u32], passages: &std::ops::Range<u32>) -> Vec<(u32, u32)> {
-    let from = text_pieces
-        .partition_point(|f| *f <= passages.start)
-        .saturating_sub(1);
-    let to = text_pieces.partition_point(|f| *f < passages.end);
-    (from..to.max(from))
-        .map(|n| (text_pieces[n], n as u32))
-        .collect()
-}
-
-/// Texts pieces of consecutive passages; returns the first passage of each, in order.
+/// Texts pieces of `TEXTS_PER_PIECE` passages each; returns their number.
 fn write_texts<E: Fn(&str, &[u8]) -> std::io::Result<()> + Sync>(
     corpus: &Corpus,
     out: &mut Pieces<E>,
-) -> std::io::Result<Vec<u32>> {
-    let mut firsts = Vec::new();
-    let mut piece = TextsPiece::default();
-    let mut bytes = 0;
-    for (p, passage) in corpus.passages.iter().enumerate() {
-        let text = corpus.passage_text(PassageId(p as u32));
-        piece.texts.push(text.to_string());
-        piece.districts.push(passage.districts.clone());
-        piece.topics.push(passage.topics.clone());
-        bytes += text.len();
-        if bytes >= TEXTS_PIECE_BYTES {
-            firsts.push(piece.first);
-            out.put(Kind::Texts, firsts.len() as u32 - 1, &piece)?;
-            piece = TextsPiece {
-                first: p as u32 + 1,
-                ..TextsPiece::default()
-            };
-            bytes = 0;
-        }
+) -> std::io::Result<u32> {
+    let mut count = 0;
+    for (number, chunk) in corpus.passages.chunks(TEXTS_PER_PIECE as usize).enumerate() {
+        let first = number as u32 * TEXTS_PER_PIECE;
+        let piece = TextsPiece {
+            first,
+            texts: (first..)
+                .zip(chunk)
+                .map(|(p, _)| corpus.passage_text(PassageId(p)).to_string())
+                .collect(),
+            districts: chunk.iter().map(|p| p.districts.clone()).collect(),
+            topics: chunk.iter().map(|p| p.topics.clone()).collect(),
+        };
+        out.put(Kind::Texts, number as u32, &piece)?;
+        count += 1;
     }
-    if !piece.texts.is_empty() {
-        firsts.push(piece.first);
-        out.put(Kind::Texts, firsts.len() as u32 - 1, &piece)?;
-    }
-    Ok(firsts)
+    Ok(count)
 }
 
 /// Passage tables of `TABLE_PASSAGES` passages each; returns their number.
