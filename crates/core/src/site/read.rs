@@ -191,13 +191,10 @@ impl SiteIndex {
             Kind::Keys => Piece::Keys(decode(name, bytes)?.1),
             Kind::Meta => return Err(unknown()),
         };
-        match &piece {
-            Piece::Docs(d) => {
-                let docs = d.docs.iter().zip(d.first..);
-                self.docs_at
-                    .extend(docs.map(|(doc, id)| (doc.passages.start, DocId(id))));
-            }
-            _ => {}
+        if let Piece::Docs(d) = &piece {
+            let docs = d.docs.iter().zip(d.first..);
+            self.docs_at
+                .extend(docs.map(|(doc, id)| (doc.passages.start, DocId(id))));
         }
         if self.pieces.insert(name.to_string(), piece).is_none() {
             self.held_bytes += bytes.len();
