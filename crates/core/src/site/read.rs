@@ -192,7 +192,9 @@ impl SiteIndex {
             Kind::Meta => return Err(unknown()),
         };
         if let Piece::Docs(d) = &piece {
+            // A document without passages would shadow the next one's first passage.
             let docs = d.docs.iter().zip(d.first..);
+            let docs = docs.filter(|(doc, _)| !doc.passages.is_empty());
             self.docs_at
                 .extend(docs.map(|(doc, id)| (doc.passages.start, DocId(id))));
         }
