@@ -156,9 +156,9 @@ fn same_results_as_the_in_memory_searcher() {
 
 #[test]
 fn many_tables_and_texts_pieces() {
-    // 700 passages of ~150 bytes in documents of 7: 3 passage tables and 88 texts pieces of
-    // 8 passages, whose boundaries fall inside documents.
-    let texts: Vec<String> = (0..700)
+    // 2,100 passages of ~150 bytes in documents of 7: 3 passage tables and 263 texts pieces
+    // of 8 passages, whose boundaries fall inside documents.
+    let texts: Vec<String> = (0..2100)
         .map(|i| {
             format!(
                 "第{i}段：北碚区科技创新与渝北交通建设{}。",
@@ -176,7 +176,7 @@ fn many_tables_and_texts_pieces() {
     annotate(&mut corpus);
     assert_same(
         corpus,
-        &["科技创新", "\"第699段\"", "发展发展发展", "\"13段\"", ""],
+        &["科技创新", "\"第2099段\"", "发展发展发展", "\"13段\"", ""],
     );
 }
 
