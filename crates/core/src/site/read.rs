@@ -15,7 +15,7 @@ use super::{
 use crate::analyze::Vocabulary;
 use crate::index::Posting;
 use crate::search::{
-    excluded_clauses, query_clauses, rank, union_matches, with_snippets, DistrictNames,
+    excluded_clauses, query_clauses, rank, union_matches, with_snippets, DistrictNames, Ranked,
     SearchSource,
 };
 use crate::text::{fold_script, is_cjk, Unit};
@@ -220,33 +220,10 @@ impl SiteIndex {
     /// can run. Call again after adding them: each stage's needs are only known once the
     /// previous stage is loaded.
     pub fn needs(&self, query: &Query, filters: &Filters, page: SitePage) -> Vec<String> {
-        let mut first = self.vocabulary_names(query);
-        first.extend(self.likely_gram_buckets(query));
-        let first = self.missing(first);
-        if !first.is_empty() {
-            return first;
+        match self.plan(query, filters, page) {
+            Plan::Fetch(names) => names,
+            Plan::Ready(..) => Vec::new(),
         }
-        let source = self.source(query);
-        let grams = self.missing(source.gram_pieces(self));
-        if !grams.is_empty() {
-            return grams;
-        }
-        let postings = self.missing(source.postings_pieces(self));
-        if !postings.is_empty() {
-            return postings;
-        }
-        let source = source.with_postings(self);
-        let placement = self.missing(source.placement_pieces(self, query, filters, page));
-        if !placement.is_empty() {
-            return placement;
-        }
-        // The page: its documents' metadata and its passages' texts, in one round.
-        let ranked = rank(&source, query, filters, page.offset, page.limit);
-        let page = ranked.groups.iter().flat_map(|(doc, _, hits)| {
-            let texts = hits.iter().filter_map(|(p, _)| self.text_piece_name(*p));
-            self.doc_piece_name(*doc).into_iter().chain(texts)
-        });
-        self.missing(page.collect())
     }
 
     /// Run a search whose [`needs`](Self::needs) are met.
@@ -256,16 +233,50 @@ impl SiteIndex {
         filters: &Filters,
         page: SitePage,
     ) -> Result<SearchResults> {
-        let missing = self.needs(query, filters, page);
-        if let Some(name) = missing.first() {
-            return Err(Error::Piece {
-                name: name.clone(),
+        match self.plan(query, filters, page) {
+            Plan::Ready(source, ranked) => Ok(with_snippets(&source, query, ranked)),
+            Plan::Fetch(names) => Err(Error::Piece {
+                name: names.into_iter().next().unwrap_or_default(),
                 problem: PieceProblem::NotLoaded,
-            });
+            }),
         }
-        let source = self.source(query).with_postings(self);
+    }
+
+    /// The next stage's pieces, or the ranked page once every piece is loaded (decoding
+    /// postings and ranking once, whether the caller asks what to fetch or searches).
+    fn plan(&self, query: &Query, filters: &Filters, page: SitePage) -> Plan<'_> {
+        let mut first = self.vocabulary_names(query);
+        first.extend(self.likely_gram_buckets(query));
+        let first = self.missing(first);
+        if !first.is_empty() {
+            return Plan::Fetch(first);
+        }
+        let source = self.source(query);
+        let grams = self.missing(source.gram_pieces(self));
+        if !grams.is_empty() {
+            return Plan::Fetch(grams);
+        }
+        let postings = self.missing(source.postings_pieces(self));
+        if !postings.is_empty() {
+            return Plan::Fetch(postings);
+        }
+        let source = source.with_postings(self);
+        let placement = self.missing(source.placement_pieces(self, query, filters, page));
+        if !placement.is_empty() {
+            return Plan::Fetch(placement);
+        }
+        // The page: its documents' metadata and its passages' texts, in one round.
         let ranked = rank(&source, query, filters, page.offset, page.limit);
-        Ok(with_snippets(&source, query, ranked))
+        let shown = ranked.groups.iter().flat_map(|(doc, _, hits)| {
+            let texts = hits.iter().filter_map(|(p, _)| self.text_piece_name(*p));
+            self.doc_piece_name(*doc).into_iter().chain(texts)
+        });
+        let missing = self.missing(shown.collect());
+        if missing.is_empty() {
+            Plan::Ready(source, ranked)
+        } else {
+            Plan::Fetch(missing)
+        }
     }
 
     /// The metadata of document `doc`, if its documents piece is loaded.
@@ -476,6 +487,12 @@ impl SiteIndex {
     fn doc_piece_name(&self, doc: DocId) -> Option<String> {
         (doc.0 < self.meta.docs).then(|| self.name(Kind::Docs, doc.0 / DOCS_PER_PIECE))
     }
+}
+
+/// What a search needs next: pieces to fetch, or nothing (its source and ranking).
+enum Plan<'a> {
+    Fetch(Vec<String>),
+    Ready(Prepared<'a>, Ranked),
 }
 
 /// Whether ranking a query needs passage labels: it filters by district or topic.
