@@ -234,7 +234,10 @@ impl SiteIndex {
         page: SitePage,
     ) -> Result<SearchResults> {
         match self.plan(query, filters, page) {
-            Plan::Ready(source, ranked) => Ok(with_snippets(&source, query, ranked)),
+            Plan::Ready(ready) => {
+                let (source, ranked) = *ready;
+                Ok(with_snippets(&source, query, ranked))
+            }
             Plan::Fetch(names) => Err(Error::Piece {
                 name: names.into_iter().next().unwrap_or_default(),
                 problem: PieceProblem::NotLoaded,
@@ -273,7 +276,7 @@ impl SiteIndex {
         });
         let missing = self.missing(shown.collect());
         if missing.is_empty() {
-            Plan::Ready(source, ranked)
+            Plan::Ready(Box::new((source, ranked)))
         } else {
             Plan::Fetch(missing)
         }
@@ -492,7 +495,7 @@ impl SiteIndex {
 /// What a search needs next: pieces to fetch, or nothing (its source and ranking).
 enum Plan<'a> {
     Fetch(Vec<String>),
-    Ready(Prepared<'a>, Ranked),
+    Ready(Box<(Prepared<'a>, Ranked)>),
 }
 
 /// Whether ranking a query needs passage labels: it filters by district or topic.
