@@ -174,6 +174,40 @@ test('site page: a shared link shows highlighted hits; filter, load more, back',
   }
 });
 
+test('site page: a result opens its document at the matching passage; back returns; a bad link says so', async () => {
+  for (const [viewport, scheme] of [['desktop', 'dark'], ['phone', 'light']]) {
+    const context = await browser.newContext({ ...VIEWPORTS[viewport], colorScheme: scheme });
+    const page = await context.newPage();
+    page.viewportName = `${viewport}-${scheme}`;
+    const errors = watchErrors(page);
+    await page.goto(`${server.url}#q=${encodeURIComponent('缙云山')}`);
+    await page.waitForSelector('#hits mark');
+    const first = page.locator('li.doc h2 a').first();
+    const title = await first.textContent();
+    await first.click();
+    await page.waitForSelector('#reader li.target');
+    assert.ok(await page.isHidden('#hits'), 'the results give way to the document');
+    assert.equal(await page.textContent('#reader h2'), title);
+    const hash = new URLSearchParams((await page.evaluate(() => location.hash)).slice(1));
+    assert.equal(hash.get('q'), '缙云山', 'the link keeps the search');
+    const cli = cliSearch('"缙云山"');
+    const hit = cli.hits.find((h) => h.key === hash.get('doc') && h.passage === Number(hash.get('p')));
+    assert.ok(hit, `the document and passage of a hit: ${hash}`);
+    const target = await page.textContent('#reader li.target');
+    assert.ok(target.includes('缙云山'), 'the marked passage holds the query');
+    assert.ok(await page.evaluate(() => document.activeElement?.classList.contains('target')), 'focus moves to it');
+    await screenshot(page, 'site-reader');
+    await page.goBack();
+    await page.waitForSelector('#hits mark');
+    assert.ok(await page.isHidden('#reader'));
+    await page.goto(`${server.url}#doc=${encodeURIComponent('<img src=x onerror=alert(1)>')}&p=3`);
+    await page.waitForFunction(() => document.querySelector('#status').textContent.includes('不在本网站'));
+    assert.equal(await page.locator('#reader img').count(), 0, 'a key is never HTML');
+    assertNoErrors(errors);
+    await context.close();
+  }
+});
+
 test('site: a damaged or missing piece is a Chinese message for that query; others still work', async () => {
   const dir = join(work, 'site/quxian');
   const { result: needed } = await withExplorer(async () => {

@@ -1,6 +1,7 @@
 // The search page of a site index (`quxian build --site`): the JS API's SiteExplorer
 // fetches only the pieces each query needs. The view lives in the hash
-// (#q=…&district=…&topic=…), so every view is a link and back/forward work.
+// (#q=…&district=…&topic=…, plus doc=KEY&p=N while reading a document), so every view is
+// a link and back/forward work.
 // Text is always inserted as text nodes: nothing from the index becomes HTML. Searching
 // runs in site-worker.js, so the page never freezes while a big result is ranked.
 
@@ -10,6 +11,7 @@ const status = document.getElementById('status');
 const list = document.getElementById('hits');
 const more = document.getElementById('more');
 const facets = document.getElementById('facets');
+const reader = document.getElementById('reader');
 
 const worker = new Worker('./site-worker.js', { type: 'module' });
 const pending = new Map();
@@ -33,15 +35,28 @@ let latest = 0; // ticket of the newest search; older answers are dropped
 
 function readHash() {
   const params = new URLSearchParams(location.hash.slice(1));
-  return { q: params.get('q') ?? '', district: params.getAll('district'), topic: params.getAll('topic') };
+  const p = Number.parseInt(params.get('p') ?? '0', 10);
+  return {
+    q: params.get('q') ?? '', district: params.getAll('district'), topic: params.getAll('topic'),
+    doc: params.get('doc') ?? '', p: Number.isSafeInteger(p) && p >= 0 ? p : 0,
+  };
+}
+
+/** The hash of a view: the search, and the document being read if any. */
+function hashOf(v) {
+  const params = new URLSearchParams();
+  if (v.q) params.set('q', v.q);
+  v.district.forEach((d) => params.append('district', d));
+  v.topic.forEach((t) => params.append('topic', t));
+  if (v.doc) {
+    params.set('doc', v.doc);
+    params.set('p', String(v.p));
+  }
+  return `#${params}`;
 }
 
 function writeHash() {
-  const params = new URLSearchParams();
-  if (view.q) params.set('q', view.q);
-  view.district.forEach((d) => params.append('district', d));
-  view.topic.forEach((t) => params.append('topic', t));
-  const hash = `#${params}`;
+  const hash = hashOf(view);
   if (hash !== location.hash) history.pushState(null, '', hash);
 }
 
@@ -78,8 +93,12 @@ function documents(hits) {
 
 function renderDoc(doc) {
   const li = el('li', 'doc');
-  li.append(el('h2', '', doc.title));
   const best = doc.hits[0];
+  const title = el('a', '', doc.title);
+  title.href = hashOf({ ...view, doc: doc.doc, p: best.passage });
+  const heading = el('h2');
+  heading.append(title);
+  li.append(heading);
   const meta = el('div', 'meta');
   best.districts.forEach((d) => meta.append(el('span', 'district', `${d} `)));
   best.topics.forEach((t) => meta.append(el('span', 'topic', `${t} `)));
@@ -167,21 +186,82 @@ input.addEventListener('compositionend', () => { composing = false; input.dispat
 input.addEventListener('input', () => {
   if (composing) return;
   clearTimeout(typing);
-  typing = setTimeout(() => { view.q = input.value; writeHash(); search(); }, 150);
+  typing = setTimeout(() => { view = { ...view, q: input.value, doc: '' }; writeHash(); render(); }, 150);
 });
 document.getElementById('form').addEventListener('submit', (event) => {
   event.preventDefault();
   clearTimeout(typing);
-  view.q = input.value;
+  view = { ...view, q: input.value, doc: '' };
   writeHash();
-  search();
+  render();
 });
 more.addEventListener('click', () => search(true));
 addEventListener('popstate', () => {
   view = readHash();
   input.value = view.q;
-  search();
+  render();
 });
+
+/** Show the view of the hash: a document being read, or the search. */
+function render() {
+  const reading = view.doc !== '';
+  reader.hidden = !reading;
+  document.getElementById('results').hidden = reading;
+  facets.hidden = reading;
+  return reading ? read() : search();
+}
+
+/** The document of the hash, its passages around passage `p` (the one marked). */
+async function read() {
+  const ticket = ++latest;
+  status.className = '';
+  status.textContent = '正在打开文档…';
+  try {
+    const doc = await engine('read', view.doc, view.p);
+    if (ticket !== latest) return;
+    if (doc === null) {
+      status.className = 'error';
+      status.textContent = '链接指向的文档不在本网站中（可能已被移除）：请返回搜索';
+      reader.replaceChildren(backLink());
+      return;
+    }
+    reader.replaceChildren(backLink(), ...readerBody(doc));
+    const last = doc.first + doc.shown.length;
+    status.textContent = doc.first > 0 || last < doc.passages
+      ? `共 ${doc.passages.toLocaleString('zh-CN')} 段，显示第 ${doc.first + 1}–${last} 段`
+      : `共 ${doc.passages.toLocaleString('zh-CN')} 段`;
+    const target = reader.querySelector('.target');
+    target?.scrollIntoView({ block: 'center' });
+    target?.focus({ preventScroll: true });
+  } catch (error) {
+    if (ticket === latest) showError(error);
+  }
+}
+
+function backLink() {
+  const back = el('a', 'back', '← 返回搜索结果');
+  back.href = hashOf({ ...view, doc: '' });
+  return back;
+}
+
+/** Title, date and source, a link to the original (http(s) only), and the passages. */
+function readerBody(doc) {
+  const meta = el('p', 'meta', [doc.date, doc.source].filter(Boolean).join(' · '));
+  if (doc.url && /^https?:\/\//i.test(doc.url)) {
+    const original = el('a', '', '原文');
+    original.href = doc.url;
+    original.rel = 'noopener noreferrer';
+    meta.append(' ', original);
+  }
+  const passages = el('ol', 'passages');
+  passages.start = doc.first + 1;
+  for (const passage of doc.shown) {
+    const item = el('li', passage.number === view.p ? 'target' : '', passage.text);
+    item.tabIndex = -1;
+    passages.append(item);
+  }
+  return [el('h2', '', doc.title), meta, passages];
+}
 
 // 离线使用: fetch every piece once, so the service worker keeps it; then every query works
 // with the network cut. Says how much it downloaded and how much the browser keeps.
@@ -227,7 +307,7 @@ try {
   // Offline use needs a service worker (http(s) pages only).
   offlineButton.hidden = !('serviceWorker' in navigator && /^https?:$/.test(location.protocol));
   input.value = view.q;
-  await search();
+  await render();
 } catch (error) {
   showError(error);
 }

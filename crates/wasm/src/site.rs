@@ -60,6 +60,28 @@ struct Inner {
     index: RefCell<SiteIndex>,
 }
 
+/// A document as `read` returns it.
+#[derive(Serialize)]
+struct JsReading<'a> {
+    key: &'a str,
+    title: &'a str,
+    date: Option<&'a str>,
+    source: Option<&'a str>,
+    url: Option<&'a str>,
+    passages: usize,
+    first: u32,
+    shown: Vec<JsPassage>,
+}
+
+/// One passage of a document being read.
+#[derive(Serialize)]
+struct JsPassage {
+    number: u32,
+    text: String,
+    districts: Vec<String>,
+    topics: Vec<String>,
+}
+
 /// What a search fetched, for the curious and for benchmarks.
 #[derive(Serialize, Default)]
 struct Fetched {
@@ -184,6 +206,43 @@ impl SiteExplorer {
     #[wasm_bindgen(js_name = pieceNames)]
     pub fn piece_names(&self) -> Vec<String> {
         self.inner.index.borrow().all_piece_names()
+    }
+
+    /// Read a document: a Promise of `{ key, title, date, source, url, passages, first,
+    /// shown: [{ number, text, districts, topics }] }` — its metadata, its number of
+    /// passages and at most 200 of them from passage `first` on, around passage `number`
+    /// (the `p` of a link) — or `null` for a key the site does not have.
+    pub fn read(&self, key: String, number: u32) -> Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move {
+            settle(&inner, |index| index.reading_needs(&key, number))
+                .await
+                .map_err(SiteError::into_js)?;
+            let index = inner.index.borrow();
+            let Some((document, window)) = index.reading(&key, number) else {
+                return Ok(JsValue::NULL);
+            };
+            let shown = window.clone().filter_map(|p| {
+                let info = index.passage_info(quxian_core::PassageId(p))?;
+                Some(JsPassage {
+                    number: info.number,
+                    text: index.passage_text(p)?.to_string(),
+                    districts: info.districts.iter().map(|d| d.to_string()).collect(),
+                    topics: info.topics.iter().map(|t| t.to_string()).collect(),
+                })
+            });
+            to_js(&JsReading {
+                key: &document.key,
+                title: &document.title,
+                date: document.date.as_deref(),
+                source: document.source.as_deref(),
+                url: document.url.as_deref(),
+                passages: document.passages.len(),
+                first: window.start - document.passages.start,
+                shown: shown.collect(),
+            })
+            .map_err(JsValue::from)
+        })
     }
 
     /// Corpus statistics: `{ documents, passages, characters, districts, topics }`.

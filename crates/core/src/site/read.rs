@@ -25,6 +25,7 @@ use crate::{
 };
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
 
 /// A decoded piece.
 enum Piece {
@@ -362,6 +363,32 @@ impl SiteIndex {
         keys.iter().find(|(k, _)| k == key).map(|(_, d)| DocId(*d))
     }
 
+    /// The pieces reading document `key` around its passage `number` still needs, stage
+    /// by stage: its key bucket, its documents piece, then the texts of the passages of
+    /// [`reading`](Self::reading). Empty once they are loaded, or for an unknown key.
+    pub fn reading_needs(&self, key: &str, number: u32) -> Vec<String> {
+        let bucket = self.key_needs(key);
+        if !bucket.is_empty() {
+            return bucket;
+        }
+        let Some(doc) = self.doc_by_key(key) else {
+            return Vec::new();
+        };
+        let Some(document) = self.document(doc) else {
+            return self.missing(self.doc_piece_name(doc).into_iter().collect());
+        };
+        let texts = reading_window(document, number).filter_map(|p| self.text_piece_name(p));
+        self.missing(texts.collect())
+    }
+
+    /// Document `key` with the passages shown of it (at most [`READER_PASSAGES`], around
+    /// passage `number`), once [`reading_needs`](Self::reading_needs) are met; `None` for a
+    /// key the site does not have.
+    pub fn reading(&self, key: &str, number: u32) -> Option<(&SiteDocument, Range<u32>)> {
+        let document = self.document(self.doc_by_key(key)?)?;
+        Some((document, reading_window(document, number)))
+    }
+
     fn missing(&self, names: Vec<String>) -> Vec<String> {
         let mut seen = FxHashSet::default();
         names
@@ -490,6 +517,23 @@ impl SiteIndex {
     fn doc_piece_name(&self, doc: DocId) -> Option<String> {
         (doc.0 < self.meta.docs).then(|| self.name(Kind::Docs, doc.0 / DOCS_PER_PIECE))
     }
+}
+
+/// Passages of one document shown at most: a document may be a whole book.
+const READER_PASSAGES: u32 = 200;
+
+/// The passage ids of `document` to show around its passage `number`.
+fn reading_window(document: &SiteDocument, number: u32) -> Range<u32> {
+    let all = document.passages.clone();
+    let wanted = all
+        .start
+        .saturating_add(number)
+        .min(all.end.saturating_sub(1));
+    let start = wanted.saturating_sub(READER_PASSAGES / 2).clamp(
+        all.start,
+        all.end.saturating_sub(READER_PASSAGES).max(all.start),
+    );
+    start..all.end.min(start + READER_PASSAGES)
 }
 
 /// What a search needs next: pieces to fetch, or nothing (its source and ranking).

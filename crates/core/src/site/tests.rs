@@ -328,3 +328,37 @@ proptest! {
         assert_same(corpus, &refs);
     }
 }
+
+#[test]
+fn a_document_is_read_around_its_passage() {
+    // One long document (450 passages) and a short one: the reader shows a window of the
+    // long one around the passage asked for, all of the short one.
+    let long: Vec<String> = (0..450).map(|i| format!("第{i}段文字。")).collect();
+    let long: Vec<&str> = long.iter().map(String::as_str).collect();
+    let corpus = corpus_of(&[&["北碚。", "渝北。"], &long]);
+    let (files, _) = site_files(&corpus);
+    let mut site = SiteIndex::open(&files[META_NAME]).unwrap();
+    let mut read = |key: &str, number: u32| {
+        for _ in 0..4 {
+            for name in site.reading_needs(key, number) {
+                site.add(&name, &files[&name]).unwrap();
+            }
+        }
+        assert!(site.reading_needs(key, number).is_empty());
+        let (document, window) = site.reading(key, number)?;
+        let texts: Vec<String> = window
+            .clone()
+            .map(|p| site.passage_text(p).unwrap().to_string())
+            .collect();
+        Some((document.passages.start, window, texts))
+    };
+    let (start, window, texts) = read("doc1", 300).unwrap();
+    assert_eq!(window.len(), 200);
+    assert!(window.contains(&(start + 300)), "the passage asked for is shown");
+    assert_eq!(texts[(start + 300 - window.start) as usize], "第300段文字。");
+    let (_, window, _) = read("doc1", 440).unwrap();
+    assert_eq!(window.end - window.start, 200, "a window at the end is full too");
+    let (_, window, texts) = read("doc0", 9).unwrap();
+    assert_eq!((window, texts), (0..2, vec!["北碚。".to_string(), "渝北。".to_string()]));
+    assert!(read("doc9", 0).is_none(), "an unknown key");
+}
