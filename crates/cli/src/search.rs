@@ -80,6 +80,12 @@ pub fn run(args: SearchArgs) -> Result<()> {
         }
         return print(&site, &results, &args);
     }
+    if args.bundle.is_dir() {
+        anyhow::bail!(
+            "{} is a folder without a site index (quxian/site.qxs): give a bundle file or a folder made by `quxian build --site`",
+            args.bundle.display()
+        );
+    }
     let searcher = Searcher::new(crate::load_bundle(&args.bundle)?);
     let results = searcher.search(&query, &Filters::default(), args.limit);
     print(&searcher, &results, &args)
