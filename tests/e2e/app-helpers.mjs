@@ -31,11 +31,11 @@ export async function search(page, query) {
   );
 }
 
-/** The N of "共 N 条结果". */
+/** The M of "N 篇文档 · M 段匹配": matching passages. */
 export async function total(page) {
   const text = await page.getByTestId('results-count').innerText();
-  const m = /共\s*(\d+)\s*条结果/.exec(text);
-  if (!m) throw new Error(`no "共 N 条结果" in ${JSON.stringify(text)}`);
+  const m = /(\d+)\s*段匹配/.exec(text);
+  if (!m) throw new Error(`no "M 段匹配" in ${JSON.stringify(text)}`);
   return Number(m[1]);
 }
 

@@ -20,7 +20,7 @@ after(async () => {
 /** The result count inside one explorer. */
 async function embedTotal(explorer) {
   const text = await explorer.getByTestId('results-count').innerText();
-  return Number(/共\s*(\d+)\s*条结果/.exec(text)[1]);
+  return Number(/(\d+)\s*段匹配/.exec(text)[1]);
 }
 
 /** Types into one explorer's search box and waits for its count to follow. */

@@ -5,8 +5,6 @@ use std::rc::Rc;
 
 use quxian_core::{DistrictId, Filters, Query, SearchResults, Searcher, TopicId, ViewState};
 
-use crate::dom;
-
 /// Most document groups listed at once (totals and facet counts always cover everything).
 pub const MAX_GROUPS: usize = 200;
 
@@ -38,8 +36,6 @@ pub struct Found {
     pub query: Query,
     /// What core returned.
     pub results: SearchResults,
-    /// Time spent in `Searcher::search`, in milliseconds.
-    pub ms: f64,
     /// Notices about the query (too long, unknown inline filters).
     pub notices: Vec<String>,
 }
@@ -71,14 +67,11 @@ pub fn search(searcher: &Searcher, view: &ViewState) -> Found {
             .filter_map(|n| corpus.topic_by_name(n))
             .collect(),
     };
-    let start = dom::now_ms();
     let results = searcher.search(&query, &filters, MAX_GROUPS);
-    let ms = dom::now_ms() - start;
     notices.extend(results.notices.iter().cloned());
     Found {
         query,
         results,
-        ms,
         notices,
     }
 }

@@ -59,7 +59,7 @@ pub fn Results(props: &ResultsProps) -> Html {
             <FacetPanel counts={Rc::new(results.facets.clone())} districts={results.filters.districts.clone()}
                 topics={results.filters.topics.clone()} on_district={on_district.clone()} on_topic={on_topic.clone()} />
             <section class="qx-results" aria-label="结果">
-                <ResultsHeader total={results.total} docs={results.total_docs} shown={results.groups.len()} ms={props.found.ms} />
+                <ResultsHeader total={results.total} docs={results.total_docs} shown={results.groups.len()} />
                 <ActiveFilters districts={district_chips} topics={topic_chips} {on_district} {on_topic} {on_clear} />
                 if results.groups.is_empty() {
                     <div class="qx-empty" data-testid="no-results">

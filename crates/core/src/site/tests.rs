@@ -354,11 +354,24 @@ fn a_document_is_read_around_its_passage() {
     };
     let (start, window, texts) = read("doc1", 300).unwrap();
     assert_eq!(window.len(), 200);
-    assert!(window.contains(&(start + 300)), "the passage asked for is shown");
-    assert_eq!(texts[(start + 300 - window.start) as usize], "第300段文字。");
+    assert!(
+        window.contains(&(start + 300)),
+        "the passage asked for is shown"
+    );
+    assert_eq!(
+        texts[(start + 300 - window.start) as usize],
+        "第300段文字。"
+    );
     let (_, window, _) = read("doc1", 440).unwrap();
-    assert_eq!(window.end - window.start, 200, "a window at the end is full too");
+    assert_eq!(
+        window.end - window.start,
+        200,
+        "a window at the end is full too"
+    );
     let (_, window, texts) = read("doc0", 9).unwrap();
-    assert_eq!((window, texts), (0..2, vec!["北碚。".to_string(), "渝北。".to_string()]));
+    assert_eq!(
+        (window, texts),
+        (0..2, vec!["北碚。".to_string(), "渝北。".to_string()])
+    );
     assert!(read("doc9", 0).is_none(), "an unknown key");
 }
