@@ -210,7 +210,7 @@ test('the single-file build finds results from file://', { timeout: 90_000 }, as
     assert.ok((await total(page)) > 0);
     const box = page.getByTestId('search-input');
     await box.fill('北碚');
-    await page.waitForFunction(() => /共\s*[1-9]\d*\s*条结果/.test(document.querySelector('[data-testid=results-count]')?.innerText ?? '')
+    await page.waitForFunction(() => /[1-9]\d*\s*段匹配/.test(document.querySelector('[data-testid=results-count]')?.innerText ?? '')
       && document.querySelector('[data-testid=search-input]').value === '北碚');
     await screenshot(page, 'single-file');
     assertNoErrors(errors);

@@ -15,7 +15,7 @@ use crate::hooks::{
 };
 use crate::host::HostRef;
 use crate::pages::{Overview, Reader, Results};
-use crate::state::{Action, AppState, CorpusHandle};
+use crate::state::{search_key, Action, AppState, CorpusHandle};
 
 #[derive(Properties, PartialEq)]
 pub struct AppProps {
@@ -47,15 +47,11 @@ pub fn App(props: &AppProps) -> Html {
     let corpus = state.corpus().cloned();
     let generation = corpus.as_ref().map_or(0, |c| c.generation);
     let view = &state.view;
-    let search_key = ViewState {
-        doc: None,
-        passage: None,
-        ..view.clone()
-    };
     let found = {
         let corpus = corpus.clone();
-        use_memo((generation, search_key), move |(_, key)| {
-            corpus.map(|c| Shared(std::rc::Rc::new(derive::search(&c.searcher, key))))
+        let key = (generation, search_key(view), state.listed);
+        use_memo(key, move |(_, key, listed)| {
+            corpus.map(|c| Shared(std::rc::Rc::new(derive::search(&c.searcher, key, *listed))))
         })
     };
     let stats = {

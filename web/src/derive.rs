@@ -5,9 +5,6 @@ use std::rc::Rc;
 
 use quxian_core::{DistrictId, Filters, Query, SearchResults, Searcher, TopicId, ViewState};
 
-/// Most document groups listed at once (totals and facet counts always cover everything).
-pub const MAX_GROUPS: usize = 200;
-
 /// A value shared between renders; equal only to itself, so comparing props is O(1).
 pub struct Shared<T>(pub Rc<T>);
 
@@ -40,8 +37,9 @@ pub struct Found {
     pub notices: Vec<String>,
 }
 
-/// Run the view's search.
-pub fn search(searcher: &Searcher, view: &ViewState) -> Found {
+/// Run the view's search, listing its `listed` best documents (totals and facet counts
+/// always cover everything).
+pub fn search(searcher: &Searcher, view: &ViewState, listed: usize) -> Found {
     let corpus = searcher.corpus();
     let mut notices = Vec::new();
     let query = match Query::parse(&view.query) {
@@ -67,7 +65,7 @@ pub fn search(searcher: &Searcher, view: &ViewState) -> Found {
             .filter_map(|n| corpus.topic_by_name(n))
             .collect(),
     };
-    let results = searcher.search(&query, &filters, MAX_GROUPS);
+    let results = searcher.search(&query, &filters, listed);
     notices.extend(results.notices.iter().cloned());
     Found {
         query,

@@ -71,6 +71,21 @@ pub struct AppState {
     /// Number of corpora loaded so far; the next load's generation is one more, so memos
     /// never mistake a new library for the one before it.
     pub generation: u32,
+    /// Result documents listed: a page at first, a page more per 加载更多, back to one page
+    /// when the search changes.
+    pub listed: usize,
+}
+
+/// Result documents per page of the results list.
+pub const PAGE_GROUPS: usize = 200;
+
+/// The part of a view that decides the search (not the document being read).
+pub fn search_key(view: &ViewState) -> ViewState {
+    ViewState {
+        doc: None,
+        passage: None,
+        ..view.clone()
+    }
 }
 
 impl AppState {
@@ -83,6 +98,7 @@ impl AppState {
             write: HistoryWrite::None,
             focus: None,
             generation: 0,
+            listed: PAGE_GROUPS,
         }
     }
 
@@ -141,6 +157,8 @@ pub enum Action {
     SelectPassage(u32),
     /// Close the reader, back to the results.
     CloseDoc,
+    /// List one more page of result documents (加载更多).
+    ShowMore,
     /// Move the keyboard focus by `delta` among `len` result groups.
     MoveFocus(i32, usize),
     /// Drop the keyboard focus.
@@ -306,9 +324,16 @@ impl Reducible for AppState {
                 next.focus = None;
                 return Rc::new(next);
             }
+            Action::ShowMore => {
+                next.listed = self.listed.saturating_add(PAGE_GROUPS);
+                return Rc::new(next);
+            }
         }
         if next.view != self.view {
             next.focus = None;
+        }
+        if search_key(&next.view) != search_key(&self.view) {
+            next.listed = PAGE_GROUPS;
         }
         Rc::new(next)
     }
@@ -490,6 +515,26 @@ mod tests {
         let state = state.reduce(Action::MoveFocus(-9, 3));
         assert_eq!(state.focus, Some(0));
         assert_eq!(state.reduce(Action::TypeQuery("北碚".into())).focus, None);
+    }
+
+    #[test]
+    fn load_more_lists_another_page_until_the_search_changes() {
+        let state = loaded("#/search?v=1&q=北碚");
+        assert_eq!(state.listed, PAGE_GROUPS);
+        let state = state.reduce(Action::ShowMore).reduce(Action::ShowMore);
+        assert_eq!(state.listed, 3 * PAGE_GROUPS);
+        let reading = state.reduce(Action::OpenDoc("doc0".into(), Some(1)));
+        assert_eq!(
+            reading.listed,
+            3 * PAGE_GROUPS,
+            "reading a document keeps the list"
+        );
+        let back = reading.reduce(Action::CloseDoc);
+        assert_eq!(back.listed, 3 * PAGE_GROUPS);
+        let filtered = back.clone().reduce(Action::ToggleDistrict(DistrictId(0)));
+        assert_eq!(filtered.listed, PAGE_GROUPS, "a filter is a new search");
+        let typed = back.reduce(Action::TypeQuery("渝北".into()));
+        assert_eq!(typed.listed, PAGE_GROUPS, "so is a new query");
     }
 
     #[test]

@@ -40,6 +40,11 @@ pub fn Results(props: &ResultsProps) -> Html {
         let d = d.clone();
         Callback::from(move |(k, p)| d.dispatch(Action::OpenDoc(k, Some(p))))
     };
+    let on_more = {
+        let d = d.clone();
+        Callback::from(move |_| d.dispatch(Action::ShowMore))
+    };
+    let unlisted = results.total_docs.saturating_sub(results.groups.len());
 
     let district_chips: Vec<(_, AttrValue)> = results
         .filters
@@ -68,6 +73,11 @@ pub fn Results(props: &ResultsProps) -> Html {
                     </div>
                 } else {
                     <HitList found={props.found.clone()} focus={props.focus} base={props.view.clone()} {on_open} />
+                    if unlisted > 0 {
+                        <button type="button" class="qx-button qx-more" data-testid="load-more" onclick={on_more}>
+                            { format!("加载更多（还有 {unlisted} 篇）") }
+                        </button>
+                    }
                     <p class="qx-hint qx-muted" aria-hidden="true">
                         <kbd class="qx-kbd">{ "↑" }</kbd><kbd class="qx-kbd">{ "↓" }</kbd>{ " 选择 · " }
                         <kbd class="qx-kbd">{ "Enter" }</kbd>{ " 打开 · " }<kbd class="qx-kbd">{ "Esc" }</kbd>{ " 返回" }
