@@ -113,6 +113,35 @@ test('a heat-map cell opens that district and topic', { timeout: 60_000 }, async
   }
 });
 
+test('keyboard: from the top of a results link, the first result is ≤ 5 key presses away', { timeout: 60_000 }, async () => {
+  const app = await openApp(browser, { path: `#/search?v=1&q=${encodeURIComponent('北碚')}` });
+  try {
+    const { page } = app;
+    await waitReady(page);
+    await page.getByTestId('doc-title').first().waitFor();
+    assert.equal(await page.locator('h1').count(), 1, 'one page heading');
+    const zero = page.locator('[data-testid=facet-district] .qx-facet-count', { hasText: /^0$/ });
+    if ((await zero.count()) > 0) {
+      const stops = await zero.evaluateAll((cs) => cs.filter((c) => c.closest('button').tabIndex >= 0).length);
+      assert.equal(stops, 0, 'districts without matches are no tab stops');
+    }
+    await page.evaluate(() => document.activeElement?.blur());
+    const keys = [];
+    const onFirst = () => page.evaluate(() => document.activeElement === document.querySelector('[data-testid=doc-title]'));
+    while (keys.length < 5 && !(await onFirst())) {
+      const onSkip = await page.evaluate(() => document.activeElement?.classList.contains('qx-skip'));
+      const key = onSkip ? 'Enter' : 'Tab';
+      keys.push(key);
+      await page.keyboard.press(key);
+    }
+    assert.ok(await onFirst(), `the first result has the focus after ${keys.join(', ')}`);
+    await screenshot(page, 'skip-to-results');
+    app.assertNoErrors();
+  } finally {
+    await app.close();
+  }
+});
+
 test('keyboard: / focuses search, arrows move, Enter opens, Esc returns', { timeout: 60_000 }, async () => {
   const app = await openApp(browser);
   try {

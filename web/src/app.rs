@@ -10,6 +10,7 @@ use crate::components::{
     CopyLinkButton, CorpusSwitcher, DialogTab, LibraryDialog, LoadStatusView, NoticeBar, SearchBox,
 };
 use crate::derive::{self, Shared};
+use crate::dom;
 use crate::hooks::{
     searcher_from, use_corpus_loader, use_hash_route, use_keyboard, use_libraries, KeyTargets,
 };
@@ -156,9 +157,15 @@ pub fn App(props: &AppProps) -> Html {
         _ => html! { <LoadStatusView status={state.load.clone()} /> },
     };
 
+    // Past the header and, on the results, past the facets: keyboard users reach the
+    // first result in two presses of Tab.
+    let skip_to_content = Callback::from(|event: MouseEvent| {
+        dom::focus_in_app(&event, &["#qx-results", "#qx-main"]);
+    });
     html! {
         <div class="qx-app">
             <header class="qx-header">
+                <button type="button" class="qx-skip" onclick={skip_to_content}>{ "跳到主要内容" }</button>
                 <a class="qx-brand" href={host.href(&ViewState::default())} onclick={on_home} aria-label="区县 · 回到概览">
                     <span class="qx-brand-mark" aria-hidden="true">{ "区" }</span>
                     <span class="qx-brand-name">{ "区县" }</span>
@@ -168,7 +175,7 @@ pub fn App(props: &AppProps) -> Html {
                 <CopyLinkButton link={AttrValue::from(host.share_url(view))} />
             </header>
             <NoticeBar notices={std::rc::Rc::new(notices)} />
-            <main class="qx-main" id="qx-main">{ body }</main>
+            <main class="qx-main" id="qx-main" tabindex="-1">{ body }</main>
             { library_dialog }
         </div>
     }

@@ -74,6 +74,23 @@ pub fn focus(element: &web_sys::Element) {
     }
 }
 
+/// Move the focus from the element an event came from to the first of `selectors` found
+/// inside the same app (the app may live in a shadow root, where `document` cannot see it).
+pub fn focus_in_app(event: &web_sys::Event, selectors: &[&str]) {
+    let target = event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+    let Some(app) = target.and_then(|t| t.closest(".qx-app").ok().flatten()) else {
+        return;
+    };
+    let found = selectors
+        .iter()
+        .find_map(|s| app.query_selector(s).ok().flatten());
+    if let Some(element) = found {
+        focus(&element);
+    }
+}
+
 /// True when the event's target is a text field, where plain keys belong to the field.
 pub fn in_text_field(event: &web_sys::Event) -> bool {
     event

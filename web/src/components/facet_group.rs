@@ -41,9 +41,11 @@ pub fn FacetGroup(props: &FacetGroupProps) -> Html {
                         item.pressed.then_some("qx-pressed"),
                         (item.count == 0 && !item.pressed).then_some("qx-zero"),
                     );
+                    // A value with nothing to show is no tab stop (still clickable).
+                    let tabindex = (item.count == 0 && !item.pressed).then_some("-1");
                     html! {
                         <li>
-                            <button type="button" {class} {onclick}
+                            <button type="button" {class} {onclick} {tabindex}
                                 aria-pressed={item.pressed.to_string()}
                                 data-testid={format!("facet-{}", props.kind)}
                                 data-name={item.name.clone()}

@@ -72,7 +72,8 @@ pub fn Overview(props: &OverviewProps) -> Html {
         <div class="qx-layout">
             <FacetPanel counts={Rc::new(props.found.results.facets.clone())} districts={Vec::new()}
                 topics={Vec::new()} {on_district} {on_topic} />
-            <section class="qx-overview" aria-label="语料概览" data-testid="overview">
+            <section class="qx-overview" id="qx-results" aria-label="语料概览" data-testid="overview" tabindex="-1">
+                <h1 class="qx-sr">{ "语料概览" }</h1>
                 <dl class="qx-stats" data-testid="stats">
                     { stat("文档", group_digits(s.docs)) }
                     { stat("段落", group_digits(s.passages)) }

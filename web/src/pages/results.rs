@@ -63,7 +63,8 @@ pub fn Results(props: &ResultsProps) -> Html {
         <div class="qx-layout">
             <FacetPanel counts={Rc::new(results.facets.clone())} districts={results.filters.districts.clone()}
                 topics={results.filters.topics.clone()} on_district={on_district.clone()} on_topic={on_topic.clone()} />
-            <section class="qx-results" aria-label="结果">
+            <section class="qx-results" id="qx-results" aria-label="结果" tabindex="-1">
+                <h1 class="qx-sr">{ "搜索结果" }</h1>
                 <ResultsHeader total={results.total} docs={results.total_docs} shown={results.groups.len()} />
                 <ActiveFilters districts={district_chips} topics={topic_chips} {on_district} {on_topic} {on_clear} />
                 if results.groups.is_empty() {
