@@ -6,7 +6,7 @@ use std::rc::Rc;
 use quxian_core::ViewState;
 use yew::prelude::*;
 
-use crate::components::{FacetPanel, HeatMap};
+use crate::components::{FacetPanel, HeatMap, PageHeading};
 use crate::derive::{Found, Shared, Stats};
 use crate::state::{Action, AppState, CorpusHandle};
 
@@ -73,7 +73,7 @@ pub fn Overview(props: &OverviewProps) -> Html {
             <FacetPanel counts={Rc::new(props.found.results.facets.clone())} districts={Vec::new()}
                 topics={Vec::new()} {on_district} {on_topic} />
             <section class="qx-overview" id="qx-results" aria-label="语料概览" data-testid="overview" tabindex="-1">
-                <h1 class="qx-sr">{ "语料概览" }</h1>
+                <PageHeading text="语料概览" />
                 <dl class="qx-stats" data-testid="stats">
                     { stat("文档", group_digits(s.docs)) }
                     { stat("段落", group_digits(s.passages)) }

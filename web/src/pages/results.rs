@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::components::{ActiveFilters, FacetPanel, HitList, ResultsHeader};
+use crate::components::{ActiveFilters, FacetPanel, HitList, PageHeading, ResultsHeader};
 use crate::derive::{Found, Shared};
 use crate::state::{Action, AppState, CorpusHandle};
 
@@ -64,7 +64,7 @@ pub fn Results(props: &ResultsProps) -> Html {
             <FacetPanel counts={Rc::new(results.facets.clone())} districts={results.filters.districts.clone()}
                 topics={results.filters.topics.clone()} on_district={on_district.clone()} on_topic={on_topic.clone()} />
             <section class="qx-results" id="qx-results" aria-label="结果" tabindex="-1">
-                <h1 class="qx-sr">{ "搜索结果" }</h1>
+                <PageHeading text="搜索结果" />
                 <ResultsHeader total={results.total} docs={results.total_docs} shown={results.groups.len()} />
                 <ActiveFilters districts={district_chips} topics={topic_chips} {on_district} {on_topic} {on_clear} />
                 if results.groups.is_empty() {
