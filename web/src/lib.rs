@@ -74,6 +74,8 @@ pub fn mount(element: web_sys::Element, options: JsValue) -> MountedExplorer {
     {
         library::set_loader(load);
     }
+    // The page's loading message (index.html) goes: the app takes the element over.
+    element.set_inner_html("");
     let host = Rc::new(Host::new(element.clone(), &options));
     let handle =
         yew::Renderer::<App>::with_root_and_props(element, AppProps { host: host.into() }).render();

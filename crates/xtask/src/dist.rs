@@ -336,7 +336,7 @@ mount(document.getElementById("app"), {{ urlState: "hash", bundleBytes: qxBytes(
 </script>
 </head>
 <body>
-<noscript>This explorer needs JavaScript and WebAssembly. 本页面需要启用 JavaScript。</noscript>
+<noscript>本页面需要启用 JavaScript 和 WebAssembly：请在浏览器设置中允许后刷新。</noscript>
 <div id="app"></div>
 </body>
 </html>
