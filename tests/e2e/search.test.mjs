@@ -120,6 +120,8 @@ test('keyboard: from the top of a results link, the first result is ≤ 5 key pr
     await waitReady(page);
     await page.getByTestId('doc-title').first().waitFor();
     assert.equal(await page.locator('h1').count(), 1, 'one page heading');
+    const named = page.getByRole('link', { name: /^第 \d+ 段：.*北碚/ });
+    assert.ok((await named.count()) > 0, 'a hit link is named by its passage number and snippet');
     const zero = page.locator('[data-testid=facet-district] .qx-facet-count', { hasText: /^0$/ });
     if ((await zero.count()) > 0) {
       const stops = await zero.evaluateAll((cs) => cs.filter((c) => c.closest('button').tabIndex >= 0).length);
@@ -136,6 +138,12 @@ test('keyboard: from the top of a results link, the first result is ≤ 5 key pr
     }
     assert.ok(await onFirst(), `the first result has the focus after ${keys.join(', ')}`);
     await screenshot(page, 'skip-to-results');
+    await page.getByTestId('corpus-switcher').click();
+    await page.getByTestId('corpus-menu').waitFor();
+    assert.equal(await page.locator('[role=menu], [role=menuitemradio]').count(), 0, 'a disclosure, not a menu without menu keys');
+    assert.equal(await page.getByTestId('corpus-switcher').getAttribute('aria-expanded'), 'true');
+    await page.locator('.qx-menu-backdrop').click();
+    await page.getByTestId('corpus-menu').waitFor({ state: 'detached' });
     app.assertNoErrors();
   } finally {
     await app.close();

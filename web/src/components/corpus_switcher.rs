@@ -65,7 +65,7 @@ pub fn CorpusSwitcher(props: &CorpusSwitcherProps) -> Html {
         let checked = props.current.as_deref() == id;
         html! {
             <li>
-                <button type="button" role="menuitemradio" aria-checked={checked.to_string()}
+                <button type="button" aria-pressed={checked.to_string()}
                     class={classes!("qx-menu-item", checked.then_some("qx-menu-current"))}
                     data-testid="corpus-option" data-library={id.unwrap_or("").to_string()}
                     onclick={choose(id.map(str::to_string))}>
@@ -77,7 +77,9 @@ pub fn CorpusSwitcher(props: &CorpusSwitcherProps) -> Html {
     };
     html! {
         <div class={classes!("qx-switcher", open.then_some("qx-open"))}>
-            <button type="button" class="qx-button qx-switcher-button" aria-haspopup="menu"
+            // A disclosure (button + panel), not an ARIA menu: the panel holds links and
+            // buttons reached with Tab, not a menu's arrow keys.
+            <button type="button" class="qx-button qx-switcher-button" aria-controls="qx-corpus-menu"
                 aria-expanded={open.to_string()} data-testid="corpus-switcher" onclick={toggle}
                 title="切换语料或导入自己的文档">
                 <svg class="qx-icon" viewBox="0 0 24 24" aria-hidden="true">
@@ -88,7 +90,7 @@ pub fn CorpusSwitcher(props: &CorpusSwitcherProps) -> Html {
             </button>
             if *open {
                 <div class="qx-menu-backdrop" onclick={close}></div>
-                <div class="qx-menu" role="menu" data-testid="corpus-menu">
+                <div class="qx-menu" id="qx-corpus-menu" data-testid="corpus-menu">
                     <ul>{ item(None, "内置语料", None) }</ul>
                     <p class="qx-menu-heading">{ "我的文档库" }</p>
                     if props.libraries.is_empty() {

@@ -32,9 +32,10 @@ pub fn HitView(props: &HitProps) -> Html {
     };
     html! {
         <div class="qx-hit" data-testid="hit">
-            <a class="qx-hit-link" href={props.href.clone()} {onclick}
-                aria-label={format!("第 {} 段", props.number + 1)}>
+            // Named by its snippet, as read aloud: "第 N 段：…".
+            <a class="qx-hit-link" href={props.href.clone()} {onclick}>
                 <span class="qx-para-no" aria-hidden="true">{ format!("¶{}", props.number + 1) }</span>
+                <span class="qx-sr">{ format!("第 {} 段：", props.number + 1) }</span>
                 <span class="qx-snippet" data-testid="snippet">{ marked(&props.snippet) }</span>
             </a>
             <PassageChips passage={props.passage} />
