@@ -31,6 +31,12 @@ for (const viewport of ['desktop', 'phone']) {
       assert.ok(hits > 0 && hits <= n, `${hits} hits shown for ${n} results`);
       assert.match(await page.getByTestId('results-count').textContent(), /^\d+ 篇文档\s*·\s*\d+ 段匹配/);
       await screenshot(page, 'search');
+      // Full-width letters are folded (NFKC, by the browser) before searching.
+      await search(page, 'GDP');
+      const gdp = await total(page);
+      await search(page, 'ＧＤＰ');
+      assert.ok(gdp > 0, 'GDP is in the seed corpus');
+      assert.equal(await total(page), gdp, 'ＧＤＰ finds what GDP finds');
       app.assertNoErrors();
     } finally {
       await app.close();

@@ -42,7 +42,7 @@ pub struct Found {
 pub fn search(searcher: &Searcher, view: &ViewState, listed: usize) -> Found {
     let corpus = searcher.corpus();
     let mut notices = Vec::new();
-    let query = match Query::parse(&view.query) {
+    let query = match Query::parse_with(&view.query, crate::dom::nfkc) {
         Ok(q) => q,
         Err(_) => {
             notices.push(format!(

@@ -17,6 +17,12 @@ pub fn location_href() -> String {
         .unwrap_or_default()
 }
 
+/// The NFKC form of `text` by the browser's `String.prototype.normalize`, so that the app's
+/// wasm carries no Unicode normalization tables (see `quxian_core::Query::parse_with`).
+pub fn nfkc(text: &str) -> String {
+    js_sys::JsString::from(text).normalize("NFKC").into()
+}
+
 /// A high-resolution timestamp in milliseconds (`performance.now()`), 0 when unavailable.
 pub fn now_ms() -> f64 {
     web_sys::window()

@@ -64,6 +64,8 @@ pub use site::{
     write_site, SiteDocument, SiteIndex, SitePage, SiteSummary, META_NAME, SITE_VERSION,
 };
 pub use snippet::{Snippet, SNIPPET_CHARS};
+#[cfg(feature = "nfkc")]
+pub use text::nfkc;
 pub use view::ViewState;
 
 #[cfg(test)]

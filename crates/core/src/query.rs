@@ -6,11 +6,12 @@
 //! - `district:北碚` (or `区县:北碚`), `topic:科技创新` (or `主题:科技创新`): filters, the same as
 //!   choosing them in the facet panel.
 //!
-//! Input is NFKC-folded first, so full-width `＂`, `－`, `：` and digits work. Punctuation
+//! Input is NFKC-folded first, so full-width `＂`, `－`, `：` and digits work. Native builds
+//! fold with Rust's Unicode tables ([`Query::parse`], feature `nfkc`); browser builds pass the
+//! browser's own `String.prototype.normalize("NFKC")` to [`Query::parse_with`], because the
+//! tables would add about 30 KB gz to every wasm file that a first result waits for. Punctuation
 //! outside these forms is ignored, an unbalanced quote runs to the end of the input, and
 //! no input panics; only a query longer than [`MAX_QUERY_CHARS`] is an error.
-
-use unicode_normalization::UnicodeNormalization;
 
 /// Longest accepted query, in characters. Longer input is almost certainly a paste accident,
 /// and a clear error is more useful than a slow search.
@@ -51,15 +52,23 @@ fn closing_quote(open: char) -> Option<char> {
 }
 
 impl Query {
-    /// Parse user input. Errors only when the input is longer than [`MAX_QUERY_CHARS`].
+    /// Parse user input, NFKC-folded with Rust's tables. Errors only when the input is
+    /// longer than [`MAX_QUERY_CHARS`].
+    #[cfg(feature = "nfkc")]
     pub fn parse(input: &str) -> crate::Result<Query> {
+        Self::parse_with(input, crate::text::nfkc)
+    }
+
+    /// Parse user input after folding it with `nfkc`, which must return the NFKC form of
+    /// its argument. Errors only when the input is longer than [`MAX_QUERY_CHARS`].
+    pub fn parse_with(input: &str, nfkc: impl FnOnce(&str) -> String) -> crate::Result<Query> {
         let count = input.chars().count();
         if count > MAX_QUERY_CHARS {
             return Err(crate::Error::Query(format!(
                 "the query has {count} characters; at most {MAX_QUERY_CHARS} are accepted"
             )));
         }
-        let folded: String = input.nfkc().collect();
+        let folded = nfkc(input);
         let mut query = Query::default();
         let mut chars = folded.chars().peekable();
         loop {
@@ -167,5 +176,15 @@ mod tests {
     fn full_width_forms_fold() {
         let q = Query::parse("４.４％ ＡＩ").unwrap();
         assert_eq!(q.text, ["4.4%", "AI"]);
+    }
+
+    #[test]
+    fn the_callers_fold_is_used_and_parsed_after() {
+        // A browser passes String.prototype.normalize; here a stand-in that maps ＂ to ".
+        let q = Query::parse_with("＂一城 四地＂ ＡＩ", |s| s.replace('＂', "\"")).unwrap();
+        assert_eq!(q.phrases, ["一城 四地"]);
+        assert_eq!(q.text, ["ＡＩ"], "only the caller's fold runs");
+        let long = "北".repeat(MAX_QUERY_CHARS + 1);
+        assert!(Query::parse_with(&long, |s| s.to_string()).is_err());
     }
 }

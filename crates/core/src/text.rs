@@ -61,6 +61,13 @@ pub(crate) fn fold_script(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// The NFKC form of `text`, by Rust's Unicode tables (native builds; see [`crate::Query`]).
+#[cfg(feature = "nfkc")]
+pub fn nfkc(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.nfkc().collect()
+}
+
 /// Call `f` for each unit of `text` in order with its byte range; `Some(c)` for a CJK unit
 /// (folded to simplified), `None` for a word unit (whose text is `text[range]`, not yet
 /// lowercased).

@@ -165,7 +165,7 @@ pub(crate) fn parse_options(query: &str, options: JsValue) -> Result<Request, St
     } else {
         serde_wasm_bindgen::from_value(options).map_err(|e| format!("搜索选项无效：{e}"))?
     };
-    let mut q = Query::parse(query).map_err(|e| match e {
+    let mut q = Query::parse_with(query, nfkc).map_err(|e| match e {
         quxian_core::Error::Query(_) => format!(
             "查询太长：最多 {} 个字符，请缩短后再试",
             quxian_core::MAX_QUERY_CHARS
@@ -180,6 +180,12 @@ pub(crate) fn parse_options(query: &str, options: JsValue) -> Result<Request, St
         offset: options.offset,
         facets: options.facets.unwrap_or(true),
     })
+}
+
+/// The NFKC form of `text` by the browser's `String.prototype.normalize`, so that this wasm
+/// carries no Unicode normalization tables (see `quxian_core::Query::parse_with`).
+fn nfkc(text: &str) -> String {
+    js_sys::JsString::from(text).normalize("NFKC").into()
 }
 
 /// A hit as JavaScript sees it.
