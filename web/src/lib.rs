@@ -18,6 +18,7 @@ mod app;
 mod components;
 mod derive;
 mod dom;
+mod export;
 mod hooks;
 mod host;
 mod library;

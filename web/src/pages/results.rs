@@ -4,7 +4,9 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::components::{ActiveFilters, FacetPanel, HitList, PageHeading, ResultsHeader};
+use crate::components::{
+    ActiveFilters, ExportButtons, FacetPanel, HitList, PageHeading, ResultsHeader,
+};
 use crate::derive::{Found, Shared};
 use crate::state::{Action, AppState, CorpusHandle};
 
@@ -73,6 +75,7 @@ pub fn Results(props: &ResultsProps) -> Html {
                         <p class="qx-muted">{ "试试更短的词、去掉引号，或清除筛选。" }</p>
                     </div>
                 } else {
+                    <ExportButtons view={props.view.clone()} />
                     <HitList found={props.found.clone()} focus={props.focus} base={props.view.clone()} {on_open} />
                     if unlisted > 0 {
                         <button type="button" class="qx-button qx-more" data-testid="load-more" onclick={on_more}>
