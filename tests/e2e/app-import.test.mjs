@@ -202,3 +202,35 @@ test('the import dialog on a phone; cancelling saves nothing', { timeout: 120_00
     await app.close();
   }
 });
+
+test('the library dialog is modal: Tab stays inside, Esc closes it, focus returns', { timeout: 60_000 }, async () => {
+  const app = await openApp(browser);
+  try {
+    const { page } = app;
+    await waitReady(page);
+    await openDialog(page, 'import');
+    const where = () => page.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body) return 'none';
+      return el.closest('[data-testid=library-dialog]') ? 'inside' : `outside: ${el.outerHTML.slice(0, 80)}`;
+    });
+    assert.equal(await where(), 'inside', 'opening the dialog moves focus into it');
+    const seen = new Set();
+    for (let i = 0; i < 30; i += 1) {
+      await page.keyboard.press('Tab');
+      const at = await where();
+      // Past the last control focus may leave the page for the browser's own UI ('none'),
+      // but never reach the page behind the dialog.
+      assert.ok(at === 'inside' || at === 'none', `Tab ${i + 1}: ${at}`);
+      seen.add(at);
+    }
+    assert.ok(seen.has('inside'));
+    await page.keyboard.press('Escape');
+    await page.getByTestId('library-dialog').waitFor({ state: 'detached' });
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid ?? document.activeElement?.outerHTML.slice(0, 120)), 'corpus-switcher',
+      'focus returns to the control that opened the dialog');
+    app.assertNoErrors();
+  } finally {
+    await app.close();
+  }
+});

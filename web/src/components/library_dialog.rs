@@ -11,6 +11,18 @@ use yew::prelude::*;
 use crate::components::{AnnotationEditor, ImportPanel, LibraryList};
 use crate::library::LibraryMeta;
 
+/// Focus `element`; false when it cannot take focus (detached, hidden, inert).
+fn focus_if_possible(element: &web_sys::Element) -> bool {
+    let Some(html) = element.dyn_ref::<web_sys::HtmlElement>() else {
+        return false;
+    };
+    let _ = html.focus();
+    html.owner_document()
+        .and_then(|d| d.active_element())
+        .as_ref()
+        == Some(element)
+}
+
 /// Which tab is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DialogTab {
@@ -41,6 +53,44 @@ pub struct LibraryDialogProps {
 
 #[component]
 pub fn LibraryDialog(props: &LibraryDialogProps) -> Html {
+    let dialog = use_node_ref();
+    // A native modal dialog: the page behind it is inert, so Tab stays inside. Focus goes
+    // back where it was when the dialog closes, or to the corpus switcher that opened it
+    // (its menu item is gone by then).
+    {
+        let dialog = dialog.clone();
+        use_effect_with((), move |_| {
+            let element = dialog.cast::<web_sys::HtmlDialogElement>();
+            let opener = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.active_element());
+            let app = element
+                .as_ref()
+                .and_then(|d| d.closest(".qx-app").ok().flatten());
+            if let Some(d) = &element {
+                let _ = d.show_modal();
+            }
+            move || {
+                if let Some(d) = element {
+                    d.close();
+                }
+                // After the app has re-rendered without the dialog: the opener may be gone
+                // (a closed menu's item; then focus was on the body), then the switcher.
+                gloo_timers::callback::Timeout::new(0, move || {
+                    let opener = opener.filter(|e| e.tag_name() != "BODY");
+                    if !opener.as_ref().is_some_and(focus_if_possible) {
+                        let switcher = app.and_then(|a| {
+                            a.query_selector("[data-testid=corpus-switcher]")
+                                .ok()
+                                .flatten()
+                        });
+                        switcher.as_ref().map(focus_if_possible);
+                    }
+                })
+                .forget();
+            }
+        });
+    }
     // Esc closes, unless a field inside handles it; the listener is capturing so the
     // page's own Esc (close the reader) does not also fire.
     {
@@ -94,10 +144,12 @@ pub fn LibraryDialog(props: &LibraryDialogProps) -> Html {
                 on_changed={props.on_changed.clone()} />
         },
     };
+    // The browser's own close request (Esc) is left to the listener above, which tells the
+    // app; the dialog element itself never closes behind the app's back.
+    let oncancel = Callback::from(|e: Event| e.prevent_default());
     html! {
-        <div class="qx-dialog-backdrop">
-            <section class="qx-dialog" role="dialog" aria-modal="true" aria-labelledby="qx-dialog-title"
-                data-testid="library-dialog">
+            <dialog ref={dialog} class="qx-dialog" aria-labelledby="qx-dialog-title"
+                data-testid="library-dialog" {oncancel}>
                 <header class="qx-dialog-head">
                     <h2 id="qx-dialog-title">{ "我的文档库" }</h2>
                     <p class="qx-muted qx-dialog-lead">{ "文件只在本机浏览器中处理和保存，不会上传。" }</p>
@@ -110,7 +162,6 @@ pub fn LibraryDialog(props: &LibraryDialogProps) -> Html {
                     { tab_button(DialogTab::Data, "区县与主题", "tab-data") }
                 </nav>
                 <div class="qx-dialog-body">{ body }</div>
-            </section>
-        </div>
+            </dialog>
     }
 }
