@@ -166,9 +166,10 @@ pub fn App(props: &AppProps) -> Html {
         <div class="qx-app">
             <header class="qx-header">
                 <button type="button" class="qx-skip" onclick={skip_to_content}>{ "跳到主要内容" }</button>
-                <a class="qx-brand" href={host.href(&ViewState::default())} onclick={on_home} aria-label="区县 · 回到概览">
+                <a class="qx-brand" href={host.href(&ViewState::default())} onclick={on_home}>
                     <span class="qx-brand-mark" aria-hidden="true">{ "区" }</span>
                     <span class="qx-brand-name">{ "区县" }</span>
+                    <span class="qx-sr">{ " · 回到概览" }</span>
                 </a>
                 { switcher }
                 <SearchBox query={AttrValue::from(view.query.clone())} {on_type} {on_submit} input_ref={search_ref} />

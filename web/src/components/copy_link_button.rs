@@ -75,7 +75,7 @@ pub fn CopyLinkButton(props: &CopyLinkButtonProps) -> Html {
     html! {
         <div class="qx-copy">
             <button type="button" class="qx-button qx-copy-button" data-testid="copy-link"
-                aria-label="复制当前视图的链接" {onclick}>
+                title="复制当前视图的链接" {onclick}>
                 <svg viewBox="0 0 24 24" aria-hidden="true" class="qx-icon">
                     <path d="M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1" />
                     <path d="M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1" />
