@@ -184,3 +184,31 @@ test('keyboard: / focuses search, arrows move, Enter opens, Esc returns', { time
     await app.close();
   }
 });
+
+test('nothing found: nearby views with their counts, one click away', { timeout: 60_000 }, async () => {
+  const view = `#/search?v=1&q=${encodeURIComponent('缙云山')}&district=${encodeURIComponent('万州')}`;
+  const app = await openApp(browser, { path: view });
+  try {
+    const { page } = app;
+    await waitReady(page);
+    await page.getByTestId('no-results').waitFor();
+    const drop = page.getByTestId('suggestion').filter({ hasText: '去掉区县「万州」' });
+    const label = await drop.innerText();
+    const offered = Number(/（(\d+) 段）/.exec(label)?.[1]);
+    assert.ok(offered > 0, `the suggestion shows a count: ${label}`);
+    await drop.click();
+    await page.getByTestId('results-count').waitFor();
+    assert.equal(await total(page), offered, 'the suggestion finds what it promised');
+    assert.ok(!decodeURIComponent(await hash(page)).includes('万州'), 'the filter left the link');
+
+    await search(page, '缙云山喵喵');
+    await page.getByTestId('no-results').waitFor();
+    const shorter = page.getByTestId('suggestion').filter({ hasText: '改搜「缙云山」' });
+    await shorter.click();
+    await page.waitForFunction(() => decodeURIComponent(location.hash).includes('q=缙云山&') || decodeURIComponent(location.hash).endsWith('q=缙云山'));
+    assert.ok(await total(page) > 0);
+    app.assertNoErrors();
+  } finally {
+    await app.close();
+  }
+});

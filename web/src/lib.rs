@@ -24,6 +24,7 @@ mod host;
 mod library;
 mod pages;
 mod state;
+mod suggest;
 
 use std::rc::Rc;
 

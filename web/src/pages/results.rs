@@ -5,7 +5,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::components::{
-    ActiveFilters, ExportButtons, FacetPanel, HitList, PageHeading, ResultsHeader,
+    ActiveFilters, EmptyHelp, ExportButtons, FacetPanel, HitList, PageHeading, ResultsHeader,
 };
 use crate::derive::{Found, Shared};
 use crate::state::{Action, AppState, CorpusHandle};
@@ -70,10 +70,7 @@ pub fn Results(props: &ResultsProps) -> Html {
                 <ResultsHeader total={results.total} docs={results.total_docs} shown={results.groups.len()} />
                 <ActiveFilters districts={district_chips} topics={topic_chips} {on_district} {on_topic} {on_clear} />
                 if results.groups.is_empty() {
-                    <div class="qx-empty" data-testid="no-results">
-                        <p>{ "没有找到匹配的段落。" }</p>
-                        <p class="qx-muted">{ "试试更短的词、去掉引号，或清除筛选。" }</p>
-                    </div>
+                    <EmptyHelp view={props.view.clone()} dispatcher={d.clone()} />
                 } else {
                     <ExportButtons view={props.view.clone()} />
                     <HitList found={props.found.clone()} focus={props.focus} base={props.view.clone()} {on_open} />

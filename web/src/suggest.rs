@@ -1,0 +1,200 @@
+//! Help when nothing is found: views close to the current one that do find passages, with
+//! how many. Dropping a filter comes first (the usual cause), then the query loosened:
+//! quotes removed, one of several words left out, or a long word shortened to its longest
+//! beginning that occurs.
+
+use quxian_core::{DistrictId, Searcher, TopicId, ViewState};
+
+/// Most suggestions shown.
+const MAX_SUGGESTIONS: usize = 5;
+
+/// Shortest beginning of a word tried (one character finds too much to help).
+const MIN_PREFIX_CHARS: usize = 2;
+
+/// A nearby view that finds something, and how many passages it finds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Suggestion {
+    /// Remove this district filter.
+    DropDistrict(DistrictId, usize),
+    /// Remove this topic filter.
+    DropTopic(TopicId, usize),
+    /// Search this query instead (the filters stay).
+    Query(String, usize),
+}
+
+/// Suggestions for `view`, whose search found nothing; empty when nothing nearby finds
+/// anything either.
+pub fn suggestions(searcher: &Searcher, view: &ViewState) -> Vec<Suggestion> {
+    let corpus = searcher.corpus();
+    let found = |v: &ViewState| crate::derive::search(searcher, v, 0).results.total;
+    let mut out = Vec::new();
+    for name in &view.districts {
+        let without = ViewState {
+            districts: view
+                .districts
+                .iter()
+                .filter(|d| *d != name)
+                .cloned()
+                .collect(),
+            ..view.clone()
+        };
+        if let (Some(id), n @ 1..) = (corpus.district_by_name(name), found(&without)) {
+            out.push(Suggestion::DropDistrict(id, n));
+        }
+    }
+    for name in &view.topics {
+        let without = ViewState {
+            topics: view.topics.iter().filter(|t| *t != name).cloned().collect(),
+            ..view.clone()
+        };
+        if let (Some(id), n @ 1..) = (corpus.topic_by_name(name), found(&without)) {
+            out.push(Suggestion::DropTopic(id, n));
+        }
+    }
+    for query in looser_queries(&view.query, |q| {
+        found(&ViewState {
+            query: q.to_string(),
+            ..view.clone()
+        }) > 0
+    }) {
+        let n = found(&ViewState {
+            query: query.clone(),
+            ..view.clone()
+        });
+        out.push(Suggestion::Query(query, n));
+    }
+    out.truncate(MAX_SUGGESTIONS);
+    out
+}
+
+/// Looser forms of `query` for which `finds` is true: the query without its quotes if that
+/// works, else, each once and in this order, the query without one of its words (when it
+/// has several) and each word that finds nothing cut to its longest beginning that does.
+fn looser_queries(query: &str, finds: impl Fn(&str) -> bool) -> Vec<String> {
+    let unquoted: String = query
+        .chars()
+        .map(|c| if is_quote(c) { ' ' } else { c })
+        .collect();
+    let words: Vec<&str> = unquoted.split_whitespace().collect();
+    let all_words = words.join(" ");
+    if unquoted.trim() != query.trim() && !all_words.is_empty() && finds(&all_words) {
+        // The smallest change that works: keep every word, drop only the quotes.
+        return vec![all_words];
+    }
+    let mut candidates = Vec::new();
+    if words.len() > 1 {
+        for skip in 0..words.len() {
+            let rest: Vec<&str> = (0..words.len())
+                .filter(|&i| i != skip)
+                .map(|i| words[i])
+                .collect();
+            candidates.push(rest.join(" "));
+        }
+    }
+    let mut out: Vec<String> = Vec::new();
+    for candidate in candidates {
+        if !candidate.is_empty() && !out.contains(&candidate) && finds(&candidate) {
+            out.push(candidate);
+        }
+    }
+    for word in words.iter().filter(|w| !finds(w)) {
+        if let Some(prefix) = longest_found_prefix(word, &finds) {
+            if !out.contains(&prefix) {
+                out.push(prefix);
+            }
+        }
+    }
+    out
+}
+
+/// The longest beginning of `word`, shorter than it and at least [`MIN_PREFIX_CHARS`]
+/// characters, for which `finds` is true.
+fn longest_found_prefix(word: &str, finds: &impl Fn(&str) -> bool) -> Option<String> {
+    let chars: Vec<char> = word.chars().collect();
+    (MIN_PREFIX_CHARS..chars.len())
+        .rev()
+        .map(|n| chars[..n].iter().collect::<String>())
+        .find(|prefix| finds(prefix))
+}
+
+fn is_quote(c: char) -> bool {
+    matches!(c, '"' | '“' | '”' | '「' | '」' | '『' | '』')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quxian_core::{Corpus, DocId, Document, Passage};
+
+    /// One document about 缙云山 in 北碚 (district 0) under topic 0; district 1 and topic 1
+    /// have no passages.
+    fn searcher() -> Searcher {
+        let mut corpus = Corpus::empty();
+        corpus.districts = vec!["北碚".into(), "渝北".into()];
+        corpus.topics = vec!["生态".into(), "交通".into()];
+        let text = "缙云山生态保护".to_string();
+        corpus.passages.push(Passage {
+            doc: DocId(0),
+            start: 0,
+            end: text.len() as u32,
+            districts: vec![DistrictId(0)],
+            inherited: false,
+            topics: vec![TopicId(0)],
+        });
+        corpus.docs.push(Document {
+            key: "d".into(),
+            title: "缙云山".into(),
+            date: None,
+            source: None,
+            url: None,
+            text,
+            passages: 0..1,
+            districts: vec![],
+            main_districts: vec![],
+            topics: vec![],
+        });
+        Searcher::new(corpus)
+    }
+
+    fn view(query: &str, districts: &[&str], topics: &[&str]) -> ViewState {
+        ViewState {
+            query: query.into(),
+            districts: districts.iter().map(|s| s.to_string()).collect(),
+            topics: topics.iter().map(|s| s.to_string()).collect(),
+            ..ViewState::default()
+        }
+    }
+
+    #[test]
+    fn a_filter_that_empties_the_results_is_offered_for_removal() {
+        let s = searcher();
+        let got = suggestions(&s, &view("缙云山", &["渝北"], &["交通"]));
+        assert!(
+            got.is_empty(),
+            "either filter alone still finds nothing: {got:?}"
+        );
+        let got = suggestions(&s, &view("缙云山", &["渝北"], &["生态"]));
+        assert_eq!(got, [Suggestion::DropDistrict(DistrictId(1), 1)]);
+    }
+
+    #[test]
+    fn a_query_is_loosened_by_quotes_words_and_prefixes() {
+        let s = searcher();
+        assert_eq!(
+            suggestions(&s, &view("缙云山 机场", &[], &[])),
+            [Suggestion::Query("缙云山".into(), 1)],
+            "drop the word that finds nothing"
+        );
+        assert_eq!(
+            suggestions(&s, &view("缙云山索道", &[], &[])),
+            [Suggestion::Query("缙云山".into(), 1)],
+            "the longest beginning that occurs"
+        );
+        assert_eq!(
+            suggestions(&s, &view("\"生态 缙云山\"", &[], &[])),
+            [Suggestion::Query("生态 缙云山".into(), 1)],
+            "the words without the quotes"
+        );
+        assert!(suggestions(&s, &view("机场", &[], &[])).is_empty());
+    }
+}
