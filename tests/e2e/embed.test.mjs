@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { appUrl, launch, openApp, screenshot } from './helpers.mjs';
+import { appUrl, launch, openApp, screenshot, SCREENSHOTS } from './helpers.mjs';
 import { DIST, total, waitReady } from './app-helpers.mjs';
 
 let browser;
@@ -216,5 +216,37 @@ test('the single-file build finds results from file://', { timeout: 90_000 }, as
     assertNoErrors(errors);
   } finally {
     await context.close();
+  }
+});
+
+test('a 320 px embed lays out like a phone: nothing is cut or overflows sideways', { timeout: 60_000 }, async () => {
+  const app = await openApp(browser, { path: 'examples/article.html' });
+  try {
+    const { page } = app;
+    const explorer = page.locator('quxian-explorer');
+    await explorer.getByTestId('results-count').waitFor({ timeout: 30_000 });
+    await explorer.evaluate((el) => {
+      el.style.display = 'block';
+      el.style.width = '320px';
+    });
+    /** What sticks out of the explorer's box or is cut inside it (text wider than its box). */
+    const problems = () => explorer.evaluate((el) => {
+      const app = el.shadowRoot.querySelector('.qx-app');
+      const out = [];
+      if (app.scrollWidth > app.clientWidth) out.push(`.qx-app scrolls sideways: ${app.scrollWidth} > ${app.clientWidth}`);
+      for (const n of app.querySelectorAll('.qx-stat dd, [data-testid=results-count], .qx-facet-count, h1:not(.qx-sr), h2:not(.qx-sr)')) {
+        if (n.scrollWidth > n.clientWidth + 1) out.push(`${n.className || n.tagName} cut: "${n.textContent}"`);
+      }
+      return out;
+    });
+    assert.deepEqual(await problems(), [], 'results at 320 px');
+    await explorer.screenshot({ path: join(SCREENSHOTS, 'embed-320-results.png') });
+    await explorer.locator('.qx-brand').click();
+    await explorer.getByTestId('overview').waitFor();
+    assert.deepEqual(await problems(), [], 'overview at 320 px');
+    await explorer.screenshot({ path: join(SCREENSHOTS, 'embed-320-overview.png') });
+    app.assertNoErrors();
+  } finally {
+    await app.close();
   }
 });
