@@ -244,6 +244,12 @@ test('a 320 px embed lays out like a phone: nothing is cut or overflows sideways
     await explorer.locator('.qx-brand').click();
     await explorer.getByTestId('overview').waitFor();
     assert.deepEqual(await problems(), [], 'overview at 320 px');
+    const cue = await explorer.evaluate((el) => {
+      const scroller = el.shadowRoot.querySelector('.qx-heat-scroll');
+      const hint = el.shadowRoot.querySelector('.qx-heat-hint');
+      return { scrolls: scroller.scrollWidth > scroller.clientWidth, hint: getComputedStyle(hint).display !== 'none' };
+    });
+    assert.deepEqual(cue, { scrolls: true, hint: true }, 'the heat map scrolls inside its box, and says so');
     await explorer.screenshot({ path: join(SCREENSHOTS, 'embed-320-overview.png') });
     app.assertNoErrors();
   } finally {

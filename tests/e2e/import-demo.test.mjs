@@ -36,7 +36,7 @@ test('import files in the browser, search, keep, export, re-import and delete a 
   const { page } = app;
   page.on('dialog', (dialog) => dialog.accept(dialog.type() === 'prompt' ? '我的北碚资料' : undefined));
   try {
-    await app.waitForText('还没有资料库');
+    await app.waitForText('还没有文档库');
     const seenProgress = page.waitForSelector('#progress-box:not([hidden])', { timeout: 30_000 });
     await page.setInputFiles('#files', [
       { name: '北碚.txt', mimeType: 'text/plain', buffer: gbk(BEIBEI) },
@@ -45,7 +45,7 @@ test('import files in the browser, search, keep, export, re-import and delete a 
       { name: '北碚副本.txt', mimeType: 'text/plain', buffer: Buffer.from(BEIBEI, 'utf8') },
     ]);
     await seenProgress;
-    await app.waitForText('已保存资料库', 120_000);
+    await app.waitForText('已保存文档库', 120_000);
 
     const summary = await page.textContent('#report-summary');
     assert.match(summary, /共 4 个文件/, summary);
@@ -96,9 +96,9 @@ test('import files in the browser, search, keep, export, re-import and delete a 
       await page.click('#libraries tbody tr:first-child button:has-text("删除")');
       await page.waitForFunction((n) => document.querySelectorAll('#libraries tbody tr').length === n - 1, left);
     }
-    await app.waitForText('还没有资料库');
+    await app.waitForText('还没有文档库');
     await page.reload({ waitUntil: 'load' });
-    await app.waitForText('还没有资料库');
+    await app.waitForText('还没有文档库');
     app.assertNoErrors();
   } finally {
     await app.close();
@@ -109,7 +109,7 @@ test('cancelling an import saves nothing', { timeout: 120_000 }, async () => {
   const app = await openApp(browser, { path: 'import-demo.html' });
   const { page } = app;
   try {
-    await app.waitForText('还没有资料库');
+    await app.waitForText('还没有文档库');
     const files = Array.from({ length: 200 }, (_, i) => ({
       name: `文档${i}.txt`,
       mimeType: 'text/plain',

@@ -241,7 +241,7 @@ function isQuotaError(err) {
 function storageError(err) {
   if (isQuotaError(err)) {
     const detail = err.message ? `（${err.message}）` : '';
-    return new Error(`存储空间不足：浏览器没有足够的空间保存此资料库，已保存的资料库不受影响。请删除不用的资料库或导出后再试。${detail}`);
+    return new Error(`存储空间不足：浏览器没有足够的空间保存此文档库，已保存的文档库不受影响。请删除不用的文档库或导出后再试。${detail}`);
   }
   return new Error(`存储出错：${err?.message ?? err}`);
 }
@@ -297,7 +297,7 @@ export function saveLibrary({ name, bundle, report, gazetteer, topics }) {
     : bytes.slice().buffer;
   const meta = {
     id: newId(),
-    name: String(name || '未命名资料库').trim() || '未命名资料库',
+    name: String(name || '未命名文档库').trim() || '未命名文档库',
     createdAt: Date.now(),
     documents: report?.documents ?? 0,
     passages: report?.passages ?? 0,
@@ -323,7 +323,7 @@ export async function loadLibrary(id) {
     const request = s.bundles.get(id);
     request.onsuccess = () => done(request.result);
   });
-  if (!buffer) throw new Error(`找不到资料库 ${id}`);
+  if (!buffer) throw new Error(`找不到文档库 ${id}`);
   return new Uint8Array(buffer);
 }
 
@@ -381,7 +381,7 @@ export async function exportLibrary(id) {
     const request = s.libraries.get(id);
     request.onsuccess = () => done(request.result);
   });
-  if (!meta) throw new Error(`找不到资料库 ${id}`);
+  if (!meta) throw new Error(`找不到文档库 ${id}`);
   const bytes = await loadLibrary(id);
   const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
   const a = document.createElement('a');
@@ -450,7 +450,7 @@ export function reasonLabel(reason) {
     case 'archive-full': return `压缩包解压后超过 ${r.limit_mib} MiB，${r.from} 及其后的文件未导入`;
     case 'nested-archive': return '压缩包中的压缩包（请先解压）';
     case 'could-not-unpack': return '无法解压（可能已加密或损坏）';
-    case 'not-a-library': return '不是可用的区县资料库文件';
+    case 'not-a-library': return '不是可用的区县文档库文件';
     default: return `未导入（${String(r.kind ?? '原因未知')}）`;
   }
 }

@@ -97,7 +97,10 @@ pub fn HeatMap(props: &HeatMapProps) -> Html {
             stats.topics.len()
         )
     });
+    // On a narrow screen or embed the grid is wider than its box: say that it scrolls.
     html! {
+        <>
+        <p class="qx-heat-hint qx-muted" aria-hidden="true">{ "左右滑动查看全部主题 →" }</p>
         <div class="qx-heat-scroll">
             if let Some(note) = note {
                 <p class="qx-muted" data-testid="heat-note">{ note }</p>
@@ -108,5 +111,6 @@ pub fn HeatMap(props: &HeatMapProps) -> Html {
                 { for rows }
             </svg>
         </div>
+        </>
     }
 }
