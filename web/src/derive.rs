@@ -179,42 +179,23 @@ fn most(counts: &[u32], limit: usize) -> (Vec<(u16, u32)>, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use quxian_core::{Corpus, DocId, Document, Passage};
+    use crate::testutil::{corpus, TestPassage};
 
     /// One document whose passages each name district `i` and topic `i` of `n` each (a
     /// custom gazetteer and lexicon with thousands of names), plus district 0 everywhere.
     fn corpus_with(n: usize) -> Searcher {
-        let mut corpus = Corpus::empty();
-        corpus.districts = (0..n).map(|i| format!("区{i}")).collect();
-        corpus.topics = (0..n).map(|i| format!("题{i}")).collect();
-        let text = "北碚".repeat(n);
-        for i in 0..n {
-            corpus.passages.push(Passage {
-                doc: DocId(0),
-                start: (6 * i) as u32,
-                end: (6 * i + 6) as u32,
-                districts: if i == 0 {
-                    vec![DistrictId(0)]
-                } else {
-                    vec![DistrictId(0), DistrictId(i as u16)]
-                },
-                inherited: false,
-                topics: vec![TopicId(i as u16)],
-            });
-        }
-        corpus.docs.push(Document {
-            key: "doc".into(),
-            title: "文档".into(),
-            date: None,
-            source: None,
-            url: None,
-            text,
-            passages: 0..n as u32,
-            districts: vec![],
-            main_districts: vec![],
-            topics: vec![],
-        });
-        Searcher::new(corpus)
+        let names = |prefix: &str| (0..n).map(|i| format!("{prefix}{i}")).collect::<Vec<_>>();
+        let (districts, topics) = (names("区"), names("题"));
+        let passages = (0..n)
+            .map(|i| TestPassage {
+                text: "北碚",
+                districts: if i == 0 { vec![0] } else { vec![0, i as u16] },
+                topics: vec![i as u16],
+            })
+            .collect();
+        let districts: Vec<&str> = districts.iter().map(String::as_str).collect();
+        let topics: Vec<&str> = topics.iter().map(String::as_str).collect();
+        Searcher::new(corpus(&districts, &topics, &[passages]))
     }
 
     #[test]

@@ -177,47 +177,26 @@ pub fn file_name(query: &str, extension: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use quxian_core::{DistrictId, DocId, Document, Filters, Passage, Query, Searcher, TopicId};
+    use crate::testutil::{corpus, TestPassage};
+    use quxian_core::{Filters, Query, Searcher};
 
     /// Two documents; the second has a passage that starts like a formula and holds a comma,
     /// a quote and a line break.
     fn searcher() -> Searcher {
-        let mut corpus = Corpus::empty();
-        corpus.districts = vec!["北碚".into(), "渝北".into()];
-        corpus.topics = vec!["生态".into()];
-        let texts = [
-            vec!["北碚缙云山生态", "没有匹配"],
-            vec!["=缙云山,\"云\"\n北碚"],
-        ];
-        for (d, passages) in texts.iter().enumerate() {
-            let first = corpus.passages.len() as u32;
-            let mut text = String::new();
-            for p in passages {
-                let start = text.len() as u32;
-                text.push_str(p);
-                corpus.passages.push(Passage {
-                    doc: DocId(d as u32),
-                    start,
-                    end: text.len() as u32,
-                    districts: vec![DistrictId(0), DistrictId(1)],
-                    inherited: false,
-                    topics: vec![TopicId(0)],
-                });
-                text.push('\n');
-            }
-            corpus.docs.push(Document {
-                key: format!("doc{d}"),
-                title: format!("文档{d}"),
-                date: (d == 0).then(|| "2026-05-02".to_string()),
-                source: None,
-                url: None,
-                text,
-                passages: first..corpus.passages.len() as u32,
-                districts: vec![],
-                main_districts: vec![],
-                topics: vec![],
-            });
-        }
+        let passage = |text| TestPassage {
+            text,
+            districts: vec![0, 1],
+            topics: vec![0],
+        };
+        let mut corpus = corpus(
+            &["北碚", "渝北"],
+            &["生态"],
+            &[
+                vec![passage("北碚缙云山生态"), passage("没有匹配")],
+                vec![passage("=缙云山,\"云\"\n北碚")],
+            ],
+        );
+        corpus.docs[0].date = Some("2026-05-02".to_string());
         Searcher::new(corpus)
     }
 

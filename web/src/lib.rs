@@ -25,6 +25,8 @@ mod library;
 mod pages;
 mod state;
 mod suggest;
+#[cfg(test)]
+mod testutil;
 
 use std::rc::Rc;
 

@@ -124,36 +124,21 @@ fn is_quote(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use quxian_core::{Corpus, DocId, Document, Passage};
+    use crate::testutil::{corpus, TestPassage};
 
     /// One document about 缙云山 in 北碚 (district 0) under topic 0; district 1 and topic 1
     /// have no passages.
     fn searcher() -> Searcher {
-        let mut corpus = Corpus::empty();
-        corpus.districts = vec!["北碚".into(), "渝北".into()];
-        corpus.topics = vec!["生态".into(), "交通".into()];
-        let text = "缙云山生态保护".to_string();
-        corpus.passages.push(Passage {
-            doc: DocId(0),
-            start: 0,
-            end: text.len() as u32,
-            districts: vec![DistrictId(0)],
-            inherited: false,
-            topics: vec![TopicId(0)],
-        });
-        corpus.docs.push(Document {
-            key: "d".into(),
-            title: "缙云山".into(),
-            date: None,
-            source: None,
-            url: None,
-            text,
-            passages: 0..1,
-            districts: vec![],
-            main_districts: vec![],
-            topics: vec![],
-        });
-        Searcher::new(corpus)
+        let passage = TestPassage {
+            text: "缙云山生态保护",
+            districts: vec![0],
+            topics: vec![0],
+        };
+        Searcher::new(corpus(
+            &["北碚", "渝北"],
+            &["生态", "交通"],
+            &[vec![passage]],
+        ))
     }
 
     fn view(query: &str, districts: &[&str], topics: &[&str]) -> ViewState {
