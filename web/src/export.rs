@@ -65,34 +65,21 @@ pub fn export(
             continue;
         };
         for hit in &group.hits {
-            let Some(passage) = corpus.passages.get(hit.passage.0 as usize) else {
+            let Some(info) = corpus.passage_info(hit.passage) else {
                 continue;
             };
-            let number = hit.passage.0.saturating_sub(doc.passages.start);
-            let text = doc
-                .text
-                .get(passage.start as usize..passage.end as usize)
-                .unwrap_or_default();
             rows.push(ExportRow {
-                title: doc.title.clone(),
-                key: doc.key.clone(),
+                title: info.title.to_string(),
+                key: info.key.to_string(),
                 date: doc.date.clone(),
                 source: doc.source.clone(),
-                passage: number + 1,
-                districts: passage
-                    .districts
-                    .iter()
-                    .map(|d| corpus.district_name(*d).to_string())
-                    .collect(),
-                topics: passage
-                    .topics
-                    .iter()
-                    .map(|t| corpus.topic_name(*t).to_string())
-                    .collect(),
-                text: text.to_string(),
+                passage: info.number + 1,
+                districts: info.districts.iter().map(|d| d.to_string()).collect(),
+                topics: info.topics.iter().map(|t| t.to_string()).collect(),
+                text: corpus.passage_text(hit.passage).to_string(),
                 link: link(&ViewState {
-                    doc: Some(doc.key.clone()),
-                    passage: Some(number),
+                    doc: Some(info.key.to_string()),
+                    passage: Some(info.number),
                     ..view.clone()
                 }),
             });
