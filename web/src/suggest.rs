@@ -51,35 +51,36 @@ pub fn suggestions(searcher: &Searcher, view: &ViewState) -> Vec<Suggestion> {
             out.push(Suggestion::DropTopic(id, n));
         }
     }
-    for query in looser_queries(&view.query, |q| {
+    let with_query = |q: &str| {
         found(&ViewState {
             query: q.to_string(),
             ..view.clone()
-        }) > 0
-    }) {
-        let n = found(&ViewState {
-            query: query.clone(),
-            ..view.clone()
-        });
+        })
+    };
+    for (query, n) in looser_queries(&view.query, with_query) {
         out.push(Suggestion::Query(query, n));
     }
     out.truncate(MAX_SUGGESTIONS);
     out
 }
 
-/// Looser forms of `query` for which `finds` is true: the query without its quotes if that
-/// works, else, each once and in this order, the query without one of its words (when it
-/// has several) and each word that finds nothing cut to its longest beginning that does.
-fn looser_queries(query: &str, finds: impl Fn(&str) -> bool) -> Vec<String> {
+/// Looser forms of `query` that find something, with `found`'s count for each (each query
+/// is searched once): the query without its quotes if that works, else, each once and in
+/// this order, the query without one of its words (when it has several) and each word that
+/// finds nothing cut to its longest beginning that does.
+fn looser_queries(query: &str, found: impl Fn(&str) -> usize) -> Vec<(String, usize)> {
     let unquoted: String = query
         .chars()
         .map(|c| if is_quote(c) { ' ' } else { c })
         .collect();
     let words: Vec<&str> = unquoted.split_whitespace().collect();
     let all_words = words.join(" ");
-    if unquoted.trim() != query.trim() && !all_words.is_empty() && finds(&all_words) {
-        // The smallest change that works: keep every word, drop only the quotes.
-        return vec![all_words];
+    if unquoted.trim() != query.trim() && !all_words.is_empty() {
+        let n = found(&all_words);
+        if n > 0 {
+            // The smallest change that works: keep every word, drop only the quotes.
+            return vec![(all_words, n)];
+        }
     }
     let mut candidates = Vec::new();
     if words.len() > 1 {
@@ -91,16 +92,21 @@ fn looser_queries(query: &str, finds: impl Fn(&str) -> bool) -> Vec<String> {
             candidates.push(rest.join(" "));
         }
     }
-    let mut out: Vec<String> = Vec::new();
+    let mut out: Vec<(String, usize)> = Vec::new();
+    let listed = |out: &[(String, usize)], q: &str| out.iter().any(|(o, _)| o == q);
     for candidate in candidates {
-        if !candidate.is_empty() && !out.contains(&candidate) && finds(&candidate) {
-            out.push(candidate);
+        if candidate.is_empty() || listed(&out, &candidate) {
+            continue;
+        }
+        let n = found(&candidate);
+        if n > 0 {
+            out.push((candidate, n));
         }
     }
-    for word in words.iter().filter(|w| !finds(w)) {
-        if let Some(prefix) = longest_found_prefix(word, &finds) {
-            if !out.contains(&prefix) {
-                out.push(prefix);
+    for word in words.iter().filter(|w| found(w) == 0) {
+        if let Some((prefix, n)) = longest_found_prefix(word, &found) {
+            if !listed(&out, &prefix) {
+                out.push((prefix, n));
             }
         }
     }
@@ -108,13 +114,17 @@ fn looser_queries(query: &str, finds: impl Fn(&str) -> bool) -> Vec<String> {
 }
 
 /// The longest beginning of `word`, shorter than it and at least [`MIN_PREFIX_CHARS`]
-/// characters, for which `finds` is true.
-fn longest_found_prefix(word: &str, finds: &impl Fn(&str) -> bool) -> Option<String> {
+/// characters, that finds something, with its count.
+fn longest_found_prefix(word: &str, found: &impl Fn(&str) -> usize) -> Option<(String, usize)> {
     let chars: Vec<char> = word.chars().collect();
     (MIN_PREFIX_CHARS..chars.len())
         .rev()
         .map(|n| chars[..n].iter().collect::<String>())
-        .find(|prefix| finds(prefix))
+        .map(|prefix| {
+            let n = found(&prefix);
+            (prefix, n)
+        })
+        .find(|(_, n)| *n > 0)
 }
 
 fn is_quote(c: char) -> bool {
