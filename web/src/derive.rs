@@ -64,6 +64,8 @@ pub fn search(searcher: &Searcher, view: &ViewState, listed: usize) -> Found {
             .iter()
             .filter_map(|n| corpus.topic_by_name(n))
             .collect(),
+        dates: view.dates,
+        sort: view.sort,
     };
     let results = searcher.search(&query, &filters, listed);
     notices.extend(results.notices.iter().cloned());

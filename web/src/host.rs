@@ -93,9 +93,7 @@ impl Host {
             query: string(options, "query").unwrap_or_default(),
             districts: names(&get(options, "district")),
             topics: names(&get(options, "topic")),
-            doc: None,
-            passage: None,
-            library: None,
+            ..ViewState::default()
         };
         Host {
             root,

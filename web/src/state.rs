@@ -7,7 +7,7 @@
 
 use std::rc::Rc;
 
-use quxian_core::{DistrictId, Searcher, TopicId, ViewState};
+use quxian_core::{DateRange, DistrictId, Searcher, SortOrder, TopicId, ViewState};
 use yew::prelude::*;
 
 /// The loaded corpus, shared through a context. Equal when it is the same load.
@@ -147,7 +147,11 @@ pub enum Action {
     ToggleTopic(TopicId),
     /// Show exactly this district and topic (a heat-map cell).
     ShowCell(DistrictId, TopicId),
-    /// Remove every filter.
+    /// Keep only documents dated in this range (the default range: every date).
+    SetDates(DateRange),
+    /// Order the result list.
+    SetSort(SortOrder),
+    /// Remove every filter (districts, topics and dates).
     ClearFilters,
     /// Back to the overview: no query, no filters, no document.
     Home,
@@ -278,9 +282,22 @@ impl Reducible for AppState {
                 next.view.passage = None;
                 next.write = HistoryWrite::Push;
             }
+            Action::SetDates(dates) if dates == self.view.dates => return self,
+            Action::SetSort(sort) if sort == self.view.sort => return self,
+            Action::SetDates(dates) => {
+                next.view.dates = dates;
+                next.view.doc = None;
+                next.view.passage = None;
+                next.write = HistoryWrite::Push;
+            }
+            Action::SetSort(sort) => {
+                next.view.sort = sort;
+                next.write = HistoryWrite::Push;
+            }
             Action::ClearFilters => {
                 next.view.districts.clear();
                 next.view.topics.clear();
+                next.view.dates = DateRange::default();
                 next.write = HistoryWrite::Push;
             }
             Action::Home => {
@@ -504,6 +521,37 @@ mod tests {
             (vec!["北碚".to_string()], vec!["科技创新".to_string()])
         );
         assert!(state.reduce(Action::ClearFilters).view.districts.is_empty());
+    }
+
+    #[test]
+    fn dates_and_sort_go_to_the_link_and_clear_with_the_filters() {
+        let april = DateRange {
+            from: quxian_core::Date::parse("2026-04"),
+            to: quxian_core::Date::parse("2026-04"),
+        };
+        let state = loaded("#/search?q=北碚&p=1&doc=doc0").reduce(Action::SetDates(april));
+        assert_eq!(state.view.doc, None, "a new date filter shows the results");
+        assert_eq!(state.write, HistoryWrite::Push);
+        let same = state.clone().reduce(Action::SetDates(april));
+        assert!(Rc::ptr_eq(&state, &same), "the same range changes nothing");
+        let state = state.reduce(Action::SetSort(SortOrder::Oldest));
+        assert!(
+            state
+                .view
+                .to_hash()
+                .ends_with("&sort=oldest&from=2026-04&to=2026-04"),
+            "{}",
+            state.view.to_hash()
+        );
+        let (parsed, notices) = ViewState::parse(&state.view.to_hash());
+        assert_eq!((parsed, notices), (state.view.clone(), vec![]));
+        let cleared = state.reduce(Action::ClearFilters);
+        assert!(cleared.view.dates.is_all());
+        assert_eq!(
+            cleared.view.sort,
+            SortOrder::Oldest,
+            "the order is not a filter"
+        );
     }
 
     #[test]

@@ -3,7 +3,10 @@
 
 use crate::site_search;
 use anyhow::Result;
-use quxian_core::{Filters, PassageId, PassageInfo, Query, SearchResults, Searcher, SiteIndex};
+use quxian_core::{
+    Date, DateRange, Filters, PassageId, PassageInfo, Query, SearchResults, Searcher, SiteIndex,
+    SortOrder,
+};
 use serde_json::{json, Map, Value};
 use std::path::PathBuf;
 
@@ -25,6 +28,15 @@ pub struct SearchArgs {
     /// Keep passages with this topic (repeat for OR).
     #[arg(long)]
     topic: Vec<String>,
+    /// Order of the documents: relevance, newest or oldest (undated documents last).
+    #[arg(long, default_value = "relevance", value_parser = parse_sort)]
+    sort: SortOrder,
+    /// Keep documents dated on or after this date (YYYY, YYYY-MM or YYYY-MM-DD).
+    #[arg(long, value_parser = parse_date)]
+    from: Option<Date>,
+    /// Keep documents dated on or before this date (YYYY, YYYY-MM or YYYY-MM-DD).
+    #[arg(long, value_parser = parse_date)]
+    to: Option<Date>,
     /// Most passages to print.
     #[arg(long, default_value_t = 10)]
     limit: usize,
@@ -34,6 +46,14 @@ pub struct SearchArgs {
     /// For a site: print on stderr the pieces each stage of the query read, by kind.
     #[arg(long)]
     pieces: bool,
+}
+
+fn parse_sort(s: &str) -> std::result::Result<SortOrder, String> {
+    SortOrder::from_param(s).ok_or_else(|| "expected relevance, newest or oldest".to_string())
+}
+
+fn parse_date(s: &str) -> std::result::Result<Date, String> {
+    Date::parse(s).ok_or_else(|| "expected YYYY, YYYY-MM or YYYY-MM-DD".to_string())
 }
 
 /// What printing results needs from a bundle or a site.
@@ -72,7 +92,18 @@ pub fn run(args: SearchArgs) -> Result<()> {
     // Flags are the same filters as inline `district:` clauses; the core resolves both.
     query.districts.extend(args.district.iter().cloned());
     query.topics.extend(args.topic.iter().cloned());
+    let filters = Filters {
+        dates: DateRange {
+            from: args.from,
+            to: args.to,
+        },
+        sort: args.sort,
+        ..Filters::default()
+    };
     if let Some(index) = site_search::index_dir(&args.bundle) {
+        if filters != Filters::default() {
+            anyhow::bail!("--sort, --from and --to need a bundle: a site index has no dates yet");
+        }
         // A site pages by documents; every passage of a document's group is shown.
         let (site, results, reads) = site_search::search(&index, &query, args.limit)?;
         if args.pieces {
@@ -87,7 +118,7 @@ pub fn run(args: SearchArgs) -> Result<()> {
         );
     }
     let searcher = Searcher::new(crate::load_bundle(&args.bundle)?);
-    let results = searcher.search(&query, &Filters::default(), args.limit);
+    let results = searcher.search(&query, &filters, args.limit);
     print(&searcher, &results, &args)
 }
 
@@ -109,6 +140,7 @@ fn to_json(source: &impl Labels, results: &SearchResults, limit: usize) -> Value
                 "doc": info.doc.0,
                 "key": info.key,
                 "title": info.title,
+                "date": info.date,
                 "passage": info.number,
                 "score": (hit.score * 1000.0).round() / 1000.0,
                 "text": hit.snippet.text,

@@ -15,6 +15,11 @@ pub struct FacetCounts {
     pub topics: Vec<u32>,
 }
 
+/// Whether a passage with these labels passes the district and topic filters.
+pub(crate) fn in_facets(labels: (&[DistrictId], &[TopicId]), f: &Filters) -> bool {
+    in_districts(labels.0, f) && in_topics(labels.1, f)
+}
+
 fn in_districts(districts: &[DistrictId], f: &Filters) -> bool {
     f.districts.is_empty() || districts.iter().any(|d| f.districts.contains(d))
 }
@@ -95,6 +100,7 @@ mod tests {
         let f = Filters {
             districts: vec![DistrictId(0)],
             topics: vec![],
+            ..Filters::default()
         };
         let (c, kept) = count(&corpus, &all, &f);
         assert_eq!(
@@ -108,6 +114,7 @@ mod tests {
         let f = Filters {
             districts: vec![DistrictId(0), DistrictId(1)],
             topics: vec![TopicId(0)],
+            ..Filters::default()
         };
         let (c, kept) = count(&corpus, &all, &f);
         assert_eq!(c.districts, vec![1, 1]);

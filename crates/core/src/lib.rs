@@ -26,6 +26,7 @@ mod analyze;
 mod annotate;
 mod bundle;
 mod corpus;
+mod date;
 mod error;
 mod facet;
 mod index;
@@ -49,6 +50,7 @@ pub use annotate::{Explanation, Gazetteer, Lexicon};
 #[cfg(feature = "build")]
 pub use corpus::{BuildReport, CorpusBuilder, PreparedFile, Skipped};
 pub use corpus::{Corpus, DistrictId, DocId, Document, Passage, PassageId, PassageInfo, TopicId};
+pub use date::{Date, DateRange, SortOrder};
 pub use error::{Error, PieceProblem, Result, SkipReason};
 pub use facet::FacetCounts;
 pub use index::Index;

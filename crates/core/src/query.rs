@@ -32,13 +32,18 @@ pub struct Query {
     pub topics: Vec<String>,
 }
 
-/// Facet filters: OR within a facet, AND across facets. Empty means "no filter".
+/// What narrows and orders a result list besides the query: facet filters (OR within a
+/// facet, AND across facets; empty means "no filter"), a date range and the sort order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Filters {
     /// Keep passages in any of these districts.
     pub districts: Vec<crate::DistrictId>,
     /// Keep passages with any of these topics.
     pub topics: Vec<crate::TopicId>,
+    /// Keep passages of documents dated inside this range.
+    pub dates: crate::DateRange,
+    /// The order of the documents.
+    pub sort: crate::SortOrder,
 }
 
 fn closing_quote(open: char) -> Option<char> {

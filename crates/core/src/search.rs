@@ -9,11 +9,16 @@
 //! corpus order, which is what a filter-only view lists.
 
 use crate::analyze::{phrase_units, Vocabulary};
-use crate::facet::count_and_filter;
+use crate::facet::{count_and_filter, in_facets};
 use crate::index::{Index, Posting};
 use crate::snippet::{merge, SNIPPET_CHARS};
 use crate::text::{unit_string, Unit, UnitString};
-use crate::{Corpus, DistrictId, DocId, FacetCounts, Filters, PassageId, Query, Snippet, TopicId};
+use crate::{
+    Corpus, Date, DistrictId, DocId, FacetCounts, Filters, PassageId, Query, Snippet, SortOrder,
+    TopicId,
+};
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 /// BM25 term-frequency saturation: higher lets repeated occurrences count for longer.
@@ -72,6 +77,12 @@ pub struct SearchResults {
     pub filters: Filters,
     /// Things the user should know: unknown filter names and the like (in Chinese).
     pub notices: Vec<String>,
+    /// Documents by date for a timeline: those matching the query and the district and
+    /// topic filters, whatever the date filter (so the timeline shows what lies outside
+    /// it), as `(date, documents)` by date.
+    pub timeline: Vec<(Date, u32)>,
+    /// Documents of the timeline's set without a date.
+    pub undated: u32,
 }
 
 /// A clause analyzed for this corpus: its alternatives (one, or every name of a district)
@@ -153,6 +164,8 @@ pub(crate) trait SearchSource {
     fn title_contains(&self, doc: DocId, needle: &str) -> bool;
     /// The text of a passage (only asked for passages on the returned page).
     fn passage_text(&self, passage: u32) -> &str;
+    /// The date of a document, if it has one.
+    fn doc_date(&self, doc: DocId) -> Option<Date>;
 }
 
 /// The clauses of a query in the order they were typed (free-text words, then phrases),
@@ -354,6 +367,8 @@ pub(crate) struct Ranked {
     pub(crate) facets: FacetCounts,
     pub(crate) filters: Filters,
     pub(crate) notices: Vec<String>,
+    pub(crate) timeline: Vec<(Date, u32)>,
+    pub(crate) undated: u32,
 }
 
 /// Match, filter, count and rank; keep the documents `offset..offset + limit` of the ranking.
@@ -367,7 +382,31 @@ pub(crate) fn rank(
     let mut notices = Vec::new();
     let filters = effective_filters(src, query, filters, &mut notices);
     let matched = match_set(src, query);
-    let (facets, kept) = count_and_filter(src.facet_sizes(), |p| src.labels(p), &matched, &filters);
+    let in_dates: Vec<(u32, f32)> = if filters.dates.is_all() {
+        Vec::new()
+    } else {
+        let dated = |p: &&(u32, f32)| filters.dates.contains(src.doc_date(src.doc_of(p.0)));
+        matched.iter().filter(dated).copied().collect()
+    };
+    let dated = if filters.dates.is_all() {
+        &matched
+    } else {
+        &in_dates
+    };
+    let (facets, kept) = count_and_filter(src.facet_sizes(), |p| src.labels(p), dated, &filters);
+    let (timeline, undated) = if filters.dates.is_all() {
+        timeline(src, &kept)
+    } else {
+        let in_facets = |p: &&(u32, f32)| in_facets(src.labels(p.0), &filters);
+        timeline(
+            src,
+            &matched
+                .iter()
+                .filter(in_facets)
+                .copied()
+                .collect::<Vec<_>>(),
+        )
+    };
 
     // One pass over the kept passages (in id order, hence grouped by document) gives
     // each document its score and its slice of `kept`; no per-document allocation.
@@ -383,8 +422,15 @@ pub(crate) fn rank(
         })
         .collect();
     let total_docs = groups.len();
+    let by_date = |a: DocId, b: DocId| match filters.sort {
+        SortOrder::Relevance => Ordering::Equal,
+        SortOrder::Newest => newest_first(src.doc_date(a), src.doc_date(b)),
+        SortOrder::Oldest => oldest_first(src.doc_date(a), src.doc_date(b)),
+    };
     let by_rank = |a: &(DocId, f32, Range<usize>), b: &(DocId, f32, Range<usize>)| {
-        b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+        by_date(a.0, b.0)
+            .then(b.1.total_cmp(&a.1))
+            .then(a.0.cmp(&b.0))
     };
     // Only the best `offset + limit` need ordering: select them first, then sort those.
     let wanted = offset.saturating_add(limit);
@@ -409,7 +455,39 @@ pub(crate) fn rank(
         facets,
         filters,
         notices,
+        timeline,
+        undated,
     }
+}
+
+/// Later dates first, undated documents last.
+fn newest_first(a: Option<Date>, b: Option<Date>) -> Ordering {
+    match (a, b) {
+        (Some(a), Some(b)) => b.cmp(&a),
+        _ => b.is_some().cmp(&a.is_some()),
+    }
+}
+
+/// Earlier dates first, undated documents last.
+fn oldest_first(a: Option<Date>, b: Option<Date>) -> Ordering {
+    match (a, b) {
+        (Some(a), Some(b)) => a.cmp(&b),
+        _ => b.is_some().cmp(&a.is_some()),
+    }
+}
+
+/// Documents per date among `passages` (by passage id, hence grouped by document), and the
+/// number without a date.
+fn timeline(src: &impl SearchSource, passages: &[(u32, f32)]) -> (Vec<(Date, u32)>, u32) {
+    let mut by_date: BTreeMap<Date, u32> = BTreeMap::new();
+    let mut undated = 0;
+    for (doc, _) in doc_runs(src, passages) {
+        match src.doc_date(doc) {
+            Some(date) => *by_date.entry(date).or_default() += 1,
+            None => undated += 1,
+        }
+    }
+    (by_date.into_iter().collect(), undated)
 }
 
 /// Add snippets to a ranking: the only step that reads passage text.
@@ -439,6 +517,8 @@ pub(crate) fn with_snippets(
         facets: ranked.facets,
         filters: ranked.filters,
         notices: ranked.notices,
+        timeline: ranked.timeline,
+        undated: ranked.undated,
     }
 }
 
@@ -472,6 +552,8 @@ pub struct Searcher {
     corpus: Corpus,
     index: Index,
     vocabulary: Vocabulary,
+    /// Each document's date, read once from its text form.
+    dates: Vec<Option<Date>>,
 }
 
 impl SearchSource for Searcher {
@@ -520,6 +602,9 @@ impl SearchSource for Searcher {
     fn title_contains(&self, doc: DocId, needle: &str) -> bool {
         self.index.title_string(doc.0).contains(needle)
     }
+    fn doc_date(&self, doc: DocId) -> Option<Date> {
+        self.dates.get(doc.0 as usize).copied().flatten()
+    }
     fn passage_text(&self, passage: u32) -> &str {
         self.corpus.passage_text(PassageId(passage))
     }
@@ -530,10 +615,16 @@ impl Searcher {
     pub fn new(corpus: Corpus) -> Self {
         let index = Index::build(&corpus);
         let vocabulary = Vocabulary::new(&corpus.vocabulary);
+        let dates = corpus
+            .docs
+            .iter()
+            .map(|d| d.date.as_deref().and_then(Date::parse_loose))
+            .collect();
         Searcher {
             corpus,
             index,
             vocabulary,
+            dates,
         }
     }
 
@@ -762,5 +853,59 @@ mod tests {
         );
         assert_eq!(r.notices.len(), 1);
         assert_eq!(r.total, 4);
+    }
+
+    #[test]
+    fn dates_sort_filter_and_make_a_timeline() {
+        let mut corpus = corpus_of(&[
+            &["缙云山一。"],
+            &["缙云山二。"],
+            &["缙云山三。", "缙云山三又。"],
+            &["缙云山四。"],
+        ]);
+        for (doc, date) in corpus.docs.iter_mut().zip([
+            Some("2026-04-01"),
+            None,
+            Some("2026-05"),
+            Some("2025-12-31"),
+        ]) {
+            doc.date = date.map(str::to_string);
+        }
+        let s = Searcher::new(corpus);
+        let query = Query::parse("缙云山").unwrap();
+        let docs = |filters: &Filters| -> Vec<u32> {
+            let r = s.search(&query, filters, 10);
+            r.groups.iter().map(|g| g.doc.0).collect()
+        };
+        let sorted = |sort| Filters {
+            sort,
+            ..Filters::default()
+        };
+        assert_eq!(docs(&sorted(SortOrder::Newest)), [2, 0, 3, 1]);
+        assert_eq!(docs(&sorted(SortOrder::Oldest)), [3, 0, 2, 1]);
+
+        let april_on = Filters {
+            dates: crate::DateRange {
+                from: Date::parse("2026-04-15"),
+                to: None,
+            },
+            ..Filters::default()
+        };
+        let r = s.search(&query, &april_on, 10);
+        assert_eq!(r.groups.iter().map(|g| g.doc.0).collect::<Vec<_>>(), [2]);
+        assert_eq!(r.total, 2, "both passages of the May document");
+        let day = |s: &str| Date::parse(s).unwrap();
+        assert_eq!(
+            (r.timeline, r.undated),
+            (
+                vec![
+                    (day("2025-12-31"), 1),
+                    (day("2026-04-01"), 1),
+                    (day("2026-05"), 1)
+                ],
+                1
+            ),
+            "the timeline ignores the date filter"
+        );
     }
 }

@@ -1,8 +1,10 @@
 //! View state ⇄ URL hash (query time, in the browser): every view is a link.
 //!
 //! Format (version 1), readable and stable:
-//! `#/search?v=1&q=科技创新&district=北碚&district=渝北&topic=交通&doc=000_dc97&p=3`
-//! (values percent-encoded as UTF-8; `+` is a space). `doc` is a document's key and `p` the
+//! `#/search?v=1&q=科技创新&district=北碚&district=渝北&topic=交通&sort=newest&from=2026-04&to=2026-05-15&doc=000_dc97&p=3`
+//! (values percent-encoded as UTF-8; `+` is a space). `sort` is `newest` or `oldest`
+//! (absent: by relevance); `from` and `to` are dates `YYYY`, `YYYY-MM` or `YYYY-MM-DD`,
+//! each end inclusive. `doc` is a document's key and `p` the
 //! 0-based number of a passage inside it. `lib=ID` names a library the user imported into
 //! their own browser (absent: the built-in corpus); on a machine without that library the
 //! app explains what is missing. The path is informative only (`#/`, `#/search`,
@@ -12,6 +14,7 @@
 //! future version are skipped and reported as notices, and the rest of the link still works.
 //! Whether names exist in a corpus is checked later, against that corpus.
 
+use crate::{Date, DateRange, SortOrder};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
 
 /// Link format version written by [`ViewState::to_hash`].
@@ -46,6 +49,10 @@ pub struct ViewState {
     pub districts: Vec<String>,
     /// Selected topic names.
     pub topics: Vec<String>,
+    /// The order of the result list.
+    pub sort: SortOrder,
+    /// The date filter.
+    pub dates: DateRange,
     /// Key of the open document, if any.
     pub doc: Option<String>,
     /// Passage number inside the open document to scroll to.
@@ -60,6 +67,8 @@ impl ViewState {
         self.query.trim().is_empty()
             && self.districts.is_empty()
             && self.topics.is_empty()
+            && self.sort == SortOrder::Relevance
+            && self.dates.is_all()
             && self.doc.is_none()
     }
 
@@ -99,8 +108,32 @@ impl ViewState {
                     Ok(p) => view.passage = Some(p),
                     Err(_) => notices.push(format!("链接中的段落编号“{value}”无效，已忽略")),
                 },
-                "district" | "topic" | "doc" | "lib" => {}
+                "sort" => match SortOrder::from_param(&value) {
+                    Some(sort) => view.sort = sort,
+                    None => notices.push(format!(
+                        "链接中的排序“{}”无效（可用 newest 或 oldest），已按相关度排序",
+                        truncate(&value, 20)
+                    )),
+                },
+                "from" | "to" if !value.is_empty() => match Date::parse(&value) {
+                    Some(date) if key == "from" => view.dates.from = Some(date),
+                    Some(date) => view.dates.to = Some(date),
+                    None => notices.push(format!(
+                        "链接中的日期“{}”无效（应写成 2026-05-02、2026-05 或 2026），已忽略",
+                        truncate(&value, 20)
+                    )),
+                },
+                "district" | "topic" | "doc" | "lib" | "from" | "to" => {}
                 _ => notices.push(format!("链接中有未知参数“{}”，已忽略", truncate(key, 40))),
+            }
+        }
+        if let (Some(from), Some(to)) = (view.dates.from, view.dates.to) {
+            if from > to {
+                view.dates = DateRange {
+                    from: Some(to),
+                    to: Some(from),
+                };
+                notices.push("链接中的起始日期晚于结束日期，已对调".to_string());
             }
         }
         if view.passage.is_some() && view.doc.is_none() {
@@ -127,6 +160,15 @@ impl ViewState {
         }
         for t in &self.topics {
             push("topic", t);
+        }
+        if let Some(sort) = self.sort.as_param() {
+            push("sort", sort);
+        }
+        if let Some(from) = self.dates.from {
+            push("from", &from.to_iso());
+        }
+        if let Some(to) = self.dates.to {
+            push("to", &to.to_iso());
         }
         if let Some(doc) = &self.doc {
             push("doc", doc);
@@ -166,6 +208,11 @@ mod tests {
             query: "科技创新 \"一城 四地\" -渝北 & 100%".into(),
             districts: vec!["北碚".into(), "渝北".into()],
             topics: vec!["交通".into()],
+            sort: SortOrder::Newest,
+            dates: DateRange {
+                from: Date::parse("2026-04"),
+                to: Date::parse("2026-05-15"),
+            },
             doc: Some("000_dc97".into()),
             passage: Some(3),
             library: Some("lib-1".into()),
@@ -199,6 +246,20 @@ mod tests {
     }
 
     #[test]
+    fn bad_dates_and_orders_give_notices() {
+        let (view, notices) = ViewState::parse("#/search?q=a&sort=best&from=2026-13&to=2026-05-02");
+        assert_eq!(view.sort, SortOrder::Relevance);
+        assert_eq!(view.dates.from, None);
+        assert_eq!(view.dates.to, Date::parse("2026-05-02"));
+        assert_eq!(notices.len(), 2, "{notices:?}");
+        let (view, notices) = ViewState::parse("#/search?from=2026-06&to=2026-05");
+        assert_eq!(view.dates.from, Date::parse("2026-05"));
+        assert_eq!(view.dates.to, Date::parse("2026-06"));
+        assert_eq!(notices.len(), 1, "swapped: {notices:?}");
+        assert!(!view.is_overview(), "a date filter lists documents");
+    }
+
+    #[test]
     fn overview_hash_is_short() {
         assert_eq!(ViewState::default().to_hash(), "#/?v=1");
     }
@@ -216,6 +277,7 @@ mod tests {
             }
             let view = ViewState {
                 query: query.trim().to_string(), districts, topics: vec![],
+                sort: SortOrder::Relevance, dates: DateRange::default(),
                 passage: if doc.is_some() { p } else { None }, doc, library: None,
             };
             let (parsed, notices) = ViewState::parse(&view.to_hash());

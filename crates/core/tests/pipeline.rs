@@ -183,7 +183,7 @@ fn facets_and_filters_agree() {
     assert_eq!(all.total, corpus.passages.len());
     let f = Filters {
         districts: vec![beibei],
-        topics: vec![],
+        ..Filters::default()
     };
     let filtered = s.search(&Query::parse("").unwrap(), &f, usize::MAX);
     assert_eq!(

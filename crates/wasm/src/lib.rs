@@ -7,13 +7,17 @@
 //! await init();
 //! const explorer = new Explorer(new Uint8Array(await (await fetch("corpus.qx")).arrayBuffer()));
 //! const { total, hits, facets } = explorer.search("缙云山", { district: ["北碚"], limit: 10 });
+//! // Newest first, April 2026 only; `timeline` counts documents per date ([date, count]).
+//! const recent = explorer.search("缙云山", { sort: "newest", from: "2026-04", to: "2026-04" });
 //! ```
 
 mod site;
 
 pub use site::SiteExplorer;
 
-use quxian_core::{Corpus, Filters, Hit, PassageInfo, Query, Searcher, Snippet};
+use quxian_core::{
+    Corpus, Date, DateRange, Filters, Hit, PassageInfo, Query, Searcher, Snippet, SortOrder,
+};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -35,11 +39,19 @@ struct SearchOptions {
     /// Whether a site search counts districts and topics (default true); `false` gets the
     /// first page sooner, then a second search with it gets the counts.
     facets: Option<bool>,
+    /// `relevance` (default), `newest` or `oldest`.
+    sort: Option<String>,
+    /// Earliest date kept: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    from: Option<String>,
+    /// Latest date kept, written the same way.
+    to: Option<String>,
 }
 
 /// A search request: the query with its filters, and what to return.
 pub(crate) struct Request {
     pub(crate) query: Query,
+    /// The date range and order (districts and topics travel in the query).
+    pub(crate) filters: Filters,
     pub(crate) limit: usize,
     pub(crate) offset: usize,
     pub(crate) facets: bool,
@@ -49,6 +61,7 @@ pub(crate) struct Request {
 pub(crate) struct JsHit {
     pub(crate) doc: String,
     pub(crate) title: String,
+    pub(crate) date: Option<String>,
     pub(crate) passage: u32,
     pub(crate) score: f32,
     pub(crate) text: String,
@@ -65,6 +78,15 @@ pub(crate) struct JsResults {
     pub(crate) hits: Vec<JsHit>,
     pub(crate) facets: JsFacets,
     pub(crate) notices: Vec<String>,
+    /// Documents per date (`[date, documents]`, ISO dates, by date) whatever the date filter.
+    pub(crate) timeline: Vec<(String, u32)>,
+    /// Documents of the timeline without a date.
+    pub(crate) undated: u32,
+}
+
+/// Core's timeline with ISO dates.
+pub(crate) fn js_timeline(timeline: &[(Date, u32)]) -> Vec<(String, u32)> {
+    timeline.iter().map(|(d, n)| (d.to_iso(), *n)).collect()
 }
 
 #[derive(Serialize)]
@@ -127,14 +149,19 @@ impl Explorer {
         })
     }
 
-    /// Search. `options`: `{ district?: string[], topic?: string[], limit?: number }`
-    /// (limit counts passages, default 20). Returns `{ total, total_docs, hits, facets,
-    /// notices }`; facets are `[name, count]` pairs in gazetteer / lexicon order.
+    /// Search. `options`: `{ district?: string[], topic?: string[], limit?: number, sort?:
+    /// "relevance" | "newest" | "oldest", from?: string, to?: string }` (limit counts
+    /// passages, default 20; dates `YYYY`, `YYYY-MM` or `YYYY-MM-DD`). Returns `{ total,
+    /// total_docs, hits, facets, notices, timeline, undated }`; facets are `[name, count]`
+    /// pairs in gazetteer / lexicon order.
     pub fn search(&self, query: &str, options: JsValue) -> Result<JsValue, JsError> {
         let Request {
-            query: q, limit, ..
+            query: q,
+            filters,
+            limit,
+            ..
         } = parse_options(query, options).map_err(|e| JsError::new(&e))?;
-        let results = self.searcher.search(&q, &Filters::default(), limit);
+        let results = self.searcher.search(&q, &filters, limit);
         let c = self.searcher.corpus();
         let hits = results
             .hits()
@@ -153,6 +180,8 @@ impl Explorer {
                 topic: pairs(&c.topics, &results.facets.topics),
             },
             notices: results.notices,
+            timeline: js_timeline(&results.timeline),
+            undated: results.undated,
         })
     }
 }
@@ -174,8 +203,32 @@ pub(crate) fn parse_options(query: &str, options: JsValue) -> Result<Request, St
     })?;
     q.districts.extend(options.district);
     q.topics.extend(options.topic);
+    let sort = match options.sort.as_deref() {
+        None => SortOrder::Relevance,
+        Some(s) => SortOrder::from_param(s).ok_or_else(|| {
+            format!("搜索选项无效：sort 只能是 relevance、newest 或 oldest，而不是“{s}”")
+        })?,
+    };
+    let date = |s: Option<String>| -> Result<Option<Date>, String> {
+        s.filter(|s| !s.trim().is_empty())
+            .map(|s| {
+                Date::parse(s.trim()).ok_or_else(|| {
+                    format!("搜索选项无效：日期“{s}”应写成 2026-05-02、2026-05 或 2026")
+                })
+            })
+            .transpose()
+    };
+    let dates = DateRange {
+        from: date(options.from)?,
+        to: date(options.to)?,
+    };
     Ok(Request {
         query: q,
+        filters: Filters {
+            dates,
+            sort,
+            ..Filters::default()
+        },
         limit: options.limit.unwrap_or(20),
         offset: options.offset,
         facets: options.facets.unwrap_or(true),
@@ -193,6 +246,7 @@ pub(crate) fn js_hit(hit: &Hit, info: PassageInfo<'_>) -> Option<JsHit> {
     Some(JsHit {
         doc: info.key.to_string(),
         title: info.title.to_string(),
+        date: info.date.map(str::to_string),
         passage: info.number,
         score: hit.score,
         text: hit.snippet.text.clone(),

@@ -17,7 +17,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Array, Promise, Uint8Array};
-use quxian_core::{Filters, SearchResults, SiteIndex, SitePage, META_NAME};
+use quxian_core::{SearchResults, SiteIndex, SitePage, META_NAME};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
@@ -273,18 +273,18 @@ impl SiteExplorer {
             if inner.index.borrow().held_bytes() > MAX_HELD_BYTES {
                 inner.index.borrow_mut().clear();
             }
-            let filters = Filters::default();
+            let filters = &request.filters;
             let page = SitePage {
                 offset: request.offset,
                 limit: request.limit,
                 facets: request.facets,
             };
-            let fetched = settle(&inner, |index| index.needs(q, &filters, page))
+            let fetched = settle(&inner, |index| index.needs(q, filters, page))
                 .await
                 .map_err(SiteError::into_js)?;
             let index = inner.index.borrow();
             let results = index
-                .search(q, &filters, page)
+                .search(q, filters, page)
                 .map_err(|e| SiteError::Core(String::new(), e).into_js())?;
             let js = site_results(&index, &results, &request, fetched);
             to_js(&js).map_err(JsValue::from)
@@ -315,6 +315,8 @@ fn site_results(
                 topic: pairs(index.topics(), &results.facets.topics),
             },
             notices: results.notices.clone(),
+            timeline: crate::js_timeline(&results.timeline),
+            undated: results.undated,
         },
         counted: request.facets,
         fetched,

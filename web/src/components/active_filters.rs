@@ -1,4 +1,4 @@
-//! The selected filters as removable chips, plus "清除筛选".
+//! The selected filters (districts, topics, a date range) as removable chips, plus "清除筛选".
 
 use quxian_core::{DistrictId, TopicId};
 use yew::prelude::*;
@@ -9,14 +9,20 @@ pub struct ActiveFiltersProps {
     pub districts: Vec<(DistrictId, AttrValue)>,
     /// Selected topics with their names.
     pub topics: Vec<(TopicId, AttrValue)>,
+    /// The date filter in words ("2026-04-25 至 2026-05-02"), if one is set.
+    #[prop_or_default]
+    pub dates: Option<AttrValue>,
     pub on_district: Callback<DistrictId>,
     pub on_topic: Callback<TopicId>,
+    /// Remove the date filter.
+    #[prop_or_default]
+    pub on_dates: Callback<()>,
     pub on_clear: Callback<()>,
 }
 
 #[component]
 pub fn ActiveFilters(props: &ActiveFiltersProps) -> Html {
-    if props.districts.is_empty() && props.topics.is_empty() {
+    if props.districts.is_empty() && props.topics.is_empty() && props.dates.is_none() {
         return html! {};
     }
     let chip = |kind: &'static str, name: &AttrValue, onclick: Callback<MouseEvent>| {
@@ -41,6 +47,9 @@ pub fn ActiveFilters(props: &ActiveFiltersProps) -> Html {
                     let id = *id;
                     chip("topic", name, props.on_topic.reform(move |_| id))
                 }) }
+                if let Some(dates) = &props.dates {
+                    { chip("date", &format!("时间：{dates}").into(), props.on_dates.reform(|_| ())) }
+                }
             </ul>
             <button type="button" class="qx-button qx-button-quiet" data-testid="clear-filters" onclick={on_clear}>
                 { "清除筛选" }

@@ -28,6 +28,8 @@ mod page_heading;
 mod reader_passage;
 mod results_header;
 mod search_box;
+mod sort_select;
+mod timeline;
 
 pub use active_filters::ActiveFilters;
 pub use annotation_editor::AnnotationEditor;
@@ -52,3 +54,5 @@ pub use page_heading::PageHeading;
 pub use reader_passage::ReaderPassage;
 pub use results_header::ResultsHeader;
 pub use search_box::SearchBox;
+pub use sort_select::SortSelect;
+pub use timeline::Timeline;

@@ -6,6 +6,7 @@ use yew::prelude::*;
 
 use crate::components::{
     ActiveFilters, EmptyHelp, ExportButtons, FacetPanel, HitList, PageHeading, ResultsHeader,
+    SortSelect, Timeline,
 };
 use crate::derive::{Found, Shared};
 use crate::state::{Action, AppState, CorpusHandle};
@@ -46,6 +47,24 @@ pub fn Results(props: &ResultsProps) -> Html {
         let d = d.clone();
         Callback::from(move |_| d.dispatch(Action::ShowMore))
     };
+    let on_dates = {
+        let d = d.clone();
+        Callback::from(move |range| d.dispatch(Action::SetDates(range)))
+    };
+    let clear_dates = {
+        let d = d.clone();
+        Callback::from(move |_| d.dispatch(Action::SetDates(Default::default())))
+    };
+    let on_sort = {
+        let d = d.clone();
+        Callback::from(move |sort| d.dispatch(Action::SetSort(sort)))
+    };
+    let dates_label = (!props.view.dates.is_all())
+        .then(|| AttrValue::from(crate::timeline::range_label(&props.view.dates)));
+    // Dates are offered when the search has dated documents, or when a link asks for them.
+    let dated = !results.timeline.is_empty()
+        || !props.view.dates.is_all()
+        || props.view.sort != quxian_core::SortOrder::Relevance;
     let unlisted = results.total_docs.saturating_sub(results.groups.len());
 
     let district_chips: Vec<(_, AttrValue)> = results
@@ -67,8 +86,18 @@ pub fn Results(props: &ResultsProps) -> Html {
                 topics={results.filters.topics.clone()} on_district={on_district.clone()} on_topic={on_topic.clone()} />
             <section class="qx-results" id="qx-results" aria-label="结果" tabindex="-1">
                 <PageHeading text="搜索结果" />
-                <ResultsHeader total={results.total} docs={results.total_docs} shown={results.groups.len()} />
-                <ActiveFilters districts={district_chips} topics={topic_chips} {on_district} {on_topic} {on_clear} />
+                <div class="qx-results-bar">
+                    <ResultsHeader total={results.total} docs={results.total_docs} shown={results.groups.len()} />
+                    if dated {
+                        <SortSelect sort={props.view.sort} on_change={on_sort} />
+                    }
+                </div>
+                if dated {
+                    <Timeline timeline={Rc::new(results.timeline.clone())} undated={results.undated}
+                        dates={props.view.dates} on_select={on_dates} />
+                }
+                <ActiveFilters districts={district_chips} topics={topic_chips} dates={dates_label}
+                    {on_district} {on_topic} on_dates={clear_dates} {on_clear} />
                 if results.groups.is_empty() {
                     <EmptyHelp view={props.view.clone()} dispatcher={d.clone()} />
                 } else {

@@ -13,8 +13,9 @@
 //! and choosing among boundary periods by document date. A moved place always maps to its
 //! current district; the former one is kept as data ([`Gazetteer::former_district`]).
 
-use super::datafile::{data_lines, error, parse_date};
+use super::datafile::{data_lines, error};
 use crate::corpus::DistrictId;
+use crate::date::Date;
 use crate::error::Result;
 use std::collections::HashMap;
 
@@ -527,7 +528,7 @@ impl Parser<'_> {
     /// All `moved` lines at once, so several moves of one place can be checked as a chain.
     fn moved(&mut self, lines: &[(usize, Vec<&str>)]) -> Result<()> {
         // name -> [(date key, line, date, from, to)]
-        type Step = ((u16, u8, u8), usize, String, DistrictId, DistrictId);
+        type Step = (Date, usize, String, DistrictId, DistrictId);
         let mut order: Vec<String> = Vec::new();
         let mut steps: HashMap<String, Vec<Step>> = HashMap::new();
         for (line, f) in lines {
@@ -663,8 +664,8 @@ impl Parser<'_> {
             })
     }
 
-    fn date(&self, line: usize, date: &str) -> Result<(u16, u8, u8)> {
-        parse_date(date).ok_or_else(|| {
+    fn date(&self, line: usize, date: &str) -> Result<Date> {
+        Date::parse(date).ok_or_else(|| {
             error(
                 self.file,
                 line,

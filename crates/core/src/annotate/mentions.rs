@@ -22,6 +22,7 @@
 
 use super::gazetteer::{ContextRoles, Gazetteer};
 use crate::corpus::DistrictId;
+use crate::date::Date;
 use crate::text::is_cjk;
 
 /// Tokens after a name searched for an `event-after` word (举行) in a title or lead.
@@ -83,12 +84,11 @@ pub(crate) enum Rejection<'a> {
     Unconfirmed,
 }
 
-/// The mentions in `tokens`. `date` is the document's date as `(year, month, day)` with
-/// unknown parts 0, if it has one.
+/// The mentions in `tokens`. `date` is the document's date, if it has one.
 pub(crate) fn find_mentions<'a>(
     tokens: &[&'a str],
     g: &'a Gazetteer,
-    date: Option<(u16, u8, u8)>,
+    date: Option<Date>,
 ) -> Vec<Mention<'a>> {
     let mut out = Vec::new();
     for (i, token) in tokens.iter().enumerate() {
@@ -127,7 +127,7 @@ fn judge<'a>(
     prev: Option<&'a str>,
     next: Option<&'a str>,
     g: &'a Gazetteer,
-    date: Option<(u16, u8, u8)>,
+    date: Option<Date>,
 ) -> Verdict<'a> {
     if let (Some(until), Some(date)) = (g.until(name), date) {
         if is_after(date, until) {
@@ -208,13 +208,13 @@ fn is_other_province_or_city(word: &str, g: &Gazetteer) -> bool {
 
 /// True when `date` lies after `until` (a file date `YYYY`, `YYYY-MM` or `YYYY-MM-DD`),
 /// compared at the precision of `until`: a document of 2011-10-15 is not after 2011-10.
-fn is_after(date: (u16, u8, u8), until: &str) -> bool {
-    let Some(limit) = super::datafile::parse_date(until) else {
+fn is_after(date: Date, until: &str) -> bool {
+    let Some(limit) = Date::parse(until) else {
         return false;
     };
-    let month = if limit.1 == 0 { 0 } else { date.1 };
-    let day = if limit.2 == 0 { 0 } else { date.2 };
-    (date.0, month, day) > limit
+    let month = if limit.month == 0 { 0 } else { date.month };
+    let day = if limit.day == 0 { 0 } else { date.day };
+    (date.year, month, day) > (limit.year, limit.month, limit.day)
 }
 
 #[cfg(test)]
@@ -240,7 +240,7 @@ context event-after 举行
 city 全市 重庆 重庆市
 ";
 
-    fn verdicts(tokens: &str, date: Option<(u16, u8, u8)>) -> Vec<(String, Verdict<'static>)> {
+    fn verdicts(tokens: &str, date: Option<Date>) -> Vec<(String, Verdict<'static>)> {
         let g: &'static Gazetteer = Box::leak(Box::new(Gazetteer::parse(GAZ, "t").unwrap()));
         let tokens: Vec<&'static str> = Box::leak(tokens.to_string().into_boxed_str())
             .split('|')
@@ -287,10 +287,10 @@ city 全市 重庆 重庆市
     fn dated_aliases_follow_the_document_date() {
         let v = |date| verdicts("双桥区|的", date)[0].1.clone();
         assert_eq!(v(None), Verdict::Counted, "no date: counted");
-        assert_eq!(v(Some((2005, 6, 1))), Verdict::Counted);
-        assert_eq!(v(Some((2011, 10, 31))), Verdict::Counted, "same month");
+        assert_eq!(v(Date::new(2005, 6, 1)), Verdict::Counted);
+        assert_eq!(v(Date::new(2011, 10, 31)), Verdict::Counted, "same month");
         assert_eq!(
-            v(Some((2026, 5, 1))),
+            v(Date::new(2026, 5, 1)),
             Verdict::Rejected(Rejection::OutOfDate { until: "2011-10" })
         );
     }

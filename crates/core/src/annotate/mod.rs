@@ -102,7 +102,7 @@ pub(crate) fn explain_document(
 }
 
 fn analyse<'a>(doc: &DocTokens<'_, 'a>, g: &'a Gazetteer, lexicon: &Lexicon) -> Analysis<'a> {
-    let date = doc.date.and_then(datafile::parse_loose_date);
+    let date = doc.date.and_then(crate::date::Date::parse_loose);
     let mut title_mentions = mentions::find_mentions(doc.title, g, date);
     let mut passage_mentions: Vec<Vec<mentions::Mention<'a>>> = doc
         .passages

@@ -6,7 +6,8 @@
 //! `<br>` into a line break. Source line breaks inside text are plain spaces, as a browser
 //! shows them. Entities are decoded (named ones common in Chinese news pages, and all
 //! numeric ones). Metadata: title from `<title>` (else `og:title`, else the first line),
-//! date from `<meta name="date|pubdate|publishdate">` or `article:published_time`, source
+//! date from `<meta name="date|pubdate|publishdate">`, `article:published_time` or the first
+//! `<time datetime>`, source
 //! from `og:site_name` or `<meta name="source">`, url from `<link rel="canonical">` or
 //! `og:url`. The title is not repeated in `text`.
 //!
@@ -38,6 +39,8 @@ struct Collected {
     hidden: usize,
     og_title: Option<String>,
     date: Option<String>,
+    /// The first `<time datetime>`, used when no `<meta>` gives a date.
+    time: Option<String>,
     source: Option<String>,
     url: Option<String>,
 }
@@ -45,7 +48,8 @@ struct Collected {
 /// Read an HTML document whose file stem is `stem`; `Err` carries the reason.
 pub(super) fn read(stem: &str, html: &str) -> Result<RawDoc, SkipReason> {
     let state = Rc::new(RefCell::new(Collected::default()));
-    let (s1, s2, s3, s4, s5, s6) = (
+    let (s1, s2, s3, s4, s5, s6, s7) = (
+        state.clone(),
         state.clone(),
         state.clone(),
         state.clone(),
@@ -113,6 +117,13 @@ pub(super) fn read(stem: &str, html: &str) -> Result<RawDoc, SkipReason> {
             }
             Ok(())
         }))
+        .append_element_content_handler(element!("time[datetime]", move |el| {
+            let mut state = s7.borrow_mut();
+            if state.time.is_none() {
+                state.time = el.get_attribute("datetime").map(|v| v.trim().to_string());
+            }
+            Ok(())
+        }))
         .append_document_content_handler(doc_text!(move |chunk| {
             let mut state = s6.borrow_mut();
             match chunk.text_type() {
@@ -144,7 +155,7 @@ pub(super) fn read(stem: &str, html: &str) -> Result<RawDoc, SkipReason> {
         key: stem.to_string(),
         title,
         text: text.trim().to_string(),
-        date: state.date,
+        date: state.date.or(state.time),
         source: state.source,
         url: state.url,
     })
@@ -240,6 +251,12 @@ mod tests {
         let doc = read("k", html).unwrap();
         assert_eq!(doc.title, "北碚 新闻 & 动态");
         assert_eq!(doc.date.as_deref(), Some("2021-12-30"));
+        let timed = read(
+            "k",
+            "<p>正文<time datetime=\"2026-05-02T08:00\">5月2日</time></p>",
+        )
+        .unwrap();
+        assert_eq!(timed.date.as_deref(), Some("2026-05-02T08:00"));
         assert_eq!(doc.source.as_deref(), Some("华龙网"));
         assert_eq!(doc.url.as_deref(), Some("https://cq.example.cn/a?x=1&y=2"));
         let lines: Vec<&str> = doc

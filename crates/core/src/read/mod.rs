@@ -20,6 +20,7 @@ mod jsonl;
 mod markdown;
 mod text;
 
+use crate::date::Date;
 use crate::SkipReason;
 
 /// Largest file read, in bytes. Building takes about 20× a file's size in memory at its
@@ -36,7 +37,8 @@ pub struct RawDoc {
     pub title: String,
     /// Body text, markup stripped; may start with the title line.
     pub text: String,
-    /// Date as written, if any.
+    /// Date in ISO form (`2026-05-02`, `2026-05`, `2026`) when one was found in the metadata,
+    /// the file name or a dateline; otherwise the metadata's date as written, if any.
     pub date: Option<String>,
     /// Source / publisher, if any.
     pub source: Option<String>,
@@ -103,11 +105,28 @@ pub(crate) fn read_file_with_warnings(
     let docs: Vec<RawDoc> = docs
         .into_iter()
         .filter(|d| !d.text.trim().is_empty())
+        .map(|d| with_found_date(d, stem))
         .collect();
     if docs.is_empty() {
         return Err(SkipReason::NoTextAfterMarkup);
     }
     Ok((docs, skipped))
+}
+
+/// The document with its date in ISO form (`2026-05-02`), found in its metadata, else in
+/// the file name, else in a dateline among its first lines. Metadata that names no
+/// recognisable date is kept as written, for display only.
+fn with_found_date(mut doc: RawDoc, stem: &str) -> RawDoc {
+    let found = doc
+        .date
+        .as_deref()
+        .and_then(Date::parse_loose)
+        .or_else(|| Date::in_file_name(stem))
+        .or_else(|| Date::in_dateline(&doc.text));
+    if let Some(date) = found {
+        doc.date = Some(date.to_iso());
+    }
+    doc
 }
 
 /// The formats `read_file` understands.

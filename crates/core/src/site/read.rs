@@ -20,10 +20,15 @@ use crate::search::{
 };
 use crate::text::{fold_script, is_cjk, Unit};
 use crate::{
-    DistrictId, DocId, Error, Filters, PassageId, PassageInfo, PieceProblem, Query, Result,
+    Date, DistrictId, DocId, Error, Filters, PassageId, PassageInfo, PieceProblem, Query, Result,
     SearchResults, TopicId,
 };
 use rustc_hash::{FxHashMap, FxHashSet};
+
+/// The notice of a site search asked for a date filter or a date order: the pieces a
+/// ranking reads do not carry document dates yet.
+const DATES_UNSUPPORTED: &str =
+    "站点索引暂不支持按时间筛选或排序：已列出所有时间的结果，按相关度排列";
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
@@ -249,6 +254,12 @@ impl SiteIndex {
     /// The next stage's pieces, or the ranked page once every piece is loaded (decoding
     /// postings and ranking once, whether the caller asks what to fetch or searches).
     fn plan(&self, query: &Query, filters: &Filters, page: SitePage) -> Plan<'_> {
+        let dated = !filters.dates.is_all() || filters.sort != crate::SortOrder::Relevance;
+        let filters = &Filters {
+            dates: Default::default(),
+            sort: Default::default(),
+            ..filters.clone()
+        };
         let mut first = self.vocabulary_names(query);
         first.extend(self.likely_gram_buckets(query));
         let first = self.missing(first);
@@ -270,7 +281,10 @@ impl SiteIndex {
             return Plan::Fetch(placement);
         }
         // The page: its documents' metadata and its passages' texts, in one round.
-        let ranked = rank(&source, query, filters, page.offset, page.limit);
+        let mut ranked = rank(&source, query, filters, page.offset, page.limit);
+        if dated {
+            ranked.notices.push(DATES_UNSUPPORTED.to_string());
+        }
         let shown = ranked.groups.iter().flat_map(|(doc, _, hits)| {
             let texts = hits.iter().filter_map(|(p, _)| self.text_piece_name(*p));
             self.doc_piece_name(*doc).into_iter().chain(texts)
@@ -332,6 +346,7 @@ impl SiteIndex {
             doc,
             key: &document.key,
             title: &document.title,
+            date: document.date.as_deref(),
             number: passage.0 - document.passages.start,
             districts: texts
                 .districts
@@ -739,6 +754,11 @@ impl SearchSource for Prepared<'_> {
         self.titles
             .get(needle)
             .is_some_and(|docs| docs.binary_search(&doc.0).is_ok())
+    }
+    /// Sites do not sort or filter by date yet: their documents' dates are not in the
+    /// pieces a ranking reads (see `SiteIndex::search`).
+    fn doc_date(&self, _doc: DocId) -> Option<Date> {
+        None
     }
     fn passage_text(&self, passage: u32) -> &str {
         self.site.passage_text(passage).unwrap_or("")

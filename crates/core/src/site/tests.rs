@@ -83,6 +83,7 @@ fn assert_same(corpus: Corpus, queries: &[&str]) {
             Filters {
                 districts: vec![DistrictId(1)],
                 topics: vec![],
+                ..Filters::default()
             },
         ] {
             let want = searcher.search(&query, &filters, 3);

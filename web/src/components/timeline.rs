@@ -1,0 +1,164 @@
+//! The timeline above the results: matching documents per day, month or year. Dragging
+//! across the bars (or clicking one) sets the date filter; two date fields set it from the
+//! keyboard. The bars show what lies outside the filter too (core counts the timeline
+//! without the date filter), with the filtered span highlighted.
+
+use std::rc::Rc;
+
+use quxian_core::{Date, DateRange};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::timeline::{bar_label, bars, range_between, Bar};
+
+#[derive(Properties, PartialEq)]
+pub struct TimelineProps {
+    /// Documents per date, by date (core's `SearchResults::timeline`).
+    pub timeline: Rc<Vec<(Date, u32)>>,
+    /// Documents without a date.
+    pub undated: u32,
+    /// The date filter in effect.
+    pub dates: DateRange,
+    pub on_select: Callback<DateRange>,
+}
+
+/// Height of the drawing in SVG units; bars are one unit wide plus a gap.
+const HEIGHT: f64 = 40.0;
+
+#[component]
+pub fn Timeline(props: &TimelineProps) -> Html {
+    let (step, bars) = bars(&props.timeline);
+    // (anchor, current) bar indexes while the pointer is held down.
+    let drag = use_state(|| None::<(usize, usize)>);
+    if bars.is_empty() {
+        return html! {};
+    }
+    let max = bars.iter().map(|b| b.docs).max().unwrap_or(1).max(1);
+    let shown = match *drag {
+        Some((a, b)) => range_between(bars[a].date, bars[b].date),
+        None => props.dates,
+    };
+    let finish = {
+        let (drag, on_select, bars) = (drag.clone(), props.on_select.clone(), bars.clone());
+        Callback::from(move |_: PointerEvent| {
+            if let Some((a, b)) = *drag {
+                on_select.emit(range_between(bars[a].date, bars[b].date));
+                drag.set(None);
+            }
+        })
+    };
+    let cancel = {
+        let drag = drag.clone();
+        Callback::from(move |_: PointerEvent| drag.set(None))
+    };
+    let bar = |i: usize, b: &Bar| {
+        let h = HEIGHT * f64::from(b.docs) / f64::from(max);
+        let inside = shown.contains(Some(b.date)) && !shown.is_all();
+        let down = {
+            let drag = drag.clone();
+            Callback::from(move |e: PointerEvent| {
+                e.prevent_default();
+                drag.set(Some((i, i)));
+            })
+        };
+        let enter = {
+            let drag = drag.clone();
+            Callback::from(move |_: PointerEvent| {
+                if let Some((a, _)) = *drag {
+                    drag.set(Some((a, i)));
+                }
+            })
+        };
+        let x = i as f64;
+        html! {
+            <g class={classes!("qx-bar", inside.then_some("qx-bar-in"))} data-testid="timeline-bar"
+                data-date={b.date.to_iso()} data-docs={b.docs.to_string()}
+                onpointerdown={down} onpointerenter={enter}>
+                <title>{ format!("{}：{} 篇", bar_label(b.date, true), b.docs) }</title>
+                <rect class="qx-bar-hit" x={x.to_string()} y="0" width="1" height={HEIGHT.to_string()} />
+                <rect class="qx-bar-fill" x={(x + 0.1).to_string()} y={(HEIGHT - h).to_string()}
+                    width="0.8" height={h.to_string()} />
+            </g>
+        }
+    };
+    let (first, last) = (bars[0].date, bars[bars.len() - 1].date);
+    let summary = format!(
+        "时间分布（{}）：{} 至 {}，共 {} 篇有日期的文档",
+        step.label(),
+        bar_label(first, true),
+        bar_label(last, true),
+        bars.iter().map(|b| b.docs).sum::<u32>()
+    );
+    html! {
+        <section class="qx-timeline" aria-label="时间分布" data-testid="timeline">
+            <svg class="qx-timeline-bars" viewBox={format!("0 0 {} {HEIGHT}", bars.len())}
+                preserveAspectRatio="none" role="img" aria-label={summary}
+                onpointerup={finish} onpointerleave={cancel}>
+                { for bars.iter().enumerate().map(|(i, b)| bar(i, b)) }
+            </svg>
+            <div class="qx-timeline-axis" aria-hidden="true">
+                <span>{ bar_label(first, true) }</span>
+                <span class="qx-muted">{ format!("{} · 拖动选择时间段", step.label()) }</span>
+                <span>{ bar_label(last, first.year != last.year) }</span>
+            </div>
+            <DateFields dates={props.dates} min={first.first_day()} max={last.last_day()}
+                undated={props.undated} on_select={props.on_select.clone()} />
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct DateFieldsProps {
+    dates: DateRange,
+    min: Date,
+    max: Date,
+    undated: u32,
+    on_select: Callback<DateRange>,
+}
+
+/// 从 [date] 到 [date] 清除时间: the filter from the keyboard. A field left empty leaves
+/// that end open.
+#[component]
+fn DateFields(props: &DateFieldsProps) -> Html {
+    let field = |is_from: bool| {
+        let dates = props.dates;
+        let on_select = props.on_select.clone();
+        Callback::from(move |e: Event| {
+            let value = e
+                .target_dyn_into::<HtmlInputElement>()
+                .map(|i| i.value())
+                .unwrap_or_default();
+            let date = Date::parse(&value);
+            let mut next = dates;
+            if is_from {
+                next.from = date;
+            } else {
+                next.to = date;
+            }
+            on_select.emit(next);
+        })
+    };
+    let value = |d: Option<Date>, first: bool| {
+        d.map(|d| if first { d.first_day() } else { d.last_day() })
+            .map(Date::to_iso)
+            .unwrap_or_default()
+    };
+    let (min, max) = (props.min.to_iso(), props.max.to_iso());
+    let clear = props.on_select.reform(|_: MouseEvent| DateRange::default());
+    html! {
+        <div class="qx-date-fields">
+            <label>{ "从 " }<input type="date" class="qx-date" data-testid="date-from" min={min.clone()}
+                max={max.clone()} value={value(props.dates.from, true)} onchange={field(true)} /></label>
+            <label>{ "到 " }<input type="date" class="qx-date" data-testid="date-to" {min} {max}
+                value={value(props.dates.to, false)} onchange={field(false)} /></label>
+            if !props.dates.is_all() {
+                <button type="button" class="qx-button qx-button-quiet" data-testid="clear-dates" onclick={clear}>
+                    { "清除时间" }
+                </button>
+            }
+            if props.undated > 0 {
+                <span class="qx-muted">{ format!("另有 {} 篇没有日期", props.undated) }</span>
+            }
+        </div>
+    }
+}
