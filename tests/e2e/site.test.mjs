@@ -106,6 +106,38 @@ test('site: the same totals, facets and best documents as the CLI on a bundle', 
   });
 });
 
+test('site: date order, date range and timeline as the CLI gives them on a bundle', async () => {
+  // The archive's file names carry dates (gen-corpus), spread over 2019–2026.
+  const cases = [
+    ['重庆', { sort: 'newest' }, ['--sort', 'newest']],
+    ['重庆', { sort: 'oldest', from: '2024-03', to: '2025' }, ['--sort', 'oldest', '--from', '2024-03', '--to', '2025']],
+    ['"缙云山"', { to: '2022-06-15' }, ['--to', '2022-06-15']],
+  ];
+  const { result, errors } = await withExplorer(async (cases) => {
+    const out = [];
+    for (const [q, options] of cases) out.push(await window.explorer.search(q, { limit: 8, ...options }));
+    return out;
+  }, cases);
+  assertNoErrors(errors);
+  cases.forEach(([q, options, flags], i) => {
+    const site = result[i];
+    const cli = cliSearch(q, flags);
+    const what = `${q} ${JSON.stringify(options)}`;
+    assert.ok(cli.total > 0, `${what} finds something`);
+    assert.equal(site.total, cli.total, `total of ${what}`);
+    assert.equal(site.total_docs, cli.total_docs, `documents of ${what}`);
+    const siteDocs = [...new Set(site.hits.map((h) => h.doc))];
+    const cliDocs = [...new Set(cli.hits.map((h) => h.key))].slice(0, 8);
+    assert.deepEqual(siteDocs, cliDocs, `documents in order of ${what}`);
+    const dates = site.hits.map((h) => h.date);
+    const sorted = [...dates].sort();
+    if (options.sort === 'newest') sorted.reverse();
+    if (options.sort) assert.deepEqual(dates, sorted, `dates in order for ${what}`);
+    const docsOnTimeline = site.timeline.reduce((n, [, c]) => n + c, 0) + site.undated;
+    assert.ok(docsOnTimeline >= site.total_docs, `the timeline covers the matches of ${what}`);
+  });
+});
+
 test('site: a page without facets leaves the passage tables to the counts that follow', async () => {
   const { result } = await withExplorer(async () => {
     const { explorer } = window;

@@ -11,7 +11,7 @@ use serde_json::{json, Map, Value};
 use std::path::PathBuf;
 
 /// Version of the `--json` output shape (see README "JSON formats").
-const JSON_VERSION: u32 = 1;
+const JSON_VERSION: u32 = 2;
 
 #[derive(clap::Args)]
 pub struct SearchArgs {
@@ -101,11 +101,8 @@ pub fn run(args: SearchArgs) -> Result<()> {
         ..Filters::default()
     };
     if let Some(index) = site_search::index_dir(&args.bundle) {
-        if filters != Filters::default() {
-            anyhow::bail!("--sort, --from and --to need a bundle: a site index has no dates yet");
-        }
         // A site pages by documents; every passage of a document's group is shown.
-        let (site, results, reads) = site_search::search(&index, &query, args.limit)?;
+        let (site, results, reads) = site_search::search(&index, &query, &filters, args.limit)?;
         if args.pieces {
             site_search::print_reads(&reads);
         }

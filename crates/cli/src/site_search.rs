@@ -31,19 +31,19 @@ pub struct Reads {
 pub fn search(
     index: &Path,
     query: &Query,
+    filters: &Filters,
     limit: usize,
 ) -> Result<(SiteIndex, SearchResults, Reads)> {
     let mut site = SiteIndex::open(&read(index, META_NAME)?)?;
-    let filters = Filters::default();
     let mut page = SitePage {
         offset: 0,
         limit,
         facets: false,
     };
-    let first = settle(&mut site, index, |s| s.needs(query, &filters, page))?;
+    let first = settle(&mut site, index, |s| s.needs(query, filters, page))?;
     page.facets = true;
-    let facets = settle(&mut site, index, |s| s.needs(query, &filters, page))?;
-    let results = site.search(query, &filters, page)?;
+    let facets = settle(&mut site, index, |s| s.needs(query, filters, page))?;
+    let results = site.search(query, filters, page)?;
     let reads = Reads {
         page: first,
         facets,

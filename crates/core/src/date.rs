@@ -7,7 +7,9 @@
 //! `2026-05` lies inside a filter from 2026-05-20 to 2026-06-10.
 
 /// A calendar date of year, month or day precision (`month`/`day` 0 when unknown).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Date {
     /// Year (1000–2999).
     pub year: u16,

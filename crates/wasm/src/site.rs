@@ -264,7 +264,9 @@ impl SiteExplorer {
     /// ask for the page first, then again with counts — the second search refetches
     /// nothing it already has); `hits` holds every matching passage of those documents,
     /// best document first; `counted` says whether `facets` are counts; `fetched: {
-    /// pieces, bytes }` says what this search downloaded.
+    /// pieces, bytes }` says what this search downloaded. `sort`, `from` and `to` fetch
+    /// the passage tables of every match (documents' dates live there); `timeline` and
+    /// `undated` are counted with the facets (empty and 0 for `facets: false` without them).
     pub fn search(&self, query: String, options: JsValue) -> Promise {
         let inner = self.inner.clone();
         future_to_promise(async move {

@@ -2,7 +2,9 @@
 //!
 //! Input: every `*.txt` under the `--from` directories (default: the repo's `corpus/` and
 //! `../shared/corpora/docs/`), and the district names of `data/gazetteer.txt`.
-//! Output: N files `doc_NNNNNN.txt` in an empty or new directory, each a title line, a
+//! Output: N files `doc_NNNNNN_YYYYMMDD.txt` in an empty or new directory (the date in
+//! the name is the document's date, spread over 2019–2026 so timelines and date filters
+//! have something to show), each a title line, a
 //! blank line, then 3–15 paragraphs separated by blank lines, so documents keep the shape
 //! the CLI reads. Paragraphs are drawn from the whole pool, and every district name is
 //! swapped through a per-document permutation of the gazetteer's districts, so the names
@@ -109,7 +111,7 @@ pub fn task(root: &Path, mut args: Args) -> Result<()> {
     let mut total = 0u64;
     for i in 0..docs {
         let doc = generate(&pool, &swapper, &mut rng);
-        let path = out.join(format!("doc_{i:06}.txt"));
+        let path = out.join(format!("doc_{i:06}_{}.txt", date_of(i)));
         fs::write(&path, &doc).with_context(|| format!("writing {}", path.display()))?;
         total += doc.len() as u64;
     }
@@ -119,6 +121,18 @@ pub fn task(root: &Path, mut args: Args) -> Result<()> {
         out.display()
     );
     Ok(())
+}
+
+/// The date of document `i` as `YYYYMMDD`: a fixed scramble of `i` (not the random
+/// stream, so adding dates left the documents' text as it was).
+fn date_of(i: usize) -> String {
+    let k = i.wrapping_mul(7919) % (8 * 12 * 28);
+    format!(
+        "{}{:02}{:02}",
+        2019 + k % 8,
+        1 + k / 8 % 12,
+        1 + k / 96 % 28
+    )
 }
 
 fn join_paths(paths: &[PathBuf]) -> String {

@@ -7,7 +7,7 @@
 //!        v-BUILD-N.qxs        vocabulary bucket: corpus words by hash of their first char
 //!        g-BUILD-N.qxs        gram bucket: positional postings of grams, by hash of the gram
 //!        p-BUILD-N.qxs        postings of one frequent gram (too big to share a bucket)
-//!        t-BUILD-N.qxs        passage table: documents, districts, topics of 1,024 passages
+//!        t-BUILD-N.qxs        passage table: documents (with dates), districts, topics of 1,024 passages
 //!        n-BUILD-N.qxs        passage lengths of 1,024 passages (for one-char queries)
 //!        d-BUILD-N.qxs        documents: key, title, date, source, URL of 16 documents
 //!        x-BUILD-N.qxs        texts and labels of 8 passages
@@ -19,9 +19,10 @@
 //! char pairs, then the postings of frequent grams (matching is exact from positions, see
 //! `postings`; each passage entry carries its document and length, so ranking needs
 //! nothing else), and, for the page shown, its documents' metadata together with the
-//! texts of its passages (snippets) — never a whole long document. Passage tables (districts and
-//! topics) are fetched only for what needs every matching passage's labels: filters, and
-//! the facet counts, which a page asks for after showing its first results. Search itself is the
+//! texts of its passages (snippets) — never a whole long document. Passage tables (districts,
+//! topics, document dates) are fetched only for what needs every matching passage's labels
+//! or date: filters, a date order, and the facet counts and timeline, which a page asks for
+//! after showing its first results. Search itself is the
 //! shared engine of `search`, so a site and a single bundle of the same documents give the
 //! same results.
 //!
@@ -122,6 +123,8 @@ struct Table {
     /// Passages of each document in turn from `first_doc` on (documents without passages
     /// have a zero), so documents cost a byte each rather than a number per passage.
     runs: Vec<u32>,
+    /// The date of each document of `runs`, for date filters, date order and timelines.
+    dates: Vec<Option<crate::Date>>,
     districts: Vec<Vec<DistrictId>>,
     topics: Vec<Vec<TopicId>>,
 }

@@ -25,10 +25,6 @@ use crate::{
 };
 use rustc_hash::{FxHashMap, FxHashSet};
 
-/// The notice of a site search asked for a date filter or a date order: the pieces a
-/// ranking reads do not carry document dates yet.
-const DATES_UNSUPPORTED: &str =
-    "站点索引暂不支持按时间筛选或排序：已列出所有时间的结果，按相关度排列";
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
@@ -50,6 +46,9 @@ enum Piece {
 struct Rows {
     first: u32,
     docs: Vec<u32>,
+    /// Document `first_doc + i` is dated `dates[i]`.
+    first_doc: u32,
+    dates: Vec<Option<Date>>,
     districts: Flat<DistrictId>,
     topics: Flat<TopicId>,
 }
@@ -59,6 +58,8 @@ impl Rows {
         Rows {
             first: table.first,
             docs: table.docs(),
+            first_doc: table.first_doc,
+            dates: table.dates,
             districts: Flat::of(table.districts),
             topics: Flat::of(table.topics),
         }
@@ -254,12 +255,6 @@ impl SiteIndex {
     /// The next stage's pieces, or the ranked page once every piece is loaded (decoding
     /// postings and ranking once, whether the caller asks what to fetch or searches).
     fn plan(&self, query: &Query, filters: &Filters, page: SitePage) -> Plan<'_> {
-        let dated = !filters.dates.is_all() || filters.sort != crate::SortOrder::Relevance;
-        let filters = &Filters {
-            dates: Default::default(),
-            sort: Default::default(),
-            ..filters.clone()
-        };
         let mut first = self.vocabulary_names(query);
         first.extend(self.likely_gram_buckets(query));
         let first = self.missing(first);
@@ -281,9 +276,12 @@ impl SiteIndex {
             return Plan::Fetch(placement);
         }
         // The page: its documents' metadata and its passages' texts, in one round.
+        let source = source.with_dates(self);
         let mut ranked = rank(&source, query, filters, page.offset, page.limit);
-        if dated {
-            ranked.notices.push(DATES_UNSUPPORTED.to_string());
+        if !(page.facets || needs_dates(filters)) {
+            // The tables were not fetched: the timeline is counted with the facets.
+            ranked.timeline.clear();
+            ranked.undated = 0;
         }
         let shown = ranked.groups.iter().flat_map(|(doc, _, hits)| {
             let texts = hits.iter().filter_map(|(p, _)| self.text_piece_name(*p));
@@ -488,6 +486,7 @@ impl SiteIndex {
             postings: FxHashMap::default(),
             placed: FxHashMap::default(),
             titles: FxHashMap::default(),
+            dates: FxHashMap::default(),
         }
     }
 
@@ -558,6 +557,11 @@ enum Plan<'a> {
 }
 
 /// Whether ranking a query needs passage labels: it filters by district or topic.
+/// Whether ranking needs every matching document's date (in the passage tables).
+fn needs_dates(filters: &Filters) -> bool {
+    !filters.dates.is_all() || filters.sort != crate::SortOrder::Relevance
+}
+
 fn needs_labels(query: &Query, filters: &Filters) -> bool {
     !(filters.districts.is_empty()
         && filters.topics.is_empty()
@@ -584,6 +588,8 @@ struct Prepared<'a> {
     placed: FxHashMap<u32, Placed>,
     /// Documents whose title holds the needle, sorted.
     titles: FxHashMap<String, Vec<u32>>,
+    /// Dates of the documents of the loaded passage tables.
+    dates: FxHashMap<u32, Date>,
 }
 
 impl Prepared<'_> {
@@ -616,6 +622,19 @@ impl Prepared<'_> {
     }
 
     /// Match every needle against passages and titles (postings loaded).
+    /// The dates of every document in a loaded passage table (all the matching ones when
+    /// the tables were needed: facets, filters, a date order).
+    fn with_dates(mut self, site: &SiteIndex) -> Self {
+        for piece in site.pieces.values() {
+            if let Piece::Table(rows) = piece {
+                let docs = (rows.first_doc..).zip(&rows.dates);
+                self.dates
+                    .extend(docs.filter_map(|(doc, date)| Some((doc, (*date)?))));
+            }
+        }
+        self
+    }
+
     fn with_postings(mut self, site: &SiteIndex) -> Self {
         let mut decoded: FxHashMap<u64, Postings> = FxHashMap::default();
         for key in self.keys() {
@@ -661,7 +680,11 @@ impl Prepared<'_> {
         let clauses = query_clauses(&self.vocabulary, self.district_names(), query);
         let short = |units: &Vec<Unit>| needle_of(units).chars().nth(1).is_none();
         let one_char = clauses.iter().flatten().any(short);
-        let tables = page.facets || needs_labels(query, filters) || clauses.is_empty() || one_char;
+        let tables = page.facets
+            || needs_labels(query, filters)
+            || needs_dates(filters)
+            || clauses.is_empty()
+            || one_char;
         let numbers: Vec<u32> = if clauses.is_empty() {
             (0..site.meta.counts.tables).collect()
         } else {
@@ -755,10 +778,9 @@ impl SearchSource for Prepared<'_> {
             .get(needle)
             .is_some_and(|docs| docs.binary_search(&doc.0).is_ok())
     }
-    /// Sites do not sort or filter by date yet: their documents' dates are not in the
-    /// pieces a ranking reads (see `SiteIndex::search`).
-    fn doc_date(&self, _doc: DocId) -> Option<Date> {
-        None
+    /// From the passage tables (fetched whenever dates matter).
+    fn doc_date(&self, doc: DocId) -> Option<Date> {
+        self.dates.get(&doc.0).copied()
     }
     fn passage_text(&self, passage: u32) -> &str {
         self.site.passage_text(passage).unwrap_or("")

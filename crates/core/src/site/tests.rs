@@ -61,6 +61,13 @@ fn annotate(corpus: &mut Corpus) {
     corpus.districts = vec!["北碚".into(), "渝北".into()];
     corpus.district_aliases = vec![("北碚区".into(), DistrictId(0))];
     corpus.topics = vec!["科技创新".into(), "交通".into()];
+    for (i, doc) in corpus.docs.iter_mut().enumerate() {
+        doc.date = match i % 3 {
+            0 => Some(format!("2026-04-{:02}", i % 28 + 1)),
+            1 => Some("2025".to_string()),
+            _ => None,
+        };
+    }
     for (i, p) in corpus.passages.iter_mut().enumerate() {
         p.districts = [DistrictId((i % 2) as u16)]
             .into_iter()
@@ -85,12 +92,24 @@ fn assert_same(corpus: Corpus, queries: &[&str]) {
                 topics: vec![],
                 ..Filters::default()
             },
+            Filters {
+                sort: crate::SortOrder::Newest,
+                ..Filters::default()
+            },
+            Filters {
+                dates: crate::DateRange {
+                    from: crate::Date::parse("2026-04-02"),
+                    to: None,
+                },
+                sort: crate::SortOrder::Oldest,
+                ..Filters::default()
+            },
         ] {
             let want = searcher.search(&query, &filters, 3);
             let (got, _) = site_search(&files, &query, &filters, 3, true);
             assert_eq!(got, want, "query {q:?}, filters {filters:?}");
             // Without facets: the same page, and no passage table fetched for phrases of
-            // two chars or more unless the ranking needs labels (a filter).
+            // two chars or more unless the ranking needs labels (a filter) or dates.
             let (mut page, fetched) = site_search(&files, &query, &filters, 3, false);
             let tables = fetched.iter().filter(|n| n.starts_with("t-")).count();
             let long = |t: &String| t.chars().filter(|c| c.is_alphanumeric()).count() >= 2;
@@ -98,12 +117,17 @@ fn assert_same(corpus: Corpus, queries: &[&str]) {
                 && !query.phrases.is_empty()
                 && query.phrases.iter().all(long)
                 && filters.districts.is_empty()
+                && filters.dates.is_all()
+                && filters.sort == crate::SortOrder::Relevance
                 && query.districts.is_empty()
                 && query.topics.is_empty()
             {
                 assert_eq!(tables, 0, "query {q:?} fetched tables for its first page");
             }
             page.facets = want.facets.clone();
+            // The timeline is counted with the facets (both need the passage tables).
+            page.timeline = want.timeline.clone();
+            page.undated = want.undated;
             assert_eq!(
                 page, want,
                 "query {q:?} without facets, filters {filters:?}"

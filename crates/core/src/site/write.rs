@@ -432,6 +432,11 @@ fn write_tables<E: Fn(&str, &[u8]) -> std::io::Result<()> + Sync>(
             let run = (p.doc.0 - first_doc) as usize;
             table.runs.resize(run + 1, 0);
             table.runs[run] += 1;
+            table.dates.resize(run + 1, None);
+            table.dates[run] = corpus
+                .doc(p.doc)
+                .and_then(|d| d.date.as_deref())
+                .and_then(crate::Date::parse_loose);
             table.districts.push(p.districts.clone());
             table.topics.push(p.topics.clone());
         }
