@@ -98,6 +98,8 @@ pub struct Stats {
     pub topics: Vec<TopicId>,
     /// Passages having both district `districts[i]` and topic `topics[j]`: `cells[i][j]`.
     pub cells: Vec<Vec<u32>>,
+    /// Passages of each district, by district id (the map).
+    pub district_passages: Vec<u32>,
     /// Largest cell, for the colour scale.
     pub max_cell: u32,
     /// Districts and topics with passages left out of the heat map.
@@ -158,6 +160,7 @@ pub fn stats(searcher: &Searcher) -> Stats {
             .collect(),
         topics: topics.into_iter().map(|(t, _)| TopicId(t)).collect(),
         cells,
+        district_passages: per_district,
         max_cell,
         hidden: (hidden_districts, hidden_topics),
     }

@@ -27,6 +27,7 @@ mod state;
 mod suggest;
 #[cfg(test)]
 mod testutil;
+mod tilemap;
 mod timeline;
 
 use std::rc::Rc;

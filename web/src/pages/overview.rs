@@ -6,7 +6,7 @@ use std::rc::Rc;
 use quxian_core::ViewState;
 use yew::prelude::*;
 
-use crate::components::{FacetPanel, HeatMap, PageHeading};
+use crate::components::{DistrictMap, FacetPanel, HeatMap, PageHeading};
 use crate::derive::{Found, Shared, Stats};
 use crate::state::{Action, AppState, CorpusHandle};
 
@@ -35,6 +35,10 @@ pub fn Overview(props: &OverviewProps) -> Html {
     let on_topic = {
         let d = d.clone();
         Callback::from(move |id| d.dispatch(Action::ToggleTopic(id)))
+    };
+    let on_tile = {
+        let d = d.clone();
+        Callback::from(move |id| d.dispatch(Action::ToggleDistrict(id)))
     };
     let on_cell = {
         let d = d.clone();
@@ -80,6 +84,11 @@ pub fn Overview(props: &OverviewProps) -> Html {
                     { stat("字数", group_digits(s.chars)) }
                     { stat("涉及区县", group_digits(s.districts.len())) }
                 </dl>
+                if !crate::tilemap::tiles(&corpus.districts).is_empty() {
+                    <h2 class="qx-section-title">{ "区县地图" }</h2>
+                    <p class="qx-muted qx-section-note">{ "每块为一个区县，颜色越深段落越多；点击查看该区县的段落。" }</p>
+                    <DistrictMap stats={props.stats.clone()} on_district={on_tile} />
+                }
                 <h2 class="qx-section-title">{ "区县 × 主题" }</h2>
                 <p class="qx-muted qx-section-note">{ "每格为同时标注该区县与主题的段落数；点击查看这些段落。" }</p>
                 <HeatMap stats={props.stats.clone()} {on_cell} />

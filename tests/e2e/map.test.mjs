@@ -1,0 +1,48 @@
+// The overview's district map: one tile per district of the gazetteer, placed by
+// geography and shaded by passages; a tile with passages opens that district's results
+// (click, or Enter from the keyboard), with the same count the district facet shows.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openApp, screenshot } from './helpers.mjs';
+import { facetCount, hash, total, waitReady } from './app-helpers.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+test('the district map shows every district and opens a district by click or keyboard', async () => {
+  const app = await openApp(browser);
+  try {
+    const { page } = app;
+    await waitReady(page);
+    const tiles = page.getByTestId('map-tile');
+    assert.equal(await tiles.count(), 41, '38 districts and counties plus 两江新区, 万盛经开区, 重庆高新区');
+    const beibei = page.locator('[data-testid=map-tile][data-district="北碚"]');
+    const shown = Number(await beibei.locator('.qx-tile-count').textContent());
+    assert.ok(shown > 0, '北碚 has passages in the built-in corpus');
+    assert.equal(shown, await facetCount(page, 'district', '北碚'), 'the tile and the facet agree');
+    const empty = page.locator('[data-testid=map-tile][data-district="城口"]');
+    assert.equal(await empty.getAttribute('role'), null, 'a district without passages is not a button');
+    await screenshot(page, 'district-map');
+
+    await beibei.click();
+    await page.waitForFunction(() => decodeURIComponent(location.hash).includes('district=北碚'));
+    await waitReady(page);
+    assert.equal(await total(page), shown, 'the district view lists the passages the tile counted');
+
+    await page.goBack();
+    await page.getByTestId('district-map').waitFor();
+    const yubei = page.locator('[data-testid=map-tile][data-district="渝北"]');
+    await yubei.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => decodeURIComponent(location.hash).includes('district=渝北'));
+    assert.ok((await hash(page)).includes('district=渝北'));
+    app.assertNoErrors();
+  } finally {
+    await app.close();
+  }
+});

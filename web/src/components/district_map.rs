@@ -1,0 +1,111 @@
+//! A map of the districts (tiles placed roughly by geography, `tilemap`), each shaded by
+//! its passages: where the corpus is, at a glance. A tile opens that district's passages
+//! (click, Enter or Space) and has a `<title>` and a label for assistive technology.
+//! Districts with passages that the map does not place are named under it.
+
+use quxian_core::DistrictId;
+use yew::prelude::*;
+
+use crate::derive::{Shared, Stats};
+use crate::state::CorpusHandle;
+use crate::tilemap::tiles;
+
+const TILE: u32 = 64;
+const GAP: u32 = 4;
+
+/// Font size of a tile's name in map units: as large as fits the tile (a phone shows the
+/// map at about half size).
+fn name_size(name: &str) -> String {
+    let chars = name.chars().count().max(3) as u32;
+    (54 / chars).min(17).to_string()
+}
+
+#[derive(Properties, PartialEq)]
+pub struct DistrictMapProps {
+    pub stats: Shared<Stats>,
+    pub on_district: Callback<DistrictId>,
+}
+
+#[component]
+pub fn DistrictMap(props: &DistrictMapProps) -> Html {
+    let Some(handle) = use_context::<CorpusHandle>() else {
+        return html! {};
+    };
+    let corpus = handle.searcher.corpus();
+    let tiles = tiles(&corpus.districts);
+    if tiles.is_empty() {
+        return html! {};
+    }
+    let count = |d: DistrictId| {
+        let passages = props.stats.district_passages.get(usize::from(d.0));
+        passages.copied().unwrap_or(0)
+    };
+    let max = tiles
+        .iter()
+        .map(|t| count(t.district))
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let columns = tiles.iter().map(|t| t.column).max().unwrap_or(0) + 1;
+    let rows = tiles.iter().map(|t| t.row).max().unwrap_or(0) + 1;
+    let (width, height) = (columns * TILE, rows * TILE);
+
+    let tile = |t: &crate::tilemap::Tile| {
+        let name = corpus.district_name(t.district).to_string();
+        let n = count(t.district);
+        let (x, y) = (t.column * TILE, t.row * TILE);
+        let size = (TILE - GAP).to_string();
+        let (cx, cy) = (x + (TILE - GAP) / 2, y + (TILE - GAP) / 2);
+        let label = format!("{name}：{n} 段");
+        // Shade by the square root, so that small counts still show against the largest.
+        let level = (f64::from(n) / f64::from(max)).sqrt();
+        let shapes = html! {
+            <>
+                <title>{ label.clone() }</title>
+                <rect x={x.to_string()} y={y.to_string()} width={size.clone()} height={size} rx="6"
+                    style={(n > 0).then(|| format!("fill-opacity:{:.3}", 0.15 + 0.85 * level))} />
+                <text class="qx-tile-name" x={cx.to_string()} y={(cy - 2).to_string()} text-anchor="middle"
+                    font-size={name_size(&name)}>{ name.clone() }</text>
+                <text class="qx-tile-count" x={cx.to_string()} y={(cy + 16).to_string()} text-anchor="middle">{ n }</text>
+            </>
+        };
+        if n == 0 {
+            return html! { <g class="qx-tile qx-tile-empty" data-testid="map-tile" data-district={name}>{ shapes }</g> };
+        }
+        let dark = level > 0.55;
+        let id = t.district;
+        let onclick = props.on_district.reform(move |_: MouseEvent| id);
+        let onkeydown = {
+            let on_district = props.on_district.clone();
+            Callback::from(move |e: KeyboardEvent| {
+                if e.key() == "Enter" || e.key() == " " {
+                    e.prevent_default();
+                    on_district.emit(id);
+                }
+            })
+        };
+        html! {
+            <g class={classes!("qx-tile", dark.then_some("qx-tile-dark"))} role="button" tabindex="0"
+                aria-label={label} data-testid="map-tile" data-district={name} {onclick} {onkeydown}>
+                { shapes }
+            </g>
+        }
+    };
+    let placed: Vec<DistrictId> = tiles.iter().map(|t| t.district).collect();
+    let elsewhere: Vec<String> = (0..corpus.districts.len())
+        .filter_map(|i| u16::try_from(i).ok().map(DistrictId))
+        .filter(|d| !placed.contains(d) && count(*d) > 0)
+        .map(|d| format!("{} {}", corpus.district_name(d), count(d)))
+        .collect();
+    html! {
+        <div class="qx-map-wrap">
+            <svg class="qx-map" role="group" aria-label="区县地图：各区县的段落数" data-testid="district-map"
+                viewBox={format!("0 0 {width} {height}")} width={width.to_string()} height={height.to_string()}>
+                { for tiles.iter().map(tile) }
+            </svg>
+            if !elsewhere.is_empty() {
+                <p class="qx-muted qx-section-note">{ format!("不在地图上：{}", elsewhere.join("、")) }</p>
+            }
+        </div>
+    }
+}
