@@ -207,6 +207,36 @@ test('site page: a shared link shows highlighted hits; filter, load more, back',
   }
 });
 
+test('site page: 排序 and 从/到 order and filter by date, in the link, as the CLI does', async () => {
+  const context = await browser.newContext({ ...VIEWPORTS.desktop });
+  const page = await context.newPage();
+  page.viewportName = 'desktop';
+  const errors = watchErrors(page);
+  const docsOf = (cli) => [...new Set(cli.hits.map((h) => h.title))].slice(0, 10);
+  const titles = () => page.locator('li.doc h2 a').allTextContents();
+  await page.goto(`${server.url}#q=${encodeURIComponent('重庆')}&sort=newest`);
+  await page.waitForSelector('#hits mark');
+  assert.equal(await page.inputValue('#sort'), 'newest');
+  assert.deepEqual(await titles(), docsOf(cliSearch('重庆', ['--sort', 'newest'])));
+  const dates = await page.locator('li.doc .meta .date').allTextContents();
+  assert.deepEqual(dates, [...dates].sort().reverse(), 'newest first');
+
+  await page.selectOption('#sort', 'oldest');
+  await page.fill('#from', '2024-01-01');
+  await page.dispatchEvent('#from', 'change');
+  await page.waitForFunction(() => location.hash.includes('from=2024-01-01') && location.hash.includes('sort=oldest'));
+  const cli = cliSearch('重庆', ['--sort', 'oldest', '--from', '2024-01-01']);
+  await page.waitForFunction((t) => document.querySelector('#status').textContent.startsWith(t),
+    `${cli.total_docs.toLocaleString('zh-CN')} 篇文档`);
+  assert.deepEqual(await titles(), docsOf(cli));
+  await screenshot(page, 'site-dates');
+  await page.goBack();
+  await page.waitForFunction(() => !location.hash.includes('from='));
+  assert.equal(await page.inputValue('#from'), '');
+  assertNoErrors(errors);
+  await context.close();
+});
+
 test('site page: a result opens its document at the matching passage; back returns; a bad link says so', async () => {
   for (const [viewport, scheme] of [['desktop', 'dark'], ['phone', 'light']]) {
     const context = await browser.newContext({ ...VIEWPORTS[viewport], colorScheme: scheme });

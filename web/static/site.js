@@ -1,6 +1,6 @@
 // The search page of a site index (`quxian build --site`): the JS API's SiteExplorer
 // fetches only the pieces each query needs. The view lives in the hash
-// (#q=…&district=…&topic=…, plus doc=KEY&p=N while reading a document), so every view is
+// (#q=…&district=…&topic=…&sort=…&from=…&to=…, plus doc=KEY&p=N while reading a document), so every view is
 // a link and back/forward work.
 // Text is always inserted as text nodes: nothing from the index becomes HTML. Searching
 // runs in site-worker.js, so the page never freezes while a big result is ranked.
@@ -12,6 +12,7 @@ const list = document.getElementById('hits');
 const more = document.getElementById('more');
 const facets = document.getElementById('facets');
 const reader = document.getElementById('reader');
+const order = { sort: document.getElementById('sort'), from: document.getElementById('from'), to: document.getElementById('to') };
 
 const worker = new Worker('./site-worker.js', { type: 'module' });
 const pending = new Map();
@@ -38,6 +39,7 @@ function readHash() {
   const p = Number.parseInt(params.get('p') ?? '0', 10);
   return {
     q: params.get('q') ?? '', district: params.getAll('district'), topic: params.getAll('topic'),
+    sort: params.get('sort') ?? '', from: params.get('from') ?? '', to: params.get('to') ?? '',
     doc: params.get('doc') ?? '', p: Number.isSafeInteger(p) && p >= 0 ? p : 0,
   };
 }
@@ -48,6 +50,7 @@ function hashOf(v) {
   if (v.q) params.set('q', v.q);
   v.district.forEach((d) => params.append('district', d));
   v.topic.forEach((t) => params.append('topic', t));
+  for (const key of ['sort', 'from', 'to']) if (v[key]) params.set(key, v[key]);
   if (v.doc) {
     params.set('doc', v.doc);
     params.set('p', String(v.p));
@@ -100,6 +103,7 @@ function renderDoc(doc) {
   heading.append(title);
   li.append(heading);
   const meta = el('div', 'meta');
+  if (best.date) meta.append(el('span', 'date', `${best.date} `));
   best.districts.forEach((d) => meta.append(el('span', 'district', `${d} `)));
   best.topics.forEach((t) => meta.append(el('span', 'topic', `${t} `)));
   if (doc.hits.length > 1) meta.append(`· 本文另有 ${doc.hits.length - 1} 段匹配`);
@@ -149,7 +153,10 @@ function showError(error) {
 async function search(append = false) {
   const ticket = ++latest;
   const offset = append ? shown : 0;
-  const options = { limit: PAGE, offset, district: view.district, topic: view.topic };
+  const options = {
+    limit: PAGE, offset, district: view.district, topic: view.topic,
+    sort: view.sort || undefined, from: view.from || undefined, to: view.to || undefined,
+  };
   status.className = '';
   if (!append) status.textContent = '搜索中…';
   try {
@@ -196,6 +203,18 @@ document.getElementById('form').addEventListener('submit', (event) => {
   render();
 });
 more.addEventListener('click', () => search(true));
+// 排序 and 从 / 到: a date field holds whole days; a link may hold a month or a year,
+// which the field cannot show (it shows nothing and the link's value stays in effect).
+for (const [key, control] of Object.entries(order)) {
+  control.addEventListener('change', () => {
+    view = { ...view, [key]: control.value, doc: '' };
+    writeHash();
+    render();
+  });
+}
+function showOrder() {
+  for (const [key, control] of Object.entries(order)) control.value = view[key];
+}
 addEventListener('popstate', () => {
   view = readHash();
   input.value = view.q;
@@ -204,6 +223,7 @@ addEventListener('popstate', () => {
 
 /** Show the view of the hash: a document being read, or the search. */
 function render() {
+  showOrder();
   const reading = view.doc !== '';
   reader.hidden = !reading;
   document.getElementById('results').hidden = reading;
