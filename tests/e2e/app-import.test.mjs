@@ -87,7 +87,15 @@ test('import, save, search, reload, export, re-import and delete a library in th
     const topics = page.getByTestId('topics-text');
     await topics.waitFor();
     assert.match(await topics.inputValue(), /生态环保 \*生态环境/);
-    await topics.fill(`${await topics.inputValue()}\n山林保护 *缙云山 *保护区\n`);
+    const builtin = await topics.inputValue();
+    // A bad line: a Chinese message naming the file and line, and the library stays.
+    const badLine = builtin.split('\n').length + 1;
+    await topics.fill(`${builtin}\n山林保护\n`);
+    await page.getByTestId('reannotate').click();
+    await page.waitForFunction(() => /失败/.test(document.querySelector('[data-testid=annotate-status]')?.textContent), null, { timeout: 60_000 });
+    assert.equal(await page.getByTestId('annotate-status').innerText(),
+      `重新标注失败：主题文件第 ${badLine} 行：主题“山林保护”没有关键词，应写成：主题名 关键词1 关键词2 …`);
+    await topics.fill(`${builtin}\n山林保护 *缙云山 *保护区\n`);
     await page.getByTestId('reannotate').click();
     await page.waitForFunction(() => /已重新标注|失败/.test(document.querySelector('[data-testid=annotate-status]')?.textContent), null, { timeout: 60_000 });
     assert.equal(await page.getByTestId('annotate-status').innerText(), '已重新标注并保存。');

@@ -13,15 +13,16 @@ pub enum Error {
         /// Why it was skipped.
         reason: SkipReason,
     },
-    /// A gazetteer or topic lexicon file has a bad line.
-    #[error("{file} line {line}: {detail}")]
+    /// A gazetteer, topic lexicon or dictionary file has a bad line.
+    #[error("{file} line {line}: {problem}")]
     DataFile {
-        /// Which data file (`gazetteer` or `topics`, or the path the user gave).
+        /// Which data file (`gazetteer`, `topics`, `jieba dictionary`, or the path the user
+        /// gave).
         file: String,
         /// 1-based line number.
         line: usize,
         /// What is wrong with that line.
-        detail: String,
+        problem: DataProblem,
     },
     /// The bytes are not a quxian bundle at all.
     #[error("not a quxian bundle (bad magic bytes)")]
@@ -73,6 +74,230 @@ pub enum Error {
     /// A query that cannot be run.
     #[error("query error: {0}")]
     Query(String),
+}
+
+/// What is wrong with one line of a data file. The English `Display` is for the CLI;
+/// [`DataProblem::zh`] says it in Chinese, with what to do, for the browser.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DataProblem {
+    /// The first field is not a kind of line the file knows.
+    #[error("unknown record `{record}` (expected {expected})")]
+    UnknownRecord {
+        /// The first field as written.
+        record: String,
+        /// The kinds the file knows, comma-separated.
+        expected: &'static str,
+    },
+    /// The line lacks fields: `form` is how it must be written.
+    #[error("expected `{form}`")]
+    Form {
+        /// The line's syntax, as in the file's header.
+        form: String,
+    },
+    /// An attribute this line does not take.
+    #[error("unknown attribute `{attr}` (only until=<date>)")]
+    UnknownAttribute {
+        /// The attribute as written.
+        attr: String,
+    },
+    /// A date that is not `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    #[error("bad date `{date}` (expected YYYY, YYYY-MM or YYYY-MM-DD)")]
+    BadDate {
+        /// The date as written.
+        date: String,
+    },
+    /// A district (or the city) defined twice.
+    #[error("`{name}` is already a district")]
+    DistrictTwice {
+        /// The display name.
+        name: String,
+    },
+    /// A second `city` line.
+    #[error("only one `city` line is allowed")]
+    CityTwice,
+    /// More than 65,536 districts or topics.
+    #[error("too many {what} (at most 65536)")]
+    TooMany {
+        /// `districts` or `topics`.
+        what: &'static str,
+    },
+    /// A line refers to a district no `district` line defines.
+    #[error("`{name}` is not a district of this file (no `district` line)")]
+    NotADistrict {
+        /// The name as written.
+        name: String,
+    },
+    /// A name defined on an earlier line.
+    #[error("`{name}` is already defined on line {first_line} (as {role})")]
+    NameTwice {
+        /// The name.
+        name: String,
+        /// The line that defined it first.
+        first_line: usize,
+        /// What it was defined as there (district, place, block word…).
+        role: &'static str,
+    },
+    /// A name with characters that have a meaning in the file (`=`, a leading `#`).
+    #[error("`{name}` is not a valid name")]
+    InvalidName {
+        /// The name as written.
+        name: String,
+    },
+    /// `ambiguous` names something that is not a name of the file.
+    #[error("`{name}` is marked ambiguous but is not a name in this file")]
+    AmbiguousUnknown {
+        /// The name as written.
+        name: String,
+    },
+    /// A context word that is also a district or place name.
+    #[error("context word `{word}` is also a name")]
+    ContextIsName {
+        /// The word.
+        word: String,
+    },
+    /// A context word listed twice with the same role.
+    #[error("context word `{word}` is listed twice as {role}")]
+    ContextTwice {
+        /// The word.
+        word: String,
+        /// The role it has twice.
+        role: String,
+    },
+    /// `merged` lists a district twice or merges one into itself.
+    #[error("`{name}` is listed twice or merged into itself")]
+    MergedTwice {
+        /// The district.
+        name: String,
+    },
+    /// `moved` from a district to the same district.
+    #[error("a move needs two different districts")]
+    MoveToItself,
+    /// A place moved twice on one date.
+    #[error("`{name}` moves twice on {date} (also line {other_line})")]
+    MovedTwice {
+        /// The place.
+        name: String,
+        /// The date of both moves.
+        date: String,
+        /// The other line.
+        other_line: usize,
+    },
+    /// A place moved from a district it had already left.
+    #[error("`{name}` moves from a district it was not in: line {other_line} moved it elsewhere on {date}")]
+    MovedFromElsewhere {
+        /// The place.
+        name: String,
+        /// The line of the earlier move.
+        other_line: usize,
+        /// The date of the earlier move.
+        date: String,
+    },
+    /// A topic line without keywords.
+    #[error("topic `{topic}` has no keywords (expected `<topic> <keyword>...`)")]
+    NoKeywords {
+        /// The topic.
+        topic: String,
+    },
+    /// A keyword made only of markers (`*`).
+    #[error("`{word}` is not a keyword")]
+    NotAKeyword {
+        /// The keyword as written.
+        word: String,
+    },
+    /// A keyword listed on an earlier line.
+    #[error("keyword `{word}` is already listed on line {first_line}")]
+    KeywordTwice {
+        /// The keyword.
+        word: String,
+        /// The line that listed it first.
+        first_line: usize,
+    },
+    /// A line that cannot be read (not text).
+    #[error("unreadable line: {reason}")]
+    Unreadable {
+        /// Why, as the reader said it.
+        reason: String,
+    },
+    /// A dictionary frequency that is not a whole number.
+    #[error("frequency `{value}` of `{word}` is not a whole number")]
+    BadFrequency {
+        /// The word.
+        word: String,
+        /// The frequency as written.
+        value: String,
+    },
+}
+
+impl DataProblem {
+    /// The problem in Chinese, saying what to write instead.
+    pub fn zh(&self) -> String {
+        use DataProblem::*;
+        match self {
+            UnknownRecord { record, expected } => {
+                format!("不认识的行类型“{record}”，每行应以 {expected} 之一开头")
+            }
+            Form { form } => format!("这一行缺少内容，应写成：{form}"),
+            UnknownAttribute { attr } => {
+                format!("不认识的属性“{attr}”，这里只能写 until=日期")
+            }
+            BadDate { date } => {
+                format!("日期“{date}”无效，应写成 2026、2026-05 或 2026-05-02")
+            }
+            DistrictTwice { name } => format!("“{name}”已经定义为区县，请删去重复的一行"),
+            CityTwice => "只能有一行 city，请删去多余的一行".to_string(),
+            TooMany { what } => {
+                let what = if *what == "topics" {
+                    "主题"
+                } else {
+                    "区县"
+                };
+                format!("{what}太多（最多 65536 个）")
+            }
+            NotADistrict { name } => {
+                format!("“{name}”不是本文件的区县，请先用 district 行定义它，或改正名称")
+            }
+            NameTwice {
+                name, first_line, ..
+            } => format!("“{name}”在第 {first_line} 行已经定义过，一个名称只能出现一次"),
+            InvalidName { name } => {
+                format!("“{name}”不能作为名称（不能含 = 或以 # 开头）")
+            }
+            AmbiguousUnknown { name } => {
+                format!("ambiguous 行的“{name}”不是本文件中的名称，请先定义它")
+            }
+            ContextIsName { word } => {
+                format!("上下文词“{word}”同时是地名，请从 context 行删去它")
+            }
+            ContextTwice { word, role } => {
+                format!("上下文词“{word}”重复列为 {role}，请删去重复的")
+            }
+            MergedTwice { name } => format!("“{name}”重复出现或合并到自身，请改正 merged 行"),
+            MoveToItself => "moved 行的原区县与新区县相同，请改正".to_string(),
+            MovedTwice {
+                name,
+                date,
+                other_line,
+            } => format!("“{name}”在 {date} 迁移了两次（另见第 {other_line} 行），请只保留一行"),
+            MovedFromElsewhere {
+                name,
+                other_line,
+                date,
+            } => format!(
+                "“{name}”迁出的区县不对：第 {other_line} 行已在 {date} 把它迁到别处，请改正原区县"
+            ),
+            NoKeywords { topic } => {
+                format!("主题“{topic}”没有关键词，应写成：主题名 关键词1 关键词2 …")
+            }
+            NotAKeyword { word } => format!("“{word}”不是有效的关键词"),
+            KeywordTwice { word, first_line } => {
+                format!("关键词“{word}”在第 {first_line} 行已经列出，请删去重复的")
+            }
+            Unreadable { .. } => "这一行无法读取（不是 UTF-8 文本）".to_string(),
+            BadFrequency { word, value } => {
+                format!("词“{word}”的词频“{value}”不是整数")
+            }
+        }
+    }
 }
 
 /// What is wrong with a piece of a site index. The English `Display` is for the CLI; the

@@ -15,7 +15,7 @@
 //! recall (the search index uses bigrams instead), or part-of-speech tags.
 
 use crate::annotate::{Gazetteer, Lexicon};
-use crate::error::{Error, Result};
+use crate::error::{DataProblem, Error, Result};
 use jieba_rs::Jieba;
 use std::io::BufRead;
 
@@ -57,7 +57,9 @@ impl Segmenter {
             let n = dict.read_line(&mut buf).map_err(|e| Error::DataFile {
                 file: FILE.to_string(),
                 line,
-                detail: e.to_string(),
+                problem: DataProblem::Unreadable {
+                    reason: e.to_string(),
+                },
             })?;
             if n == 0 {
                 break;
@@ -71,7 +73,10 @@ impl Segmenter {
                 Some(f) => Some(f.parse::<usize>().map_err(|_| Error::DataFile {
                     file: FILE.to_string(),
                     line,
-                    detail: format!("frequency `{f}` of `{word}` is not a whole number"),
+                    problem: DataProblem::BadFrequency {
+                        word: word.to_string(),
+                        value: f.to_string(),
+                    },
                 })?),
             };
             let tag = fields.next();
@@ -156,7 +161,8 @@ pub(crate) mod tests {
         let l = Lexicon::default();
         let dict = "好 10\n\n坏 十\n";
         match Segmenter::with_dict(&mut dict.as_bytes(), &g, &l) {
-            Err(Error::DataFile { line, detail, .. }) => {
+            Err(Error::DataFile { line, problem, .. }) => {
+                let detail = problem.to_string();
                 assert_eq!(line, 3, "{detail}");
                 assert!(detail.contains('十'));
             }

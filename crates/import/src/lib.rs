@@ -47,6 +47,28 @@ fn js_error(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())
 }
 
+/// A core error for the page: a bad line of a data file the user gave is said in Chinese
+/// with the file, the line and what to write instead (from the typed problem, never from
+/// the English text); other errors keep the core's message.
+fn core_error(e: importer::Error) -> JsError {
+    match &e {
+        importer::Error::Core(quxian_core::Error::DataFile {
+            file,
+            line,
+            problem,
+        }) => {
+            let file = match file.as_str() {
+                "gazetteer" => "区县文件",
+                "topics" => "主题文件",
+                "jieba dictionary" => "jieba 词典",
+                other => other,
+            };
+            JsError::new(&format!("{file}第 {line} 行：{}", problem.zh()))
+        }
+        _ => js_error(e),
+    }
+}
+
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
@@ -78,7 +100,7 @@ impl Indexer {
     ) -> Result<Indexer, JsError> {
         let dict = dict_bytes(&dict)?;
         let inner =
-            Importer::new(&dict, gazetteer.as_deref(), topics.as_deref()).map_err(js_error)?;
+            Importer::new(&dict, gazetteer.as_deref(), topics.as_deref()).map_err(core_error)?;
         Ok(Indexer { inner })
     }
 
@@ -115,7 +137,7 @@ pub fn reannotate(
     let dict = dict_bytes(&dict)?;
     importer::reannotate(&dict, bundle, gazetteer.as_deref(), topics.as_deref())
         .map(|(bytes, _report)| bytes)
-        .map_err(js_error)
+        .map_err(core_error)
 }
 
 /// The built-in gazetteer, `data/gazetteer.txt`: what an import uses when given none, and

@@ -104,7 +104,8 @@ pub fn AnnotationEditor(props: &AnnotationEditorProps) -> Html {
                 .map(|t| t.value())
                 .unwrap_or_default();
             // The built-in texts are passed as "none", so the library records no custom data.
-            let topics = (typed != builtin.1).then_some(typed);
+            let topics =
+                (typed != builtin.1 && typed != editable_topics(&builtin.1)).then_some(typed);
             let gazetteer = gazetteer.clone().filter(|g| *g != builtin.0);
             status.set(Status::Working);
             let (status, on_done, on_changed, lib) = (
@@ -140,12 +141,12 @@ pub fn AnnotationEditor(props: &AnnotationEditorProps) -> Html {
                     </label>
                     <button type="button" class="qx-button qx-button-quiet" onclick={reset_gazetteer}>{ "恢复内置区县表" }</button>
                 </div>
-                <p class="qx-muted qx-small">{ "格式与 data/gazetteer.txt 相同：每行一条记录，例如“district 北碚区 北碚”。" }</p>
+                <p class="qx-muted qx-small">{ "格式与 data/gazetteer.txt 相同：每行一条记录，例如“district 北碚 区 北碚区”（名称、类别、全称）或“place 北碚 缙云山”。" }</p>
             </fieldset>
             <fieldset class="qx-fieldset">
                 <legend>{ "主题关键词" }</legend>
                 <textarea ref={topics} class="qx-textarea qx-code" rows="12" spellcheck="false"
-                    data-testid="topics-text" value={lib.topics.clone().unwrap_or_else(|| builtin.1.clone())} />
+                    data-testid="topics-text" value={lib.topics.clone().unwrap_or_else(|| editable_topics(&builtin.1))} />
                 <p class="qx-muted qx-small">{ "每行：主题名 关键词…；关键词前加 * 表示强关键词。" }</p>
             </fieldset>
             <div class="qx-form-row">
@@ -161,5 +162,47 @@ pub fn AnnotationEditor(props: &AnnotationEditorProps) -> Html {
                 </span>
             </div>
         </form>
+    }
+}
+
+/// The header that explains the topic table in the editor, in place of the built-in file's
+/// English comments (the lines below it are the file's own).
+const TOPICS_HEADER: &str = "\
+# 主题关键词表（格式与 data/topics.txt 相同）
+#
+# 每行一个主题：主题名 关键词1 关键词2 …，用空格分隔。关键词前加 * 是强关键词：一个强
+# 关键词就能标注主题，普通关键词要出现两次或与别的关键词一起出现。每个关键词在整个表中
+# 只能出现一次。以 # 开头的行是注释。
+#
+# 两种特殊行（不是主题）：
+#   not-before 词…   关键词紧接在这些词前面时不算（如“科技 有限公司”里的 科技）
+#   not-after 词…    关键词紧跟在这些词后面时不算（如“免费 开放”里的 开放）
+";
+
+/// The built-in topic table for editing: its leading comment block replaced by
+/// [`TOPICS_HEADER`].
+fn editable_topics(builtin: &str) -> String {
+    let body: Vec<&str> = builtin
+        .lines()
+        .skip_while(|l| l.starts_with('#') || l.trim().is_empty())
+        .collect();
+    format!("{TOPICS_HEADER}\n{}\n", body.join("\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_editable_topics_keep_every_data_line_under_a_chinese_header() {
+        let builtin = include_str!("../../../data/topics.txt");
+        let edited = super::editable_topics(builtin);
+        assert!(edited.starts_with("# 主题关键词表"));
+        let data = |t: &str| -> Vec<String> {
+            t.lines()
+                .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        assert_eq!(data(&edited), data(builtin));
+        assert!(!edited.contains("Format:"), "no English comments left");
     }
 }

@@ -5,7 +5,7 @@
 //! data. Line numbers are 1-based and count every line, comments and blank lines included,
 //! so an error points at the line a person sees in an editor. Does not interpret fields.
 
-use crate::error::Error;
+use crate::error::{DataProblem, Error};
 
 /// The non-blank, non-comment lines of `text` as (1-based line number, fields).
 /// A leading byte-order mark is ignored; `#` starts a comment only at the start of a line.
@@ -22,12 +22,17 @@ pub(crate) fn data_lines(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)>
 }
 
 /// A [`Error::DataFile`] for `file` at `line`.
-pub(crate) fn error(file: &str, line: usize, detail: impl Into<String>) -> Error {
+pub(crate) fn error(file: &str, line: usize, problem: DataProblem) -> Error {
     Error::DataFile {
         file: file.to_string(),
         line,
-        detail: detail.into(),
+        problem,
     }
+}
+
+/// A [`DataProblem::Form`]: the line lacks fields and must be written as `form`.
+pub(crate) fn form(form: impl Into<String>) -> DataProblem {
+    DataProblem::Form { form: form.into() }
 }
 
 #[cfg(test)]

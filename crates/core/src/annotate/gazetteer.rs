@@ -13,9 +13,10 @@
 //! and choosing among boundary periods by document date. A moved place always maps to its
 //! current district; the former one is kept as data ([`Gazetteer::former_district`]).
 
-use super::datafile::{data_lines, error};
+use super::datafile::{data_lines, error, form};
 use crate::corpus::DistrictId;
 use crate::date::Date;
+use crate::error::DataProblem;
 use crate::error::Result;
 use std::collections::HashMap;
 
@@ -115,6 +116,20 @@ enum Role {
     City,
 }
 
+impl Role {
+    /// The kind of line that defines a name of this role (for messages).
+    fn label(self) -> &'static str {
+        match self {
+            Role::District => "district",
+            Role::Alias => "alias",
+            Role::Place => "place",
+            Role::Moved => "moved",
+            Role::Blocked => "block/citywide",
+            Role::City => "city",
+        }
+    }
+}
+
 /// Parser state: names seen so far with the line that defined them.
 struct Parser<'a> {
     file: &'a str,
@@ -161,10 +176,11 @@ impl Gazetteer {
                     return Err(error(
                         p.file,
                         *line,
-                        format!(
-                            "unknown record `{other}` (expected district, alias, place, \
-                             moved, merged, ambiguous, block, city, citywide or context)"
-                        ),
+                        DataProblem::UnknownRecord {
+                            record: other.to_string(),
+                            expected: "district, alias, place, moved, merged, ambiguous, \
+                                       block, city, citywide, context",
+                        },
                     ))
                 }
                 None => {}
@@ -289,12 +305,12 @@ impl Parser<'_> {
             return Err(error(
                 self.file,
                 line,
-                "expected `district <display> <kind> <full name> [<other name>...]`",
+                form("district <display> <kind> <full name> [<other name>...]"),
             ));
         };
         let id = u16::try_from(self.g.districts.len())
             .map(DistrictId)
-            .map_err(|_| error(self.file, line, "too many districts (at most 65536)"))?;
+            .map_err(|_| error(self.file, line, DataProblem::TooMany { what: "districts" }))?;
         self.define(line, display, Role::District, Some(id))?;
         self.g.districts.push((*display).to_string());
         self.g.kinds.push((*kind).to_string());
@@ -316,7 +332,7 @@ impl Parser<'_> {
             return Err(error(
                 self.file,
                 line,
-                "expected `alias <display> <name>... [until=<date>]`",
+                form("alias <display> <name>... [until=<date>]"),
             ));
         };
         let mut until = None;
@@ -330,7 +346,9 @@ impl Parser<'_> {
                     return Err(error(
                         self.file,
                         line,
-                        format!("unknown attribute `{attr}` (only until=<date>)"),
+                        DataProblem::UnknownAttribute {
+                            attr: attr.to_string(),
+                        },
                     ))
                 }
             }
@@ -350,30 +368,24 @@ impl Parser<'_> {
     /// and the names of the city itself.
     fn city(&mut self, line: usize, f: &[&str]) -> Result<()> {
         let [_, display, names @ ..] = f else {
-            return Err(error(
-                self.file,
-                line,
-                "expected `city <display> <name>...`",
-            ));
+            return Err(error(self.file, line, form("city <display> <name>...")));
         };
         if names.is_empty() {
-            return Err(error(
-                self.file,
-                line,
-                "expected `city <display> <name>...`",
-            ));
+            return Err(error(self.file, line, form("city <display> <name>...")));
         }
         if self.g.city.is_some() {
-            return Err(error(self.file, line, "only one `city` line is allowed"));
+            return Err(error(self.file, line, DataProblem::CityTwice));
         }
         let id = u16::try_from(self.g.districts.len())
             .map(DistrictId)
-            .map_err(|_| error(self.file, line, "too many districts (at most 65536)"))?;
+            .map_err(|_| error(self.file, line, DataProblem::TooMany { what: "districts" }))?;
         if self.g.districts.iter().any(|d| d == display) {
             return Err(error(
                 self.file,
                 line,
-                format!("`{display}` is already a district"),
+                DataProblem::DistrictTwice {
+                    name: display.to_string(),
+                },
             ));
         }
         self.g.districts.push((*display).to_string());
@@ -388,7 +400,7 @@ impl Parser<'_> {
     /// `citywide <word>...`: words that speak of the whole city.
     fn citywide(&mut self, line: usize, f: &[&str]) -> Result<()> {
         if f.len() < 2 {
-            return Err(error(self.file, line, "expected `citywide <word>...`"));
+            return Err(error(self.file, line, form("citywide <word>...")));
         }
         for word in f.iter().skip(1) {
             self.define(line, word, Role::Blocked, None)?;
@@ -402,10 +414,10 @@ impl Parser<'_> {
     fn context(&mut self, line: usize, f: &[&str]) -> Result<()> {
         let expected = || {
             let roles: Vec<&str> = ContextRoles::NAMES.iter().map(|(n, _)| *n).collect();
-            format!(
-                "expected `context <role> <word>...` with role {}",
+            form(format!(
+                "context <role> <word>... (role: {})",
                 roles.join(", ")
-            )
+            ))
         };
         let [_, role, words @ ..] = f else {
             return Err(error(self.file, line, expected()));
@@ -421,7 +433,9 @@ impl Parser<'_> {
                 return Err(error(
                     self.file,
                     line,
-                    format!("context word `{word}` is also a name"),
+                    DataProblem::ContextIsName {
+                        word: word.to_string(),
+                    },
                 ));
             }
             let roles = self.g.context.entry(word.to_string()).or_default();
@@ -429,7 +443,10 @@ impl Parser<'_> {
                 return Err(error(
                     self.file,
                     line,
-                    format!("context word `{word}` is listed twice as {role}"),
+                    DataProblem::ContextTwice {
+                        word: word.to_string(),
+                        role: role.to_string(),
+                    },
                 ));
             }
             roles.0 |= bits.0;
@@ -439,18 +456,10 @@ impl Parser<'_> {
 
     fn place(&mut self, line: usize, f: &[&str]) -> Result<()> {
         let [_, display, names @ ..] = f else {
-            return Err(error(
-                self.file,
-                line,
-                "expected `place <display> <name>...`",
-            ));
+            return Err(error(self.file, line, form("place <display> <name>...")));
         };
         if names.is_empty() {
-            return Err(error(
-                self.file,
-                line,
-                "expected `place <display> <name>...`",
-            ));
+            return Err(error(self.file, line, form("place <display> <name>...")));
         }
         let id = self.district_ref(line, display)?;
         for name in names {
@@ -464,14 +473,14 @@ impl Parser<'_> {
             return Err(error(
                 self.file,
                 line,
-                "expected `merged <date> <into> <district>...`",
+                form("merged <date> <into> <district>..."),
             ));
         };
         if olds.is_empty() {
             return Err(error(
                 self.file,
                 line,
-                "expected `merged <date> <into> <district>...`",
+                form("merged <date> <into> <district>..."),
             ));
         }
         self.date(line, date)?;
@@ -483,7 +492,9 @@ impl Parser<'_> {
                 return Err(error(
                     self.file,
                     line,
-                    format!("`{old}` is listed twice or merged into itself"),
+                    DataProblem::MergedTwice {
+                        name: old.to_string(),
+                    },
                 ));
             }
             districts.push(id);
@@ -498,7 +509,7 @@ impl Parser<'_> {
 
     fn block(&mut self, line: usize, f: &[&str]) -> Result<()> {
         if f.len() < 2 {
-            return Err(error(self.file, line, "expected `block <word>...`"));
+            return Err(error(self.file, line, form("block <word>...")));
         }
         for word in f.iter().skip(1) {
             self.define(line, word, Role::Blocked, None)?;
@@ -508,7 +519,7 @@ impl Parser<'_> {
 
     fn ambiguous(&mut self, line: usize, f: &[&str]) -> Result<()> {
         if f.len() < 2 {
-            return Err(error(self.file, line, "expected `ambiguous <name>...`"));
+            return Err(error(self.file, line, form("ambiguous <name>...")));
         }
         for name in f.iter().skip(1) {
             match self.g.names.get_mut(*name) {
@@ -517,7 +528,9 @@ impl Parser<'_> {
                     return Err(error(
                         self.file,
                         line,
-                        format!("`{name}` is marked ambiguous but is not a name in this file"),
+                        DataProblem::AmbiguousUnknown {
+                            name: name.to_string(),
+                        },
                     ))
                 }
             }
@@ -537,25 +550,21 @@ impl Parser<'_> {
                 return Err(error(
                     self.file,
                     line,
-                    "expected `moved <date> <from> <to> <name>...`",
+                    form("moved <date> <from> <to> <name>..."),
                 ));
             };
             if names.is_empty() {
                 return Err(error(
                     self.file,
                     line,
-                    "expected `moved <date> <from> <to> <name>...`",
+                    form("moved <date> <from> <to> <name>..."),
                 ));
             }
             let key = self.date(line, date)?;
             let from = self.district_ref(line, from)?;
             let to = self.district_ref(line, to)?;
             if from == to {
-                return Err(error(
-                    self.file,
-                    line,
-                    "a move needs two different districts",
-                ));
+                return Err(error(self.file, line, DataProblem::MoveToItself));
             }
             for name in names {
                 let entry = steps.entry((*name).to_string()).or_insert_with(|| {
@@ -576,18 +585,22 @@ impl Parser<'_> {
                         return Err(error(
                             self.file,
                             b.1,
-                            format!("`{name}` moves twice on {} (also line {})", b.2, a.1),
+                            DataProblem::MovedTwice {
+                                name: name.clone(),
+                                date: b.2.clone(),
+                                other_line: a.1,
+                            },
                         ));
                     }
                     if b.3 != a.4 {
                         return Err(error(
                             self.file,
                             b.1,
-                            format!(
-                                "`{name}` moves from a district it was not in: line {} moved \
-                                 it elsewhere on {}",
-                                a.1, a.2
-                            ),
+                            DataProblem::MovedFromElsewhere {
+                                name: name.clone(),
+                                other_line: a.1,
+                                date: a.2.clone(),
+                            },
                         ));
                     }
                 }
@@ -621,14 +634,20 @@ impl Parser<'_> {
             return Err(error(
                 self.file,
                 line,
-                format!("`{name}` is already defined on line {first} (as {first_role:?})"),
+                DataProblem::NameTwice {
+                    name: name.to_string(),
+                    first_line: *first,
+                    role: first_role.label(),
+                },
             ));
         }
         if name.contains('=') || name.starts_with('#') {
             return Err(error(
                 self.file,
                 line,
-                format!("`{name}` is not a valid name"),
+                DataProblem::InvalidName {
+                    name: name.to_string(),
+                },
             ));
         }
         self.defined.insert(name.to_string(), (line, role));
@@ -659,7 +678,9 @@ impl Parser<'_> {
                 error(
                     self.file,
                     line,
-                    format!("`{display}` is not a district of this file (no `district` line)"),
+                    DataProblem::NotADistrict {
+                        name: display.to_string(),
+                    },
                 )
             })
     }
@@ -669,7 +690,9 @@ impl Parser<'_> {
             error(
                 self.file,
                 line,
-                format!("bad date `{date}` (expected YYYY, YYYY-MM or YYYY-MM-DD)"),
+                DataProblem::BadDate {
+                    date: date.to_string(),
+                },
             )
         })
     }
@@ -696,9 +719,13 @@ block 大甲区
 
     fn err_line(text: &str) -> (usize, String) {
         match Gazetteer::parse(text, "test") {
-            Err(Error::DataFile { file, line, detail }) => {
+            Err(Error::DataFile {
+                file,
+                line,
+                problem,
+            }) => {
                 assert_eq!(file, "test");
-                (line, detail)
+                (line, problem.to_string())
             }
             Err(e) => panic!("wrong error kind: {e}"),
             Ok(_) => panic!("parsed but should not:\n{text}"),

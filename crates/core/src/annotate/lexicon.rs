@@ -10,8 +10,9 @@
 //! Not done here: deciding whether a passage is about a topic (that is `annotate_document`,
 //! which sums the weights), stemming, or matching inside tokens.
 
-use super::datafile::{data_lines, error};
+use super::datafile::{data_lines, error, form};
 use crate::corpus::TopicId;
+use crate::error::DataProblem;
 use crate::error::Result;
 use std::collections::HashMap;
 
@@ -55,11 +56,7 @@ impl Lexicon {
                 _ => None,
             } {
                 if keywords.is_empty() {
-                    return Err(error(
-                        file_label,
-                        line,
-                        format!("expected `{topic} <word>...`"),
-                    ));
+                    return Err(error(file_label, line, form(format!("{topic} <word>..."))));
                 }
                 set.extend(keywords.iter().map(|w| w.to_string()));
                 continue;
@@ -68,7 +65,9 @@ impl Lexicon {
                 return Err(error(
                     file_label,
                     line,
-                    format!("topic `{topic}` has no keywords (expected `<topic> <keyword>...`)"),
+                    DataProblem::NoKeywords {
+                        topic: topic.to_string(),
+                    },
                 ));
             }
             let id = match lex.topics.iter().position(|t| t == topic) {
@@ -80,20 +79,29 @@ impl Lexicon {
             };
             let id = u16::try_from(id)
                 .map(TopicId)
-                .map_err(|_| error(file_label, line, "too many topics (at most 65536)"))?;
+                .map_err(|_| error(file_label, line, DataProblem::TooMany { what: "topics" }))?;
             for raw in keywords {
                 let (word, weight) = match raw.strip_prefix('*') {
                     Some(w) => (w, STRONG_WEIGHT),
                     None => (*raw, PLAIN_WEIGHT),
                 };
                 if word.is_empty() || word.starts_with('*') {
-                    return Err(error(file_label, line, format!("`{raw}` is not a keyword")));
+                    return Err(error(
+                        file_label,
+                        line,
+                        DataProblem::NotAKeyword {
+                            word: raw.to_string(),
+                        },
+                    ));
                 }
                 if let Some(first) = first_line.get(word) {
                     return Err(error(
                         file_label,
                         line,
-                        format!("keyword `{word}` is already listed on line {first}"),
+                        DataProblem::KeywordTwice {
+                            word: word.to_string(),
+                            first_line: *first,
+                        },
                     ));
                 }
                 first_line.insert(word.to_string(), line);
@@ -179,8 +187,9 @@ mod tests {
                 Err(Error::DataFile {
                     file,
                     line: l,
-                    detail,
+                    problem,
                 }) => {
+                    let detail = problem.to_string();
                     assert_eq!(file, "topics");
                     assert_eq!(l, line, "{text:?}: {detail}");
                     assert!(detail.contains(needle), "{detail:?} should say {needle:?}");
