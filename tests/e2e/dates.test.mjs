@@ -171,3 +171,19 @@ test('a link with a bad date or order says so and shows the rest of the view', a
     await app.close();
   }
 });
+
+test('a date range that finds nothing offers to drop it', async () => {
+  const app = await openApp(browser, { path: '?corpus=dates.qx#/search?v=1&q=缙云山&from=2027' });
+  try {
+    const { page } = app;
+    await waitReady(page);
+    const suggestion = page.getByTestId('suggestion');
+    await suggestion.first().waitFor();
+    assert.equal(await suggestion.first().textContent(), '去掉时间筛选（8 段）');
+    await suggestion.first().click();
+    await settled(page, 8, [], ['from=']);
+    app.assertNoErrors();
+  } finally {
+    await app.close();
+  }
+});

@@ -1,5 +1,6 @@
 //! Help when nothing is found: views close to the current one that do find passages, with
-//! how many. Dropping a filter comes first (the usual cause), then the query loosened:
+//! how many. Dropping a filter comes first (the usual cause: the date range, a district, a
+//! topic), then the query loosened:
 //! quotes removed, one of several words left out, or a long word shortened to its longest
 //! beginning that occurs.
 
@@ -14,6 +15,8 @@ const MIN_PREFIX_CHARS: usize = 2;
 /// A nearby view that finds something, and how many passages it finds.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Suggestion {
+    /// Remove the date filter.
+    DropDates(usize),
     /// Remove this district filter.
     DropDistrict(DistrictId, usize),
     /// Remove this topic filter.
@@ -28,6 +31,15 @@ pub fn suggestions(searcher: &Searcher, view: &ViewState) -> Vec<Suggestion> {
     let corpus = searcher.corpus();
     let found = |v: &ViewState| crate::derive::search(searcher, v, 0).results.total;
     let mut out = Vec::new();
+    if !view.dates.is_all() {
+        let without = ViewState {
+            dates: Default::default(),
+            ..view.clone()
+        };
+        if let n @ 1.. = found(&without) {
+            out.push(Suggestion::DropDates(n));
+        }
+    }
     for name in &view.districts {
         let without = ViewState {
             districts: view
@@ -191,5 +203,22 @@ mod tests {
             "the words without the quotes"
         );
         assert!(suggestions(&s, &view("机场", &[], &[])).is_empty());
+    }
+
+    #[test]
+    fn a_date_range_that_empties_the_results_is_offered_for_removal() {
+        let s = searcher();
+        let dated = ViewState {
+            dates: quxian_core::DateRange {
+                from: quxian_core::Date::parse("2026"),
+                to: None,
+            },
+            ..view("缙云山", &[], &[])
+        };
+        assert_eq!(
+            suggestions(&s, &dated),
+            [Suggestion::DropDates(1)],
+            "the undated document is outside every range"
+        );
     }
 }

@@ -16,6 +16,7 @@ pub struct EmptyHelpProps {
 /// What choosing `suggestion` does.
 fn action(suggestion: &Suggestion) -> Action {
     match suggestion {
+        Suggestion::DropDates(_) => Action::SetDates(Default::default()),
         Suggestion::DropDistrict(id, _) => Action::ToggleDistrict(*id),
         Suggestion::DropTopic(id, _) => Action::ToggleTopic(*id),
         Suggestion::Query(query, _) => Action::SubmitQuery(query.clone()),
@@ -31,6 +32,7 @@ pub fn EmptyHelp(props: &EmptyHelpProps) -> Html {
     let found = suggestions(&handle.searcher, &props.view);
     let button = |suggestion: &Suggestion| {
         let (label, count) = match suggestion {
+            Suggestion::DropDates(n) => ("去掉时间筛选".to_string(), *n),
             Suggestion::DropDistrict(id, n) => {
                 (format!("去掉区县「{}」", corpus.district_name(*id)), *n)
             }
