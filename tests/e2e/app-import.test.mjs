@@ -242,3 +242,23 @@ test('the library dialog is modal: Tab stays inside, Esc closes it, focus return
     await app.close();
   }
 });
+
+test('a missing dictionary is a Chinese message that says what to do; the next import works', { timeout: 120_000 }, async () => {
+  const app = await openApp(browser, { contextOptions: { serviceWorkers: 'block' } });
+  try {
+    const { page, context } = app;
+    await waitReady(page);
+    await context.route('**/jieba/dict.txt', (route) => route.fulfill({ status: 404, body: 'not here' }));
+    await openDialog(page, 'import');
+    const file = { name: '北碚.txt', mimeType: 'text/plain', buffer: Buffer.from('北碚新闻\n缙云山的生态保护。\n') };
+    await page.getByTestId('import-files').setInputFiles([file]);
+    const message = page.getByTestId('import-message');
+    await message.waitFor({ timeout: 60_000 });
+    assert.equal(await message.innerText(),
+      '导入失败：无法下载导入所需的文件 jieba/dict.txt（HTTP 404）：请刷新页面后重试');
+    await context.unroute('**/jieba/dict.txt');
+    await importFiles(page, [file]);
+  } finally {
+    await app.close();
+  }
+});

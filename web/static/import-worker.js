@@ -32,7 +32,8 @@
 //     passages, input_bytes, skipped: [{ name, reason }] } }
 //   { type: 'defaults', gazetteer, topics }                  answer to 'defaults'
 //   { type: 'reannotated', bundle: ArrayBuffer (transferred) }      answer to 'reannotate'
-//   { type: 'error', message }        the import stopped (bad data file, missing asset…)
+//   { type: 'error', error }          the import stopped; `error` is typed (see `failure`)
+//       and quxian-library.js words it in Chinese by kind
 //   { type: 'cancelled' }
 //
 // Reasons are the core's typed SkipReason, `{ kind, …fields }`; quxian-library.js words
@@ -46,16 +47,25 @@ let dictBytes = null;
 let dictLoading = null;
 let job = null;
 
+const WASM_ASSET = 'import/quxian_import_bg.wasm';
+const DICT_ASSET = 'jieba/dict.txt';
+
 function loadWasm() {
-  wasmReady ??= init();
+  wasmReady ??= init().catch(() => {
+    wasmReady = null; // a later import tries again
+    throw { kind: 'asset', asset: WASM_ASSET, status: 0 };
+  });
   return wasmReady;
 }
 
 function loadDict() {
   if (dictBytes) return Promise.resolve(dictBytes);
-  dictLoading ??= fetch(new URL('./jieba/dict.txt', import.meta.url))
+  dictLoading ??= fetch(new URL(`./${DICT_ASSET}`, import.meta.url))
+    .catch(() => {
+      throw { kind: 'asset', asset: DICT_ASSET, status: 0 };
+    })
     .then(async (response) => {
-      if (!response.ok) throw new Error(`jieba/dict.txt: HTTP ${response.status}`);
+      if (!response.ok) throw { kind: 'asset', asset: DICT_ASSET, status: response.status };
       dictBytes = new Uint8Array(await response.arrayBuffer());
       return dictBytes;
     })
@@ -108,8 +118,25 @@ function endJob() {
   job = null;
 }
 
+/**
+ * A failure as the page words it: { kind: 'asset', asset, status } when a file the import
+ * needs could not be downloaded (status 0: no answer), { kind: 'crash' } when the engine
+ * stopped (a WebAssembly trap: out of memory, a bug), { kind: 'busy' }, or
+ * { kind: 'engine', message } with a message the engine wrote for the user (in Chinese for
+ * a bad line of a data file).
+ */
+function failure(err) {
+  if (typeof err?.kind === 'string') return err;
+  if (err instanceof WebAssembly.RuntimeError) return { kind: 'crash' };
+  return { kind: 'engine', message: String(err?.message ?? err) };
+}
+
+function postFailure(err) {
+  postMessage({ type: 'error', error: failure(err) });
+}
+
 function fail(err) {
-  postMessage({ type: 'error', message: String(err?.message ?? err) });
+  postFailure(err);
   endJob();
 }
 
@@ -120,7 +147,7 @@ function enqueue(name, bytes) {
 
 async function start(msg) {
   if (job) {
-    postMessage({ type: 'error', message: 'an import is already running in this worker' });
+    postFailure({ kind: 'busy' });
     return;
   }
   job = {
@@ -216,7 +243,7 @@ async function answerDefaults() {
     await loadWasm();
     postMessage({ type: 'defaults', gazetteer: defaultGazetteer(), topics: defaultTopics() });
   } catch (err) {
-    postMessage({ type: 'error', message: String(err?.message ?? err) });
+    postFailure(err);
   }
 }
 
@@ -227,7 +254,7 @@ async function answerReannotate(msg) {
     const buffer = bundle.buffer.byteLength === bundle.byteLength ? bundle.buffer : bundle.slice().buffer;
     postMessage({ type: 'reannotated', bundle: buffer }, [buffer]);
   } catch (err) {
-    postMessage({ type: 'error', message: String(err?.message ?? err) });
+    postFailure(err);
   }
 }
 
@@ -266,6 +293,6 @@ self.onmessage = (event) => {
       }
       break;
     default:
-      postMessage({ type: 'error', message: `unknown message type ${JSON.stringify(msg.type)}` });
+      postFailure({ kind: 'engine', message: `unknown message type ${JSON.stringify(msg.type)}` });
   }
 };

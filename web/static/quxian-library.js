@@ -70,10 +70,28 @@ function askWorker(msg, transfer, answer) {
     worker.onmessage = (event) => {
       const reply = event.data ?? {};
       if (reply.type === answer) done(resolve, reply, true);
-      else if (reply.type === 'error') done(reject, new Error(reply.message), false);
+      else if (reply.type === 'error') done(reject, new Error(failureLabel(reply.error)), false);
     };
     worker.postMessage(msg, transfer);
   });
+}
+
+/** The Chinese message of a worker failure ({ kind, …fields }, see import-worker.js). */
+function failureLabel(error) {
+  switch (error?.kind) {
+    case 'asset':
+      return error.status
+        ? `无法下载导入所需的文件 ${error.asset}（HTTP ${error.status}）：请刷新页面后重试`
+        : `无法下载导入所需的文件 ${error.asset}：请检查网络连接后重试`;
+    case 'crash':
+      return '导入程序出错停止了（可能是内存不足）：请分批导入较少或较小的文件';
+    case 'busy':
+      return '已有一个导入正在进行：请等它完成或取消后再试';
+    case 'engine':
+      return error.message;
+    default:
+      return '导入程序出错了：请刷新页面后重试';
+  }
 }
 
 let defaults = null;
@@ -156,7 +174,7 @@ export function importFiles(files, { onProgress, onFile, signal, gazetteer, topi
           settle(reject, abortError(), true);
           break;
         case 'error':
-          settle(reject, new Error(`导入失败：${msg.message}`), false);
+          settle(reject, new Error(`导入失败：${failureLabel(msg.error)}`), false);
           break;
         default:
           break;
