@@ -1,5 +1,6 @@
 // The app under a strict Content-Security-Policy: dist/index.html ships
-// `script-src 'self' 'wasm-unsafe-eval'` (no inline script, no eval), and the app loads,
+// `script-src 'self' 'wasm-unsafe-eval'` (no inline script, no eval) and `style-src 'self'`
+// (no inline style), and the app loads (overview with its maps),
 // searches and imports under it with no policy violation. The import also reads a UTF-16
 // file saved without a byte-order mark, which used to be called a binary file.
 import { after, before, test } from 'node:test';
@@ -23,6 +24,8 @@ test('dist/index.html ships a strict CSP and no inline script', () => {
   assert.ok(csp, 'index.html has a CSP meta tag');
   const scriptSrc = csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src'));
   assert.equal(scriptSrc, "script-src 'self' 'wasm-unsafe-eval'");
+  const styleSrc = csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('style-src'));
+  assert.equal(styleSrc, "style-src 'self'", 'no inline styles either (the maps shade with SVG attributes)');
   for (const [, attributes, body] of html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)) {
     assert.match(attributes, /\ssrc=/, 'every script is a file');
     assert.equal(body.trim(), '', 'no inline script');
@@ -44,6 +47,8 @@ test('the app searches and imports under its CSP without violations', { timeout:
   try {
     await page.goto(appUrl());
     await waitReady(page);
+    await page.getByTestId('district-map').waitFor();
+    await page.getByTestId('heat-map').waitFor();
     await search(page, '缙云山');
     assert.ok((await total(page)) > 0, 'the search finds the built-in corpus');
 

@@ -63,7 +63,7 @@ pub fn DistrictMap(props: &DistrictMapProps) -> Html {
             <>
                 <title>{ label.clone() }</title>
                 <rect x={x.to_string()} y={y.to_string()} width={size.clone()} height={size} rx="6"
-                    style={(n > 0).then(|| format!("fill-opacity:{:.3}", 0.15 + 0.85 * level))} />
+                    fill-opacity={(n > 0).then(|| format!("{:.3}", 0.15 + 0.85 * level))} />
                 <text class="qx-tile-name" x={cx.to_string()} y={(cy - 2).to_string()} text-anchor="middle"
                     font-size={name_size(&name)}>{ name.clone() }</text>
                 <text class="qx-tile-count" x={cx.to_string()} y={(cy + 16).to_string()} text-anchor="middle">{ n }</text>

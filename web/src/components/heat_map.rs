@@ -76,7 +76,7 @@ pub fn HeatMap(props: &HeatMapProps) -> Html {
                     data-topic={topic.to_string()} {onclick} {onkeydown}>
                     <title>{ label }</title>
                     <rect x={x.to_string()} y={y.to_string()} width={w} height={h} rx="4"
-                        style={format!("fill-opacity:{:.3}", 0.12 + 0.88 * level)} />
+                        fill-opacity={format!("{:.3}", 0.12 + 0.88 * level)} />
                     <text x={tx} y={ty} text-anchor="middle">{ v }</text>
                 </g>
             }
