@@ -1,4 +1,5 @@
-// Benchmark (not a test): in-browser import of a corpus directory, quxian vs MiniSearch.
+// Benchmark (not a test): in-browser import of a corpus directory, quxian vs FlexSearch and
+// MiniSearch in the same run.
 //
 //   node bench/import-bench.mjs DIR [--mb N]      (from tests/, after `npm install`)
 //
@@ -13,8 +14,9 @@
 //     jieba from it (once per import), "indexing" the time from then to the bundle.
 //   - the longest main-thread task during the quxian import (PerformanceObserver 'longtask'
 //     entries; tasks under 50 ms are not reported by the browser, so 0 means none).
-//   - MiniSearch 7 with Intl.Segmenter('zh', { granularity: 'word' }) as tokenizer, indexing
-//     the same texts on the page's main thread (reading the files is not timed).
+//   - FlexSearch 0.8 (`Index` with its CJK charset), and MiniSearch 7 with
+//     Intl.Segmenter('zh', { granularity: 'word' }) as tokenizer, each indexing the same
+//     texts on the page's main thread (reading the files is not timed).
 //   - bundle bytes vs raw input bytes.
 // Prints a table, then one JSON line.
 
@@ -34,6 +36,7 @@ if (!dir) {
 const BASE_URL = process.env.QUXIAN_URL ?? 'http://127.0.0.1:8080/';
 const CHROMIUM = process.env.QUXIAN_CHROMIUM ?? '/usr/bin/chromium';
 const MINISEARCH = fileURLToPath(new URL('../node_modules/minisearch/dist/umd/index.js', import.meta.url));
+const FLEXSEARCH = fileURLToPath(new URL('../node_modules/flexsearch/dist/flexsearch.bundle.min.js', import.meta.url));
 
 function listFiles(root) {
   const out = [];
@@ -76,6 +79,7 @@ try {
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   await page.goto(new URL('import-demo.html', BASE_URL).href, { waitUntil: 'load' });
   await page.addScriptTag({ path: MINISEARCH });
+  await page.addScriptTag({ path: FLEXSEARCH });
   await page.evaluate(() => {
     const input = Object.assign(document.createElement('input'), { type: 'file', multiple: true, id: 'bench-files' });
     input.hidden = true;
@@ -123,6 +127,22 @@ try {
     };
   });
 
+  const flexsearch = await page.evaluate(async () => {
+    const files = [...document.querySelector('#bench-files').files];
+    const docs = [];
+    let bytes = 0;
+    for (const f of files) {
+      docs.push(await f.text());
+      bytes += f.size;
+    }
+    const { Index, Charset } = window.FlexSearch;
+    const index = new Index({ encoder: Charset.CJK });
+    const start = performance.now();
+    docs.forEach((text, i) => index.add(i, text));
+    const indexingMs = performance.now() - start;
+    return { indexingMs, inputBytes: bytes, hits: index.search('北碚', { limit: 1000 }).length };
+  });
+
   const minisearch = await page.evaluate(async () => {
     const files = [...document.querySelector('#bench-files').files];
     const docs = [];
@@ -157,6 +177,8 @@ try {
     ['quxian documents / passages / skipped', `${q.documents} / ${q.passages} / ${q.skipped}`],
     ['longest main-thread task during import', `${q.longestTaskMs.toFixed(0)} ms (${q.longtasks} tasks ≥ 50 ms)`],
     ['bundle size / raw input', `${mb(q.bundleBytes).toFixed(1)} MB / ${mb(q.inputBytes).toFixed(1)} MB = ${(q.bundleBytes / q.inputBytes).toFixed(2)}`],
+    ['FlexSearch 0.8, Charset.CJK (main thread)', `${(flexsearch.indexingMs / 1000).toFixed(2)} s = ${rate(flexsearch.inputBytes, flexsearch.indexingMs).toFixed(2)} MB/s (北碚: ${flexsearch.hits} hits)`],
+    ['quxian / FlexSearch indexing rate', `${(rate(q.inputBytes, q.indexingMs) / rate(flexsearch.inputBytes, flexsearch.indexingMs)).toFixed(2)}×`],
     ['MiniSearch + Intl.Segmenter (main thread)', `${(minisearch.indexingMs / 1000).toFixed(2)} s = ${rate(minisearch.inputBytes, minisearch.indexingMs).toFixed(2)} MB/s`],
     ['MiniSearch JSON size', `${mb(minisearch.serializedBytes).toFixed(1)} MB (chars)`],
   ];
@@ -179,6 +201,10 @@ try {
       bundle_bytes: q.bundleBytes,
       bundle_ratio: +(q.bundleBytes / q.inputBytes).toFixed(3),
       longest_main_thread_task_ms: Math.round(q.longestTaskMs),
+    },
+    flexsearch: {
+      indexing_ms: Math.round(flexsearch.indexingMs),
+      mb_per_s: +rate(flexsearch.inputBytes, flexsearch.indexingMs).toFixed(3),
     },
     minisearch: {
       indexing_ms: Math.round(minisearch.indexingMs),
