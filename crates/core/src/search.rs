@@ -382,30 +382,14 @@ pub(crate) fn rank(
     let mut notices = Vec::new();
     let filters = effective_filters(src, query, filters, &mut notices);
     let matched = match_set(src, query);
-    let in_dates: Vec<(u32, f32)> = if filters.dates.is_all() {
-        Vec::new()
-    } else {
-        let dated = |p: &&(u32, f32)| filters.dates.contains(src.doc_date(src.doc_of(p.0)));
-        matched.iter().filter(dated).copied().collect()
-    };
-    let dated = if filters.dates.is_all() {
-        &matched
-    } else {
-        &in_dates
-    };
-    let (facets, kept) = count_and_filter(src.facet_sizes(), |p| src.labels(p), dated, &filters);
+    let dated = in_date_range(src, &matched, &filters);
+    let (facets, kept) = count_and_filter(src.facet_sizes(), |p| src.labels(p), &dated, &filters);
     let (timeline, undated) = if filters.dates.is_all() {
         timeline(src, &kept)
     } else {
         let in_facets = |p: &&(u32, f32)| in_facets(src.labels(p.0), &filters);
-        timeline(
-            src,
-            &matched
-                .iter()
-                .filter(in_facets)
-                .copied()
-                .collect::<Vec<_>>(),
-        )
+        let any_date: Vec<(u32, f32)> = matched.iter().filter(in_facets).copied().collect();
+        timeline(src, &any_date)
     };
 
     // One pass over the kept passages (in id order, hence grouped by document) gives
@@ -422,13 +406,8 @@ pub(crate) fn rank(
         })
         .collect();
     let total_docs = groups.len();
-    let by_date = |a: DocId, b: DocId| match filters.sort {
-        SortOrder::Relevance => Ordering::Equal,
-        SortOrder::Newest => newest_first(src.doc_date(a), src.doc_date(b)),
-        SortOrder::Oldest => oldest_first(src.doc_date(a), src.doc_date(b)),
-    };
     let by_rank = |a: &(DocId, f32, Range<usize>), b: &(DocId, f32, Range<usize>)| {
-        by_date(a.0, b.0)
+        date_order(filters.sort, src.doc_date(a.0), src.doc_date(b.0))
             .then(b.1.total_cmp(&a.1))
             .then(a.0.cmp(&b.0))
     };
@@ -460,18 +439,26 @@ pub(crate) fn rank(
     }
 }
 
-/// Later dates first, undated documents last.
-fn newest_first(a: Option<Date>, b: Option<Date>) -> Ordering {
-    match (a, b) {
-        (Some(a), Some(b)) => b.cmp(&a),
-        _ => b.is_some().cmp(&a.is_some()),
+/// The matches of documents inside the date range (all of them, borrowed, without one).
+fn in_date_range<'m>(
+    src: &impl SearchSource,
+    matched: &'m [(u32, f32)],
+    filters: &Filters,
+) -> std::borrow::Cow<'m, [(u32, f32)]> {
+    if filters.dates.is_all() {
+        return matched.into();
     }
+    let inside = |p: &&(u32, f32)| filters.dates.contains(src.doc_date(src.doc_of(p.0)));
+    matched.iter().filter(inside).copied().collect()
 }
 
-/// Earlier dates first, undated documents last.
-fn oldest_first(a: Option<Date>, b: Option<Date>) -> Ordering {
-    match (a, b) {
-        (Some(a), Some(b)) => a.cmp(&b),
+/// How two documents' dates order them: equal by relevance; by date otherwise, with
+/// undated documents last in either direction.
+fn date_order(sort: SortOrder, a: Option<Date>, b: Option<Date>) -> Ordering {
+    match (sort, a, b) {
+        (SortOrder::Relevance, _, _) => Ordering::Equal,
+        (SortOrder::Newest, Some(a), Some(b)) => b.cmp(&a),
+        (SortOrder::Oldest, Some(a), Some(b)) => a.cmp(&b),
         _ => b.is_some().cmp(&a.is_some()),
     }
 }
