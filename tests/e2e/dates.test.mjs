@@ -187,3 +187,24 @@ test('a date range that finds nothing offers to drop it', async () => {
     await app.close();
   }
 });
+
+test('the overview of a dated corpus lists the newest documents and opens a day from its timeline', async () => {
+  const app = await openApp(browser, { path: '?corpus=dates.qx' });
+  try {
+    const { page } = app;
+    await waitReady(page);
+    await page.getByTestId('timeline').waitFor();
+    const listed = await page.getByTestId('overview-doc').allInnerTexts();
+    assert.deepEqual(listed.slice(0, 3), ['记录日期', '电头日期', '只有月份'], 'newest first (a month sorts at its start)');
+    assert.equal(listed.at(-1), '没有日期', 'undated last');
+    const bar = page.locator('[data-testid=timeline-bar][data-date="2026-04-10"]');
+    await bar.scrollIntoViewIfNeeded();
+    const box = await bar.boundingBox();
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await settled(page, 1, ['from=2026-04-10&to=2026-04-10']);
+    assert.deepEqual(await titles(page), ['网页元数据日期']);
+    app.assertNoErrors();
+  } finally {
+    await app.close();
+  }
+});

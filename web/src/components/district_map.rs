@@ -104,7 +104,7 @@ pub fn DistrictMap(props: &DistrictMapProps) -> Html {
                 { for tiles.iter().map(tile) }
             </svg>
             if !elsewhere.is_empty() {
-                <p class="qx-muted qx-section-note">{ format!("不在地图上：{}", elsewhere.join("、")) }</p>
+                <p class="qx-muted qx-section-note">{ format!("地图之外：{}", elsewhere.join("、")) }</p>
             }
         </div>
     }

@@ -10,7 +10,7 @@ use yew::prelude::*;
 use crate::derive::{Shared, Stats};
 use crate::state::CorpusHandle;
 
-const LABEL_W: u32 = 64;
+const LABEL_W: u32 = 84;
 const HEAD_H: u32 = 28;
 const CELL_W: u32 = 56;
 const CELL_H: u32 = 30;

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use quxian_core::ViewState;
 use yew::prelude::*;
 
-use crate::components::{DistrictMap, FacetPanel, HeatMap, PageHeading};
+use crate::components::{DistrictMap, FacetPanel, HeatMap, PageHeading, Timeline};
 use crate::derive::{Found, Shared, Stats};
 use crate::state::{Action, AppState, CorpusHandle};
 
@@ -40,6 +40,10 @@ pub fn Overview(props: &OverviewProps) -> Html {
         let d = d.clone();
         Callback::from(move |id| d.dispatch(Action::ToggleDistrict(id)))
     };
+    let on_dates = {
+        let d = d.clone();
+        Callback::from(move |range| d.dispatch(Action::SetDates(range)))
+    };
     let on_cell = {
         let d = d.clone();
         Callback::from(move |(a, b)| d.dispatch(Action::ShowCell(a, b)))
@@ -50,7 +54,9 @@ pub fn Overview(props: &OverviewProps) -> Html {
             <div class="qx-stat"><dt>{ label }</dt><dd>{ value }</dd></div>
         }
     };
-    let docs = corpus.docs.iter().take(DOCS_LISTED).map(|doc| {
+    let results = &props.found.results;
+    let dated = !results.timeline.is_empty();
+    let docs = listed_docs(&handle.searcher, dated).into_iter().map(|doc| {
         let key = doc.key.clone();
         let href = ViewState {
             doc: Some(key.clone()),
@@ -92,7 +98,13 @@ pub fn Overview(props: &OverviewProps) -> Html {
                 <h2 class="qx-section-title">{ "区县 × 主题" }</h2>
                 <p class="qx-muted qx-section-note">{ "每格为同时标注该区县与主题的段落数；点击查看这些段落。" }</p>
                 <HeatMap stats={props.stats.clone()} {on_cell} />
-                <h2 class="qx-section-title">{ "文档" }</h2>
+                if dated {
+                    <h2 class="qx-section-title">{ "时间分布" }</h2>
+                    <p class="qx-muted qx-section-note">{ "每条为该时段的文档数；拖动或点击选择时间段，查看那段时间的文档。" }</p>
+                    <Timeline timeline={Rc::new(results.timeline.clone())} undated={results.undated}
+                        dates={quxian_core::DateRange::default()} on_select={on_dates} />
+                }
+                <h2 class="qx-section-title">{ if dated { "最新文档" } else { "文档" } }</h2>
                 <ul class="qx-doc-list">{ for docs }</ul>
                 if corpus.docs.len() > DOCS_LISTED {
                     <p class="qx-muted">{ format!("另有 {} 篇，请搜索查看。", corpus.docs.len() - DOCS_LISTED) }</p>
@@ -100,6 +112,26 @@ pub fn Overview(props: &OverviewProps) -> Html {
             </section>
         </div>
     }
+}
+
+/// The documents the overview lists: the newest when the corpus has dates (undated last),
+/// else the first in corpus order.
+fn listed_docs(searcher: &quxian_core::Searcher, dated: bool) -> Vec<&quxian_core::Document> {
+    let corpus = searcher.corpus();
+    if !dated {
+        return corpus.docs.iter().take(DOCS_LISTED).collect();
+    }
+    let view = ViewState {
+        sort: quxian_core::SortOrder::Newest,
+        ..ViewState::default()
+    };
+    let newest = crate::derive::search(searcher, &view, DOCS_LISTED);
+    newest
+        .results
+        .groups
+        .iter()
+        .filter_map(|g| corpus.doc(g.doc))
+        .collect()
 }
 
 /// 12345 → "12,345".
