@@ -208,3 +208,40 @@ test('the overview of a dated corpus lists the newest documents and opens a day 
     await app.close();
   }
 });
+
+test('from the keyboard: the skip link, then 排序 and the date fields, then the first result within a few Tabs', async () => {
+  const app = await openApp(browser, { path: '?corpus=dates.qx#/search?v=1&q=缙云山' });
+  try {
+    const { page } = app;
+    await waitReady(page);
+    await page.getByTestId('timeline').waitFor();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.className), 'qx-skip', 'the first stop skips to the content');
+    await page.keyboard.press('Enter');
+    const stops = [];
+    for (let i = 0; i < 20; i++) {
+      await page.keyboard.press('Tab');
+      const stop = await page.evaluate(() => {
+        const el = document.activeElement;
+        return el?.dataset?.testid ?? el?.tagName.toLowerCase();
+      });
+      stops.push(stop);
+      if (stop === 'doc-title') break;
+    }
+    assert.equal(stops.at(-1), 'doc-title', `the first result is reached: ${stops.join(' → ')}`);
+    for (const control of ['sort', 'date-from', 'date-to']) {
+      assert.ok(stops.includes(control), `${control} is on the way: ${stops.join(' → ')}`);
+    }
+    // Each native date field takes four stops (month, day, year, picker); the issue counted
+    // 53 Tabs from the top to the first result before the skip link.
+    assert.ok(stops.length <= 12, `${stops.length} Tabs after the skip link: ${stops.join(' → ')}`);
+    // The date field works from the keyboard alone.
+    await page.getByTestId('date-to').focus();
+    await page.keyboard.type('04202026');
+    await page.keyboard.press('Tab');
+    await settled(page, 4, ['to=2026-04-20']);
+    app.assertNoErrors();
+  } finally {
+    await app.close();
+  }
+});

@@ -212,7 +212,11 @@ test('site page: 排序 and 从/到 order and filter by date, in the link, as th
   const page = await context.newPage();
   page.viewportName = 'desktop';
   const errors = watchErrors(page);
-  const docsOf = (cli) => [...new Set(cli.hits.map((h) => h.title))].slice(0, 10);
+  // The titles of the first 10 documents (by key: generated documents may share a title).
+  const docsOf = (cli) => {
+    const keys = [...new Set(cli.hits.map((h) => h.key))].slice(0, 10);
+    return keys.map((k) => cli.hits.find((h) => h.key === k).title);
+  };
   const titles = () => page.locator('li.doc h2 a').allTextContents();
   await page.goto(`${server.url}#q=${encodeURIComponent('重庆')}&sort=newest`);
   await page.waitForSelector('#hits mark');
