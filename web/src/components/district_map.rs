@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use crate::derive::{Shared, Stats};
 use crate::state::CorpusHandle;
-use crate::tilemap::tiles;
+use crate::tilemap::{tiles, Tile};
 
 const TILE: u32 = 64;
 const GAP: u32 = 4;
@@ -50,47 +50,6 @@ pub fn DistrictMap(props: &DistrictMapProps) -> Html {
     let rows = tiles.iter().map(|t| t.row).max().unwrap_or(0) + 1;
     let (width, height) = (columns * TILE, rows * TILE);
 
-    let tile = |t: &crate::tilemap::Tile| {
-        let name = corpus.district_name(t.district).to_string();
-        let n = count(t.district);
-        let (x, y) = (t.column * TILE, t.row * TILE);
-        let size = (TILE - GAP).to_string();
-        let (cx, cy) = (x + (TILE - GAP) / 2, y + (TILE - GAP) / 2);
-        let label = format!("{name}：{n} 段");
-        // Shade by the square root, so that small counts still show against the largest.
-        let level = (f64::from(n) / f64::from(max)).sqrt();
-        let shapes = html! {
-            <>
-                <title>{ label.clone() }</title>
-                <rect x={x.to_string()} y={y.to_string()} width={size.clone()} height={size} rx="6"
-                    fill-opacity={(n > 0).then(|| format!("{:.3}", 0.15 + 0.85 * level))} />
-                <text class="qx-tile-name" x={cx.to_string()} y={(cy - 2).to_string()} text-anchor="middle"
-                    font-size={name_size(&name)}>{ name.clone() }</text>
-                <text class="qx-tile-count" x={cx.to_string()} y={(cy + 16).to_string()} text-anchor="middle">{ n }</text>
-            </>
-        };
-        if n == 0 {
-            return html! { <g class="qx-tile qx-tile-empty" data-testid="map-tile" data-district={name}>{ shapes }</g> };
-        }
-        let dark = level > 0.55;
-        let id = t.district;
-        let onclick = props.on_district.reform(move |_: MouseEvent| id);
-        let onkeydown = {
-            let on_district = props.on_district.clone();
-            Callback::from(move |e: KeyboardEvent| {
-                if e.key() == "Enter" || e.key() == " " {
-                    e.prevent_default();
-                    on_district.emit(id);
-                }
-            })
-        };
-        html! {
-            <g class={classes!("qx-tile", dark.then_some("qx-tile-dark"))} role="button" tabindex="0"
-                aria-label={label} data-testid="map-tile" data-district={name} {onclick} {onkeydown}>
-                { shapes }
-            </g>
-        }
-    };
     let placed: Vec<DistrictId> = tiles.iter().map(|t| t.district).collect();
     let elsewhere: Vec<String> = (0..corpus.districts.len())
         .filter_map(|i| u16::try_from(i).ok().map(DistrictId))
@@ -101,11 +60,55 @@ pub fn DistrictMap(props: &DistrictMapProps) -> Html {
         <div class="qx-map-wrap">
             <svg class="qx-map" role="group" aria-label="区县地图：各区县的段落数" data-testid="district-map"
                 viewBox={format!("0 0 {width} {height}")} width={width.to_string()} height={height.to_string()}>
-                { for tiles.iter().map(tile) }
+                { for tiles.iter().map(|t| {
+                    let name = corpus.district_name(t.district).to_string();
+                    tile_view(t, name, count(t.district), max, &props.on_district)
+                }) }
             </svg>
             if !elsewhere.is_empty() {
                 <p class="qx-muted qx-section-note">{ format!("地图之外：{}", elsewhere.join("、")) }</p>
             }
         </div>
+    }
+}
+
+/// One tile: `name` with its `n` passages, shaded against the largest count `max`; with
+/// passages it is a button that opens its district.
+fn tile_view(t: &Tile, name: String, n: u32, max: u32, on_district: &Callback<DistrictId>) -> Html {
+    let (x, y) = (t.column * TILE, t.row * TILE);
+    let size = (TILE - GAP).to_string();
+    let (cx, cy) = (x + (TILE - GAP) / 2, y + (TILE - GAP) / 2);
+    let label = format!("{name}：{n} 段");
+    // Shade by the square root, so that small counts still show against the largest.
+    let level = (f64::from(n) / f64::from(max)).sqrt();
+    let shapes = html! {
+        <>
+            <title>{ label.clone() }</title>
+            <rect x={x.to_string()} y={y.to_string()} width={size.clone()} height={size} rx="6"
+                fill-opacity={(n > 0).then(|| format!("{:.3}", 0.15 + 0.85 * level))} />
+            <text class="qx-tile-name" x={cx.to_string()} y={(cy - 2).to_string()} text-anchor="middle"
+                font-size={name_size(&name)}>{ name.clone() }</text>
+            <text class="qx-tile-count" x={cx.to_string()} y={(cy + 16).to_string()} text-anchor="middle">{ n }</text>
+        </>
+    };
+    if n == 0 {
+        return html! { <g class="qx-tile qx-tile-empty" data-testid="map-tile" data-district={name}>{ shapes }</g> };
+    }
+    let id = t.district;
+    let onclick = on_district.reform(move |_: MouseEvent| id);
+    let onkeydown = {
+        let on_district = on_district.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
+                on_district.emit(id);
+            }
+        })
+    };
+    html! {
+        <g class={classes!("qx-tile", (level > 0.55).then_some("qx-tile-dark"))} role="button" tabindex="0"
+            aria-label={label} data-testid="map-tile" data-district={name} {onclick} {onkeydown}>
+            { shapes }
+        </g>
     }
 }

@@ -25,63 +25,38 @@ pub struct TimelineProps {
 /// Height of the drawing in SVG units; bars are one unit wide plus a gap.
 const HEIGHT: f64 = 40.0;
 
+/// Bar indexes `(anchor, current)` while the pointer is held down.
+type Drag = UseStateHandle<Option<(usize, usize)>>;
+
+/// The range a drag covers, if it is on bars that exist (the bars may change under it).
+fn dragged(drag: Option<(usize, usize)>, bars: &[Bar]) -> Option<DateRange> {
+    let (a, b) = drag?;
+    Some(range_between(bars.get(a)?.date, bars.get(b)?.date))
+}
+
 #[component]
 pub fn Timeline(props: &TimelineProps) -> Html {
     let (step, bars) = bars(&props.timeline);
-    // (anchor, current) bar indexes while the pointer is held down.
-    let drag = use_state(|| None::<(usize, usize)>);
-    if bars.is_empty() {
+    let drag: Drag = use_state(|| None);
+    let (Some(first), Some(last)) = (bars.first(), bars.last()) else {
         return html! {};
-    }
-    let max = bars.iter().map(|b| b.docs).max().unwrap_or(1).max(1);
-    let shown = match *drag {
-        Some((a, b)) => range_between(bars[a].date, bars[b].date),
-        None => props.dates,
     };
+    let (first, last) = (first.date, last.date);
+    let max = bars.iter().map(|b| b.docs).max().unwrap_or(1).max(1);
+    let shown = dragged(*drag, &bars).unwrap_or(props.dates);
     let finish = {
         let (drag, on_select, bars) = (drag.clone(), props.on_select.clone(), bars.clone());
         Callback::from(move |_: PointerEvent| {
-            if let Some((a, b)) = *drag {
-                on_select.emit(range_between(bars[a].date, bars[b].date));
-                drag.set(None);
+            if let Some(range) = dragged(*drag, &bars) {
+                on_select.emit(range);
             }
+            drag.set(None);
         })
     };
     let cancel = {
         let drag = drag.clone();
         Callback::from(move |_: PointerEvent| drag.set(None))
     };
-    let bar = |i: usize, b: &Bar| {
-        let h = HEIGHT * f64::from(b.docs) / f64::from(max);
-        let inside = shown.contains(Some(b.date)) && !shown.is_all();
-        let down = {
-            let drag = drag.clone();
-            Callback::from(move |e: PointerEvent| {
-                e.prevent_default();
-                drag.set(Some((i, i)));
-            })
-        };
-        let enter = {
-            let drag = drag.clone();
-            Callback::from(move |_: PointerEvent| {
-                if let Some((a, _)) = *drag {
-                    drag.set(Some((a, i)));
-                }
-            })
-        };
-        let x = i as f64;
-        html! {
-            <g class={classes!("qx-bar", inside.then_some("qx-bar-in"))} data-testid="timeline-bar"
-                data-date={b.date.to_iso()} data-docs={b.docs.to_string()}
-                onpointerdown={down} onpointerenter={enter}>
-                <title>{ format!("{}：{} 篇", bar_label(b.date, true), b.docs) }</title>
-                <rect class="qx-bar-hit" x={x.to_string()} y="0" width="1" height={HEIGHT.to_string()} />
-                <rect class="qx-bar-fill" x={(x + 0.1).to_string()} y={(HEIGHT - h).to_string()}
-                    width="0.8" height={h.to_string()} />
-            </g>
-        }
-    };
-    let (first, last) = (bars[0].date, bars[bars.len() - 1].date);
     let summary = format!(
         "时间分布（{}）：{} 至 {}，共 {} 篇有日期的文档",
         step.label(),
@@ -94,7 +69,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             <svg class="qx-timeline-bars" viewBox={format!("0 0 {} {HEIGHT}", bars.len())}
                 preserveAspectRatio="none" role="img" aria-label={summary}
                 onpointerup={finish} onpointerleave={cancel}>
-                { for bars.iter().enumerate().map(|(i, b)| bar(i, b)) }
+                { for bars.iter().enumerate().map(|(i, b)| bar_view(i, b, max, &shown, &drag)) }
             </svg>
             <div class="qx-timeline-axis" aria-hidden="true">
                 <span>{ bar_label(first, true) }</span>
@@ -104,6 +79,39 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             <DateFields dates={props.dates} min={first.first_day()} max={last.last_day()}
                 undated={props.undated} on_select={props.on_select.clone()} />
         </section>
+    }
+}
+
+/// Bar `i`: its height by documents (of `max`), highlighted inside `shown`; pressing on it
+/// starts a drag, entering it while dragging extends the drag to it.
+fn bar_view(i: usize, b: &Bar, max: u32, shown: &DateRange, drag: &Drag) -> Html {
+    let h = HEIGHT * f64::from(b.docs) / f64::from(max);
+    let inside = shown.contains(Some(b.date)) && !shown.is_all();
+    let down = {
+        let drag = drag.clone();
+        Callback::from(move |e: PointerEvent| {
+            e.prevent_default();
+            drag.set(Some((i, i)));
+        })
+    };
+    let enter = {
+        let drag = drag.clone();
+        Callback::from(move |_: PointerEvent| {
+            if let Some((a, _)) = *drag {
+                drag.set(Some((a, i)));
+            }
+        })
+    };
+    let x = i as f64;
+    html! {
+        <g class={classes!("qx-bar", inside.then_some("qx-bar-in"))} data-testid="timeline-bar"
+            data-date={b.date.to_iso()} data-docs={b.docs.to_string()}
+            onpointerdown={down} onpointerenter={enter}>
+            <title>{ format!("{}：{} 篇", bar_label(b.date, true), b.docs) }</title>
+            <rect class="qx-bar-hit" x={x.to_string()} y="0" width="1" height={HEIGHT.to_string()} />
+            <rect class="qx-bar-fill" x={(x + 0.1).to_string()} y={(HEIGHT - h).to_string()}
+                width="0.8" height={h.to_string()} />
+        </g>
     }
 }
 
