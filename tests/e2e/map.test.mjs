@@ -46,3 +46,29 @@ test('the district map shows every district and opens a district by click or key
     await app.close();
   }
 });
+
+test('on the results the map shows the matching passages; a tile filters and the link restores it', async () => {
+  const app = await openApp(browser, { path: `#/search?v=1&q=${encodeURIComponent('缙云山')}` });
+  try {
+    const { page } = app;
+    await waitReady(page);
+    await page.getByTestId('results-map').locator('summary').click();
+    const beibei = page.locator('[data-testid=results-map] [data-testid=map-tile][data-district="北碚"]');
+    const shown = Number(await beibei.locator('.qx-tile-count').textContent());
+    assert.equal(shown, await facetCount(page, 'district', '北碚'), 'the tile counts the matches, as the facet does');
+    await beibei.click();
+    await page.waitForFunction(() => decodeURIComponent(location.hash).includes('district=北碚'));
+    await waitReady(page);
+    assert.equal(await total(page), shown);
+    await page.reload();
+    await waitReady(page);
+    await page.getByTestId('results-map').locator('summary').click();
+    assert.equal(await beibei.getAttribute('aria-pressed'), 'true', 'the filtered district is marked after a reload');
+    await screenshot(page, 'results-map');
+    await beibei.click();
+    await page.waitForFunction(() => !decodeURIComponent(location.hash).includes('district='));
+    app.assertNoErrors();
+  } finally {
+    await app.close();
+  }
+});

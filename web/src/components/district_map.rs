@@ -1,12 +1,14 @@
 //! A map of the districts (tiles placed roughly by geography, `tilemap`), each shaded by
-//! its passages: where the corpus is, at a glance. A tile opens that district's passages
-//! (click, Enter or Space) and has a `<title>` and a label for assistive technology.
+//! its passages: where the corpus (overview) or the matches (results) are, at a glance. A
+//! tile toggles that district's filter (click, Enter or Space) and has a `<title>` and a
+//! label for assistive technology; selected districts are outlined.
 //! Districts with passages that the map does not place are named under it.
 
 use quxian_core::DistrictId;
 use yew::prelude::*;
 
-use crate::derive::{Shared, Stats};
+use std::rc::Rc;
+
 use crate::state::CorpusHandle;
 use crate::tilemap::{tiles, Tile};
 
@@ -22,7 +24,12 @@ fn name_size(name: &str) -> String {
 
 #[derive(Properties, PartialEq)]
 pub struct DistrictMapProps {
-    pub stats: Shared<Stats>,
+    /// Passages per district, by district id: the corpus's on the overview, the matching
+    /// ones (facet counts) on the results.
+    pub counts: Rc<Vec<u32>>,
+    /// Districts of the current filter, outlined.
+    #[prop_or_default]
+    pub selected: Vec<DistrictId>,
     pub on_district: Callback<DistrictId>,
 }
 
@@ -36,10 +43,7 @@ pub fn DistrictMap(props: &DistrictMapProps) -> Html {
     if tiles.is_empty() {
         return html! {};
     }
-    let count = |d: DistrictId| {
-        let passages = props.stats.district_passages.get(usize::from(d.0));
-        passages.copied().unwrap_or(0)
-    };
+    let count = |d: DistrictId| props.counts.get(usize::from(d.0)).copied().unwrap_or(0);
     let max = tiles
         .iter()
         .map(|t| count(t.district))
@@ -62,7 +66,8 @@ pub fn DistrictMap(props: &DistrictMapProps) -> Html {
                 viewBox={format!("0 0 {width} {height}")} width={width.to_string()} height={height.to_string()}>
                 { for tiles.iter().map(|t| {
                     let name = corpus.district_name(t.district).to_string();
-                    tile_view(t, name, count(t.district), max, &props.on_district)
+                    let selected = props.selected.contains(&t.district);
+                    tile_view(t, name, (count(t.district), max), selected, &props.on_district)
                 }) }
             </svg>
             if !elsewhere.is_empty() {
@@ -73,8 +78,14 @@ pub fn DistrictMap(props: &DistrictMapProps) -> Html {
 }
 
 /// One tile: `name` with its `n` passages, shaded against the largest count `max`; with
-/// passages it is a button that opens its district.
-fn tile_view(t: &Tile, name: String, n: u32, max: u32, on_district: &Callback<DistrictId>) -> Html {
+/// passages (or when selected) it is a button that toggles its district.
+fn tile_view(
+    t: &Tile,
+    name: String,
+    (n, max): (u32, u32),
+    selected: bool,
+    on_district: &Callback<DistrictId>,
+) -> Html {
     let (x, y) = (t.column * TILE, t.row * TILE);
     let size = (TILE - GAP).to_string();
     let (cx, cy) = (x + (TILE - GAP) / 2, y + (TILE - GAP) / 2);
@@ -91,7 +102,7 @@ fn tile_view(t: &Tile, name: String, n: u32, max: u32, on_district: &Callback<Di
             <text class="qx-tile-count" x={cx.to_string()} y={(cy + 16).to_string()} text-anchor="middle">{ n }</text>
         </>
     };
-    if n == 0 {
+    if n == 0 && !selected {
         return html! { <g class="qx-tile qx-tile-empty" data-testid="map-tile" data-district={name}>{ shapes }</g> };
     }
     let id = t.district;
@@ -106,7 +117,8 @@ fn tile_view(t: &Tile, name: String, n: u32, max: u32, on_district: &Callback<Di
         })
     };
     html! {
-        <g class={classes!("qx-tile", (level > 0.55).then_some("qx-tile-dark"))} role="button" tabindex="0"
+        <g class={classes!("qx-tile", (level > 0.55).then_some("qx-tile-dark"), selected.then_some("qx-tile-selected"))}
+            role="button" tabindex="0" aria-pressed={selected.to_string()}
             aria-label={label} data-testid="map-tile" data-district={name} {onclick} {onkeydown}>
             { shapes }
         </g>

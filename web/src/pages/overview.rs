@@ -93,7 +93,7 @@ pub fn Overview(props: &OverviewProps) -> Html {
                 if !crate::tilemap::tiles(&corpus.districts).is_empty() {
                     <h2 class="qx-section-title">{ "区县地图" }</h2>
                     <p class="qx-muted qx-section-note">{ "每块为一个区县，颜色越深段落越多；点击查看该区县的段落。" }</p>
-                    <DistrictMap stats={props.stats.clone()} on_district={on_tile} />
+                    <DistrictMap counts={Rc::new(s.district_passages.clone())} on_district={on_tile} />
                 }
                 <h2 class="qx-section-title">{ "区县 × 主题" }</h2>
                 <p class="qx-muted qx-section-note">{ "每格为同时标注该区县与主题的段落数；点击查看这些段落。" }</p>

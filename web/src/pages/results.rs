@@ -5,8 +5,8 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::components::{
-    ActiveFilters, EmptyHelp, ExportButtons, FacetPanel, HitList, PageHeading, ResultsHeader,
-    SortSelect, Timeline,
+    ActiveFilters, DistrictMap, EmptyHelp, ExportButtons, FacetPanel, HitList, PageHeading,
+    ResultsHeader, SortSelect, Timeline,
 };
 use crate::derive::{Found, Shared};
 use crate::state::{Action, AppState, CorpusHandle};
@@ -92,6 +92,13 @@ pub fn Results(props: &ResultsProps) -> Html {
                         <SortSelect sort={props.view.sort} on_change={on_sort} />
                     }
                 </div>
+                if !crate::tilemap::tiles(&corpus.districts).is_empty() {
+                    <details class="qx-map-details" data-testid="results-map">
+                        <summary>{ "区县地图" }</summary>
+                        <DistrictMap counts={Rc::new(results.facets.districts.clone())}
+                            selected={results.filters.districts.clone()} on_district={on_district.clone()} />
+                    </details>
+                }
                 if dated {
                     <Timeline timeline={Rc::new(results.timeline.clone())} undated={results.undated}
                         dates={props.view.dates} on_select={on_dates} />
