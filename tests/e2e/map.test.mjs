@@ -72,3 +72,26 @@ test('on the results the map shows the matching passages; a tile filters and the
     await app.close();
   }
 });
+
+test('districts without matches are folded behind 显示全部 and come back on demand', async () => {
+  const app = await openApp(browser, { path: `#/search?v=1&q=${encodeURIComponent('缙云山')}` });
+  try {
+    const { page } = app;
+    await waitReady(page);
+    const districts = page.getByTestId('facet-district');
+    const listed = await districts.count();
+    const zeros = await page.locator('[data-testid=facet-district] .qx-facet-count', { hasText: /^0$/ }).count();
+    assert.equal(zeros, 0, 'no district at 0 is listed');
+    const all = page.getByTestId('facet-district-all');
+    const folded = Number(/另有 (\d+) 个/.exec(await all.innerText())[1]);
+    assert.ok(folded > 0 && listed + folded === 41 + 1, `${listed} listed + ${folded} folded = 41 districts and 全市`);
+    await all.click();
+    assert.equal(await districts.count(), listed + folded);
+    assert.equal(await all.getAttribute('aria-expanded'), 'true');
+    await all.click();
+    assert.equal(await districts.count(), listed);
+    app.assertNoErrors();
+  } finally {
+    await app.close();
+  }
+});

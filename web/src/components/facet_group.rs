@@ -1,5 +1,7 @@
 //! One facet (districts or topics): toggle buttons with live counts. Values with no
-//! matching passage stay listed, dimmed, so the list does not jump while typing.
+//! matching passage are folded behind 显示全部 (a custom gazetteer may list thousands; the
+//! built-in one lists 41 districts, most at 0 for any one query); a selected value is
+//! always shown.
 
 use std::rc::Rc;
 
@@ -29,11 +31,18 @@ pub struct FacetGroupProps {
 #[component]
 pub fn FacetGroup(props: &FacetGroupProps) -> Html {
     let heading_id = format!("qx-facet-{}", props.kind);
+    let show_all = use_state(|| false);
+    let zero = |item: &FacetItem| item.count == 0 && !item.pressed;
+    let folded = props.items.iter().filter(|i| zero(i)).count();
+    let toggle_all = {
+        let show_all = show_all.clone();
+        Callback::from(move |_: MouseEvent| show_all.set(!*show_all))
+    };
     html! {
         <section class={classes!("qx-facet", format!("qx-facet-{}", props.kind))} aria-labelledby={heading_id.clone()}>
             <h2 class="qx-facet-title" id={heading_id}>{ props.title.clone() }</h2>
             <ul class="qx-facet-list">
-                { for props.items.iter().map(|item| {
+                { for props.items.iter().filter(|i| *show_all || !zero(i)).map(|item| {
                     let index = item.index;
                     let onclick = props.on_toggle.reform(move |_: MouseEvent| index);
                     let class = classes!(
@@ -58,6 +67,12 @@ pub fn FacetGroup(props: &FacetGroupProps) -> Html {
                     }
                 }) }
             </ul>
+            if folded > 0 {
+                <button type="button" class="qx-button qx-button-quiet qx-facet-more" onclick={toggle_all}
+                    aria-expanded={show_all.to_string()} data-testid={format!("facet-{}-all", props.kind)}>
+                    { if *show_all { "只显示有匹配的".to_string() } else { format!("显示全部（另有 {folded} 个为 0）") } }
+                </button>
+            }
         </section>
     }
 }
