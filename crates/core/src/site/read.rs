@@ -276,10 +276,17 @@ impl SiteIndex {
             return Plan::Fetch(placement);
         }
         // The page: its documents' metadata and its passages' texts, in one round.
-        let source = source.with_dates(self);
+        // Dates come from the passage tables, loaded for every match only with the facets
+        // or a date order or range: without them the timeline is left empty (it is
+        // counted with the facets) and no date is read.
+        let dated = page.facets || needs_dates(filters);
+        let source = if dated {
+            source.with_dates(self)
+        } else {
+            source
+        };
         let mut ranked = rank(&source, query, filters, page.offset, page.limit);
-        if !(page.facets || needs_dates(filters)) {
-            // The tables were not fetched: the timeline is counted with the facets.
+        if !dated {
             ranked.timeline.clear();
             ranked.undated = 0;
         }
