@@ -3,7 +3,9 @@
 
 use std::rc::Rc;
 
-use quxian_core::{DistrictId, Filters, Query, SearchResults, Searcher, TopicId, ViewState};
+use quxian_core::{
+    DistrictId, DocId, Filters, Query, SearchResults, Searcher, SortOrder, TopicId, ViewState,
+};
 
 /// A value shared between renders; equal only to itself, so comparing props is O(1).
 pub struct Shared<T>(pub Rc<T>);
@@ -82,10 +84,16 @@ pub fn search(searcher: &Searcher, view: &ViewState, listed: usize) -> Found {
 const MAX_ROWS: usize = 60;
 const MAX_COLUMNS: usize = 30;
 
+/// Documents listed on the overview.
+pub const DOCS_LISTED: usize = 12;
+
 /// Corpus-wide numbers for the overview.
 pub struct Stats {
     /// Documents in the corpus.
     pub docs: usize,
+    /// The documents the overview lists (at most [`DOCS_LISTED`]): the newest first,
+    /// undated ones last, which for an undated corpus is corpus order.
+    pub listed: Vec<DocId>,
     /// Passages in the corpus.
     pub passages: usize,
     /// Characters of normalized text.
@@ -150,8 +158,18 @@ pub fn stats(searcher: &Searcher) -> Stats {
         }
     }
     let max_cell = cells.iter().flatten().copied().max().unwrap_or(0);
+    let newest = ViewState {
+        sort: SortOrder::Newest,
+        ..ViewState::default()
+    };
     Stats {
         docs: corpus.docs.len(),
+        listed: search(searcher, &newest, DOCS_LISTED)
+            .results
+            .groups
+            .iter()
+            .map(|g| g.doc)
+            .collect(),
         passages: corpus.passages.len(),
         chars: corpus.docs.iter().map(|d| d.text.chars().count()).sum(),
         districts: districts

@@ -7,11 +7,8 @@ use quxian_core::ViewState;
 use yew::prelude::*;
 
 use crate::components::{DistrictMap, FacetPanel, HeatMap, PageHeading, Timeline};
-use crate::derive::{Found, Shared, Stats};
+use crate::derive::{Found, Shared, Stats, DOCS_LISTED};
 use crate::state::{Action, AppState, CorpusHandle};
-
-/// Documents listed on the overview.
-const DOCS_LISTED: usize = 12;
 
 #[derive(Properties, PartialEq)]
 pub struct OverviewProps {
@@ -56,7 +53,7 @@ pub fn Overview(props: &OverviewProps) -> Html {
     };
     let results = &props.found.results;
     let dated = !results.timeline.is_empty();
-    let docs = listed_docs(&handle.searcher, dated).into_iter().map(|doc| {
+    let docs = s.listed.iter().filter_map(|id| corpus.doc(*id)).map(|doc| {
         let key = doc.key.clone();
         let href = ViewState {
             doc: Some(key.clone()),
@@ -112,26 +109,6 @@ pub fn Overview(props: &OverviewProps) -> Html {
             </section>
         </div>
     }
-}
-
-/// The documents the overview lists: the newest when the corpus has dates (undated last),
-/// else the first in corpus order.
-fn listed_docs(searcher: &quxian_core::Searcher, dated: bool) -> Vec<&quxian_core::Document> {
-    let corpus = searcher.corpus();
-    if !dated {
-        return corpus.docs.iter().take(DOCS_LISTED).collect();
-    }
-    let view = ViewState {
-        sort: quxian_core::SortOrder::Newest,
-        ..ViewState::default()
-    };
-    let newest = crate::derive::search(searcher, &view, DOCS_LISTED);
-    newest
-        .results
-        .groups
-        .iter()
-        .filter_map(|g| corpus.doc(g.doc))
-        .collect()
 }
 
 /// 12345 → "12,345".
