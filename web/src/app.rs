@@ -157,10 +157,11 @@ pub fn App(props: &AppProps) -> Html {
         _ => html! { <LoadStatusView status={state.load.clone()} /> },
     };
 
-    // Past the header and, on the results, past the facets: keyboard users reach the
-    // first result in two presses of Tab.
+    // Past the header and, on the results, straight to the list (past the facets, the
+    // map, the timeline and the export buttons, which Shift+Tab reaches): keyboard users
+    // reach the first result with Tab, Enter, Tab.
     let skip_to_content = Callback::from(|event: MouseEvent| {
-        dom::focus_in_app(&event, &["#qx-results", "#qx-main"]);
+        dom::focus_in_app(&event, &["#qx-hits", "#qx-results", "#qx-main"]);
     });
     html! {
         <div class="qx-app">

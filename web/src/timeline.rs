@@ -128,6 +128,48 @@ pub fn range_label(range: &DateRange) -> String {
     }
 }
 
+/// A selection of bars made from the keyboard: `(anchor, cursor)`, as a drag makes it.
+pub type BarSelection = (usize, usize);
+
+/// What a key pressed on the timeline does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BarKey {
+    /// Move the cursor (and, with Shift, keep the anchor so the selection grows).
+    Select(BarSelection),
+    /// Filter by the selected bars (Enter or Space).
+    Apply,
+    /// Drop the keyboard selection (Escape).
+    Cancel,
+    /// Not a key of the timeline: let the page have it.
+    Ignore,
+}
+
+/// The keyboard route through the bars, so that every date span a pointer can drag is
+/// reachable without one: ←/→ move by a bar, Home/End jump to the ends, Shift extends from
+/// the anchor, Enter or Space applies. `start` is where the first arrow lands (a bar of the
+/// current filter, else the newest); `len` is the number of bars (at least one).
+pub fn bar_key(
+    key: &str,
+    shift: bool,
+    selection: Option<BarSelection>,
+    start: usize,
+    len: usize,
+) -> BarKey {
+    let last = len.saturating_sub(1);
+    let (anchor, cursor) = selection.unwrap_or((start.min(last), start.min(last)));
+    let moved = match key {
+        "ArrowLeft" if selection.is_some() => cursor.saturating_sub(1),
+        "ArrowRight" if selection.is_some() => (cursor + 1).min(last),
+        "ArrowLeft" | "ArrowRight" => cursor,
+        "Home" => 0,
+        "End" => last,
+        "Enter" | " " if selection.is_some() => return BarKey::Apply,
+        "Escape" if selection.is_some() => return BarKey::Cancel,
+        _ => return BarKey::Ignore,
+    };
+    BarKey::Select((if shift { anchor } else { moved }, moved))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,6 +232,50 @@ mod tests {
         assert_eq!(
             range_label(&range_between(d("2026-05"), d("2026-05"))),
             "2026-05"
+        );
+    }
+
+    #[test]
+    fn keys_walk_the_bars_and_shift_grows_the_selection() {
+        let key = |k, shift, sel| bar_key(k, shift, sel, 7, 10);
+        assert_eq!(
+            key("ArrowLeft", false, None),
+            BarKey::Select((7, 7)),
+            "the first arrow lands on the start bar"
+        );
+        assert_eq!(
+            key("ArrowLeft", false, Some((7, 7))),
+            BarKey::Select((6, 6))
+        );
+        assert_eq!(
+            key("ArrowRight", true, Some((7, 8))),
+            BarKey::Select((7, 9))
+        );
+        assert_eq!(
+            key("ArrowRight", true, Some((7, 9))),
+            BarKey::Select((7, 9)),
+            "stops at the last bar"
+        );
+        assert_eq!(
+            key("ArrowLeft", false, Some((0, 0))),
+            BarKey::Select((0, 0)),
+            "and at the first"
+        );
+        assert_eq!(key("Home", true, Some((7, 7))), BarKey::Select((7, 0)));
+        assert_eq!(key("End", false, None), BarKey::Select((9, 9)));
+        assert_eq!(key("Enter", false, Some((7, 9))), BarKey::Apply);
+        assert_eq!(key(" ", false, Some((7, 9))), BarKey::Apply);
+        assert_eq!(
+            key("Enter", false, None),
+            BarKey::Ignore,
+            "Enter with nothing chosen belongs to the page"
+        );
+        assert_eq!(key("Escape", false, Some((7, 9))), BarKey::Cancel);
+        assert_eq!(key("ArrowDown", false, Some((7, 9))), BarKey::Ignore);
+        assert_eq!(
+            bar_key("ArrowLeft", false, None, 99, 3),
+            BarKey::Select((2, 2)),
+            "a start past the end is clamped"
         );
     }
 }

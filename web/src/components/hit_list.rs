@@ -27,7 +27,7 @@ pub fn HitList(props: &HitListProps) -> Html {
     });
     let groups = &props.found.results.groups;
     html! {
-        <ol class="qx-hits" role="list" aria-label="搜索结果" data-testid="hit-list">
+        <ol class="qx-hits" id="qx-hits" tabindex="-1" role="list" aria-label="搜索结果" data-testid="hit-list">
             { for groups.iter().enumerate().map(|(i, g)| html! {
                 <DocGroupView key={g.doc.0} found={props.found.clone()} index={i}
                     focused={props.focus == Some(i)} base={props.base.clone()} on_open={props.on_open.clone()} />

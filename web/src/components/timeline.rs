@@ -1,6 +1,6 @@
 //! The timeline above the results: matching documents per day, month or year. Dragging
 //! across the bars (or clicking one) sets the date filter; two date fields set it from the
-//! keyboard. The bars show what lies outside the filter too (core counts the timeline
+//! keyboard, and the bars take arrow keys too (`timeline::bar_key`). The bars show what lies outside the filter too (core counts the timeline
 //! without the date filter), with the filtered span highlighted.
 
 use std::rc::Rc;
@@ -9,7 +9,7 @@ use quxian_core::{Date, DateRange};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::timeline::{bar_label, bars, range_between, Bar};
+use crate::timeline::{bar_key, bar_label, bars, range_between, range_label, Bar, BarKey};
 
 #[derive(Properties, PartialEq)]
 pub struct TimelineProps {
@@ -25,7 +25,8 @@ pub struct TimelineProps {
 /// Height of the drawing in SVG units; bars are one unit wide plus a gap.
 const HEIGHT: f64 = 40.0;
 
-/// Bar indexes `(anchor, current)` while the pointer is held down.
+/// Bar indexes `(anchor, current)` while the pointer is held down or while bars are being
+/// chosen with the arrow keys.
 type Drag = UseStateHandle<Option<(usize, usize)>>;
 
 /// The range a drag covers, if it is on bars that exist (the bars may change under it).
@@ -57,6 +58,46 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         let drag = drag.clone();
         Callback::from(move |_: PointerEvent| drag.set(None))
     };
+    // Where the first arrow key lands: the filtered span's first bar, else the newest.
+    let start = bars
+        .iter()
+        .position(|b| !props.dates.is_all() && props.dates.contains(Some(b.date)))
+        .unwrap_or(bars.len() - 1);
+    let on_key = {
+        let (drag, on_select, bars) = (drag.clone(), props.on_select.clone(), bars.clone());
+        Callback::from(move |e: KeyboardEvent| {
+            let outcome = bar_key(&e.key(), e.shift_key(), *drag, start, bars.len());
+            if outcome != BarKey::Ignore {
+                // The page's own keys (Esc goes back, arrows scroll) must not act too.
+                e.prevent_default();
+                e.stop_propagation();
+            }
+            match outcome {
+                BarKey::Select(selection) => drag.set(Some(selection)),
+                BarKey::Apply => {
+                    if let Some(range) = dragged(*drag, &bars) {
+                        on_select.emit(range);
+                    }
+                    drag.set(None);
+                }
+                BarKey::Cancel => drag.set(None),
+                BarKey::Ignore => {}
+            }
+        })
+    };
+    let on_blur = {
+        let drag = drag.clone();
+        Callback::from(move |_: FocusEvent| drag.set(None))
+    };
+    let choosing = drag
+        .and_then(|(a, b)| bars.get(a.min(b)..=a.max(b)))
+        .map(|chosen| {
+            let docs: u32 = chosen.iter().map(|b| b.docs).sum();
+            format!(
+                "已选 {}：{docs} 篇，按 Enter 筛选，Esc 取消",
+                range_label(&shown)
+            )
+        });
     let summary = format!(
         "时间分布（{}）：{} 至 {}，共 {} 篇有日期的文档",
         step.label(),
@@ -66,14 +107,19 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     );
     html! {
         <section class="qx-timeline" aria-label="时间分布" data-testid="timeline">
-            <svg class="qx-timeline-bars" viewBox={format!("0 0 {} {HEIGHT}", bars.len())}
-                preserveAspectRatio="none" role="img" aria-label={summary}
-                onpointerup={finish} onpointerleave={cancel}>
-                { for bars.iter().enumerate().map(|(i, b)| bar_view(i, b, max, &shown, &drag)) }
-            </svg>
+            <div class="qx-timeline-keys" tabindex="0" role="group" data-testid="timeline-keys"
+                aria-label="时间轴：方向键选择日期，Shift 加方向键选择时间段，Enter 筛选"
+                onkeydown={on_key} onblur={on_blur}>
+                <svg class="qx-timeline-bars" viewBox={format!("0 0 {} {HEIGHT}", bars.len())}
+                    preserveAspectRatio="none" role="img" aria-label={summary}
+                    onpointerup={finish} onpointerleave={cancel}>
+                    { for bars.iter().enumerate().map(|(i, b)| bar_view(i, b, max, &shown, &drag)) }
+                </svg>
+            </div>
+            <p class="qx-sr" aria-live="polite" data-testid="timeline-choice">{ choosing.unwrap_or_default() }</p>
             <div class="qx-timeline-axis" aria-hidden="true">
                 <span>{ bar_label(first, true) }</span>
-                <span class="qx-muted">{ format!("{} · 拖动选择时间段", step.label()) }</span>
+                <span class="qx-muted">{ format!("{} · 拖动或用方向键选择时间段", step.label()) }</span>
                 <span>{ bar_label(last, first.year != last.year) }</span>
             </div>
             <DateFields dates={props.dates} min={first.first_day()} max={last.last_day()}
@@ -87,6 +133,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
 fn bar_view(i: usize, b: &Bar, max: u32, shown: &DateRange, drag: &Drag) -> Html {
     let h = HEIGHT * f64::from(b.docs) / f64::from(max);
     let inside = shown.contains(Some(b.date)) && !shown.is_all();
+    let cursor = drag.is_some_and(|(_, current)| current == i);
     let down = {
         let drag = drag.clone();
         Callback::from(move |e: PointerEvent| {
@@ -104,7 +151,7 @@ fn bar_view(i: usize, b: &Bar, max: u32, shown: &DateRange, drag: &Drag) -> Html
     };
     let x = i as f64;
     html! {
-        <g class={classes!("qx-bar", inside.then_some("qx-bar-in"))} data-testid="timeline-bar"
+        <g class={classes!("qx-bar", inside.then_some("qx-bar-in"), cursor.then_some("qx-bar-cursor"))} data-testid="timeline-bar"
             data-date={b.date.to_iso()} data-docs={b.docs.to_string()}
             onpointerdown={down} onpointerenter={enter}>
             <title>{ format!("{}：{} 篇", bar_label(b.date, true), b.docs) }</title>
