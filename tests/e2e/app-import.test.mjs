@@ -186,6 +186,71 @@ test('import, save, search, reload, export, re-import and delete a library in th
   }
 });
 
+// A gazetteer of another city brings its own map: its `tile` lines place the districts,
+// a bad tile line is refused with its line number, and the layout is saved with the library.
+const CHENGDU_DOCS = [
+  { name: '锦江.txt', mimeType: 'text/plain', buffer: Buffer.from('锦江新闻\n\n锦江区春熙路商圈客流持续增长，锦江区推进夜间经济。\n') },
+  { name: '武侯.txt', mimeType: 'text/plain', buffer: Buffer.from('武侯新闻\n\n武侯区武侯祠游客众多，武侯区发展文化旅游。\n\n青羊区宽窄巷子也很热闹。\n') },
+];
+const CHENGDU = [
+  '# 成都市部分区',
+  'district 锦江 区 锦江区',
+  'district 青羊 区 青羊区',
+  'district 武侯 区 武侯区',
+  'district 金牛 区 金牛区',
+  'tile 青羊 0 0',
+  'tile 锦江 1 0',
+  'tile 武侯 0 1',
+].join('\n');
+
+test('a custom gazetteer brings its own district map, saved with the library', { timeout: 240_000 }, async () => {
+  const app = await openApp(browser);
+  const { page } = app;
+  try {
+    await waitReady(page);
+    await openDialog(page, 'import');
+    await importFiles(page, CHENGDU_DOCS);
+    await saveAs(page, '成都资料');
+    await openDialog(page, 'manage');
+    await page.getByTestId('tab-data').click();
+    const upload = (text) => page.getByTestId('gazetteer-file').setInputFiles(
+      { name: 'chengdu.txt', mimeType: 'text/plain', buffer: Buffer.from(text) });
+    const reannotate = async () => {
+      await page.getByTestId('reannotate').click();
+      await page.waitForFunction(() => /已重新标注|失败/.test(document.querySelector('[data-testid=annotate-status]')?.textContent), null, { timeout: 60_000 });
+      return page.getByTestId('annotate-status').innerText();
+    };
+    await upload(`${CHENGDU}\ntile 金牛 1 0\n`);
+    await page.waitForFunction(() => /chengdu\.txt/.test(document.querySelector('[data-testid=gazetteer-status]')?.textContent));
+    assert.equal(await reannotate(), '重新标注失败：区县文件第 9 行：第 1 列第 0 行已被第 7 行的区县占用，请换一个空位置');
+    await upload(CHENGDU);
+    await page.waitForFunction(() => /chengdu\.txt/.test(document.querySelector('[data-testid=gazetteer-status]')?.textContent));
+    assert.equal(await reannotate(), '已重新标注并保存。');
+    await page.getByTestId('dialog-close').click();
+
+    const tiles = async () => page.locator('[data-testid=map-tile]').evaluateAll((gs) => gs.map((g) => {
+      const rect = g.querySelector('rect');
+      return [g.dataset.district, Number(rect.getAttribute('x')) / 64, Number(rect.getAttribute('y')) / 64,
+        g.querySelector('.qx-tile-count').textContent];
+    }));
+    await page.locator('[data-testid=map-tile][data-district="锦江"]').waitFor();
+    const facet = (name) => page.locator(`[data-testid=facet-district][data-name="${name}"] .qx-facet-count`).innerText();
+    const want = [['青羊', 0, 0], ['锦江', 1, 0], ['武侯', 0, 1]];
+    for (const tile of want) tile.push(await facet(tile[0]));
+    assert.deepEqual(await tiles(), want, 'the tiles of the uploaded gazetteer, where its lines put them, with the facet counts');
+    assert.ok(want.every((t) => Number(t[3]) > 0), want);
+    await page.getByTestId('overview').getByText('地图之外').waitFor({ state: 'detached' });
+    await screenshot(page, 'custom-map');
+    await page.reload();
+    await waitReady(page);
+    await page.locator('[data-testid=map-tile][data-district="锦江"]').waitFor();
+    assert.deepEqual(await tiles(), want, 'saved with the library');
+    app.assertNoErrors();
+  } finally {
+    await app.close();
+  }
+});
+
 test('the import dialog on a phone; cancelling saves nothing', { timeout: 120_000 }, async () => {
   const app = await openApp(browser, { viewport: 'phone' });
   const { page } = app;

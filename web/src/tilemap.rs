@@ -1,40 +1,30 @@
-//! Where each district's tile sits on the overview's map (`data/tilemap.txt`, compiled in):
-//! a grid placed roughly by geography, so that a reader sees at a glance where the
-//! passages are. Districts the file does not name (a custom gazetteer) are left to the
-//! lists.
+//! Where each district's tile sits on the map: the corpus's own layout (its gazetteer's
+//! `tile` lines, kept in bundles since format 3), or, for a corpus without one (a bundle of
+//! format 2), the built-in gazetteer's layout for the districts whose names it shares.
+//! Districts without a tile are left to the lists.
 
-use quxian_core::DistrictId;
+use quxian_core::{tile_fields, Corpus, DistrictId, Tile};
 
-/// The tile map shipped with quxian, for the built-in gazetteer's districts.
-const TILEMAP: &str = include_str!("../../data/tilemap.txt");
+/// The built-in gazetteer, for its `tile` lines.
+const BUILT_IN: &str = include_str!("../../data/gazetteer.txt");
 
-/// A district's place on the map.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Tile {
-    pub district: DistrictId,
-    pub column: u32,
-    pub row: u32,
+/// The tiles of the corpus's districts.
+pub fn tiles(corpus: &Corpus) -> Vec<Tile> {
+    if corpus.district_tiles.is_empty() {
+        built_in_tiles(&corpus.districts)
+    } else {
+        corpus.district_tiles.clone()
+    }
 }
 
-/// `(name, column, row)` of every line of a tile map; lines that do not read as one are
-/// skipped (the shipped file is checked by a test).
-fn entries(text: &str) -> impl Iterator<Item = (&str, u32, u32)> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+/// The built-in layout's tiles of the districts named `districts` (display names, by id).
+fn built_in_tiles(districts: &[String]) -> Vec<Tile> {
+    BUILT_IN
+        .lines()
+        .filter(|l| l.starts_with("tile "))
         .filter_map(|l| {
-            let mut fields = l.split_whitespace();
-            let name = fields.next()?;
-            let column = fields.next()?.parse().ok()?;
-            let row = fields.next()?.parse().ok()?;
-            fields.next().is_none().then_some((name, column, row))
-        })
-}
-
-/// The tiles of the districts named `districts` (display names, by id) that the map places.
-pub fn tiles(districts: &[String]) -> Vec<Tile> {
-    entries(TILEMAP)
-        .filter_map(|(name, column, row)| {
+            let fields: Vec<&str> = l.split_whitespace().collect();
+            let (name, column, row) = tile_fields(&fields).ok()?;
             let id = districts.iter().position(|d| d == name)?;
             Some(Tile {
                 district: DistrictId(u16::try_from(id).ok()?),
@@ -50,11 +40,10 @@ mod tests {
     use super::*;
     use std::collections::HashSet;
 
-    /// The display names of the built-in gazetteer's `district` lines.
-    fn gazetteer_districts() -> Vec<String> {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/gazetteer.txt");
-        let text = std::fs::read_to_string(path).expect("the built-in gazetteer");
-        text.lines()
+    /// The display names of the built-in gazetteer's `district` lines, by id.
+    fn built_in_districts() -> Vec<String> {
+        BUILT_IN
+            .lines()
             .filter_map(|l| l.strip_prefix("district "))
             .filter_map(|rest| rest.split_whitespace().next())
             .map(str::to_string)
@@ -62,34 +51,29 @@ mod tests {
     }
 
     #[test]
-    fn every_line_reads_and_every_built_in_district_has_one_tile_of_its_own() {
-        let lines = TILEMAP
-            .lines()
-            .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
-            .count();
-        assert_eq!(
-            entries(TILEMAP).count(),
-            lines,
-            "a line of data/tilemap.txt does not read"
-        );
-        let districts = gazetteer_districts();
-        assert!(districts.len() >= 38, "{districts:?}");
-        let tiles = tiles(&districts);
-        assert_eq!(tiles.len(), districts.len(), "one tile per district");
-        let cells: HashSet<(u32, u32)> = tiles.iter().map(|t| (t.column, t.row)).collect();
+    fn a_corpus_without_a_layout_gets_the_built_in_one_for_the_names_it_shares() {
+        let mut corpus = Corpus::empty();
+        corpus.districts = built_in_districts();
+        assert!(corpus.districts.len() >= 38);
+        let tiles = tiles(&corpus);
+        assert_eq!(tiles.len(), corpus.districts.len(), "one tile per district");
+        let cells: HashSet<(u8, u8)> = tiles.iter().map(|t| (t.column, t.row)).collect();
         assert_eq!(cells.len(), tiles.len(), "no two districts share a tile");
-        let ids: HashSet<DistrictId> = tiles.iter().map(|t| t.district).collect();
-        assert_eq!(ids.len(), tiles.len(), "no district has two tiles");
+        corpus.districts = vec!["北碚".to_string(), "火星".to_string()];
+        let tiles = super::tiles(&corpus);
+        assert_eq!(tiles.len(), 1);
+        assert_eq!(tiles[0].district, DistrictId(0));
     }
 
     #[test]
-    fn unknown_districts_are_left_out() {
-        let districts = vec!["北碚".to_string(), "火星".to_string()];
-        let tiles = tiles(&districts);
-        assert_eq!(tiles.len(), 1);
-        assert_eq!(tiles[0].district, DistrictId(0));
-        assert!(entries("北碚 1\n北碚 a 2\n北碚 1 2 3\n# x\n")
-            .next()
-            .is_none());
+    fn a_corpus_with_its_own_layout_keeps_it() {
+        let mut corpus = Corpus::empty();
+        corpus.districts = vec!["北碚".to_string()];
+        corpus.district_tiles = vec![Tile {
+            district: DistrictId(0),
+            column: 9,
+            row: 9,
+        }];
+        assert_eq!(tiles(&corpus), corpus.district_tiles);
     }
 }

@@ -26,8 +26,12 @@ use crate::{Corpus, Error, Result};
 use serde::{Deserialize, Serialize};
 
 const MAGIC: &[u8; 8] = b"QUXIAN\0\x1a";
-/// The bundle format this build writes and reads.
-pub const FORMAT_VERSION: u32 = 2;
+/// The bundle format this build writes (and reads, with [`OLDEST_VERSION`] and later).
+/// Version 3 added the districts' map tiles at the end of the corpus.
+pub const FORMAT_VERSION: u32 = 3;
+/// The oldest bundle format this build reads: version 2 is version 3 without the map
+/// tiles, the last field of the payload.
+pub const OLDEST_VERSION: u32 = 2;
 const HEADER_LEN: usize = 24;
 /// Largest inflated payload accepted in any case.
 const MAX_PAYLOAD: usize = 1 << 30;
@@ -94,7 +98,7 @@ impl Corpus {
         };
         let version =
             read_u32(bytes, 8).ok_or_else(|| header("file ends inside the header".into()))?;
-        if version != FORMAT_VERSION {
+        if !(OLDEST_VERSION..=FORMAT_VERSION).contains(&version) {
             return Err(Error::UnsupportedVersion {
                 found: version,
                 supported: FORMAT_VERSION,
@@ -117,7 +121,11 @@ impl Corpus {
         if crc32fast::hash(payload) != crc {
             return Err(Error::ChecksumMismatch);
         }
-        let plain = inflate(payload, inflate_limit(payload.len()))?;
+        let mut plain = inflate(payload, inflate_limit(payload.len()))?;
+        if version == 2 {
+            // The tiles field it lacks, empty: postcard writes an empty list as one 0 byte.
+            plain.push(0);
+        }
         let (stored, rest) = postcard::take_from_bytes::<Stored>(&plain).map_err(|e| {
             Error::Corrupt {
                 section: "corpus",

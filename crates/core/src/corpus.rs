@@ -9,6 +9,8 @@
 //! - every `DistrictId` / `TopicId` indexes `districts` / `topics`.
 
 use serde::{Deserialize, Serialize};
+
+use crate::tile::Tile;
 use std::ops::Range;
 
 #[cfg(feature = "build")]
@@ -127,6 +129,9 @@ pub struct Corpus {
     /// Words of two or more characters that jieba found in the corpus, with their counts.
     /// Queries are segmented against this list, so the browser needs no jieba dictionary.
     pub vocabulary: Vec<(String, u32)>,
+    /// Where each district sits on the map (the gazetteer's `tile` lines; empty when it
+    /// has none). Last in the struct: a bundle of format 2 is this layout without it.
+    pub district_tiles: Vec<Tile>,
 }
 
 impl Corpus {
@@ -238,6 +243,17 @@ impl Corpus {
                     "document {d} names an unknown district or topic"
                 )));
             }
+        }
+        if let Some(t) = self
+            .district_tiles
+            .iter()
+            .find(|t| usize::from(t.district.0) >= self.districts.len())
+        {
+            return Err(corrupt(format!(
+                "a map tile names district {} of {}",
+                t.district.0,
+                self.districts.len()
+            )));
         }
         if next as usize != self.passages.len() {
             return Err(corrupt(format!(

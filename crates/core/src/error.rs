@@ -212,6 +212,28 @@ pub enum DataProblem {
         /// The line that listed it first.
         first_line: usize,
     },
+    /// A tile's column or row that is not a whole number from 0 to 63.
+    #[error("tile position `{value}` is not a whole number from 0 to 63")]
+    BadTilePosition {
+        /// The column or row as written.
+        value: String,
+    },
+    /// A district given a second tile.
+    #[error("this district already has a tile on line {first_line}")]
+    TileTwice {
+        /// The line of its first tile.
+        first_line: usize,
+    },
+    /// Two districts on one cell of the map.
+    #[error("column {column}, row {row} already holds the tile of line {first_line}")]
+    TileTaken {
+        /// The cell's column.
+        column: u8,
+        /// The cell's row.
+        row: u8,
+        /// The line of the tile already there.
+        first_line: usize,
+    },
     /// A line that cannot be read (not text).
     #[error("unreadable line: {reason}")]
     Unreadable {
@@ -291,6 +313,19 @@ impl DataProblem {
             NotAKeyword { word } => format!("“{word}”不是有效的关键词"),
             KeywordTwice { word, first_line } => {
                 format!("关键词“{word}”在第 {first_line} 行已经列出，请删去重复的")
+            }
+            BadTilePosition { value } => {
+                format!("地图位置“{value}”无效，列和行应为 0 到 63 的整数，例如 tile 北碚 2 3")
+            }
+            TileTwice { first_line } => {
+                format!("这个区县在第 {first_line} 行已经有地图位置，请删去重复的 tile 行")
+            }
+            TileTaken {
+                column,
+                row,
+                first_line,
+            } => {
+                format!("第 {column} 列第 {row} 行已被第 {first_line} 行的区县占用，请换一个空位置")
             }
             Unreadable { .. } => "这一行无法读取（不是 UTF-8 文本）".to_string(),
             BadFrequency { word, value } => {

@@ -43,6 +43,7 @@ mod segment;
 mod site;
 mod snippet;
 mod text;
+mod tile;
 mod view;
 
 #[cfg(feature = "build")]
@@ -68,6 +69,7 @@ pub use site::{
 pub use snippet::{Snippet, SNIPPET_CHARS};
 #[cfg(feature = "nfkc")]
 pub use text::nfkc;
+pub use tile::{tile_fields, Tile, MAX_TILE_POSITION};
 pub use view::ViewState;
 
 #[cfg(test)]

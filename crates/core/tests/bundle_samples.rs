@@ -7,7 +7,7 @@
 //! deliberate change of the sample corpus: `QUXIAN_BLESS=1 cargo test -p quxian-core --test
 //! bundle_samples`.
 
-use quxian_core::{Corpus, DistrictId, DocId, Document, Error, Passage, TopicId};
+use quxian_core::{Corpus, DistrictId, DocId, Document, Error, Passage, Tile, TopicId};
 use std::path::PathBuf;
 
 /// Longest error message any bundle may produce (the goal: 1 KB).
@@ -64,15 +64,43 @@ fn sample_corpus() -> Corpus {
     corpus
 }
 
+/// The sample corpus with its map tiles (format 3 and later).
+fn sample_corpus_with_tiles() -> Corpus {
+    let mut corpus = sample_corpus();
+    corpus.district_tiles = vec![
+        Tile {
+            district: DistrictId(0),
+            column: 2,
+            row: 2,
+        },
+        Tile {
+            district: DistrictId(1),
+            column: 3,
+            row: 2,
+        },
+    ];
+    corpus
+}
+
 #[test]
-fn golden_v2_sample_decodes() {
-    let path = data("bundle-v2.qx");
-    if std::env::var_os("QUXIAN_BLESS").is_some() {
-        std::fs::write(&path, sample_corpus().to_bundle()).unwrap();
-    }
-    let bytes = std::fs::read(&path).unwrap();
+fn golden_v2_sample_decodes_without_tiles() {
+    let bytes = std::fs::read(data("bundle-v2.qx")).unwrap();
     assert_eq!(&bytes[8..12], &2u32.to_le_bytes(), "sample is format v2");
     assert_eq!(Corpus::from_bundle(&bytes).unwrap(), sample_corpus());
+}
+
+#[test]
+fn golden_v3_sample_decodes_with_its_tiles() {
+    let path = data("bundle-v3.qx");
+    if std::env::var_os("QUXIAN_BLESS").is_some() {
+        std::fs::write(&path, sample_corpus_with_tiles().to_bundle()).unwrap();
+    }
+    let bytes = std::fs::read(&path).unwrap();
+    assert_eq!(&bytes[8..12], &3u32.to_le_bytes(), "sample is format v3");
+    assert_eq!(
+        Corpus::from_bundle(&bytes).unwrap(),
+        sample_corpus_with_tiles()
+    );
 }
 
 /// Writes DEFLATE bits: header fields least significant bit first, Huffman codes most
@@ -119,7 +147,7 @@ fn zero_bomb(copies: usize) -> Vec<u8> {
 /// A bundle with a correct header around any payload.
 fn wrap(payload: &[u8]) -> Vec<u8> {
     let mut out = b"QUXIAN\0\x1a".to_vec();
-    out.extend_from_slice(&2u32.to_le_bytes());
+    out.extend_from_slice(&3u32.to_le_bytes());
     out.extend_from_slice(&crc32fast::hash(payload).to_le_bytes());
     out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
     out.extend_from_slice(payload);

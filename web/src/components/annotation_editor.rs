@@ -141,7 +141,7 @@ pub fn AnnotationEditor(props: &AnnotationEditorProps) -> Html {
                     </label>
                     <button type="button" class="qx-button qx-button-quiet" onclick={reset_gazetteer}>{ "恢复内置区县表" }</button>
                 </div>
-                <p class="qx-muted qx-small">{ "格式与 data/gazetteer.txt 相同：每行一条记录，例如“district 北碚 区 北碚区”（名称、类别、全称）或“place 北碚 缙云山”。" }</p>
+                <p class="qx-muted qx-small">{ "格式与 data/gazetteer.txt 相同：每行一条记录，例如“district 北碚 区 北碚区”（名称、类别、全称）、“place 北碚 缙云山”（区县内的地点）或“tile 北碚 2 2”（区县在地图上的列和行，从 0 起）。" }</p>
             </fieldset>
             <fieldset class="qx-fieldset">
                 <legend>{ "主题关键词" }</legend>

@@ -1,16 +1,16 @@
-//! A map of the districts (tiles placed roughly by geography, `tilemap`), each shaded by
+//! A map of the districts (tiles placed roughly by geography, from the gazetteer's `tile` lines: `tilemap`), each shaded by
 //! its passages: where the corpus (overview) or the matches (results) are, at a glance. A
 //! tile toggles that district's filter (click, Enter or Space) and has a `<title>` and a
 //! label for assistive technology; selected districts are outlined.
 //! Districts with passages that the map does not place are named under it.
 
-use quxian_core::DistrictId;
+use quxian_core::{DistrictId, Tile};
 use yew::prelude::*;
 
 use std::rc::Rc;
 
 use crate::state::CorpusHandle;
-use crate::tilemap::{tiles, Tile};
+use crate::tilemap::tiles;
 
 const TILE: u32 = 64;
 const GAP: u32 = 4;
@@ -39,7 +39,7 @@ pub fn DistrictMap(props: &DistrictMapProps) -> Html {
         return html! {};
     };
     let corpus = handle.searcher.corpus();
-    let tiles = tiles(&corpus.districts);
+    let tiles = tiles(corpus);
     if tiles.is_empty() {
         return html! {};
     }
@@ -50,8 +50,8 @@ pub fn DistrictMap(props: &DistrictMapProps) -> Html {
         .max()
         .unwrap_or(0)
         .max(1);
-    let columns = tiles.iter().map(|t| t.column).max().unwrap_or(0) + 1;
-    let rows = tiles.iter().map(|t| t.row).max().unwrap_or(0) + 1;
+    let columns = tiles.iter().map(|t| u32::from(t.column)).max().unwrap_or(0) + 1;
+    let rows = tiles.iter().map(|t| u32::from(t.row)).max().unwrap_or(0) + 1;
     let (width, height) = (columns * TILE, rows * TILE);
 
     let placed: Vec<DistrictId> = tiles.iter().map(|t| t.district).collect();
@@ -86,7 +86,7 @@ fn tile_view(
     selected: bool,
     on_district: &Callback<DistrictId>,
 ) -> Html {
-    let (x, y) = (t.column * TILE, t.row * TILE);
+    let (x, y) = (u32::from(t.column) * TILE, u32::from(t.row) * TILE);
     let size = (TILE - GAP).to_string();
     let (cx, cy) = (x + (TILE - GAP) / 2, y + (TILE - GAP) / 2);
     let label = format!("{name}：{n} 段");

@@ -87,7 +87,7 @@ pub fn Overview(props: &OverviewProps) -> Html {
                     { stat("字数", group_digits(s.chars)) }
                     { stat("涉及区县", group_digits(s.districts.len())) }
                 </dl>
-                if !crate::tilemap::tiles(&corpus.districts).is_empty() {
+                if !crate::tilemap::tiles(corpus).is_empty() {
                     <h2 class="qx-section-title">{ "区县地图" }</h2>
                     <p class="qx-muted qx-section-note">{ "每块为一个区县，颜色越深段落越多；点击查看该区县的段落。" }</p>
                     <DistrictMap counts={Rc::new(s.district_passages.clone())} on_district={on_tile} />

@@ -92,7 +92,7 @@ pub fn Results(props: &ResultsProps) -> Html {
                         <SortSelect sort={props.view.sort} on_change={on_sort} />
                     }
                 </div>
-                if !crate::tilemap::tiles(&corpus.districts).is_empty() {
+                if !crate::tilemap::tiles(corpus).is_empty() {
                     <details class="qx-map-details" data-testid="results-map">
                         <summary>{ "区县地图" }</summary>
                         <DistrictMap counts={Rc::new(results.facets.districts.clone())}

@@ -14,10 +14,12 @@
 //! current district; the former one is kept as data ([`Gazetteer::former_district`]).
 
 use super::datafile::{data_lines, error, form};
+use super::tiles::TileLayout;
 use crate::corpus::DistrictId;
 use crate::date::Date;
 use crate::error::DataProblem;
 use crate::error::Result;
+use crate::tile::{tile_fields, Tile};
 use std::collections::HashMap;
 
 /// Districts and the places inside them, parsed from a data file.
@@ -39,6 +41,8 @@ pub struct Gazetteer {
     citywide: rustc_hash::FxHashSet<String>,
     /// Context words (`context` lines) with the roles they play next to a name.
     context: rustc_hash::FxHashMap<String, ContextRoles>,
+    /// Where each district sits on the explorer's map (`tile` lines).
+    tiles: Vec<Tile>,
 }
 
 #[derive(Clone, Debug)]
@@ -135,6 +139,7 @@ struct Parser<'a> {
     file: &'a str,
     g: Gazetteer,
     defined: HashMap<String, (usize, Role)>,
+    tiles: TileLayout,
 }
 
 const EMBEDDED: &str = include_str!("../../../../data/gazetteer.txt");
@@ -152,6 +157,7 @@ impl Gazetteer {
             file: file_label,
             g: Gazetteer::default(),
             defined: HashMap::new(),
+            tiles: TileLayout::default(),
         };
         let lines: Vec<(usize, Vec<&str>)> = data_lines(text).collect();
         // Districts first, so other lines may refer to districts defined further down.
@@ -172,6 +178,7 @@ impl Gazetteer {
                 Some("moved") => moved.push((*line, fields.clone())),
                 Some("merged") => p.merged(*line, fields)?,
                 Some("block") => p.block(*line, fields)?,
+                Some("tile") => p.tile(*line, fields)?,
                 Some(other) => {
                     return Err(error(
                         p.file,
@@ -179,7 +186,7 @@ impl Gazetteer {
                         DataProblem::UnknownRecord {
                             record: other.to_string(),
                             expected: "district, alias, place, moved, merged, ambiguous, \
-                                       block, city, citywide, context",
+                                       block, city, citywide, context, tile",
                         },
                     ))
                 }
@@ -193,6 +200,7 @@ impl Gazetteer {
                 p.ambiguous(*line, fields)?;
             }
         }
+        p.g.tiles = p.tiles.tiles().to_vec();
         Ok(p.g)
     }
 
@@ -289,6 +297,12 @@ impl Gazetteer {
         self.moves
             .iter()
             .map(|m| (m.name.as_str(), m.from, m.to, m.date.as_str()))
+    }
+
+    /// Where each district sits on the explorer's map (`tile` lines), in file order;
+    /// districts without a line have no tile.
+    pub fn tiles(&self) -> &[Tile] {
+        &self.tiles
     }
 
     /// Units that absorbed districts, as `(unit, absorbed districts, date)`.
@@ -452,6 +466,20 @@ impl Parser<'_> {
             roles.0 |= bits.0;
         }
         Ok(())
+    }
+
+    /// `tile <display> <column> <row>`: the district's cell on the map.
+    fn tile(&mut self, line: usize, f: &[&str]) -> Result<()> {
+        let (display, column, row) = tile_fields(f).map_err(|p| error(self.file, line, p))?;
+        let district = self.district_ref(line, display)?;
+        let tile = Tile {
+            district,
+            column,
+            row,
+        };
+        self.tiles
+            .place(tile, line)
+            .map_err(|p| error(self.file, line, p))
     }
 
     fn place(&mut self, line: usize, f: &[&str]) -> Result<()> {
@@ -771,6 +799,60 @@ block 大甲区
         let words: Vec<&str> = g.words().collect();
         assert!(words.contains(&"大甲区") && words.contains(&"镇一") && words.contains(&"乙"));
         assert_eq!(words.len(), 11, "{words:?}");
+    }
+
+    #[test]
+    fn tile_lines_place_districts_on_the_map_and_bad_ones_name_their_line() {
+        let g = Gazetteer::parse(
+            "tile 乙 3 0\ndistrict 甲 区 甲区\ndistrict 乙 县 乙县\n",
+            "t",
+        )
+        .unwrap();
+        let tile = Tile {
+            district: DistrictId(1),
+            column: 3,
+            row: 0,
+        };
+        assert_eq!(g.tiles(), [tile], "甲 has no line, so no tile");
+        let head = "district 甲 区 甲区\ndistrict 乙 县 乙县\ntile 甲 0 0\n";
+        for (line, want) in [
+            ("tile 丙 1 1", "`丙` is not a district"),
+            ("tile 乙 1", "expected `tile <display> <column> <row>`"),
+            ("tile 乙 1 64", "tile position `64`"),
+            ("tile 甲 1 1", "already has a tile on line 3"),
+            (
+                "tile 乙 0 0",
+                "column 0, row 0 already holds the tile of line 3",
+            ),
+        ] {
+            let (n, message) = err_line(&format!("{head}{line}\n"));
+            assert_eq!(n, 4, "{line}");
+            assert!(message.contains(want), "{line}: {message}");
+        }
+    }
+
+    #[test]
+    fn every_built_in_district_has_one_tile_of_its_own() {
+        let g = Gazetteer::chongqing();
+        let city = g.city();
+        let districts: Vec<DistrictId> = (0..g.districts().len())
+            .map(|i| DistrictId(i as u16))
+            .filter(|id| Some(*id) != city)
+            .collect();
+        assert!(districts.len() >= 38);
+        let placed: Vec<DistrictId> = g.tiles().iter().map(|t| t.district).collect();
+        assert_eq!(
+            placed.len(),
+            districts.len(),
+            "one tile per district, none for 全市"
+        );
+        for id in districts {
+            assert!(
+                placed.contains(&id),
+                "{} has no tile",
+                g.districts()[usize::from(id.0)]
+            );
+        }
     }
 
     #[test]

@@ -22,6 +22,7 @@ mod explain;
 mod gazetteer;
 mod lexicon;
 mod mentions;
+mod tiles;
 mod topics;
 
 pub use explain::Explanation;

@@ -106,6 +106,7 @@ impl CorpusBuilder {
             districts: gazetteer.districts().to_vec(),
             district_aliases: gazetteer.aliases(),
             topics: lexicon.topics().to_vec(),
+            district_tiles: gazetteer.tiles().to_vec(),
             ..Corpus::default()
         };
         CorpusBuilder {
