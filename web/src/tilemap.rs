@@ -5,8 +5,8 @@
 
 use quxian_core::{tile_fields, Corpus, DistrictId, Tile};
 
-/// The built-in gazetteer, for its `tile` lines.
-const BUILT_IN: &str = include_str!("../../data/gazetteer.txt");
+/// The `tile` lines of the built-in gazetteer (`data/gazetteer.txt`, kept by `build.rs`).
+const BUILT_IN: &str = include_str!(concat!(env!("OUT_DIR"), "/built_in_tiles.txt"));
 
 /// The tiles of the corpus's districts.
 pub fn tiles(corpus: &Corpus) -> Vec<Tile> {
@@ -21,7 +21,6 @@ pub fn tiles(corpus: &Corpus) -> Vec<Tile> {
 fn built_in_tiles(districts: &[String]) -> Vec<Tile> {
     BUILT_IN
         .lines()
-        .filter(|l| l.starts_with("tile "))
         .filter_map(|l| {
             let fields: Vec<&str> = l.split_whitespace().collect();
             let (name, column, row) = tile_fields(&fields).ok()?;
@@ -42,8 +41,9 @@ mod tests {
 
     /// The display names of the built-in gazetteer's `district` lines, by id.
     fn built_in_districts() -> Vec<String> {
-        BUILT_IN
-            .lines()
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/gazetteer.txt");
+        let text = std::fs::read_to_string(path).expect("the built-in gazetteer");
+        text.lines()
             .filter_map(|l| l.strip_prefix("district "))
             .filter_map(|rest| rest.split_whitespace().next())
             .map(str::to_string)
