@@ -27,6 +27,11 @@ const K1: f32 = 1.2;
 const B: f32 = 0.75;
 /// Extra weight, as a multiple of the clause's IDF, when the document title has the clause.
 const TITLE_BOOST: f32 = 1.5;
+/// Weight of a district name's match in a passage that the annotation did not tag with
+/// that district: the name is then inside another word (渝中 in 成渝中线), a person's name or
+/// a place elsewhere. Such passages still match (every substring does) but rank below
+/// the passages about the district.
+const NOT_THE_DISTRICT: f32 = 0.25;
 
 /// Bytes of passage text highlighted per query. Highlighting is linear in a passage's
 /// length; past this budget (hits in display order) a hit gets a snippet from the start of
@@ -85,10 +90,19 @@ pub struct SearchResults {
     pub undated: u32,
 }
 
-/// A clause analyzed for this corpus: its alternatives (one, or every name of a district)
-/// and the passages holding any of them.
+/// A clause of a query: one alternative, or every name of the district a typed word names.
+#[derive(Debug)]
+pub(crate) struct QueryClause {
+    /// What to match: any of these.
+    pub(crate) alternatives: Vec<Vec<Unit>>,
+    /// The district an unquoted word names (its alternatives are that district's names).
+    pub(crate) district: Option<DistrictId>,
+}
+
+/// A clause analyzed for this corpus: the query's clause and the passages holding any of
+/// its alternatives.
 struct Clause {
-    alternatives: Vec<Vec<Unit>>,
+    query: QueryClause,
     postings: Vec<Posting>,
 }
 
@@ -102,9 +116,9 @@ pub(crate) struct DistrictNames<'a> {
 }
 
 impl DistrictNames<'_> {
-    /// Every name of the district `word` names (北碚区 → 北碚, 北碚区), without the names
-    /// that contain another one (a passage with 北碚区 has 北碚); `None` for other words.
-    fn expand(&self, word: &str) -> Option<Vec<String>> {
+    /// The district `word` names and every name of it (北碚区 → 北碚, 北碚区), without the
+    /// names that contain another one (a passage with 北碚区 has 北碚); `None` for other words.
+    fn expand(&self, word: &str) -> Option<(DistrictId, Vec<String>)> {
         let id = crate::corpus::district_by_name(self.districts, self.aliases, word)?;
         let names: Vec<&str> = self
             .districts
@@ -123,7 +137,7 @@ impl DistrictNames<'_> {
             .filter(|n| !names.iter().any(|m| m != *n && n.contains(*m)))
             .map(|n| n.to_string())
             .collect();
-        Some(shortest)
+        Some((id, shortest))
     }
 }
 
@@ -175,12 +189,16 @@ pub(crate) fn query_clauses(
     vocabulary: &Vocabulary,
     names: DistrictNames<'_>,
     query: &Query,
-) -> Vec<Vec<Vec<Unit>>> {
-    let word = |units: Vec<Unit>| -> Vec<Vec<Unit>> {
-        match names.expand(&unit_string(&units)) {
-            Some(all) => all.iter().map(|n| phrase_units(n)).collect(),
-            None => vec![units],
-        }
+) -> Vec<QueryClause> {
+    let word = |units: Vec<Unit>| match names.expand(&unit_string(&units)) {
+        Some((id, all)) => QueryClause {
+            alternatives: all.iter().map(|n| phrase_units(n)).collect(),
+            district: Some(id),
+        },
+        None => QueryClause {
+            alternatives: vec![units],
+            district: None,
+        },
     };
     let words = query.text.iter().flat_map(|t| {
         if names.expand(t.trim()).is_some() {
@@ -189,10 +207,13 @@ pub(crate) fn query_clauses(
             vocabulary.clauses(t).into_iter().map(word).collect()
         }
     });
-    let phrases = query.phrases.iter().map(|p| vec![phrase_units(p)]);
+    let phrases = query.phrases.iter().map(|p| QueryClause {
+        alternatives: vec![phrase_units(p)],
+        district: None,
+    });
     words
         .chain(phrases)
-        .filter(|c| c.iter().all(|a| !a.is_empty()) && !c.is_empty())
+        .filter(|c| !c.alternatives.is_empty() && c.alternatives.iter().all(|a| !a.is_empty()))
         .collect()
 }
 
@@ -244,9 +265,9 @@ fn effective_filters(
 pub(crate) fn match_set(src: &impl SearchSource, query: &Query) -> Vec<(u32, f32)> {
     let clauses: Vec<Clause> = query_clauses(src.vocabulary(), src.district_names(), query)
         .into_iter()
-        .map(|alternatives| Clause {
-            postings: union_matches(src, &alternatives),
-            alternatives,
+        .map(|query| Clause {
+            postings: union_matches(src, &query.alternatives),
+            query,
         })
         .collect();
     let mut matched: Vec<(u32, f32)> = if clauses.is_empty() {
@@ -264,7 +285,8 @@ pub(crate) fn match_set(src: &impl SearchSource, query: &Query) -> Vec<(u32, f32
 /// Document-level AND: the passages of documents holding every clause somewhere (重庆 高铁
 /// finds a document naming 重庆 in one passage and 高铁 in another), each passage holding at
 /// least one clause. A passage scores BM25 over the clauses it holds plus the title boost,
-/// times the share of the clauses it holds, so passages with all the words come first.
+/// times the share of the clauses it holds, so passages with all the words come first; a
+/// district's names count less in a passage not tagged with it ([`NOT_THE_DISTRICT`]).
 fn score_all(src: &impl SearchSource, clauses: &[Clause]) -> Vec<(u32, f32)> {
     let n = src.passage_count() as f32;
     let avg = src.average_length();
@@ -278,7 +300,13 @@ fn score_all(src: &impl SearchSource, clauses: &[Clause]) -> Vec<(u32, f32)> {
         .collect();
     let needles: Vec<Vec<String>> = clauses
         .iter()
-        .map(|c| c.alternatives.iter().map(|a| unit_string(a)).collect())
+        .map(|c| {
+            c.query
+                .alternatives
+                .iter()
+                .map(|a| unit_string(a))
+                .collect()
+        })
         .collect();
     let passages = clause_counts(clauses);
     let mut out = Vec::new();
@@ -301,14 +329,20 @@ fn score_all(src: &impl SearchSource, clauses: &[Clause]) -> Vec<(u32, f32)> {
             let len = src.length(*passage) as f32;
             let norm = K1 * (1.0 - B + B * len / avg);
             let held = tfs.iter().filter(|tf| **tf > 0).count() as f32;
+            let tagged = src.labels(*passage).0;
             let bm25: f32 = tfs
                 .iter()
                 .zip(&idfs)
                 .zip(&bonus)
-                .filter(|((tf, _), _)| **tf > 0)
-                .map(|((tf, idf), bonus)| {
+                .zip(clauses)
+                .filter(|(((tf, _), _), _)| **tf > 0)
+                .map(|(((tf, idf), bonus), clause)| {
                     let tf = *tf as f32;
-                    idf * (tf * (K1 + 1.0) / (tf + norm) + bonus)
+                    let weight = match clause.query.district {
+                        Some(d) if !tagged.contains(&d) => NOT_THE_DISTRICT,
+                        _ => 1.0,
+                    };
+                    weight * idf * (tf * (K1 + 1.0) / (tf + norm) + bonus)
                 })
                 .sum();
             out.push((*passage, bm25 * held / k as f32));
@@ -529,7 +563,7 @@ fn hit(text: &str, passage: u32, score: f32, needles: &[String], budget: &mut us
 fn highlight_needles(src: &impl SearchSource, query: &Query) -> Vec<String> {
     query_clauses(src.vocabulary(), src.district_names(), query)
         .iter()
-        .flatten()
+        .flat_map(|c| &c.alternatives)
         .map(|c| unit_string(c))
         .collect()
 }
@@ -735,6 +769,33 @@ mod tests {
             })
             .collect();
         assert!(marked.contains(&"开州".to_string()) && marked.contains(&"开县".to_string()));
+    }
+
+    #[test]
+    fn a_district_name_ranks_passages_tagged_with_the_district_first() {
+        // The annotation tags passage 0 with 渝中; passage 1 holds 渝中 twice, but inside
+        // 成渝中线, so it is not tagged, and ranks below though its BM25 alone is higher.
+        let mut corpus = corpus_of(&[
+            &["渝中区的解放碑步行街人气旺。"],
+            &["成渝中线建设，成渝中线通车。"],
+        ]);
+        corpus.districts = vec!["渝中".into()];
+        corpus.district_aliases = vec![("渝中区".into(), DistrictId(0))];
+        corpus.passages[0].districts = vec![DistrictId(0)];
+        let s = Searcher::new(corpus);
+        let run = |q: &str| passages(&s.search(&Query::parse(q).unwrap(), &Filters::default(), 10));
+        assert_eq!(
+            run("渝中"),
+            [0, 1],
+            "every substring still matches, the district first"
+        );
+        assert_eq!(run("渝中区"), [0, 1]);
+        // Untagged, passage 1 would win on its two occurrences: the tags decided the order.
+        let mut untagged = s.corpus().clone();
+        untagged.passages[0].districts.clear();
+        let s = Searcher::new(untagged);
+        let order = passages(&s.search(&Query::parse("渝中").unwrap(), &Filters::default(), 10));
+        assert_eq!(order, [1, 0]);
     }
 
     #[test]

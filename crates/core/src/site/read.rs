@@ -480,7 +480,7 @@ impl SiteIndex {
         };
         let mut needles: Vec<String> = query_clauses(&vocabulary, names, query)
             .iter()
-            .flatten()
+            .flat_map(|c| &c.alternatives)
             .chain(excluded_clauses(query).iter())
             .map(|c| needle_of(c))
             .collect();
@@ -674,9 +674,9 @@ impl Prepared<'_> {
     }
 
     /// The passage tables and lengths pieces a page needs (postings loaded): tables when
-    /// the ranking filters by label, lists every passage (no clauses) or has a one-char
-    /// clause (its unigram postings carry no documents), or facets are wanted; lengths
-    /// for a one-char clause.
+    /// the ranking filters by label or weighs a district's names by the passages' tags,
+    /// lists every passage (no clauses) or has a one-char clause (its unigram postings
+    /// carry no documents), or facets are wanted; lengths for a one-char clause.
     fn placement_pieces(
         &self,
         site: &SiteIndex,
@@ -686,9 +686,10 @@ impl Prepared<'_> {
     ) -> Vec<String> {
         let clauses = query_clauses(&self.vocabulary, self.district_names(), query);
         let short = |units: &Vec<Unit>| needle_of(units).chars().nth(1).is_none();
-        let one_char = clauses.iter().flatten().any(short);
+        let one_char = clauses.iter().flat_map(|c| &c.alternatives).any(short);
         let tables = page.facets
             || needs_labels(query, filters)
+            || clauses.iter().any(|c| c.district.is_some())
             || needs_dates(filters)
             || clauses.is_empty()
             || one_char;
@@ -697,7 +698,7 @@ impl Prepared<'_> {
         } else {
             let mut numbers: Vec<u32> = clauses
                 .iter()
-                .flat_map(|clause| union_matches(self, clause))
+                .flat_map(|clause| union_matches(self, &clause.alternatives))
                 .map(|p| p.passage / TABLE_PASSAGES)
                 .collect();
             numbers.sort_unstable();
