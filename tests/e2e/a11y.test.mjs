@@ -3,11 +3,8 @@
 // an embed, in the light and the dark theme.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { launch, openApp } from './helpers.mjs';
-import { search, waitReady } from './app-helpers.mjs';
-
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+import { axeViolations as violations, search, waitReady } from './app-helpers.mjs';
 
 let browser;
 before(async () => {
@@ -16,15 +13,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-/** Critical and serious violations on the page as it is now, one line each. */
-async function violations(page) {
-  await page.addScriptTag({ path: AXE });
-  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  return results.violations
-    .filter((v) => v.impact === 'critical' || v.impact === 'serious')
-    .flatMap((v) => v.nodes.slice(0, 3).map((n) => `${v.impact} ${v.id} (${v.nodes.length}×): ${n.target.join(' ')} — ${n.failureSummary?.split('\n')[1]?.trim() ?? v.help}`));
-}
 
 /** The app's states (or an embed), each reached as a user would. */
 const STATES = {

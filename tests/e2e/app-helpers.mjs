@@ -5,6 +5,7 @@
 //                tests write fixture bundles (xss.qx, corrupt.qx) for `?corpus=NAME.qx`.
 
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -88,4 +89,18 @@ export function gbk(text) {
 /** UTF-16LE bytes of `text`, with a byte-order mark. */
 export function utf16le(text) {
   return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+}
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/**
+ * Critical and serious axe-core violations on the page as it is now, one line each. The
+ * page must be opened with `bypassCSP` (its CSP rightly forbids the injected script).
+ */
+export async function axeViolations(page) {
+  await page.addScriptTag({ path: AXE });
+  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return results.violations
+    .filter((v) => v.impact === 'critical' || v.impact === 'serious')
+    .flatMap((v) => v.nodes.slice(0, 3).map((n) => `${v.impact} ${v.id} (${v.nodes.length}×): ${n.target.join(' ')} — ${n.failureSummary?.split('\n')[1]?.trim() ?? v.help}`));
 }

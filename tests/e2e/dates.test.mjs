@@ -10,7 +10,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launch, openApp, screenshot } from './helpers.mjs';
-import { DIST, REPO, buildBundle, hash, waitReady } from './app-helpers.mjs';
+import { DIST, REPO, axeViolations, buildBundle, hash, waitReady } from './app-helpers.mjs';
 
 const BODY = '缙云山国家级自然保护区位于北碚，森林覆盖率高，是重庆主城的生态屏障。';
 
@@ -258,3 +258,25 @@ test('from the keyboard: the skip link reaches the first result; 排序, the tim
     await app.close();
   }
 });
+
+for (const scheme of ['light', 'dark']) {
+  test(`axe: the timeline, a span chosen from the keyboard and the date fields — ${scheme}`, async () => {
+    const app = await openApp(browser, {
+      path: '?corpus=dates.qx#/search?v=1&q=缙云山&from=2026-04-03',
+      contextOptions: { colorScheme: scheme, bypassCSP: true },
+    });
+    try {
+      const { page } = app;
+      await waitReady(page);
+      await page.getByTestId('timeline-keys').focus();
+      await page.keyboard.press('Shift+ArrowRight');
+      await page.getByTestId('timeline-choice').filter({ hasText: '已选' }).waitFor();
+      const found = await axeViolations(page);
+      assert.deepEqual(found, [], `axe found:\n  ${found.join('\n  ')}`);
+      await screenshot(page, `timeline-keyboard-${scheme}`);
+      app.assertNoErrors();
+    } finally {
+      await app.close();
+    }
+  });
+}
