@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { launch, openApp, screenshot } from './helpers.mjs';
 import { DIST, buildBundle, search, total, waitReady } from './app-helpers.mjs';
 
@@ -96,14 +97,20 @@ test('a corrupt bundle shows a clear error', { timeout: 60_000 }, async () => {
 });
 
 test('a damaged bundle (right header, bad payload) shows a clear error', { timeout: 60_000 }, async () => {
-  const header = Buffer.from('QUXIAN\x00\x1a', 'latin1');
-  const version = Buffer.from([1, 0, 0, 0]);
-  const rest = Buffer.alloc(200, 7);
-  writeFileSync(join(DIST, 'damaged.qx'), Buffer.concat([header, version, rest]));
+  // A current header with the right length and checksum around bytes that do not inflate.
+  const payload = Buffer.alloc(200, 7);
+  const fields = Buffer.alloc(16);
+  fields.writeUInt32LE(3, 0);
+  fields.writeUInt32LE(crc32(payload), 4);
+  fields.writeBigUInt64LE(BigInt(payload.length), 8);
+  writeFileSync(join(DIST, 'damaged.qx'), Buffer.concat([Buffer.from('QUXIAN\x00\x1a', 'latin1'), fields, payload]));
   const app = await openApp(browser, { path: '?corpus=damaged.qx' });
   try {
     const text = await app.page.getByTestId('load-error').innerText();
-    assert.ok(text.includes('语料加载失败'), text);
+    assert.ok(text.includes('语料加载失败') && text.includes('damaged.qx 文件已损坏（压缩数据）'), text);
+    assert.match(text, /请重新下载/, 'it says what to do');
+    const english = (text.replace(/\S+\.qx/g, '').match(/[A-Za-z]{3,}/g) ?? []).filter((w) => w !== 'quxian');
+    assert.deepEqual(english, [], `no English in ${text}`);
     app.assertNoErrors();
   } finally {
     await app.close();

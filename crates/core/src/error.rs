@@ -71,9 +71,79 @@ pub enum Error {
         /// What is wrong with it.
         problem: PieceProblem,
     },
-    /// A query that cannot be run.
-    #[error("query error: {0}")]
-    Query(String),
+    /// A query longer than [`crate::MAX_QUERY_CHARS`].
+    #[error("the query has {chars} characters; at most {max} are accepted")]
+    QueryTooLong {
+        /// Characters typed.
+        chars: usize,
+        /// Characters accepted.
+        max: usize,
+    },
+}
+
+impl Error {
+    /// What went wrong, in Chinese, for the browser: the one place the core's errors are
+    /// worded for people (the English `Display` is for the CLI). It says what is wrong with
+    /// which file when the error knows the file; the page adds its own advice (a bundle is
+    /// rebuilt or downloaded again, a site's host is asked to rebuild it).
+    pub fn zh(&self) -> String {
+        match self {
+            Error::Read { name, .. } => format!("无法读取文件 {name}"),
+            Error::DataFile {
+                file,
+                line,
+                problem,
+            } => {
+                let file = match file.as_str() {
+                    "gazetteer" => "区县文件",
+                    "topics" => "主题文件",
+                    "jieba dictionary" => "jieba 词典",
+                    other => other,
+                };
+                format!("{file}第 {line} 行：{}", problem.zh())
+            }
+            Error::NotABundle => "不是 quxian 语料文件（文件头不符）".to_string(),
+            Error::UnsupportedVersion { found, supported } => {
+                format!("格式版本为 {found}，与本程序能读取的版本（{supported}）不符")
+            }
+            Error::ChecksumMismatch => "校验和不符：文件不完整或已损坏".to_string(),
+            // The detail is the decoder's English: the part is said instead.
+            Error::Corrupt { section, .. } => format!("文件已损坏（{}）", part_zh(section)),
+            Error::TooLarge { limit } => format!(
+                "解压后超过 {} MB，对这么大的文件来说不合常理：文件已损坏或是伪造的",
+                limit >> 20
+            ),
+            Error::TrailingData { section, bytes } => {
+                format!("文件已损坏（{}之后多出 {bytes} 字节）", part_zh(section))
+            }
+            Error::Piece { name, problem } => {
+                let why = match problem {
+                    PieceProblem::NotAName | PieceProblem::NotAPiece => {
+                        "不是 quxian 索引文件，主机可能返回了错误页面"
+                    }
+                    PieceProblem::Truncated | PieceProblem::Checksum => "文件不完整或已损坏",
+                    PieceProblem::OtherPiece => "属于网站的另一次构建",
+                    PieceProblem::TooBig | PieceProblem::Undecodable => "内容无法解读",
+                    PieceProblem::NotLoaded => "搜索时尚未载入",
+                };
+                format!("索引文件 {name} {why}")
+            }
+            Error::QueryTooLong { chars, max } => {
+                format!("查询太长（{chars} 个字符）：最多 {max} 个字符，请缩短后再试")
+            }
+        }
+    }
+}
+
+/// A part of a bundle or an index file (`section` of [`Error::Corrupt`] and
+/// [`Error::TrailingData`]) in Chinese.
+fn part_zh(section: &str) -> &str {
+    match section {
+        "header" => "文件头",
+        "payload" => "压缩数据",
+        "corpus" => "语料内容",
+        other => other,
+    }
 }
 
 /// What is wrong with one line of a data file. The English `Display` is for the CLI;
@@ -465,3 +535,69 @@ pub enum SkipReason {
 
 /// Result with the core's [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs of three or more ASCII letters, but for names and the data files' own keywords.
+    fn english(text: &str) -> Vec<String> {
+        text.split(|c: char| !c.is_ascii_alphabetic())
+            .filter(|w| w.len() >= 3 && !["quxian", "jieba", "tile"].contains(w))
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn every_error_has_chinese_words_without_the_decoders_english() {
+        let errors = [
+            Error::Read {
+                name: "a.txt".into(),
+                reason: SkipReason::Binary,
+            },
+            Error::DataFile {
+                file: "gazetteer".into(),
+                line: 3,
+                problem: DataProblem::TileTwice { first_line: 2 },
+            },
+            Error::NotABundle,
+            Error::UnsupportedVersion {
+                found: 9,
+                supported: 3,
+            },
+            Error::ChecksumMismatch,
+            Error::Corrupt {
+                section: "corpus",
+                detail: "unexpected end of input".into(),
+            },
+            Error::TooLarge { limit: 64 << 20 },
+            Error::TrailingData {
+                section: "payload",
+                bytes: 4,
+            },
+            Error::Piece {
+                name: "g-1.qxs".into(),
+                problem: PieceProblem::OtherPiece,
+            },
+            Error::QueryTooLong {
+                chars: 5000,
+                max: 1000,
+            },
+        ];
+        for e in errors {
+            let zh = e.zh();
+            assert!(!zh.is_empty() && zh.len() < 300, "{zh}");
+            let words: Vec<String> = english(&zh.replace("a.txt", "").replace("g-1.qxs", ""));
+            assert!(words.is_empty(), "{e:?} → {zh}: {words:?}");
+        }
+        assert_eq!(
+            Error::DataFile {
+                file: "gazetteer".into(),
+                line: 3,
+                problem: DataProblem::TileTwice { first_line: 2 },
+            }
+            .zh(),
+            "区县文件第 3 行：这个区县在第 2 行已经有地图位置，请删去重复的 tile 行"
+        );
+    }
+}

@@ -69,9 +69,10 @@ impl Query {
     pub fn parse_with(input: &str, nfkc: impl FnOnce(&str) -> String) -> crate::Result<Query> {
         let count = input.chars().count();
         if count > MAX_QUERY_CHARS {
-            return Err(crate::Error::Query(format!(
-                "the query has {count} characters; at most {MAX_QUERY_CHARS} are accepted"
-            )));
+            return Err(crate::Error::QueryTooLong {
+                chars: count,
+                max: MAX_QUERY_CHARS,
+            });
         }
         let folded = nfkc(input);
         let mut query = Query::default();

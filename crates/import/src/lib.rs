@@ -47,25 +47,13 @@ fn js_error(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())
 }
 
-/// A core error for the page: a bad line of a data file the user gave is said in Chinese
-/// with the file, the line and what to write instead (from the typed problem, never from
-/// the English text); other errors keep the core's message.
+/// An import error for the page, in Chinese: a core error as the core words it (a bad
+/// line of a data file names the file, the line and what to write instead; a library that
+/// does not decode says what is wrong with it), never the English text.
 fn core_error(e: importer::Error) -> JsError {
     match &e {
-        importer::Error::Core(quxian_core::Error::DataFile {
-            file,
-            line,
-            problem,
-        }) => {
-            let file = match file.as_str() {
-                "gazetteer" => "区县文件",
-                "topics" => "主题文件",
-                "jieba dictionary" => "jieba 词典",
-                other => other,
-            };
-            JsError::new(&format!("{file}第 {line} 行：{}", problem.zh()))
-        }
-        _ => js_error(e),
+        importer::Error::Core(core) => JsError::new(&core.zh()),
+        importer::Error::Finished => JsError::new("这次导入已经结束，请重新开始导入"),
     }
 }
 
@@ -108,13 +96,13 @@ impl Indexer {
     /// `{ added, skipped: [{ name, reason }] }`; a bad file is skipped, never thrown.
     #[wasm_bindgen(js_name = addFile)]
     pub fn add_file(&mut self, name: &str, bytes: &[u8]) -> Result<JsValue, JsError> {
-        let result = self.inner.add_file(name, bytes).map_err(js_error)?;
+        let result = self.inner.add_file(name, bytes).map_err(core_error)?;
         to_js(&result)
     }
 
     /// The library's bundle bytes (a `Uint8Array`); call once.
     pub fn finish(&mut self) -> Result<Vec<u8>, JsError> {
-        self.inner.finish().map_err(js_error)
+        self.inner.finish().map_err(core_error)
     }
 
     /// `{ files, documents, passages, input_bytes, skipped }`; `passages` is `null` and

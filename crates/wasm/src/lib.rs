@@ -194,13 +194,7 @@ pub(crate) fn parse_options(query: &str, options: JsValue) -> Result<Request, St
     } else {
         serde_wasm_bindgen::from_value(options).map_err(|e| format!("搜索选项无效：{e}"))?
     };
-    let mut q = Query::parse_with(query, nfkc).map_err(|e| match e {
-        quxian_core::Error::Query(_) => format!(
-            "查询太长：最多 {} 个字符，请缩短后再试",
-            quxian_core::MAX_QUERY_CHARS
-        ),
-        other => other.to_string(),
-    })?;
+    let mut q = Query::parse_with(query, nfkc).map_err(|e| e.zh())?;
     q.districts.extend(options.district);
     q.topics.extend(options.topic);
     let sort = match options.sort.as_deref() {
@@ -297,29 +291,12 @@ impl SiteError {
     }
 }
 
-/// The Chinese message for a core error about index file `name`.
+/// The Chinese message for a core error about index file `name`, with what to do.
 fn core_message(name: &str, error: &quxian_core::Error) -> String {
-    use quxian_core::{Error, PieceProblem};
     const REBUILD: &str = "请刷新页面；若仍出错，请联系网站维护者重新构建";
     match error {
-        Error::UnsupportedVersion { found, supported } => format!(
-            "索引文件 {name} 的格式版本是 {found}，本页面只能读取版本 {supported}：网站可能刚更新过，请刷新页面"
-        ),
-        Error::Piece {
-            name: piece,
-            problem,
-        } => {
-            let why = match problem {
-                PieceProblem::NotAName | PieceProblem::NotAPiece => {
-                    "不是 quxian 索引文件，主机可能返回了错误页面"
-                }
-                PieceProblem::Truncated | PieceProblem::Checksum => "文件不完整或已损坏",
-                PieceProblem::OtherPiece => "属于网站的另一次构建",
-                PieceProblem::TooBig | PieceProblem::Undecodable => "内容无法解读",
-                PieceProblem::NotLoaded => "搜索时尚未载入",
-            };
-            format!("索引文件 {piece} {why}：{REBUILD}")
-        }
-        _ => format!("索引文件 {name} 无法读取：{REBUILD}"),
+        // It names its piece itself.
+        quxian_core::Error::Piece { .. } => format!("{}：{REBUILD}", error.zh()),
+        _ => format!("索引文件 {name} {}：{REBUILD}", error.zh()),
     }
 }

@@ -174,22 +174,10 @@ async fn fetch_bytes(name: &str) -> Result<Vec<u8>, FetchFailure> {
     Ok(Uint8Array::new(&buffer).to_vec())
 }
 
-/// The core's error in words for the page.
+/// The core's error about bundle `name` for the page, with what to do.
 fn describe(name: &str, error: &Error) -> String {
-    match error {
-        Error::NotABundle => format!("{name} 不是 quxian 语料文件（文件头不符）"),
-        Error::UnsupportedVersion { found, supported } => format!(
-            "{name} 的格式版本为 {found}，本页面只能读取版本 {supported}，请用同一版本的 quxian 重新构建"
-        ),
-        Error::ChecksumMismatch => format!("{name} 的校验和不符：文件不完整或已损坏"),
-        Error::Corrupt { section, detail } => format!("{name} 已损坏（{section}：{detail}）"),
-        Error::TooLarge { limit } => format!(
-            "{name} 解压后超过 {} MB，对这么大的文件来说不合常理：文件已损坏或是伪造的，请重新下载或重新构建",
-            limit >> 20
-        ),
-        Error::TrailingData { section, bytes } => format!(
-            "{name} 已损坏（{section} 之后多出 {bytes} 字节）：请重新下载或重新构建"
-        ),
-        other => format!("{name} 无法读取（{other}）"),
-    }
+    format!(
+        "{name} {}：请重新下载，或用同一版本的 quxian 重新构建",
+        error.zh()
+    )
 }
