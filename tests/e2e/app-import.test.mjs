@@ -6,7 +6,10 @@
 // The console must stay clean throughout.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { appUrl, assertNoErrors, launch, openApp, screenshot, waitForText, watchErrors } from './helpers.mjs';
 import { gbk, hash, search, utf16le, waitReady } from './app-helpers.mjs';
 
@@ -245,6 +248,32 @@ test('a custom gazetteer brings its own district map, saved with the library', {
     await waitReady(page);
     await page.locator('[data-testid=map-tile][data-district="锦江"]').waitFor();
     assert.deepEqual(await tiles(), want, 'saved with the library');
+    app.assertNoErrors();
+  } finally {
+    await app.close();
+  }
+});
+
+test('a 70 MB one-line file in a batch is skipped with its reason and the rest is imported', { timeout: 240_000 }, async () => {
+  const app = await openApp(browser);
+  const { page } = app;
+  try {
+    await waitReady(page);
+    await openDialog(page, 'import');
+    // Playwright passes files over 50 MB by path, so the batch is written to disk.
+    const dir = mkdtempSync(join(tmpdir(), 'quxian-huge-'));
+    const line = '北碚区缙云山自然保护区生态修复成效明显，';
+    writeFileSync(join(dir, '一行.txt'), line.repeat(Math.ceil(70_000_000 / Buffer.byteLength(line))));
+    for (const f of [FILES[0], FILES[1]]) writeFileSync(join(dir, f.name), f.buffer);
+    await importFiles(page, [FILES[0].name, '一行.txt', FILES[1].name].map((n) => join(dir, n)));
+    rmSync(dir, { recursive: true });
+    assert.match(await page.getByTestId('import-summary').innerText(), /共 3 个文件.*导入 2 篇文档/s);
+    const skipped = await page.$$eval('[data-testid=import-skipped] tbody tr', (rows) =>
+      rows.map((r) => [...r.cells].map((c) => c.textContent)));
+    assert.deepEqual(skipped, [['一行.txt', '文件过大（超过 32 MiB，请拆分成较小的文件再导入）']]);
+    await saveAs(page, '大文件之后');
+    await search(page, '数字经济');
+    assert.deepEqual(await titles(page), ['渝北产业发展'], 'the file after the huge one is searchable');
     app.assertNoErrors();
   } finally {
     await app.close();
