@@ -32,6 +32,9 @@ const TITLE_BOOST: f32 = 1.5;
 /// a place elsewhere. Such passages still match (every substring does) but rank below
 /// the passages about the district.
 const NOT_THE_DISTRICT: f32 = 0.25;
+/// A passage's share of a typed chunk of several words when it holds only the most specific
+/// word of it (see `chunk_shares`).
+const PARTIAL_CHUNK: f32 = 0.5;
 
 /// Bytes of passage text highlighted per query. Highlighting is linear in a passage's
 /// length; past this budget (hits in display order) a hit gets a snippet from the start of
@@ -97,6 +100,10 @@ pub(crate) struct QueryClause {
     pub(crate) alternatives: Vec<Vec<Unit>>,
     /// The district an unquoted word names (its alternatives are that district's names).
     pub(crate) district: Option<DistrictId>,
+    /// Which typed chunk (text between spaces, or a quoted phrase) it came from: the words
+    /// of one chunk (低空经济 → 低空, 经济) name one thing and must meet in one passage; the
+    /// chunks of a query (重庆 高铁) must meet in one document.
+    pub(crate) chunk: usize,
 }
 
 /// A clause analyzed for this corpus: the query's clause and the passages holding any of
@@ -190,31 +197,43 @@ pub(crate) fn query_clauses(
     names: DistrictNames<'_>,
     query: &Query,
 ) -> Vec<QueryClause> {
-    let word = |units: Vec<Unit>| match names.expand(&unit_string(&units)) {
+    let word = |chunk: usize, units: Vec<Unit>| match names.expand(&unit_string(&units)) {
         Some((id, all)) => QueryClause {
             alternatives: all.iter().map(|n| phrase_units(n)).collect(),
             district: Some(id),
+            chunk,
         },
         None => QueryClause {
             alternatives: vec![units],
             district: None,
+            chunk,
         },
     };
-    let words = query.text.iter().flat_map(|t| {
+    let words = query.text.iter().enumerate().flat_map(|(chunk, t)| {
         if names.expand(t.trim()).is_some() {
-            vec![word(phrase_units(t))]
+            vec![word(chunk, phrase_units(t))]
         } else {
-            vocabulary.clauses(t).into_iter().map(word).collect()
+            let words = vocabulary.clauses(t).into_iter();
+            words.map(|units| word(chunk, units)).collect()
         }
     });
-    let phrases = query.phrases.iter().map(|p| QueryClause {
+    let first_phrase = query.text.len();
+    let phrases = query.phrases.iter().enumerate().map(|(i, p)| QueryClause {
         alternatives: vec![phrase_units(p)],
         district: None,
+        chunk: first_phrase + i,
     });
-    words
+    let mut clauses: Vec<QueryClause> = words
         .chain(phrases)
         .filter(|c| !c.alternatives.is_empty() && c.alternatives.iter().all(|a| !a.is_empty()))
-        .collect()
+        .collect();
+    // Number the chunks that kept a clause 0, 1, 2 … (a chunk of punctuation keeps none).
+    let mut kept: Vec<usize> = clauses.iter().map(|c| c.chunk).collect();
+    kept.dedup();
+    for c in &mut clauses {
+        c.chunk = kept.iter().position(|k| *k == c.chunk).unwrap_or(0);
+    }
+    clauses
 }
 
 /// Passages holding any of `alternatives`, by passage id; an occurrence count is the
@@ -282,15 +301,67 @@ pub(crate) fn match_set(src: &impl SearchSource, query: &Query) -> Vec<(u32, f32
     matched
 }
 
-/// Document-level AND: the passages of documents holding every clause somewhere (重庆 高铁
-/// finds a document naming 重庆 in one passage and 高铁 in another), each passage holding at
-/// least one clause. A passage scores BM25 over the clauses it holds plus the title boost,
-/// times the share of the clauses it holds, so passages with all the words come first; a
-/// district's names count less in a passage not tagged with it ([`NOT_THE_DISTRICT`]).
+/// How much of each typed chunk a passage holds: 1 with every word of it; [`PARTIAL_CHUNK`]
+/// with its most specific word (`keys`: the highest IDF) but not all, as a later mention
+/// often drops the rest (陆海新通道 after 西部陆海新通道) while a generic word alone is no
+/// answer (经济 of 低空经济); else 0.
+fn chunk_shares(clauses: &[Clause], keys: &[usize], tfs: &[u32]) -> Vec<f32> {
+    let mut full = vec![true; keys.len()];
+    for (clause, tf) in clauses.iter().zip(tfs) {
+        if *tf == 0 {
+            full[clause.query.chunk] = false;
+        }
+    }
+    full.iter()
+        .zip(keys)
+        .map(|(full, key)| match (full, tfs[*key] > 0) {
+            (true, _) => 1.0,
+            (false, true) => PARTIAL_CHUNK,
+            (false, false) => 0.0,
+        })
+        .collect()
+}
+
+/// The most specific clause (highest IDF) of each of `chunks` chunks.
+fn chunk_keys(clauses: &[Clause], idfs: &[f32], chunks: usize) -> Vec<usize> {
+    (0..chunks)
+        .map(|c| {
+            (0..clauses.len())
+                .filter(|i| clauses[*i].query.chunk == c)
+                .max_by(|a, b| idfs[*a].total_cmp(&idfs[*b]))
+                .unwrap_or(0)
+        })
+        .collect()
+}
+
+/// The title boost of each clause in `doc`.
+fn title_bonus(src: &impl SearchSource, doc: DocId, clauses: &[Clause]) -> Vec<f32> {
+    clauses
+        .iter()
+        .map(|c| {
+            let in_title = c
+                .query
+                .alternatives
+                .iter()
+                .any(|a| src.title_contains(doc, &unit_string(a)));
+            if in_title {
+                TITLE_BOOST
+            } else {
+                0.0
+            }
+        })
+        .collect()
+}
+
+/// Document-level AND of the typed chunks: the passages of documents holding every chunk
+/// somewhere (重庆 高铁 finds a document naming 重庆 in one passage and 高铁 in another), each
+/// passage holding at least one chunk (see [`chunk_shares`]). A passage scores BM25 over
+/// the clauses of the chunks it holds plus the title boost, times its share of the chunks,
+/// so passages with all the words come first; a district's names count less in a passage
+/// not tagged with it ([`NOT_THE_DISTRICT`]).
 fn score_all(src: &impl SearchSource, clauses: &[Clause]) -> Vec<(u32, f32)> {
     let n = src.passage_count() as f32;
-    let avg = src.average_length();
-    let k = clauses.len();
+    let k = clauses.iter().map(|c| c.query.chunk + 1).max().unwrap_or(0);
     let idfs: Vec<f32> = clauses
         .iter()
         .map(|c| {
@@ -298,57 +369,54 @@ fn score_all(src: &impl SearchSource, clauses: &[Clause]) -> Vec<(u32, f32)> {
             (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
         })
         .collect();
-    let needles: Vec<Vec<String>> = clauses
-        .iter()
-        .map(|c| {
-            c.query
-                .alternatives
-                .iter()
-                .map(|a| unit_string(a))
-                .collect()
-        })
-        .collect();
+    let keys = chunk_keys(clauses, &idfs, k);
     let passages = clause_counts(clauses);
+    let shares: Vec<Vec<f32>> = passages
+        .iter()
+        .map(|(_, tfs)| chunk_shares(clauses, &keys, tfs))
+        .collect();
     let mut out = Vec::new();
     for (doc, run) in doc_runs(src, &passages) {
-        let group = &passages[run];
-        if !(0..k).all(|i| group.iter().any(|(_, tfs)| tfs[i] > 0)) {
+        let (group, group_shares) = (&passages[run.clone()], &shares[run]);
+        if !(0..k).all(|c| group_shares.iter().any(|s| s[c] > 0.0)) {
             continue;
         }
-        let bonus: Vec<f32> = needles
-            .iter()
-            .map(|alternatives| {
-                if alternatives.iter().any(|a| src.title_contains(doc, a)) {
-                    TITLE_BOOST
-                } else {
-                    0.0
-                }
-            })
-            .collect();
-        for (passage, tfs) in group {
-            let len = src.length(*passage) as f32;
-            let norm = K1 * (1.0 - B + B * len / avg);
-            let held = tfs.iter().filter(|tf| **tf > 0).count() as f32;
-            let tagged = src.labels(*passage).0;
-            let bm25: f32 = tfs
-                .iter()
-                .zip(&idfs)
-                .zip(&bonus)
-                .zip(clauses)
-                .filter(|(((tf, _), _), _)| **tf > 0)
-                .map(|(((tf, idf), bonus), clause)| {
-                    let tf = *tf as f32;
-                    let weight = match clause.query.district {
-                        Some(d) if !tagged.contains(&d) => NOT_THE_DISTRICT,
-                        _ => 1.0,
-                    };
-                    weight * idf * (tf * (K1 + 1.0) / (tf + norm) + bonus)
-                })
-                .sum();
-            out.push((*passage, bm25 * held / k as f32));
+        let bonus = title_bonus(src, doc, clauses);
+        for ((passage, tfs), share) in group.iter().zip(group_shares) {
+            let held: f32 = share.iter().sum();
+            if held > 0.0 {
+                let bm25 = passage_bm25(src, *passage, clauses, tfs, share, (&idfs, &bonus));
+                out.push((*passage, bm25 * held / k as f32));
+            }
         }
     }
     out
+}
+
+/// BM25 of one passage over the clauses of the chunks it holds (`share` > 0), each with
+/// its IDF and title bonus.
+fn passage_bm25(
+    src: &impl SearchSource,
+    passage: u32,
+    clauses: &[Clause],
+    tfs: &[u32],
+    share: &[f32],
+    (idfs, bonus): (&[f32], &[f32]),
+) -> f32 {
+    let len = src.length(passage) as f32;
+    let norm = K1 * (1.0 - B + B * len / src.average_length());
+    let tagged = src.labels(passage).0;
+    (0..clauses.len())
+        .filter(|i| tfs[*i] > 0 && share[clauses[*i].query.chunk] > 0.0)
+        .map(|i| {
+            let tf = tfs[i] as f32;
+            let weight = match clauses[i].query.district {
+                Some(d) if !tagged.contains(&d) => NOT_THE_DISTRICT,
+                _ => 1.0,
+            };
+            weight * idfs[i] * (tf * (K1 + 1.0) / (tf + norm) + bonus[i])
+        })
+        .sum()
 }
 
 /// Every passage holding at least one clause, by passage id, with its count of each clause.
@@ -839,6 +907,35 @@ mod tests {
         assert_eq!(passages(&r)[0], 1, "the passage with both words first");
         let one = s.search(&Query::parse("重庆").unwrap(), &Filters::default(), 10);
         assert_eq!(one.total, 3, "one word: every passage holding it");
+    }
+
+    #[test]
+    fn the_words_of_one_typed_chunk_meet_in_one_passage() {
+        let mut corpus = corpus_of(&[
+            &["低空经济发展迅速。", "经济运行平稳。", "低空飞行表演。"],
+            &["低空飞行表演。", "数字经济。", "经济数据。"],
+        ]);
+        corpus.vocabulary = vec![("低空".into(), 5), ("经济".into(), 9)];
+        let s = Searcher::new(corpus);
+        let run = |q: &str| passages(&s.search(&Query::parse(q).unwrap(), &Filters::default(), 10));
+        assert_eq!(
+            run("低空经济"),
+            [0, 2, 3],
+            "both words in one passage first, then the specific 低空 alone; 经济 alone is not it"
+        );
+        let mut two = run("低空 经济");
+        assert_eq!(two[0], 0, "the passage with both words first");
+        two.sort_unstable();
+        assert_eq!(
+            two,
+            [0, 1, 2, 3, 4, 5],
+            "two chunks: both somewhere in the document"
+        );
+        assert_eq!(
+            run("低空经济 ，"),
+            run("低空经济"),
+            "a chunk of punctuation adds nothing"
+        );
     }
 
     #[test]
