@@ -46,11 +46,8 @@ pub fn search(searcher: &Searcher, view: &ViewState, listed: usize) -> Found {
     let mut notices = Vec::new();
     let query = match Query::parse_with(&view.query, crate::dom::nfkc) {
         Ok(q) => q,
-        Err(_) => {
-            notices.push(format!(
-                "查询过长，最多 {} 个字符；已按空查询处理",
-                quxian_core::MAX_QUERY_CHARS
-            ));
+        Err(e) => {
+            notices.push(format!("{}；已按空查询处理", e.zh()));
             Query::default()
         }
     };
@@ -219,6 +216,22 @@ mod tests {
         let districts: Vec<&str> = districts.iter().map(String::as_str).collect();
         let topics: Vec<&str> = topics.iter().map(String::as_str).collect();
         Searcher::new(corpus(&districts, &topics, &[passages]))
+    }
+
+    #[test]
+    fn a_query_too_long_is_a_chinese_notice_and_an_empty_query() {
+        let view = ViewState {
+            query: "北".repeat(quxian_core::MAX_QUERY_CHARS + 1),
+            ..ViewState::default()
+        };
+        let found = search(&corpus_with(2), &view, 10);
+        assert_eq!(found.query, Query::default());
+        assert_eq!(found.notices.len(), 1);
+        let notice = &found.notices[0];
+        assert!(
+            notice.starts_with("查询太长") && notice.ends_with("已按空查询处理"),
+            "{notice}"
+        );
     }
 
     #[test]

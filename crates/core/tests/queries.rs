@@ -194,6 +194,9 @@ fn natural_queries_find_relevant_passages_first() {
     for (query, passages) in unjudged.iter().filter(|(_, ps)| !ps.is_empty()) {
         println!("  unjudged in the top 5 of {query}: {passages:?}");
     }
-    assert!(p >= PRECISION_FLOOR, "top-5 precision {p:.3} < {PRECISION_FLOOR}");
+    assert!(
+        p >= PRECISION_FLOOR,
+        "top-5 precision {p:.3} < {PRECISION_FLOOR}"
+    );
     assert!(r >= RECALL_TARGET, "recall {r:.3} < {RECALL_TARGET}");
 }
