@@ -26,6 +26,12 @@ use std::io::BufRead;
 /// when that word is in the gazetteer's `block` list.
 pub(crate) const EXTRA_WORD_FREQ: usize = 100_000;
 
+/// quxian's dictionary, `data/jieba-dict.txt`: jieba's own without part-of-speech tags and
+/// without its rarest words (`cargo xtask dict` writes it; why, in that task's docs). The
+/// CLI embeds it and the in-browser import downloads the same file, so both cut text alike.
+#[cfg(feature = "default-dict")]
+const DEFAULT_DICT: &str = include_str!("../../../data/jieba-dict.txt");
+
 /// A jieba segmenter loaded with the gazetteer's names and the lexicon's keywords.
 pub struct Segmenter {
     jieba: Jieba,
@@ -85,11 +91,15 @@ impl Segmenter {
         Ok(Self::finish(jieba, gazetteer, lexicon))
     }
 
-    /// jieba's own default dictionary (about 350,000 words) plus the gazetteer's and the
-    /// lexicon's words. Native builds only (the feature needs a C compiler).
+    /// quxian's dictionary, [`DEFAULT_DICT`], plus the gazetteer's and the lexicon's words.
     #[cfg(feature = "default-dict")]
+    #[allow(
+        clippy::expect_used,
+        reason = "the embedded file is fixed at compile time; the default_dict tests load it"
+    )]
     pub fn with_default_dict(gazetteer: &Gazetteer, lexicon: &Lexicon) -> Segmenter {
-        Self::finish(Jieba::new(), gazetteer, lexicon)
+        Self::with_dict(&mut DEFAULT_DICT.as_bytes(), gazetteer, lexicon)
+            .expect("data/jieba-dict.txt is a valid dictionary (tested)")
     }
 
     fn finish(mut jieba: Jieba, gazetteer: &Gazetteer, lexicon: &Lexicon) -> Segmenter {

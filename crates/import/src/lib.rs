@@ -2,7 +2,8 @@
 //!
 //! [`Indexer`] (JS `new Indexer(dictText, gazetteerText?, topicsText?)`) wraps the
 //! platform-free [`Importer`]: jieba's dictionary arrives as text (fetched by the worker
-//! from `jieba/dict.txt`, since the embedded one needs a C compiler for zstd), files arrive
+//! from `jieba/dict.txt`, a copy of `data/jieba-dict.txt`, so the wasm stays small and the
+//! dictionary is cached on its own), files arrive
 //! as bytes through `addFile`, and `finish` returns the bundle bytes that `quxian-wasm`'s
 //! `Explorer` loads. [`reannotate`] rebuilds a stored library with new data files. All text
 //! work is core's; this crate only unpacks archives and re-feeds bundles.

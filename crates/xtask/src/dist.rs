@@ -275,58 +275,16 @@ fn import_engine(root: &Path, dist: &Path, rel: &str, wasm_bindgen: &Path) -> Re
         let _ = fs::remove_dir_all(dist.join("import"));
         return Ok(());
     }
-    let metadata = output(cargo().args(["metadata", "--format-version", "1"]))?;
-    let dict = jieba_package_dir(&metadata)
-        .map(|d| d.join("src/data/dict.txt"))
-        .filter(|d| d.is_file())
-        .context("jieba-rs's src/data/dict.txt not found through `cargo metadata`")?;
-    fs::create_dir_all(dist.join("jieba"))?;
-    let text = fs::read_to_string(&dict).with_context(|| format!("reading {}", dict.display()))?;
     let out = dist.join("jieba/dict.txt");
+    fs::create_dir_all(dist.join("jieba"))?;
     eprintln!(
-        "write {} (from {}, without part-of-speech tags)",
+        "write {} (from {})",
         self::rel(&out),
-        dict.display()
+        crate::dict::DICT_PATH
     );
-    fs::write(&out, without_tags(&text)).with_context(|| format!("writing {}", out.display()))
-}
-
-/// jieba's dictionary without its third column, the part-of-speech tags: segmentation reads
-/// only words and frequencies (quxian never tags), so the import downloads 1.70 MB gzip
-/// instead of 1.91 MB (4.2 MB raw instead of 5.1 MB) and cuts text exactly as before (every
-/// line of the SIGHAN PKU and MSR test texts compared on 2 Dec 2026).
-fn without_tags(dict: &str) -> String {
-    let mut out = String::with_capacity(dict.len());
-    for line in dict.lines() {
-        let mut fields = line.split_whitespace();
-        let Some(word) = fields.next() else {
-            continue;
-        };
-        out.push_str(word);
-        if let Some(freq) = fields.next() {
-            out.push(' ');
-            out.push_str(freq);
-        }
-        out.push('\n');
-    }
-    out
-}
-
-/// The directory of the `jieba-rs` package in `cargo metadata` JSON: the package whose
-/// `manifest_path` sits in a `jieba-rs` or `jieba-rs-<version>` directory.
-fn jieba_package_dir(metadata: &str) -> Option<PathBuf> {
-    const KEY: &str = "\"manifest_path\":\"";
-    metadata.match_indices(KEY).find_map(|(at, _)| {
-        let rest = metadata.get(at + KEY.len()..)?;
-        let path = PathBuf::from(rest.get(..rest.find('"')?)?.replace("\\\\", "\\"));
-        let dir = path.parent()?;
-        let name = dir.file_name()?.to_str()?;
-        let is_jieba = name == "jieba-rs"
-            || name
-                .strip_prefix("jieba-rs-")
-                .is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit()));
-        is_jieba.then(|| dir.to_path_buf())
-    })
+    fs::copy(root.join(crate::dict::DICT_PATH), &out)
+        .with_context(|| format!("copying {} to {}", crate::dict::DICT_PATH, out.display()))?;
+    Ok(())
 }
 
 /// `quxian-single.html`: the app's glue as an inline module, the wasm and `corpus.qx` as
@@ -669,12 +627,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_dictionary_keeps_words_and_frequencies_only() {
-        let dict = "1号店 3 n\n北碚 120\n\n词\n缙云山 35 ns\n";
-        assert_eq!(without_tags(dict), "1号店 3\n北碚 120\n词\n缙云山 35\n");
-    }
-
-    #[test]
     fn reads_the_pinned_wasm_bindgen_version_from_the_lock_file() {
         let root = crate::workspace_root();
         let version = locked_wasm_bindgen_version(&root).expect("Cargo.lock lists wasm-bindgen");
@@ -698,21 +650,6 @@ mod tests {
         ] {
             assert_eq!(base64(raw.as_bytes()), encoded, "{raw:?}");
         }
-    }
-
-    #[test]
-    fn finds_the_jieba_package_in_cargo_metadata() {
-        let json = r#"{"packages":[{"name":"a","dependencies":[{"name":"jieba-rs"}],"manifest_path":"/r/a/Cargo.toml"},{"name":"jieba-rs","manifest_path":"/home/u/.cargo/registry/src/x/jieba-rs-0.7.2/Cargo.toml"}]}"#;
-        assert_eq!(
-            jieba_package_dir(json),
-            Some(PathBuf::from(
-                "/home/u/.cargo/registry/src/x/jieba-rs-0.7.2"
-            ))
-        );
-        assert_eq!(
-            jieba_package_dir(r#"{"manifest_path":"/r/a/Cargo.toml"}"#),
-            None
-        );
     }
 
     #[test]

@@ -8,6 +8,7 @@
 
 mod bench;
 mod check;
+mod dict;
 mod dist;
 mod gen_corpus;
 mod process;
@@ -35,6 +36,10 @@ const TASKS: &[(&str, &str)] = &[
     (
         "gen-corpus --docs N -o DIR [--seed S] [--from DIR...]",
         "write N scale-test documents recombined from real paragraphs",
+    ),
+    (
+        "dict",
+        "write data/jieba-dict.txt from jieba-rs's dict.txt (no tags, no rare words)",
     ),
     (
         "bench [--no-browser] [--import-mb N] [--archive]",
@@ -75,6 +80,7 @@ fn run() -> Result<()> {
             test_task::run(&root)
         }
         "gen-corpus" => gen_corpus::task(&root, Args::new(args)),
+        "dict" => dict::task(&root, Args::new(args)),
         "bench" => bench::task(&root, Args::new(args)),
         "check" => {
             no_args(&task, &args)?;
