@@ -27,7 +27,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 
-use crate::process::{cargo, exec, output, probe, step};
+use crate::process::{cargo, exec, probe, step};
 
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// The Cargo profile for the browser build, defined in the root `Cargo.toml`.
