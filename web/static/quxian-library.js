@@ -2,9 +2,10 @@
 //
 //   importFiles(files, { onProgress, onFile, signal, gazetteer, topics })
 //       → Promise<{ bundle: Uint8Array, report }>
-//     Indexes File objects in a Web Worker (import-worker.js; see its protocol). Files are
-//     read one at a time and streamed to the worker, at most MAX_IN_FLIGHT bytes ahead of
-//     it. An AbortSignal cancels: the promise rejects with a DOMException 'AbortError'.
+//     Indexes File objects in a Web Worker (import-worker.js; see its protocol). The page
+//     only hands the worker the File handles, a few per task; the worker reads them,
+//     several at a time, so the page never waits on a disk. An AbortSignal cancels: the
+//     promise rejects with a DOMException 'AbortError'.
 //   listLibraries() → [{ id, name, createdAt, documents, passages, files, bytes, inputBytes }]
 //   saveLibrary({ name, bundle, report, gazetteer?, topics? }) → id (a random string, so a
 //     link naming a library never opens a different one on another machine)
@@ -27,12 +28,14 @@
 const WORKER_URL = new URL('./import-worker.js', import.meta.url);
 const DB_NAME = 'quxian';
 const DB_VERSION = 1;
-/** Bytes read ahead of the worker; bounds memory when thousands of files are chosen. */
-const MAX_IN_FLIGHT = 32 * 1024 * 1024;
+/**
+ * File handles per message to the worker. Cloning a picked File costs Chromium a
+ * synchronous look-up of its size (1 ms or more on a busy machine), so a message of 10
+ * stays a short task.
+ */
+const HANDLES_PER_MESSAGE = 10;
 /** How long a cancelled worker may take to answer before it is terminated. */
 const CANCEL_GRACE_MS = 1000;
-/** Files whose sizes are read per task before yielding (keeps main-thread tasks short). */
-const SIZE_SLICE = 100;
 
 // ---------------------------------------------------------------- import
 
@@ -107,6 +110,15 @@ export function defaultData() {
   return defaults;
 }
 
+/** A macrotask boundary (a message to ourselves: timers would be clamped to 4 ms). */
+function nextTask() {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    channel.port2.postMessage(null);
+  });
+}
+
 function abortError() {
   return new DOMException('导入已取消', 'AbortError');
 }
@@ -128,8 +140,6 @@ export function importFiles(files, { onProgress, onFile, signal, gazetteer, topi
 
   return new Promise((resolve, reject) => {
     let settled = false;
-    let bytesDone = 0;
-    let wakeReader = null;
     let cancelTimer = null;
 
     const settle = (fn, value, keepWorker) => {
@@ -141,7 +151,6 @@ export function importFiles(files, { onProgress, onFile, signal, gazetteer, topi
       worker.onerror = null;
       if (keepWorker) releaseWorker(worker);
       else worker.terminate();
-      wakeReader?.();
       fn(value);
     };
 
@@ -160,8 +169,6 @@ export function importFiles(files, { onProgress, onFile, signal, gazetteer, topi
       const msg = event.data;
       switch (msg.type) {
         case 'progress':
-          bytesDone = msg.bytesDone;
-          wakeReader?.();
           onProgress?.(msg);
           break;
         case 'file-done':
@@ -182,37 +189,14 @@ export function importFiles(files, { onProgress, onFile, signal, gazetteer, topi
     };
 
     (async () => {
-      // File.size can cost a synchronous metadata lookup per file (seconds for thousands
-      // of picked files), so sizes are summed in slices, yielding between them.
-      let bytesTotal = 0;
-      for (let i = 0; i < list.length; i += SIZE_SLICE) {
-        for (const f of list.slice(i, i + SIZE_SLICE)) bytesTotal += f.size;
-        if (i + SIZE_SLICE < list.length) await new Promise((r) => setTimeout(r, 0));
-        if (settled) return;
-      }
-      worker.postMessage({ type: 'start', files: null, gazetteer, topics, filesTotal: list.length, bytesTotal });
-      let sent = 0;
-      for (const file of list) {
-        while (!settled && sent - bytesDone > MAX_IN_FLIGHT) {
-          await new Promise((wake) => {
-            wakeReader = wake;
-          });
-          wakeReader = null;
-        }
+      worker.postMessage({ type: 'start', files: null, gazetteer, topics, filesTotal: list.length });
+      for (let i = 0; i < list.length; i += HANDLES_PER_MESSAGE) {
+        const files = list.slice(i, i + HANDLES_PER_MESSAGE).map((file) => ({ name: fileName(file), file }));
+        worker.postMessage({ type: 'files', files });
+        await nextTask();
         if (settled || signal?.aborted) return;
-        let bytes;
-        try {
-          bytes = await file.arrayBuffer();
-        } catch (err) {
-          // Unreadable (moved, permission): index it as empty so it is reported, not fatal.
-          bytes = new ArrayBuffer(0);
-          console.warn(`quxian: could not read ${fileName(file)}: ${err}`);
-        }
-        if (settled || signal?.aborted) return;
-        sent += bytes.byteLength;
-        worker.postMessage({ type: 'file', name: fileName(file), bytes }, [bytes]);
       }
-      if (!settled && !signal?.aborted) worker.postMessage({ type: 'finish' });
+      worker.postMessage({ type: 'finish' });
     })();
   });
 }

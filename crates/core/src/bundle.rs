@@ -76,8 +76,9 @@ impl Corpus {
         // invariant: serializing plain owned data into a Vec cannot fail.
         #[allow(clippy::expect_used)]
         let plain = postcard::to_allocvec(&stored).expect("postcard serializes owned data");
-        // Level 6: within 1% of level 9's size on Chinese news, at three quarters of the time.
-        let payload = miniz_oxide::deflate::compress_to_vec(&plain, 6);
+        // Level 3, as the site's pieces: on 28 MB of news the bundle is 1.3 % larger than at
+        // level 6 and compresses in 0.7 s instead of 1.2 s of a 4.9 s build (level 1: +24 %).
+        let payload = miniz_oxide::deflate::compress_to_vec(&plain, 3);
         let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
