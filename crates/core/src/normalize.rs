@@ -31,6 +31,7 @@
 //! belongs to indexing and queries, STYLE rule 15), and it does not know about Markdown or
 //! HTML: `read` has already turned their blocks into blank-line-separated paragraphs.
 
+use crate::passage::{CLOSING, SENTENCE_END};
 use std::ops::Range;
 use unicode_normalization::{is_nfkc, UnicodeNormalization};
 
@@ -364,12 +365,11 @@ fn width(line: &[Atom]) -> usize {
 /// True when the line ends a sentence: 。！？!?.… optionally followed by closing quotes or
 /// brackets (“……。” counts, “一城” does not).
 fn ends_sentence(line: &[Atom]) -> bool {
-    let closing = |c: char| "”’\"'」』）)】》〉".contains(c);
     line.iter()
         .rev()
         .map(|a| a.c)
-        .find(|&c| !closing(c))
-        .is_some_and(|c| "。！？!?.…".contains(c))
+        .find(|c| !CLOSING.contains(c))
+        .is_some_and(|c| SENTENCE_END.contains(&c) || c == '.')
 }
 
 /// Step 4 once over one block: join every soft-wrapped line to the line after it. The
@@ -419,9 +419,12 @@ fn assemble(original: &str, lines: Vec<Line>) -> NormalizedText {
             .filter(|_| i + 1 < count)
             .map(|source| Atom { c: '\n', source });
         for atom in line.atoms.into_iter().chain(newline) {
-            let mut buffer = [0u8; 4];
-            let copied =
-                original.get(atom.source.clone()) == Some(&*atom.c.encode_utf8(&mut buffer));
+            // The atom is a copy when its source is exactly its character (compared as
+            // chars: a slice comparison calls memcmp for every character of the text).
+            let copied = original.get(atom.source.clone()).is_some_and(|source| {
+                let mut chars = source.chars();
+                chars.next() == Some(atom.c) && chars.next().is_none()
+            });
             match runs.last_mut() {
                 Some(run) if copied && run.copied && run.original_end == atom.source.start => {
                     run.original_end = atom.source.end;

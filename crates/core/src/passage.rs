@@ -40,7 +40,7 @@ const LONG: usize = 300;
 const MAX: usize = 1000;
 
 /// Characters that end a clause: where rule 2 prefers to cut an over-long piece.
-const CLAUSE_END: &str = "，；：、,;:";
+const CLAUSE_END: [char; 7] = ['，', '；', '：', '、', ',', ';', ':'];
 
 /// A piece of a split paragraph shorter than this many characters joins the piece before.
 const MIN_PIECE: usize = 100;
@@ -51,11 +51,13 @@ const HEADING_MAX: usize = 30;
 /// Passages shorter than this many characters join a neighbour.
 const SHORT: usize = 20;
 
-/// Characters that end a sentence.
-const SENTENCE_END: &str = "。！？!?…";
+/// Characters that end a sentence. (Arrays, not `&str`: `str::contains(char)` runs a
+/// substring search per character, a visible cost when every character is checked.)
+pub(crate) const SENTENCE_END: [char; 6] = ['。', '！', '？', '!', '?', '…'];
 
 /// Closing quotes and brackets that stay with the sentence they close.
-const CLOSING: &str = "”’\"'」』）)】》〉";
+pub(crate) const CLOSING: [char; 11] =
+    ['”', '’', '"', '\'', '」', '』', '）', ')', '】', '》', '〉'];
 
 /// Split normalized text into passage byte ranges (in order, non-overlapping, trimmed).
 pub(crate) fn split_passages(text: &str) -> Vec<Range<usize>> {
@@ -160,7 +162,7 @@ fn cut_at_max(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
         let cut = window[half..]
             .char_indices()
             .rev()
-            .find(|&(_, c)| CLAUSE_END.contains(c) || c.is_whitespace())
+            .find(|&(_, c)| CLAUSE_END.contains(&c) || c.is_whitespace())
             .map(|(i, c)| half + i + c.len_utf8())
             .or_else(|| cut_between_words(window, half))
             .unwrap_or(limit);
@@ -199,12 +201,12 @@ fn sentences(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
     let mut start = 0;
     let mut chars = paragraph.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
-        if !SENTENCE_END.contains(c) {
+        if !SENTENCE_END.contains(&c) {
             continue;
         }
         let mut end = i + c.len_utf8();
         while let Some(&(j, next)) = chars.peek() {
-            if !SENTENCE_END.contains(next) && !CLOSING.contains(next) {
+            if !SENTENCE_END.contains(&next) && !CLOSING.contains(&next) {
                 break;
             }
             end = j + next.len_utf8();
@@ -221,9 +223,9 @@ fn sentences(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
 
 /// A short line that does not end a sentence.
 fn is_heading(line: &str) -> bool {
-    let last = line.chars().rev().find(|&c| !CLOSING.contains(c));
+    let last = line.chars().rev().find(|&c| !CLOSING.contains(&c));
     line.chars().count() <= HEADING_MAX
-        && !last.is_some_and(|c| SENTENCE_END.contains(c) || c == '.')
+        && !last.is_some_and(|c| SENTENCE_END.contains(&c) || c == '.')
 }
 
 /// The range without leading and trailing whitespace.
