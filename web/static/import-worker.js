@@ -28,7 +28,8 @@
 //   { type: 'progress', phase: 'loading' | 'indexing', filesDone, filesTotal, bytesDone,
 //     bytesTotal, elapsedMs, etaMs }
 //       'loading' once while the dictionary loads, then 'indexing' once the segmenter is
-//       ready (filesDone 0) and after each file.
+//       ready (filesDone 0), then after a file at most every PROGRESS_EVERY_MS and whenever
+//       the worker runs out of files to index.
 //       etaMs is null until a file is done. Sizes are bytes of the files as given.
 //   { type: 'file-done', name, added, skipped: [{ name, reason }] }   after each file
 //   { type: 'done', bundle: ArrayBuffer (transferred), report: { files, documents,
@@ -40,8 +41,9 @@
 //   { type: 'cancelled' }
 //
 // Reasons are the core's typed SkipReason, `{ kind, …fields }`; quxian-library.js words
-// them in Chinese by kind (reasonLabel). Cancel is checked between files: after each file the worker yields
-// to the event loop (a macrotask) so a 'cancel' message can arrive.
+// them in Chinese by kind (reasonLabel). Cancel is checked between files: after a file, once YIELD_EVERY_MS
+// have passed since it last did, the worker yields to the event loop (a macrotask) so a
+// 'cancel' message can arrive.
 
 import init, { Indexer, reannotate, defaultGazetteer, defaultTopics } from './import/quxian_import.js';
 
@@ -49,6 +51,15 @@ let wasmReady = null;
 let dictBytes = null;
 let dictLoading = null;
 let job = null;
+
+/**
+ * Small files are indexed in runs of about this many ms before the worker yields to its
+ * messages ('cancel', more files): yielding after each of thousands of files cost more
+ * than a run's few ms of delay to a cancel.
+ */
+const YIELD_EVERY_MS = 8;
+/** Progress goes to the page at most this often (each message re-renders the app's bar). */
+const PROGRESS_EVERY_MS = 100;
 
 /** File reads running at once: a read waits on the browser's file thread, not on us. */
 const READS_IN_FLIGHT = 8;
@@ -226,6 +237,8 @@ async function start(msg) {
     bytesTotal: msg.bytesTotal ?? 0,
     startedAt: performance.now(),
     indexingStartedAt: null,
+    progressAt: 0,
+    yieldedAt: 0,
     finishing: false,
     cancelled: false,
     running: false,
@@ -287,8 +300,15 @@ async function pump() {
       current.filesDone += 1;
       current.bytesDone += next.bytes.byteLength;
       postMessage({ type: 'file-done', name: next.name, added: result.added, skipped: result.skipped });
-      progress('indexing');
-      await yieldToEvents();
+      const now = performance.now();
+      if (now - current.progressAt >= PROGRESS_EVERY_MS || current.queue.length === 0) {
+        current.progressAt = now;
+        progress('indexing');
+      }
+      if (now - current.yieldedAt >= YIELD_EVERY_MS) {
+        await yieldToEvents();
+        current.yieldedAt = performance.now();
+      }
     }
     if (job === current && current.finishing && current.queue.length === 0) {
       const bundle = current.indexer.finish();
