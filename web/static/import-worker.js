@@ -11,13 +11,10 @@
 //   { type: 'start', files: [{ name, bytes: ArrayBuffer }] | null,
 //     gazetteer?: string, topics?: string, filesTotal?: number, bytesTotal?: number }
 //       Begin an import. With `files`, they are indexed and the import finishes by itself.
-//       With `files: null`, files follow as 'files' messages and 'finish' ends the import;
+//       With `files: null`, files follow as 'file' messages and 'finish' ends the import;
 //       `filesTotal` / `bytesTotal` (optional) let progress show totals from the start.
 //       `gazetteer` / `topics` are data-file texts (the Chongqing defaults when absent).
-//   { type: 'files', files: [{ name, file: Blob }] }
-//       more files, as handles: the worker reads them itself, up to READS_IN_FLIGHT at
-//       once and READ_AHEAD_BYTES ahead of the indexer (a read takes the browser 2 ms or
-//       more per file, but many can run at once), and indexes them in the order given
+//   { type: 'file', name, bytes: ArrayBuffer }   one more file (transfer `bytes`)
 //   { type: 'finish' }                           no more files: build the bundle
 //   { type: 'cancel' }                           stop after the file being indexed
 //   { type: 'defaults' }                         the built-in data-file texts
@@ -60,13 +57,6 @@ let job = null;
 const YIELD_EVERY_MS = 8;
 /** Progress goes to the page at most this often (each message re-renders the app's bar). */
 const PROGRESS_EVERY_MS = 100;
-
-/** File reads running at once: a read waits on the browser's file thread, not on us. */
-const READS_IN_FLIGHT = 8;
-/** Bytes read, or being read, ahead of the indexer: bounds memory (one file may exceed it). */
-const READ_AHEAD_BYTES = 32 * 1024 * 1024;
-/** Files read ahead of the indexer: enough to hide the reads' latency, few to walk. */
-const READ_AHEAD_FILES = 256;
 
 const WASM_ASSET = 'import/quxian_import_bg.wasm';
 const DICT_ASSET = 'jieba/dict.txt';
@@ -111,8 +101,13 @@ function yieldToEvents() {
 
 function progress(phase) {
   const elapsedMs = performance.now() - job.startedAt;
-  const filesTotal = Math.max(job.filesTotal, job.filesDone + job.queue.length);
-  const bytesTotal = Math.max(job.bytesTotal, job.bytesDone + job.queuedBytes);
+  const filesSeen = job.filesDone + job.queue.length;
+  const filesTotal = Math.max(job.filesTotal, filesSeen);
+  const bytesSeen = job.bytesDone + job.queuedBytes;
+  // Without a total from the page, files still to come are counted at the mean size so far.
+  const bytesTotal = job.bytesTotal || (filesSeen > 0
+    ? Math.round(bytesSeen + (filesTotal - filesSeen) * (bytesSeen / filesSeen))
+    : 0);
   let etaMs = null;
   if (job.bytesDone > 0 && job.indexingStartedAt !== null) {
     const rate = job.bytesDone / (performance.now() - job.indexingStartedAt);
@@ -162,64 +157,8 @@ function fail(err) {
 }
 
 function enqueue(name, bytes) {
-  job.queue.push({ name: String(name), bytes, file: null });
+  job.queue.push({ name: String(name), bytes });
   job.queuedBytes += bytes.byteLength;
-}
-
-/**
- * Queue files given as handles; `readAhead` reads them. Their sizes came with the handles
- * (reading them here costs nothing), so the totals are known at once.
- */
-function enqueueHandles(files) {
-  for (const { name, file } of files) {
-    const size = file.size;
-    job.queue.push({ name: String(name), bytes: null, file, size, reading: false });
-    job.queuedBytes += size;
-  }
-  readAhead();
-}
-
-/**
- * Start reading handles at the front of the queue, in order, within the limits above. A
- * file that cannot be read (moved, no permission) is indexed as empty, so the report names
- * it instead of the import failing.
- */
-function readAhead() {
-  const current = job;
-  let reading = 0;
-  let ahead = 0;
-  for (const entry of current.queue.slice(0, READ_AHEAD_FILES)) {
-    if (entry.bytes) {
-      ahead += entry.bytes.byteLength;
-      continue;
-    }
-    if (entry.reading) {
-      reading += 1;
-      ahead += entry.size;
-      continue;
-    }
-    if (reading >= READS_IN_FLIGHT || (ahead > 0 && ahead + entry.size > READ_AHEAD_BYTES)) break;
-    entry.reading = true;
-    reading += 1;
-    ahead += entry.size;
-    readFile(current, entry);
-  }
-}
-
-function readFile(current, entry) {
-  entry.file.arrayBuffer()
-    .catch((err) => {
-      console.warn(`quxian: could not read ${entry.name}: ${err}`);
-      return new ArrayBuffer(0);
-    })
-    .then((bytes) => {
-      if (job !== current) return;
-      current.queuedBytes += bytes.byteLength - entry.size;
-      entry.bytes = bytes;
-      entry.file = null;
-      readAhead();
-      pump();
-    });
 }
 
 async function start(msg) {
@@ -291,11 +230,9 @@ async function pump() {
         postMessage({ type: 'cancelled' });
         return;
       }
-      const next = current.queue[0];
-      if (!next || !next.bytes) break; // nothing queued, or its read answers later
-      current.queue.shift();
+      const next = current.queue.shift();
+      if (!next) break;
       current.queuedBytes -= next.bytes.byteLength;
-      readAhead();
       const result = addFile(current.indexer, next);
       current.filesDone += 1;
       current.bytesDone += next.bytes.byteLength;
@@ -358,9 +295,10 @@ self.onmessage = (event) => {
     case 'start':
       start(msg);
       break;
-    case 'files':
+    case 'file':
       if (!job) return;
-      enqueueHandles(msg.files ?? []);
+      enqueue(msg.name, msg.bytes);
+      pump();
       break;
     case 'finish':
       if (!job) return;

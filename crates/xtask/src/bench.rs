@@ -102,6 +102,15 @@ pub fn task(root: &Path, mut args: Args) -> Result<()> {
             .arg(&scale)
             .args(["--mb", &import_mb]),
     )?;
+    step("browser: import of all 10,000 scale files: memory, and results equal to the CLI's");
+    exec(
+        Command::new("node")
+            .current_dir(root.join("tests"))
+            .env("QUXIAN_URL", &server)
+            .env("QUXIAN_CLI", &quxian)
+            .arg("bench/import-scale.mjs")
+            .arg(&scale),
+    )?;
     step("browser: quxian site index vs Pagefind, same documents");
     let mut corpora = vec![
         ("seeds", root.join("corpus")),

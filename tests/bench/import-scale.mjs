@@ -1,0 +1,127 @@
+// Benchmark (not a test): one in-browser import of every file of DIR (issue 12: "10,000 small
+// files … without the tab exceeding 1 GB and with identical search results to the CLI's build
+// of the same files").
+//
+//   node bench/import-scale.mjs DIR      (from tests/, after `cargo xtask dist` and a release
+//                                         build of the CLI; QUXIAN_URL serves dist/)
+//
+// DIR: e.g. `cargo xtask gen-corpus --docs 10000 -o target/bench/scale` (10,000 files, 28 MB).
+// Measures, in headless Chromium: the import's time (files chosen → bundle) and the largest
+// resident memory of any Chromium process while it runs (the page and its import worker
+// share one renderer process; sampled from /proc every 100 ms, so Linux only). Then the
+// bundle is opened with the JS API (`pkg-api/`) and QUERIES are searched in it and, with
+// `quxian search --json`, in the CLI's bundle of the same files: total passages, total
+// documents and the first 10 hits (document key and passage number) must be equal.
+// Prints a table, then one JSON line; exits 1 when a result differs.
+
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const dir = resolve(process.argv[2] ?? '');
+if (!process.argv[2]) {
+  console.error('usage: node bench/import-scale.mjs CORPUS_DIR');
+  process.exit(2);
+}
+const BASE_URL = process.env.QUXIAN_URL ?? 'http://127.0.0.1:8080/';
+const CHROMIUM = process.env.QUXIAN_CHROMIUM ?? '/usr/bin/chromium';
+const CLI = process.env.QUXIAN_CLI ?? resolve('../target/release/quxian');
+const CLI_BUNDLE = resolve('../target/bench/import-scale-cli.qx');
+const QUERIES = ['重庆', '北碚', '缙云山', '两江新区', '生态', '科技创新', '乡村振兴', '高铁',
+  '渝北区', '经济 发展', '旅游', '文化', '教育', '医疗', '就业', '交通', '长江', '嘉陵江',
+  '"建设 5G"', '2026'];
+const LIMIT = 10;
+
+const files = readdirSync(dir).filter((n) => /\.(txt|md|html?|jsonl)$/i.test(n)).sort().map((n) => join(dir, n));
+execFileSync(CLI, ['build', dir, '-o', CLI_BUNDLE], { stdio: ['ignore', 'ignore', 'inherit'] });
+
+/** Resident memory (bytes) of each process descending from this one (Chromium and its
+ * renderers), from /proc. */
+function residentOfDescendants() {
+  const parentOf = new Map();
+  for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    try {
+      // Field 4 of /proc/PID/stat, after the parenthesised command name.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      parentOf.set(pid, stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const ours = new Set([String(process.pid)]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [pid, parent] of parentOf) {
+      if (!ours.has(pid) && ours.has(parent)) {
+        ours.add(pid);
+        grew = true;
+      }
+    }
+  }
+  ours.delete(String(process.pid));
+  const out = [0];
+  for (const pid of ours) {
+    try {
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+      out.push(kb * 1024);
+    } catch {
+      // Ended.
+    }
+  }
+  return out;
+}
+
+const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+let peak = 0;
+const sampler = setInterval(() => {
+  peak = Math.max(peak, ...residentOfDescendants());
+}, 100);
+try {
+  const page = await browser.newPage();
+  await page.goto(new URL('import-demo.html', BASE_URL).href);
+  await page.evaluate(() => {
+    const input = Object.assign(document.createElement('input'), { type: 'file', multiple: true, id: 'bench-files' });
+    input.hidden = true;
+    document.body.append(input);
+  });
+  await page.setInputFiles('#bench-files', files);
+  const idle = Math.max(...residentOfDescendants());
+  peak = idle;
+  const browserResults = await page.evaluate(async ({ queries, limit }) => {
+    const { importFiles } = await import('./quxian-library.js');
+    const start = performance.now();
+    const { bundle, report } = await importFiles([...document.querySelector('#bench-files').files]);
+    const ms = performance.now() - start;
+    const api = await import('./pkg-api/quxian_wasm.js');
+    await api.default();
+    const explorer = new api.Explorer(bundle);
+    const results = queries.map((q) => {
+      const r = explorer.search(q, { limit });
+      return { q, total: r.total, docs: r.total_docs, hits: r.hits.map((h) => `${h.doc}#${h.passage}`) };
+    });
+    return { ms, report, bundleBytes: bundle.byteLength, results };
+  }, { queries: QUERIES, limit: LIMIT });
+  clearInterval(sampler);
+
+  let differ = 0;
+  const rows = browserResults.results.map((b) => {
+    const cli = JSON.parse(execFileSync(CLI, ['search', CLI_BUNDLE, b.q, '--json', '--limit', String(LIMIT)]).toString());
+    const cliHits = cli.hits.map((h) => `${h.key}#${h.passage}`);
+    const same = cli.total === b.total && cli.total_docs === b.docs && cliHits.join() === b.hits.join();
+    if (!same) differ += 1;
+    return { q: b.q, browser: `${b.total} / ${b.docs}`, cli: `${cli.total} / ${cli.total_docs}`, same };
+  });
+  const mb = (n) => (n / 1024 / 1024).toFixed(0);
+  console.log(`files ${files.length}, ${mb(browserResults.report.input_bytes)} MB; import ${(browserResults.ms / 1000).toFixed(1)} s;`
+    + ` largest process before ${mb(idle)} MB, during ${mb(peak)} MB; bundle ${mb(browserResults.bundleBytes)} MB`);
+  for (const r of rows) console.log(`${r.same ? 'same  ' : 'DIFFER'} ${r.q.padEnd(8)} browser ${r.browser.padEnd(14)} CLI ${r.cli}`);
+  console.log(JSON.stringify({
+    bench: 'import-scale', files: files.length, input_bytes: browserResults.report.input_bytes,
+    import_ms: Math.round(browserResults.ms), largest_process_bytes: peak, queries: rows.length, differ,
+  }));
+  process.exitCode = differ ? 1 : 0;
+} finally {
+  clearInterval(sampler);
+  await browser.close();
+}
