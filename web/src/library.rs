@@ -56,6 +56,9 @@ pub struct Progress {
     pub files_total: u32,
     pub bytes_done: f64,
     pub bytes_total: f64,
+    /// `bytes_total` counts files not yet read at the mean size so far (the page does not
+    /// ask every file's size up front: in Chromium that is a synchronous look-up per file).
+    pub bytes_estimated: bool,
     /// Estimated time left, once a file is done.
     pub eta_ms: Option<f64>,
 }
@@ -246,6 +249,7 @@ pub async fn import(
             files_total: num(&p, "filesTotal") as u32,
             bytes_done: num(&p, "bytesDone"),
             bytes_total: num(&p, "bytesTotal"),
+            bytes_estimated: get(&p, "bytesEstimated").as_bool().unwrap_or(false),
             eta_ms: get(&p, "etaMs").as_f64(),
         })
     });

@@ -23,7 +23,8 @@
 //
 // worker → main
 //   { type: 'progress', phase: 'loading' | 'indexing', filesDone, filesTotal, bytesDone,
-//     bytesTotal, elapsedMs, etaMs }
+//     bytesTotal, bytesEstimated, elapsedMs, etaMs }
+//       bytesEstimated: bytesTotal still counts files not received at the mean size so far
 //       'loading' once while the dictionary loads, then 'indexing' once the segmenter is
 //       ready (filesDone 0), then after a file at most every PROGRESS_EVERY_MS and whenever
 //       the worker runs out of files to index.
@@ -120,6 +121,7 @@ function progress(phase) {
     filesTotal,
     bytesDone: job.bytesDone,
     bytesTotal,
+    bytesEstimated: !job.bytesTotal && filesSeen < filesTotal,
     elapsedMs: Math.round(elapsedMs),
     etaMs,
   });

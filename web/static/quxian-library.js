@@ -135,7 +135,7 @@ function fileName(file) {
 
 /**
  * Index `files` (File[] or FileList) into one library bundle.
- * onProgress({ phase, filesDone, filesTotal, bytesDone, bytesTotal, elapsedMs, etaMs })
+ * onProgress({ phase, filesDone, filesTotal, bytesDone, bytesTotal, bytesEstimated, elapsedMs, etaMs })
  * onFile({ name, added, skipped })
  */
 export function importFiles(files, { onProgress, onFile, signal, gazetteer, topics } = {}) {

@@ -22,18 +22,7 @@ pub fn ImportProgress(props: &ImportProgressProps) -> Html {
             cancel.emit(());
         })
     };
-    let text = if p.loading {
-        "正在加载分词词典…".to_string()
-    } else {
-        format!(
-            "{} / {} 个文件 · {} / {} · 剩余约 {}",
-            p.files_done,
-            p.files_total,
-            format_bytes(p.bytes_done),
-            format_bytes(p.bytes_total),
-            p.eta_ms.map_or_else(|| "估算中".to_string(), seconds)
-        )
-    };
+    let text = progress_text(p);
     let fraction = if p.bytes_total > 0.0 {
         (p.bytes_done / p.bytes_total).clamp(0.0, 1.0)
     } else {
@@ -57,6 +46,22 @@ pub fn ImportProgress(props: &ImportProgressProps) -> Html {
     }
 }
 
+/// "3 / 7477 个文件 · 1.2 MB / 约 20.5 MB · 剩余约 9 秒" (约 before a total still estimated).
+fn progress_text(p: &Progress) -> String {
+    if p.loading {
+        return "正在加载分词词典…".to_string();
+    }
+    format!(
+        "{} / {} 个文件 · {} / {}{} · 剩余约 {}",
+        p.files_done,
+        p.files_total,
+        format_bytes(p.bytes_done),
+        if p.bytes_estimated { "约 " } else { "" },
+        format_bytes(p.bytes_total),
+        p.eta_ms.map_or_else(|| "估算中".to_string(), seconds)
+    )
+}
+
 /// "4 秒", "2 分 5 秒".
 fn seconds(ms: f64) -> String {
     let s = (ms / 1000.0).ceil().max(0.0) as u64;
@@ -64,5 +69,34 @@ fn seconds(ms: f64) -> String {
         format!("{} 分 {} 秒", s / 60, s % 60)
     } else {
         format!("{s} 秒")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_estimated_total_says_about() {
+        let mut p = Progress {
+            files_done: 3,
+            files_total: 10,
+            bytes_done: 3.0 * 1024.0 * 1024.0,
+            bytes_total: 10.0 * 1024.0 * 1024.0,
+            bytes_estimated: true,
+            eta_ms: Some(8_500.0),
+            ..Progress::default()
+        };
+        assert_eq!(
+            progress_text(&p),
+            "3 / 10 个文件 · 3.0 MB / 约 10.0 MB · 剩余约 9 秒"
+        );
+        p.bytes_estimated = false;
+        assert_eq!(
+            progress_text(&p),
+            "3 / 10 个文件 · 3.0 MB / 10.0 MB · 剩余约 9 秒"
+        );
+        p.loading = true;
+        assert_eq!(progress_text(&p), "正在加载分词词典…");
     }
 }
