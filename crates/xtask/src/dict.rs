@@ -31,11 +31,7 @@ pub const DICT_PATH: &str = "data/jieba-dict.txt";
 
 pub fn task(root: &Path, args: Args) -> Result<()> {
     args.finish("dict")?;
-    let metadata = output(cargo().args(["metadata", "--format-version", "1"]))?;
-    let source = jieba_package_dir(&metadata)
-        .map(|d| d.join("src/data/dict.txt"))
-        .filter(|d| d.is_file())
-        .context("jieba-rs's src/data/dict.txt not found through `cargo metadata`")?;
+    let source = jieba_dict_source()?;
     let text =
         fs::read_to_string(&source).with_context(|| format!("reading {}", source.display()))?;
     let out = root.join(DICT_PATH);
@@ -47,6 +43,15 @@ pub fn task(root: &Path, args: Args) -> Result<()> {
         source.display()
     );
     fs::write(&out, pruned).with_context(|| format!("writing {}", out.display()))
+}
+
+/// The `dict.txt` inside the jieba-rs package this workspace builds with.
+fn jieba_dict_source() -> Result<PathBuf> {
+    let metadata = output(cargo().args(["metadata", "--format-version", "1"]))?;
+    jieba_package_dir(&metadata)
+        .map(|d| d.join("src/data/dict.txt"))
+        .filter(|d| d.is_file())
+        .context("jieba-rs's src/data/dict.txt not found through `cargo metadata`")
 }
 
 /// jieba's `word [freq] [tag]` lines as `word freq`, without rare multi-character words.
@@ -102,10 +107,7 @@ mod tests {
     #[test]
     fn the_repository_dictionary_is_what_this_task_writes() {
         let root = crate::workspace_root();
-        let metadata = output(cargo().args(["metadata", "--format-version", "1"])).unwrap();
-        let source = jieba_package_dir(&metadata)
-            .expect("jieba-rs in cargo metadata")
-            .join("src/data/dict.txt");
+        let source = jieba_dict_source().expect("jieba-rs's dict.txt");
         let ours = fs::read_to_string(root.join(DICT_PATH)).expect("data/jieba-dict.txt");
         let theirs = fs::read_to_string(source).expect("jieba-rs's dict.txt");
         assert!(
