@@ -254,7 +254,7 @@ test('a custom gazetteer brings its own district map, saved with the library', {
   }
 });
 
-test('a 70 MB one-line file in a batch is skipped with its reason and the rest is imported', { timeout: 240_000 }, async () => {
+test('a 70 MB one-document file and a JSONL line over 32 MiB are skipped with their reasons; the rest is imported', { timeout: 240_000 }, async () => {
   const app = await openApp(browser);
   const { page } = app;
   try {
@@ -263,17 +263,29 @@ test('a 70 MB one-line file in a batch is skipped with its reason and the rest i
     // Playwright passes files over 50 MB by path, so the batch is written to disk.
     const dir = mkdtempSync(join(tmpdir(), 'quxian-huge-'));
     const line = '北碚区缙云山自然保护区生态修复成效明显，';
-    writeFileSync(join(dir, '一行.txt'), line.repeat(Math.ceil(70_000_000 / Buffer.byteLength(line))));
+    const repeat = (bytes) => line.repeat(Math.ceil(bytes / Buffer.byteLength(line)));
+    writeFileSync(join(dir, '一行.txt'), repeat(70_000_000));
+    // A JSONL file may be larger than one document (128 MiB); each line may not.
+    const records = [
+      { title: '潼南柠檬', text: '潼南区柠檬产业链不断延伸，柠檬深加工产品远销海外。' },
+      { title: '太长', text: repeat(34_000_000) },
+    ];
+    writeFileSync(join(dir, '档案.jsonl'), records.map((r) => JSON.stringify(r)).join('\n'));
     for (const f of [FILES[0], FILES[1]]) writeFileSync(join(dir, f.name), f.buffer);
-    await importFiles(page, [FILES[0].name, '一行.txt', FILES[1].name].map((n) => join(dir, n)));
+    await importFiles(page, [FILES[0].name, '一行.txt', FILES[1].name, '档案.jsonl'].map((n) => join(dir, n)));
     rmSync(dir, { recursive: true });
-    assert.match(await page.getByTestId('import-summary').innerText(), /共 3 个文件.*导入 2 篇文档/s);
+    assert.match(await page.getByTestId('import-summary').innerText(), /共 4 个文件.*导入 3 篇文档/s);
     const skipped = await page.$$eval('[data-testid=import-skipped] tbody tr', (rows) =>
       rows.map((r) => [...r.cells].map((c) => c.textContent)));
-    assert.deepEqual(skipped, [['一行.txt', '文件过大（超过 32 MiB，请拆分成较小的文件再导入）']]);
+    assert.deepEqual(skipped, [
+      ['一行.txt', '单篇文档过大（超过 32 MiB）：请拆分成较小的文件，或存为 JSONL（每行一篇）再导入'],
+      ['档案.jsonl', '第 2 行过大（超过 32 MiB）：请把这篇文档拆分后再导入'],
+    ]);
     await saveAs(page, '大文件之后');
     await search(page, '数字经济');
     assert.deepEqual(await titles(page), ['渝北产业发展'], 'the file after the huge one is searchable');
+    await search(page, '柠檬');
+    assert.deepEqual(await titles(page), ['潼南柠檬'], 'the good line of the JSONL file is searchable');
     app.assertNoErrors();
   } finally {
     await app.close();

@@ -4,7 +4,8 @@
 //       → Promise<{ bundle: Uint8Array, report }>
 //     Indexes File objects in a Web Worker (import-worker.js; see its protocol). Files are
 //     read READS_IN_FLIGHT at a time and streamed to the worker in order, at most
-//     MAX_IN_FLIGHT bytes ahead of it. An AbortSignal cancels: the promise rejects with a
+//     MAX_IN_FLIGHT bytes ahead of it (counted by File.size for a few files, or once a big
+//     one is seen). An AbortSignal cancels: the promise rejects with a
 //     DOMException 'AbortError'.
 //   listLibraries() → [{ id, name, createdAt, documents, passages, files, bytes, inputBytes }]
 //   saveLibrary({ name, bundle, report, gazetteer?, topics? }) → id (a random string, so a
@@ -37,6 +38,19 @@ const MAX_IN_FLIGHT = 32 * 1024 * 1024;
  * the indexer to yield.)
  */
 const READS_IN_FLIGHT = 16;
+/**
+ * A worker that indexed more than this is not kept for the next import: its WebAssembly
+ * memory never shrinks, so after a 100 MB import an idle worker would hold about 0.5 GB.
+ * Smaller imports keep it, so the next one skips loading the dictionary again.
+ */
+const KEEP_WORKER_MAX_INPUT = 16 * 1024 * 1024;
+/**
+ * Up to this many files, every File.size is asked first (≤ 40 ms of look-ups): reads are
+ * bounded by size and progress shows the exact total from the start.
+ */
+const SIZED_READS_MAX_FILES = 64;
+/** A file this big switches the reads of the rest to bounded by File.size. */
+const BIG_FILE_BYTES = 4 * 1024 * 1024;
 /** How long a cancelled worker may take to answer before it is terminated. */
 const CANCEL_GRACE_MS = 1000;
 
@@ -185,7 +199,8 @@ export function importFiles(files, { onProgress, onFile, signal, gazetteer, topi
           onFile?.(msg);
           break;
         case 'done':
-          settle(resolve, { bundle: new Uint8Array(msg.bundle), report: msg.report }, true);
+          settle(resolve, { bundle: new Uint8Array(msg.bundle), report: msg.report },
+            msg.report.input_bytes <= KEEP_WORKER_MAX_INPUT);
           break;
         case 'cancelled':
           settle(reject, abortError(), true);
@@ -199,12 +214,23 @@ export function importFiles(files, { onProgress, onFile, signal, gazetteer, topi
     };
 
     (async () => {
-      // No File.size: in Chromium its first use per picked file is a synchronous look-up
-      // (0.6 ms; seconds for thousands of files). The worker estimates the total instead.
-      worker.postMessage({ type: 'start', files: null, gazetteer, topics, filesTotal: list.length });
+      // Sizes are asked only when they are cheap enough or needed: in Chromium the first
+      // File.size of each picked file is a synchronous look-up (0.6 ms; seconds for
+      // thousands of files). A few files, or any file seen to be big, switch to reads
+      // bounded by size, so that 16 reads at once never hold 16 big files in memory.
+      let sized = list.length <= SIZED_READS_MAX_FILES;
+      const sizes = sized ? list.map((file) => file.size) : [];
+      const bytesTotal = sized ? sizes.reduce((sum, size) => sum + size, 0) : undefined;
+      worker.postMessage({ type: 'start', files: null, gazetteer, topics, filesTotal: list.length, bytesTotal });
+      let pendingBytes = 0;
       const reads = [];
       let started = 0;
       let sent = 0;
+      const roomFor = (next, i) => {
+        if (!sized || next === i) return true;
+        sizes[next] = list[next].size;
+        return pendingBytes + sizes[next] + (sent - bytesDone) <= MAX_IN_FLIGHT;
+      };
       for (let i = 0; i < list.length; i += 1) {
         while (!settled && sent - bytesDone > MAX_IN_FLIGHT) {
           await new Promise((wake) => {
@@ -212,13 +238,19 @@ export function importFiles(files, { onProgress, onFile, signal, gazetteer, topi
           });
           wakeReader = null;
         }
-        while (started < list.length && started < i + READS_IN_FLIGHT) {
+        while (started < list.length && started < i + READS_IN_FLIGHT && roomFor(started, i)) {
+          if (sized) {
+            sizes[started] ??= list[started].size;
+            pendingBytes += sizes[started];
+          }
           reads[started] = readFile(list[started]);
           started += 1;
         }
         const bytes = await reads[i];
         reads[i] = undefined;
+        pendingBytes -= sizes[i] ?? 0;
         if (settled || signal?.aborted) return;
+        if (bytes.byteLength >= BIG_FILE_BYTES) sized = true;
         sent += bytes.byteLength;
         worker.postMessage({ type: 'file', name: fileName(list[i]), bytes }, [bytes]);
       }
@@ -466,6 +498,8 @@ export function reasonLabel(reason) {
     case 'no-extension': return '不支持的文件类型（无扩展名）';
     case 'unsupported-type': return `不支持的文件类型（.${r.extension}）`;
     case 'too-large': return `文件过大（超过 ${r.limit_mib} MiB，请拆分成较小的文件再导入）`;
+    case 'document-too-large': return `单篇文档过大（超过 ${r.limit_mib} MiB）：请拆分成较小的文件，或存为 JSONL（每行一篇）再导入`;
+    case 'record-too-large': return `第 ${r.line} 行过大（超过 ${r.limit_mib} MiB）：请把这篇文档拆分后再导入`;
     case 'no-text': return '没有文字';
     case 'no-text-after-markup': return '去掉标记后没有文字';
     case 'bad-html': return '无法解析的 HTML';

@@ -23,6 +23,8 @@
 //! an error message into a memory bomb.
 
 use crate::{Corpus, Error, Result};
+use flate2::write::DeflateEncoder;
+use flate2::Compression;
 use serde::{Deserialize, Serialize};
 
 const MAGIC: &[u8; 8] = b"QUXIAN\0\x1a";
@@ -67,24 +69,32 @@ fn read_u32(bytes: &[u8], at: usize) -> Option<u32> {
 }
 
 impl Corpus {
-    /// Encode the corpus as a bundle file.
+    /// Encode the corpus as a bundle file. The corpus is serialized straight into the
+    /// compressor: an uncompressed copy would be the largest allocation of an import (about
+    /// the size of the text), and the browser's import must stay within its memory.
     pub fn to_bundle(&self) -> Vec<u8> {
         let stored = StoredRef {
             generator: concat!("quxian ", env!("CARGO_PKG_VERSION")),
             corpus: self,
         };
-        // invariant: serializing plain owned data into a Vec cannot fail.
-        #[allow(clippy::expect_used)]
-        let plain = postcard::to_allocvec(&stored).expect("postcard serializes owned data");
+        // The header goes first and is filled in once the payload's length and CRC are known.
+        let mut out = vec![0u8; HEADER_LEN];
         // Level 3, as the site's pieces: on 28 MB of news the bundle is 1.3 % larger than at
         // level 6 and compresses in 0.7 s instead of 1.2 s of a 4.9 s build (level 1: +24 %).
-        let payload = miniz_oxide::deflate::compress_to_vec(&plain, 3);
-        let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-        out.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
-        out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-        out.extend_from_slice(&payload);
+        let mut encoder = DeflateEncoder::new(&mut out, Compression::new(3));
+        // invariant: serializing plain owned data into a Vec cannot fail, nor can
+        // compressing into one.
+        #[allow(clippy::expect_used)]
+        {
+            postcard::to_io(&stored, &mut encoder).expect("postcard serializes into a Vec");
+            encoder.finish().expect("compressing into a Vec");
+        }
+        let payload = &out[HEADER_LEN..];
+        let (crc, len) = (crc32fast::hash(payload), payload.len() as u64);
+        out[..8].copy_from_slice(MAGIC);
+        out[8..12].copy_from_slice(&FORMAT_VERSION.to_le_bytes());
+        out[12..16].copy_from_slice(&crc.to_le_bytes());
+        out[16..HEADER_LEN].copy_from_slice(&len.to_le_bytes());
         out
     }
 

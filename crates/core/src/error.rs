@@ -467,6 +467,21 @@ pub enum SkipReason {
         /// The limit, in MiB.
         limit_mib: u64,
     },
+    /// A single-document file (`.txt`, `.md`, `.html`) larger than a document may be (see
+    /// `MAX_DOCUMENT_BYTES`); many documents fit in one JSONL file instead.
+    #[error("document too large (over {limit_mib} MiB): split it, or give it as JSONL, one document per line")]
+    DocumentTooLarge {
+        /// The limit, in MiB.
+        limit_mib: u64,
+    },
+    /// A JSONL line larger than a document may be.
+    #[error("line {line}: record too large (over {limit_mib} MiB)")]
+    RecordTooLarge {
+        /// 1-based line number.
+        line: usize,
+        /// The limit, in MiB.
+        limit_mib: u64,
+    },
     /// A document whose text is empty once normalized.
     #[error("no text")]
     NoText,

@@ -431,16 +431,19 @@ mod tests {
     }
 
     #[test]
-    fn a_huge_file_is_skipped_and_the_batch_survives() {
+    fn a_huge_document_is_skipped_and_the_batch_survives() {
         let mut imp = importer();
         let line = "北碚区缙云山自然保护区生态修复成效明显，";
-        let huge = line.repeat(70_000_000 / line.len());
+        let huge = line.repeat(40_000_000 / line.len());
         let good = "北碚生态\n\n北碚区缙云山自然保护区生态修复成效明显。";
         assert_eq!(imp.add_file("a.txt", good.as_bytes()).unwrap().added, 1);
         let r = imp.add_file("一行.txt", huge.as_bytes()).unwrap();
         assert_eq!(r.added, 0);
         assert_eq!(r.skipped[0].name, "一行.txt");
-        assert_eq!(r.skipped[0].reason, SkipReason::TooLarge { limit_mib: 32 });
+        assert_eq!(
+            r.skipped[0].reason,
+            SkipReason::DocumentTooLarge { limit_mib: 32 }
+        );
         let other = "渝北新闻\n\n渝北区仙桃数据谷聚集大数据企业。";
         assert_eq!(imp.add_file("b.txt", other.as_bytes()).unwrap().added, 1);
         let corpus = Corpus::from_bundle(&imp.finish().unwrap()).unwrap();

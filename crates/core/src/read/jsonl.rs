@@ -7,7 +7,7 @@
 //! first line of `text`. A line that is not such an object, or has blank `text`, is reported
 //! as `"line N: …"` and skipped; the caller decides whether the file as a whole failed.
 
-use super::{first_line, RawDoc};
+use super::{first_line, mib, RawDoc, MAX_DOCUMENT_BYTES};
 use crate::SkipReason;
 use serde::Deserialize;
 
@@ -28,6 +28,13 @@ pub(super) fn read(stem: &str, text: &str) -> (Vec<RawDoc>, Vec<SkipReason>) {
     for (index, line) in text.lines().enumerate() {
         let number = index + 1;
         if line.trim().is_empty() {
+            continue;
+        }
+        if line.len() > MAX_DOCUMENT_BYTES {
+            bad.push(SkipReason::RecordTooLarge {
+                line: number,
+                limit_mib: mib(MAX_DOCUMENT_BYTES),
+            });
             continue;
         }
         match serde_json::from_str::<Record>(line) {
