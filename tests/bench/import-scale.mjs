@@ -5,11 +5,13 @@
 //   node bench/import-scale.mjs DIR      (from tests/, after `cargo xtask dist` and a release
 //                                         build of the CLI; QUXIAN_URL serves dist/)
 //
-// DIR: e.g. `cargo xtask gen-corpus --docs 10000 -o target/bench/scale` (10,000 files, 28 MB).
+// DIR: e.g. `cargo xtask gen-corpus --docs 10000 -o target/bench/scale` (10,000 files, 28 MB),
+// or `cargo xtask gen-corpus --docs 36000 --jsonl archive.jsonl -o target/bench/one-jsonl`
+// (one 100 MB file). `cargo xtask bench` runs both.
 // Measures, in headless Chromium: the import's time (files chosen → bundle) and the largest
 // resident memory of any Chromium process while it runs (the page and its import worker
-// share one renderer process; sampled from /proc every 100 ms, so Linux only). Then the
-// bundle is opened with the JS API (`pkg-api/`) and QUERIES are searched in it and, with
+// share one renderer process; sampled from /proc every 100 ms, so Linux only), then again
+// while the bundle is opened with the JS API (`pkg-api/`) and QUERIES are searched in it and, with
 // `quxian search --json`, in the CLI's bundle of the same files: total passages, total
 // documents and the first 10 hits (document key and passage number) must be equal.
 // Prints a table, then one JSON line; exits 1 when a result differs.

@@ -18,6 +18,8 @@ const SCALE_DOCS: &str = "10000";
 const LATENCY_DOCS: &str = "1300";
 /// Documents of the archive corpus (about 280 MB) of the site benchmark's `--archive`.
 const ARCHIVE_DOCS: &str = "100000";
+/// Documents of the import benchmark's one big JSONL file (about 100 MB).
+const ONE_FILE_DOCS: &str = "36000";
 
 pub fn task(root: &Path, mut args: Args) -> Result<()> {
     let import_mb = args
@@ -111,6 +113,15 @@ pub fn task(root: &Path, mut args: Args) -> Result<()> {
             .arg("bench/import-scale.mjs")
             .arg(&scale),
     )?;
+    step("browser: import of one 100 MB JSONL file: memory, and results equal to the CLI's");
+    exec(
+        Command::new("node")
+            .current_dir(root.join("tests"))
+            .env("QUXIAN_URL", &server)
+            .env("QUXIAN_CLI", &quxian)
+            .arg("bench/import-scale.mjs")
+            .arg(one_jsonl(root, &dir)?),
+    )?;
     step("browser: quxian site index vs Pagefind, same documents");
     let mut corpora = vec![
         ("seeds", root.join("corpus")),
@@ -161,6 +172,22 @@ fn generated(root: &Path, dir: &Path, name: &str, docs: &str) -> Result<PathBuf>
             cargo()
                 .current_dir(root)
                 .args(["xtask", "gen-corpus", "--docs", docs, "-o"])
+                .arg(&out),
+        )?;
+    }
+    Ok(out)
+}
+
+/// A folder holding one JSONL file of 36,000 generated documents (about 100 MB): the
+/// import's "one 100 MB file".
+fn one_jsonl(root: &Path, dir: &Path) -> Result<PathBuf> {
+    let out = dir.join("one-jsonl");
+    if !out.is_dir() {
+        exec(
+            cargo()
+                .current_dir(root)
+                .args(["xtask", "gen-corpus", "--docs", ONE_FILE_DOCS])
+                .args(["--jsonl", "archive.jsonl", "-o"])
                 .arg(&out),
         )?;
     }

@@ -56,6 +56,9 @@ pub fn task(root: &Path, mut args: Args) -> Result<()> {
         .value(&["--gazetteer"])?
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("data/gazetteer.txt"));
+    // One JSONL file of every document instead of a file each: the shape of an archive's
+    // export, for the import benchmark's single big file.
+    let jsonl = args.value(&["--jsonl"])?;
     args.finish("gen-corpus")?;
     if from.is_empty() {
         from = [root.join("corpus"), root.join("../shared/corpora/docs")]
@@ -109,11 +112,20 @@ pub fn task(root: &Path, mut args: Args) -> Result<()> {
     fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
     let mut rng = SplitMix64(seed);
     let mut total = 0u64;
+    let mut records = String::new();
     for i in 0..docs {
         let doc = generate(&pool, &swapper, &mut rng);
+        total += doc.len() as u64;
+        if jsonl.is_some() {
+            records.push_str(&jsonl_record(&doc, &date_of(i)));
+            continue;
+        }
         let path = out.join(format!("doc_{i:06}_{}.txt", date_of(i)));
         fs::write(&path, &doc).with_context(|| format!("writing {}", path.display()))?;
-        total += doc.len() as u64;
+    }
+    if let Some(name) = &jsonl {
+        let path = out.join(name);
+        fs::write(&path, &records).with_context(|| format!("writing {}", path.display()))?;
     }
     println!(
         "wrote {docs} documents, {:.1} MB, to {} (seed {seed})",
@@ -121,6 +133,15 @@ pub fn task(root: &Path, mut args: Args) -> Result<()> {
         out.display()
     );
     Ok(())
+}
+
+/// One JSONL line for a generated document (title line, blank line, paragraphs), dated
+/// as its file name would be.
+fn jsonl_record(doc: &str, yyyymmdd: &str) -> String {
+    let (title, text) = doc.split_once('\n').unwrap_or((doc, ""));
+    let date = format!("{}-{}-{}", &yyyymmdd[..4], &yyyymmdd[4..6], &yyyymmdd[6..]);
+    let record = serde_json::json!({ "title": title, "text": text.trim_start(), "date": date });
+    format!("{record}\n")
 }
 
 /// The date of document `i` as `YYYYMMDD`: a fixed scramble of `i` (not the random

@@ -34,7 +34,7 @@ const TASKS: &[(&str, &str)] = &[
         "native tests, core wasm32 build, `dist`, then headless-Chromium tests in tests/e2e/",
     ),
     (
-        "gen-corpus --docs N -o DIR [--seed S] [--from DIR...]",
+        "gen-corpus --docs N -o DIR [--seed S] [--from DIR...] [--jsonl NAME]",
         "write N scale-test documents recombined from real paragraphs",
     ),
     (
