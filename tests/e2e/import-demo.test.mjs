@@ -125,3 +125,31 @@ test('cancelling an import saves nothing', { timeout: 120_000 }, async () => {
     await app.close();
   }
 });
+
+test('one JSONL file of thousands of documents reports progress inside it, with its exact size', { timeout: 120_000 }, async () => {
+  const app = await openApp(browser, { path: 'import-demo.html' });
+  const { page } = app;
+  try {
+    await app.waitForText('还没有文档库');
+    const seen = await page.evaluate(async () => {
+      const { importFiles } = await import('./quxian-library.js');
+      const lines = Array.from({ length: 4000 }, (_, i) => JSON.stringify({
+        title: `第${i}篇`,
+        text: `北碚区第${i}次生态巡查。${'缙云山保护成效显著，嘉陵江水质持续向好。'.repeat(25)}`,
+      }));
+      const file = new File([lines.join('\n')], '档案.jsonl');
+      const events = [];
+      const { report } = await importFiles([file], { onProgress: (p) => events.push(p) });
+      return { size: file.size, documents: report.documents, events };
+    });
+    assert.equal(seen.documents, 4000);
+    const inside = seen.events.filter((e) => e.filesDone === 0 && e.bytesDone > 0 && e.bytesDone < e.bytesTotal);
+    assert.ok(inside.length > 0, `progress inside the file: ${JSON.stringify(seen.events.slice(0, 5))}`);
+    assert.ok(inside.every((e) => e.bytesTotal === seen.size && !e.bytesEstimated), 'the exact size from the start');
+    const done = inside.map((e) => e.bytesDone);
+    assert.deepEqual(done, [...done].sort((a, b) => a - b), 'never goes back');
+    app.assertNoErrors();
+  } finally {
+    await app.close();
+  }
+});

@@ -61,6 +61,8 @@ pub struct Progress {
     pub bytes_estimated: bool,
     /// Estimated time left, once a file is done.
     pub eta_ms: Option<f64>,
+    /// Time since the import started (the dictionary's loading included).
+    pub elapsed_ms: f64,
 }
 
 /// One file or document left out, with the reason in Chinese (from its typed kind).
@@ -251,6 +253,7 @@ pub async fn import(
             bytes_total: num(&p, "bytesTotal"),
             bytes_estimated: get(&p, "bytesEstimated").as_bool().unwrap_or(false),
             eta_ms: get(&p, "etaMs").as_f64(),
+            elapsed_ms: num(&p, "elapsedMs"),
         })
     });
     let options = Object::new();

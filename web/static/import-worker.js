@@ -27,7 +27,8 @@
 //       bytesEstimated: bytesTotal still counts files not received at the mean size so far
 //       'loading' once while the dictionary loads, then 'indexing' once the segmenter is
 //       ready (filesDone 0), then after a file at most every PROGRESS_EVERY_MS and whenever
-//       the worker runs out of files to index.
+//       the worker runs out of files to index; inside a file of many documents (JSONL) too,
+//       its done share counted in bytesDone.
 //       etaMs is null until a file is done. Sizes are bytes of the files as given.
 //   { type: 'file-done', name, added, skipped: [{ name, reason }] }   after each file
 //   { type: 'done', bundle: ArrayBuffer (transferred), report: { files, documents,
@@ -100,7 +101,11 @@ function yieldToEvents() {
   });
 }
 
-function progress(phase) {
+/**
+ * Post progress. `partialBytes`: the part of the file being indexed that is done (a JSONL
+ * file of an archive takes seconds), counted as done.
+ */
+function progress(phase, partialBytes = 0) {
   const elapsedMs = performance.now() - job.startedAt;
   const filesSeen = job.filesDone + job.queue.length;
   const filesTotal = Math.max(job.filesTotal, filesSeen);
@@ -109,17 +114,18 @@ function progress(phase) {
   const bytesTotal = job.bytesTotal || (filesSeen > 0
     ? Math.round(bytesSeen + (filesTotal - filesSeen) * (bytesSeen / filesSeen))
     : 0);
+  const bytesDone = job.bytesDone + partialBytes;
   let etaMs = null;
-  if (job.bytesDone > 0 && job.indexingStartedAt !== null) {
-    const rate = job.bytesDone / (performance.now() - job.indexingStartedAt);
-    etaMs = Math.round((bytesTotal - job.bytesDone) / Math.max(rate, 1e-9));
+  if (bytesDone > 0 && job.indexingStartedAt !== null) {
+    const rate = bytesDone / (performance.now() - job.indexingStartedAt);
+    etaMs = Math.round((bytesTotal - bytesDone) / Math.max(rate, 1e-9));
   }
   postMessage({
     type: 'progress',
     phase,
     filesDone: job.filesDone,
     filesTotal,
-    bytesDone: job.bytesDone,
+    bytesDone,
     bytesTotal,
     bytesEstimated: !job.bytesTotal && filesSeen < filesTotal,
     elapsedMs: Math.round(elapsedMs),
@@ -213,8 +219,16 @@ async function start(msg) {
  * of memory: a wasm trap) throws, and then the message names the file that caused it.
  */
 function addFile(indexer, file) {
+  const size = file.bytes.byteLength;
+  const onProgress = (share) => {
+    const now = performance.now();
+    if (share < 1 && now - job.progressAt >= PROGRESS_EVERY_MS) {
+      job.progressAt = now;
+      progress('indexing', Math.round(share * size));
+    }
+  };
   try {
-    return indexer.addFile(file.name, new Uint8Array(file.bytes));
+    return indexer.addFile(file.name, new Uint8Array(file.bytes), onProgress);
   } catch (err) {
     throw new Error(`${file.name}：索引时出错（${err?.message ?? err}），可能是文件过大或内存不足`);
   }

@@ -128,6 +128,17 @@ impl Importer {
 
     /// Add one file the user chose; its extension picks how it is read.
     pub fn add_file(&mut self, name: &str, bytes: &[u8]) -> Result<FileResult, Error> {
+        self.add_file_with_progress(name, bytes, &mut |_| {})
+    }
+
+    /// [`add_file`](Self::add_file), calling `progress(share)` with the share (0..=1) of
+    /// the file's documents done, after each of them: one JSONL file may take seconds.
+    pub fn add_file_with_progress(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        progress: &mut dyn FnMut(f64),
+    ) -> Result<FileResult, Error> {
         let builder = self.builder.as_mut().ok_or(Error::Finished)?;
         self.report.files += 1;
         self.report.input_bytes += bytes.len() as u64;
@@ -137,7 +148,7 @@ impl Importer {
             "zip" => {
                 let outcome = archive::for_each_file(name, bytes, |item| match item {
                     archive::Item::File(entry, data) => {
-                        let r = add_plain_or_bundle(builder, &entry, data, &mut own);
+                        let r = add_plain_or_bundle(builder, &entry, data, &mut own, &mut |_| {});
                         result.added += r.added;
                         result.skipped.extend(r.skipped);
                     }
@@ -151,7 +162,7 @@ impl Importer {
                 }
             }
             _ => {
-                let r = add_plain_or_bundle(builder, name, bytes, &mut own);
+                let r = add_plain_or_bundle(builder, name, bytes, &mut own, progress);
                 result.added += r.added;
                 result.skipped.extend(r.skipped);
             }
@@ -198,6 +209,7 @@ fn add_plain_or_bundle(
     name: &str,
     bytes: &[u8],
     own: &mut Vec<SkippedFile>,
+    progress: &mut dyn FnMut(f64),
 ) -> FileResult {
     let mut result = FileResult::default();
     match extension(name).as_str() {
@@ -228,7 +240,9 @@ fn add_plain_or_bundle(
         }),
         _ => {
             let before = builder.report().skipped.len();
-            result.added = builder.add_file(name, bytes);
+            result.added = builder.add_file_with_progress(name, bytes, |done, total| {
+                progress(done as f64 / total as f64)
+            });
             let skipped = builder.report().skipped.get(before..).unwrap_or(&[]);
             result
                 .skipped
@@ -448,6 +462,18 @@ mod tests {
         assert_eq!(imp.add_file("b.txt", other.as_bytes()).unwrap().added, 1);
         let corpus = Corpus::from_bundle(&imp.finish().unwrap()).unwrap();
         assert_eq!(corpus.docs.len(), 2);
+    }
+
+    #[test]
+    fn reports_progress_inside_a_file_of_many_documents() {
+        let mut imp = importer();
+        let jsonl = "{\"text\": \"北碚区的生态。\"}\n{\"text\": \"渝北区的产业。\"}\n{\"text\": \"\"}\n{\"text\": \"万州区的长江。\"}\n";
+        let mut shares = Vec::new();
+        let r = imp
+            .add_file_with_progress("档案.jsonl", jsonl.as_bytes(), &mut |s| shares.push(s))
+            .unwrap();
+        assert_eq!(r.added, 3);
+        assert_eq!(shares, [1.0 / 3.0, 2.0 / 3.0, 1.0]);
     }
 
     #[test]

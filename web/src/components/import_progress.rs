@@ -52,14 +52,24 @@ fn progress_text(p: &Progress) -> String {
         return "正在加载分词词典…".to_string();
     }
     format!(
-        "{} / {} 个文件 · {} / {}{} · 剩余约 {}",
+        "{} / {} 个文件 · {} / {}{}{} · 剩余约 {}",
         p.files_done,
         p.files_total,
         format_bytes(p.bytes_done),
         if p.bytes_estimated { "约 " } else { "" },
         format_bytes(p.bytes_total),
+        rate(p),
         p.eta_ms.map_or_else(|| "估算中".to_string(), seconds)
     )
+}
+
+/// " · 1.9 MB/秒" once a second has passed and something is done (before, it says little).
+fn rate(p: &Progress) -> String {
+    if p.elapsed_ms < 1000.0 || p.bytes_done <= 0.0 {
+        return String::new();
+    }
+    let mb_per_s = p.bytes_done / (1024.0 * 1024.0) / (p.elapsed_ms / 1000.0);
+    format!(" · {mb_per_s:.1} MB/秒")
 }
 
 /// "4 秒", "2 分 5 秒".
@@ -95,6 +105,11 @@ mod tests {
         assert_eq!(
             progress_text(&p),
             "3 / 10 个文件 · 3.0 MB / 10.0 MB · 剩余约 9 秒"
+        );
+        p.elapsed_ms = 1_500.0;
+        assert_eq!(
+            progress_text(&p),
+            "3 / 10 个文件 · 3.0 MB / 10.0 MB · 2.0 MB/秒 · 剩余约 9 秒"
         );
         p.loading = true;
         assert_eq!(progress_text(&p), "正在加载分词词典…");

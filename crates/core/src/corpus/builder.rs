@@ -122,20 +122,33 @@ impl CorpusBuilder {
     }
 
     /// Read one file and add its documents. Returns how many were added.
-    ///
-    /// Each document is committed as soon as it is prepared, so a big file (a JSONL export
-    /// of a whole archive) never holds every document's tokens at once: the import worker's
-    /// memory peaks near three times the file, not seven.
     pub fn add_file(&mut self, name: &str, bytes: &[u8]) -> usize {
+        self.add_file_with_progress(name, bytes, |_, _| {})
+    }
+
+    /// [`add_file`](Self::add_file), calling `progress(done, total)` after each of the
+    /// file's documents: a JSONL file of an archive holds thousands, and the import shows
+    /// how far into it it is.
+    ///
+    /// Each document is committed as soon as it is prepared, so a big file never holds
+    /// every document's tokens at once.
+    pub fn add_file_with_progress(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        mut progress: impl FnMut(usize, usize),
+    ) -> usize {
         let (docs, skipped) = match read_file_with_warnings(name, bytes) {
             Ok(read) => read,
             Err(reason) => (Vec::new(), vec![reason]),
         };
         self.count_file(name, bytes.len() as u64, skipped);
+        let total = docs.len();
         let mut added = 0;
-        for raw in docs {
+        for (done, raw) in docs.into_iter().enumerate() {
             let prepared = self.prepare_document(raw);
             added += usize::from(self.commit_document(prepared));
+            progress(done + 1, total);
         }
         added
     }
