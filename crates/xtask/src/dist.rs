@@ -32,6 +32,17 @@ use crate::process::{cargo, exec, probe, step};
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// The Cargo profile for the browser build, defined in the root `Cargo.toml`.
 const WASM_PROFILE: &str = "wasm";
+/// The import engine's profile: built for speed, not size (see Cargo.toml).
+const IMPORT_WASM_PROFILE: &str = "wasm-import";
+
+/// The cargo profile `package` is built with for the browser.
+fn wasm_profile(package: &str) -> &'static str {
+    if package == IMPORT_PACKAGE {
+        IMPORT_WASM_PROFILE
+    } else {
+        WASM_PROFILE
+    }
+}
 const WEB_PACKAGE: &str = "quxian-web";
 const API_PACKAGE: &str = "quxian-wasm";
 const IMPORT_PACKAGE: &str = "quxian-import";
@@ -132,7 +143,7 @@ fn build_into(
             "--target",
             WASM_TARGET,
             "--profile",
-            WASM_PROFILE,
+            wasm_profile(package),
         ]))?;
     }
     step("dist: wasm-bindgen");
@@ -259,7 +270,7 @@ fn import_engine(root: &Path, dist: &Path, rel: &str, wasm_bindgen: &Path) -> Re
         "--target",
         WASM_TARGET,
         "--profile",
-        WASM_PROFILE,
+        wasm_profile(IMPORT_PACKAGE),
     ]))
     .and_then(|()| {
         bindgen(
@@ -518,7 +529,10 @@ pub fn ensure_wasm_bindgen(root: &Path) -> Result<PathBuf> {
 /// A `cdylib` is named with underscores (`quxian_web.wasm`), a binary after the package
 /// (`quxian-web.wasm`); accept both.
 fn wasm_artifact(root: &Path, package: &str) -> Result<PathBuf> {
-    let dir = root.join("target").join(WASM_TARGET).join(WASM_PROFILE);
+    let dir = root
+        .join("target")
+        .join(WASM_TARGET)
+        .join(wasm_profile(package));
     let underscored = format!("{}.wasm", package.replace('-', "_"));
     for name in [underscored, format!("{package}.wasm")] {
         let path = dir.join(name);
