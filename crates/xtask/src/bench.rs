@@ -104,24 +104,23 @@ pub fn task(root: &Path, mut args: Args) -> Result<()> {
             .arg(&scale)
             .args(["--mb", &import_mb]),
     )?;
-    step("browser: import of all 10,000 scale files: memory, and results equal to the CLI's");
-    exec(
-        Command::new("node")
-            .current_dir(root.join("tests"))
-            .env("QUXIAN_URL", &server)
-            .env("QUXIAN_CLI", &quxian)
-            .arg("bench/import-scale.mjs")
-            .arg(&scale),
-    )?;
-    step("browser: import of one 100 MB JSONL file: memory, and results equal to the CLI's");
-    exec(
-        Command::new("node")
-            .current_dir(root.join("tests"))
-            .env("QUXIAN_URL", &server)
-            .env("QUXIAN_CLI", &quxian)
-            .arg("bench/import-scale.mjs")
-            .arg(one_jsonl(root, &dir)?),
-    )?;
+    let one_file = one_jsonl(root, &dir)?;
+    for (what, files) in [
+        ("all 10,000 scale files", &scale),
+        ("one 100 MB JSONL file", &one_file),
+    ] {
+        step(&format!(
+            "browser: import of {what}: memory, and results equal to the CLI's"
+        ));
+        exec(
+            Command::new("node")
+                .current_dir(root.join("tests"))
+                .env("QUXIAN_URL", &server)
+                .env("QUXIAN_CLI", &quxian)
+                .arg("bench/import-scale.mjs")
+                .arg(files),
+        )?;
+    }
     step("browser: quxian site index vs Pagefind, same documents");
     let mut corpora = vec![
         ("seeds", root.join("corpus")),
