@@ -9,11 +9,14 @@
 //
 // main → worker
 //   { type: 'start', files: [{ name, bytes: ArrayBuffer }] | null,
-//     gazetteer?: string, topics?: string, filesTotal?: number, bytesTotal?: number }
+//     gazetteer?: string, topics?: string, filesTotal?: number, bytesTotal?: number,
+//     fileEvents?: boolean }
 //       Begin an import. With `files`, they are indexed and the import finishes by itself.
 //       With `files: null`, files follow as 'file' messages and 'finish' ends the import;
 //       `filesTotal` / `bytesTotal` (optional) let progress show totals from the start.
 //       `gazetteer` / `topics` are data-file texts (the Chongqing defaults when absent).
+//       `fileEvents`: post 'file-done' after each file (thousands of messages otherwise
+//       unread).
 //   { type: 'file', name, bytes: ArrayBuffer }   one more file (transfer `bytes`)
 //   { type: 'finish' }                           no more files: build the bundle
 //   { type: 'cancel' }                           stop after the file being indexed
@@ -30,7 +33,8 @@
 //       the worker runs out of files to index; inside a file of many documents (JSONL) too,
 //       its done share counted in bytesDone.
 //       etaMs is null until a file is done. Sizes are bytes of the files as given.
-//   { type: 'file-done', name, added, skipped: [{ name, reason }] }   after each file
+//   { type: 'file-done', name, added, skipped: [{ name, reason }] }   after each file,
+//       when the start asked for fileEvents
 //   { type: 'done', bundle: ArrayBuffer (transferred), report: { files, documents,
 //     passages, input_bytes, skipped: [{ name, reason }] } }
 //   { type: 'defaults', gazetteer, topics }                  answer to 'defaults'
@@ -180,6 +184,7 @@ async function start(msg) {
     queuedBytes: 0,
     filesDone: 0,
     bytesDone: 0,
+    fileEvents: Boolean(msg.fileEvents),
     filesTotal: msg.filesTotal ?? 0,
     bytesTotal: msg.bytesTotal ?? 0,
     startedAt: performance.now(),
@@ -252,7 +257,9 @@ async function pump() {
       const result = addFile(current.indexer, next);
       current.filesDone += 1;
       current.bytesDone += next.bytes.byteLength;
-      postMessage({ type: 'file-done', name: next.name, added: result.added, skipped: result.skipped });
+      if (current.fileEvents) {
+        postMessage({ type: 'file-done', name: next.name, added: result.added, skipped: result.skipped });
+      }
       const now = performance.now();
       if (now - current.progressAt >= PROGRESS_EVERY_MS || current.queue.length === 0) {
         current.progressAt = now;

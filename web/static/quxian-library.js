@@ -221,7 +221,9 @@ export function importFiles(files, { onProgress, onFile, signal, gazetteer, topi
       let sized = list.length <= SIZED_READS_MAX_FILES;
       const sizes = sized ? list.map((file) => file.size) : [];
       const bytesTotal = sized ? sizes.reduce((sum, size) => sum + size, 0) : undefined;
-      worker.postMessage({ type: 'start', files: null, gazetteer, topics, filesTotal: list.length, bytesTotal });
+      worker.postMessage({
+        type: 'start', files: null, gazetteer, topics, filesTotal: list.length, bytesTotal, fileEvents: Boolean(onFile),
+      });
       let pendingBytes = 0;
       const reads = [];
       let started = 0;
