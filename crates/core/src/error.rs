@@ -310,6 +310,13 @@ pub enum DataProblem {
         /// Why, as the reader said it.
         reason: String,
     },
+    /// A line of a front-coded dictionary whose first character is not the hex digit of
+    /// the prefix it shares with the word before.
+    #[error("`{line}` does not start with a shared-prefix length 0-f")]
+    BadPrefix {
+        /// The line, cut to 20 characters.
+        line: String,
+    },
     /// A dictionary frequency that is not a whole number.
     #[error("frequency `{value}` of `{word}` is not a whole number")]
     BadFrequency {
@@ -400,6 +407,9 @@ impl DataProblem {
             Unreadable { .. } => "这一行无法读取（不是 UTF-8 文本）".to_string(),
             BadFrequency { word, value } => {
                 format!("词“{word}”的词频“{value}”不是整数")
+            }
+            BadPrefix { line } => {
+                format!("“{line}”不以共享前缀长度（0–f）开头：请用 cargo xtask dict 重新生成词典")
             }
         }
     }

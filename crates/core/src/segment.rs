@@ -32,6 +32,26 @@ pub(crate) const EXTRA_WORD_FREQ: usize = 100_000;
 #[cfg(feature = "default-dict")]
 const DEFAULT_DICT: &str = include_str!("../../../data/jieba-dict.txt");
 
+/// First line of a front-coded dictionary: each later line is `P SUFFIX FREQ` written
+/// without the first space, P being one hex digit, the number of characters the word
+/// shares with the word before (`一 9`, `1一 8` for 一一). Words sorted, that makes
+/// quxian's dictionary 15 % smaller after gzip (726 → 616 KB), the largest part of the
+/// download before a first import.
+pub(crate) const FRONT_CODED: &str = "#quxian front-coded dictionary";
+
+/// The `word freq…` line that front-coded `line` stands for after `previous`; None when
+/// its first character is not a hex digit or is longer than `previous`.
+pub(crate) fn front_decoded(previous: &str, line: &str) -> Option<String> {
+    let mut chars = line.chars();
+    let shared = chars.next()?.to_digit(16)? as usize;
+    let prefix_end = match previous.char_indices().nth(shared) {
+        Some((at, _)) => at,
+        None if previous.chars().count() == shared => previous.len(),
+        None => return None,
+    };
+    Some(format!("{}{}", &previous[..prefix_end], chars.as_str()))
+}
+
 /// A jieba segmenter loaded with the gazetteer's names and the lexicon's keywords.
 pub struct Segmenter {
     jieba: Jieba,
@@ -45,9 +65,11 @@ impl std::fmt::Debug for Segmenter {
 
 impl Segmenter {
     /// Load a dictionary in jieba's `dict.txt` format (`word [freq] [tag]` per line; a
-    /// missing frequency is suggested by jieba), then add the gazetteer's and the lexicon's
-    /// words. Errors: [`Error::DataFile`] (file `jieba dictionary`) for an unreadable line
-    /// or a frequency that is not a whole number, with its 1-based line number.
+    /// missing frequency is suggested by jieba), or front-coded as `cargo xtask dict` writes
+    /// quxian's (first line [`FRONT_CODED`]; see [`front_decoded`]), then add the
+    /// gazetteer's and the lexicon's words. Errors: [`Error::DataFile`] (file `jieba
+    /// dictionary`) for an unreadable line, a bad prefix or a frequency that is not a whole
+    /// number, with its 1-based line number.
     pub fn with_dict(
         dict: &mut impl BufRead,
         gazetteer: &Gazetteer,
@@ -57,6 +79,8 @@ impl Segmenter {
         let mut jieba = Jieba::empty();
         let mut buf = String::new();
         let mut line = 0usize;
+        let mut front_coded = false;
+        let mut previous = String::new();
         loop {
             buf.clear();
             line += 1;
@@ -69,6 +93,21 @@ impl Segmenter {
             })?;
             if n == 0 {
                 break;
+            }
+            if line == 1 && buf.trim_end() == FRONT_CODED {
+                front_coded = true;
+                continue;
+            }
+            if front_coded {
+                buf = front_decoded(&previous, &buf).ok_or_else(|| Error::DataFile {
+                    file: FILE.to_string(),
+                    line,
+                    problem: DataProblem::BadPrefix {
+                        line: buf.trim_end().chars().take(20).collect(),
+                    },
+                })?;
+                previous.clear();
+                previous.push_str(buf.split_whitespace().next().unwrap_or(""));
             }
             let mut fields = buf.split_whitespace();
             let Some(word) = fields.next() else {
@@ -163,6 +202,40 @@ pub(crate) mod tests {
         assert_eq!(s.segment("长江北岸"), ["长江北岸"]);
         assert_eq!(s.segment(""), Vec::<&str>::new());
         assert_eq!(s.segment("北碚 2021年"), ["北碚", " ", "2021", "年"]);
+    }
+
+    /// The example of `cargo xtask dict`'s front-coding test, read back: the same words
+    /// and frequencies as the plain lines, so the same cuts.
+    #[test]
+    fn reads_a_front_coded_dictionary() {
+        let (g, l) = (Gazetteer::default(), Lexicon::default());
+        let coded =
+            "#quxian front-coded dictionary\n0一 217830\n1一 1670\n2二 11\n0北 300\n1碚 120\n";
+        let plain = "一一二 11\n北碚 120\n一 217830\n一一 1670\n北 300\n";
+        let a = Segmenter::with_dict(&mut coded.as_bytes(), &g, &l).unwrap();
+        let b = Segmenter::with_dict(&mut plain.as_bytes(), &g, &l).unwrap();
+        for text in ["一一二北碚", "北碚一一", "一北"] {
+            assert_eq!(a.segment(text), b.segment(text), "{text}");
+        }
+        assert_eq!(a.segment("一一二北碚"), ["一一二", "北碚"]);
+        assert_eq!(
+            front_decoded("一一", "3x 1"),
+            None,
+            "longer than the word before"
+        );
+        let bad = "#quxian front-coded dictionary\n0一 5\ng二 3\n";
+        match Segmenter::with_dict(&mut bad.as_bytes(), &g, &l) {
+            Err(Error::DataFile { line, problem, .. }) => {
+                assert_eq!(line, 3);
+                assert_eq!(
+                    problem,
+                    DataProblem::BadPrefix {
+                        line: "g二 3".into()
+                    }
+                );
+            }
+            other => panic!("expected a bad prefix, got {other:?}"),
+        }
     }
 
     #[test]
