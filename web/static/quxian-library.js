@@ -44,6 +44,8 @@ const READS_IN_FLIGHT = 16;
  * Smaller imports keep it, so the next one skips loading the dictionary again.
  */
 const KEEP_WORKER_MAX_INPUT = 16 * 1024 * 1024;
+/** The same for re-annotating a library: its bundle holds about 0.43 of its text. */
+const KEEP_WORKER_MAX_BUNDLE = 8 * 1024 * 1024;
 /**
  * Up to this many files, every File.size is asked first (≤ 40 ms of look-ups): reads are
  * bounded by size and progress shows the exact total from the start.
@@ -71,9 +73,10 @@ function releaseWorker(worker) {
 
 /**
  * One request/answer exchange with an idle worker (defaults, reannotate): posts `msg` and
- * resolves with the first answer of type `answer`; an 'error' answer rejects.
+ * resolves with the first answer of type `answer`; an 'error' answer rejects. The worker
+ * is kept for the next exchange or import when `keepAfter` (see KEEP_WORKER_MAX_INPUT).
  */
-function askWorker(msg, transfer, answer) {
+function askWorker(msg, transfer, answer, keepAfter = true) {
   const worker = takeWorker();
   return new Promise((resolve, reject) => {
     const done = (fn, value, keep) => {
@@ -89,7 +92,7 @@ function askWorker(msg, transfer, answer) {
     };
     worker.onmessage = (event) => {
       const reply = event.data ?? {};
-      if (reply.type === answer) done(resolve, reply, true);
+      if (reply.type === answer) done(resolve, reply, keepAfter);
       else if (reply.type === 'error') done(reject, new Error(failureLabel(reply.error)), false);
     };
     worker.postMessage(msg, transfer);
@@ -415,7 +418,8 @@ export function deleteLibrary(id) {
 export async function reannotateLibrary(id, { gazetteer, topics } = {}) {
   const old = await loadLibrary(id);
   const bundle = old.slice().buffer;
-  const reply = await askWorker({ type: 'reannotate', bundle, gazetteer, topics }, [bundle], 'reannotated');
+  const keepAfter = bundle.byteLength <= KEEP_WORKER_MAX_BUNDLE;
+  const reply = await askWorker({ type: 'reannotate', bundle, gazetteer, topics }, [bundle], 'reannotated', keepAfter);
   const bytes = new Uint8Array(reply.bundle);
   await transact(['libraries', 'bundles'], 'readwrite', (s, done) => {
     const request = s.libraries.get(id);
