@@ -83,6 +83,12 @@ struct PreparedDoc {
     annotation: crate::annotate::DocAnnotation,
 }
 
+/// A file's documents and what was skipped of it: its bad JSONL lines, or the reason
+/// nothing in it could be read.
+fn read_documents(name: &str, bytes: &[u8]) -> (Vec<RawDoc>, Vec<SkipReason>) {
+    read_file_with_warnings(name, bytes).unwrap_or_else(|reason| (Vec::new(), vec![reason]))
+}
+
 /// Fewest occurrences for a word to enter the bundle's query vocabulary.
 const MIN_WORD_COUNT: u32 = 3;
 
@@ -138,10 +144,7 @@ impl CorpusBuilder {
         bytes: &[u8],
         mut progress: impl FnMut(usize, usize),
     ) -> usize {
-        let (docs, skipped) = match read_file_with_warnings(name, bytes) {
-            Ok(read) => read,
-            Err(reason) => (Vec::new(), vec![reason]),
-        };
+        let (docs, skipped) = read_documents(name, bytes);
         self.count_file(name, bytes.len() as u64, skipped);
         let total = docs.len();
         let mut added = 0;
@@ -163,23 +166,16 @@ impl CorpusBuilder {
     /// split, segment and annotate. Takes `&self`, so callers may run it on several threads
     /// and then [`commit_file`](Self::commit_file) the results in order.
     pub fn prepare_file(&self, name: &str, bytes: &[u8]) -> PreparedFile {
-        let mut prepared = PreparedFile {
+        let (docs, skipped) = read_documents(name, bytes);
+        PreparedFile {
             name: name.to_string(),
             bytes: bytes.len() as u64,
-            docs: Vec::new(),
-            skipped: Vec::new(),
-        };
-        match read_file_with_warnings(name, bytes) {
-            Ok((docs, bad_lines)) => {
-                prepared.skipped.extend(bad_lines);
-                prepared.docs = docs
-                    .into_iter()
-                    .map(|raw| self.prepare_document(raw))
-                    .collect();
-            }
-            Err(reason) => prepared.skipped.push(reason),
+            docs: docs
+                .into_iter()
+                .map(|raw| self.prepare_document(raw))
+                .collect(),
+            skipped,
         }
-        prepared
     }
 
     fn prepare_document(&self, raw: RawDoc) -> Result<PreparedDoc, Skipped> {
