@@ -39,9 +39,10 @@ const DEFAULT_DICT: &str = include_str!("../../../data/jieba-dict.txt");
 /// download before a first import.
 pub(crate) const FRONT_CODED: &str = "#quxian front-coded dictionary";
 
-/// The `word freq…` line that front-coded `line` stands for after `previous`; None when
-/// its first character is not a hex digit or is longer than `previous`.
-pub(crate) fn front_decoded(previous: &str, line: &str) -> Option<String> {
+/// Writes into `out` the `word freq…` line that front-coded `line` stands for after
+/// `previous` (into a buffer the caller reuses: 138,000 lines are read on every import's
+/// start). None when its first character is not a hex digit or is longer than `previous`.
+pub(crate) fn front_decode(previous: &str, line: &str, out: &mut String) -> Option<()> {
     let mut chars = line.chars();
     let shared = chars.next()?.to_digit(16)? as usize;
     let prefix_end = match previous.char_indices().nth(shared) {
@@ -49,7 +50,10 @@ pub(crate) fn front_decoded(previous: &str, line: &str) -> Option<String> {
         None if previous.chars().count() == shared => previous.len(),
         None => return None,
     };
-    Some(format!("{}{}", &previous[..prefix_end], chars.as_str()))
+    out.clear();
+    out.push_str(&previous[..prefix_end]);
+    out.push_str(chars.as_str());
+    Some(())
 }
 
 /// A jieba segmenter loaded with the gazetteer's names and the lexicon's keywords.
@@ -66,7 +70,7 @@ impl std::fmt::Debug for Segmenter {
 impl Segmenter {
     /// Load a dictionary in jieba's `dict.txt` format (`word [freq] [tag]` per line; a
     /// missing frequency is suggested by jieba), or front-coded as `cargo xtask dict` writes
-    /// quxian's (first line [`FRONT_CODED`]; see [`front_decoded`]), then add the
+    /// quxian's (first line [`FRONT_CODED`]; see [`front_decode`]), then add the
     /// gazetteer's and the lexicon's words. Errors: [`Error::DataFile`] (file `jieba
     /// dictionary`) for an unreadable line, a bad prefix or a frequency that is not a whole
     /// number, with its 1-based line number.
@@ -80,7 +84,7 @@ impl Segmenter {
         let mut buf = String::new();
         let mut line = 0usize;
         let mut front_coded = false;
-        let mut previous = String::new();
+        let (mut previous, mut decoded) = (String::new(), String::new());
         loop {
             buf.clear();
             line += 1;
@@ -98,8 +102,8 @@ impl Segmenter {
                 front_coded = true;
                 continue;
             }
-            if front_coded {
-                buf = front_decoded(&previous, &buf).ok_or_else(|| Error::DataFile {
+            let entry = if front_coded {
+                front_decode(&previous, &buf, &mut decoded).ok_or_else(|| Error::DataFile {
                     file: FILE.to_string(),
                     line,
                     problem: DataProblem::BadPrefix {
@@ -107,9 +111,12 @@ impl Segmenter {
                     },
                 })?;
                 previous.clear();
-                previous.push_str(buf.split_whitespace().next().unwrap_or(""));
-            }
-            let mut fields = buf.split_whitespace();
+                previous.push_str(decoded.split_whitespace().next().unwrap_or(""));
+                &decoded
+            } else {
+                &buf
+            };
+            let mut fields = entry.split_whitespace();
             let Some(word) = fields.next() else {
                 continue;
             };
@@ -219,7 +226,7 @@ pub(crate) mod tests {
         }
         assert_eq!(a.segment("一一二北碚"), ["一一二", "北碚"]);
         assert_eq!(
-            front_decoded("一一", "3x 1"),
+            front_decode("一一", "3x 1", &mut String::new()),
             None,
             "longer than the word before"
         );
