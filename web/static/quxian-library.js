@@ -231,11 +231,10 @@ export function importFiles(files, { onProgress, onFile, signal, gazetteer, topi
       const reads = [];
       let started = 0;
       let sent = 0;
-      const roomFor = (next, i) => {
-        if (!sized || next === i) return true;
-        sizes[next] = list[next].size;
-        return pendingBytes + sizes[next] + (sent - bytesDone) <= MAX_IN_FLIGHT;
-      };
+      const sizeOf = (k) => (sizes[k] ??= list[k].size);
+      // The file the worker needs next is always read; others only while they fit.
+      const roomFor = (next, i) => !sized || next === i
+        || pendingBytes + sizeOf(next) + (sent - bytesDone) <= MAX_IN_FLIGHT;
       for (let i = 0; i < list.length; i += 1) {
         while (!settled && sent - bytesDone > MAX_IN_FLIGHT) {
           await new Promise((wake) => {
@@ -244,10 +243,7 @@ export function importFiles(files, { onProgress, onFile, signal, gazetteer, topi
           wakeReader = null;
         }
         while (started < list.length && started < i + READS_IN_FLIGHT && roomFor(started, i)) {
-          if (sized) {
-            sizes[started] ??= list[started].size;
-            pendingBytes += sizes[started];
-          }
+          if (sized) pendingBytes += sizeOf(started);
           reads[started] = readFile(list[started]);
           started += 1;
         }
