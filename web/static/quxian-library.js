@@ -504,7 +504,6 @@ export function reasonLabel(reason) {
     case 'record-too-large': return `第 ${r.line} 行过大（超过 ${r.limit_mib} MiB）：请把这篇文档拆分后再导入`;
     case 'no-text': return '没有文字';
     case 'no-text-after-markup': return '去掉标记后没有文字';
-    case 'bad-html': return '无法解析的 HTML';
     case 'no-records': return '没有记录';
     case 'empty-record': return `第 ${r.line} 行：text 为空`;
     case 'bad-record': return `第 ${r.line} 行无法读取（${r.problem}）`;

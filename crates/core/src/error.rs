@@ -498,9 +498,6 @@ pub enum SkipReason {
     /// An HTML or Markdown file that is only markup.
     #[error("no text left after removing markup")]
     NoTextAfterMarkup,
-    /// HTML the parser gave up on.
-    #[error("could not parse HTML")]
-    BadHtml,
     /// A JSONL file without a single record.
     #[error("no records")]
     NoRecords,

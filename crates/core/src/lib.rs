@@ -58,8 +58,10 @@ pub use index::Index;
 #[cfg(feature = "build")]
 pub use normalize::{normalize, NormalizedText, OffsetMap};
 pub use query::{Filters, Query, MAX_QUERY_CHARS};
+#[cfg(all(feature = "build", not(feature = "gb18030")))]
+pub use read::set_gb18030_decoder;
 #[cfg(feature = "build")]
-pub use read::{read_file, RawDoc, MAX_FILE_BYTES};
+pub use read::{decode_gb18030, read_file, RawDoc, MAX_FILE_BYTES};
 pub use search::{DocGroup, Hit, SearchResults, Searcher};
 #[cfg(feature = "build")]
 pub use segment::Segmenter;

@@ -118,15 +118,13 @@ fn too_large(cap: u64) -> SkipReason {
     }
 }
 
-/// The entry's path as text: UTF-8 when it is (the flag is often missing), else GBK (zip
-/// files made on Chinese Windows), else lossy UTF-8. Backslashes become slashes and leading
-/// slashes go, so the name reads like a relative path.
+/// The entry's path as text: UTF-8 when it is (the flag is often missing), else GB18030, a
+/// superset of the GBK of zip files made on Chinese Windows, else lossy UTF-8. Backslashes
+/// become slashes and leading slashes go, so the name reads like a relative path.
 fn entry_path(raw: &[u8]) -> String {
     let text = match std::str::from_utf8(raw) {
         Ok(s) => s.to_string(),
-        Err(_) => encoding_rs::GBK
-            .decode_without_bom_handling_and_without_replacement(raw)
-            .map(|s| s.into_owned())
+        Err(_) => quxian_core::decode_gb18030(raw)
             .unwrap_or_else(|| String::from_utf8_lossy(raw).into_owned()),
     };
     text.replace('\\', "/").trim_start_matches('/').to_string()

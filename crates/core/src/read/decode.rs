@@ -11,9 +11,13 @@
 //!
 //! It does not guess other legacy encodings (Big5, Shift_JIS, Latin-1): those files are
 //! rejected, since a wrong guess would index mojibake.
+//!
+//! UTF-8 and UTF-16 are decoded by the standard library. GB18030 needs tables: with the
+//! `gb18030` feature they are encoding_rs's; a browser build leaves them out (~120 KB of the
+//! import wasm's gzip) and registers the browser's own `TextDecoder` with
+//! [`set_gb18030_decoder`] instead.
 
 use crate::SkipReason;
-use encoding_rs::{Encoding, GB18030};
 use std::borrow::Cow;
 
 /// How many leading bytes are searched for NUL to call a file binary.
@@ -27,11 +31,8 @@ const MIN_PLAUSIBLE_SHARE: f64 = 0.9;
 /// Decode a file's bytes; `Err` carries the user-facing reason. UTF-8 without a BOM (most
 /// files) is borrowed, not copied: a 100 MB file is then 100 MB less at the import's peak.
 pub(super) fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, SkipReason> {
-    if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
-        let body = bytes.get(bom_len..).unwrap_or_default();
-        return strict(encoding, body)
-            .map(Cow::Owned)
-            .ok_or(SkipReason::Undecodable);
+    if let Some(text) = with_bom(bytes) {
+        return text.map(Cow::Owned).ok_or(SkipReason::Undecodable);
     }
     let head = bytes.get(..BINARY_SNIFF_LEN).unwrap_or(bytes);
     if head.contains(&0) {
@@ -42,29 +43,75 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, SkipReason> {
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Ok(Cow::Borrowed(text));
     }
-    strict(GB18030, bytes)
+    decode_gb18030(bytes)
         .filter(|text| plausible_chinese(text))
         .or_else(|| utf16_without_bom(bytes))
         .map(Cow::Owned)
         .ok_or(SkipReason::Undecodable)
 }
 
+/// The text after a byte-order mark (UTF-8, UTF-16 LE or BE), strictly decoded; `None` when
+/// there is no BOM, `Some(None)` when the rest is malformed.
+fn with_bom(bytes: &[u8]) -> Option<Option<String>> {
+    match bytes {
+        [0xEF, 0xBB, 0xBF, body @ ..] => Some(std::str::from_utf8(body).ok().map(str::to_string)),
+        [0xFF, 0xFE, body @ ..] => Some(utf16(body, false)),
+        [0xFE, 0xFF, body @ ..] => Some(utf16(body, true)),
+        _ => None,
+    }
+}
+
 /// UTF-16 (little-endian, then big-endian) without a BOM, if it reads as Chinese text.
 fn utf16_without_bom(bytes: &[u8]) -> Option<String> {
-    if !bytes.len().is_multiple_of(2) {
-        return None;
-    }
-    [encoding_rs::UTF_16LE, encoding_rs::UTF_16BE]
+    [false, true]
         .into_iter()
-        .filter_map(|encoding| strict(encoding, bytes))
+        .filter_map(|big_endian| utf16(bytes, big_endian))
         .find(|text| !text.contains('\0') && plausible_chinese(text))
 }
 
-/// Decode without BOM sniffing; `None` on any malformed sequence.
-fn strict(encoding: &'static Encoding, bytes: &[u8]) -> Option<String> {
-    encoding
+/// Strict UTF-16: `None` for an odd length or an unpaired surrogate.
+fn utf16(bytes: &[u8], big_endian: bool) -> Option<String> {
+    if !bytes.len().is_multiple_of(2) {
+        return None;
+    }
+    let units = bytes.chunks_exact(2).map(|pair| {
+        let pair = [pair[0], pair[1]];
+        if big_endian {
+            u16::from_be_bytes(pair)
+        } else {
+            u16::from_le_bytes(pair)
+        }
+    });
+    char::decode_utf16(units)
+        .collect::<Result<String, _>>()
+        .ok()
+}
+
+/// GB18030 (a superset of GBK and GB2312), strictly: `None` on any malformed sequence.
+#[cfg(feature = "gb18030")]
+pub fn decode_gb18030(bytes: &[u8]) -> Option<String> {
+    encoding_rs::GB18030
         .decode_without_bom_handling_and_without_replacement(bytes)
-        .map(|text| text.into_owned())
+        .map(Cow::into_owned)
+}
+
+/// GB18030 (a superset of GBK and GB2312), strictly, by the decoder given to
+/// [`set_gb18030_decoder`]; `None` on any malformed sequence or when none was given.
+#[cfg(not(feature = "gb18030"))]
+pub fn decode_gb18030(bytes: &[u8]) -> Option<String> {
+    GB18030_DECODER.get().and_then(|decode| decode(bytes))
+}
+
+/// The platform's GB18030 decoder, for builds without the `gb18030` feature.
+#[cfg(not(feature = "gb18030"))]
+static GB18030_DECODER: std::sync::OnceLock<fn(&[u8]) -> Option<String>> =
+    std::sync::OnceLock::new();
+
+/// Give a build without the `gb18030` feature its GB18030 decoder (strict: `None` on any
+/// malformed sequence). The first one given stays.
+#[cfg(not(feature = "gb18030"))]
+pub fn set_gb18030_decoder(decode: fn(&[u8]) -> Option<String>) {
+    let _ = GB18030_DECODER.set(decode);
 }
 
 /// True when at least [`MIN_PLAUSIBLE_SHARE`] of the non-whitespace characters are ASCII,
@@ -113,8 +160,9 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "gb18030")]
     fn decodes_each_supported_encoding() {
-        let (gbk, _, unmappable) = GB18030.encode(SAMPLE);
+        let (gbk, _, unmappable) = encoding_rs::GB18030.encode(SAMPLE);
         assert!(!unmappable);
         let mut bom_utf8 = vec![0xEF, 0xBB, 0xBF];
         bom_utf8.extend_from_slice(SAMPLE.as_bytes());
@@ -179,9 +227,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "gb18030")]
     fn gb18030_guess_needs_chinese_looking_text() {
         // Valid GB18030 four-byte sequences that decode to Hangul syllables, not Chinese.
-        let (hangul, _, _) = GB18030.encode("가각간갇갈갉갊감갑값");
+        let (hangul, _, _) = encoding_rs::GB18030.encode("가각간갇갈갉갊감갑값");
         assert_eq!(decode(&hangul), Err(SkipReason::Undecodable));
     }
 }

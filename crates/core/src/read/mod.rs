@@ -20,6 +20,10 @@ mod jsonl;
 mod markdown;
 mod text;
 
+pub use decode::decode_gb18030;
+#[cfg(not(feature = "gb18030"))]
+pub use decode::set_gb18030_decoder;
+
 use crate::date::Date;
 use crate::SkipReason;
 
@@ -105,7 +109,7 @@ pub(crate) fn read_file_with_warnings(
     let (docs, skipped) = match format {
         Format::Text => (vec![text::read(stem, &text)], Vec::new()),
         Format::Markdown => (vec![markdown::read(stem, &text)], Vec::new()),
-        Format::Html => (vec![html::read(stem, &text)?], Vec::new()),
+        Format::Html => (vec![html::read(stem, &text)], Vec::new()),
         Format::Jsonl => {
             let (docs, bad_lines) = jsonl::read(stem, &text);
             if docs.is_empty() {
