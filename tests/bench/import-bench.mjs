@@ -18,9 +18,13 @@
 //     Intl.Segmenter('zh', { granularity: 'word' }) as tokenizer, each indexing the same
 //     texts on the page's main thread (reading the files is not timed).
 //   - bundle bytes vs raw input bytes.
+//   - the first download before an import can start: every file the browser fetched for the
+//     warm-up import (library module, worker, import wasm, dictionary), each at gzip -9 as a
+//     compressing host sends it; and what the timed (second) import fetched (should be none).
 // Prints a table, then one JSON line.
 
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -74,6 +78,8 @@ const browser = await chromium.launch({
 try {
   const context = await browser.newContext();
   const page = await context.newPage();
+  const fetched = [];
+  context.on('requestfinished', (request) => fetched.push(request.url()));
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
@@ -87,13 +93,19 @@ try {
   });
   await page.setInputFiles('#bench-files', files);
 
-  const quxian = await page.evaluate(async () => {
+  const beforeWarmup = fetched.length;
+  const warmupMs = await page.evaluate(async () => {
     const { importFiles } = await import('./quxian-library.js');
     // Warm-up: wasm instantiation and the dictionary fetch happen once per worker.
     const t0 = performance.now();
     await importFiles([new File(['预热\n\n北碚。'], 'warmup.txt')]);
-    const warmupMs = performance.now() - t0;
+    return performance.now() - t0;
+  });
+  const firstDownload = await gzippedSizes(fetched.slice(beforeWarmup));
+  const beforeImport = fetched.length;
 
+  const quxian = await page.evaluate(async () => {
+    const { importFiles } = await import('./quxian-library.js');
     const files = [...document.querySelector('#bench-files').files];
     const longtasks = [];
     let start = performance.now();
@@ -112,7 +124,6 @@ try {
     await new Promise((r) => setTimeout(r, 100));
     observer.disconnect();
     return {
-      warmupMs,
       segmenterMs: ready - start,
       indexingMs: end - ready,
       totalMs: end - start,
@@ -167,10 +178,16 @@ try {
 
   const mb = (b) => b / 1024 / 1024;
   const rate = (bytes, ms) => mb(bytes) / (ms / 1000);
-  const q = quxian;
+  const q = { ...quxian, warmupMs };
+  const refetched = fetched.slice(beforeImport).filter((url) => !url.startsWith('blob:'));
+  const firstDownloadBytes = firstDownload.reduce((sum, f) => sum + f.gzip, 0);
+  const flexsearchGzip = gzipSync(readFileSync(FLEXSEARCH), { level: 9 }).length;
   const rows = [
     ['input', `${files.length} files, ${mb(q.inputBytes).toFixed(1)} MB`],
     ['quxian warm-up (wasm + dict fetch + 1 file)', `${(q.warmupMs / 1000).toFixed(2)} s`],
+    ['quxian first download before an import (gzip -9)', `${(firstDownloadBytes / 1e6).toFixed(3)} MB: ${firstDownload.map((f) => `${f.name} ${(f.gzip / 1e3).toFixed(0)} KB`).join(', ')}`],
+    ['fetched again by the second import', refetched.length ? refetched.join(', ') : 'nothing'],
+    ['FlexSearch download (bundle.min.js, gzip -9)', `${(flexsearchGzip / 1e3).toFixed(0)} KB`],
     ['quxian segmenter from dict.txt', `${(q.segmenterMs / 1000).toFixed(2)} s`],
     ['quxian indexing (worker)', `${(q.indexingMs / 1000).toFixed(2)} s = ${rate(q.inputBytes, q.indexingMs).toFixed(2)} MB/s`],
     ['quxian total incl. segmenter', `${(q.totalMs / 1000).toFixed(2)} s = ${rate(q.inputBytes, q.totalMs).toFixed(2)} MB/s`],
@@ -191,6 +208,8 @@ try {
     files: files.length,
     input_bytes: q.inputBytes,
     quxian: {
+      first_download_gzip_bytes: firstDownloadBytes,
+      refetched_by_second_import: refetched.length,
       segmenter_ms: Math.round(q.segmenterMs),
       indexing_ms: Math.round(q.indexingMs),
       total_ms: Math.round(q.totalMs),
@@ -214,4 +233,15 @@ try {
   }));
 } finally {
   await browser.close();
+}
+
+/** Each fetched URL (data and blob URLs aside) with its body's size at gzip -9. */
+async function gzippedSizes(urls) {
+  const out = [];
+  for (const url of new Set(urls)) {
+    if (!url.startsWith('http')) continue;
+    const body = Buffer.from(await (await fetch(url)).arrayBuffer());
+    out.push({ name: new URL(url).pathname.split('/').pop(), gzip: gzipSync(body, { level: 9 }).length });
+  }
+  return out;
 }
