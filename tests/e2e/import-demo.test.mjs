@@ -4,7 +4,11 @@
 // reload, exports as .qx, re-imports, and deletes. The console must stay clean throughout.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { launch, openApp, screenshot } from './helpers.mjs';
 import { gbk, utf16le } from './app-helpers.mjs';
 
@@ -151,5 +155,46 @@ test('one JSONL file of thousands of documents reports progress inside it, with 
     app.assertNoErrors();
   } finally {
     await app.close();
+  }
+});
+
+// The import wasm has no encoding or normalization tables of its own: GB18030 comes from the
+// browser's TextDecoder, NFKC from String.prototype.normalize, HTML from html5gum. The same
+// files must still give the library the CLI builds (encoding_rs and Rust's tables).
+test('the browser import and the CLI build the same library from GBK, full-width and HTML files', { timeout: 180_000 }, async () => {
+  const CLI = process.env.QUXIAN_CLI;
+  if (!CLI) return;
+  const files = [
+    ['全角.txt', gbk('２０２６年ＧＤＰ统计\n\n北碚区２０２６年ＧＤＰ增长４．４％，“一城四地”建设——成效显著。\n')],
+    ['网页.html', Buffer.from('<html><head><title>渝北&amp;两江</title><script>var x="<p>不要</p>"</script></head>'
+      + '<body><p>渝北区数字经济&ldquo;加速跑&rdquo;&#65292;ＡＩ产业规模&gt;１００亿元。</p><p>空港&nbsp;新城</p></body></html>')],
+    ['繁體.md', Buffer.from('# 縉雲山\n\n重慶北碚縉雲山的生態環境持續改善，遊客ｖｉｓｉｔ增多。\n')],
+  ];
+  const dir = mkdtempSync(join(tmpdir(), 'quxian-same-'));
+  const app = await openApp(browser, { path: 'import-demo.html' });
+  try {
+    for (const [name, bytes] of files) writeFileSync(join(dir, name), bytes);
+    const cliBundle = join(dir, 'cli.qx');
+    execFileSync(CLI, ['build', dir, '-o', cliBundle], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const queries = ['GDP', '2026年', '4.4%', '一城四地', '渝北&两江', '加速跑', 'AI', '100亿元', '空港 新城', '缙云山', '生态环境', 'visit', '不要'];
+    const seen = await app.page.evaluate(async ({ files, cli, queries }) => {
+      const { importFiles } = await import('./quxian-library.js');
+      const { bundle } = await importFiles(files.map(([name, bytes]) => new File([new Uint8Array(bytes)], name)));
+      const api = await import('./pkg-api/quxian_wasm.js');
+      await api.default();
+      const answer = (explorer) => queries.map((q) => {
+        const r = explorer.search(q, { limit: 20 });
+        return [q, r.total, r.hits.map((h) => [h.doc, h.passage, h.title, h.text])];
+      });
+      return { imported: answer(new api.Explorer(bundle)), cli: answer(new api.Explorer(new Uint8Array(cli))) };
+    }, { files: files.map(([name, bytes]) => [name, [...bytes]]), cli: [...readFileSync(cliBundle)], queries });
+    assert.deepEqual(seen.imported, seen.cli);
+    const found = Object.fromEntries(seen.cli.map(([q, total]) => [q, total]));
+    for (const q of queries.filter((q) => q !== '不要')) assert.ok(found[q] > 0, `${q}: ${JSON.stringify(found)}`);
+    assert.equal(found['不要'], 0, 'script text is not indexed');
+    app.assertNoErrors();
+  } finally {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

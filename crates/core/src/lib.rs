@@ -55,6 +55,8 @@ pub use date::{Date, DateRange, SortOrder};
 pub use error::{DataProblem, Error, PieceProblem, Result, SkipReason};
 pub use facet::FacetCounts;
 pub use index::Index;
+#[cfg(all(feature = "build", not(feature = "nfkc")))]
+pub use normalize::set_nfkc;
 #[cfg(feature = "build")]
 pub use normalize::{normalize, NormalizedText, OffsetMap};
 pub use query::{Filters, Query, MAX_QUERY_CHARS};

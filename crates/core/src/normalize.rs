@@ -33,7 +33,6 @@
 
 use crate::passage::{CLOSING, SENTENCE_END};
 use std::ops::Range;
-use unicode_normalization::{is_nfkc, UnicodeNormalization};
 
 /// A line narrower than this (in columns) is never a soft-wrapped line: print columns of
 /// Chinese news hold at least 8 characters, and shorter lines are headings, list items or
@@ -256,26 +255,64 @@ fn fold(text: &str) -> Vec<Atom> {
 /// whole to its source.
 fn fold_segment(text: &str, range: Range<usize>, atoms: &mut Vec<Atom>) {
     let segment = text.get(range.clone()).unwrap_or("");
-    if segment.chars().all(is_always_nfkc) || is_nfkc(segment) {
-        atoms.extend(segment.char_indices().map(|(i, c)| Atom {
+    let folded = if segment.chars().all(is_always_nfkc) {
+        None
+    } else {
+        changed_by_nfkc(segment)
+    };
+    match folded {
+        None => atoms.extend(segment.char_indices().map(|(i, c)| Atom {
             c,
             source: range.start + i..range.start + i + c.len_utf8(),
-        }));
-    } else {
-        atoms.extend(segment.nfkc().map(|c| Atom {
+        })),
+        Some(folded) => atoms.extend(folded.chars().map(|c| Atom {
             c: if c.is_whitespace() { ' ' } else { c },
             source: range.clone(),
-        }));
+        })),
     }
 }
 
-/// ASCII and the CJK unified ideographs have no decomposition, so a segment made only of
-/// them (no combining mark for them to compose with) is its own NFKC. Most of a Chinese text is such one-character segments,
-/// and skipping the table lookup for them cuts normalization time by about 30 % (measured on
-/// 8.5 MB of the generated scale corpus: 24.6 → 34 MB/s on one core).
-fn is_always_nfkc(c: char) -> bool {
-    c.is_ascii() || matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}')
+/// The NFKC form of `segment` by Rust's Unicode tables, or `None` when it is its own.
+#[cfg(feature = "nfkc")]
+fn changed_by_nfkc(segment: &str) -> Option<String> {
+    use unicode_normalization::{is_nfkc, UnicodeNormalization};
+    (!is_nfkc(segment)).then(|| segment.nfkc().collect())
 }
+
+/// The NFKC form of `segment` by the function given to [`set_nfkc`], or `None` when it is its
+/// own (or when none was given: the text is then kept as written).
+#[cfg(not(feature = "nfkc"))]
+fn changed_by_nfkc(segment: &str) -> Option<String> {
+    let folded = NFKC.get()?(segment);
+    (folded != segment).then_some(folded)
+}
+
+/// The platform's NFKC, for builds without the `nfkc` feature.
+#[cfg(not(feature = "nfkc"))]
+static NFKC: std::sync::OnceLock<fn(&str) -> String> = std::sync::OnceLock::new();
+
+/// Give a build without the `nfkc` feature its NFKC (the browser's
+/// `String.prototype.normalize("NFKC")`), so that it carries no Unicode tables of its own.
+/// The first one given stays.
+#[cfg(not(feature = "nfkc"))]
+pub fn set_nfkc(nfkc: fn(&str) -> String) {
+    let _ = NFKC.set(nfkc);
+}
+
+/// ASCII, the CJK unified ideographs and [`STABLE_PUNCTUATION`] have no decomposition and
+/// compose with nothing, so a segment made only of them is its own NFKC. Most of a Chinese
+/// text is such segments, and skipping the table lookup for them cuts normalization time by
+/// about 30 % (measured on 8.5 MB of the generated scale corpus: 24.6 → 34 MB/s on one core);
+/// where NFKC is the browser's, it also saves a call into JavaScript per quotation mark.
+fn is_always_nfkc(c: char) -> bool {
+    c.is_ascii()
+        || matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}')
+        || STABLE_PUNCTUATION.contains(&c)
+}
+
+/// Punctuation common in Chinese text that NFKC leaves alone (checked against Rust's tables
+/// by a test): curly quotes, dashes, the middle dot, bullet, ×, ÷, °.
+const STABLE_PUNCTUATION: [char; 11] = ['“', '”', '‘', '’', '—', '–', '·', '•', '×', '÷', '°'];
 
 /// Cut atoms into lines at `\n`, tidying the spaces of each (step 3).
 fn split_lines(atoms: Vec<Atom>) -> Vec<Line> {
@@ -508,6 +545,21 @@ mod tests {
         ];
         for (label, input, expected) in cases {
             assert_eq!(normalize(input).text, expected, "{label}");
+        }
+    }
+
+    /// The fast path's promise: each of these characters, and any pair of them or with
+    /// ASCII and ideographs, is its own NFKC.
+    #[test]
+    #[cfg(feature = "nfkc")]
+    fn stable_punctuation_is_its_own_nfkc() {
+        let others = ['a', '1', ' ', '北', '\u{3400}'];
+        for &a in STABLE_PUNCTUATION.iter().chain(&others) {
+            for &b in &STABLE_PUNCTUATION {
+                for pair in [format!("{a}{b}"), format!("{b}{a}")] {
+                    assert_eq!(crate::text::nfkc(&pair), pair, "{pair:?}");
+                }
+            }
         }
     }
 
