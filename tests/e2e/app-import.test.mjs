@@ -311,6 +311,35 @@ test('the import dialog on a phone; cancelling saves nothing', { timeout: 120_00
     await app.waitForText('已取消导入，没有保存任何内容', 30_000);
     await page.getByTestId('tab-manage').click();
     assert.equal(await page.getByTestId('library-row').count(), 0);
+
+    // The report on a phone, with long reasons beside the names: a short name stays on one
+    // line, a long one wraps inside the table; bad JSONL lines are explained in Chinese.
+    await page.getByTestId('tab-import').click();
+    const long = `${'很长的文件名'.repeat(6)}_without_any_spaces_at_all_2026.txt`;
+    const jsonl = ['{"text": "潼南区柠檬产业链不断延伸。"}', '{"text": 2026}', '不是 JSON 的一行', '{"text": "未闭合'];
+    await page.getByTestId('import-files').setInputFiles([
+      { name: '一行.txt', mimeType: 'text/plain', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 1]) },
+      { name: long, mimeType: 'text/plain', buffer: Buffer.from([0, 0, 0, 1]) },
+      { name: '档案.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(jsonl.join('\n')) },
+    ]);
+    await page.getByTestId('import-skipped').waitFor({ timeout: 60_000 });
+    const rows = await page.$$eval('[data-testid=import-skipped] tbody tr', (trs) => trs.map((tr) => {
+      const range = document.createRange();
+      range.selectNodeContents(tr.cells[0]);
+      const table = tr.closest('table');
+      return { name: tr.cells[0].textContent, reason: tr.cells[1].textContent,
+        lines: new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size,
+        fits: table.scrollWidth <= table.clientWidth + 1 };
+    }));
+    const byName = (name) => rows.filter((r) => r.name === name);
+    assert.deepEqual(byName('档案.jsonl').map((r) => r.reason), [
+      '第 2 行无法读取（不是含文字字段 text 的对象）',
+      '第 3 行无法读取（不是 JSON）',
+      '第 4 行无法读取（JSON 不完整）',
+    ]);
+    assert.equal(byName('一行.txt')[0].lines, 1, `一行.txt on one line: ${JSON.stringify(rows)}`);
+    assert.ok(byName(long)[0].lines > 1 && rows.every((r) => r.fits), JSON.stringify(rows));
+    await screenshot(page, 'import-report');
     app.assertNoErrors();
   } finally {
     await app.close();

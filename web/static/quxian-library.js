@@ -486,6 +486,13 @@ async function entryFiles(entry, prefix) {
 
 // ---------------------------------------------------------------- labels
 
+/** Why a JSONL line is not a record (`RecordProblem` in crates/core/src/error.rs). */
+const RECORD_PROBLEMS = {
+  'not-json': '不是 JSON',
+  incomplete: 'JSON 不完整',
+  'not-a-record': '不是含文字字段 text 的对象',
+};
+
 /**
  * The Chinese words for a skip reason: the one place they are written. The reason is the
  * typed `SkipReason` of the Rust core, `{ kind, …fields }` (see crates/core/src/error.rs);
@@ -506,7 +513,7 @@ export function reasonLabel(reason) {
     case 'no-text-after-markup': return '去掉标记后没有文字';
     case 'no-records': return '没有记录';
     case 'empty-record': return `第 ${r.line} 行：text 为空`;
-    case 'bad-record': return `第 ${r.line} 行无法读取（${r.problem}）`;
+    case 'bad-record': return `第 ${r.line} 行无法读取（${RECORD_PROBLEMS[r.problem] ?? '格式不对'}）`;
     case 'duplicate': return `与 ${r.of} 内容重复`;
     case 'not-a-zip': return '不是可读的 zip 压缩包';
     case 'too-many-entries': return `压缩包内文件过多（${r.entries} 个，最多读取 ${r.max} 个）`;

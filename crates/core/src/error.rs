@@ -512,8 +512,8 @@ pub enum SkipReason {
     BadRecord {
         /// 1-based line number.
         line: usize,
-        /// What the JSON parser said (a short sentence).
-        problem: String,
+        /// What is wrong with it.
+        problem: RecordProblem,
     },
     /// The same text as a document added before.
     #[error("duplicate of {of}")]
@@ -553,6 +553,22 @@ pub enum SkipReason {
         /// Why it does not load (a bundle error, a few hundred bytes at most).
         problem: String,
     },
+}
+
+/// Why a JSONL line is not a record, typed so that the page words it in Chinese (the JSON
+/// parser's own sentence is English).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RecordProblem {
+    /// Not JSON at all: a stray text line, a comment.
+    #[error("not JSON")]
+    NotJson,
+    /// JSON cut off before its end.
+    #[error("incomplete JSON")]
+    Incomplete,
+    /// JSON, but not an object with a string `text` (missing, a number, a list…).
+    #[error("not an object with a string \"text\"")]
+    NotARecord,
 }
 
 /// Result with the core's [`Error`].

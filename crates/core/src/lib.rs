@@ -52,7 +52,7 @@ pub use annotate::{Explanation, Gazetteer, Lexicon};
 pub use corpus::{BuildReport, CorpusBuilder, PreparedFile, Skipped};
 pub use corpus::{Corpus, DistrictId, DocId, Document, Passage, PassageId, PassageInfo, TopicId};
 pub use date::{Date, DateRange, SortOrder};
-pub use error::{DataProblem, Error, PieceProblem, Result, SkipReason};
+pub use error::{DataProblem, Error, PieceProblem, RecordProblem, Result, SkipReason};
 pub use facet::FacetCounts;
 pub use index::Index;
 #[cfg(all(feature = "build", not(feature = "nfkc")))]

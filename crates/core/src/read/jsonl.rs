@@ -8,8 +8,9 @@
 //! as `"line N: …"` and skipped; the caller decides whether the file as a whole failed.
 
 use super::{first_line, mib, RawDoc, MAX_DOCUMENT_BYTES};
-use crate::SkipReason;
+use crate::{RecordProblem, SkipReason};
 use serde::Deserialize;
+use serde_json::error::Category;
 
 /// One record as written in the file.
 #[derive(Deserialize)]
@@ -55,8 +56,11 @@ pub(super) fn read(stem: &str, text: &str) -> (Vec<RawDoc>, Vec<SkipReason>) {
             }),
             Err(e) => bad.push(SkipReason::BadRecord {
                 line: number,
-                // serde_json's messages quote at most a short token, never the line.
-                problem: e.to_string().chars().take(200).collect(),
+                problem: match e.classify() {
+                    Category::Eof => RecordProblem::Incomplete,
+                    Category::Data => RecordProblem::NotARecord,
+                    Category::Syntax | Category::Io => RecordProblem::NotJson,
+                },
             }),
         }
     }
@@ -96,14 +100,23 @@ mod tests {
             ("news#4", "无标题的正文")
         );
         assert_eq!(docs[1].source, None);
-        let lines: Vec<usize> = bad
+        let lines: Vec<(usize, Option<RecordProblem>)> = bad
             .iter()
             .map(|b| match b {
-                SkipReason::EmptyRecord { line } | SkipReason::BadRecord { line, .. } => *line,
+                SkipReason::EmptyRecord { line } => (*line, None),
+                SkipReason::BadRecord { line, problem } => (*line, Some(*problem)),
                 other => panic!("{other}"),
             })
             .collect();
-        assert_eq!(lines, [3, 5, 6, 7]);
+        assert_eq!(
+            lines,
+            [
+                (3, Some(RecordProblem::Incomplete)),
+                (5, Some(RecordProblem::NotARecord)),
+                (6, None),
+                (7, Some(RecordProblem::NotARecord)),
+            ]
+        );
     }
 
     #[test]
@@ -113,7 +126,13 @@ mod tests {
         assert_eq!(docs.len(), 1);
         assert_eq!(warnings.len(), 1);
         assert!(
-            matches!(warnings[0], SkipReason::BadRecord { line: 2, .. }),
+            matches!(
+                warnings[0],
+                SkipReason::BadRecord {
+                    line: 2,
+                    problem: RecordProblem::NotJson
+                }
+            ),
             "{}",
             warnings[0]
         );
