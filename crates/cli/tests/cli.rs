@@ -65,12 +65,18 @@ fn write_fixtures(dir: &Path) {
     std::fs::write(dir.join("data.csv"), "a,b\n").unwrap();
 }
 
+/// A scratch folder with the fixtures in its `docs/`: (folder, docs).
+fn fixtures(name: &str) -> (PathBuf, PathBuf) {
+    let dir = scratch(name);
+    let docs = dir.join("docs");
+    std::fs::create_dir_all(&docs).unwrap();
+    write_fixtures(&docs);
+    (dir, docs)
+}
+
 #[test]
 fn build_reports_documents_and_skipped_files() {
-    let dir = scratch("build");
-    let docs = dir.join("docs");
-    std::fs::create_dir(&docs).unwrap();
-    write_fixtures(&docs);
+    let (dir, docs) = fixtures("build");
     let bundle = dir.join("c.qx");
     let summary = ok(&["build", path(&docs), "-o", path(&bundle)]);
     assert!(summary.contains("built     5 documents"), "{summary}");
@@ -301,24 +307,28 @@ fn app_folder(dir: &Path) -> PathBuf {
     app
 }
 
-#[test]
-fn a_site_answers_like_its_bundle() {
-    let dir = scratch("site");
-    let docs = dir.join("docs");
-    std::fs::create_dir_all(&docs).unwrap();
-    write_fixtures(&docs);
-    let bundle = dir.join("c.qx");
+/// Build `docs` as a site into `dir/site` (again if it is there), with the page of
+/// [`app_folder`]; the site folder.
+fn build_site(dir: &Path, docs: &Path) -> PathBuf {
     let site = dir.join("site");
-    let app = app_folder(&dir);
-    ok(&["build", path(&docs), "-o", path(&bundle)]);
+    let app = app_folder(dir);
     ok(&[
         "build",
-        path(&docs),
+        path(docs),
         "--site",
         path(&site),
         "--app",
         path(&app),
     ]);
+    site
+}
+
+#[test]
+fn a_site_answers_like_its_bundle() {
+    let (dir, docs) = fixtures("site");
+    let bundle = dir.join("c.qx");
+    ok(&["build", path(&docs), "-o", path(&bundle)]);
+    let site = build_site(&dir, &docs);
     for query in [
         "缙云山",
         "北碚",
@@ -365,22 +375,8 @@ fn a_site_answers_like_its_bundle() {
 /// and no working folder is left, and the site answers for the new documents.
 #[test]
 fn rebuilding_a_site_replaces_its_whole_index() {
-    let dir = scratch("site-rebuild");
-    let docs = dir.join("docs");
-    std::fs::create_dir_all(&docs).unwrap();
-    write_fixtures(&docs);
-    let site = dir.join("site");
-    let app = app_folder(&dir);
-    let build = || {
-        ok(&[
-            "build",
-            path(&docs),
-            "--site",
-            path(&site),
-            "--app",
-            path(&app),
-        ])
-    };
+    let (dir, docs) = fixtures("site-rebuild");
+    let site = build_site(&dir, &docs);
     let pieces = || -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(site.join("quxian"))
             .unwrap()
@@ -389,14 +385,13 @@ fn rebuilding_a_site_replaces_its_whole_index() {
         names.sort();
         names
     };
-    build();
     let before = pieces();
     std::fs::write(
         docs.join("新增.txt"),
         "新增文档\n\n铜梁龙灯表演吸引游客。\n",
     )
     .unwrap();
-    build();
+    build_site(&dir, &docs);
     let after = pieces();
     let mut entries: Vec<String> = std::fs::read_dir(&site)
         .unwrap()
