@@ -60,6 +60,9 @@ struct Collected {
     title: String,
     /// Inside `<title>`.
     in_title: bool,
+    /// `<title>` elements begun: only the first is the document's (an SVG icon's `<title>`
+    /// later in the page is a tooltip, neither title nor text).
+    titles: usize,
     /// The raw-text element (`<script>`, `<style>`…) whose content is being skipped.
     skipping: Option<Vec<u8>>,
     /// Nesting depth inside `<template>`, whose content is never shown.
@@ -111,7 +114,10 @@ impl Collected {
                 .map(|v| String::from_utf8_lossy(v).trim().to_string())
         };
         match name {
-            b"title" => self.in_title = true,
+            b"title" => {
+                self.in_title = true;
+                self.titles += 1;
+            }
             b"br" => self.body.push('\n'),
             b"template" => self.in_template += 1,
             b"meta" | b"link" => self.metadata(name, attribute),
@@ -141,7 +147,9 @@ impl Collected {
             return;
         }
         if self.in_title {
-            self.title.push_str(text);
+            if self.titles == 1 {
+                self.title.push_str(text);
+            }
         } else {
             self.body.push_str(&text.replace(['\n', '\r', '\t'], " "));
         }
@@ -266,17 +274,18 @@ mod tests {
         }
     }
 
-    /// Markup inside raw-text elements is not read, and a self-closed `<script/>` hides what
-    /// follows only until its end tag, as in a browser.
+    /// Markup inside raw-text elements is not read, nor what `<template>` holds.
     #[test]
     fn skips_raw_text_and_templates() {
-        let html = "<p>甲</p><script>document.write('<p>乙</p>')</script>\
-            <template><p>丙</p></template><textarea>丁</textarea><iframe><p>戊</p></iframe>己";
-        let lines: Vec<String> = read("k", html)
-            .text
-            .split_whitespace()
-            .map(str::to_string)
-            .collect();
+        let html = "<title>标题</title><p>甲</p><script>document.write('<p>乙</p>')</script>\
+            <template><p>丙</p></template><textarea>丁</textarea><iframe><p>戊</p></iframe>己\
+            <svg><title>关闭</title></svg>";
+        let doc = read("k", html);
+        let lines: Vec<&str> = doc.text.split_whitespace().collect();
         assert_eq!(lines, ["甲", "丁己"]);
+        assert_eq!(
+            doc.title, "标题",
+            "an SVG icon's <title> is not the document's"
+        );
     }
 }
