@@ -101,12 +101,10 @@ impl Collected {
         if self.skipping.is_some() {
             return;
         }
-        match naive_next_state(name) {
-            Some(State::RawText | State::ScriptData) if !tag.self_closing => {
-                self.skipping = Some(name.to_vec());
-                return;
-            }
-            _ => {}
+        // As in a browser (and html5gum), `<script/>` opens a script all the same.
+        if let Some(State::RawText | State::ScriptData) = naive_next_state(name) {
+            self.skipping = Some(name.to_vec());
+            return;
         }
         let attribute = |key: &str| {
             tag.attributes
@@ -274,10 +272,12 @@ mod tests {
         }
     }
 
-    /// Markup inside raw-text elements is not read, nor what `<template>` holds.
+    /// Markup inside raw-text elements is not read (a self-closed `<script/>` included, as
+    /// in a browser), nor what `<template>` holds.
     #[test]
     fn skips_raw_text_and_templates() {
         let html = "<title>标题</title><p>甲</p><script>document.write('<p>乙</p>')</script>\
+            <script src=a.js />var 庚 = 1;</script>\
             <template><p>丙</p></template><textarea>丁</textarea><iframe><p>戊</p></iframe>己\
             <svg><title>关闭</title></svg>";
         let doc = read("k", html);
