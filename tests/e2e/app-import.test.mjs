@@ -333,9 +333,9 @@ test('the import dialog on a phone; cancelling saves nothing', { timeout: 120_00
     }));
     const byName = (name) => rows.filter((r) => r.name === name);
     assert.deepEqual(byName('档案.jsonl').map((r) => r.reason), [
-      '第 2 行无法读取（不是含文字字段 text 的对象）',
-      '第 3 行无法读取（不是 JSON）',
-      '第 4 行无法读取（JSON 不完整）',
+      '第 2 行无法读取（不是含文字字段 text 的对象）：每行应是一个 JSON 对象，如 {"text": "正文"}，改正后重新导入这个文件',
+      '第 3 行无法读取（不是 JSON）：每行应是一个 JSON 对象，如 {"text": "正文"}，改正后重新导入这个文件',
+      '第 4 行无法读取（JSON 不完整）：每行应是一个 JSON 对象，如 {"text": "正文"}，改正后重新导入这个文件',
     ]);
     assert.equal(byName('一行.txt')[0].lines, 1, `一行.txt on one line: ${JSON.stringify(rows)}`);
     assert.ok(byName(long)[0].lines > 1 && rows.every((r) => r.fits), JSON.stringify(rows));

@@ -513,7 +513,7 @@ export function reasonLabel(reason) {
     case 'no-text-after-markup': return '去掉标记后没有文字';
     case 'no-records': return '没有记录';
     case 'empty-record': return `第 ${r.line} 行：text 为空`;
-    case 'bad-record': return `第 ${r.line} 行无法读取（${RECORD_PROBLEMS[r.problem] ?? '格式不对'}）`;
+    case 'bad-record': return `第 ${r.line} 行无法读取（${RECORD_PROBLEMS[r.problem] ?? '格式不对'}）：每行应是一个 JSON 对象，如 {"text": "正文"}，改正后重新导入这个文件`;
     case 'duplicate': return `与 ${r.of} 内容重复`;
     case 'not-a-zip': return '不是可读的 zip 压缩包';
     case 'too-many-entries': return `压缩包内文件过多（${r.entries} 个，最多读取 ${r.max} 个）`;
