@@ -6,12 +6,14 @@
 // The console must stay clean throughout.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appUrl, assertNoErrors, launch, openApp, screenshot, waitForText, watchErrors } from './helpers.mjs';
-import { gbk, hash, search, utf16le, waitReady } from './app-helpers.mjs';
+import { gbk, hash, REPO, search, utf16le, waitReady } from './app-helpers.mjs';
+
+const ARCHIVE = process.env.QUXIAN_ARCHIVE ?? join(REPO, 'target/e2e-archive');
 
 let browser;
 before(async () => {
@@ -343,6 +345,69 @@ test('the import dialog on a phone; cancelling saves nothing', { timeout: 120_00
     app.assertNoErrors();
   } finally {
     await app.close();
+  }
+});
+
+test('a long import can be searched while it runs; later searches see more documents', { timeout: 180_000 }, async () => {
+  const app = await openApp(browser);
+  const { page } = app;
+  // The browser reads chosen files from disk when it imports them.
+  const dir = mkdtempSync(join(tmpdir(), 'quxian-preview-'));
+  try {
+    await waitReady(page);
+    await openDialog(page, 'import');
+    // 3,000 distinct files of real-looking news (~58 MB): each is four documents of the
+    // generated archive after a line of its own. Several seconds of indexing on any machine.
+    const archive = readdirSync(ARCHIVE).sort().map((name) => readFileSync(join(ARCHIVE, name), 'utf8'));
+    const files = Array.from({ length: 3000 }, (_, i) => {
+      const path = join(dir, `文档${i}.txt`);
+      const body = [0, 1, 2, 3].map((k) => archive[(i * 7 + k * 131 + Math.floor(i / 300)) % archive.length]);
+      writeFileSync(path, `第${i}篇报道\n\n本文为融媒体中心稿件编号${i}号。\n\n${body.join('\n\n')}`);
+      return path;
+    });
+    await page.getByTestId('import-files').setInputFiles(files);
+    const input = page.getByTestId('import-preview-input');
+    await input.waitFor({ timeout: 30_000 });
+    const filesDone = async () => Number((await page.getByTestId('import-progress-text').innerText()).split(' /')[0]);
+    // Wait until some files are indexed, then search them.
+    await page.waitForFunction(() => /^[1-9]\d* \//.test(document.querySelector('[data-testid=import-progress-text]')?.textContent ?? ''),
+      null, { timeout: 60_000 });
+    const searched = async (query) => {
+      await input.fill(query);
+      await input.press('Enter');
+      await page.waitForFunction((q) => document.querySelector('[data-testid=import-preview-status]')?.textContent.includes(`“${q}”`),
+        query, { timeout: 60_000 });
+      const text = await page.getByTestId('import-preview-status').innerText();
+      const [, n, found] = text.match(/已索引的 (\d+) 篇文档中(?:有 (\d+) 篇|没有)/);
+      return { text, documents: Number(n), found: Number(found ?? 0) };
+    };
+    const first = await searched('融媒体中心');
+    assert.ok(first.documents > 0 && first.documents < files.length, first.text);
+    assert.equal(first.found, first.documents, `every document so far holds 融媒体中心: ${first.text}`);
+    const marks = await page.$$eval('[data-testid=import-preview-hits] mark', (ms) => ms.map((m) => m.textContent));
+    assert.ok(marks.length > 0 && marks.every((m) => m === '融媒体中心'), JSON.stringify(marks));
+    assert.equal(await page.getByTestId('import-preview-hits').locator('li').count(), Math.min(5, first.found));
+    await screenshot(page, 'import-preview');
+
+    // A number only one file holds (quoted: an exact phrase): found in that document alone.
+    const one = await searched('"稿件编号3号"');
+    assert.equal(one.found, 1, one.text);
+    assert.equal(await page.getByTestId('import-preview-hits').locator('strong').innerText(), '第3篇报道');
+    const none = await searched('"稿件编号2999号"');
+    assert.equal(none.found, 0, none.text);
+
+    // Once the import has grown by more than a quarter, a search sees the new documents.
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid=import-progress-text]')?.textContent.split(' /')[0]) > n,
+      Math.ceil(first.documents * 1.3), { timeout: 60_000 });
+    const later = await searched('融媒体中心');
+    assert.ok(later.documents > first.documents && later.found === later.documents, `${first.text} → ${later.text}`);
+    assert.ok(await filesDone() < files.length, 'the import is still running');
+    await page.getByTestId('import-cancel').click();
+    await app.waitForText('已取消导入，没有保存任何内容', 30_000);
+    app.assertNoErrors();
+  } finally {
+    await app.close();
+    rmSync(dir, { recursive: true });
   }
 });
 

@@ -237,13 +237,83 @@ pub async fn reannotate(
     Ok(Uint8Array::new(&bytes).to_vec())
 }
 
-/// Index `files` in the worker, reporting progress; `signal` cancels.
+/// A search of a running import: the `search` function `importFiles` hands to
+/// `onSearchable`. It searches the documents indexed so far, and fails once the import ended.
+#[derive(Clone, PartialEq)]
+pub struct ImportSearch(Function);
+
+/// Documents a search of a running import shows.
+const PREVIEW_DOCUMENTS: u32 = 5;
+
+/// What a search of a running import found.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PreviewResults {
+    /// Documents indexed when the searched snapshot was taken.
+    pub searched_documents: u32,
+    /// The import grew past what a preview holds: later documents are not searched.
+    pub capped: bool,
+    /// Documents that match, of those searched.
+    pub total_docs: u32,
+    /// The best passage of the first matching documents.
+    pub hits: Vec<PreviewHit>,
+}
+
+/// A document found by a preview: its title and best passage as (text, highlighted) pieces.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PreviewHit {
+    pub title: String,
+    pub pieces: Vec<(String, bool)>,
+}
+
+impl ImportSearch {
+    /// Search the documents indexed so far (errors are messages for the page, in Chinese).
+    pub async fn search(&self, query: &str) -> Result<PreviewResults, String> {
+        let promise = self
+            .0
+            .call2(&JsValue::NULL, &query.into(), &PREVIEW_DOCUMENTS.into())
+            .map_err(message)?;
+        let found = JsFuture::from(Promise::resolve(&promise))
+            .await
+            .map_err(message)?;
+        let hits = Array::from(&get(&found, "hits"))
+            .iter()
+            .map(|hit| PreviewHit {
+                title: text(&hit, "title").unwrap_or_default(),
+                pieces: Array::from(&get(&hit, "pieces"))
+                    .iter()
+                    .map(|piece| {
+                        let piece = Array::from(&piece);
+                        (
+                            piece.get(0).as_string().unwrap_or_default(),
+                            piece.get(1).as_bool().unwrap_or(false),
+                        )
+                    })
+                    .collect(),
+            })
+            .collect();
+        Ok(PreviewResults {
+            searched_documents: num(&found, "searchedDocuments") as u32,
+            capped: get(&found, "capped").as_bool().unwrap_or(false),
+            total_docs: num(&found, "totalDocs") as u32,
+            hits,
+        })
+    }
+}
+
+/// Index `files` in the worker, reporting progress; `signal` cancels. `on_searchable` gets
+/// the search of the documents indexed so far as soon as the import starts.
 pub async fn import(
     files: &[web_sys::File],
     on_progress: Rc<dyn Fn(Progress)>,
+    on_searchable: Rc<dyn Fn(ImportSearch)>,
     signal: &web_sys::AbortSignal,
 ) -> Result<ImportResult, ImportError> {
     let list: Array = files.iter().collect();
+    let searchable = wasm_bindgen::closure::Closure::<dyn Fn(JsValue)>::new(move |f: JsValue| {
+        if let Ok(search) = f.dyn_into::<Function>() {
+            on_searchable(ImportSearch(search));
+        }
+    });
     let closure = wasm_bindgen::closure::Closure::<dyn Fn(JsValue)>::new(move |p: JsValue| {
         on_progress(Progress {
             loading: text(&p, "phase").as_deref() == Some("loading"),
@@ -258,9 +328,10 @@ pub async fn import(
     });
     let options = Object::new();
     let _ = Reflect::set(&options, &"onProgress".into(), closure.as_ref());
+    let _ = Reflect::set(&options, &"onSearchable".into(), searchable.as_ref());
     let _ = Reflect::set(&options, &"signal".into(), signal);
     let done = call("importFiles", &[list.into(), options.into()]).await;
-    drop(closure);
+    drop((closure, searchable));
     // A cancel is known from the signal itself, never from the wording of the rejection.
     let done = done.map_err(|e| match signal.aborted() {
         true => ImportError::Cancelled,

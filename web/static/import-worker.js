@@ -20,6 +20,8 @@
 //   { type: 'file', name, bytes: ArrayBuffer }   one more file (transfer `bytes`)
 //   { type: 'finish' }                           no more files: build the bundle
 //   { type: 'cancel' }                           stop after the file being indexed
+//   { type: 'snapshot' }                         the documents indexed so far, to search
+//       while the import runs (answered between files)
 //   { type: 'defaults' }                         the built-in data-file texts
 //   { type: 'reannotate', bundle: ArrayBuffer, gazetteer?, topics? }
 //       re-annotate a library with these data files (the built-in ones when absent)
@@ -42,6 +44,9 @@
 //   { type: 'error', error }          the import stopped; `error` is typed (see `failure`)
 //       and quxian-library.js words it in Chinese by kind
 //   { type: 'cancelled' }
+//   { type: 'snapshot', bundle: ArrayBuffer (transferred) | null, documents, bytesDone }
+//       answer to 'snapshot': the bundle of the documents indexed so far and the bytes of
+//       the files they came from; null before indexing starts and after the import ended
 //
 // Reasons are the core's typed SkipReason, `{ kind, …fields }`; quxian-library.js words
 // them in Chinese by kind (reasonLabel). Cancel is checked between files: after a file, once YIELD_EVERY_MS
@@ -274,15 +279,36 @@ async function pump() {
       const bundle = current.indexer.finish();
       const report = current.indexer.report();
       endJob();
-      const buffer = bundle.buffer.byteLength === bundle.byteLength
-        ? bundle.buffer
-        : bundle.slice().buffer;
+      const buffer = ownBuffer(bundle);
       postMessage({ type: 'done', bundle: buffer, report }, [buffer]);
     }
   } catch (err) {
     if (job === current) fail(err);
   } finally {
     current.running = false;
+  }
+}
+
+/** The bytes of a Uint8Array from wasm as a transferable ArrayBuffer of their own. */
+function ownBuffer(bytes) {
+  return bytes.buffer.byteLength === bytes.byteLength ? bytes.buffer : bytes.slice().buffer;
+}
+
+/**
+ * Answer 'snapshot': the bundle of the documents indexed so far. Messages arrive only
+ * between files (the pump yields there), so the snapshot never holds half a file.
+ */
+function answerSnapshot() {
+  if (!job?.indexer || job.cancelled) {
+    postMessage({ type: 'snapshot', bundle: null, documents: 0, bytesDone: 0 });
+    return;
+  }
+  try {
+    const bundle = ownBuffer(job.indexer.snapshot());
+    const { documents } = job.indexer.report();
+    postMessage({ type: 'snapshot', bundle, documents, bytesDone: job.bytesDone }, [bundle]);
+  } catch (err) {
+    fail(err);
   }
 }
 
@@ -299,7 +325,7 @@ async function answerReannotate(msg) {
   try {
     const [, dict] = await Promise.all([loadWasm(), loadDict()]);
     const bundle = reannotate(dict, new Uint8Array(msg.bundle), msg.gazetteer ?? undefined, msg.topics ?? undefined);
-    const buffer = bundle.buffer.byteLength === bundle.byteLength ? bundle.buffer : bundle.slice().buffer;
+    const buffer = ownBuffer(bundle);
     postMessage({ type: 'reannotated', bundle: buffer }, [buffer]);
   } catch (err) {
     postFailure(err);
@@ -327,6 +353,9 @@ self.onmessage = (event) => {
       if (!job) return;
       job.finishing = true;
       pump();
+      break;
+    case 'snapshot':
+      answerSnapshot();
       break;
     case 'cancel':
       if (!job) {

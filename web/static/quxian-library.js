@@ -1,12 +1,15 @@
 // quxian-library.js: the main-thread side of "explore your own documents".
 //
-//   importFiles(files, { onProgress, onFile, signal, gazetteer, topics })
+//   importFiles(files, { onProgress, onFile, onSearchable, signal, gazetteer, topics })
 //       → Promise<{ bundle: Uint8Array, report }>
 //     Indexes File objects in a Web Worker (import-worker.js; see its protocol). Files are
 //     read READS_IN_FLIGHT at a time and streamed to the worker in order, at most
 //     MAX_IN_FLIGHT bytes ahead of it (counted by File.size for a few files, or once a big
 //     one is seen). An AbortSignal cancels: the promise rejects with a
-//     DOMException 'AbortError'.
+//     DOMException 'AbortError'. `onSearchable(search)` is called once at the start with
+//     `search(query, documents = 5)` → Promise<{ searchedDocuments, capped, totalDocs,
+//     hits: [{ title, pieces: [[text, marked]] }] }>, which searches the documents indexed
+//     so far while the import runs (see importPreview); it rejects once the import ended.
 //   listLibraries() → [{ id, name, createdAt, documents, passages, files, bytes, inputBytes }]
 //   saveLibrary({ name, bundle, report, gazetteer?, topics? }) → id (a random string, so a
 //     link naming a library never opens a different one on another machine)
@@ -55,6 +58,16 @@ const SIZED_READS_MAX_FILES = 64;
 const BIG_FILE_BYTES = 4 * 1024 * 1024;
 /** How long a cancelled worker may take to answer before it is terminated. */
 const CANCEL_GRACE_MS = 1000;
+const PREVIEW_WORKER_URL = new URL('./preview-worker.js', import.meta.url);
+/** A search during an import takes a new snapshot once the input indexed grew this much… */
+const PREVIEW_GROWTH = 1.25;
+/** …or grew at all and this long has passed since the last snapshot. */
+const PREVIEW_REFRESH_MS = 5000;
+/**
+ * No new snapshot past this much input: the preview holds a second index of what it
+ * searches (a few times the text), which must not push a 100 MB import past the tab's memory.
+ */
+const PREVIEW_MAX_INPUT = 32 * 1024 * 1024;
 
 // ---------------------------------------------------------------- import
 
@@ -151,11 +164,106 @@ function fileName(file) {
 }
 
 /**
+ * Searching an import while it runs. The import worker hands over the documents indexed so
+ * far as a bundle ('snapshot', taken between files), which preview-worker.js loads and
+ * searches. A snapshot costs the indexer about as long as writing that bundle, so a search
+ * takes a new one only when the import has grown enough since the last (PREVIEW_GROWTH,
+ * PREVIEW_REFRESH_MS) and not past PREVIEW_MAX_INPUT. Searches run one after another.
+ * `bytesIndexed()`: the input indexed so far, from the worker's progress.
+ */
+function importPreview(importWorker, bytesIndexed) {
+  let searcher = null;
+  let snapshot = null; // { documents, bytesDone, at } of the bundle the searcher holds
+  let snapshotWanted = null; // resolves with the import worker's 'snapshot' answer
+  const calls = new Map();
+  let nextCall = 0;
+  let queue = Promise.resolve();
+  let closed = false;
+
+  const ended = () => new Error('导入已经结束');
+  const fresh = () => {
+    if (!snapshot) return false;
+    const now = bytesIndexed();
+    if (now <= snapshot.bytesDone || snapshot.bytesDone >= PREVIEW_MAX_INPUT) return true;
+    return now < snapshot.bytesDone * PREVIEW_GROWTH
+      && performance.now() - snapshot.at < PREVIEW_REFRESH_MS;
+  };
+  const takeSnapshot = () => new Promise((resolve) => {
+    snapshotWanted = resolve;
+    importWorker.postMessage({ type: 'snapshot' });
+  });
+  const failAll = (error) => {
+    for (const { reject } of calls.values()) reject(error);
+    calls.clear();
+  };
+  const ask = (msg, transfer) => {
+    if (!searcher) {
+      searcher = new Worker(PREVIEW_WORKER_URL, { type: 'module' });
+      searcher.onmessage = ({ data: { id, result, error } }) => {
+        const call = calls.get(id);
+        calls.delete(id);
+        if (error === undefined) call?.resolve(result);
+        else call?.reject(new Error(error));
+      };
+      searcher.onerror = (event) => {
+        event.preventDefault?.();
+        failAll(new Error('搜索程序出错停止了（可能是内存不足）：导入完成并保存后再搜索'));
+        searcher?.terminate();
+        searcher = null;
+        snapshot = null;
+      };
+    }
+    const id = nextCall++;
+    return new Promise((resolve, reject) => {
+      calls.set(id, { resolve, reject });
+      searcher.postMessage({ id, ...msg }, transfer);
+    });
+  };
+  const run = async (query, documents) => {
+    if (closed) throw ended();
+    let bundle = null;
+    if (!fresh()) {
+      const answer = await takeSnapshot();
+      if (closed) throw ended();
+      if (answer.bundle && answer.documents > 0) {
+        bundle = answer.bundle;
+        snapshot = { documents: answer.documents, bytesDone: answer.bytesDone, at: performance.now() };
+      }
+    }
+    if (!snapshot) return { searchedDocuments: 0, capped: false, totalDocs: 0, hits: [] };
+    const { documents: searchedDocuments, bytesDone } = snapshot;
+    const result = await ask({ bundle, query, documents }, bundle ? [bundle] : []);
+    return { searchedDocuments, capped: bytesDone >= PREVIEW_MAX_INPUT, ...result };
+  };
+  return {
+    search(query, documents = 5) {
+      const result = queue.then(() => run(String(query), documents));
+      queue = result.catch(() => {});
+      return result;
+    },
+    snapshotArrived(answer) {
+      snapshotWanted?.(answer);
+      snapshotWanted = null;
+    },
+    close() {
+      closed = true;
+      snapshotWanted?.({ bundle: null });
+      snapshotWanted = null;
+      failAll(ended());
+      searcher?.terminate();
+      searcher = null;
+    },
+  };
+}
+
+/**
  * Index `files` (File[] or FileList) into one library bundle.
  * onProgress({ phase, filesDone, filesTotal, bytesDone, bytesTotal, bytesEstimated, elapsedMs, etaMs })
  * onFile({ name, added, skipped })
  */
-export function importFiles(files, { onProgress, onFile, signal, gazetteer, topics } = {}) {
+export function importFiles(files, {
+  onProgress, onFile, onSearchable, signal, gazetteer, topics,
+} = {}) {
   const list = Array.from(files ?? []);
   if (signal?.aborted) return Promise.reject(abortError());
   const worker = takeWorker();
@@ -165,10 +273,12 @@ export function importFiles(files, { onProgress, onFile, signal, gazetteer, topi
     let cancelTimer = null;
     let bytesDone = 0;
     let wakeReader = null;
+    const preview = importPreview(worker, () => bytesDone);
 
     const settle = (fn, value, keepWorker) => {
       if (settled) return;
       settled = true;
+      preview.close();
       clearTimeout(cancelTimer);
       signal?.removeEventListener('abort', onAbort);
       worker.onmessage = null;
@@ -201,6 +311,9 @@ export function importFiles(files, { onProgress, onFile, signal, gazetteer, topi
         case 'file-done':
           onFile?.(msg);
           break;
+        case 'snapshot':
+          preview.snapshotArrived(msg);
+          break;
         case 'done':
           settle(resolve, { bundle: new Uint8Array(msg.bundle), report: msg.report },
             msg.report.input_bytes <= KEEP_WORKER_MAX_INPUT);
@@ -227,6 +340,7 @@ export function importFiles(files, { onProgress, onFile, signal, gazetteer, topi
       worker.postMessage({
         type: 'start', files: null, gazetteer, topics, filesTotal: list.length, bytesTotal, fileEvents: Boolean(onFile),
       });
+      onSearchable?.(preview.search);
       let pendingBytes = 0;
       const reads = [];
       let started = 0;

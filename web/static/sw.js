@@ -8,9 +8,9 @@
 // - install: fetch every listed file, bypassing the HTTP cache, into `quxian-<version>`;
 // - activate: delete every other quxian cache;
 // - fetch: same-origin GETs of listed files are answered from the cache (navigations by
-//   path, ignoring the query: `index.html?corpus=…` is the page); files under import/ and
-//   jieba/ (the in-browser import engine and dictionary, fetched only when an import
-//   starts) and under quxian/ (the pieces of a site index, `quxian build --site`, fetched
+//   path, ignoring the query: `index.html?corpus=…` is the page); files under import/,
+//   jieba/ and pkg-api/ (the in-browser import engine, its dictionary, and the JS API that
+//   searches an import while it runs, fetched only when needed) and under quxian/ (the pieces of a site index, `quxian build --site`, fetched
 //   per query or all at once by 离线使用) are cached on first use, in this version's cache,
 //   so after one import online the next one works offline, and a site works offline once
 //   its pieces are in; anything else goes to the network untouched.
@@ -22,7 +22,7 @@ const BUILD = { "version": "dev", "files": [] };
 const CACHE = `quxian-${BUILD.version}`;
 const SCOPE = new URL('./', self.location.href);
 const PRECACHED = new Set(BUILD.files.map((f) => new URL(f, SCOPE).pathname));
-const RUNTIME = ['import/', 'jieba/', 'quxian/'].map((d) => new URL(d, SCOPE).pathname);
+const RUNTIME = ['import/', 'jieba/', 'pkg-api/', 'quxian/'].map((d) => new URL(d, SCOPE).pathname);
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {

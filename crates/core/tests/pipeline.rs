@@ -16,18 +16,9 @@ fn seed_dir() -> PathBuf {
 fn seeds() -> &'static Searcher {
     static SEARCHER: OnceLock<Searcher> = OnceLock::new();
     SEARCHER.get_or_init(|| {
-        let gazetteer = Gazetteer::chongqing();
-        let lexicon = Lexicon::default_topics();
-        let segmenter = Segmenter::with_default_dict(&gazetteer, &lexicon);
-        let mut builder = CorpusBuilder::new(segmenter, gazetteer, lexicon);
-        let mut files: Vec<PathBuf> = std::fs::read_dir(seed_dir())
-            .expect("corpus/ holds the seed files")
-            .map(|e| e.expect("readable dir entry").path())
-            .collect();
-        files.sort();
-        for f in &files {
-            let name = f.file_name().unwrap().to_string_lossy().to_string();
-            builder.add_file(&name, &std::fs::read(f).unwrap());
+        let mut builder = chongqing_builder();
+        for (name, bytes) in seed_files() {
+            builder.add_file(&name, &bytes);
         }
         let (corpus, report) = builder.finish();
         assert!(
@@ -227,4 +218,57 @@ proptest! {
         let hits = phrase_hits(s, &sub);
         prop_assert!(hits.contains(&id), "substring {:?} of passage {} not found", sub, id.0);
     }
+}
+
+/// The seed files in name order, as (name, bytes).
+fn seed_files() -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(seed_dir())
+        .expect("corpus/ holds the seed files")
+        .map(|e| e.expect("readable dir entry").path())
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|f| {
+            let name = f.file_name().unwrap().to_string_lossy().to_string();
+            (name, std::fs::read(f).unwrap())
+        })
+        .collect()
+}
+
+fn chongqing_builder() -> CorpusBuilder {
+    let gazetteer = Gazetteer::chongqing();
+    let lexicon = Lexicon::default_topics();
+    let segmenter = Segmenter::with_default_dict(&gazetteer, &lexicon);
+    CorpusBuilder::new(segmenter, gazetteer, lexicon)
+}
+
+/// A snapshot taken during a build is the bundle a build of the files so far finishes
+/// with, and taking it changes nothing in the build that goes on.
+#[test]
+fn a_snapshot_is_the_build_of_the_files_so_far() {
+    let files = seed_files();
+    assert!(files.len() >= 3, "the seeds have several files");
+    let half = files.len() / 2;
+    let mut running = chongqing_builder();
+    let mut first_half = chongqing_builder();
+    for (name, bytes) in &files[..half] {
+        running.add_file(name, bytes);
+        first_half.add_file(name, bytes);
+    }
+    let snapshot = Corpus::from_bundle(&running.snapshot_bundle()).expect("a snapshot loads");
+    assert_eq!(snapshot, first_half.finish().0);
+    assert!(
+        !snapshot.vocabulary.is_empty(),
+        "the snapshot can segment queries"
+    );
+
+    let mut uninterrupted = chongqing_builder();
+    for (name, bytes) in &files {
+        uninterrupted.add_file(name, bytes);
+    }
+    for (name, bytes) in &files[half..] {
+        running.add_file(name, bytes);
+    }
+    assert_eq!(running.finish().0, uninterrupted.finish().0);
 }

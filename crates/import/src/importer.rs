@@ -182,6 +182,14 @@ impl Importer {
         Ok(corpus.to_bundle())
     }
 
+    /// The bundle of the documents added so far (core's
+    /// [`CorpusBuilder::snapshot_bundle`]), so a long import can be searched while it
+    /// runs; the import goes on.
+    pub fn snapshot(&mut self) -> Result<Vec<u8>, Error> {
+        let builder = self.builder.as_mut().ok_or(Error::Finished)?;
+        Ok(builder.snapshot_bundle())
+    }
+
     /// Totals so far, or the final ones after `finish`.
     pub fn report(&self) -> &ImportReport {
         &self.report
@@ -442,6 +450,25 @@ mod tests {
         );
         assert!(matches!(imp.add_file("x.txt", b"x"), Err(Error::Finished)));
         assert!(matches!(imp.finish(), Err(Error::Finished)));
+    }
+
+    #[test]
+    fn a_snapshot_holds_the_documents_so_far_and_the_import_goes_on() {
+        let mut imp = importer();
+        imp.add_file("北碚.txt", "北碚生态\n\n缙云山的生态环境很好。".as_bytes())
+            .unwrap();
+        let first = Corpus::from_bundle(&imp.snapshot().unwrap()).unwrap();
+        assert_eq!(first.docs.len(), 1);
+        imp.add_file(
+            "渝北.txt",
+            "渝北发展\n\n渝北区的长江北岸发展很快。".as_bytes(),
+        )
+        .unwrap();
+        let second = Corpus::from_bundle(&imp.snapshot().unwrap()).unwrap();
+        assert_eq!(second.docs.len(), 2);
+        let done = Corpus::from_bundle(&imp.finish().unwrap()).unwrap();
+        assert_eq!(done, second, "nothing was added after the last snapshot");
+        assert!(matches!(imp.snapshot(), Err(Error::Finished)));
     }
 
     #[test]

@@ -150,6 +150,12 @@ impl Indexer {
         self.inner.finish().map_err(core_error)
     }
 
+    /// The bundle of the documents indexed so far (a `Uint8Array`), for searching a long
+    /// import while it runs; the import goes on.
+    pub fn snapshot(&mut self) -> Result<Vec<u8>, JsError> {
+        self.inner.snapshot().map_err(core_error)
+    }
+
     /// `{ files, documents, passages, input_bytes, skipped }`; `passages` is `null` and
     /// `skipped` lacks the builder's per-document reasons until `finish`.
     pub fn report(&self) -> Result<JsValue, JsError> {

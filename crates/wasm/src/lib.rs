@@ -16,7 +16,8 @@ mod site;
 pub use site::SiteExplorer;
 
 use quxian_core::{
-    Corpus, Date, DateRange, Filters, Hit, PassageInfo, Query, Searcher, Snippet, SortOrder,
+    Corpus, Date, DateRange, Filters, Hit, PassageInfo, Query, SearchResults, Searcher, Snippet,
+    SortOrder,
 };
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -41,6 +42,9 @@ struct SearchOptions {
     facets: Option<bool>,
     /// `relevance` (default), `newest` or `oldest`.
     sort: Option<String>,
+    /// Passages kept per document, best first (default: all that match). `1` gives a list
+    /// of documents, each with its best passage.
+    per_document: Option<usize>,
     /// Earliest date kept: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
     from: Option<String>,
     /// Latest date kept, written the same way.
@@ -55,6 +59,19 @@ pub(crate) struct Request {
     pub(crate) limit: usize,
     pub(crate) offset: usize,
     pub(crate) facets: bool,
+    /// Passages kept per document.
+    pub(crate) per_document: usize,
+}
+
+/// The hits of `results` in display order, at most `per_document` of each document.
+pub(crate) fn page_hits(
+    results: &SearchResults,
+    per_document: usize,
+) -> impl Iterator<Item = &Hit> {
+    results
+        .groups
+        .iter()
+        .flat_map(move |g| g.hits.iter().take(per_document))
 }
 
 #[derive(Serialize)]
@@ -150,8 +167,9 @@ impl Explorer {
     }
 
     /// Search. `options`: `{ district?: string[], topic?: string[], limit?: number, sort?:
-    /// "relevance" | "newest" | "oldest", from?: string, to?: string }` (limit counts
-    /// passages, default 20; dates `YYYY`, `YYYY-MM` or `YYYY-MM-DD`). Returns `{ total,
+    /// "relevance" | "newest" | "oldest", from?: string, to?: string, per_document?: number }`
+    /// (limit counts passages, default 20; dates `YYYY`, `YYYY-MM` or `YYYY-MM-DD`;
+    /// per_document: passages kept of each document, default all). Returns `{ total,
     /// total_docs, hits, facets, notices, timeline, undated }`; facets are `[name, count]`
     /// pairs in gazetteer / lexicon order.
     pub fn search(&self, query: &str, options: JsValue) -> Result<JsValue, JsError> {
@@ -159,12 +177,12 @@ impl Explorer {
             query: q,
             filters,
             limit,
+            per_document,
             ..
         } = parse_options(query, options).map_err(|e| JsError::new(&e))?;
         let results = self.searcher.search(&q, &filters, limit);
         let c = self.searcher.corpus();
-        let hits = results
-            .hits()
+        let hits = page_hits(&results, per_document)
             .filter_map(|hit| js_hit(hit, c.passage_info(hit.passage)?))
             .take(limit)
             .collect();
@@ -226,6 +244,7 @@ pub(crate) fn parse_options(query: &str, options: JsValue) -> Result<Request, St
         limit: options.limit.unwrap_or(20),
         offset: options.offset,
         facets: options.facets.unwrap_or(true),
+        per_document: options.per_document.unwrap_or(usize::MAX),
     })
 }
 

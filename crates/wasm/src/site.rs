@@ -22,7 +22,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use crate::{js_hit, parse_options, to_js, JsFacets, JsResults, Request, SiteError};
+use crate::{js_hit, page_hits, parse_options, to_js, JsFacets, JsResults, Request, SiteError};
 
 /// Fetched bytes of pieces kept in memory before the cache is emptied (bounds wasm memory
 /// on big sites; decoded pieces take a few times their fetched size).
@@ -258,8 +258,8 @@ impl SiteExplorer {
         })
     }
 
-    /// Search; a Promise. The options are those of `Explorer.search`, but `limit` counts
-    /// documents (default 20), `offset` skips documents ("load more"), and `facets:
+    /// Search; a Promise. The options are those of `Explorer.search` (`per_document`
+    /// included), but `limit` counts documents (default 20), `offset` skips documents ("load more"), and `facets:
     /// false` skips the district and topic counts (they need the labels of every match:
     /// ask for the page first, then again with counts — the second search refetches
     /// nothing it already has); `hits` holds every matching passage of those documents,
@@ -300,8 +300,7 @@ fn site_results(
     request: &Request,
     fetched: Fetched,
 ) -> SiteResults {
-    let hits = results
-        .hits()
+    let hits = page_hits(results, request.per_document)
         .filter_map(|hit| js_hit(hit, index.passage_info(hit.passage)?))
         .collect();
     let pairs = |names: &[String], counts: &[u32]| {

@@ -1,4 +1,5 @@
-//! The import flow: choose files (sources) → progress with 取消 → report, name and 保存.
+//! The import flow: choose files (sources) → progress with 取消, and a search of the
+//! documents indexed so far → report, name and 保存.
 //! The files are indexed in a Web Worker (`quxian-library.js`), so the page stays
 //! responsive; closing the dialog cancels a running import. Saving stores the library in
 //! IndexedDB and opens it; a full disk keeps the report on screen with the reason, and
@@ -8,8 +9,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::components::{ImportProgress, ImportReport, ImportSources};
-use crate::library::{self, ImportError, ImportResult, Progress};
+use crate::components::{ImportPreview, ImportProgress, ImportReport, ImportSources};
+use crate::library::{self, ImportError, ImportResult, ImportSearch, Progress};
 
 #[derive(Clone, PartialEq)]
 enum Phase {
@@ -30,6 +31,8 @@ pub struct ImportPanelProps {
 #[component]
 pub fn ImportPanel(props: &ImportPanelProps) -> Html {
     let phase = use_state(|| Phase::Choose(None));
+    // The search of the documents indexed so far, while an import runs.
+    let search = use_state(|| None::<ImportSearch>);
     let controller = use_mut_ref(|| None::<web_sys::AbortController>);
     // Cancel a running import when the dialog closes.
     {
@@ -44,7 +47,7 @@ pub fn ImportPanel(props: &ImportPanelProps) -> Html {
     }
 
     let on_files = {
-        let (phase, controller) = (phase.clone(), controller.clone());
+        let (phase, controller, search) = (phase.clone(), controller.clone(), search.clone());
         Callback::from(move |files: Vec<web_sys::File>| {
             if files.is_empty() || controller.borrow().is_some() {
                 return;
@@ -58,13 +61,18 @@ pub fn ImportPanel(props: &ImportPanelProps) -> Html {
                 loading: true,
                 ..Progress::default()
             }));
-            let (phase, controller) = (phase.clone(), controller.clone());
+            let (phase, controller, search) = (phase.clone(), controller.clone(), search.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let on_progress = {
                     let phase = phase.clone();
                     Rc::new(move |p: Progress| phase.set(Phase::Running(p)))
                 };
-                let result = library::import(&files, on_progress, &signal).await;
+                let on_searchable = {
+                    let search = search.clone();
+                    Rc::new(move |s: ImportSearch| search.set(Some(s)))
+                };
+                let result = library::import(&files, on_progress, on_searchable, &signal).await;
+                search.set(None);
                 let was_running = controller.borrow_mut().take().is_some();
                 if !was_running {
                     return; // the panel was closed
@@ -110,7 +118,12 @@ pub fn ImportPanel(props: &ImportPanelProps) -> Html {
             </div>
         },
         Phase::Running(progress) => html! {
-            <ImportProgress progress={progress.clone()} {on_cancel} />
+            <>
+                <ImportProgress progress={progress.clone()} {on_cancel} />
+                if let Some(search) = &*search {
+                    <ImportPreview search={search.clone()} />
+                }
+            </>
         },
         Phase::Report(result) => html! {
             <ImportReport result={result.clone()} {on_saved} {on_discard} />

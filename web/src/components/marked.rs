@@ -6,8 +6,12 @@ use yew::prelude::*;
 
 /// Render a snippet's pieces.
 pub fn marked(snippet: &Snippet) -> Html {
-    snippet
-        .pieces()
+    marked_pieces(snippet.pieces())
+}
+
+/// Render (text, highlighted) pieces.
+pub fn marked_pieces<'a>(pieces: impl IntoIterator<Item = (&'a str, bool)>) -> Html {
+    pieces
         .into_iter()
         .map(|(piece, highlighted)| {
             if highlighted {

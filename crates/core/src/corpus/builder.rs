@@ -376,21 +376,36 @@ impl CorpusBuilder {
 
     /// The finished corpus and the report.
     pub fn finish(mut self) -> (Corpus, BuildReport) {
-        // Words seen once cost bundle bytes and change nothing for a query: an unknown word is
-        // kept whole as a substring clause anyway (see `analyze`).
-        // Words are stored folded to simplified characters, as queries are (see `text`).
-        let mut folded: rustc_hash::FxHashMap<String, u32> = rustc_hash::FxHashMap::default();
-        for (word, count) in self.vocabulary {
-            *folded.entry(fold_script(&word).into_owned()).or_insert(0) += count;
-        }
-        let mut vocabulary: Vec<(String, u32)> = folded
-            .into_iter()
-            .filter(|(_, count)| *count >= MIN_WORD_COUNT)
-            .collect();
-        vocabulary.sort();
-        self.corpus.vocabulary = vocabulary;
+        self.corpus.vocabulary = query_vocabulary(&self.vocabulary);
         (self.corpus, self.report)
     }
+
+    /// The bundle of the documents added so far, exactly what [`finish`](Self::finish)
+    /// would give for them, while the build goes on: a long import is searchable before it
+    /// ends. Serialized from the builder's own corpus (no copy of the texts).
+    pub fn snapshot_bundle(&mut self) -> Vec<u8> {
+        self.corpus.vocabulary = query_vocabulary(&self.vocabulary);
+        let bundle = self.corpus.to_bundle();
+        self.corpus.vocabulary = Vec::new();
+        bundle
+    }
+}
+
+/// The bundle's query vocabulary from the words counted so far. Words seen fewer than
+/// [`MIN_WORD_COUNT`] times cost bundle bytes and change nothing for a query: an unknown
+/// word is kept whole as a substring clause anyway (see `analyze`). Words are stored folded
+/// to simplified characters, as queries are (see `text`).
+fn query_vocabulary(counts: &rustc_hash::FxHashMap<String, u32>) -> Vec<(String, u32)> {
+    let mut folded: rustc_hash::FxHashMap<String, u32> = rustc_hash::FxHashMap::default();
+    for (word, count) in counts {
+        *folded.entry(fold_script(word).into_owned()).or_insert(0) += count;
+    }
+    let mut vocabulary: Vec<(String, u32)> = folded
+        .into_iter()
+        .filter(|(_, count)| *count >= MIN_WORD_COUNT)
+        .collect();
+    vocabulary.sort();
+    vocabulary
 }
 
 #[cfg(test)]
