@@ -144,6 +144,36 @@ fn zero_bomb(copies: usize) -> Vec<u8> {
     bits.bytes
 }
 
+/// A library of near-identical documents compresses far past the ratio the reader's bomb
+/// check allows (32×): the writer stores chunks when it gets ahead, so it reads back.
+#[test]
+fn a_library_of_near_identical_documents_reads_back() {
+    let mut corpus = sample_corpus_with_tiles();
+    let text = "北碚区缙云山生态保护成效明显。".repeat(200_000);
+    corpus.docs[0].text = text.clone();
+    corpus.passages[0].end = text.len() as u32;
+    corpus.passages[1].start = text.len() as u32;
+    corpus.passages[1].end = text.len() as u32;
+    let bytes = corpus.to_bundle();
+    let plain = miniz_oxide::inflate::decompress_to_vec(&bytes[24..]).unwrap();
+    let compressed = bytes.len() - 24;
+    assert!(
+        plain.len() > 100 * miniz_oxide::deflate::compress_to_vec(&plain, 3).len(),
+        "the text compresses far past 32×"
+    );
+    assert!(
+        plain.len() <= 32 * compressed + (1 << 20),
+        "{} from {compressed}",
+        plain.len()
+    );
+    assert!(
+        plain.len() > 20 * compressed,
+        "only what the ratio needs is stored: {} from {compressed}",
+        plain.len()
+    );
+    assert_eq!(Corpus::from_bundle(&bytes).unwrap(), corpus);
+}
+
 /// A bundle with a correct header around any payload.
 fn wrap(payload: &[u8]) -> Vec<u8> {
     let mut out = b"QUXIAN\0\x1a".to_vec();
