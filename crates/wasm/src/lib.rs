@@ -144,11 +144,12 @@ pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
 
 #[wasm_bindgen]
 impl Explorer {
-    /// Load a bundle (the bytes of a `.qx` file). Throws with a clear message if it is not
-    /// a bundle, another format version, truncated or corrupt.
+    /// Load a bundle (the bytes of a `.qx` file). Throws with a message in Chinese, for the
+    /// page, if it is not a bundle, another format version, truncated or corrupt.
     #[wasm_bindgen(constructor)]
     pub fn new(bytes: &[u8]) -> Result<Explorer, JsError> {
-        let corpus = Corpus::from_bundle(bytes).map_err(|e| JsError::new(&e.to_string()))?;
+        let corpus = Corpus::from_bundle(bytes)
+            .map_err(|e| JsError::new(&format!("无法打开语料：{}", e.zh())))?;
         Ok(Explorer {
             searcher: Searcher::new(corpus),
         })
