@@ -356,10 +356,10 @@ test('a long import can be searched while it runs; later searches see more docum
   try {
     await waitReady(page);
     await openDialog(page, 'import');
-    // 3,000 distinct files of real-looking news (~58 MB): each is four documents of the
+    // 6,000 distinct files of real-looking news (~64 MB): each is four documents of the
     // generated archive after a line of its own. Several seconds of indexing on any machine.
     const archive = readdirSync(ARCHIVE).sort().map((name) => readFileSync(join(ARCHIVE, name), 'utf8'));
-    const files = Array.from({ length: 3000 }, (_, i) => {
+    const files = Array.from({ length: 6000 }, (_, i) => {
       const path = join(dir, `文档${i}.txt`);
       const body = [0, 1, 2, 3].map((k) => archive[(i * 7 + k * 131 + Math.floor(i / 300)) % archive.length]);
       writeFileSync(path, `第${i}篇报道\n\n本文为融媒体中心稿件编号${i}号。\n\n${body.join('\n\n')}`);
@@ -393,7 +393,7 @@ test('a long import can be searched while it runs; later searches see more docum
     const one = await searched('"稿件编号3号"');
     assert.equal(one.found, 1, one.text);
     assert.equal(await page.getByTestId('import-preview-hits').locator('strong').innerText(), '第3篇报道');
-    const none = await searched('"稿件编号2999号"');
+    const none = await searched('"稿件编号5999号"');
     assert.equal(none.found, 0, none.text);
 
     // Once the import has grown by more than a quarter, a search sees the new documents.
@@ -402,6 +402,24 @@ test('a long import can be searched while it runs; later searches see more docum
     const later = await searched('融媒体中心');
     assert.ok(later.documents > first.documents && later.found === later.documents, `${first.text} → ${later.text}`);
     assert.ok(await filesDone() < files.length, 'the import is still running');
+    await page.getByTestId('import-cancel').click();
+    await app.waitForText('已取消导入，没有保存任何内容', 30_000);
+
+    // One JSONL archive of 4,000 documents (~37 MB): searchable inside the file, and a
+    // cancel inside it is answered by the worker itself.
+    const archivePath = join(dir, '档案.jsonl');
+    writeFileSync(archivePath, Array.from({ length: 4000 }, (_, i) => JSON.stringify({
+      title: `第${i}篇报道`,
+      text: `本文为融媒体中心稿件编号${i}号。\n\n${archive[i % archive.length]}\n\n${archive[(i * 7 + 1) % archive.length]}`,
+    })).join('\n'));
+    await page.getByTestId('import-files').setInputFiles([archivePath]);
+    await input.waitFor({ timeout: 30_000 });
+    await page.waitForFunction(() => /· [1-9][\d.]* MB \//.test(document.querySelector('[data-testid=import-progress-text]')?.textContent ?? ''),
+      null, { timeout: 60_000 });
+    const inside = await searched('融媒体中心');
+    assert.ok(inside.documents > 0 && inside.documents < 4000, inside.text);
+    assert.equal(inside.found, inside.documents, inside.text);
+    assert.match(await page.getByTestId('import-progress-text').innerText(), /^0 \/ 1 个文件/, 'still inside the file');
     await page.getByTestId('import-cancel').click();
     await app.waitForText('已取消导入，没有保存任何内容', 30_000);
     app.assertNoErrors();

@@ -21,7 +21,7 @@
 //   { type: 'finish' }                           no more files: build the bundle
 //   { type: 'cancel' }                           stop after the file being indexed
 //   { type: 'snapshot' }                         the documents indexed so far, to search
-//       while the import runs (answered between files)
+//       while the import runs (answered between steps of a few documents)
 //   { type: 'defaults' }                         the built-in data-file texts
 //   { type: 'reannotate', bundle: ArrayBuffer, gazetteer?, topics? }
 //       re-annotate a library with these data files (the built-in ones when absent)
@@ -49,9 +49,10 @@
 //       the files they came from; null before indexing starts and after the import ended
 //
 // Reasons are the core's typed SkipReason, `{ kind, …fields }`; quxian-library.js words
-// them in Chinese by kind (reasonLabel). Cancel is checked between files: after a file, once YIELD_EVERY_MS
-// have passed since it last did, the worker yields to the event loop (a macrotask) so a
-// 'cancel' message can arrive.
+// them in Chinese by kind (reasonLabel). Files are indexed DOCS_PER_STEP documents at a
+// time; once YIELD_EVERY_MS have passed since it last did, the worker yields to the event
+// loop (a macrotask) so that 'cancel', 'snapshot' and more files arrive, inside a big file
+// too.
 
 import init, { Indexer, reannotate, defaultGazetteer, defaultTopics } from './import/quxian_import.js';
 
@@ -189,6 +190,7 @@ async function start(msg) {
     queuedBytes: 0,
     filesDone: 0,
     bytesDone: 0,
+    openBytes: 0, // size of the file being indexed, while it is
     fileEvents: Boolean(msg.fileEvents),
     filesTotal: msg.filesTotal ?? 0,
     bytesTotal: msg.bytesTotal ?? 0,
@@ -225,22 +227,41 @@ async function start(msg) {
 }
 
 /**
- * Index one file. A bad file comes back as a skip; only a failure of the engine itself (out
- * of memory: a wasm trap) throws, and then the message names the file that caused it.
+ * Documents added per call inside a file: a few ms of work, so that the worker answers
+ * 'snapshot' and 'cancel' within about YIELD_EVERY_MS even inside a JSONL archive of 100 MB.
  */
-function addFile(indexer, file) {
+const DOCS_PER_STEP = 16;
+
+/**
+ * Index one file, a few documents at a time, yielding to messages every YIELD_EVERY_MS
+ * (progress inside the file counts its share of documents done). Returns the file's
+ * `{ added, skipped }`, or null when the import was cancelled meanwhile. A bad file comes
+ * back as a skip; only a failure of the engine itself (out of memory: a wasm trap) throws,
+ * and then the message names the file that caused it.
+ */
+async function indexFile(current, file) {
   const size = file.bytes.byteLength;
-  const onProgress = (share) => {
-    const now = performance.now();
-    if (share < 1 && now - job.progressAt >= PROGRESS_EVERY_MS) {
-      job.progressAt = now;
-      progress('indexing', Math.round(share * size));
-    }
-  };
   try {
-    return indexer.addFile(file.name, new Uint8Array(file.bytes), onProgress);
+    current.indexer.beginFile(file.name, new Uint8Array(file.bytes));
+    current.openBytes = size;
+    for (;;) {
+      const result = current.indexer.continueFile(DOCS_PER_STEP);
+      if (result) return result;
+      const now = performance.now();
+      if (now - current.progressAt >= PROGRESS_EVERY_MS) {
+        current.progressAt = now;
+        progress('indexing', Math.round(current.indexer.fileShare() * size));
+      }
+      if (now - current.yieldedAt >= YIELD_EVERY_MS) {
+        await yieldToEvents();
+        current.yieldedAt = performance.now();
+        if (job !== current || current.cancelled) return null;
+      }
+    }
   } catch (err) {
     throw new Error(`${file.name}：索引时出错（${err?.message ?? err}），可能是文件过大或内存不足`);
+  } finally {
+    current.openBytes = 0;
   }
 }
 
@@ -259,7 +280,8 @@ async function pump() {
       const next = current.queue.shift();
       if (!next) break;
       current.queuedBytes -= next.bytes.byteLength;
-      const result = addFile(current.indexer, next);
+      const result = await indexFile(current, next);
+      if (!result) continue; // cancelled: answered at the top of the loop
       current.filesDone += 1;
       current.bytesDone += next.bytes.byteLength;
       if (current.fileEvents) {
@@ -296,7 +318,8 @@ function ownBuffer(bytes) {
 
 /**
  * Answer 'snapshot': the bundle of the documents indexed so far. Messages arrive only
- * between files (the pump yields there), so the snapshot never holds half a file.
+ * between steps of indexing (the pump yields there), so the snapshot never holds half a
+ * document.
  */
 function answerSnapshot() {
   if (!job?.indexer || job.cancelled) {
@@ -306,7 +329,8 @@ function answerSnapshot() {
   try {
     const bundle = ownBuffer(job.indexer.snapshot());
     const { documents } = job.indexer.report();
-    postMessage({ type: 'snapshot', bundle, documents, bytesDone: job.bytesDone }, [bundle]);
+    const partial = job.openBytes ? Math.round(job.indexer.fileShare() * job.openBytes) : 0;
+    postMessage({ type: 'snapshot', bundle, documents, bytesDone: job.bytesDone + partial }, [bundle]);
   } catch (err) {
     fail(err);
   }

@@ -86,6 +86,18 @@ pub struct Importer {
     report: ImportReport,
     /// Skips found here (archives, bundles); core's own are in its report at `finish`.
     own_skipped: Vec<SkippedFile>,
+    /// The file begun by [`Importer::begin_file`], until it is done.
+    open: Option<OpenFile>,
+}
+
+/// A file added a few documents at a time (see [`Importer::begin_file`]).
+struct OpenFile {
+    docs: std::vec::IntoIter<RawDoc>,
+    total: usize,
+    /// The builder's skip count before this plain file, to report the file's own skips
+    /// once it is done; `None` for an archive or a bundle, added whole by `begin_file`.
+    skipped_before: Option<usize>,
+    result: FileResult,
 }
 
 impl std::fmt::Debug for Importer {
@@ -123,6 +135,7 @@ impl Importer {
             builder: Some(builder(dict, gazetteer, topics)?),
             report: ImportReport::default(),
             own_skipped: Vec::new(),
+            open: None,
         })
     }
 
@@ -180,6 +193,73 @@ impl Importer {
         let (corpus, core) = builder.finish();
         self.report = merge(&self.report, core, &self.own_skipped);
         Ok(corpus.to_bundle())
+    }
+
+    /// Begin adding a file whose documents [`continue_file`](Self::continue_file) then adds
+    /// a few at a time, so that the caller can do other work in between (the browser's
+    /// import answers searches and a cancel inside a JSONL archive of 100 MB). A `.zip` or
+    /// `.qx` file is added whole here. A file begun before and not finished is dropped.
+    pub fn begin_file(&mut self, name: &str, bytes: &[u8]) -> Result<(), Error> {
+        let builder = self.builder.as_mut().ok_or(Error::Finished)?;
+        self.open = None;
+        if matches!(extension(name).as_str(), "zip" | "qx") {
+            let result = self.add_file(name, bytes)?;
+            self.open = Some(OpenFile {
+                docs: Vec::new().into_iter(),
+                total: 0,
+                skipped_before: None,
+                result,
+            });
+            return Ok(());
+        }
+        self.report.files += 1;
+        self.report.input_bytes += bytes.len() as u64;
+        let skipped_before = Some(builder.report().skipped.len());
+        let docs = builder.open_file(name, bytes);
+        self.open = Some(OpenFile {
+            total: docs.len(),
+            docs: docs.into_iter(),
+            skipped_before,
+            result: FileResult::default(),
+        });
+        Ok(())
+    }
+
+    /// Add up to `max_docs` more documents of the file begun; its result once every
+    /// document is added (`None` while some remain, or when no file was begun).
+    pub fn continue_file(&mut self, max_docs: usize) -> Result<Option<FileResult>, Error> {
+        let builder = self.builder.as_mut().ok_or(Error::Finished)?;
+        let Some(open) = self.open.as_mut() else {
+            return Ok(None);
+        };
+        // The running report counts documents as they are added: a snapshot taken inside
+        // a big file says how many it holds.
+        for raw in open.docs.by_ref().take(max_docs) {
+            let added = usize::from(builder.add_document(raw));
+            open.result.added += added;
+            self.report.documents += added;
+        }
+        if open.docs.len() > 0 {
+            return Ok(None);
+        }
+        let Some(mut open) = self.open.take() else {
+            return Ok(None);
+        };
+        if let Some(before) = open.skipped_before {
+            let skipped = builder.report().skipped.get(before..).unwrap_or(&[]);
+            open.result
+                .skipped
+                .extend(skipped.iter().cloned().map(SkippedFile::from));
+        }
+        Ok(Some(open.result))
+    }
+
+    /// The share (0..=1) of the begun file's documents added so far.
+    pub fn file_share(&self) -> f64 {
+        match &self.open {
+            Some(open) if open.total > 0 => 1.0 - open.docs.len() as f64 / open.total as f64,
+            _ => 1.0,
+        }
     }
 
     /// The bundle of the documents added so far (core's
@@ -450,6 +530,50 @@ mod tests {
         );
         assert!(matches!(imp.add_file("x.txt", b"x"), Err(Error::Finished)));
         assert!(matches!(imp.finish(), Err(Error::Finished)));
+    }
+
+    /// A file added a few documents at a time gives the library and report of adding it
+    /// whole; a zip is added whole by `begin_file`.
+    #[test]
+    fn a_file_added_in_steps_is_the_file_added_whole() {
+        let jsonl: String = (0..7)
+            .map(|i| {
+                format!(
+                    "{{\"title\": \"北碚{i}\", \"text\": \"缙云山的生态环境很好，第{i}篇。\"}}\n"
+                )
+            })
+            .chain(["不是 JSON\n".to_string()])
+            .collect();
+        let files: [(&str, Vec<u8>); 3] = [
+            ("档案.jsonl", jsonl.into_bytes()),
+            (
+                "包.zip",
+                zip(&[("a.txt", "渝北发展\n\n渝北区的长江北岸发展很快。".as_bytes())]),
+            ),
+            (
+                "副本.txt",
+                "北碚0\n\n缙云山的生态环境很好，第0篇。".as_bytes().to_vec(),
+            ),
+        ];
+        let mut whole = importer();
+        let mut stepped = importer();
+        for (name, bytes) in &files {
+            let expected = whole.add_file(name, bytes).unwrap();
+            stepped.begin_file(name, bytes).unwrap();
+            let mut shares = Vec::new();
+            let result = loop {
+                if let Some(result) = stepped.continue_file(3).unwrap() {
+                    break result;
+                }
+                shares.push(stepped.file_share());
+            };
+            assert_eq!(result, expected, "{name}");
+            assert!(shares.windows(2).all(|w| w[0] < w[1]), "{shares:?}");
+            assert_eq!(stepped.report(), whole.report(), "{name}");
+        }
+        assert_eq!(stepped.continue_file(3).unwrap(), None, "no file begun");
+        assert_eq!(stepped.finish().unwrap(), whole.finish().unwrap());
+        assert_eq!(stepped.report(), whole.report());
     }
 
     #[test]

@@ -13,6 +13,8 @@
 //! await init();
 //! const indexer = new Indexer(await (await fetch("./jieba/dict.txt")).text());
 //! const { added, skipped } = indexer.addFile("北碚.txt", bytes);
+//! indexer.beginFile("档案.jsonl", bytes);     // or a few documents at a time:
+//! let done; while (!(done = indexer.continueFile(64))) { /* answer messages */ }
 //! const bundle = indexer.finish();            // Uint8Array
 //! const { files, documents, passages, input_bytes, skipped: all } = indexer.report();
 //! ```
@@ -143,6 +145,30 @@ impl Indexer {
             .add_file_with_progress(name, bytes, &mut progress)
             .map_err(core_error)?;
         to_js(&result)
+    }
+
+    /// Begin adding a file (see `addFile` for the kinds) whose documents `continueFile`
+    /// adds a few at a time, so the worker can answer messages inside a big JSONL file. A
+    /// `.zip` or `.qx` is added whole here; a bad file is skipped, never thrown.
+    #[wasm_bindgen(js_name = beginFile)]
+    pub fn begin_file(&mut self, name: &str, bytes: &[u8]) -> Result<(), JsError> {
+        self.inner.begin_file(name, bytes).map_err(core_error)
+    }
+
+    /// Add up to `maxDocs` more documents of the file begun: `undefined` while some
+    /// remain, then the file's `{ added, skipped: [{ name, reason }] }`.
+    #[wasm_bindgen(js_name = continueFile)]
+    pub fn continue_file(&mut self, max_docs: usize) -> Result<JsValue, JsError> {
+        match self.inner.continue_file(max_docs).map_err(core_error)? {
+            Some(result) => to_js(&result),
+            None => Ok(JsValue::UNDEFINED),
+        }
+    }
+
+    /// The share (0..=1) of the begun file's documents added so far.
+    #[wasm_bindgen(js_name = fileShare)]
+    pub fn file_share(&self) -> f64 {
+        self.inner.file_share()
     }
 
     /// The library's bundle bytes (a `Uint8Array`); call once.

@@ -144,8 +144,7 @@ impl CorpusBuilder {
         bytes: &[u8],
         mut progress: impl FnMut(usize, usize),
     ) -> usize {
-        let (docs, skipped) = read_documents(name, bytes);
-        self.count_file(name, bytes.len() as u64, skipped);
+        let docs = self.open_file(name, bytes);
         let total = docs.len();
         let mut added = 0;
         for (done, raw) in docs.into_iter().enumerate() {
@@ -154,6 +153,16 @@ impl CorpusBuilder {
             progress(done + 1, total);
         }
         added
+    }
+
+    /// Read a file's documents and record the file (its size, and what of it cannot be
+    /// read), for the caller to [`add_document`](Self::add_document) them one by one and do
+    /// other work in between: the browser's import answers searches and a cancel inside a
+    /// JSONL archive of 100 MB.
+    pub fn open_file(&mut self, name: &str, bytes: &[u8]) -> Vec<RawDoc> {
+        let (docs, skipped) = read_documents(name, bytes);
+        self.count_file(name, bytes.len() as u64, skipped);
+        docs
     }
 
     /// Add one document; returns false (and records why) when it is empty or a duplicate.
