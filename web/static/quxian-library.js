@@ -59,10 +59,14 @@ const BIG_FILE_BYTES = 4 * 1024 * 1024;
 /** How long a cancelled worker may take to answer before it is terminated. */
 const CANCEL_GRACE_MS = 1000;
 const PREVIEW_WORKER_URL = new URL('./preview-worker.js', import.meta.url);
-/** A search during an import takes a new snapshot once the input indexed grew this much… */
-const PREVIEW_GROWTH = 1.25;
+/**
+ * A search during an import takes a new snapshot once the input indexed has doubled… (the
+ * preview loads each snapshot whole, ~2.5 s for 10 MB: doubling bounds all of that work to
+ * about twice the last load)
+ */
+const PREVIEW_GROWTH = 2;
 /** …or grew at all and this long has passed since the last snapshot. */
-const PREVIEW_REFRESH_MS = 5000;
+const PREVIEW_REFRESH_MS = 10_000;
 /**
  * No new snapshot past this much input: the preview holds a second index of what it
  * searches (a few times the text), which must not push a 100 MB import past the tab's memory.
@@ -164,19 +168,66 @@ function fileName(file) {
 }
 
 /**
- * Searching an import while it runs. The import worker hands over the documents indexed so
- * far as a bundle ('snapshot', taken between files), which preview-worker.js loads and
- * searches. A snapshot costs the indexer about as long as writing that bundle, so a search
- * takes a new one only when the import has grown enough since the last (PREVIEW_GROWTH,
- * PREVIEW_REFRESH_MS) and not past PREVIEW_MAX_INPUT. Searches run one after another.
- * `bytesIndexed()`: the input indexed so far, from the worker's progress.
+ * The preview's search engine: preview-worker.js, started on first use. `ask(msg,
+ * transfer)` → its answer; a crash of the worker (out of memory) rejects every pending call,
+ * calls `onCrash`, and the next `ask` starts a new worker.
  */
-function importPreview(importWorker, bytesIndexed) {
-  let searcher = null;
-  let snapshot = null; // { documents, bytesDone, at } of the bundle the searcher holds
-  let snapshotWanted = null; // resolves with the import worker's 'snapshot' answer
+function previewSearcher(onCrash) {
+  let worker = null;
   const calls = new Map();
   let nextCall = 0;
+  const failAll = (error) => {
+    for (const { reject } of calls.values()) reject(error);
+    calls.clear();
+  };
+  const start = () => {
+    worker = new Worker(PREVIEW_WORKER_URL, { type: 'module' });
+    worker.onmessage = ({ data: { id, result, error } }) => {
+      const call = calls.get(id);
+      calls.delete(id);
+      if (error === undefined) call?.resolve(result);
+      else call?.reject(new Error(error));
+    };
+    worker.onerror = (event) => {
+      event.preventDefault?.();
+      failAll(new Error('搜索程序出错停止了（可能是内存不足）：导入完成并保存后再搜索'));
+      worker?.terminate();
+      worker = null;
+      onCrash();
+    };
+  };
+  return {
+    ask(msg, transfer) {
+      if (!worker) start();
+      const id = nextCall++;
+      return new Promise((resolve, reject) => {
+        calls.set(id, { resolve, reject });
+        worker.postMessage({ id, ...msg }, transfer);
+      });
+    },
+    close(error) {
+      failAll(error);
+      worker?.terminate();
+      worker = null;
+    },
+  };
+}
+
+/**
+ * Searching an import while it runs. The import worker hands over the documents indexed so
+ * far as a bundle ('snapshot', taken between two steps of a few documents), which
+ * preview-worker.js loads and searches. A snapshot costs the indexer about as long as
+ * writing that bundle, so a search takes a new one only when the import has grown enough
+ * since the last (PREVIEW_GROWTH, PREVIEW_REFRESH_MS) and not past PREVIEW_MAX_INPUT.
+ * Searches run one after another. `bytesIndexed()`: the input indexed so far, from the
+ * worker's progress.
+ */
+function importPreview(importWorker, bytesIndexed) {
+  let snapshot = null; // { documents, bytesDone, at } of the bundle the searcher holds
+  const searcher = previewSearcher(() => {
+    snapshot = null;
+  });
+  let snapshotWanted = null; // resolves with the import worker's 'snapshot' answer
   let queue = Promise.resolve();
   let closed = false;
 
@@ -192,33 +243,6 @@ function importPreview(importWorker, bytesIndexed) {
     snapshotWanted = resolve;
     importWorker.postMessage({ type: 'snapshot' });
   });
-  const failAll = (error) => {
-    for (const { reject } of calls.values()) reject(error);
-    calls.clear();
-  };
-  const ask = (msg, transfer) => {
-    if (!searcher) {
-      searcher = new Worker(PREVIEW_WORKER_URL, { type: 'module' });
-      searcher.onmessage = ({ data: { id, result, error } }) => {
-        const call = calls.get(id);
-        calls.delete(id);
-        if (error === undefined) call?.resolve(result);
-        else call?.reject(new Error(error));
-      };
-      searcher.onerror = (event) => {
-        event.preventDefault?.();
-        failAll(new Error('搜索程序出错停止了（可能是内存不足）：导入完成并保存后再搜索'));
-        searcher?.terminate();
-        searcher = null;
-        snapshot = null;
-      };
-    }
-    const id = nextCall++;
-    return new Promise((resolve, reject) => {
-      calls.set(id, { resolve, reject });
-      searcher.postMessage({ id, ...msg }, transfer);
-    });
-  };
   const run = async (query, documents) => {
     if (closed) throw ended();
     let bundle = null;
@@ -232,7 +256,7 @@ function importPreview(importWorker, bytesIndexed) {
     }
     if (!snapshot) return { searchedDocuments: 0, capped: false, totalDocs: 0, hits: [] };
     const { documents: searchedDocuments, bytesDone } = snapshot;
-    const result = await ask({ bundle, query, documents }, bundle ? [bundle] : []);
+    const result = await searcher.ask({ bundle, query, documents }, bundle ? [bundle] : []);
     return { searchedDocuments, capped: bytesDone >= PREVIEW_MAX_INPUT, ...result };
   };
   return {
@@ -249,9 +273,7 @@ function importPreview(importWorker, bytesIndexed) {
       closed = true;
       snapshotWanted?.({ bundle: null });
       snapshotWanted = null;
-      failAll(ended());
-      searcher?.terminate();
-      searcher = null;
+      searcher.close(ended());
     },
   };
 }
