@@ -358,11 +358,11 @@ test('a long import can be searched while it runs; later searches see more docum
   try {
     await waitReady(page);
     await openDialog(page, 'import');
-    // 8,000 distinct files of real-looking news (~20 MB): each is a document of the
+    // 16,000 distinct files of real-looking news (~43 MB): each is a document of the
     // generated archive after a line of its own. Small files index slower than they load
-    // as a snapshot, so the import outlasts the searches on any machine.
+    // as a snapshot, so the import outlasts the searches, with room for a busy machine.
     const archive = readdirSync(ARCHIVE).sort().map((name) => readFileSync(join(ARCHIVE, name), 'utf8'));
-    const files = Array.from({ length: 8000 }, (_, i) => {
+    const files = Array.from({ length: 16_000 }, (_, i) => {
       const path = join(dir, `文档${i}.txt`);
       writeFileSync(path, `第${i}篇报道\n\n本文为融媒体中心稿件编号${i}号。\n\n${archive[i % archive.length]}`);
       return path;
@@ -399,7 +399,7 @@ test('a long import can be searched while it runs; later searches see more docum
     const one = await searched('"稿件编号3号"');
     assert.equal(one.found, 1, one.text);
     assert.equal(await page.getByTestId('import-preview-hits').locator('strong').innerText(), '第3篇报道');
-    const none = await searched('"稿件编号7999号"');
+    const none = await searched('"稿件编号15999号"');
     assert.equal(none.found, 0, none.text);
     // The import ends by itself: the report replaces the search; nothing is saved.
     await page.getByTestId('import-report').waitFor({ timeout: 120_000 });
