@@ -139,19 +139,10 @@ impl Importer {
         })
     }
 
-    /// Add one file the user chose; its extension picks how it is read.
+    /// Add one file the user chose, whole; its extension picks how it is read. (The
+    /// browser's worker adds files a few documents at a time: see
+    /// [`begin_file`](Self::begin_file).)
     pub fn add_file(&mut self, name: &str, bytes: &[u8]) -> Result<FileResult, Error> {
-        self.add_file_with_progress(name, bytes, &mut |_| {})
-    }
-
-    /// [`add_file`](Self::add_file), calling `progress(share)` with the share (0..=1) of
-    /// the file's documents done, after each of them: one JSONL file may take seconds.
-    pub fn add_file_with_progress(
-        &mut self,
-        name: &str,
-        bytes: &[u8],
-        progress: &mut dyn FnMut(f64),
-    ) -> Result<FileResult, Error> {
         let builder = self.builder.as_mut().ok_or(Error::Finished)?;
         self.report.files += 1;
         self.report.input_bytes += bytes.len() as u64;
@@ -161,7 +152,7 @@ impl Importer {
             "zip" => {
                 let outcome = archive::for_each_file(name, bytes, |item| match item {
                     archive::Item::File(entry, data) => {
-                        let r = add_plain_or_bundle(builder, &entry, data, &mut own, &mut |_| {});
+                        let r = add_plain_or_bundle(builder, &entry, data, &mut own);
                         result.added += r.added;
                         result.skipped.extend(r.skipped);
                     }
@@ -175,7 +166,7 @@ impl Importer {
                 }
             }
             _ => {
-                let r = add_plain_or_bundle(builder, name, bytes, &mut own, progress);
+                let r = add_plain_or_bundle(builder, name, bytes, &mut own);
                 result.added += r.added;
                 result.skipped.extend(r.skipped);
             }
@@ -257,7 +248,9 @@ impl Importer {
     /// The share (0..=1) of the begun file's documents added so far.
     pub fn file_share(&self) -> f64 {
         match &self.open {
-            Some(open) if open.total > 0 => 1.0 - open.docs.len() as f64 / open.total as f64,
+            Some(open) if open.total > 0 => {
+                (open.total - open.docs.len()) as f64 / open.total as f64
+            }
             _ => 1.0,
         }
     }
@@ -297,7 +290,6 @@ fn add_plain_or_bundle(
     name: &str,
     bytes: &[u8],
     own: &mut Vec<SkippedFile>,
-    progress: &mut dyn FnMut(f64),
 ) -> FileResult {
     let mut result = FileResult::default();
     match extension(name).as_str() {
@@ -328,9 +320,7 @@ fn add_plain_or_bundle(
         }),
         _ => {
             let before = builder.report().skipped.len();
-            result.added = builder.add_file_with_progress(name, bytes, |done, total| {
-                progress(done as f64 / total as f64)
-            });
+            result.added = builder.add_file(name, bytes);
             let skipped = builder.report().skipped.get(before..).unwrap_or(&[]);
             result
                 .skipped
@@ -619,10 +609,15 @@ mod tests {
     fn reports_progress_inside_a_file_of_many_documents() {
         let mut imp = importer();
         let jsonl = "{\"text\": \"北碚区的生态。\"}\n{\"text\": \"渝北区的产业。\"}\n{\"text\": \"\"}\n{\"text\": \"万州区的长江。\"}\n";
+        imp.begin_file("档案.jsonl", jsonl.as_bytes()).unwrap();
         let mut shares = Vec::new();
-        let r = imp
-            .add_file_with_progress("档案.jsonl", jsonl.as_bytes(), &mut |s| shares.push(s))
-            .unwrap();
+        let r = loop {
+            let step = imp.continue_file(1).unwrap();
+            shares.push(imp.file_share());
+            if let Some(r) = step {
+                break r;
+            }
+        };
         assert_eq!(r.added, 3);
         assert_eq!(shares, [1.0 / 3.0, 2.0 / 3.0, 1.0]);
     }

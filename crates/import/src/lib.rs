@@ -124,26 +124,13 @@ impl Indexer {
         Ok(Indexer { inner })
     }
 
-    /// Add one file (`.txt .md .html .jsonl`, `.zip` of those, or a `.qx` library). Returns
-    /// `{ added, skipped: [{ name, reason }] }`; a bad file is skipped, never thrown.
-    /// `onProgress(share)`, if given, is called after each document of a plain file with
-    /// the share (0..=1) of its documents done; what it throws is ignored.
+    /// Add one file (`.txt .md .html .jsonl`, `.zip` of those, or a `.qx` library), whole.
+    /// Returns `{ added, skipped: [{ name, reason }] }`; a bad file is skipped, never thrown.
+    /// (The import worker uses `beginFile` / `continueFile`, to answer messages inside a
+    /// big file.)
     #[wasm_bindgen(js_name = addFile)]
-    pub fn add_file(
-        &mut self,
-        name: &str,
-        bytes: &[u8],
-        on_progress: Option<js_sys::Function>,
-    ) -> Result<JsValue, JsError> {
-        let mut progress = |share: f64| {
-            if let Some(f) = &on_progress {
-                let _ = f.call1(&JsValue::NULL, &JsValue::from_f64(share));
-            }
-        };
-        let result = self
-            .inner
-            .add_file_with_progress(name, bytes, &mut progress)
-            .map_err(core_error)?;
+    pub fn add_file(&mut self, name: &str, bytes: &[u8]) -> Result<JsValue, JsError> {
+        let result = self.inner.add_file(name, bytes).map_err(core_error)?;
         to_js(&result)
     }
 

@@ -128,31 +128,14 @@ impl CorpusBuilder {
     }
 
     /// Read one file and add its documents. Returns how many were added.
-    pub fn add_file(&mut self, name: &str, bytes: &[u8]) -> usize {
-        self.add_file_with_progress(name, bytes, |_, _| {})
-    }
-
-    /// [`add_file`](Self::add_file), calling `progress(done, total)` after each of the
-    /// file's documents: a JSONL file of an archive holds thousands, and the import shows
-    /// how far into it it is.
     ///
     /// Each document is committed as soon as it is prepared, so a big file never holds
     /// every document's tokens at once.
-    pub fn add_file_with_progress(
-        &mut self,
-        name: &str,
-        bytes: &[u8],
-        mut progress: impl FnMut(usize, usize),
-    ) -> usize {
+    pub fn add_file(&mut self, name: &str, bytes: &[u8]) -> usize {
         let docs = self.open_file(name, bytes);
-        let total = docs.len();
-        let mut added = 0;
-        for (done, raw) in docs.into_iter().enumerate() {
-            let prepared = self.prepare_document(raw);
-            added += usize::from(self.commit_document(prepared));
-            progress(done + 1, total);
-        }
-        added
+        docs.into_iter()
+            .map(|raw| usize::from(self.add_document(raw)))
+            .sum()
     }
 
     /// Read a file's documents and record the file (its size, and what of it cannot be
