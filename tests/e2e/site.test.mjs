@@ -313,6 +313,31 @@ test('site: a damaged or missing piece is a Chinese message for that query; othe
   assert.ok(after > 0, 'the restored site answers again');
 });
 
+test('site page: a missing or damaged meta (site.qxs) is a Chinese message that says what to do', async () => {
+  // The page fetches the meta for its worker: a 404 leaves the fetch to the worker, an
+  // error page served with status 200 is handed over as it is; both must say what is wrong.
+  const meta = join(work, 'site/quxian/site.qxs');
+  const saved = readFileSync(meta);
+  try {
+    for (const [damage, expected] of [
+      [() => rmSync(meta), /索引文件 site\.qxs 不存在/],
+      [() => writeFileSync(meta, '<html>not here</html>'), /索引文件 site\.qxs 不是 quxian 索引文件/],
+    ]) {
+      damage();
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${server.url}#q=${encodeURIComponent('重庆')}`);
+      await page.waitForFunction(() => /site\.qxs/.test(document.querySelector('#status').textContent));
+      const status = await page.textContent('#status');
+      assert.match(status, expected);
+      assert.match(status, /刷新/, `it says what to do: ${status}`);
+      await context.close();
+    }
+  } finally {
+    writeFileSync(meta, saved);
+  }
+});
+
 test('site: 离线使用 downloads every piece; then a new query and a reload work offline', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();

@@ -1,15 +1,26 @@
 // The site page's search engine, off the main thread: the JS API's SiteExplorer lives
 // here, so ranking a common word over tens of thousands of passages never freezes the
-// page. Messages: { id, method: 'search' | 'read' | 'pieceNames', args } → { id, result } or
-// { id, error } (the Chinese message of the API's Error).
+// page. The page first sends { boot: { module, meta } }: the compiled wasm and the bytes of
+// the site's meta, which it fetched while this worker's scripts loaded (either may be
+// null: then they are fetched here). Then messages: { id, method: 'search' | 'read' |
+// 'pieceNames', args } → { id, result } or { id, error } (the Chinese message of the API's
+// Error), answered once the engine is open, whatever the order they came in.
 import init, { SiteExplorer } from './pkg-api/quxian_wasm.js';
 
+let booted;
+const boot = new Promise((resolve) => { booted = resolve; });
 const explorer = (async () => {
-  await init();
-  return SiteExplorer.open('./quxian/');
+  const { module, meta } = await boot;
+  await init(module ? { module_or_path: module } : undefined);
+  return SiteExplorer.open('./quxian/', meta ? new Uint8Array(meta) : undefined);
 })();
 
-addEventListener('message', async ({ data: { id, method, args } }) => {
+addEventListener('message', async ({ data }) => {
+  if (data.boot) {
+    booted(data.boot);
+    return;
+  }
+  const { id, method, args } = data;
   try {
     const engine = await explorer;
     const result = method === 'search' ? await engine.search(...args)

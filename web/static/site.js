@@ -15,6 +15,15 @@ const reader = document.getElementById('reader');
 const order = { sort: document.getElementById('sort'), from: document.getElementById('from'), to: document.getElementById('to') };
 
 const worker = new Worker('./site-worker.js', { type: 'module' });
+// The engine's wasm and the site's meta are fetched here, at once (site.html preloads
+// both), rather than by the worker once its two scripts have loaded: the wasm compiles off
+// the main thread while they load, and the worker gets the compiled module and the meta's
+// bytes. Anything that fails here is left to the worker, which fetches again and reports
+// the failure in its own words.
+Promise.all([
+  WebAssembly.compileStreaming(fetch('./pkg-api/quxian_wasm_bg.wasm')).catch(() => null),
+  fetch('./quxian/site.qxs').then((r) => (r.ok ? r.arrayBuffer() : null)).catch(() => null),
+]).then(([module, meta]) => worker.postMessage({ boot: { module, meta } }, meta ? [meta] : []));
 const pending = new Map();
 let nextCall = 0;
 worker.addEventListener('message', ({ data: { id, result, error } }) => {

@@ -178,19 +178,23 @@ async fn settle(
 
 #[wasm_bindgen]
 impl SiteExplorer {
-    /// Open the site whose meta (`site.qxs`) is at `base` (a folder URL ending in `/`).
-    /// Resolves to a `SiteExplorer`; rejects with an `Error` whose message says, in Chinese,
-    /// what is wrong (missing, another format version, damaged).
-    pub fn open(base: String) -> Promise {
+    /// Open the site whose meta (`site.qxs`) is at `base` (a folder URL ending in `/`);
+    /// `meta`, if given, is the meta's bytes, already fetched (a page that starts the fetch
+    /// early). Resolves to a `SiteExplorer`; rejects with an `Error` whose message says, in
+    /// Chinese, what is wrong (missing, another format version, damaged).
+    pub fn open(base: String, meta: Option<Vec<u8>>) -> Promise {
         future_to_promise(async move {
             let base = if base.ends_with('/') {
                 base
             } else {
                 format!("{base}/")
             };
-            let meta = fetch_bytes(&base, META_NAME)
-                .await
-                .map_err(SiteError::into_js)?;
+            let meta = match meta {
+                Some(bytes) => bytes,
+                None => fetch_bytes(&base, META_NAME)
+                    .await
+                    .map_err(SiteError::into_js)?,
+            };
             let index = SiteIndex::open(&meta)
                 .map_err(|e| SiteError::Core(META_NAME.into(), e).into_js())?;
             let inner = Rc::new(Inner {

@@ -10,7 +10,7 @@
 //!        t-BUILD-N.qxs        passage table: documents (with dates), districts, topics of 1,024 passages
 //!        n-BUILD-N.qxs        passage lengths of 1,024 passages (for one-char queries)
 //!        d-BUILD-N.qxs        documents: key, title, date, source, URL of 16 documents
-//!        x-BUILD-N.qxs        texts and labels of 8 passages
+//!        x-BUILD-N.qxs        texts and labels of 8 passages, with their documents' metadata
 //!        k-BUILD-N.qxs        link keys → document ids, by hash of the key
 //! ```
 //!
@@ -18,8 +18,8 @@
 //! vocabulary buckets of its chars (to segment it) together with the gram buckets of its
 //! char pairs, then the postings of frequent grams (matching is exact from positions, see
 //! `postings`; each passage entry carries its document and length, so ranking needs
-//! nothing else), and, for the page shown, its documents' metadata together with the
-//! texts of its passages (snippets) — never a whole long document. Passage tables (districts,
+//! nothing else), and, for the page shown, the texts of its passages (snippets), which
+//! carry their documents' metadata — never a whole long document. Passage tables (districts,
 //! topics, document dates) are fetched only for what needs every matching passage's labels
 //! or date: filters, a date order, and the facet counts and timeline, which a page asks for
 //! after showing its first results. Search itself is the
@@ -51,7 +51,7 @@ const TABLE_PASSAGES: u32 = 1024;
 const DOCS_PER_PIECE: u32 = 16;
 
 /// Passages per texts piece (a few KB): a fixed number, so that a page knows the texts
-/// piece of a passage from its id and fetches it with the documents' metadata.
+/// piece of a passage from its id.
 const TEXTS_PER_PIECE: u32 = 8;
 
 /// What a site keeps of a document besides its passages.
@@ -147,20 +147,24 @@ type KeyBucket = Vec<(String, u32)>;
 
 /// A documents piece: the metadata of consecutive documents (their texts are in texts
 /// pieces, fetched per passage).
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 struct DocsPiece {
     first: u32,
     docs: Vec<SiteDocument>,
 }
 
-/// A texts piece: the texts of consecutive passages, with their labels (what a result
-/// shows beside its snippet).
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+/// A texts piece: the texts of consecutive passages, with their labels and the metadata
+/// of their documents (what a result shows beside its snippet). The metadata repeats
+/// what the documents pieces hold (about 3 % of the index), so that a page of results
+/// is one round of requests, one per passage shown, rather than two.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct TextsPiece {
     first: u32,
     texts: Vec<String>,
     districts: Vec<Vec<DistrictId>>,
     topics: Vec<Vec<TopicId>>,
+    /// The documents of these passages (consecutive ids).
+    docs: DocsPiece,
 }
 
 #[cfg(test)]

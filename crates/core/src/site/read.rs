@@ -35,7 +35,9 @@ enum Piece {
     Postings(Vec<u8>),
     Table(Rows),
     Lengths(Lengths),
-    Docs(DocsPiece),
+    /// A documents piece, its metadata moved to [`SiteIndex::documents`].
+    Docs,
+    /// A texts piece, its documents' metadata moved to [`SiteIndex::documents`].
     Texts(TextsPiece),
     Keys(KeyBucket),
 }
@@ -99,6 +101,8 @@ pub struct SiteIndex {
     /// The build id of the meta: every other piece's name carries it.
     build: u64,
     pieces: HashMap<String, Piece>,
+    /// The metadata of every document whose documents or texts piece is loaded.
+    documents: FxHashMap<u32, SiteDocument>,
     /// Loaded documents by their first passage: which document a shown passage is in.
     docs_at: BTreeMap<u32, DocId>,
     /// Bytes (as fetched) of the pieces held.
@@ -126,6 +130,7 @@ impl SiteIndex {
             meta,
             build,
             pieces: HashMap::new(),
+            documents: FxHashMap::default(),
             docs_at: BTreeMap::new(),
             held_bytes: 0,
         })
@@ -193,27 +198,39 @@ impl SiteIndex {
             Kind::Postings => Piece::Postings(decode(name, bytes)?.1),
             Kind::Table => Piece::Table(Rows::of(decode(name, bytes)?.1)),
             Kind::Lengths => Piece::Lengths(decode(name, bytes)?.1),
-            Kind::Docs => Piece::Docs(decode(name, bytes)?.1),
-            Kind::Texts => Piece::Texts(decode(name, bytes)?.1),
+            Kind::Docs => {
+                self.add_documents(decode(name, bytes)?.1);
+                Piece::Docs
+            }
+            Kind::Texts => {
+                let mut texts: TextsPiece = decode(name, bytes)?.1;
+                self.add_documents(std::mem::take(&mut texts.docs));
+                Piece::Texts(texts)
+            }
             Kind::Keys => Piece::Keys(decode(name, bytes)?.1),
             Kind::Meta => return Err(unknown()),
         };
-        if let Piece::Docs(d) = &piece {
-            // A document without passages would shadow the next one's first passage.
-            let docs = d.docs.iter().zip(d.first..);
-            let docs = docs.filter(|(doc, _)| !doc.passages.is_empty());
-            self.docs_at
-                .extend(docs.map(|(doc, id)| (doc.passages.start, DocId(id))));
-        }
         if self.pieces.insert(name.to_string(), piece).is_none() {
             self.held_bytes += bytes.len();
         }
         Ok(())
     }
 
+    /// Keep the metadata of documents (from a documents or a texts piece).
+    fn add_documents(&mut self, piece: DocsPiece) {
+        for (document, id) in piece.docs.into_iter().zip(piece.first..) {
+            // A document without passages would shadow the next one's first passage.
+            if !document.passages.is_empty() {
+                self.docs_at.insert(document.passages.start, DocId(id));
+            }
+            self.documents.insert(id, document);
+        }
+    }
+
     /// Forget every loaded piece (to bound memory); the meta stays.
     pub fn clear(&mut self) {
         self.pieces.clear();
+        self.documents.clear();
         self.docs_at.clear();
         self.held_bytes = 0;
     }
@@ -275,7 +292,8 @@ impl SiteIndex {
         if !placement.is_empty() {
             return Plan::Fetch(placement);
         }
-        // The page: its documents' metadata and its passages' texts, in one round.
+        // The page: its passages' texts, which carry their documents' metadata, in one
+        // round (a document shown without a passage needs its documents piece).
         // Dates come from the passage tables, loaded for every match only with the facets
         // or a date order or range: without them the timeline is left empty (it is
         // counted with the facets) and no date is read.
@@ -292,7 +310,8 @@ impl SiteIndex {
         }
         let shown = ranked.groups.iter().flat_map(|(doc, _, hits)| {
             let texts = hits.iter().filter_map(|(p, _)| self.text_piece_name(*p));
-            self.doc_piece_name(*doc).into_iter().chain(texts)
+            let metadata = hits.is_empty().then(|| self.doc_piece_name(*doc));
+            texts.chain(metadata.flatten())
         });
         let missing = self.missing(shown.collect());
         if missing.is_empty() {
@@ -302,13 +321,10 @@ impl SiteIndex {
         }
     }
 
-    /// The metadata of document `doc`, if its documents piece is loaded.
+    /// The metadata of document `doc`, if its documents piece or the texts piece of one of
+    /// its passages is loaded.
     pub fn document(&self, doc: DocId) -> Option<&SiteDocument> {
-        let name = self.doc_piece_name(doc)?;
-        let Some(Piece::Docs(piece)) = self.pieces.get(&name) else {
-            return None;
-        };
-        piece.docs.get(doc.0.checked_sub(piece.first)? as usize)
+        self.documents.get(&doc.0)
     }
 
     /// The loaded texts piece holding a passage, with the passage's index in it.

@@ -106,8 +106,12 @@ fn assert_same(corpus: Corpus, queries: &[&str]) {
             },
         ] {
             let want = searcher.search(&query, &filters, 3);
-            let (got, _) = site_search(&files, &query, &filters, 3, true);
+            let (got, fetched) = site_search(&files, &query, &filters, 3, true);
             assert_eq!(got, want, "query {q:?}, filters {filters:?}");
+            // The texts of the passages shown carry their documents' metadata: a page
+            // never waits for a documents piece.
+            let docs_pieces = fetched.iter().filter(|n| n.starts_with("d-")).count();
+            assert_eq!(docs_pieces, 0, "query {q:?} fetched documents pieces");
             // Without facets: the same page, and no passage table fetched for phrases of
             // two chars or more unless the ranking needs labels (a filter) or dates.
             let (mut page, fetched) = site_search(&files, &query, &filters, 3, false);

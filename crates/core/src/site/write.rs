@@ -371,28 +371,35 @@ fn write_docs<E: Fn(&str, &[u8]) -> std::io::Result<()> + Sync>(
     out: &mut Pieces<E>,
 ) -> std::io::Result<u32> {
     let mut count = 0;
-    for (number, chunk) in corpus.docs.chunks(DOCS_PER_PIECE as usize).enumerate() {
-        let piece = DocsPiece {
-            first: number as u32 * DOCS_PER_PIECE,
-            docs: chunk
-                .iter()
-                .map(|d| SiteDocument {
-                    key: d.key.clone(),
-                    title: d.title.clone(),
-                    date: d.date.clone(),
-                    source: d.source.clone(),
-                    url: d.url.clone(),
-                    passages: d.passages.clone(),
-                })
-                .collect(),
-        };
-        out.put(Kind::Docs, number as u32, &piece)?;
+    for number in 0..corpus.docs.len().div_ceil(DOCS_PER_PIECE as usize) as u32 {
+        let first = number * DOCS_PER_PIECE;
+        let end = (first + DOCS_PER_PIECE).min(corpus.docs.len() as u32);
+        out.put(Kind::Docs, number, &docs_piece(corpus, first..end))?;
         count += 1;
     }
     Ok(count)
 }
 
-/// Texts pieces of `TEXTS_PER_PIECE` passages each; returns their number.
+/// The metadata of documents `ids`.
+fn docs_piece(corpus: &Corpus, ids: std::ops::Range<u32>) -> DocsPiece {
+    let docs = corpus.docs[ids.start as usize..ids.end as usize].iter();
+    DocsPiece {
+        first: ids.start,
+        docs: docs
+            .map(|d| SiteDocument {
+                key: d.key.clone(),
+                title: d.title.clone(),
+                date: d.date.clone(),
+                source: d.source.clone(),
+                url: d.url.clone(),
+                passages: d.passages.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// Texts pieces of `TEXTS_PER_PIECE` passages each, with their documents; returns their
+/// number.
 fn write_texts<E: Fn(&str, &[u8]) -> std::io::Result<()> + Sync>(
     corpus: &Corpus,
     out: &mut Pieces<E>,
@@ -400,6 +407,8 @@ fn write_texts<E: Fn(&str, &[u8]) -> std::io::Result<()> + Sync>(
     let mut count = 0;
     for (number, chunk) in corpus.passages.chunks(TEXTS_PER_PIECE as usize).enumerate() {
         let first = number as u32 * TEXTS_PER_PIECE;
+        // `chunks` never yields an empty chunk; passages are in document order.
+        let docs = chunk[0].doc.0..chunk[chunk.len() - 1].doc.0 + 1;
         let piece = TextsPiece {
             first,
             texts: (first..)
@@ -408,6 +417,7 @@ fn write_texts<E: Fn(&str, &[u8]) -> std::io::Result<()> + Sync>(
                 .collect(),
             districts: chunk.iter().map(|p| p.districts.clone()).collect(),
             topics: chunk.iter().map(|p| p.topics.clone()).collect(),
+            docs: docs_piece(corpus, docs),
         };
         out.put(Kind::Texts, number as u32, &piece)?;
         count += 1;
