@@ -3,7 +3,7 @@
 //! what it read, so the cost of a query on a host can be checked without a browser.
 
 use anyhow::{bail, Context, Result};
-use quxian_core::{Filters, Query, SearchResults, SiteIndex, SitePage, META_NAME};
+use quxian_core::{Filters, Query, SearchResults, SiteIndex, SitePage, SiteStep, META_NAME};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -40,10 +40,9 @@ pub fn search(
         limit,
         facets: false,
     };
-    let first = settle(&mut site, index, |s| s.needs(query, filters, page))?;
+    let (_, first) = settle(&mut site, index, query, filters, page)?;
     page.facets = true;
-    let facets = settle(&mut site, index, |s| s.needs(query, filters, page))?;
-    let results = site.search(query, filters, page)?;
+    let (results, facets) = settle(&mut site, index, query, filters, page)?;
     let reads = Reads {
         page: first,
         facets,
@@ -56,18 +55,21 @@ fn read(index: &Path, name: &str) -> Result<Vec<u8>> {
     std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))
 }
 
-/// Read what `needs` names until it names nothing; returns the stages read.
+/// Read the pieces the search asks for, stage by stage, until it answers; returns its
+/// results and the stages read.
 fn settle(
     site: &mut SiteIndex,
     index: &Path,
-    needs: impl Fn(&SiteIndex) -> Vec<String>,
-) -> Result<Vec<Stage>> {
+    query: &Query,
+    filters: &Filters,
+    page: SitePage,
+) -> Result<(SearchResults, Vec<Stage>)> {
     let mut stages = Vec::new();
     loop {
-        let names = needs(site);
-        if names.is_empty() {
-            return Ok(stages);
-        }
+        let names = match site.step(query, filters, page) {
+            SiteStep::Done(results) => return Ok((results, stages)),
+            SiteStep::Fetch(names) => names,
+        };
         if stages.len() == MAX_STAGES {
             bail!("the query still needs pieces after {MAX_STAGES} stages");
         }

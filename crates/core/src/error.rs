@@ -124,7 +124,6 @@ impl Error {
                     PieceProblem::Truncated | PieceProblem::Checksum => "文件不完整或已损坏",
                     PieceProblem::OtherPiece => "属于网站的另一次构建",
                     PieceProblem::TooBig | PieceProblem::Undecodable => "内容无法解读",
-                    PieceProblem::NotLoaded => "搜索时尚未载入",
                 };
                 format!("索引文件 {name} {why}")
             }
@@ -440,9 +439,6 @@ pub enum PieceProblem {
     /// The payload does not inflate or decode to what its kind holds.
     #[error("cannot decode")]
     Undecodable,
-    /// A search ran before its pieces were added (a caller's mistake).
-    #[error("not loaded")]
-    NotLoaded,
 }
 
 /// Why a file, an archive entry, a JSONL record or a document was left out of a build. The

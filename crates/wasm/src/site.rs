@@ -14,10 +14,11 @@
 //! browser's HTTP cache and the service worker keep them too, so a refetch is local.
 
 use std::cell::RefCell;
+use std::ops::ControlFlow;
 use std::rc::Rc;
 
 use js_sys::{Array, Promise, Uint8Array};
-use quxian_core::{SearchResults, SiteIndex, SitePage, META_NAME};
+use quxian_core::{SearchResults, SiteIndex, SitePage, SiteStep, META_NAME};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
@@ -160,18 +161,18 @@ async fn fetch_piece(base: String, name: String) -> Result<JsValue, JsValue> {
     }
 }
 
-/// Fetch what `needs` names until it names nothing.
-async fn settle(
+/// Fetch the pieces `step` names, round by round, until it breaks with its answer.
+async fn settle<T>(
     inner: &Inner,
-    mut needs: impl FnMut(&SiteIndex) -> Vec<String>,
-) -> Result<Fetched, SiteError> {
+    mut step: impl FnMut(&SiteIndex) -> ControlFlow<T, Vec<String>>,
+) -> Result<(T, Fetched), SiteError> {
     let mut fetched = Fetched::default();
     for _ in 0..MAX_ROUNDS {
-        let names = needs(&inner.index.borrow());
-        if names.is_empty() {
-            return Ok(fetched);
+        let next = step(&inner.index.borrow());
+        match next {
+            ControlFlow::Break(answer) => return Ok((answer, fetched)),
+            ControlFlow::Continue(names) => load_pieces(inner, names, &mut fetched).await?,
         }
-        load_pieces(inner, names, &mut fetched).await?;
     }
     Err(SiteError::TooManyRounds)
 }
@@ -219,9 +220,11 @@ impl SiteExplorer {
     pub fn read(&self, key: String, number: u32) -> Promise {
         let inner = self.inner.clone();
         future_to_promise(async move {
-            settle(&inner, |index| index.reading_needs(&key, number))
-                .await
-                .map_err(SiteError::into_js)?;
+            let needs = |index: &SiteIndex| match index.reading_needs(&key, number) {
+                names if names.is_empty() => ControlFlow::Break(()),
+                names => ControlFlow::Continue(names),
+            };
+            settle(&inner, needs).await.map_err(SiteError::into_js)?;
             let index = inner.index.borrow();
             let Some((document, window)) = index.reading(&key, number) else {
                 return Ok(JsValue::NULL);
@@ -285,13 +288,12 @@ impl SiteExplorer {
                 limit: request.limit,
                 facets: request.facets,
             };
-            let fetched = settle(&inner, |index| index.needs(q, filters, page))
-                .await
-                .map_err(SiteError::into_js)?;
+            let step = |index: &SiteIndex| match index.step(q, filters, page) {
+                SiteStep::Done(results) => ControlFlow::Break(results),
+                SiteStep::Fetch(names) => ControlFlow::Continue(names),
+            };
+            let (results, fetched) = settle(&inner, step).await.map_err(SiteError::into_js)?;
             let index = inner.index.borrow();
-            let results = index
-                .search(q, filters, page)
-                .map_err(|e| SiteError::Core(String::new(), e).into_js())?;
             let js = site_results(&index, &results, &request, fetched);
             to_js(&js).map_err(JsValue::from)
         })

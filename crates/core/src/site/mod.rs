@@ -14,7 +14,7 @@
 //!        k-BUILD-N.qxs        link keys → document ids, by hash of the key
 //! ```
 //!
-//! A query fetches, stage by stage, only what it needs ([`SiteIndex::needs`]): the
+//! A query fetches, stage by stage, only what it needs ([`SiteIndex::step`]): the
 //! vocabulary buckets of its chars (to segment it) together with the gram buckets of its
 //! char pairs, then the postings of frequent grams (matching is exact from positions, see
 //! `postings`; each passage entry carries its document and length, so ranking needs
@@ -35,7 +35,7 @@ mod read;
 mod write;
 
 pub use piece::{META_NAME, SITE_VERSION};
-pub use read::{SiteIndex, SitePage};
+pub use read::{SiteIndex, SitePage, SiteStep};
 pub use write::{write_site, SiteSummary};
 
 use crate::{DistrictId, TopicId};

@@ -1,7 +1,7 @@
 //! Reading a site index lazily (query time): [`SiteIndex`] keeps the meta and the pieces
-//! fetched so far; [`SiteIndex::needs`] says which pieces a query still lacks, stage by
-//! stage; once it says none, [`SiteIndex::search`] runs the shared search engine over them.
-//! A page asks first without facets (postings, then its documents and texts: bytes that
+//! fetched so far; [`SiteIndex::step`] says which pieces a query still lacks, stage by
+//! stage, and once it lacks none runs the shared search engine over them.
+//! A page asks first without facets (postings, then its passages' texts: bytes that
 //! follow the query, not the archive) and then with them (the passage tables of every
 //! match).
 
@@ -109,8 +109,8 @@ pub struct SiteIndex {
     held_bytes: usize,
 }
 
-/// What a search asks of [`SiteIndex::needs`] and [`SiteIndex::search`]: a page of
-/// documents, and whether its facet counts are wanted too.
+/// What a search asks of [`SiteIndex::step`]: a page of documents, and whether its facet
+/// counts are wanted too.
 #[derive(Clone, Copy, Debug)]
 pub struct SitePage {
     /// Documents skipped (加载更多).
@@ -120,6 +120,15 @@ pub struct SitePage {
     /// Count districts and topics over every match (fetches the passage tables of the
     /// matches; without it the results' facets are zero).
     pub facets: bool,
+}
+
+/// One step of a search on a site ([`SiteIndex::step`]).
+#[derive(Debug)]
+pub enum SiteStep {
+    /// Fetch and add these pieces, then ask again.
+    Fetch(Vec<String>),
+    /// Every piece was there: the results.
+    Done(SearchResults),
 }
 
 impl SiteIndex {
@@ -240,32 +249,17 @@ impl SiteIndex {
         self.held_bytes
     }
 
-    /// The pieces a search for `query` still needs. Empty means [`search`](Self::search)
-    /// can run. Call again after adding them: each stage's needs are only known once the
-    /// previous stage is loaded.
-    pub fn needs(&self, query: &Query, filters: &Filters, page: SitePage) -> Vec<String> {
+    /// The next step of a search for `query`: the pieces it still needs (add them, then
+    /// call again: each stage's pieces are only known once the previous stage is loaded),
+    /// or its results once every piece is there. Each call decodes and ranks once, so a
+    /// caller that loops until [`SiteStep::Done`] ranks its last stage only once.
+    pub fn step(&self, query: &Query, filters: &Filters, page: SitePage) -> SiteStep {
         match self.plan(query, filters, page) {
-            Plan::Fetch(names) => names,
-            Plan::Ready(..) => Vec::new(),
-        }
-    }
-
-    /// Run a search whose [`needs`](Self::needs) are met.
-    pub fn search(
-        &self,
-        query: &Query,
-        filters: &Filters,
-        page: SitePage,
-    ) -> Result<SearchResults> {
-        match self.plan(query, filters, page) {
+            Plan::Fetch(names) => SiteStep::Fetch(names),
             Plan::Ready(ready) => {
                 let (source, ranked) = *ready;
-                Ok(with_snippets(&source, query, ranked))
+                SiteStep::Done(with_snippets(&source, query, ranked))
             }
-            Plan::Fetch(names) => Err(Error::Piece {
-                name: names.into_iter().next().unwrap_or_default(),
-                problem: PieceProblem::NotLoaded,
-            }),
         }
     }
 

@@ -45,16 +45,16 @@ fn site_search(
     let mut site = SiteIndex::open(&files[META_NAME]).unwrap();
     let mut fetched = Vec::new();
     for _ in 0..10 {
-        let needs = site.needs(query, filters, page);
-        if needs.is_empty() {
-            return (site.search(query, filters, page).unwrap(), fetched);
-        }
+        let needs = match site.step(query, filters, page) {
+            SiteStep::Done(results) => return (results, fetched),
+            SiteStep::Fetch(needs) => needs,
+        };
         for name in needs {
             site.add(&name, &files[&name]).unwrap();
             fetched.push(name);
         }
     }
-    panic!("needs did not settle for {query:?}");
+    panic!("the search did not settle for {query:?}");
 }
 
 fn annotate(corpus: &mut Corpus) {
@@ -244,12 +244,10 @@ fn damaged_or_missing_pieces_are_errors() {
         limit: 10,
         facets: true,
     };
-    let needs = site.needs(&query, &Filters::default(), page);
+    let SiteStep::Fetch(needs) = site.step(&query, &Filters::default(), page) else {
+        panic!("a search with no piece loaded needs pieces");
+    };
     assert!(!needs.is_empty());
-    assert!(matches!(
-        site.search(&query, &Filters::default(), page),
-        Err(crate::Error::Piece { .. })
-    ));
     let other = files
         .keys()
         .find(|n| !needs.contains(n) && *n != META_NAME)
