@@ -37,7 +37,7 @@ const MAX_PIECE: usize = 256 << 20;
 pub const META_NAME: &str = "site.qxs";
 
 /// What a piece holds (the byte after the version, and the first letter of its name).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Kind {
     Meta,
     Vocabulary,

@@ -25,8 +25,12 @@ use crate::{
 };
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::ops::Range;
+
+/// A piece of this build, by kind and number (its file name adds the build id).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct Slot(Kind, u32);
 
 /// A decoded piece.
 enum Piece {
@@ -100,7 +104,9 @@ pub struct SiteIndex {
     meta: Meta,
     /// The build id of the meta: every other piece's name carries it.
     build: u64,
-    pieces: HashMap<String, Piece>,
+    /// Keyed by slot rather than name: looking up a passage's table or texts piece is
+    /// then a hash of two numbers, not a formatted string.
+    pieces: FxHashMap<Slot, Piece>,
     /// The metadata of every document whose documents or texts piece is loaded.
     documents: FxHashMap<u32, SiteDocument>,
     /// Loaded documents by their first passage: which document a shown passage is in.
@@ -138,7 +144,7 @@ impl SiteIndex {
         Ok(SiteIndex {
             meta,
             build,
-            pieces: HashMap::new(),
+            pieces: FxHashMap::default(),
             documents: FxHashMap::default(),
             docs_at: BTreeMap::new(),
             held_bytes: 0,
@@ -161,12 +167,12 @@ impl SiteIndex {
         ]
         .into_iter()
         .flat_map(|(kind, count)| (0..count).map(move |n| (kind, n)))
-        .map(|(kind, n)| self.name(kind, n))
+        .map(|(kind, n)| self.name(Slot(kind, n)))
         .collect()
     }
 
     /// The file name of piece `number` of `kind` in this build.
-    fn name(&self, kind: Kind, number: u32) -> String {
+    fn name(&self, Slot(kind, number): Slot) -> String {
         PieceId {
             kind,
             build: self.build,
@@ -201,7 +207,8 @@ impl SiteIndex {
             name: name.to_string(),
             problem: PieceProblem::NotAName,
         };
-        let piece = match Kind::of_name(name).ok_or_else(unknown)? {
+        let id = PieceId::parse(name).ok_or_else(unknown)?;
+        let piece = match id.kind {
             Kind::Vocabulary => Piece::Vocabulary(decode(name, bytes)?.1),
             Kind::Grams => Piece::Grams(decode(name, bytes)?.1),
             Kind::Postings => Piece::Postings(decode(name, bytes)?.1),
@@ -219,7 +226,11 @@ impl SiteIndex {
             Kind::Keys => Piece::Keys(decode(name, bytes)?.1),
             Kind::Meta => return Err(unknown()),
         };
-        if self.pieces.insert(name.to_string(), piece).is_none() {
+        if self
+            .pieces
+            .insert(Slot(id.kind, id.number), piece)
+            .is_none()
+        {
             self.held_bytes += bytes.len();
         }
         Ok(())
@@ -266,7 +277,7 @@ impl SiteIndex {
     /// The next stage's pieces, or the ranked page once every piece is loaded (decoding
     /// postings and ranking once, whether the caller asks what to fetch or searches).
     fn plan(&self, query: &Query, filters: &Filters, page: SitePage) -> Plan<'_> {
-        let mut first = self.vocabulary_names(query);
+        let mut first = self.vocabulary_slots(query);
         first.extend(self.likely_gram_buckets(query));
         let first = self.missing(first);
         if !first.is_empty() {
@@ -303,8 +314,8 @@ impl SiteIndex {
             ranked.undated = 0;
         }
         let shown = ranked.groups.iter().flat_map(|(doc, _, hits)| {
-            let texts = hits.iter().filter_map(|(p, _)| self.text_piece_name(*p));
-            let metadata = hits.is_empty().then(|| self.doc_piece_name(*doc));
+            let texts = hits.iter().filter_map(|(p, _)| self.text_slot(*p));
+            let metadata = hits.is_empty().then(|| self.doc_slot(*doc));
             texts.chain(metadata.flatten())
         });
         let missing = self.missing(shown.collect());
@@ -323,7 +334,7 @@ impl SiteIndex {
 
     /// The loaded texts piece holding a passage, with the passage's index in it.
     fn texts_of(&self, passage: u32) -> Option<(&TextsPiece, usize)> {
-        let Some(Piece::Texts(piece)) = self.pieces.get(&self.text_piece_name(passage)?) else {
+        let Some(Piece::Texts(piece)) = self.pieces.get(&self.text_slot(passage)?) else {
             return None;
         };
         let i = passage.checked_sub(piece.first)? as usize;
@@ -337,8 +348,8 @@ impl SiteIndex {
     }
 
     /// The texts piece of a passage (none for an id past the last passage).
-    fn text_piece_name(&self, passage: u32) -> Option<String> {
-        (passage < self.meta.passages).then(|| self.name(Kind::Texts, passage / TEXTS_PER_PIECE))
+    fn text_slot(&self, passage: u32) -> Option<Slot> {
+        (passage < self.meta.passages).then_some(Slot(Kind::Texts, passage / TEXTS_PER_PIECE))
     }
 
     /// The loaded document holding a passage.
@@ -381,13 +392,13 @@ impl SiteIndex {
     /// The key bucket that holds `key`.
     pub fn key_needs(&self, key: &str) -> Vec<String> {
         let bucket = bucket_of(key.as_bytes(), self.meta.counts.keys);
-        self.missing(vec![self.name(Kind::Keys, bucket)])
+        self.missing(vec![Slot(Kind::Keys, bucket)])
     }
 
     /// The document whose link key is `key` (key bucket loaded).
     pub fn doc_by_key(&self, key: &str) -> Option<DocId> {
-        let name = self.name(Kind::Keys, bucket_of(key.as_bytes(), self.meta.counts.keys));
-        let Some(Piece::Keys(keys)) = self.pieces.get(&name) else {
+        let slot = Slot(Kind::Keys, bucket_of(key.as_bytes(), self.meta.counts.keys));
+        let Some(Piece::Keys(keys)) = self.pieces.get(&slot) else {
             return None;
         };
         keys.iter().find(|(k, _)| k == key).map(|(_, d)| DocId(*d))
@@ -405,9 +416,9 @@ impl SiteIndex {
             return Vec::new();
         };
         let Some(document) = self.document(doc) else {
-            return self.missing(self.doc_piece_name(doc).into_iter().collect());
+            return self.missing(self.doc_slot(doc).into_iter().collect());
         };
-        let texts = reading_window(document, number).filter_map(|p| self.text_piece_name(p));
+        let texts = reading_window(document, number).filter_map(|p| self.text_slot(p));
         self.missing(texts.collect())
     }
 
@@ -419,11 +430,13 @@ impl SiteIndex {
         Some((document, reading_window(document, number)))
     }
 
-    fn missing(&self, names: Vec<String>) -> Vec<String> {
+    /// The names of the slots not loaded yet, each once.
+    fn missing(&self, slots: Vec<Slot>) -> Vec<String> {
         let mut seen = FxHashSet::default();
-        names
+        slots
             .into_iter()
-            .filter(|n| !self.pieces.contains_key(n) && seen.insert(n.clone()))
+            .filter(|slot| !self.pieces.contains_key(slot) && seen.insert(*slot))
+            .map(|slot| self.name(slot))
             .collect()
     }
 
@@ -439,17 +452,17 @@ impl SiteIndex {
     }
 
     /// Vocabulary buckets of the first chars of every CJK char of the free text.
-    fn vocabulary_names(&self, query: &Query) -> Vec<String> {
+    fn vocabulary_slots(&self, query: &Query) -> Vec<Slot> {
         let count = self.meta.counts.vocabulary;
         Self::free_text_chars(query)
-            .map(|c| self.name(Kind::Vocabulary, vocabulary_bucket(c, count)))
+            .map(|c| Slot(Kind::Vocabulary, vocabulary_bucket(c, count)))
             .collect()
     }
 
     /// Gram buckets of every adjacent pair of units in the query's text: whatever the
     /// segmentation, a clause's pairs are among them, so they load with the vocabulary in
     /// one round instead of two.
-    fn likely_gram_buckets(&self, query: &Query) -> Vec<String> {
+    fn likely_gram_buckets(&self, query: &Query) -> Vec<Slot> {
         let pieces = query
             .text
             .iter()
@@ -461,7 +474,7 @@ impl SiteIndex {
                 let chars: Vec<char> = needle.chars().collect();
                 chars
                     .windows(2)
-                    .map(|w| self.gram_bucket_name(bigram(w[0], w[1])))
+                    .map(|w| self.gram_bucket(bigram(w[0], w[1])))
                     .collect::<Vec<_>>()
             })
             .collect()
@@ -471,9 +484,9 @@ impl SiteIndex {
     fn vocabulary_for(&self, query: &Query) -> Vocabulary {
         let mut seen = FxHashSet::default();
         let mut words = Vec::new();
-        for name in self.vocabulary_names(query) {
-            if seen.insert(name.clone()) {
-                if let Some(Piece::Vocabulary(list)) = self.pieces.get(&name) {
+        for slot in self.vocabulary_slots(query) {
+            if seen.insert(slot) {
+                if let Some(Piece::Vocabulary(list)) = self.pieces.get(&slot) {
                     words.extend(list.iter().cloned());
                 }
             }
@@ -507,14 +520,14 @@ impl SiteIndex {
         }
     }
 
-    fn gram_bucket_name(&self, key: u64) -> String {
-        self.name(Kind::Grams, gram_bucket(key, self.meta.counts.grams))
+    fn gram_bucket(&self, key: u64) -> Slot {
+        Slot(Kind::Grams, gram_bucket(key, self.meta.counts.grams))
     }
 
     /// Where a gram's postings are, if its bucket is loaded; `None` for a gram the corpus
     /// does not have.
     fn gram_postings(&self, key: u64) -> Option<&GramPostings> {
-        let Some(Piece::Grams(bucket)) = self.pieces.get(&self.gram_bucket_name(key)) else {
+        let Some(Piece::Grams(bucket)) = self.pieces.get(&self.gram_bucket(key)) else {
             return None;
         };
         let i = bucket.binary_search_by_key(&key, |(k, _)| *k).ok()?;
@@ -526,7 +539,7 @@ impl SiteIndex {
         let bytes = match self.gram_postings(key) {
             Some(GramPostings::Inline(bytes)) => bytes.as_slice(),
             Some(GramPostings::Piece(number)) => {
-                match self.pieces.get(&self.name(Kind::Postings, *number)) {
+                match self.pieces.get(&Slot(Kind::Postings, *number)) {
                     Some(Piece::Postings(bytes)) => bytes.as_slice(),
                     _ => return Postings::default(),
                 }
@@ -537,16 +550,18 @@ impl SiteIndex {
     }
 
     fn table_of(&self, passage: u32) -> Option<(&Rows, usize)> {
-        let name = self.name(Kind::Table, passage / TABLE_PASSAGES);
-        let Some(Piece::Table(table)) = self.pieces.get(&name) else {
+        let Some(Piece::Table(table)) = self
+            .pieces
+            .get(&Slot(Kind::Table, passage / TABLE_PASSAGES))
+        else {
             return None;
         };
         Some((table, passage.checked_sub(table.first)? as usize))
     }
 
     /// The documents piece of `doc` (none for an id past the last document).
-    fn doc_piece_name(&self, doc: DocId) -> Option<String> {
-        (doc.0 < self.meta.docs).then(|| self.name(Kind::Docs, doc.0 / DOCS_PER_PIECE))
+    fn doc_slot(&self, doc: DocId) -> Option<Slot> {
+        (doc.0 < self.meta.docs).then_some(Slot(Kind::Docs, doc.0 / DOCS_PER_PIECE))
     }
 }
 
@@ -621,18 +636,18 @@ impl Prepared<'_> {
             .collect()
     }
 
-    fn gram_pieces(&self, site: &SiteIndex) -> Vec<String> {
+    fn gram_pieces(&self, site: &SiteIndex) -> Vec<Slot> {
         self.keys()
             .into_iter()
-            .map(|k| site.gram_bucket_name(k))
+            .map(|k| site.gram_bucket(k))
             .collect()
     }
 
-    fn postings_pieces(&self, site: &SiteIndex) -> Vec<String> {
+    fn postings_pieces(&self, site: &SiteIndex) -> Vec<Slot> {
         self.keys()
             .into_iter()
             .filter_map(|k| match site.gram_postings(k) {
-                Some(GramPostings::Piece(number)) => Some(site.name(Kind::Postings, *number)),
+                Some(GramPostings::Piece(number)) => Some(Slot(Kind::Postings, *number)),
                 _ => None,
             })
             .collect()
@@ -693,7 +708,7 @@ impl Prepared<'_> {
         query: &Query,
         filters: &Filters,
         page: SitePage,
-    ) -> Vec<String> {
+    ) -> Vec<Slot> {
         let clauses = query_clauses(&self.vocabulary, self.district_names(), query);
         let short = |units: &Vec<Unit>| needle_of(units).chars().nth(1).is_none();
         let one_char = clauses.iter().flat_map(|c| &c.alternatives).any(short);
@@ -719,7 +734,7 @@ impl Prepared<'_> {
         kinds
             .into_iter()
             .filter(|(_, wanted)| *wanted)
-            .flat_map(|(kind, _)| numbers.iter().map(move |n| site.name(kind, *n)))
+            .flat_map(|(kind, _)| numbers.iter().map(move |n| Slot(kind, *n)))
             .collect()
     }
 }
@@ -767,8 +782,8 @@ impl SearchSource for Prepared<'_> {
         if let Some(placed) = self.placed.get(&passage) {
             return placed.length;
         }
-        let name = self.site.name(Kind::Lengths, passage / TABLE_PASSAGES);
-        let Some(Piece::Lengths(lengths)) = self.site.pieces.get(&name) else {
+        let slot = Slot(Kind::Lengths, passage / TABLE_PASSAGES);
+        let Some(Piece::Lengths(lengths)) = self.site.pieces.get(&slot) else {
             return 0;
         };
         let i = (passage % TABLE_PASSAGES) as usize;
