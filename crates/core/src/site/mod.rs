@@ -125,8 +125,34 @@ struct Table {
     runs: Vec<u32>,
     /// The date of each document of `runs`, for date filters, date order and timelines.
     dates: Vec<Option<crate::Date>>,
-    districts: Vec<Vec<DistrictId>>,
-    topics: Vec<Vec<TopicId>>,
+    districts: Labels<DistrictId>,
+    topics: Labels<TopicId>,
+}
+
+/// The labels of every passage of a table in turn, flat: decoding a table (the counts of a
+/// common query decode hundreds) then allocates two vectors, not one per passage.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Labels<T> {
+    /// How many of `items` each passage has.
+    counts: Vec<u32>,
+    items: Vec<T>,
+}
+
+impl<T> Default for Labels<T> {
+    fn default() -> Self {
+        Labels {
+            counts: Vec::new(),
+            items: Vec::new(),
+        }
+    }
+}
+
+impl<T: Clone> Labels<T> {
+    /// Add the next passage's labels.
+    fn push(&mut self, labels: &[T]) {
+        self.counts.push(labels.len() as u32);
+        self.items.extend_from_slice(labels);
+    }
 }
 
 impl Table {

@@ -9,8 +9,8 @@ use super::piece::{bucket_of, decode, Kind, PieceId, META_NAME};
 use super::postings::{bigram, match_needle, needle_keys, needle_of, Placed, Postings, TITLE_FLAG};
 use super::write::{gram_bucket, vocabulary_bucket};
 use super::{
-    DocsPiece, GramBucket, GramPostings, KeyBucket, Lengths, Meta, SiteDocument, Table, TextsPiece,
-    DOCS_PER_PIECE, TABLE_PASSAGES, TEXTS_PER_PIECE,
+    DocsPiece, GramBucket, GramPostings, KeyBucket, Labels, Lengths, Meta, SiteDocument, Table,
+    TextsPiece, DOCS_PER_PIECE, TABLE_PASSAGES, TEXTS_PER_PIECE,
 };
 use crate::analyze::Vocabulary;
 use crate::index::Posting;
@@ -79,21 +79,24 @@ struct Flat<T> {
 }
 
 impl<T> Flat<T> {
-    fn of(lists: Vec<Vec<T>>) -> Flat<T> {
-        let mut flat = Flat {
-            items: Vec::new(),
-            starts: vec![0],
-        };
-        for list in lists {
-            flat.items.extend(list);
-            flat.starts.push(flat.items.len() as u32);
+    fn of(labels: Labels<T>) -> Flat<T> {
+        let mut starts = Vec::with_capacity(labels.counts.len() + 1);
+        starts.push(0);
+        let mut end = 0u32;
+        for count in labels.counts {
+            end = end.saturating_add(count);
+            starts.push(end);
         }
-        flat
+        Flat {
+            items: labels.items,
+            starts,
+        }
     }
 
+    /// List i; empty past the end, or where a crafted piece's counts overrun its items.
     fn get(&self, i: usize) -> &[T] {
         match (self.starts.get(i), self.starts.get(i + 1)) {
-            (Some(&s), Some(&e)) => &self.items[s as usize..e as usize],
+            (Some(&s), Some(&e)) => self.items.get(s as usize..e as usize).unwrap_or(&[]),
             _ => &[],
         }
     }
@@ -208,6 +211,13 @@ impl SiteIndex {
             problem: PieceProblem::NotAName,
         };
         let id = PieceId::parse(name).ok_or_else(unknown)?;
+        if id.build != self.build {
+            // Slots leave the build out: only this build's pieces may fill them.
+            return Err(Error::Piece {
+                name: name.to_string(),
+                problem: PieceProblem::OtherPiece,
+            });
+        }
         let piece = match id.kind {
             Kind::Vocabulary => Piece::Vocabulary(decode(name, bytes)?.1),
             Kind::Grams => Piece::Grams(decode(name, bytes)?.1),

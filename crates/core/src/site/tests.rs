@@ -298,6 +298,16 @@ fn damaged_or_missing_pieces_are_errors() {
         "a piece of another build"
     );
     assert!(
+        matches!(
+            site.add(foreign, &others[foreign]),
+            Err(crate::Error::Piece {
+                problem: PieceProblem::OtherPiece,
+                ..
+            })
+        ),
+        "a whole piece of another build, under its own name, is refused too"
+    );
+    assert!(
         site.add(&needs[0], good).is_ok(),
         "the right bytes still load"
     );

@@ -447,8 +447,8 @@ fn write_tables<E: Fn(&str, &[u8]) -> std::io::Result<()> + Sync>(
                 .doc(p.doc)
                 .and_then(|d| d.date.as_deref())
                 .and_then(crate::Date::parse_loose);
-            table.districts.push(p.districts.clone());
-            table.topics.push(p.topics.clone());
+            table.districts.push(&p.districts);
+            table.topics.push(&p.topics);
         }
         out.put(Kind::Table, t as u32, &table)?;
         count += 1;
