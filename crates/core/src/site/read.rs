@@ -829,3 +829,22 @@ impl SearchSource for Prepared<'_> {
         self.site.passage_text(passage).unwrap_or("")
     }
 }
+
+#[cfg(test)]
+mod flat_tests {
+    use super::*;
+
+    #[test]
+    fn labels_whose_counts_overrun_their_ids_read_as_empty_lists() {
+        let labels = Labels {
+            counts: vec![1, 5, 1, u32::MAX],
+            items: vec![DistrictId(3), DistrictId(4)],
+        };
+        let flat = Flat::of(labels);
+        assert_eq!(flat.get(0), &[DistrictId(3)]);
+        let none: &[DistrictId] = &[];
+        for i in 1..6 {
+            assert_eq!(flat.get(i), none, "list {i}");
+        }
+    }
+}
