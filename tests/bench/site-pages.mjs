@@ -39,7 +39,7 @@ export const QUXIAN_PAGE = `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>quxian · SiteExplorer</title></head>
 <body><ol id="hits"></ol>
 <script type="module">
-import init, { SiteExplorer } from './pkg-api/quxian_wasm.js';
+import init, { SiteExplorer } from './pkg-site/quxian_wasm.js';
 ${COMMON}
 function show(hits) {
   for (const hit of hits) {

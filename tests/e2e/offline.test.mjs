@@ -45,7 +45,7 @@ test('sw.js carries the build version and precaches the app, not the import', ()
     assert.ok(build.files.includes(f), `${f} is precached`);
   }
   for (const f of build.files) {
-    assert.ok(!/^(import|jieba|examples|pkg-api)\//.test(f) && f !== 'sw.js', `${f} must not be precached`);
+    assert.ok(!/^(import|jieba|examples|pkg-api|pkg-site)\//.test(f) && f !== 'sw.js', `${f} must not be precached`);
   }
   const manifest = JSON.parse(readFileSync(join(DIST, 'manifest.webmanifest'), 'utf8'));
   assert.equal(manifest.lang, 'zh-CN');

@@ -54,7 +54,7 @@ async function withExplorer(fn, arg) {
   await page.goto(`${server.url}#q=`);
   await page.waitForSelector('#status:not(:empty)');
   await page.evaluate(async () => {
-    const m = await import('./pkg-api/quxian_wasm.js');
+    const m = await import('./pkg-site/quxian_wasm.js');
     await m.default();
     window.explorer = await m.SiteExplorer.open('./quxian/');
   });

@@ -5,7 +5,7 @@
 // null: then they are fetched here). Then messages: { id, method: 'search' | 'read' |
 // 'pieceNames', args } → { id, result } or { id, error } (the Chinese message of the API's
 // Error), answered once the engine is open, whatever the order they came in.
-import init, { SiteExplorer } from './pkg-api/quxian_wasm.js';
+import init, { SiteExplorer } from './pkg-site/quxian_wasm.js';
 
 let booted;
 const boot = new Promise((resolve) => { booted = resolve; });

@@ -21,7 +21,7 @@ const worker = new Worker('./site-worker.js', { type: 'module' });
 // bytes. Anything that fails here is left to the worker, which fetches again and reports
 // the failure in its own words.
 Promise.all([
-  WebAssembly.compileStreaming(fetch('./pkg-api/quxian_wasm_bg.wasm')).catch(() => null),
+  WebAssembly.compileStreaming(fetch('./pkg-site/quxian_wasm_bg.wasm')).catch(() => null),
   fetch('./quxian/site.qxs').then((r) => (r.ok ? r.arrayBuffer() : null)).catch(() => null),
 ]).then(([module, meta]) => worker.postMessage({ boot: { module, meta } }, meta ? [meta] : []));
 const pending = new Map();

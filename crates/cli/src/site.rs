@@ -21,7 +21,7 @@ const APP_FILES: &[(&str, &str)] = &[
     ("site.js", "site.js"),
     ("site-worker.js", "site-worker.js"),
     ("site.css", "site.css"),
-    ("pkg-api", "pkg-api"),
+    ("pkg-site", "pkg-site"),
     ("icons", "icons"),
     ("sw.js", "sw.js"),
     ("sw-register.js", "sw-register.js"),
@@ -36,14 +36,14 @@ const PRECACHED: &[&str] = &[
     "site-worker.js",
     "site.css",
     "sw-register.js",
-    "pkg-api/quxian_wasm.js",
-    "pkg-api/quxian_wasm_bg.wasm",
+    "pkg-site/quxian_wasm.js",
+    "pkg-site/quxian_wasm_bg.wasm",
     "icons/icon.svg",
 ];
 
 /// Write the site: the search page from `app_dir`, the index of `corpus`, into `out`.
 pub fn write(corpus: &Corpus, out: &Path, app_dir: &Path) -> Result<SiteSummary> {
-    if !app_dir.join("site.html").is_file() || !app_dir.join("pkg-api").is_dir() {
+    if !app_dir.join("site.html").is_file() || !app_dir.join("pkg-site").is_dir() {
         bail!(
             "no app found in {}: run `cargo xtask dist` first, or pass --app DIR (a folder made by it)",
             app_dir.display()

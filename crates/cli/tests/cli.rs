@@ -292,7 +292,7 @@ fn custom_gazetteer_and_topics_replace_the_defaults() {
 fn app_folder(dir: &Path) -> PathBuf {
     let statics = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/static");
     let app = dir.join("app");
-    std::fs::create_dir_all(app.join("pkg-api")).unwrap();
+    std::fs::create_dir_all(app.join("pkg-site")).unwrap();
     std::fs::create_dir_all(app.join("icons")).unwrap();
     for file in [
         "site.html",

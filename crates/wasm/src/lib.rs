@@ -11,22 +11,21 @@
 //! const recent = explorer.search("缙云山", { sort: "newest", from: "2026-04", to: "2026-04" });
 //! ```
 
+#[cfg(feature = "bundle")]
+mod bundle;
+#[cfg(feature = "site")]
 mod site;
 
+#[cfg(feature = "bundle")]
+pub use bundle::Explorer;
+#[cfg(feature = "site")]
 pub use site::SiteExplorer;
 
 use quxian_core::{
-    Corpus, Date, DateRange, Filters, Hit, PassageInfo, Query, SearchResults, Searcher, Snippet,
-    SortOrder,
+    Date, DateRange, Filters, Hit, PassageInfo, Query, SearchResults, Snippet, SortOrder,
 };
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
-
-/// A loaded corpus, ready to search.
-#[wasm_bindgen]
-pub struct Explorer {
-    searcher: Searcher,
-}
 
 /// Options of [`Explorer::search`]; every field is optional.
 #[derive(Deserialize, Default)]
@@ -142,69 +141,6 @@ pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
         .map_err(|e| JsError::new(&e.to_string()))
 }
 
-#[wasm_bindgen]
-impl Explorer {
-    /// Load a bundle (the bytes of a `.qx` file). Throws with a message in Chinese, for the
-    /// page, if it is not a bundle, another format version, truncated or corrupt.
-    #[wasm_bindgen(constructor)]
-    pub fn new(bytes: &[u8]) -> Result<Explorer, JsError> {
-        let corpus = Corpus::from_bundle(bytes)
-            .map_err(|e| JsError::new(&format!("无法打开语料：{}", e.zh())))?;
-        Ok(Explorer {
-            searcher: Searcher::new(corpus),
-        })
-    }
-
-    /// Corpus statistics: counts plus district and topic names.
-    pub fn stats(&self) -> Result<JsValue, JsError> {
-        let c = self.searcher.corpus();
-        to_js(&JsStats {
-            documents: c.docs.len(),
-            passages: c.passages.len(),
-            characters: c.docs.iter().map(|d| d.text.chars().count()).sum(),
-            districts: c.districts.clone(),
-            topics: c.topics.clone(),
-        })
-    }
-
-    /// Search. `options`: `{ district?: string[], topic?: string[], limit?: number, sort?:
-    /// "relevance" | "newest" | "oldest", from?: string, to?: string, per_document?: number }`
-    /// (limit counts passages, default 20; dates `YYYY`, `YYYY-MM` or `YYYY-MM-DD`;
-    /// per_document: passages kept of each document, default all). Returns `{ total,
-    /// total_docs, hits, facets, notices, timeline, undated }`; facets are `[name, count]`
-    /// pairs in gazetteer / lexicon order.
-    pub fn search(&self, query: &str, options: JsValue) -> Result<JsValue, JsError> {
-        let Request {
-            query: q,
-            filters,
-            limit,
-            per_document,
-            ..
-        } = parse_options(query, options).map_err(|e| JsError::new(&e))?;
-        let results = self.searcher.search(&q, &filters, limit);
-        let c = self.searcher.corpus();
-        let hits = page_hits(&results, per_document)
-            .filter_map(|hit| js_hit(hit, c.passage_info(hit.passage)?))
-            .take(limit)
-            .collect();
-        let pairs = |names: &[String], counts: &[u32]| {
-            names.iter().cloned().zip(counts.iter().copied()).collect()
-        };
-        to_js(&JsResults {
-            total: results.total,
-            total_docs: results.total_docs,
-            hits,
-            facets: JsFacets {
-                district: pairs(&c.districts, &results.facets.districts),
-                topic: pairs(&c.topics, &results.facets.topics),
-            },
-            notices: results.notices,
-            timeline: js_timeline(&results.timeline),
-            undated: results.undated,
-        })
-    }
-}
-
 /// Parse a query and `search`'s options: the query with the option filters added, the
 /// limit (default 20) and the offset (default 0).
 pub(crate) fn parse_options(query: &str, options: JsValue) -> Result<Request, String> {
@@ -268,55 +204,4 @@ pub(crate) fn js_hit(hit: &Hit, info: PassageInfo<'_>) -> Option<JsHit> {
         districts: info.districts.iter().map(|d| d.to_string()).collect(),
         topics: info.topics.iter().map(|t| t.to_string()).collect(),
     })
-}
-
-/// Why a site could not answer, rendered into Chinese here and only here.
-pub(crate) enum SiteError {
-    /// The network failed for this file (offline, blocked, host down).
-    Unreachable(String),
-    /// The host answered with an HTTP error status for this file.
-    Http(String, u16),
-    /// The file arrived but is not what it should be, or the core refused to search.
-    Core(String, quxian_core::Error),
-    /// A query kept naming new pieces (a site whose pieces contradict each other).
-    TooManyRounds,
-    /// A JavaScript error passed through.
-    Js(JsValue),
-}
-
-impl SiteError {
-    pub(crate) fn from_js(value: JsValue) -> Self {
-        SiteError::Js(value)
-    }
-
-    /// A JavaScript `Error` with a message that says what happened and what to do.
-    pub(crate) fn into_js(self) -> JsValue {
-        let message = match self {
-            SiteError::Unreachable(name) => {
-                format!("无法获取索引文件 {name}：请检查网络连接后重试")
-            }
-            SiteError::Http(name, 404) => format!(
-                "索引文件 {name} 不存在（HTTP 404）：网站可能刚更新过，请刷新页面后重试"
-            ),
-            SiteError::Http(name, status) => {
-                format!("索引文件 {name} 获取失败（HTTP {status}）：请稍后重试")
-            }
-            SiteError::Core(name, error) => core_message(&name, &error),
-            SiteError::TooManyRounds => {
-                "网站索引的各个文件互不一致，无法完成搜索：请刷新页面；若仍出错，请联系网站维护者重新构建".to_string()
-            }
-            SiteError::Js(value) => return value,
-        };
-        js_sys::Error::new(&message).into()
-    }
-}
-
-/// The Chinese message for a core error about index file `name`, with what to do.
-fn core_message(name: &str, error: &quxian_core::Error) -> String {
-    const REBUILD: &str = "请刷新页面；若仍出错，请联系网站维护者重新构建";
-    match error {
-        // It names its piece itself.
-        quxian_core::Error::Piece { .. } => format!("{}：{REBUILD}", error.zh()),
-        _ => format!("索引文件 {name} {}：{REBUILD}", error.zh()),
-    }
 }

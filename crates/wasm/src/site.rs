@@ -23,7 +23,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use crate::{js_hit, page_hits, parse_options, to_js, JsFacets, JsResults, Request, SiteError};
+use crate::{js_hit, page_hits, parse_options, to_js, JsFacets, JsResults, Request};
 
 /// Fetched bytes of pieces kept in memory before the cache is emptied (bounds wasm memory
 /// on big sites; decoded pieces take a few times their fetched size).
@@ -327,5 +327,56 @@ fn site_results(
         },
         counted: request.facets,
         fetched,
+    }
+}
+
+/// Why a site could not answer, rendered into Chinese here and only here.
+pub(crate) enum SiteError {
+    /// The network failed for this file (offline, blocked, host down).
+    Unreachable(String),
+    /// The host answered with an HTTP error status for this file.
+    Http(String, u16),
+    /// The file arrived but is not what it should be, or the core refused to search.
+    Core(String, quxian_core::Error),
+    /// A query kept naming new pieces (a site whose pieces contradict each other).
+    TooManyRounds,
+    /// A JavaScript error passed through.
+    Js(JsValue),
+}
+
+impl SiteError {
+    pub(crate) fn from_js(value: JsValue) -> Self {
+        SiteError::Js(value)
+    }
+
+    /// A JavaScript `Error` with a message that says what happened and what to do.
+    pub(crate) fn into_js(self) -> JsValue {
+        let message = match self {
+            SiteError::Unreachable(name) => {
+                format!("无法获取索引文件 {name}：请检查网络连接后重试")
+            }
+            SiteError::Http(name, 404) => format!(
+                "索引文件 {name} 不存在（HTTP 404）：网站可能刚更新过，请刷新页面后重试"
+            ),
+            SiteError::Http(name, status) => {
+                format!("索引文件 {name} 获取失败（HTTP {status}）：请稍后重试")
+            }
+            SiteError::Core(name, error) => core_message(&name, &error),
+            SiteError::TooManyRounds => {
+                "网站索引的各个文件互不一致，无法完成搜索：请刷新页面；若仍出错，请联系网站维护者重新构建".to_string()
+            }
+            SiteError::Js(value) => return value,
+        };
+        js_sys::Error::new(&message).into()
+    }
+}
+
+/// The Chinese message for a core error about index file `name`, with what to do.
+fn core_message(name: &str, error: &quxian_core::Error) -> String {
+    const REBUILD: &str = "请刷新页面；若仍出错，请联系网站维护者重新构建";
+    match error {
+        // It names its piece itself.
+        quxian_core::Error::Piece { .. } => format!("{}：{REBUILD}", error.zh()),
+        _ => format!("索引文件 {name} {}：{REBUILD}", error.zh()),
     }
 }

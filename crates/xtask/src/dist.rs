@@ -11,6 +11,7 @@
 //! | `index.html`, everything under `web/static/` | the host page, styles, `quxian-embed.js`, manifest, icons |
 //! | `pkg/quxian_web{.js,_bg.wasm}` | the app (wasm-bindgen `--target web`) |
 //! | `pkg-api/quxian_wasm{.js,_bg.wasm}` | the JS search API (`crates/wasm`) |
+//! | `pkg-site/quxian_wasm{.js,_bg.wasm}` | the same with only `SiteExplorer` (feature `site`): what a site's page loads |
 //! | `corpus.qx`, `corpus-yubei.qx` | bundles built by the real CLI: all of `corpus/`, and seed 004 only |
 //! | `examples/` | `web/examples/`: host pages embedding the explorer or using the API |
 //! | `import/quxian_import{.js,_bg.wasm}`, `jieba/dict.txt` | the in-browser import, when `crates/import` builds |
@@ -59,6 +60,7 @@ const NOT_PRECACHED: &[&str] = &[
     "quxian-single.html",
     "examples/",
     "pkg-api/",
+    "pkg-site/",
     "import/",
     "jieba/",
     "import-demo.html",
@@ -78,6 +80,8 @@ const EXPECTED: &[&str] = &[
     "pkg/quxian_web_bg.wasm",
     "pkg-api/quxian_wasm.js",
     "pkg-api/quxian_wasm_bg.wasm",
+    "pkg-site/quxian_wasm.js",
+    "pkg-site/quxian_wasm_bg.wasm",
     "corpus.qx",
     "corpus-yubei.qx",
     "quxian-embed.js",
@@ -159,6 +163,28 @@ fn build_into(
         wasm_bindgen,
         API_PACKAGE,
         &format!("{rel}/pkg-api"),
+        "quxian_wasm",
+    )?;
+    // The site page's API: without `Explorer`, whose bundle code a site never runs (the
+    // same artifact path, so it is built after the full API's bindgen).
+    step(&format!("dist: build {API_PACKAGE} with only SiteExplorer"));
+    exec(cargo().args([
+        "build",
+        "-p",
+        API_PACKAGE,
+        "--target",
+        WASM_TARGET,
+        "--profile",
+        wasm_profile(API_PACKAGE),
+        "--no-default-features",
+        "--features",
+        "site",
+    ]))?;
+    bindgen(
+        root,
+        wasm_bindgen,
+        API_PACKAGE,
+        &format!("{rel}/pkg-site"),
         "quxian_wasm",
     )?;
 
