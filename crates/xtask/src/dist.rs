@@ -140,15 +140,7 @@ fn build_into(
     // features and grow the app's wasm with what only the API needs.
     for package in [WEB_PACKAGE, API_PACKAGE] {
         step(&format!("dist: build {package} for wasm32"));
-        exec(cargo().args([
-            "build",
-            "-p",
-            package,
-            "--target",
-            WASM_TARGET,
-            "--profile",
-            wasm_profile(package),
-        ]))?;
+        build_wasm(package, &[])?;
     }
     step("dist: wasm-bindgen");
     bindgen(
@@ -168,18 +160,10 @@ fn build_into(
     // The site page's API: without `Explorer`, whose bundle code a site never runs (the
     // same artifact path, so it is built after the full API's bindgen).
     step(&format!("dist: build {API_PACKAGE} with only SiteExplorer"));
-    exec(cargo().args([
-        "build",
-        "-p",
+    build_wasm(
         API_PACKAGE,
-        "--target",
-        WASM_TARGET,
-        "--profile",
-        wasm_profile(API_PACKAGE),
-        "--no-default-features",
-        "--features",
-        "site",
-    ]))?;
+        &["--no-default-features", "--features", "site"],
+    )?;
     bindgen(
         root,
         wasm_bindgen,
@@ -218,6 +202,21 @@ fn build_into(
         }
     }
     Ok(())
+}
+
+/// `cargo build` of `package` for the browser, in its profile, with `extra` arguments.
+fn build_wasm(package: &str, extra: &[&str]) -> Result<()> {
+    let profile = wasm_profile(package);
+    let args = [
+        "build",
+        "-p",
+        package,
+        "--target",
+        WASM_TARGET,
+        "--profile",
+        profile,
+    ];
+    exec(cargo().args(args).args(extra))
 }
 
 /// `wasm-bindgen --target web` of `package`'s wasm into `out_dir` (relative to the root).
@@ -289,16 +288,7 @@ fn import_engine(root: &Path, dist: &Path, rel: &str, wasm_bindgen: &Path) -> Re
         return Ok(());
     }
     step("dist: in-browser import (optional)");
-    let built = exec(cargo().args([
-        "build",
-        "-p",
-        IMPORT_PACKAGE,
-        "--target",
-        WASM_TARGET,
-        "--profile",
-        wasm_profile(IMPORT_PACKAGE),
-    ]))
-    .and_then(|()| {
+    let built = build_wasm(IMPORT_PACKAGE, &[]).and_then(|()| {
         bindgen(
             root,
             wasm_bindgen,
