@@ -18,12 +18,16 @@ const worker = new Worker('./site-worker.js', { type: 'module' });
 // The engine's wasm and the site's meta are fetched here, at once (site.html preloads
 // both), rather than by the worker once its two scripts have loaded: the wasm compiles off
 // the main thread while they load, and the worker gets the compiled module and the meta's
-// bytes. Anything that fails here is left to the worker, which fetches again and reports
-// the failure in its own words.
-Promise.all([
-  WebAssembly.compileStreaming(fetch('./pkg-site/quxian_wasm_bg.wasm')).catch(() => null),
-  fetch('./quxian/site.qxs').then((r) => (r.ok ? r.arrayBuffer() : null)).catch(() => null),
-]).then(([module, meta]) => worker.postMessage({ boot: { module, meta } }, meta ? [meta] : []));
+// bytes. Anything that fails here (no WebAssembly at all included) is left to the worker,
+// which fetches again and reports the failure in its own words.
+async function bootWorker() {
+  const [module, meta] = await Promise.all([
+    WebAssembly.compileStreaming(fetch('./pkg-site/quxian_wasm_bg.wasm')).catch(() => null),
+    fetch('./quxian/site.qxs').then((r) => (r.ok ? r.arrayBuffer() : null)).catch(() => null),
+  ]);
+  worker.postMessage({ boot: { module, meta } }, meta ? [meta] : []);
+}
+bootWorker().catch(() => worker.postMessage({ boot: {} }));
 const pending = new Map();
 let nextCall = 0;
 worker.addEventListener('message', ({ data: { id, result, error } }) => {

@@ -1,9 +1,11 @@
-//! The JavaScript API of quxian: `new Explorer(bytes)` loads a bundle, `search(query,
-//! options)` returns plain objects. Highlight offsets are converted here, and only here, from
-//! Rust byte offsets to the UTF-16 offsets JavaScript strings use.
+//! The JavaScript API of quxian: `new Explorer(bytes)` loads a bundle (feature `bundle`,
+//! module `bundle`), `SiteExplorer.open(base)` a site index fetched piece by piece (feature
+//! `site`, module `site`); their `search(query, options)` returns plain objects. Highlight
+//! offsets are converted here, and only here, from Rust byte offsets to the UTF-16 offsets
+//! JavaScript strings use. `dist/pkg-api/` has both, `dist/pkg-site/` only `SiteExplorer`.
 //!
 //! ```js
-//! import init, { Explorer } from "./pkg/quxian_wasm.js";
+//! import init, { Explorer } from "./pkg-api/quxian_wasm.js";
 //! await init();
 //! const explorer = new Explorer(new Uint8Array(await (await fetch("corpus.qx")).arrayBuffer()));
 //! const { total, hits, facets } = explorer.search("缙云山", { district: ["北碚"], limit: 10 });
@@ -27,7 +29,7 @@ use quxian_core::{
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
-/// Options of [`Explorer::search`]; every field is optional.
+/// Options of `search` (the `Explorer`'s and the `SiteExplorer`'s); every field is optional.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct SearchOptions {

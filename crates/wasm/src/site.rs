@@ -2,7 +2,7 @@
 //! only the pieces each query needs.
 //!
 //! ```js
-//! import init, { SiteExplorer } from "./pkg-api/quxian_wasm.js";
+//! import init, { SiteExplorer } from "./pkg-site/quxian_wasm.js";  // or ./pkg-api/
 //! await init();
 //! const explorer = await SiteExplorer.open("./quxian/");
 //! const { total, hits, fetched } = await explorer.search("缙云山", { limit: 10 });
@@ -180,8 +180,8 @@ async fn settle<T>(
 #[wasm_bindgen]
 impl SiteExplorer {
     /// Open the site whose meta (`site.qxs`) is at `base` (a folder URL ending in `/`);
-    /// `meta`, if given, is the meta's bytes, already fetched (a page that starts the fetch
-    /// early). Resolves to a `SiteExplorer`; rejects with an `Error` whose message says, in
+    /// `meta`, if given, is the meta's bytes as a `Uint8Array`, already fetched (a page
+    /// that starts the fetch early). Resolves to a `SiteExplorer`; rejects with an `Error` whose message says, in
     /// Chinese, what is wrong (missing, another format version, damaged).
     pub fn open(base: String, meta: Option<Vec<u8>>) -> Promise {
         future_to_promise(async move {
@@ -336,7 +336,7 @@ pub(crate) enum SiteError {
     Unreachable(String),
     /// The host answered with an HTTP error status for this file.
     Http(String, u16),
-    /// The file arrived but is not what it should be, or the core refused to search.
+    /// The file arrived but is not what it should be.
     Core(String, quxian_core::Error),
     /// A query kept naming new pieces (a site whose pieces contradict each other).
     TooManyRounds,

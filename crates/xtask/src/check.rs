@@ -29,6 +29,18 @@ pub fn run(_root: &Path) -> Result<()> {
         "-D",
         "warnings",
     ]))?;
+    // dist also ships the JS API with only SiteExplorer (pkg-site/): lint that build too.
+    exec(cargo().args([
+        "clippy",
+        "-p",
+        "quxian-wasm",
+        "--no-default-features",
+        "--features",
+        "site",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
 
     step("check: core's dependency tree has no browser crates");
     for target in [None, Some(WASM_TARGET)] {

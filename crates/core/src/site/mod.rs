@@ -181,7 +181,7 @@ struct DocsPiece {
 
 /// A texts piece: the texts of consecutive passages, with their labels and the metadata
 /// of their documents (what a result shows beside its snippet). The metadata repeats
-/// what the documents pieces hold (about 3 % of the index), so that a page of results
+/// what the documents pieces hold (about 2 % of the index), so that a page of results
 /// is one round of requests, one per passage shown, rather than two.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct TextsPiece {

@@ -178,11 +178,15 @@ pub(crate) fn decode<T: DeserializeOwned>(name: &str, bytes: &[u8]) -> Result<(u
     if bytes.get(..4) != Some(MAGIC.as_slice()) {
         return Err(damaged(PieceProblem::NotAPiece));
     }
-    if bytes[4] != SITE_VERSION {
-        return Err(Error::UnsupportedVersion {
-            found: bytes[4] as u32,
-            supported: SITE_VERSION as u32,
-        });
+    match bytes.get(4) {
+        Some(&SITE_VERSION) => {}
+        Some(&found) => {
+            return Err(Error::UnsupportedVersion {
+                found: found as u32,
+                supported: SITE_VERSION as u32,
+            })
+        }
+        None => return Err(damaged(PieceProblem::Truncated)),
     }
     let header = || -> Option<(u8, u64, u32, u32, u64)> {
         Some((

@@ -211,8 +211,9 @@ impl SiteIndex {
             problem: PieceProblem::NotAName,
         };
         let id = PieceId::parse(name).ok_or_else(unknown)?;
-        if id.build != self.build {
-            // Slots leave the build out: only this build's pieces may fill them.
+        if id.kind != Kind::Meta && id.build != self.build {
+            // Slots leave the build out: only this build's pieces may fill them (the meta
+            // is refused below as not a piece).
             return Err(Error::Piece {
                 name: name.to_string(),
                 problem: PieceProblem::OtherPiece,
@@ -285,7 +286,7 @@ impl SiteIndex {
     }
 
     /// The next stage's pieces, or the ranked page once every piece is loaded (decoding
-    /// postings and ranking once, whether the caller asks what to fetch or searches).
+    /// postings and ranking once per call).
     fn plan(&self, query: &Query, filters: &Filters, page: SitePage) -> Plan<'_> {
         let mut first = self.vocabulary_slots(query);
         first.extend(self.likely_gram_buckets(query));
@@ -308,7 +309,8 @@ impl SiteIndex {
             return Plan::Fetch(placement);
         }
         // The page: its passages' texts, which carry their documents' metadata, in one
-        // round (a document shown without a passage needs its documents piece).
+        // round (the documents piece only as a fallback for a group without hits, which
+        // ranking does not make today).
         // Dates come from the passage tables, loaded for every match only with the facets
         // or a date order or range: without them the timeline is left empty (it is
         // counted with the facets) and no date is read.
@@ -372,8 +374,8 @@ impl SiteIndex {
             .then_some((*doc, document))
     }
 
-    /// Where a passage is and how it is labelled (its documents and texts pieces loaded,
-    /// as they are for every passage of a search's page).
+    /// Where a passage is and how it is labelled (its texts piece loaded, which carries its
+    /// document's metadata, as it is for every passage of a search's page).
     pub fn passage_info(&self, passage: PassageId) -> Option<PassageInfo<'_>> {
         let (doc, document) = self.doc_at(passage.0)?;
         let (texts, i) = self.texts_of(passage.0)?;

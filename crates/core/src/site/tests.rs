@@ -28,7 +28,7 @@ fn site_files(corpus: &Corpus) -> (HashMap<String, Vec<u8>>, SiteSummary) {
     (files.into_inner().unwrap(), summary)
 }
 
-/// Search a site the way a browser does: fetch what `needs` names until it names nothing.
+/// Search a site the way a browser does: add what `step` asks for until it answers.
 /// Returns the results and the names of the pieces fetched.
 fn site_search(
     files: &HashMap<String, Vec<u8>>,
@@ -278,9 +278,24 @@ fn damaged_or_missing_pieces_are_errors() {
         Some(PieceProblem::Truncated),
         "a piece cut inside its header"
     );
+    assert_eq!(
+        problem(&mut site, &good[..4]),
+        Some(PieceProblem::Truncated),
+        "a piece cut right after its magic bytes"
+    );
     assert!(SiteIndex::open(b"<html>not found</html>").is_err());
     assert!(
-        site.add(META_NAME, &files[META_NAME]).is_err(),
+        SiteIndex::open(b"QXS\x1a").is_err(),
+        "a meta of its magic bytes alone"
+    );
+    assert!(
+        matches!(
+            site.add(META_NAME, &files[META_NAME]),
+            Err(crate::Error::Piece {
+                problem: PieceProblem::NotAName,
+                ..
+            })
+        ),
         "the meta is not a piece"
     );
 
