@@ -11,7 +11,9 @@ let booted;
 const boot = new Promise((resolve) => { booted = resolve; });
 const explorer = (async () => {
   const { module, meta } = await boot;
-  await init(module ? { module_or_path: module } : undefined);
+  // An explicit URL: `cargo xtask dist` inlines the API's glue into this file, where the
+  // glue's own default (next to itself) would name the wrong folder.
+  await init({ module_or_path: module ?? new URL('./pkg-site/quxian_wasm_bg.wasm', import.meta.url) });
   return SiteExplorer.open('./quxian/', meta ? new Uint8Array(meta) : undefined);
 })();
 
