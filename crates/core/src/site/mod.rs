@@ -101,11 +101,22 @@ struct Meta {
     counts: PieceCounts,
 }
 
-/// Where a gram's postings are: inside its bucket, or in postings piece number N.
+/// Where a gram's postings are: inside its bucket, or in a postings piece of their own
+/// (its number, and the postings' size: what choosing a needle's cheapest pairs weighs).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 enum GramPostings {
     Inline(Vec<u8>),
-    Piece(u32),
+    Piece { number: u32, bytes: u32 },
+}
+
+impl GramPostings {
+    /// Size of the postings in bytes (before compression).
+    fn bytes(&self) -> u32 {
+        match self {
+            GramPostings::Inline(bytes) => bytes.len() as u32,
+            GramPostings::Piece { bytes, .. } => *bytes,
+        }
+    }
 }
 
 /// A gram bucket: `(key, postings)` sorted by key. Title grams share the bucket of the

@@ -182,6 +182,54 @@ pub(crate) fn needle_keys(needle: &str, flag: u64) -> Vec<(u64, u32)> {
     }
 }
 
+/// The fewest-bytes subset of a needle's bigram keys (from [`needle_keys`]) that still
+/// matches it exactly: every char of the needle must lie in a chosen pair, so the first and
+/// last pairs are always chosen and no two chosen pairs are more than two apart. A pair
+/// found at p + offset for each chosen offset then pins every char, as all of them would.
+/// Fetching only these skips up to half of a long needle's postings, most of all the big
+/// lists of common pairs. `bytes(key)` is the size of a key's postings, `None` for a pair
+/// the corpus lacks: the needle cannot occur, and that key alone says so.
+pub(crate) fn cheapest_cover(
+    keys: &[(u64, u32)],
+    bytes: impl Fn(u64) -> Option<u32>,
+) -> Vec<(u64, u32)> {
+    let mut costs = Vec::with_capacity(keys.len());
+    for &(key, offset) in keys {
+        match bytes(key) {
+            Some(n) => costs.push(n as u64),
+            None => return vec![(key, offset)],
+        }
+    }
+    if keys.len() <= 2 {
+        return keys.to_vec();
+    }
+    // best[i]: least bytes of a cover of chars 0..=i + 1 that chooses pair i; from[i]: the
+    // chosen pair before it.
+    let mut best: Vec<u64> = Vec::with_capacity(keys.len());
+    let mut from: Vec<usize> = Vec::with_capacity(keys.len());
+    for (i, cost) in costs.iter().enumerate() {
+        let before = match i {
+            0 => None,
+            1 => Some(0),
+            _ if best[i - 2] < best[i - 1] => Some(i - 2),
+            _ => Some(i - 1),
+        };
+        best.push(cost + before.map_or(0, |b| best[b]));
+        from.push(before.unwrap_or(usize::MAX));
+    }
+    let mut chosen = Vec::new();
+    let mut i = keys.len() - 1;
+    loop {
+        chosen.push(keys[i]);
+        match from[i] {
+            usize::MAX => break,
+            b => i = b,
+        }
+    }
+    chosen.reverse();
+    chosen
+}
+
 /// The needle of a clause: its unit string.
 pub(crate) fn needle_of(units: &[Unit]) -> String {
     unit_string(units)
@@ -209,7 +257,9 @@ pub(crate) fn match_needle(needle: &str, lists: &[(&Postings, u32)]) -> Vec<Need
         count,
         placed: rarest.placed.get(i).copied(),
     };
-    if lists.len() == 1 {
+    // One pair is the whole needle only when it is two chars long (a cover of a longer one
+    // has two pairs at least).
+    if lists.len() == 1 && chars <= 2 {
         return (0..rarest.ids.len())
             .map(|i| found(i, rarest.counts[i]))
             .collect();
@@ -291,6 +341,51 @@ mod tests {
         titles.push(5, None, 1, &[]);
         let p = Postings::decode(&titles.bytes, unigram('北') | TITLE_FLAG).unwrap();
         assert_eq!((p.ids, p.placed, p.counts), (vec![5], vec![], vec![1]));
+    }
+
+    /// Whether the offsets pin every char of a needle with `pairs` pairs.
+    fn covers(chosen: &[(u64, u32)], pairs: u32) -> bool {
+        (0..=pairs).all(|c| chosen.iter().any(|(_, o)| *o == c || *o + 1 == c))
+    }
+
+    #[test]
+    fn a_cover_pins_every_char_with_the_fewest_bytes() {
+        let keys = needle_keys("在重庆市区", 0);
+        let sizes = [10, 9000, 50, 20];
+        let bytes = |k: u64| keys.iter().position(|(key, _)| *key == k).map(|i| sizes[i]);
+        let chosen: Vec<u32> = cheapest_cover(&keys, bytes).iter().map(|c| c.1).collect();
+        assert_eq!(chosen, vec![0, 2, 3], "skips the big pair 重庆");
+        for n in 1..11u32 {
+            let keys: Vec<(u64, u32)> = (0..n).map(|i| ((i as u64 + 1) << 21, i)).collect();
+            for seed in 0..20u64 {
+                let bytes = |k: u64| Some(((k >> 21) * 2_654_435_761 + seed * 97) as u32 % 1000);
+                let cost = |chosen: &[(u64, u32)]| -> u64 {
+                    chosen.iter().map(|c| bytes(c.0).unwrap_or(0) as u64).sum()
+                };
+                let chosen = cheapest_cover(&keys, bytes);
+                assert!(covers(&chosen, n), "{n} pairs, seed {seed}: {chosen:?}");
+                let least = (0u32..1 << n)
+                    .map(|set| {
+                        keys.iter()
+                            .filter(|(_, o)| set >> o & 1 == 1)
+                            .copied()
+                            .collect::<Vec<_>>()
+                    })
+                    .filter(|subset| covers(subset, n))
+                    .map(|subset| cost(&subset))
+                    .min();
+                assert_eq!(Some(cost(&chosen)), least, "{n} pairs, seed {seed}");
+            }
+        }
+        let missing = keys_missing_one();
+        assert_eq!(cheapest_cover(&missing.0, missing.1), vec![missing.0[1]]);
+    }
+
+    /// Three pairs, the corpus lacking the middle one.
+    fn keys_missing_one() -> (Vec<(u64, u32)>, impl Fn(u64) -> Option<u32>) {
+        let keys = needle_keys("重庆市区", 0);
+        let absent = keys[1].0;
+        (keys, move |k: u64| (k != absent).then_some(5))
     }
 
     #[test]

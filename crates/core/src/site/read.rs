@@ -6,7 +6,9 @@
 //! match).
 
 use super::piece::{bucket_of, decode, Kind, PieceId, META_NAME};
-use super::postings::{bigram, match_needle, needle_keys, needle_of, Placed, Postings, TITLE_FLAG};
+use super::postings::{
+    bigram, cheapest_cover, match_needle, needle_keys, needle_of, Placed, Postings, TITLE_FLAG,
+};
 use super::write::{gram_bucket, vocabulary_bucket};
 use super::{
     DocsPiece, GramBucket, GramPostings, KeyBucket, Labels, Lengths, Meta, SiteDocument, Table,
@@ -550,7 +552,7 @@ impl SiteIndex {
     fn decoded(&self, key: u64) -> Postings {
         let bytes = match self.gram_postings(key) {
             Some(GramPostings::Inline(bytes)) => bytes.as_slice(),
-            Some(GramPostings::Piece(number)) => {
+            Some(GramPostings::Piece { number, .. }) => {
                 match self.pieces.get(&Slot(Kind::Postings, *number)) {
                     Some(Piece::Postings(bytes)) => bytes.as_slice(),
                     _ => return Postings::default(),
@@ -559,6 +561,15 @@ impl SiteIndex {
             None => return Postings::default(),
         };
         Postings::decode(bytes, key).unwrap_or_default()
+    }
+
+    /// The grams that match `needle` (flagged: in titles) exactly at the least cost, with
+    /// their offsets in it (gram buckets loaded; see [`cheapest_cover`]).
+    fn cover(&self, needle: &str, flag: u64) -> Vec<(u64, u32)> {
+        let keys = needle_keys(needle, flag);
+        cheapest_cover(&keys, |key| {
+            self.gram_postings(key).map(GramPostings::bytes)
+        })
     }
 
     fn table_of(&self, passage: u32) -> Option<(&Rows, usize)> {
@@ -637,6 +648,8 @@ struct Prepared<'a> {
 }
 
 impl Prepared<'_> {
+    /// Every gram of every needle, in passages and in titles: their buckets say what each
+    /// gram's postings weigh.
     fn keys(&self) -> Vec<u64> {
         self.needles
             .iter()
@@ -655,11 +668,21 @@ impl Prepared<'_> {
             .collect()
     }
 
+    /// The grams whose postings a search reads (gram buckets loaded): the cheapest cover of
+    /// each needle, in passages and in titles.
+    fn cover_keys(&self, site: &SiteIndex) -> Vec<u64> {
+        let covers = self.needles.iter().flat_map(|n| {
+            let passage = site.cover(n, 0);
+            passage.into_iter().chain(site.cover(n, TITLE_FLAG))
+        });
+        covers.map(|(key, _)| key).collect()
+    }
+
     fn postings_pieces(&self, site: &SiteIndex) -> Vec<Slot> {
-        self.keys()
+        self.cover_keys(site)
             .into_iter()
             .filter_map(|k| match site.gram_postings(k) {
-                Some(GramPostings::Piece(number)) => Some(Slot(Kind::Postings, *number)),
+                Some(GramPostings::Piece { number, .. }) => Some(Slot(Kind::Postings, *number)),
                 _ => None,
             })
             .collect()
@@ -681,11 +704,11 @@ impl Prepared<'_> {
 
     fn with_postings(mut self, site: &SiteIndex) -> Self {
         let mut decoded: FxHashMap<u64, Postings> = FxHashMap::default();
-        for key in self.keys() {
+        for key in self.cover_keys(site) {
             decoded.entry(key).or_insert_with(|| site.decoded(key));
         }
         let run = |needle: &str, flag: u64| {
-            let keys = needle_keys(needle, flag);
+            let keys = site.cover(needle, flag);
             let lists: Vec<(&Postings, u32)> = keys
                 .iter()
                 .filter_map(|(k, offset)| Some((decoded.get(k)?, *offset)))

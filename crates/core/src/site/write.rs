@@ -323,7 +323,10 @@ fn write_gram_buckets<E: Fn(&str, &[u8]) -> std::io::Result<()> + Sync>(
             continue;
         };
         let postings = if writer.bytes.len() > OWN_PIECE_BYTES {
-            GramPostings::Piece(out.put_postings(&writer.bytes)?)
+            GramPostings::Piece {
+                number: out.put_postings(&writer.bytes)?,
+                bytes: writer.bytes.len() as u32,
+            }
         } else {
             GramPostings::Inline(writer.bytes)
         };
