@@ -33,8 +33,9 @@ const wasmBytes = () => window.__wasmMemories.reduce((sum, m) => sum + m.buffer.
 const list = document.getElementById('hits');
 `;
 
-/** quxian's JS API on a site index: SiteExplorer, first page of 10 hits, then the district
- * and topic counts over every match (a second call; \`window.__facetsAt\` notes when). */
+/** quxian's JS API on a site index: SiteExplorer, first page of 10 documents with the best
+ * passage of each (as the site page shows them), then the district and topic counts over
+ * every match (a second call; \`window.__facetsAt\` notes when). */
 export const QUXIAN_PAGE = `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>quxian · SiteExplorer</title></head>
 <body><ol id="hits"></ol>
@@ -58,18 +59,18 @@ function show(hits) {
 await init();
 const explorer = await SiteExplorer.open('./quxian/');
 window.__facetsPending = true;
-show((await explorer.search(query, { limit: 10, facets: false })).hits);
-await explorer.search(query, { limit: 10 });
+show((await explorer.search(query, { limit: 10, facets: false, per_document: 1 })).hits);
+await explorer.search(query, { limit: 10, per_document: 1 });
 window.__facetsAt = performance.now();
 window.__bench = {
   /** The page, then the counts, as the site page does; the page's own time and bytes too. */
   async run(q, limit) {
     const before = performance.getEntriesByType('resource').length;
     const t0 = performance.now();
-    const r = await explorer.search(q, { limit, facets: false });
+    const r = await explorer.search(q, { limit, facets: false, per_document: 1 });
     const page_ms = performance.now() - t0;
     const page_bytes = performance.getEntriesByType('resource').slice(before).reduce((sum, e) => sum + e.transferSize, 0);
-    await explorer.search(q, { limit });
+    await explorer.search(q, { limit, per_document: 1 });
     return { docs: r.total_docs, texts: r.hits.map((h) => h.text), page_ms, page_bytes };
   },
   wasmBytes,

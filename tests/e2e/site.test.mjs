@@ -186,6 +186,18 @@ test('site page: a shared link shows highlighted hits; filter, load more, back',
     assert.match(status, new RegExp(`${cli.total_docs.toLocaleString('zh-CN')} 篇文档`));
     const before = await page.locator('li.doc').count();
     assert.equal(before, 10);
+    // Each result is a document with its best passage and how many more of it match (only
+    // that passage's text is fetched), as the CLI ranks and counts them.
+    const perDocument = new Map();
+    for (const hit of cli.hits) perDocument.set(hit.key, (perDocument.get(hit.key) ?? 0) + 1);
+    const links = await page.locator('li.doc h2 a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    const metas = await page.locator('li.doc .meta').allTextContents();
+    [...perDocument].slice(0, 10).forEach(([key, matching], i) => {
+      assert.ok(links[i].includes(encodeURIComponent(key)), `result ${i + 1} is ${key}: ${links[i]}`);
+      const more = metas[i].match(/本文另有 (\d+) 段匹配/);
+      assert.equal(more ? Number(more[1]) : 0, matching - 1, `other matches in ${key}`);
+    });
+    assert.ok(metas.some((m) => m.includes('本文另有')), 'some document has more than one match');
     await page.click('#more');
     await page.waitForFunction(() => document.querySelectorAll('li.doc').length > 10);
     const label = page.locator('#facets label').first();

@@ -96,22 +96,11 @@ function marked(text, highlights) {
   return out;
 }
 
-/** Hits arrive best document first, a document's passages together: one item per document. */
-function documents(hits) {
-  const docs = [];
-  for (const hit of hits) {
-    const last = docs[docs.length - 1];
-    if (last && last.doc === hit.doc) last.hits.push(hit);
-    else docs.push({ doc: hit.doc, title: hit.title, hits: [hit] });
-  }
-  return docs;
-}
-
-function renderDoc(doc) {
+/** One result: a document with its best passage (searches ask for one per document). */
+function renderDoc(best) {
   const li = el('li', 'doc');
-  const best = doc.hits[0];
-  const title = el('a', '', doc.title);
-  title.href = hashOf({ ...view, doc: doc.doc, p: best.passage });
+  const title = el('a', '', best.title);
+  title.href = hashOf({ ...view, doc: best.doc, p: best.passage });
   const heading = el('h2');
   heading.append(title);
   li.append(heading);
@@ -119,7 +108,7 @@ function renderDoc(doc) {
   if (best.date) meta.append(el('span', 'date', `${best.date} `));
   best.districts.forEach((d) => meta.append(el('span', 'district', `${d} `)));
   best.topics.forEach((t) => meta.append(el('span', 'topic', `${t} `)));
-  if (doc.hits.length > 1) meta.append(`· 本文另有 ${doc.hits.length - 1} 段匹配`);
+  if (best.document_hits > 1) meta.append(`· 本文另有 ${best.document_hits - 1} 段匹配`);
   const p = el('p');
   p.append(marked(best.text, best.highlights));
   li.append(p, meta);
@@ -167,7 +156,8 @@ async function search(append = false) {
   const ticket = ++latest;
   const offset = append ? shown : 0;
   const options = {
-    limit: PAGE, offset, district: view.district, topic: view.topic,
+    // One passage per document is shown: only its text is fetched.
+    limit: PAGE, offset, per_document: 1, district: view.district, topic: view.topic,
     sort: view.sort || undefined, from: view.from || undefined, to: view.to || undefined,
   };
   status.className = '';
@@ -188,7 +178,7 @@ async function search(append = false) {
 }
 
 function renderPage(result, append, offset) {
-  const docs = documents(result.hits);
+  const docs = result.hits;
   if (append) list.append(...docs.map(renderDoc));
   else list.replaceChildren(...docs.map(renderDoc));
   shown = offset + docs.length;

@@ -39,6 +39,7 @@ pub fn search(
         offset: 0,
         limit,
         facets: false,
+        per_document: usize::MAX,
     };
     let (_, first) = settle(&mut site, index, query, filters, page)?;
     page.facets = true;

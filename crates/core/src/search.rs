@@ -68,6 +68,9 @@ pub struct DocGroup {
     pub score: f32,
     /// Matching passages, best first.
     pub hits: Vec<Hit>,
+    /// How many passages of the document match: `hits` may hold fewer, when a site page
+    /// asks for the texts of only the first few of each document.
+    pub matching: usize,
 }
 
 /// What a search returns.
@@ -580,10 +583,12 @@ fn timeline(src: &impl SearchSource, passages: &[(u32, f32)]) -> (Vec<(Date, u32
 }
 
 /// Add snippets to a ranking: the only step that reads passage text.
+/// Snippets for the first `per_document` matching passages of each document of the page.
 pub(crate) fn with_snippets(
     src: &impl SearchSource,
     query: &Query,
     ranked: Ranked,
+    per_document: usize,
 ) -> SearchResults {
     let needles = highlight_needles(src, query);
     let mut budget = HIGHLIGHT_BUDGET;
@@ -593,8 +598,10 @@ pub(crate) fn with_snippets(
         .map(|(doc, score, list)| DocGroup {
             doc,
             score,
+            matching: list.len(),
             hits: list
                 .into_iter()
+                .take(per_document)
                 .map(|(p, score)| hit(src.passage_text(p), p, score, &needles, &mut budget))
                 .collect(),
         })
@@ -751,7 +758,8 @@ impl Searcher {
         offset: usize,
         limit: usize,
     ) -> SearchResults {
-        with_snippets(self, query, rank(self, query, filters, offset, limit))
+        let ranked = rank(self, query, filters, offset, limit);
+        with_snippets(self, query, ranked, usize::MAX)
     }
 
     /// Byte ranges of the query's matches in any text (a passage or a title), for readers.

@@ -55,7 +55,7 @@ impl Explorer {
         let results = self.searcher.search(&q, &filters, limit);
         let c = self.searcher.corpus();
         let hits = page_hits(&results, per_document)
-            .filter_map(|hit| js_hit(hit, c.passage_info(hit.passage)?))
+            .filter_map(|found| js_hit(found, c.passage_info(found.0.passage)?))
             .take(limit)
             .collect();
         let pairs = |names: &[String], counts: &[u32]| {

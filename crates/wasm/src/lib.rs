@@ -64,15 +64,16 @@ pub(crate) struct Request {
     pub(crate) per_document: usize,
 }
 
-/// The hits of `results` in display order, at most `per_document` of each document.
+/// The hits of `results` in display order, at most `per_document` of each document, each
+/// with the number of matching passages of its document.
 pub(crate) fn page_hits(
     results: &SearchResults,
     per_document: usize,
-) -> impl Iterator<Item = &Hit> {
-    results
-        .groups
-        .iter()
-        .flat_map(move |g| g.hits.iter().take(per_document))
+) -> impl Iterator<Item = (&Hit, usize)> {
+    results.groups.iter().flat_map(move |g| {
+        let hits = g.hits.iter().take(per_document);
+        hits.map(|hit| (hit, g.matching))
+    })
 }
 
 #[derive(Serialize)]
@@ -87,6 +88,8 @@ pub(crate) struct JsHit {
     pub(crate) highlights: Vec<[usize; 2]>,
     pub(crate) districts: Vec<String>,
     pub(crate) topics: Vec<String>,
+    /// Matching passages of its document (`per_document` may show fewer).
+    pub(crate) document_hits: usize,
 }
 
 #[derive(Serialize)]
@@ -194,7 +197,7 @@ fn nfkc(text: &str) -> String {
 }
 
 /// A hit as JavaScript sees it.
-pub(crate) fn js_hit(hit: &Hit, info: PassageInfo<'_>) -> Option<JsHit> {
+pub(crate) fn js_hit((hit, document_hits): (&Hit, usize), info: PassageInfo<'_>) -> Option<JsHit> {
     Some(JsHit {
         doc: info.key.to_string(),
         title: info.title.to_string(),
@@ -205,5 +208,6 @@ pub(crate) fn js_hit(hit: &Hit, info: PassageInfo<'_>) -> Option<JsHit> {
         highlights: utf16_highlights(&hit.snippet),
         districts: info.districts.iter().map(|d| d.to_string()).collect(),
         topics: info.topics.iter().map(|t| t.to_string()).collect(),
+        document_hits,
     })
 }

@@ -287,6 +287,7 @@ impl SiteExplorer {
                 offset: request.offset,
                 limit: request.limit,
                 facets: request.facets,
+                per_document: request.per_document,
             };
             let step = |index: &SiteIndex| match index.step(q, filters, page) {
                 SiteStep::Done(results) => ControlFlow::Break(results),
@@ -307,7 +308,7 @@ fn site_results(
     fetched: Fetched,
 ) -> SiteResults {
     let hits = page_hits(results, request.per_document)
-        .filter_map(|hit| js_hit(hit, index.passage_info(hit.passage)?))
+        .filter_map(|found| js_hit(found, index.passage_info(found.0.passage)?))
         .collect();
     let pairs = |names: &[String], counts: &[u32]| {
         names.iter().cloned().zip(counts.iter().copied()).collect()

@@ -27,6 +27,7 @@ use crate::{
 };
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
@@ -118,11 +119,16 @@ pub struct SiteIndex {
     docs_at: BTreeMap<u32, DocId>,
     /// Bytes (as fetched) of the pieces held.
     held_bytes: usize,
+    /// Counts the pieces added that ranking may read (all but texts and documents), so a
+    /// parked page knows whether its ranking still holds.
+    ranking_pieces: u64,
+    /// The last page ranked while its texts were missing (see [`Parked`]).
+    parked: RefCell<Option<Parked>>,
 }
 
 /// What a search asks of [`SiteIndex::step`]: a page of documents, and whether its facet
 /// counts are wanted too.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SitePage {
     /// Documents skipped (加载更多).
     pub offset: usize,
@@ -131,6 +137,10 @@ pub struct SitePage {
     /// Count districts and topics over every match (fetches the passage tables of the
     /// matches; without it the results' facets are zero).
     pub facets: bool,
+    /// Passages shown of each document, best first: only their texts are fetched (a page
+    /// listing documents by their best passage needs one text each, not every match's;
+    /// [`DocGroup::matching`](crate::DocGroup::matching) still counts them all).
+    pub per_document: usize,
 }
 
 /// One step of a search on a site ([`SiteIndex::step`]).
@@ -153,6 +163,8 @@ impl SiteIndex {
             documents: FxHashMap::default(),
             docs_at: BTreeMap::new(),
             held_bytes: 0,
+            ranking_pieces: 0,
+            parked: RefCell::new(None),
         })
     }
 
@@ -246,6 +258,9 @@ impl SiteIndex {
         {
             self.held_bytes += bytes.len();
         }
+        if !matches!(id.kind, Kind::Texts | Kind::Docs) {
+            self.ranking_pieces += 1;
+        }
         Ok(())
     }
 
@@ -266,6 +281,7 @@ impl SiteIndex {
         self.documents.clear();
         self.docs_at.clear();
         self.held_bytes = 0;
+        self.parked.replace(None);
     }
 
     /// Bytes (as fetched, compressed) of the pieces held: what a cache bound looks at.
@@ -282,7 +298,7 @@ impl SiteIndex {
             Plan::Fetch(names) => SiteStep::Fetch(names),
             Plan::Ready(ready) => {
                 let (source, ranked) = *ready;
-                SiteStep::Done(with_snippets(&source, query, ranked))
+                SiteStep::Done(with_snippets(&source, query, ranked, page.per_document))
             }
         }
     }
@@ -290,6 +306,10 @@ impl SiteIndex {
     /// The next stage's pieces, or the ranked page once every piece is loaded (decoding
     /// postings and ranking once per call).
     fn plan(&self, query: &Query, filters: &Filters, page: SitePage) -> Plan<'_> {
+        let parked = self.parked.take();
+        if let Some(parked) = parked.filter(|p| p.holds_for(self, query, filters, page)) {
+            return self.show(parked.resume(self), query, filters, page);
+        }
         let mut first = self.vocabulary_slots(query);
         first.extend(self.likely_gram_buckets(query));
         let first = self.missing(first);
@@ -327,17 +347,32 @@ impl SiteIndex {
             ranked.timeline.clear();
             ranked.undated = 0;
         }
+        self.show((source, ranked), query, filters, page)
+    }
+
+    /// The ranked page, once the texts of its passages are loaded; else those texts, the
+    /// ranking parked until they come.
+    fn show<'a>(
+        &'a self,
+        (source, ranked): (Prepared<'a>, Ranked),
+        query: &Query,
+        filters: &Filters,
+        page: SitePage,
+    ) -> Plan<'a> {
         let shown = ranked.groups.iter().flat_map(|(doc, _, hits)| {
-            let texts = hits.iter().filter_map(|(p, _)| self.text_slot(*p));
-            let metadata = hits.is_empty().then(|| self.doc_slot(*doc));
+            let shown = &hits[..hits.len().min(page.per_document)];
+            let texts = shown.iter().filter_map(|(p, _)| self.text_slot(*p));
+            let metadata = shown.is_empty().then(|| self.doc_slot(*doc));
             texts.chain(metadata.flatten())
         });
         let missing = self.missing(shown.collect());
         if missing.is_empty() {
-            Plan::Ready(Box::new((source, ranked)))
-        } else {
-            Plan::Fetch(missing)
+            return Plan::Ready(Box::new((source, ranked)));
         }
+        let search = (query.clone(), filters.clone(), page);
+        self.parked
+            .replace(Some(source.park(ranked, search, self.ranking_pieces)));
+        Plan::Fetch(missing)
     }
 
     /// The metadata of document `doc`, if its documents piece or the texts piece of one of
@@ -525,12 +560,11 @@ impl SiteIndex {
         needles.dedup();
         Prepared {
             site: self,
-            vocabulary,
-            needles,
-            postings: FxHashMap::default(),
-            placed: FxHashMap::default(),
-            titles: FxHashMap::default(),
-            dates: FxHashMap::default(),
+            matched: Matched {
+                vocabulary,
+                needles,
+                ..Matched::default()
+            },
         }
     }
 
@@ -605,18 +639,52 @@ fn reading_window(document: &SiteDocument, number: u32) -> Range<u32> {
     start..all.end.min(start + READER_PASSAGES)
 }
 
+/// A page ranked while the texts of its passages were missing. Adding them cannot change
+/// the ranking (it reads postings, tables and lengths only), so the step that finds them
+/// loaded shows this page instead of ranking again: for a common query of a big archive,
+/// ranking is most of a page's time.
+struct Parked {
+    search: (Query, Filters, SitePage),
+    /// [`SiteIndex::ranking_pieces`] when it was ranked.
+    ranking_pieces: u64,
+    matched: Matched,
+    ranked: Ranked,
+}
+
+impl Parked {
+    /// Whether this is the page of that search, and no piece ranking reads came since.
+    fn holds_for(
+        &self,
+        site: &SiteIndex,
+        query: &Query,
+        filters: &Filters,
+        page: SitePage,
+    ) -> bool {
+        let (q, f, p) = &self.search;
+        self.ranking_pieces == site.ranking_pieces && q == query && f == filters && *p == page
+    }
+
+    fn resume(self, site: &SiteIndex) -> (Prepared<'_>, Ranked) {
+        let source = Prepared {
+            site,
+            matched: self.matched,
+        };
+        (source, self.ranked)
+    }
+}
+
 /// What a search needs next: pieces to fetch, or nothing (its source and ranking).
 enum Plan<'a> {
     Fetch(Vec<String>),
     Ready(Box<(Prepared<'a>, Ranked)>),
 }
 
-/// Whether ranking a query needs passage labels: it filters by district or topic.
 /// Whether ranking needs every matching document's date (in the passage tables).
 fn needs_dates(filters: &Filters) -> bool {
     !filters.dates.is_all() || filters.sort != crate::SortOrder::Relevance
 }
 
+/// Whether ranking a query needs passage labels: it filters by district or topic.
 fn needs_labels(query: &Query, filters: &Filters) -> bool {
     !(filters.districts.is_empty()
         && filters.topics.is_empty()
@@ -634,6 +702,13 @@ fn display_name(names: &[String], id: u16) -> &str {
 /// [`SearchSource`] for the shared engine.
 struct Prepared<'a> {
     site: &'a SiteIndex,
+    matched: Matched,
+}
+
+/// What a query found in the pieces loaded (the part of [`Prepared`] that a [`Parked`] page
+/// keeps).
+#[derive(Default)]
+struct Matched {
     vocabulary: Vocabulary,
     /// Unit strings of every clause and exclusion of the query.
     needles: Vec<String>,
@@ -648,10 +723,26 @@ struct Prepared<'a> {
 }
 
 impl Prepared<'_> {
+    /// Keep what ranking this page made, for [`Parked::resume`].
+    fn park(
+        self,
+        ranked: Ranked,
+        search: (Query, Filters, SitePage),
+        ranking_pieces: u64,
+    ) -> Parked {
+        Parked {
+            search,
+            ranking_pieces,
+            matched: self.matched,
+            ranked,
+        }
+    }
+
     /// Every gram of every needle, in passages and in titles: their buckets say what each
     /// gram's postings weigh.
     fn keys(&self) -> Vec<u64> {
-        self.needles
+        self.matched
+            .needles
             .iter()
             .flat_map(|n| {
                 let passage = needle_keys(n, 0);
@@ -671,7 +762,7 @@ impl Prepared<'_> {
     /// The grams whose postings a search reads (gram buckets loaded): the cheapest cover of
     /// each needle, in passages and in titles.
     fn cover_keys(&self, site: &SiteIndex) -> Vec<u64> {
-        let covers = self.needles.iter().flat_map(|n| {
+        let covers = self.matched.needles.iter().flat_map(|n| {
             let passage = site.cover(n, 0);
             passage.into_iter().chain(site.cover(n, TITLE_FLAG))
         });
@@ -695,7 +786,8 @@ impl Prepared<'_> {
         for piece in site.pieces.values() {
             if let Piece::Table(rows) = piece {
                 let docs = (rows.first_doc..).zip(&rows.dates);
-                self.dates
+                self.matched
+                    .dates
                     .extend(docs.filter_map(|(doc, date)| Some((doc, (*date)?))));
             }
         }
@@ -715,10 +807,10 @@ impl Prepared<'_> {
                 .collect();
             match_needle(needle, &lists)
         };
-        for needle in &self.needles {
+        for needle in &self.matched.needles {
             let matches = run(needle, 0);
             let placed = matches.iter().filter_map(|m| Some((m.id, m.placed?)));
-            self.placed.extend(placed);
+            self.matched.placed.extend(placed);
             let passages = matches
                 .iter()
                 .map(|m| Posting {
@@ -727,8 +819,8 @@ impl Prepared<'_> {
                 })
                 .collect();
             let titles = run(needle, TITLE_FLAG).iter().map(|m| m.id).collect();
-            self.postings.insert(needle.clone(), passages);
-            self.titles.insert(needle.clone(), titles);
+            self.matched.postings.insert(needle.clone(), passages);
+            self.matched.titles.insert(needle.clone(), titles);
         }
         self
     }
@@ -744,7 +836,7 @@ impl Prepared<'_> {
         filters: &Filters,
         page: SitePage,
     ) -> Vec<Slot> {
-        let clauses = query_clauses(&self.vocabulary, self.district_names(), query);
+        let clauses = query_clauses(&self.matched.vocabulary, self.district_names(), query);
         let short = |units: &Vec<Unit>| needle_of(units).chars().nth(1).is_none();
         let one_char = clauses.iter().flat_map(|c| &c.alternatives).any(short);
         let tables = page.facets
@@ -776,7 +868,7 @@ impl Prepared<'_> {
 
 impl SearchSource for Prepared<'_> {
     fn vocabulary(&self) -> &Vocabulary {
-        &self.vocabulary
+        &self.matched.vocabulary
     }
     fn district_by_name(&self, name: &str) -> Option<DistrictId> {
         let meta = &self.site.meta;
@@ -807,14 +899,15 @@ impl SearchSource for Prepared<'_> {
         self.site.meta.average_length
     }
     fn matches(&self, units: &[Unit]) -> Vec<Posting> {
-        self.postings
+        self.matched
+            .postings
             .get(&needle_of(units))
             .cloned()
             .unwrap_or_default()
     }
     /// From the postings of a match, else from the lengths piece of the passage.
     fn length(&self, passage: u32) -> u32 {
-        if let Some(placed) = self.placed.get(&passage) {
+        if let Some(placed) = self.matched.placed.get(&passage) {
             return placed.length;
         }
         let slot = Slot(Kind::Lengths, passage / TABLE_PASSAGES);
@@ -826,7 +919,7 @@ impl SearchSource for Prepared<'_> {
     }
     /// From the postings of a match, else from the passage's table.
     fn doc_of(&self, passage: u32) -> DocId {
-        if let Some(placed) = self.placed.get(&passage) {
+        if let Some(placed) = self.matched.placed.get(&passage) {
             return DocId(placed.doc);
         }
         let doc = self
@@ -842,13 +935,14 @@ impl SearchSource for Prepared<'_> {
         }
     }
     fn title_contains(&self, doc: DocId, needle: &str) -> bool {
-        self.titles
+        self.matched
+            .titles
             .get(needle)
             .is_some_and(|docs| docs.binary_search(&doc.0).is_ok())
     }
     /// From the passage tables (fetched whenever dates matter).
     fn doc_date(&self, doc: DocId) -> Option<Date> {
-        self.dates.get(&doc.0).copied()
+        self.matched.dates.get(&doc.0).copied()
     }
     fn passage_text(&self, passage: u32) -> &str {
         self.site.passage_text(passage).unwrap_or("")

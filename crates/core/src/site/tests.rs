@@ -34,15 +34,21 @@ fn site_search(
     files: &HashMap<String, Vec<u8>>,
     query: &Query,
     filters: &Filters,
-    limit: usize,
-    facets: bool,
+    page: SitePage,
 ) -> (SearchResults, Vec<String>) {
-    let page = SitePage {
-        offset: 0,
-        limit,
-        facets,
-    };
     let mut site = SiteIndex::open(&files[META_NAME]).unwrap();
+    settle(&mut site, files, query, filters, page)
+}
+
+/// Step a search on `site` until it answers, adding what it asks for; returns the results
+/// and the names of the pieces added.
+fn settle(
+    site: &mut SiteIndex,
+    files: &HashMap<String, Vec<u8>>,
+    query: &Query,
+    filters: &Filters,
+    page: SitePage,
+) -> (SearchResults, Vec<String>) {
     let mut fetched = Vec::new();
     for _ in 0..10 {
         let needs = match site.step(query, filters, page) {
@@ -106,7 +112,13 @@ fn assert_same(corpus: Corpus, queries: &[&str]) {
             },
         ] {
             let want = searcher.search(&query, &filters, 3);
-            let (got, fetched) = site_search(&files, &query, &filters, 3, true);
+            let asked = |facets, per_document| SitePage {
+                offset: 0,
+                limit: 3,
+                facets,
+                per_document,
+            };
+            let (got, fetched) = site_search(&files, &query, &filters, asked(true, usize::MAX));
             assert_eq!(got, want, "query {q:?}, filters {filters:?}");
             // The texts of the passages shown carry their documents' metadata: a page
             // never waits for a documents piece.
@@ -114,7 +126,8 @@ fn assert_same(corpus: Corpus, queries: &[&str]) {
             assert_eq!(docs_pieces, 0, "query {q:?} fetched documents pieces");
             // Without facets: the same page, and no passage table fetched for phrases of
             // two chars or more unless the ranking needs labels (a filter) or dates.
-            let (mut page, fetched) = site_search(&files, &query, &filters, 3, false);
+            let (mut page, fetched) =
+                site_search(&files, &query, &filters, asked(false, usize::MAX));
             let tables = fetched.iter().filter(|n| n.starts_with("t-")).count();
             let long = |t: &String| t.chars().filter(|c| c.is_alphanumeric()).count() >= 2;
             if query.text.is_empty()
@@ -136,6 +149,12 @@ fn assert_same(corpus: Corpus, queries: &[&str]) {
                 page, want,
                 "query {q:?} without facets, filters {filters:?}"
             );
+            // The best passage of each document only: the same page with one hit per
+            // document, each still counting every match of its document.
+            let (best, _) = site_search(&files, &query, &filters, asked(true, 1));
+            let mut one_each = want.clone();
+            one_each.groups.iter_mut().for_each(|g| g.hits.truncate(1));
+            assert_eq!(best, one_each, "query {q:?}, one passage per document");
         }
     }
 }
@@ -212,6 +231,62 @@ fn many_tables_and_texts_pieces() {
     );
 }
 
+/// A page ranked while its texts are missing is kept until they come (not ranked again);
+/// another search, or another page of the same search, that comes first must get its own
+/// results, not the kept page.
+#[test]
+fn interleaved_searches_each_get_their_own_page() {
+    let texts: Vec<String> = (0..300)
+        .map(|i| format!("第{i}段：北碚区科技创新{}。", "发展".repeat(i % 5)))
+        .collect();
+    let docs: Vec<Vec<&str>> = texts
+        .chunks(3)
+        .map(|c| c.iter().map(String::as_str).collect())
+        .collect();
+    let slices: Vec<&[&str]> = docs.iter().map(Vec::as_slice).collect();
+    let mut corpus = corpus_of(&slices);
+    annotate(&mut corpus);
+    let (files, _) = site_files(&corpus);
+    let filters = Filters::default();
+    let page = |offset| SitePage {
+        offset,
+        limit: 5,
+        facets: false,
+        per_document: usize::MAX,
+    };
+    let alone = |q: &Query, offset| site_search(&files, q, &filters, page(offset)).0;
+    let mut site = SiteIndex::open(&files[META_NAME]).unwrap();
+    let (a, b) = (Query::parse("科技").unwrap(), Query::parse("发展").unwrap());
+    // Step a's first page until the texts of its page are added: it is kept then.
+    let park_a = |site: &mut SiteIndex| loop {
+        let SiteStep::Fetch(names) = site.step(&a, &filters, page(0)) else {
+            panic!("a page of a new query needs pieces");
+        };
+        let texts = names.iter().any(|n| n.starts_with('x'));
+        for name in names {
+            site.add(&name, &files[&name]).unwrap();
+        }
+        if texts {
+            break;
+        }
+    };
+    park_a(&mut site);
+    let next = settle(&mut site, &files, &a, &filters, page(5)).0;
+    assert_eq!(next, alone(&a, 5), "another page of the same query");
+    site.clear();
+    park_a(&mut site);
+    let other = settle(&mut site, &files, &b, &filters, page(0)).0;
+    assert_eq!(other, alone(&b, 0), "another query");
+    site.clear();
+    park_a(&mut site);
+    let shown = settle(&mut site, &files, &a, &filters, page(0));
+    assert_eq!(
+        shown,
+        (alone(&a, 0), Vec::new()),
+        "the kept page, nothing fetched"
+    );
+}
+
 #[test]
 fn link_keys_find_their_documents() {
     let corpus = corpus_of(&[&["北碚。"], &["渝北。"], &["江北。"]]);
@@ -243,6 +318,7 @@ fn damaged_or_missing_pieces_are_errors() {
         offset: 0,
         limit: 10,
         facets: true,
+        per_document: usize::MAX,
     };
     let SiteStep::Fetch(needs) = site.step(&query, &Filters::default(), page) else {
         panic!("a search with no piece loaded needs pieces");
