@@ -266,11 +266,13 @@ impl SiteExplorer {
     }
 
     /// Search; a Promise. The options are those of `Explorer.search` (`per_document`
-    /// included), but `limit` counts documents (default 20), `offset` skips documents ("load more"), and `facets:
-    /// false` skips the district and topic counts (they need the labels of every match:
-    /// ask for the page first, then again with counts — the second search refetches
-    /// nothing it already has); `hits` holds every matching passage of those documents,
-    /// best document first; `counted` says whether `facets` are counts; `fetched: {
+    /// included), but `limit` counts documents (default 20), `offset` skips documents
+    /// ("load more"), and `facets: false` skips the district and topic counts (they need
+    /// the labels of every match: ask for the page first, then again with counts — the
+    /// second search refetches nothing it already has); `hits` holds the matching passages
+    /// of those documents (the first `per_document` of each: only their texts are fetched,
+    /// and each hit's `document_hits` counts all of its document's), best document first;
+    /// `counted` says whether `facets` are counts; `fetched: {
     /// pieces, bytes }` says what this search downloaded. `sort`, `from` and `to` fetch
     /// the passage tables of every match (documents' dates live there); `timeline` and
     /// `undated` are counted with the facets (empty and 0 for `facets: false` without them).
