@@ -36,15 +36,8 @@ pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const WASM_PROFILE: &str = "wasm";
 /// The import engine's profile: built for speed, not size (see Cargo.toml).
 const IMPORT_WASM_PROFILE: &str = "wasm-import";
-
-/// The cargo profile `package` is built with for the browser.
-fn wasm_profile(package: &str) -> &'static str {
-    if package == IMPORT_PACKAGE {
-        IMPORT_WASM_PROFILE
-    } else {
-        WASM_PROFILE
-    }
-}
+/// The site page's API (`pkg-site/`): speed before size too (see Cargo.toml).
+const SITE_WASM_PROFILE: &str = "wasm-site";
 const WEB_PACKAGE: &str = "quxian-web";
 const API_PACKAGE: &str = "quxian-wasm";
 const IMPORT_PACKAGE: &str = "quxian-import";
@@ -145,34 +138,37 @@ fn build_into(
     // features and grow the app's wasm with what only the API needs.
     for package in [WEB_PACKAGE, API_PACKAGE] {
         step(&format!("dist: build {package} for wasm32"));
-        build_wasm(package, &[])?;
+        build_wasm(package, WASM_PROFILE, &[])?;
     }
     step("dist: wasm-bindgen");
+    let web = wasm_artifact(root, WEB_PACKAGE, WASM_PROFILE)?;
     bindgen(
         root,
         wasm_bindgen,
-        WEB_PACKAGE,
+        &web,
         &format!("{rel}/pkg"),
         "quxian_web",
     )?;
+    let api = wasm_artifact(root, API_PACKAGE, WASM_PROFILE)?;
     bindgen(
         root,
         wasm_bindgen,
-        API_PACKAGE,
+        &api,
         &format!("{rel}/pkg-api"),
         "quxian_wasm",
     )?;
-    // The site page's API: without `Explorer`, whose bundle code a site never runs (the
-    // same artifact path, so it is built after the full API's bindgen).
+    // The site page's API: without `Explorer`, whose bundle code a site never runs.
     step(&format!("dist: build {API_PACKAGE} with only SiteExplorer"));
     build_wasm(
         API_PACKAGE,
+        SITE_WASM_PROFILE,
         &["--no-default-features", "--features", "site"],
     )?;
+    let site = wasm_artifact(root, API_PACKAGE, SITE_WASM_PROFILE)?;
     bindgen(
         root,
         wasm_bindgen,
-        API_PACKAGE,
+        &site,
         &format!("{rel}/pkg-site"),
         "quxian_wasm",
     )?;
@@ -212,8 +208,7 @@ fn build_into(
 }
 
 /// `cargo build` of `package` for the browser, in its profile, with `extra` arguments.
-fn build_wasm(package: &str, extra: &[&str]) -> Result<()> {
-    let profile = wasm_profile(package);
+fn build_wasm(package: &str, profile: &str, extra: &[&str]) -> Result<()> {
     let args = [
         "build",
         "-p",
@@ -226,15 +221,14 @@ fn build_wasm(package: &str, extra: &[&str]) -> Result<()> {
     exec(cargo().args(args).args(extra))
 }
 
-/// `wasm-bindgen --target web` of `package`'s wasm into `out_dir` (relative to the root).
+/// `wasm-bindgen --target web` of a built `wasm` into `out_dir` (relative to the root).
 fn bindgen(
     root: &Path,
     wasm_bindgen: &Path,
-    package: &str,
+    wasm: &Path,
     out_dir: &str,
     out_name: &str,
 ) -> Result<()> {
-    let wasm = wasm_artifact(root, package)?;
     exec(
         std::process::Command::new(wasm_bindgen)
             .args([
@@ -246,7 +240,7 @@ fn bindgen(
                 "--out-name",
                 out_name,
             ])
-            .arg(wasm.strip_prefix(root).unwrap_or(&wasm)),
+            .arg(wasm.strip_prefix(root).unwrap_or(wasm)),
     )
 }
 
@@ -318,11 +312,12 @@ fn import_engine(root: &Path, dist: &Path, rel: &str, wasm_bindgen: &Path) -> Re
         return Ok(());
     }
     step("dist: in-browser import (optional)");
-    let built = build_wasm(IMPORT_PACKAGE, &[]).and_then(|()| {
+    let built = build_wasm(IMPORT_PACKAGE, IMPORT_WASM_PROFILE, &[]).and_then(|()| {
+        let wasm = wasm_artifact(root, IMPORT_PACKAGE, IMPORT_WASM_PROFILE)?;
         bindgen(
             root,
             wasm_bindgen,
-            IMPORT_PACKAGE,
+            &wasm,
             &format!("{rel}/import"),
             "quxian_import",
         )
@@ -574,11 +569,8 @@ pub fn ensure_wasm_bindgen(root: &Path) -> Result<PathBuf> {
 
 /// A `cdylib` is named with underscores (`quxian_web.wasm`), a binary after the package
 /// (`quxian-web.wasm`); accept both.
-fn wasm_artifact(root: &Path, package: &str) -> Result<PathBuf> {
-    let dir = root
-        .join("target")
-        .join(WASM_TARGET)
-        .join(wasm_profile(package));
+fn wasm_artifact(root: &Path, package: &str, profile: &str) -> Result<PathBuf> {
+    let dir = root.join("target").join(WASM_TARGET).join(profile);
     let underscored = format!("{}.wasm", package.replace('-', "_"));
     for name in [underscored, format!("{package}.wasm")] {
         let path = dir.join(name);
