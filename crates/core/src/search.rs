@@ -582,8 +582,8 @@ fn timeline(src: &impl SearchSource, passages: &[(u32, f32)]) -> (Vec<(Date, u32
     (by_date.into_iter().collect(), undated)
 }
 
-/// Add snippets to a ranking: the only step that reads passage text.
-/// Snippets for the first `per_document` matching passages of each document of the page.
+/// Add snippets to a ranking, for the first `per_document` matching passages of each
+/// document of the page: the only step that reads passage text.
 pub(crate) fn with_snippets(
     src: &impl SearchSource,
     query: &Query,
