@@ -63,6 +63,16 @@ fn settle(
     panic!("the search did not settle for {query:?}");
 }
 
+/// A corpus of `passages` in turn, `per_document` to a document.
+fn documents_of(passages: &[String], per_document: usize) -> Corpus {
+    let docs: Vec<Vec<&str>> = passages
+        .chunks(per_document)
+        .map(|c| c.iter().map(String::as_str).collect())
+        .collect();
+    let slices: Vec<&[&str]> = docs.iter().map(Vec::as_slice).collect();
+    corpus_of(&slices)
+}
+
 fn annotate(corpus: &mut Corpus) {
     corpus.districts = vec!["北碚".into(), "渝北".into()];
     corpus.district_aliases = vec![("北碚区".into(), DistrictId(0))];
@@ -217,12 +227,7 @@ fn many_tables_and_texts_pieces() {
             )
         })
         .collect();
-    let docs: Vec<Vec<&str>> = texts
-        .chunks(7)
-        .map(|c| c.iter().map(String::as_str).collect())
-        .collect();
-    let slices: Vec<&[&str]> = docs.iter().map(Vec::as_slice).collect();
-    let mut corpus = corpus_of(&slices);
+    let mut corpus = documents_of(&texts, 7);
     corpus.vocabulary = vec![("科技创新".into(), 4), ("发展".into(), 9)];
     annotate(&mut corpus);
     assert_same(
@@ -239,12 +244,7 @@ fn interleaved_searches_each_get_their_own_page() {
     let texts: Vec<String> = (0..300)
         .map(|i| format!("第{i}段：北碚区科技创新{}。", "发展".repeat(i % 5)))
         .collect();
-    let docs: Vec<Vec<&str>> = texts
-        .chunks(3)
-        .map(|c| c.iter().map(String::as_str).collect())
-        .collect();
-    let slices: Vec<&[&str]> = docs.iter().map(Vec::as_slice).collect();
-    let mut corpus = corpus_of(&slices);
+    let mut corpus = documents_of(&texts, 3);
     annotate(&mut corpus);
     let (files, _) = site_files(&corpus);
     let filters = Filters::default();
