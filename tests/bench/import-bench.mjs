@@ -20,7 +20,13 @@
 //   - bundle bytes vs raw input bytes.
 //   - the first download before an import can start: every file the browser fetched for the
 //     warm-up import (library module, worker, import wasm, dictionary), each at gzip -9 as a
-//     compressing host sends it; and what the timed (second) import fetched (should be none).
+//     compressing host sends it; and what the first timed (second) import fetched: no wasm
+//     and no dictionary again, only the pool's helper script and the wasm's JS glue when the
+//     pool first starts.
+//   - the same import with the import worker alone (`helpers: 0`): the pool's speed-up, and
+//     whether both give the same library (SHA-256 of the bundles); then the same files
+//     already in memory, posted to the worker at its start, alone and with the pool (no
+//     reading of picked files, which takes a core of its own).
 // Prints a table, then one JSON line.
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -104,7 +110,9 @@ try {
   const firstDownload = await gzippedSizes(fetched.slice(beforeWarmup));
   const beforeImport = fetched.length;
 
-  const quxian = await page.evaluate(async () => {
+  // The import as the app runs it (its pool sized by the machine's cores), then with the
+  // import worker alone (`helpers: 0`): the speed-up of the pool, and the same library.
+  const timedImport = (helpers) => page.evaluate(async (helpers) => {
     const { importFiles } = await import('./quxian-library.js');
     const files = [...document.querySelector('#bench-files').files];
     const longtasks = [];
@@ -116,10 +124,13 @@ try {
     start = performance.now();
     let ready = null;
     const { bundle, report } = await importFiles(files, {
+      helpers,
       onProgress: (p) => {
         if (p.phase === 'indexing' && ready === null) ready = performance.now();
       },
     });
+    const digest = [...new Uint8Array(await crypto.subtle.digest('SHA-256', bundle))]
+      .map((b) => b.toString(16).padStart(2, '0')).join('');
     const end = performance.now();
     await new Promise((r) => setTimeout(r, 100));
     observer.disconnect();
@@ -135,8 +146,37 @@ try {
       longestTaskMs: longtasks.length ? Math.max(...longtasks) : 0,
       longtasks: longtasks.length,
       longtaskAt: window.__lt ?? [],
+      digest,
+      cores: navigator.hardwareConcurrency,
     };
-  });
+  }, helpers);
+  const quxian = await timedImport(undefined);
+  const afterImport = fetched.length;
+  await page.evaluate(() => { window.__lt = []; });
+  const alone = await timedImport(0);
+  // The same files already in memory, posted to the import worker at its start (no reading
+  // of picked files, which takes a core of its own): what the pool gains on indexing alone.
+  const inMemory = (helpers) => page.evaluate(async (helpers) => {
+    window.__read ??= await Promise.all([...document.querySelector('#bench-files').files]
+      .map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
+    const worker = new Worker('./import-worker.js', { type: 'module' });
+    const files = window.__read.map((f) => ({ name: f.name, bytes: f.bytes.slice(0) }));
+    let ready = null;
+    const done = new Promise((resolve, reject) => {
+      worker.onmessage = ({ data }) => {
+        if (data.type === 'progress' && data.phase === 'indexing' && ready === null) ready = performance.now();
+        if (data.type === 'done') resolve();
+        if (data.type === 'error') reject(new Error(JSON.stringify(data.error)));
+      };
+    });
+    worker.postMessage({ type: 'start', files, helpers }, files.map((f) => f.bytes));
+    await done;
+    const ms = performance.now() - ready;
+    worker.terminate();
+    return ms;
+  }, helpers);
+  const memoryAloneMs = await inMemory(0);
+  const memoryPoolMs = await inMemory(undefined);
 
   const flexsearch = await page.evaluate(async () => {
     const files = [...document.querySelector('#bench-files').files];
@@ -179,17 +219,23 @@ try {
   const mb = (b) => b / 1024 / 1024;
   const rate = (bytes, ms) => mb(bytes) / (ms / 1000);
   const q = { ...quxian, warmupMs };
-  const refetched = fetched.slice(beforeImport).filter((url) => !url.startsWith('blob:'));
+  // What the second import (the first timed one) fetched: the pool's first start loads its
+  // helper script and the wasm's JS glue (the module and dictionary are handed over).
+  const refetched = fetched.slice(beforeImport, afterImport).filter((url) => !url.startsWith('blob:'));
+  const refetchedSizes = await gzippedSizes(refetched);
   const firstDownloadBytes = firstDownload.reduce((sum, f) => sum + f.gzip, 0);
   const flexsearchGzip = gzipSync(readFileSync(FLEXSEARCH), { level: 9 }).length;
   const rows = [
     ['input', `${files.length} files, ${mb(q.inputBytes).toFixed(1)} MB`],
     ['quxian warm-up (wasm + dict fetch + 1 file)', `${(q.warmupMs / 1000).toFixed(2)} s`],
     ['quxian first download before an import (gzip -9)', `${(firstDownloadBytes / 1e6).toFixed(3)} MB: ${firstDownload.map((f) => `${f.name} ${(f.gzip / 1e3).toFixed(0)} KB`).join(', ')}`],
-    ['fetched again by the second import', refetched.length ? refetched.join(', ') : 'nothing'],
+    ['fetched by the second import', refetched.length ? refetchedSizes.map((f) => `${f.name} ${(f.gzip / 1e3).toFixed(1)} KB`).join(', ') : 'nothing'],
     ['FlexSearch download (bundle.min.js, gzip -9)', `${(flexsearchGzip / 1e3).toFixed(0)} KB`],
     ['quxian segmenter from dict.txt', `${(q.segmenterMs / 1000).toFixed(2)} s`],
-    ['quxian indexing (worker)', `${(q.indexingMs / 1000).toFixed(2)} s = ${rate(q.inputBytes, q.indexingMs).toFixed(2)} MB/s`],
+    ['quxian indexing (worker and its pool)', `${(q.indexingMs / 1000).toFixed(2)} s = ${rate(q.inputBytes, q.indexingMs).toFixed(2)} MB/s (${q.cores} cores)`],
+    ['quxian indexing, import worker alone', `${(alone.indexingMs / 1000).toFixed(2)} s = ${rate(alone.inputBytes, alone.indexingMs).toFixed(2)} MB/s: the pool is ${(alone.indexingMs / q.indexingMs).toFixed(2)}× faster`],
+    ['files already in memory: worker alone / with its pool', `${(memoryAloneMs / 1000).toFixed(2)} s / ${(memoryPoolMs / 1000).toFixed(2)} s: the pool is ${(memoryAloneMs / memoryPoolMs).toFixed(2)}× faster`],
+    ['same library with and without the pool', alone.digest === q.digest ? `yes (SHA-256 ${q.digest.slice(0, 16)}…)` : `NO: ${q.digest} vs ${alone.digest}`],
     ['quxian total incl. segmenter', `${(q.totalMs / 1000).toFixed(2)} s = ${rate(q.inputBytes, q.totalMs).toFixed(2)} MB/s`],
     ['quxian documents / passages / skipped', `${q.documents} / ${q.passages} / ${q.skipped}`],
     ['longest main-thread task during import', `${q.longestTaskMs.toFixed(0)} ms (${q.longtasks} tasks ≥ 50 ms)`],
@@ -220,6 +266,12 @@ try {
       bundle_bytes: q.bundleBytes,
       bundle_ratio: +(q.bundleBytes / q.inputBytes).toFixed(3),
       longest_main_thread_task_ms: Math.round(q.longestTaskMs),
+      cores: q.cores,
+      alone_indexing_ms: Math.round(alone.indexingMs),
+      alone_mb_per_s: +rate(alone.inputBytes, alone.indexingMs).toFixed(3),
+      same_library_alone: alone.digest === q.digest,
+      in_memory_alone_ms: Math.round(memoryAloneMs),
+      in_memory_pool_ms: Math.round(memoryPoolMs),
     },
     flexsearch: {
       indexing_ms: Math.round(flexsearch.indexingMs),

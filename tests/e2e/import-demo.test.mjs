@@ -4,13 +4,14 @@
 // reload, exports as .qx, re-imports, and deletes. The console must stay clean throughout.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { launch, openApp, screenshot } from './helpers.mjs';
-import { gbk, utf16le } from './app-helpers.mjs';
+import { DIST, REPO, gbk, utf16le } from './app-helpers.mjs';
+import { copyDist, serveDir } from './static-server.mjs';
 
 let browser;
 before(async () => {
@@ -196,5 +197,67 @@ test('the browser import and the CLI build the same library from GBK, full-width
   } finally {
     await app.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// The import worker adds files in order while a pool of helpers (prepare-worker.js)
+// prepares later ones: the library must not depend on the pool's size, nor on a helper that
+// never starts (its files are done by the import worker).
+test('a pool of helpers builds the same library as the import worker alone, even when a helper cannot load', { timeout: 180_000 }, async () => {
+  const archiveDir = process.env.QUXIAN_ARCHIVE ?? join(REPO, 'target/e2e-archive');
+  const archive = readdirSync(archiveDir).sort().map((name) => [name, [...readFileSync(join(archiveDir, name))]]);
+  const files = [
+    ...archive,
+    ['副本.txt', archive[5][1]], // a duplicate of an earlier file: the first one keeps its key
+    ['图.png', [0x89, 0x50, 0x4e, 0x47, 0, 0, 1]],
+    ['空.txt', [...Buffer.from('  \n')]],
+    ['档案.jsonl', [...Buffer.from('{"text": "潼南区柠檬产业链不断延伸。"}\n不是 JSON 的一行\n')]],
+    ['gbk.txt', [...gbk('巴南区的乡村振兴。\n')]],
+    ...archive.slice(0, 20).map(([name, bytes]) => [`再来/${name}`, bytes]), // 20 more duplicates, late
+  ];
+  const importTwice = (page, helperRuns) => page.evaluate(async ({ files, helperRuns }) => {
+    const { importFiles } = await import('./quxian-library.js');
+    const out = [];
+    for (const helpers of helperRuns) {
+      const done = [];
+      const { bundle, report, pool } = await importFiles(files.map(([name, bytes]) => new File([new Uint8Array(bytes)], name)),
+        { helpers, onFile: (f) => done.push(f.name) });
+      const digest = [...new Uint8Array(await crypto.subtle.digest('SHA-256', bundle))].map((b) => b.toString(16).padStart(2, '0')).join('');
+      out.push({ helpers, digest, report, pool, done });
+    }
+    return out;
+  }, { files, helperRuns });
+  const app = await openApp(browser, { path: 'import-demo.html' });
+  let alone;
+  try {
+    const runs = await importTwice(app.page, [0, 1, 3]);
+    alone = runs[0];
+    assert.equal(alone.pool.files, 0);
+    assert.equal(alone.report.files, files.length);
+    assert.ok(alone.report.skipped.some((s) => s.name === '副本' && s.reason.kind === 'duplicate'), JSON.stringify(alone.report.skipped));
+    assert.deepEqual(alone.done, files.map(([name]) => name), 'file-done in file order');
+    for (const run of runs.slice(1)) {
+      assert.equal(run.pool.helpers, run.helpers);
+      assert.ok(run.pool.files > 0, `helpers prepared files: ${JSON.stringify(run.pool)}`);
+      assert.deepEqual([run.digest, run.report, run.done], [alone.digest, alone.report, alone.done], `${run.helpers} helpers`);
+    }
+    app.assertNoErrors();
+  } finally {
+    await app.close();
+  }
+
+  // A helper that cannot load (a host without prepare-worker.js: 404; no service worker, which
+  // would miss it too): the import goes on without it.
+  const copy = copyDist(DIST);
+  rmSync(join(copy.dir, 'prepare-worker.js'));
+  const server = await serveDir(copy.dir);
+  const lost = await openApp(browser, { path: `${server.url}import-demo.html`, contextOptions: { serviceWorkers: 'block' } });
+  try {
+    const [run] = await importTwice(lost.page, [2]);
+    assert.deepEqual([run.digest, run.report, run.pool], [alone.digest, alone.report, { helpers: 0, files: 0 }]);
+  } finally {
+    await lost.close();
+    await server.close();
+    copy.remove();
   }
 });

@@ -10,13 +10,15 @@
 // main → worker
 //   { type: 'start', files: [{ name, bytes: ArrayBuffer }] | null,
 //     gazetteer?: string, topics?: string, filesTotal?: number, bytesTotal?: number,
-//     fileEvents?: boolean }
+//     fileEvents?: boolean, helpers?: number }
 //       Begin an import. With `files`, they are indexed and the import finishes by itself.
 //       With `files: null`, files follow as 'file' messages and 'finish' ends the import;
 //       `filesTotal` / `bytesTotal` (optional) let progress show totals from the start.
 //       `gazetteer` / `topics` are data-file texts (the Chongqing defaults when absent).
 //       `fileEvents`: post 'file-done' after each file (thousands of messages otherwise
-//       unread).
+//       unread). `helpers`: how many prepare-worker.js helpers index files beside this
+//       worker (default: one per core beyond the first, at most MAX_HELPERS); the library
+//       is the same whatever the number.
 //   { type: 'file', name, bytes: ArrayBuffer }   one more file (transfer `bytes`)
 //   { type: 'finish' }                           no more files: build the bundle
 //   { type: 'cancel' }                           stop after the file being indexed
@@ -38,7 +40,8 @@
 //   { type: 'file-done', name, added, skipped: [{ name, reason }] }   after each file,
 //       when the start asked for fileEvents
 //   { type: 'done', bundle: ArrayBuffer (transferred), report: { files, documents,
-//     passages, input_bytes, skipped: [{ name, reason }] } }
+//     passages, input_bytes, skipped: [{ name, reason }] }, pool: { helpers, files } }
+//       pool: helpers that worked in this import, and the files they prepared
 //   { type: 'defaults', gazetteer, topics }                  answer to 'defaults'
 //   { type: 'reannotated', bundle: ArrayBuffer (transferred) }      answer to 'reannotate'
 //   { type: 'error', error }          the import stopped; `error` is typed (see `failure`)
@@ -73,10 +76,20 @@ const PROGRESS_EVERY_MS = 100;
 const WASM_ASSET = 'import/quxian_import_bg.wasm';
 const DICT_ASSET = 'jieba/dict.txt';
 
+/**
+ * The import engine, compiled here once and instantiated: resolves with the compiled
+ * module, which the pool's helpers instantiate without downloading it again.
+ */
 function loadWasm() {
-  wasmReady ??= init().catch(() => {
+  wasmReady ??= (async () => {
+    const response = await fetch(new URL(`./${WASM_ASSET}`, import.meta.url));
+    if (!response.ok) throw { kind: 'asset', asset: WASM_ASSET, status: response.status };
+    const module = await WebAssembly.compile(await response.arrayBuffer());
+    await init({ module_or_path: module });
+    return module;
+  })().catch((err) => {
     wasmReady = null; // a later import tries again
-    throw { kind: 'asset', asset: WASM_ASSET, status: 0 };
+    throw typeof err?.kind === 'string' ? err : { kind: 'asset', asset: WASM_ASSET, status: 0 };
   });
   return wasmReady;
 }
@@ -144,6 +157,7 @@ function progress(phase, partialBytes = 0) {
 }
 
 function endJob() {
+  for (const helper of job?.helpers ?? []) helper.job = null; // they wait for the next import
   try {
     job?.indexer?.free();
   } catch {
@@ -174,9 +188,23 @@ function fail(err) {
   endJob();
 }
 
+/**
+ * A file joins the queue in the order it came. `state`: 'new' (not started), 'sent' (with
+ * a helper), 'ready' (`prepared` holds its prepared bytes) or 'failed' (`error`); `here`:
+ * to be indexed by this worker (see poolable).
+ */
 function enqueue(name, bytes) {
-  job.queue.push({ name: String(name), bytes });
+  const seq = job.nextSeq++;
+  job.queue.push({ seq, name: String(name), bytes, size: bytes.byteLength, state: 'new', here: false, prepared: null, error: null });
   job.queuedBytes += bytes.byteLength;
+  wake(job);
+}
+
+/** Resume a pump waiting for a helper's answer (or for more files, or a cancel). */
+function wake(current) {
+  const resume = current.wake;
+  current.wake = null;
+  resume?.();
 }
 
 async function start(msg) {
@@ -201,6 +229,14 @@ async function start(msg) {
     finishing: false,
     cancelled: false,
     running: false,
+    id: ++jobsStarted,
+    engine: null, // { module, dict, gazetteer, topics }: what a helper starts from
+    helpersWanted: msg.helpers ?? Math.min(MAX_HELPERS, Math.max(0, (navigator.hardwareConcurrency || 1) - 1)),
+    helpers: null, // started on demand (helpersFor)
+    filesByHelpers: 0,
+    nextSeq: 0, // seq of the next file to arrive
+    takeFrom: 0, // seq from which takeAhead looks for a file to prepare ahead of the head
+    wake: null,
   };
   const current = job;
   if (Array.isArray(msg.files)) {
@@ -209,7 +245,7 @@ async function start(msg) {
   }
   progress('loading');
   try {
-    const [, dict] = await Promise.all([loadWasm(), loadDict()]);
+    const [module, dict] = await Promise.all([loadWasm(), loadDict()]);
     if (job !== current) return;
     if (job.cancelled) {
       endJob();
@@ -217,6 +253,7 @@ async function start(msg) {
       return;
     }
     job.indexer = new Indexer(dict, msg.gazetteer ?? undefined, msg.topics ?? undefined);
+    job.engine = { module, dict, gazetteer: msg.gazetteer, topics: msg.topics };
     job.indexingStartedAt = performance.now();
     progress('indexing');
   } catch (err) {
@@ -259,13 +296,209 @@ async function indexFile(current, file) {
       }
     }
   } catch (err) {
-    throw new Error(`${file.name}：索引时出错（${err?.message ?? err}），可能是文件过大或内存不足`);
+    throw engineFailed(file.name, err?.message ?? err);
   } finally {
     current.openBytes = 0;
   }
 }
 
-/** Indexes queued files one by one, yielding between them; finishes when asked to. */
+/**
+ * The pool: helpers (prepare-worker.js) read, segment and annotate later files while this
+ * worker adds the files in order, so that an import uses every core and gives the same
+ * library whatever the pool's size. One helper per core beyond the first, at most
+ * MAX_HELPERS; `start`'s `helpers` sets the number (0: this worker alone).
+ */
+const MAX_HELPERS = 3;
+/**
+ * Bytes of files a helper holds at once (at least one file): tens of ms of work, so that it
+ * never idles between two of this worker's yields (its answers are read only then).
+ */
+const HELPER_BYTES_IN_FLIGHT = 1024 * 1024;
+/**
+ * Bigger files are indexed here a few documents at a time: prepared whole, a JSONL
+ * archive's tokens would all be held at once, and a cancel would wait for it.
+ */
+const HELPER_MAX_FILE_BYTES = 4 * 1024 * 1024;
+const HELPER_URL = new URL('./prepare-worker.js', import.meta.url);
+
+/** The helpers, kept from one import to the next (each import starts them with its data). */
+let pool = [];
+let jobsStarted = 0;
+
+/**
+ * The helpers of this import, started the first time a file could go to one (an import of
+ * one file starts none). A helper gets files once it said it is ready: until then this
+ * worker does the work.
+ */
+function helpersFor(current) {
+  if (current.helpers) return current.helpers;
+  while (pool.length < current.helpersWanted) {
+    let worker;
+    try {
+      worker = new Worker(HELPER_URL, { type: 'module' });
+    } catch {
+      break; // no nested workers here: this worker does the work alone
+    }
+    const helper = { worker, job: null, ready: false, sent: [], sentBytes: 0 };
+    worker.onmessage = (event) => helperAnswered(helper, event.data ?? {});
+    worker.onerror = () => dropHelper(helper);
+    pool.push(helper);
+  }
+  current.helpers = pool.slice(0, current.helpersWanted);
+  for (const helper of current.helpers) {
+    Object.assign(helper, { job: current, ready: false, sent: [], sentBytes: 0 });
+    const { module, dict, gazetteer, topics } = current.engine;
+    helper.worker.postMessage({ type: 'start', job: current.id, module, dict, gazetteer, topics });
+  }
+  return current.helpers;
+}
+
+/**
+ * A plain document file small enough to prepare whole elsewhere (archives are added here,
+ * and so is a file a helper declined: one with something to skip, whose reasons only the
+ * import worker reports).
+ */
+function poolable(entry) {
+  return !entry.here && entry.size <= HELPER_MAX_FILE_BYTES && !/\.(zip|qx)$/i.test(entry.name);
+}
+
+/** The file waits for its turn at the head of the queue, to be indexed here. */
+function keepHere(entry) {
+  entry.state = 'new';
+  entry.here = true;
+}
+
+function helperAnswered(helper, msg) {
+  const current = helper.job;
+  if (!current || msg.job !== current.id) return; // an answer to an import that ended
+  if (msg.type === 'unusable') {
+    dropHelper(helper);
+    return;
+  }
+  if (msg.type === 'ready') {
+    helper.ready = true;
+    wake(current);
+    return;
+  }
+  const entry = helper.sent.find((e) => e.seq === msg.seq);
+  if (!entry) return;
+  helper.sent.splice(helper.sent.indexOf(entry), 1);
+  helper.sentBytes -= entry.size;
+  if (msg.type === 'prepared') {
+    current.filesByHelpers += 1;
+    entry.state = 'ready';
+    entry.prepared = new Uint8Array(msg.prepared);
+  } else if (msg.type === 'declined') {
+    keepHere(entry);
+  } else {
+    entry.state = 'failed';
+    entry.error = msg.message;
+  }
+  wake(current);
+}
+
+/** A helper that did not start (or failed to load) leaves the pool; its files go back to the queue. */
+function dropHelper(helper) {
+  helper.worker.terminate();
+  pool = pool.filter((h) => h !== helper);
+  const current = helper.job;
+  if (!current) return;
+  current.helpers = current.helpers.filter((h) => h !== helper);
+  for (const entry of helper.sent) {
+    entry.state = 'new';
+    current.takeFrom = Math.min(current.takeFrom, entry.seq);
+  }
+  helper.sent = [];
+  helper.sentBytes = 0;
+  wake(current);
+}
+
+/**
+ * The next file to prepare ahead of the head of the queue, in order: poolable and not
+ * started. (The head itself is indexed here, a few documents at a time.)
+ */
+function takeAhead(current) {
+  const { queue } = current;
+  if (queue.length < 2) return null;
+  const base = queue[0].seq;
+  for (let i = Math.max(1, current.takeFrom - base); i < queue.length; i++) {
+    if (queue[i].state === 'new' && poolable(queue[i])) {
+      current.takeFrom = queue[i].seq + 1;
+      return queue[i];
+    }
+  }
+  current.takeFrom = base + queue.length;
+  return null;
+}
+
+/** Keep every helper busy with the next files. (Bytes are copied, so a lost helper's files can be redone.) */
+function dispatch(current) {
+  if (current.helpersWanted === 0 || current.queue.length < 2) return;
+  for (const helper of helpersFor(current)) {
+    while (helper.ready && (helper.sent.length === 0 || helper.sentBytes < HELPER_BYTES_IN_FLIGHT)) {
+      const entry = takeAhead(current);
+      if (!entry) return;
+      entry.state = 'sent';
+      helper.sent.push(entry);
+      helper.sentBytes += entry.size;
+      helper.worker.postMessage({ type: 'prepare', job: current.id, seq: entry.seq, name: entry.name, bytes: entry.bytes });
+    }
+  }
+}
+
+/** Prepare a later file here while the head is with a helper. */
+function prepareHere(current, entry) {
+  try {
+    entry.prepared = current.indexer.prepareFile(entry.name, new Uint8Array(entry.bytes));
+    if (entry.prepared) entry.state = 'ready';
+    else keepHere(entry);
+  } catch (err) {
+    entry.state = 'failed';
+    entry.error = String(err?.message ?? err);
+  }
+}
+
+function engineFailed(name, message) {
+  return new Error(`${name}：索引时出错（${message}），可能是文件过大或内存不足`);
+}
+
+/** Add a prepared file (the head of the queue) to the library. */
+function commitPrepared(current, entry) {
+  if (entry.state === 'failed') throw engineFailed(entry.name, entry.error);
+  try {
+    return current.indexer.commitPrepared(entry.prepared);
+  } catch (err) {
+    throw engineFailed(entry.name, err?.message ?? err);
+  }
+}
+
+/** Count a file added, tell the page, and yield to messages once YIELD_EVERY_MS passed. */
+async function fileDone(current, entry, result) {
+  current.filesDone += 1;
+  current.bytesDone += entry.size;
+  if (current.fileEvents) {
+    postMessage({ type: 'file-done', name: entry.name, added: result.added, skipped: result.skipped });
+  }
+  const now = performance.now();
+  if (now - current.progressAt >= PROGRESS_EVERY_MS || current.queue.length === 0) {
+    current.progressAt = now;
+    progress('indexing');
+  }
+  await yieldIfDue(current);
+}
+
+async function yieldIfDue(current) {
+  if (performance.now() - current.yieldedAt >= YIELD_EVERY_MS) {
+    await yieldToEvents();
+    current.yieldedAt = performance.now();
+  }
+}
+
+/**
+ * Adds queued files in order, yielding between them; finishes when asked to. The head of
+ * the queue is added as soon as it is ready: prepared by a helper, or indexed here. While
+ * a helper still works on it, this worker prepares a later file, or waits.
+ */
 async function pump() {
   if (!job || !job.indexer || job.running) return;
   const current = job;
@@ -277,32 +510,31 @@ async function pump() {
         postMessage({ type: 'cancelled' });
         return;
       }
-      const next = current.queue.shift();
-      if (!next) break;
-      current.queuedBytes -= next.bytes.byteLength;
-      const result = await indexFile(current, next);
-      if (!result) continue; // cancelled: answered at the top of the loop
-      current.filesDone += 1;
-      current.bytesDone += next.bytes.byteLength;
-      if (current.fileEvents) {
-        postMessage({ type: 'file-done', name: next.name, added: result.added, skipped: result.skipped });
+      dispatch(current);
+      const head = current.queue[0];
+      if (!head) break;
+      if (head.state === 'sent') {
+        const ahead = takeAhead(current);
+        if (ahead) {
+          prepareHere(current, ahead);
+          await yieldIfDue(current);
+        } else {
+          await new Promise((resolve) => { current.wake = resolve; });
+        }
+        continue;
       }
-      const now = performance.now();
-      if (now - current.progressAt >= PROGRESS_EVERY_MS || current.queue.length === 0) {
-        current.progressAt = now;
-        progress('indexing');
-      }
-      if (now - current.yieldedAt >= YIELD_EVERY_MS) {
-        await yieldToEvents();
-        current.yieldedAt = performance.now();
-      }
+      current.queue.shift();
+      current.queuedBytes -= head.size;
+      const result = head.state === 'new' ? await indexFile(current, head) : commitPrepared(current, head);
+      if (result) await fileDone(current, head, result); // null: cancelled, answered above
     }
     if (job === current && current.finishing && current.queue.length === 0) {
       const bundle = current.indexer.finish();
       const report = current.indexer.report();
+      const helped = { helpers: current.helpers?.length ?? 0, files: current.filesByHelpers };
       endJob();
       const buffer = ownBuffer(bundle);
-      postMessage({ type: 'done', bundle: buffer, report }, [buffer]);
+      postMessage({ type: 'done', bundle: buffer, report, pool: helped }, [buffer]);
     }
   } catch (err) {
     if (job === current) fail(err);
@@ -376,6 +608,7 @@ self.onmessage = (event) => {
     case 'finish':
       if (!job) return;
       job.finishing = true;
+      wake(job);
       pump();
       break;
     case 'snapshot':
@@ -387,6 +620,7 @@ self.onmessage = (event) => {
         return;
       }
       job.cancelled = true;
+      wake(job);
       // Idle (waiting for files, or loading): answer now; a running pump answers itself.
       if (!job.running && job.indexer) {
         endJob();

@@ -1,7 +1,7 @@
 // quxian-library.js: the main-thread side of "explore your own documents".
 //
-//   importFiles(files, { onProgress, onFile, onSearchable, signal, gazetteer, topics })
-//       → Promise<{ bundle: Uint8Array, report }>
+//   importFiles(files, { onProgress, onFile, onSearchable, signal, gazetteer, topics, helpers })
+//       → Promise<{ bundle: Uint8Array, report, pool: { helpers, files } }>
 //     Indexes File objects in a Web Worker (import-worker.js; see its protocol). Files are
 //     read READS_IN_FLIGHT at a time and streamed to the worker in order, at most
 //     MAX_IN_FLIGHT bytes ahead of it (counted by File.size for a few files, or once a big
@@ -10,6 +10,7 @@
 //     `search(query, documents = 5)` → Promise<{ searchedDocuments, capped, totalDocs,
 //     hits: [{ title, pieces: [[text, marked]] }] }>, which searches the documents indexed
 //     so far while the import runs (see importPreview); it rejects once the import ended.
+//     `helpers`: the size of the worker's pool (see import-worker.js; default by cores).
 //   listLibraries() → [{ id, name, createdAt, documents, passages, files, bytes, inputBytes }]
 //   saveLibrary({ name, bundle, report, gazetteer?, topics? }) → id (a random string, so a
 //     link naming a library never opens a different one on another machine)
@@ -284,7 +285,7 @@ function importPreview(importWorker, bytesIndexed) {
  * onFile({ name, added, skipped })
  */
 export function importFiles(files, {
-  onProgress, onFile, onSearchable, signal, gazetteer, topics,
+  onProgress, onFile, onSearchable, signal, gazetteer, topics, helpers,
 } = {}) {
   const list = Array.from(files ?? []);
   if (signal?.aborted) return Promise.reject(abortError());
@@ -337,7 +338,7 @@ export function importFiles(files, {
           preview.snapshotArrived(msg);
           break;
         case 'done':
-          settle(resolve, { bundle: new Uint8Array(msg.bundle), report: msg.report },
+          settle(resolve, { bundle: new Uint8Array(msg.bundle), report: msg.report, pool: msg.pool },
             msg.report.input_bytes <= KEEP_WORKER_MAX_INPUT);
           break;
         case 'cancelled':
@@ -360,7 +361,7 @@ export function importFiles(files, {
       const sizes = sized ? list.map((file) => file.size) : [];
       const bytesTotal = sized ? sizes.reduce((sum, size) => sum + size, 0) : undefined;
       worker.postMessage({
-        type: 'start', files: null, gazetteer, topics, filesTotal: list.length, bytesTotal, fileEvents: Boolean(onFile),
+        type: 'start', files: null, gazetteer, topics, filesTotal: list.length, bytesTotal, fileEvents: Boolean(onFile), helpers,
       });
       onSearchable?.(preview.search);
       let pendingBytes = 0;

@@ -15,8 +15,8 @@
 
 use crate::archive;
 use quxian_core::{
-    BuildReport, Corpus, CorpusBuilder, Document, Gazetteer, Lexicon, RawDoc, Segmenter,
-    SkipReason, Skipped,
+    BuildReport, Corpus, CorpusBuilder, Document, Gazetteer, Lexicon, PreparedFile, RawDoc,
+    Segmenter, SkipReason, Skipped,
 };
 use serde::Serialize;
 
@@ -243,6 +243,35 @@ impl Importer {
                 .extend(skipped.iter().cloned().map(SkippedFile::from));
         }
         Ok(Some(open.result))
+    }
+
+    /// Read, segment and annotate a plain document file (not a `.zip` or `.qx`: those are
+    /// added by [`begin_file`](Self::begin_file)) without adding it: the bytes go to the
+    /// importer that builds the library, whose [`commit_prepared`](Self::commit_prepared)
+    /// adds them in file order. The browser's import runs this in a pool of workers.
+    /// `None` for a file with anything to skip: the builder adds that one itself, so that
+    /// it reports why.
+    pub fn prepare_file(&self, name: &str, bytes: &[u8]) -> Result<Option<Vec<u8>>, Error> {
+        let builder = self.builder.as_ref().ok_or(Error::Finished)?;
+        Ok(builder.prepare_file(name, bytes).to_bytes())
+    }
+
+    /// Add a file that [`prepare_file`](Self::prepare_file) prepared, here or in another
+    /// worker with the same dictionary and data files: the library is then the same as if
+    /// the file had been added here.
+    pub fn commit_prepared(&mut self, prepared: &[u8]) -> Result<FileResult, Error> {
+        let builder = self.builder.as_mut().ok_or(Error::Finished)?;
+        let prepared = PreparedFile::from_bytes(prepared)?;
+        self.report.files += 1;
+        self.report.input_bytes += prepared.input_bytes();
+        let before = builder.report().skipped.len();
+        let added = builder.commit_file(prepared);
+        self.report.documents += added;
+        let skipped = builder.report().skipped.get(before..).unwrap_or(&[]);
+        Ok(FileResult {
+            added,
+            skipped: skipped.iter().cloned().map(SkippedFile::from).collect(),
+        })
     }
 
     /// The share (0..=1) of the begun file's documents added so far.
@@ -564,6 +593,54 @@ mod tests {
         assert_eq!(stepped.continue_file(3).unwrap(), None, "no file begun");
         assert_eq!(stepped.finish().unwrap(), whole.finish().unwrap());
         assert_eq!(stepped.report(), whole.report());
+    }
+
+    #[test]
+    fn files_prepared_elsewhere_and_committed_in_order_are_the_files_added() {
+        let files: [(&str, Vec<u8>); 5] = [
+            (
+                "北碚.txt",
+                "北碚生态\n\n缙云山的生态环境很好。".as_bytes().to_vec(),
+            ),
+            (
+                "档案.jsonl",
+                "{\"text\": \"渝北区的长江北岸发展很快。\"}\n不是 JSON\n".into(),
+            ),
+            (
+                "副本.txt",
+                "北碚生态\n\n缙云山的生态环境很好。".as_bytes().to_vec(),
+            ),
+            ("图.png", vec![0x89, 0x50, 0x4e, 0x47, 0, 0, 1]),
+            ("gbk.txt", gbk("巴南区的乡村振兴。")),
+        ];
+        let mut whole = importer();
+        let mut builder = importer();
+        // A pool's helper prepares the files, in any order; the builder commits in order, and
+        // adds itself the files the helper declined (those with something to skip).
+        let helper = importer();
+        let mut prepared: Vec<_> = files
+            .iter()
+            .rev()
+            .map(|(name, bytes)| helper.prepare_file(name, bytes).unwrap())
+            .collect();
+        prepared.reverse();
+        let declined: Vec<_> = prepared.iter().map(Option::is_none).collect();
+        assert_eq!(declined, [false, true, false, true, false]);
+        for ((name, bytes), prepared) in files.iter().zip(&prepared) {
+            let expected = whole.add_file(name, bytes).unwrap();
+            let result = match prepared {
+                Some(prepared) => builder.commit_prepared(prepared).unwrap(),
+                None => builder.add_file(name, bytes).unwrap(),
+            };
+            assert_eq!(result, expected, "{name}");
+            assert_eq!(builder.report(), whole.report(), "{name}");
+        }
+        assert_eq!(builder.finish().unwrap(), whole.finish().unwrap());
+        assert_eq!(builder.report(), whole.report());
+        let bad = importer()
+            .commit_prepared(b"not a prepared file")
+            .unwrap_err();
+        assert!(bad.to_string().contains("prepared file"), "{bad}");
     }
 
     #[test]

@@ -152,6 +152,24 @@ impl Indexer {
         }
     }
 
+    /// A plain document file (not `.zip` or `.qx`) read, segmented and annotated but not
+    /// added: bytes (a `Uint8Array`) for `commitPrepared` of the import that builds the
+    /// library, in another worker with the same dictionary and data files; `undefined`
+    /// for a file with anything to skip (a bad file, a bad JSONL line, an empty document),
+    /// which that import then adds itself with `beginFile`. Never throws for a bad file.
+    #[wasm_bindgen(js_name = prepareFile)]
+    pub fn prepare_file(&self, name: &str, bytes: &[u8]) -> Result<Option<Vec<u8>>, JsError> {
+        self.inner.prepare_file(name, bytes).map_err(core_error)
+    }
+
+    /// Add a file from `prepareFile`, in file order: `{ added, skipped: [{ name, reason }] }`
+    /// as `continueFile` gives; the library is the same as with `beginFile`.
+    #[wasm_bindgen(js_name = commitPrepared)]
+    pub fn commit_prepared(&mut self, prepared: &[u8]) -> Result<JsValue, JsError> {
+        let result = self.inner.commit_prepared(prepared).map_err(core_error)?;
+        to_js(&result)
+    }
+
     /// The share (0..=1) of the begun file's documents added so far.
     #[wasm_bindgen(js_name = fileShare)]
     pub fn file_share(&self) -> f64 {

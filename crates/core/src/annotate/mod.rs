@@ -36,7 +36,7 @@ use std::collections::BTreeMap;
 pub(crate) const TITLE_WEIGHT: u32 = 3;
 
 /// Districts and topics of one passage.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct PassageAnnotation {
     /// Districts named in the passage (most mentioned first), or the document's main
     /// districts (or its city unit) when it names none.
@@ -48,7 +48,7 @@ pub(crate) struct PassageAnnotation {
 }
 
 /// Districts and topics of a document and of each of its passages.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct DocAnnotation {
     /// Districts with their weighted counts, highest first.
     pub districts: Vec<(DistrictId, u32)>,

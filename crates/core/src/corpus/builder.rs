@@ -68,7 +68,7 @@ pub struct PreparedFile {
 }
 
 /// One document processed up to annotation.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 struct PreparedDoc {
     raw_key: String,
     title: String,
@@ -81,6 +81,53 @@ struct PreparedDoc {
     /// Byte ranges in `text` of the tokens that count as vocabulary words.
     words: Vec<std::ops::Range<usize>>,
     annotation: crate::annotate::DocAnnotation,
+}
+
+/// A [`PreparedFile`] as it travels between threads that share no memory (the browser's
+/// import prepares files in a pool of Web Workers, each with its own wasm memory).
+#[derive(serde::Deserialize)]
+struct PreparedFileWire {
+    name: String,
+    bytes: u64,
+    docs: Vec<PreparedDoc>,
+}
+
+impl PreparedFile {
+    /// Size of the file it was prepared from.
+    pub fn input_bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    /// The file as bytes, for [`from_bytes`](Self::from_bytes) in another worker; `None`
+    /// when anything in it was skipped. Skip reasons are not carried (their tagged form
+    /// would cost the import wasm ~14 KB gzip of JSON code): the caller adds such a file,
+    /// rare in practice, itself.
+    pub fn to_bytes(&self) -> Option<Vec<u8>> {
+        let docs = self
+            .docs
+            .iter()
+            .map(|doc| doc.as_ref().ok())
+            .collect::<Option<Vec<_>>>()?;
+        if !self.skipped.is_empty() {
+            return None;
+        }
+        postcard::to_allocvec(&(&self.name, self.bytes, &docs)).ok()
+    }
+
+    /// A prepared file from [`to_bytes`](Self::to_bytes); `Corrupt` for other bytes.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, crate::Error> {
+        let wire: PreparedFileWire =
+            postcard::from_bytes(bytes).map_err(|e| crate::Error::Corrupt {
+                section: "prepared file",
+                detail: e.to_string(),
+            })?;
+        Ok(PreparedFile {
+            name: wire.name,
+            bytes: wire.bytes,
+            docs: wire.docs.into_iter().map(Ok).collect(),
+            skipped: Vec::new(),
+        })
+    }
 }
 
 /// A file's documents and what was skipped of it: its bad JSONL lines, or the reason
