@@ -26,7 +26,8 @@
 //   - the same import with the import worker alone (`helpers: 0`): the pool's speed-up, and
 //     whether both give the same library (SHA-256 of the bundles); then the same files
 //     already in memory, posted to the worker at its start, alone and with the pool (no
-//     reading of picked files, which takes a core of its own).
+//     reading of picked files, which takes a core of its own); then the same documents as
+//     one JSONL file (one line per file), alone and with the pool.
 // Prints a table, then one JSON line.
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -177,6 +178,18 @@ try {
   }, helpers);
   const memoryAloneMs = await inMemory(0);
   const memoryPoolMs = await inMemory(undefined);
+  // The same documents as one JSONL file (one line per file, its text whole): no per-file
+  // reading, and its documents are prepared in batches by the pool.
+  const asJsonl = (helpers) => page.evaluate(async (helpers) => {
+    const { importFiles } = await import('./quxian-library.js');
+    const texts = await Promise.all([...document.querySelector('#bench-files').files].map((f) => f.text()));
+    const file = new File([texts.map((text) => JSON.stringify({ text })).join('\n')], 'bench.jsonl');
+    const start = performance.now();
+    const { report } = await importFiles([file], { helpers });
+    return { ms: performance.now() - start, documents: report.documents, bytes: file.size };
+  }, helpers);
+  const jsonlAlone = await asJsonl(0);
+  const jsonlPool = await asJsonl(undefined);
 
   const flexsearch = await page.evaluate(async () => {
     const files = [...document.querySelector('#bench-files').files];
@@ -235,13 +248,14 @@ try {
     ['quxian indexing (worker and its pool)', `${(q.indexingMs / 1000).toFixed(2)} s = ${rate(q.inputBytes, q.indexingMs).toFixed(2)} MB/s (${q.cores} cores)`],
     ['quxian indexing, import worker alone', `${(alone.indexingMs / 1000).toFixed(2)} s = ${rate(alone.inputBytes, alone.indexingMs).toFixed(2)} MB/s: the pool is ${(alone.indexingMs / q.indexingMs).toFixed(2)}× faster`],
     ['files already in memory: worker alone / with its pool', `${(memoryAloneMs / 1000).toFixed(2)} s / ${(memoryPoolMs / 1000).toFixed(2)} s: the pool is ${(memoryAloneMs / memoryPoolMs).toFixed(2)}× faster`],
+    ['same documents as one JSONL file: alone / with its pool', `${(jsonlAlone.ms / 1000).toFixed(2)} s / ${(jsonlPool.ms / 1000).toFixed(2)} s = ${rate(jsonlPool.bytes, jsonlPool.ms).toFixed(2)} MB/s (${jsonlPool.documents} documents)`],
     ['same library with and without the pool', alone.digest === q.digest ? `yes (SHA-256 ${q.digest.slice(0, 16)}…)` : `NO: ${q.digest} vs ${alone.digest}`],
     ['quxian total incl. segmenter', `${(q.totalMs / 1000).toFixed(2)} s = ${rate(q.inputBytes, q.totalMs).toFixed(2)} MB/s`],
     ['quxian documents / passages / skipped', `${q.documents} / ${q.passages} / ${q.skipped}`],
     ['longest main-thread task during import', `${q.longestTaskMs.toFixed(0)} ms (${q.longtasks} tasks ≥ 50 ms)`],
     ['bundle size / raw input', `${mb(q.bundleBytes).toFixed(1)} MB / ${mb(q.inputBytes).toFixed(1)} MB = ${(q.bundleBytes / q.inputBytes).toFixed(2)}`],
     ['FlexSearch 0.8, Charset.CJK (main thread)', `${(flexsearch.indexingMs / 1000).toFixed(2)} s = ${rate(flexsearch.inputBytes, flexsearch.indexingMs).toFixed(2)} MB/s (北碚: ${flexsearch.hits} hits)`],
-    ['quxian / FlexSearch indexing rate', `${(rate(q.inputBytes, q.indexingMs) / rate(flexsearch.inputBytes, flexsearch.indexingMs)).toFixed(2)}×`],
+    ['quxian / FlexSearch indexing rate', `${(rate(q.inputBytes, q.indexingMs) / rate(flexsearch.inputBytes, flexsearch.indexingMs)).toFixed(2)}×; as one JSONL file ${(rate(jsonlPool.bytes, jsonlPool.ms) / rate(flexsearch.inputBytes, flexsearch.indexingMs)).toFixed(2)}×`],
     ['MiniSearch + Intl.Segmenter (main thread)', `${(minisearch.indexingMs / 1000).toFixed(2)} s = ${rate(minisearch.inputBytes, minisearch.indexingMs).toFixed(2)} MB/s`],
     ['MiniSearch JSON size', `${mb(minisearch.serializedBytes).toFixed(1)} MB (chars)`],
   ];
@@ -272,6 +286,9 @@ try {
       same_library_alone: alone.digest === q.digest,
       in_memory_alone_ms: Math.round(memoryAloneMs),
       in_memory_pool_ms: Math.round(memoryPoolMs),
+      jsonl_alone_ms: Math.round(jsonlAlone.ms),
+      jsonl_pool_ms: Math.round(jsonlPool.ms),
+      jsonl_mb_per_s: +rate(jsonlPool.bytes, jsonlPool.ms).toFixed(3),
     },
     flexsearch: {
       indexing_ms: Math.round(flexsearch.indexingMs),

@@ -2,8 +2,8 @@
 // files … without the tab exceeding 1 GB and with identical search results to the CLI's build
 // of the same files").
 //
-//   node bench/import-scale.mjs DIR      (from tests/, after `cargo xtask dist` and a release
-//                                         build of the CLI; QUXIAN_URL serves dist/)
+//   node bench/import-scale.mjs DIR [--helpers N]   (from tests/, after `cargo xtask dist`
+//       and a release build of the CLI; QUXIAN_URL serves dist/; N: the import's pool size)
 //
 // DIR: e.g. `cargo xtask gen-corpus --docs 10000 -o target/bench/scale` (10,000 files, 28 MB),
 // or `cargo xtask gen-corpus --docs 36000 --jsonl archive.jsonl -o target/bench/one-jsonl`
@@ -22,8 +22,11 @@ import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 
 const dir = resolve(process.argv[2] ?? '');
+// --helpers N: the size of the import's pool of helpers (default: by the machine's cores).
+const helpersAt = process.argv.indexOf('--helpers');
+const HELPERS = helpersAt > 0 ? Number(process.argv[helpersAt + 1]) : undefined;
 if (!process.argv[2]) {
-  console.error('usage: node bench/import-scale.mjs CORPUS_DIR');
+  console.error('usage: node bench/import-scale.mjs CORPUS_DIR [--helpers N]');
   process.exit(2);
 }
 const BASE_URL = process.env.QUXIAN_URL ?? 'http://127.0.0.1:8080/';
@@ -90,13 +93,13 @@ try {
   await page.setInputFiles('#bench-files', files);
   const idle = Math.max(...residentOfDescendants());
   peak = idle;
-  const imported = await page.evaluate(async () => {
+  const imported = await page.evaluate(async (helpers) => {
     const { importFiles } = await import('./quxian-library.js');
     const start = performance.now();
-    const { bundle, report } = await importFiles([...document.querySelector('#bench-files').files]);
+    const { bundle, report, pool } = await importFiles([...document.querySelector('#bench-files').files], { helpers });
     window.benchBundle = bundle;
-    return { ms: performance.now() - start, report, bundleBytes: bundle.byteLength };
-  });
+    return { ms: performance.now() - start, report, pool, bundleBytes: bundle.byteLength };
+  }, HELPERS);
   const importPeak = peak;
   const browserResults = await page.evaluate(async ({ queries, limit }) => {
     const api = await import('./pkg-api/quxian_wasm.js');
@@ -122,7 +125,8 @@ try {
   const mb = (n) => (n / 1024 / 1024).toFixed(0);
   console.log(`files ${files.length}, ${mb(browserResults.report.input_bytes)} MB; import ${(browserResults.ms / 1000).toFixed(1)} s;`
     + ` largest process before ${mb(idle)} MB, during the import ${mb(importPeak)} MB,`
-    + ` with the library opened by the JS API and searched ${mb(peak)} MB; bundle ${mb(browserResults.bundleBytes)} MB`);
+    + ` with the library opened by the JS API and searched ${mb(peak)} MB; bundle ${mb(browserResults.bundleBytes)} MB;`
+    + ` pool ${JSON.stringify(browserResults.pool)}`);
   for (const r of rows) console.log(`${r.same ? 'same  ' : 'DIFFER'} ${r.q.padEnd(8)} browser ${r.browser.padEnd(14)} CLI ${r.cli}`);
   console.log(JSON.stringify({
     bench: 'import-scale', files: files.length, input_bytes: browserResults.report.input_bytes,

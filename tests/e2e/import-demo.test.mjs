@@ -203,6 +203,20 @@ test('the browser import and the CLI build the same library from GBK, full-width
 // The import worker adds files in order while a pool of helpers (prepare-worker.js)
 // prepares later ones: the library must not depend on the pool's size, nor on a helper that
 // never starts (its files are done by the import worker).
+/** A JSONL archive of over 5 MB from `texts`, with a bad line, an empty document and a duplicate. */
+function bigJsonl(texts) {
+  const lines = [];
+  for (let i = 0, bytes = 0; bytes < 5e6; i++) {
+    const line = i === 700 ? '不是 JSON 的一行'
+      : i === 900 ? JSON.stringify({ text: '\u200b' })
+        : i === 1000 ? lines[10]
+          : JSON.stringify({ title: `档案${i}`, text: `第${i}篇。${texts[i % texts.length]}` });
+    lines.push(line);
+    bytes += Buffer.byteLength(line) + 1;
+  }
+  return lines.join('\n');
+}
+
 test('a pool of helpers builds the same library as the import worker alone, even when a helper cannot load', { timeout: 180_000 }, async () => {
   const archiveDir = process.env.QUXIAN_ARCHIVE ?? join(REPO, 'target/e2e-archive');
   const archive = readdirSync(archiveDir).sort().map((name) => [name, [...readFileSync(join(archiveDir, name))]]);
@@ -213,6 +227,9 @@ test('a pool of helpers builds the same library as the import worker alone, even
     ['空.txt', [...Buffer.from('  \n')]],
     ['档案.jsonl', [...Buffer.from('{"text": "潼南区柠檬产业链不断延伸。"}\n不是 JSON 的一行\n')]],
     ['gbk.txt', [...gbk('巴南区的乡村振兴。\n')]],
+    // Over 4 MiB: its documents are prepared in batches (with a bad line, an empty document
+    // and a duplicate inside). As text: a string crosses into the page much faster than bytes.
+    ['大档案.jsonl', bigJsonl(archive.map(([, bytes]) => Buffer.from(bytes).toString('utf8')))],
     ...archive.slice(0, 20).map(([name, bytes]) => [`再来/${name}`, bytes]), // 20 more duplicates, late
   ];
   const importTwice = (page, helperRuns) => page.evaluate(async ({ files, helperRuns }) => {
@@ -220,7 +237,7 @@ test('a pool of helpers builds the same library as the import worker alone, even
     const out = [];
     for (const helpers of helperRuns) {
       const done = [];
-      const { bundle, report, pool } = await importFiles(files.map(([name, bytes]) => new File([new Uint8Array(bytes)], name)),
+      const { bundle, report, pool } = await importFiles(files.map(([name, bytes]) => new File([typeof bytes === 'string' ? bytes : new Uint8Array(bytes)], name)),
         { helpers, onFile: (f) => done.push(f.name) });
       const digest = [...new Uint8Array(await crypto.subtle.digest('SHA-256', bundle))].map((b) => b.toString(16).padStart(2, '0')).join('');
       out.push({ helpers, digest, report, pool, done });
@@ -232,13 +249,15 @@ test('a pool of helpers builds the same library as the import worker alone, even
   try {
     const runs = await importTwice(app.page, [0, 1, 3]);
     alone = runs[0];
-    assert.equal(alone.pool.files, 0);
+    assert.deepEqual(alone.pool, { helpers: 0, files: 0, batches: 0 });
+    const big = alone.report.skipped.filter((s) => s.name.startsWith('大档案'));
+    assert.deepEqual(big.map((s) => s.reason.kind), ['bad-record', 'no-text', 'duplicate'], JSON.stringify(big));
     assert.equal(alone.report.files, files.length);
     assert.ok(alone.report.skipped.some((s) => s.name === '副本' && s.reason.kind === 'duplicate'), JSON.stringify(alone.report.skipped));
     assert.deepEqual(alone.done, files.map(([name]) => name), 'file-done in file order');
     for (const run of runs.slice(1)) {
       assert.equal(run.pool.helpers, run.helpers);
-      assert.ok(run.pool.files > 0, `helpers prepared files: ${JSON.stringify(run.pool)}`);
+      assert.ok(run.pool.files > 0 && run.pool.batches > 0, `helpers prepared files and batches: ${JSON.stringify(run.pool)}`);
       assert.deepEqual([run.digest, run.report, run.done], [alone.digest, alone.report, alone.done], `${run.helpers} helpers`);
     }
     app.assertNoErrors();
@@ -254,7 +273,7 @@ test('a pool of helpers builds the same library as the import worker alone, even
   const lost = await openApp(browser, { path: `${server.url}import-demo.html`, contextOptions: { serviceWorkers: 'block' } });
   try {
     const [run] = await importTwice(lost.page, [2]);
-    assert.deepEqual([run.digest, run.report, run.pool], [alone.digest, alone.report, { helpers: 0, files: 0 }]);
+    assert.deepEqual([run.digest, run.report, run.pool], [alone.digest, alone.report, { helpers: 0, files: 0, batches: 0 }]);
   } finally {
     await lost.close();
     await server.close();

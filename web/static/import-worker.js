@@ -40,8 +40,9 @@
 //   { type: 'file-done', name, added, skipped: [{ name, reason }] }   after each file,
 //       when the start asked for fileEvents
 //   { type: 'done', bundle: ArrayBuffer (transferred), report: { files, documents,
-//     passages, input_bytes, skipped: [{ name, reason }] }, pool: { helpers, files } }
-//       pool: helpers that worked in this import, and the files they prepared
+//     passages, input_bytes, skipped: [{ name, reason }] }, pool: { helpers, files, batches } }
+//       pool: helpers that worked in this import, and the files and batches of documents
+//       (of a big JSONL file) they prepared
 //   { type: 'defaults', gazetteer, topics }                  answer to 'defaults'
 //   { type: 'reannotated', bundle: ArrayBuffer (transferred) }      answer to 'reannotate'
 //   { type: 'error', error }          the import stopped; `error` is typed (see `failure`)
@@ -195,7 +196,7 @@ function fail(err) {
  */
 function enqueue(name, bytes) {
   const seq = job.nextSeq++;
-  job.queue.push({ seq, name: String(name), bytes, size: bytes.byteLength, state: 'new', here: false, prepared: null, error: null });
+  job.queue.push({ seq, ticket: job.nextTicket++, name: String(name), bytes, size: bytes.byteLength, state: 'new', here: false, prepared: null, error: null });
   job.queuedBytes += bytes.byteLength;
   wake(job);
 }
@@ -234,7 +235,9 @@ async function start(msg) {
     helpersWanted: msg.helpers ?? Math.min(MAX_HELPERS, Math.max(0, (navigator.hardwareConcurrency || 1) - 1)),
     helpers: null, // started on demand (helpersFor)
     filesByHelpers: 0,
+    batchesByHelpers: 0,
     nextSeq: 0, // seq of the next file to arrive
+    nextTicket: 0, // names a file or a batch of documents sent to a helper
     takeFrom: 0, // seq from which takeAhead looks for a file to prepare ahead of the head
     wake: null,
   };
@@ -380,12 +383,13 @@ function helperAnswered(helper, msg) {
     wake(current);
     return;
   }
-  const entry = helper.sent.find((e) => e.seq === msg.seq);
+  const entry = helper.sent.find((e) => e.ticket === msg.ticket);
   if (!entry) return;
   helper.sent.splice(helper.sent.indexOf(entry), 1);
   helper.sentBytes -= entry.size;
   if (msg.type === 'prepared') {
-    current.filesByHelpers += 1;
+    if (entry.raw) current.batchesByHelpers += 1;
+    else current.filesByHelpers += 1;
     entry.state = 'ready';
     entry.prepared = new Uint8Array(msg.prepared);
   } else if (msg.type === 'declined') {
@@ -406,7 +410,7 @@ function dropHelper(helper) {
   current.helpers = current.helpers.filter((h) => h !== helper);
   for (const entry of helper.sent) {
     entry.state = 'new';
-    current.takeFrom = Math.min(current.takeFrom, entry.seq);
+    if (entry.seq !== undefined) current.takeFrom = Math.min(current.takeFrom, entry.seq);
   }
   helper.sent = [];
   helper.sentBytes = 0;
@@ -431,25 +435,42 @@ function takeAhead(current) {
   return null;
 }
 
-/** Keep every helper busy with the next files. (Bytes are copied, so a lost helper's files can be redone.) */
+/** Keep every helper busy with the next files. */
 function dispatch(current) {
   if (current.helpersWanted === 0 || current.queue.length < 2) return;
+  sendToHelpers(current, () => takeAhead(current), (helper) => helper.sentBytes < HELPER_BYTES_IN_FLIGHT);
+}
+
+/**
+ * Hand each ready helper work from `next()` (a file of the queue, or a batch of documents)
+ * while `hasRoom(helper)` (and always one piece). Bytes are copied, not transferred, so
+ * that a lost helper's work can be redone here.
+ */
+function sendToHelpers(current, next, hasRoom) {
   for (const helper of helpersFor(current)) {
-    while (helper.ready && (helper.sent.length === 0 || helper.sentBytes < HELPER_BYTES_IN_FLIGHT)) {
-      const entry = takeAhead(current);
+    while (helper.ready && (helper.sent.length === 0 || hasRoom(helper))) {
+      const entry = next();
       if (!entry) return;
       entry.state = 'sent';
       helper.sent.push(entry);
       helper.sentBytes += entry.size;
-      helper.worker.postMessage({ type: 'prepare', job: current.id, seq: entry.seq, name: entry.name, bytes: entry.bytes });
+      const work = entry.raw ? { raw: entry.raw } : { name: entry.name, bytes: entry.bytes };
+      helper.worker.postMessage({ type: 'prepare', job: current.id, ticket: entry.ticket, ...work });
     }
   }
 }
 
-/** Prepare a later file here while the head is with a helper. */
+/** Wait for a helper's answer (or more files, or a cancel). */
+function waitForHelpers(current) {
+  return new Promise((resolve) => { current.wake = resolve; });
+}
+
+/** Prepare a later file or batch here while the head is with a helper. */
 function prepareHere(current, entry) {
   try {
-    entry.prepared = current.indexer.prepareFile(entry.name, new Uint8Array(entry.bytes));
+    entry.prepared = entry.raw
+      ? current.indexer.prepareDocuments(entry.raw)
+      : current.indexer.prepareFile(entry.name, new Uint8Array(entry.bytes));
     if (entry.prepared) entry.state = 'ready';
     else keepHere(entry);
   } catch (err) {
@@ -469,6 +490,69 @@ function commitPrepared(current, entry) {
     return current.indexer.commitPrepared(entry.prepared);
   } catch (err) {
     throw engineFailed(entry.name, err?.message ?? err);
+  }
+}
+
+/**
+ * A JSONL archive too big to prepare whole: its documents are prepared in batches by the
+ * helpers and this worker, and added in order.
+ */
+const DOCS_PER_BATCH = 32;
+/**
+ * Batches a helper holds at once: enough to keep it busy between this worker's yields, few
+ * enough that this worker gets later batches to prepare too while it waits for the next
+ * one (it also adds them all, and reads the file).
+ */
+const BATCHES_PER_HELPER = 3;
+
+function inBatches(current, file) {
+  return current.helpersWanted > 0 && file.size > HELPER_MAX_FILE_BYTES && /\.jsonl$/i.test(file.name);
+}
+
+/**
+ * Index a big JSONL file in batches of DOCS_PER_BATCH documents: the helpers prepare the
+ * batches ahead, this worker adds each in order (the first one waiting, it adds whole
+ * itself). Returns the file's `{ added, skipped }`, or null when the import was cancelled.
+ */
+async function indexInBatches(current, file) {
+  const { indexer } = current;
+  const batches = [];
+  const nextBatch = () => batches.find((b, i) => i > 0 && b.state === 'new' && !b.here);
+  try {
+    indexer.beginFile(file.name, new Uint8Array(file.bytes));
+    current.openBytes = file.size;
+    for (let more = true; ;) {
+      const ahead = BATCHES_PER_HELPER * (helpersFor(current).length + 1);
+      while (more && batches.length < ahead) {
+        const raw = indexer.takeDocuments(DOCS_PER_BATCH);
+        more = raw !== undefined;
+        if (more) batches.push({ ticket: current.nextTicket++, raw, size: raw.byteLength, state: 'new', here: false, prepared: null, error: null });
+      }
+      sendToHelpers(current, nextBatch, (helper) => helper.sent.length < BATCHES_PER_HELPER);
+      const head = batches[0];
+      if (!head) return indexer.continueFile(0);
+      if (head.state === 'sent') {
+        const later = nextBatch();
+        if (later) prepareHere(current, later);
+        else await waitForHelpers(current);
+      } else {
+        batches.shift();
+        if (head.state === 'failed') throw new Error(head.error);
+        if (head.state === 'ready') indexer.commitDocuments(head.prepared);
+        else indexer.addDocuments(head.raw);
+      }
+      const now = performance.now();
+      if (now - current.progressAt >= PROGRESS_EVERY_MS) {
+        current.progressAt = now;
+        progress('indexing', Math.round(indexer.fileShare() * file.size));
+      }
+      await yieldIfDue(current);
+      if (job !== current || current.cancelled) return null;
+    }
+  } catch (err) {
+    throw engineFailed(file.name, err?.message ?? err);
+  } finally {
+    current.openBytes = 0;
   }
 }
 
@@ -519,19 +603,22 @@ async function pump() {
           prepareHere(current, ahead);
           await yieldIfDue(current);
         } else {
-          await new Promise((resolve) => { current.wake = resolve; });
+          await waitForHelpers(current);
         }
         continue;
       }
       current.queue.shift();
       current.queuedBytes -= head.size;
-      const result = head.state === 'new' ? await indexFile(current, head) : commitPrepared(current, head);
+      let result;
+      if (head.state !== 'new') result = commitPrepared(current, head);
+      else if (inBatches(current, head)) result = await indexInBatches(current, head);
+      else result = await indexFile(current, head);
       if (result) await fileDone(current, head, result); // null: cancelled, answered above
     }
     if (job === current && current.finishing && current.queue.length === 0) {
       const bundle = current.indexer.finish();
       const report = current.indexer.report();
-      const helped = { helpers: current.helpers?.length ?? 0, files: current.filesByHelpers };
+      const helped = { helpers: current.helpers?.length ?? 0, files: current.filesByHelpers, batches: current.batchesByHelpers };
       endJob();
       const buffer = ownBuffer(bundle);
       postMessage({ type: 'done', bundle: buffer, report, pool: helped }, [buffer]);

@@ -9,14 +9,17 @@
 // import worker → helper
 //   { type: 'start', job, module: WebAssembly.Module, dict: Uint8Array, gazetteer?, topics? }
 //       build the segmenter for import `job` (a number), dropping the previous one
-//   { type: 'prepare', job, seq, name, bytes: ArrayBuffer }   a plain document file (never
-//       a .zip or .qx, which the import worker adds itself)
+//   { type: 'prepare', job, ticket, name, bytes: ArrayBuffer }   a plain document file
+//       (never a .zip or .qx, which the import worker adds itself), or
+//   { type: 'prepare', job, ticket, raw: Uint8Array }   documents of a big JSONL file, from
+//       the import worker's takeDocuments
 // helper → import worker (each for `job`; answers to an earlier import are ignored there)
-//   { type: 'ready', job }      the segmenter is built: files may come
-//   { type: 'prepared', job, seq, prepared: ArrayBuffer (transferred) }   for commitPrepared
-//   { type: 'declined', job, seq }   the file has something to skip: the import worker adds
-//       it itself, and reports why
-//   { type: 'failed', job, seq, message }   preparing that file stopped the engine (a trap)
+//   { type: 'ready', job }      the segmenter is built: work may come
+//   { type: 'prepared', job, ticket, prepared: ArrayBuffer (transferred) }   for
+//       commitPrepared (a file) or commitDocuments (documents)
+//   { type: 'declined', job, ticket }   something in it is to be skipped: the import worker
+//       adds it itself, and reports why
+//   { type: 'failed', job, ticket, message }   preparing it stopped the engine (a trap)
 //   { type: 'unusable', job }   the engine did not start: the import worker works without it
 
 import init, { Indexer } from './import/quxian_import.js';
@@ -29,17 +32,19 @@ async function start(msg) {
 }
 
 function prepare(indexer, msg) {
-  const { job, seq } = msg;
+  const { job, ticket } = msg;
   try {
-    const prepared = indexer.prepareFile(msg.name, new Uint8Array(msg.bytes));
+    const prepared = msg.raw
+      ? indexer.prepareDocuments(msg.raw)
+      : indexer.prepareFile(msg.name, new Uint8Array(msg.bytes));
     if (!prepared) {
-      postMessage({ type: 'declined', job, seq });
+      postMessage({ type: 'declined', job, ticket });
       return;
     }
     const buffer = prepared.buffer.byteLength === prepared.byteLength ? prepared.buffer : prepared.slice().buffer;
-    postMessage({ type: 'prepared', job, seq, prepared: buffer }, [buffer]);
+    postMessage({ type: 'prepared', job, ticket, prepared: buffer }, [buffer]);
   } catch (err) {
-    postMessage({ type: 'failed', job, seq, message: String(err?.message ?? err) });
+    postMessage({ type: 'failed', job, ticket, message: String(err?.message ?? err) });
   }
 }
 

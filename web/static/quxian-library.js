@@ -1,7 +1,7 @@
 // quxian-library.js: the main-thread side of "explore your own documents".
 //
 //   importFiles(files, { onProgress, onFile, onSearchable, signal, gazetteer, topics, helpers })
-//       → Promise<{ bundle: Uint8Array, report, pool: { helpers, files } }>
+//       → Promise<{ bundle: Uint8Array, report, pool: { helpers, files, batches } }>
 //     Indexes File objects in a Web Worker (import-worker.js; see its protocol). Files are
 //     read READS_IN_FLIGHT at a time and streamed to the worker in order, at most
 //     MAX_IN_FLIGHT bytes ahead of it (counted by File.size for a few files, or once a big

@@ -16,7 +16,13 @@ use std::ops::Range;
 #[cfg(feature = "build")]
 mod builder;
 #[cfg(feature = "build")]
-pub use builder::{BuildReport, CorpusBuilder, PreparedFile, Skipped};
+mod prepared;
+#[cfg(feature = "build")]
+pub use builder::{BuildReport, CorpusBuilder, Skipped};
+#[cfg(feature = "build")]
+pub use prepared::{
+    raw_documents_from_bytes, raw_documents_to_bytes, PreparedDocuments, PreparedFile,
+};
 
 /// Position of a document in [`Corpus::docs`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -49,7 +49,10 @@ mod view;
 #[cfg(feature = "build")]
 pub use annotate::{Explanation, Gazetteer, Lexicon};
 #[cfg(feature = "build")]
-pub use corpus::{BuildReport, CorpusBuilder, PreparedFile, Skipped};
+pub use corpus::{
+    raw_documents_from_bytes, raw_documents_to_bytes, BuildReport, CorpusBuilder,
+    PreparedDocuments, PreparedFile, Skipped,
+};
 pub use corpus::{Corpus, DistrictId, DocId, Document, Passage, PassageId, PassageInfo, TopicId};
 pub use date::{Date, DateRange, SortOrder};
 pub use error::{DataProblem, Error, PieceProblem, RecordProblem, Result, SkipReason};

@@ -15,8 +15,8 @@
 
 use crate::archive;
 use quxian_core::{
-    BuildReport, Corpus, CorpusBuilder, Document, Gazetteer, Lexicon, PreparedFile, RawDoc,
-    Segmenter, SkipReason, Skipped,
+    raw_documents_from_bytes, raw_documents_to_bytes, BuildReport, Corpus, CorpusBuilder, Document,
+    Gazetteer, Lexicon, PreparedDocuments, PreparedFile, RawDoc, Segmenter, SkipReason, Skipped,
 };
 use serde::Serialize;
 
@@ -272,6 +272,53 @@ impl Importer {
             added,
             skipped: skipped.iter().cloned().map(SkippedFile::from).collect(),
         })
+    }
+
+    /// Up to `max_docs` more documents of the file begun, as bytes for
+    /// [`prepare_documents`](Self::prepare_documents) in another worker; `None` when none
+    /// remain. Each batch taken must come back, in order, through
+    /// [`commit_documents`](Self::commit_documents) or [`add_documents`](Self::add_documents);
+    /// [`continue_file`](Self::continue_file) then gives the file's result.
+    pub fn take_documents(&mut self, max_docs: usize) -> Option<Vec<u8>> {
+        let open = self.open.as_mut()?;
+        let docs: Vec<RawDoc> = open.docs.by_ref().take(max_docs).collect();
+        (!docs.is_empty()).then(|| raw_documents_to_bytes(&docs))
+    }
+
+    /// Segment and annotate documents from [`take_documents`](Self::take_documents), here or
+    /// in another worker with the same dictionary and data files; `None` when one of them
+    /// is to be skipped (the builder then [`add_documents`](Self::add_documents) them).
+    pub fn prepare_documents(&self, raw: &[u8]) -> Result<Option<Vec<u8>>, Error> {
+        let builder = self.builder.as_ref().ok_or(Error::Finished)?;
+        let docs = raw_documents_from_bytes(raw)?;
+        Ok(builder.prepare_documents(docs).to_bytes())
+    }
+
+    /// Add documents from [`take_documents`](Self::take_documents) here, whole.
+    pub fn add_documents(&mut self, raw: &[u8]) -> Result<(), Error> {
+        let builder = self.builder.as_mut().ok_or(Error::Finished)?;
+        let added = raw_documents_from_bytes(raw)?
+            .into_iter()
+            .map(|doc| usize::from(builder.add_document(doc)))
+            .sum();
+        self.count_added(added);
+        Ok(())
+    }
+
+    /// Add documents that [`prepare_documents`](Self::prepare_documents) prepared, in order.
+    pub fn commit_documents(&mut self, prepared: &[u8]) -> Result<(), Error> {
+        let builder = self.builder.as_mut().ok_or(Error::Finished)?;
+        let added = builder.commit_documents(PreparedDocuments::from_bytes(prepared)?);
+        self.count_added(added);
+        Ok(())
+    }
+
+    /// Documents added to the file begun, counted as they are (a snapshot says how many).
+    fn count_added(&mut self, added: usize) {
+        if let Some(open) = self.open.as_mut() {
+            open.result.added += added;
+        }
+        self.report.documents += added;
     }
 
     /// The share (0..=1) of the begun file's documents added so far.
@@ -641,6 +688,35 @@ mod tests {
             .commit_prepared(b"not a prepared file")
             .unwrap_err();
         assert!(bad.to_string().contains("prepared file"), "{bad}");
+    }
+
+    #[test]
+    fn a_file_added_in_batches_prepared_elsewhere_is_the_file_added_whole() {
+        let mut jsonl: String = (0..10)
+            .map(|i| format!("{{\"title\": \"北碚{i}\", \"text\": \"缙云山的生态，第{i}篇。\"}}\n"))
+            .collect();
+        jsonl.insert_str(0, "不是 JSON\n{\"text\": \"\u{200b}\"}\n");
+        jsonl.push_str("{\"text\": \"缙云山的生态，第3篇。\"}\n"); // a duplicate
+        let mut whole = importer();
+        let expected = whole.add_file("档案.jsonl", jsonl.as_bytes()).unwrap();
+        let mut builder = importer();
+        let helper = importer();
+        builder.begin_file("档案.jsonl", jsonl.as_bytes()).unwrap();
+        let mut declined = 0;
+        while let Some(raw) = builder.take_documents(3) {
+            match helper.prepare_documents(&raw).unwrap() {
+                Some(prepared) => builder.commit_documents(&prepared).unwrap(),
+                None => {
+                    declined += 1;
+                    builder.add_documents(&raw).unwrap();
+                }
+            }
+        }
+        assert_eq!(declined, 1, "the batch with the empty document");
+        assert_eq!(builder.continue_file(16).unwrap(), Some(expected));
+        assert_eq!(builder.report(), whole.report());
+        assert_eq!(builder.finish().unwrap(), whole.finish().unwrap());
+        assert!(helper.prepare_documents(b"not documents").is_err());
     }
 
     #[test]

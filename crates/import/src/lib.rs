@@ -170,6 +170,34 @@ impl Indexer {
         to_js(&result)
     }
 
+    /// Up to `maxDocs` more documents of the file begun, as bytes (a `Uint8Array`) for
+    /// `prepareDocuments` in another worker; `undefined` when none remain. Every batch
+    /// taken comes back in order through `commitDocuments` or `addDocuments`; then
+    /// `continueFile` gives the file's `{ added, skipped }`.
+    #[wasm_bindgen(js_name = takeDocuments)]
+    pub fn take_documents(&mut self, max_docs: usize) -> Option<Vec<u8>> {
+        self.inner.take_documents(max_docs)
+    }
+
+    /// Documents from `takeDocuments` segmented and annotated, as bytes for
+    /// `commitDocuments`; `undefined` when one is to be skipped (then `addDocuments`).
+    #[wasm_bindgen(js_name = prepareDocuments)]
+    pub fn prepare_documents(&self, raw: &[u8]) -> Result<Option<Vec<u8>>, JsError> {
+        self.inner.prepare_documents(raw).map_err(core_error)
+    }
+
+    /// Add documents from `takeDocuments` here, in order.
+    #[wasm_bindgen(js_name = addDocuments)]
+    pub fn add_documents(&mut self, raw: &[u8]) -> Result<(), JsError> {
+        self.inner.add_documents(raw).map_err(core_error)
+    }
+
+    /// Add documents from `prepareDocuments`, in order.
+    #[wasm_bindgen(js_name = commitDocuments)]
+    pub fn commit_documents(&mut self, prepared: &[u8]) -> Result<(), JsError> {
+        self.inner.commit_documents(prepared).map_err(core_error)
+    }
+
     /// The share (0..=1) of the begun file's documents added so far.
     #[wasm_bindgen(js_name = fileShare)]
     pub fn file_share(&self) -> f64 {

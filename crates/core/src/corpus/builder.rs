@@ -2,6 +2,7 @@
 //! tokens → annotations → [`Corpus`]. One bad file becomes a [`Skipped`] entry in the
 //! [`BuildReport`], never an aborted build.
 
+use super::prepared::{PreparedDoc, PreparedDocuments, PreparedFile};
 use crate::annotate::{annotate_document, explain_document, DocTokens, Explanation};
 use crate::passage::split_passages;
 use crate::read::read_file_with_warnings;
@@ -55,79 +56,6 @@ fn short_title(title: &str) -> String {
         .filter(|i| head[..*i].chars().count() >= 8)
         .unwrap_or(head.len());
     format!("{}…", &head[..cut])
-}
-
-/// One file after [`CorpusBuilder::prepare_file`]: its documents, processed but not yet
-/// numbered, and the reasons anything in it was skipped.
-#[derive(Debug)]
-pub struct PreparedFile {
-    name: String,
-    bytes: u64,
-    docs: Vec<Result<PreparedDoc, Skipped>>,
-    skipped: Vec<SkipReason>,
-}
-
-/// One document processed up to annotation.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
-struct PreparedDoc {
-    raw_key: String,
-    title: String,
-    date: Option<String>,
-    source: Option<String>,
-    url: Option<String>,
-    text: String,
-    hash: u64,
-    ranges: Vec<std::ops::Range<usize>>,
-    /// Byte ranges in `text` of the tokens that count as vocabulary words.
-    words: Vec<std::ops::Range<usize>>,
-    annotation: crate::annotate::DocAnnotation,
-}
-
-/// A [`PreparedFile`] as it travels between threads that share no memory (the browser's
-/// import prepares files in a pool of Web Workers, each with its own wasm memory).
-#[derive(serde::Deserialize)]
-struct PreparedFileWire {
-    name: String,
-    bytes: u64,
-    docs: Vec<PreparedDoc>,
-}
-
-impl PreparedFile {
-    /// Size of the file it was prepared from.
-    pub fn input_bytes(&self) -> u64 {
-        self.bytes
-    }
-
-    /// The file as bytes, for [`from_bytes`](Self::from_bytes) in another worker; `None`
-    /// when anything in it was skipped. Skip reasons are not carried (their tagged form
-    /// would cost the import wasm ~14 KB gzip of JSON code): the caller adds such a file,
-    /// rare in practice, itself.
-    pub fn to_bytes(&self) -> Option<Vec<u8>> {
-        let docs = self
-            .docs
-            .iter()
-            .map(|doc| doc.as_ref().ok())
-            .collect::<Option<Vec<_>>>()?;
-        if !self.skipped.is_empty() {
-            return None;
-        }
-        postcard::to_allocvec(&(&self.name, self.bytes, &docs)).ok()
-    }
-
-    /// A prepared file from [`to_bytes`](Self::to_bytes); `Corrupt` for other bytes.
-    pub fn from_bytes(bytes: &[u8]) -> Result<Self, crate::Error> {
-        let wire: PreparedFileWire =
-            postcard::from_bytes(bytes).map_err(|e| crate::Error::Corrupt {
-                section: "prepared file",
-                detail: e.to_string(),
-            })?;
-        Ok(PreparedFile {
-            name: wire.name,
-            bytes: wire.bytes,
-            docs: wire.docs.into_iter().map(Ok).collect(),
-            skipped: Vec::new(),
-        })
-    }
 }
 
 /// A file's documents and what was skipped of it: its bad JSONL lines, or the reason
@@ -209,12 +137,21 @@ impl CorpusBuilder {
         PreparedFile {
             name: name.to_string(),
             bytes: bytes.len() as u64,
-            docs: docs
-                .into_iter()
-                .map(|raw| self.prepare_document(raw))
-                .collect(),
+            docs: self.prepare_documents(docs),
             skipped,
         }
+    }
+
+    /// The expensive half of [`add_document`](Self::add_document) for several documents of
+    /// a file opened with [`open_file`](Self::open_file), to be
+    /// [`commit_documents`](Self::commit_documents)ed in order: the browser's import
+    /// prepares the documents of a big JSONL archive in a pool of workers.
+    pub fn prepare_documents(&self, docs: Vec<RawDoc>) -> PreparedDocuments {
+        PreparedDocuments(
+            docs.into_iter()
+                .map(|raw| self.prepare_document(raw))
+                .collect(),
+        )
     }
 
     fn prepare_document(&self, raw: RawDoc) -> Result<PreparedDoc, Skipped> {
@@ -285,11 +222,17 @@ impl CorpusBuilder {
     /// duplicates, count words. Returns how many documents were added.
     pub fn commit_file(&mut self, prepared: PreparedFile) -> usize {
         self.count_file(&prepared.name, prepared.bytes, prepared.skipped);
-        let mut added = 0;
-        for doc in prepared.docs {
-            added += usize::from(self.commit_document(doc));
-        }
-        added
+        self.commit_documents(prepared.docs)
+    }
+
+    /// Add documents from [`prepare_documents`](Self::prepare_documents), in order. Returns
+    /// how many were added.
+    pub fn commit_documents(&mut self, prepared: PreparedDocuments) -> usize {
+        prepared
+            .0
+            .into_iter()
+            .map(|doc| usize::from(self.commit_document(doc)))
+            .sum()
     }
 
     fn commit_document(&mut self, prepared: Result<PreparedDoc, Skipped>) -> bool {

@@ -43,7 +43,7 @@ fn mib(bytes: usize) -> u64 {
 }
 
 /// A document as read from a file, before normalization.
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RawDoc {
     /// Stable key for links: file stem, plus `#N` (1-based line) for JSONL records.
     pub key: String,
