@@ -16,7 +16,9 @@
 //     entries; tasks under 50 ms are not reported by the browser, so 0 means none).
 //   - FlexSearch 0.8 (`Index` with its CJK charset), and MiniSearch 7 with
 //     Intl.Segmenter('zh', { granularity: 'word' }) as tokenizer, each indexing the same
-//     texts on the page's main thread (reading the files is not timed).
+//     texts on the page's main thread (reading the files is not timed); and FlexSearch from
+//     files chosen, as quxian is timed: the files read 16 at a time, then indexed, and each
+//     indexed as soon as it is read.
 //   - bundle bytes vs raw input bytes.
 //   - the first download before an import can start: every file the browser fetched for the
 //     warm-up import (library module, worker, import wasm, dictionary), each at gzip -9 as a
@@ -191,20 +193,41 @@ try {
   const jsonlAlone = await asJsonl(0);
   const jsonlPool = await asJsonl(undefined);
 
+  // FlexSearch from files chosen, as quxian is timed: the files read as text 16 at a time
+  // (as quxian-library.js reads them), then indexed on the main thread. `indexingMs` alone
+  // is what the issue's table compared against.
   const flexsearch = await page.evaluate(async () => {
     const files = [...document.querySelector('#bench-files').files];
-    const docs = [];
-    let bytes = 0;
-    for (const f of files) {
-      docs.push(await f.text());
-      bytes += f.size;
-    }
+    const bytes = files.reduce((sum, f) => sum + f.size, 0);
+    const readStart = performance.now();
+    const docs = new Array(files.length);
+    let next = 0;
+    const reader = async () => {
+      while (next < files.length) {
+        const i = next++;
+        docs[i] = await files[i].text();
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, reader));
+    const readMs = performance.now() - readStart;
     const { Index, Charset } = window.FlexSearch;
     const index = new Index({ encoder: Charset.CJK });
     const start = performance.now();
     docs.forEach((text, i) => index.add(i, text));
     const indexingMs = performance.now() - start;
-    return { indexingMs, inputBytes: bytes, hits: index.search('北碚', { limit: 1000 }).length };
+    // The best a page can do with FlexSearch: each file indexed as soon as it is read.
+    const overlapped = new Index({ encoder: Charset.CJK });
+    const overlapStart = performance.now();
+    next = 0;
+    const indexer = async () => {
+      while (next < files.length) {
+        const i = next++;
+        overlapped.add(i, await files[i].text());
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, indexer));
+    const overlappedMs = performance.now() - overlapStart;
+    return { readMs, indexingMs, overlappedMs, inputBytes: bytes, hits: index.search('北碚', { limit: 1000 }).length };
   });
 
   const minisearch = await page.evaluate(async () => {
@@ -256,6 +279,9 @@ try {
     ['bundle size / raw input', `${mb(q.bundleBytes).toFixed(1)} MB / ${mb(q.inputBytes).toFixed(1)} MB = ${(q.bundleBytes / q.inputBytes).toFixed(2)}`],
     ['FlexSearch 0.8, Charset.CJK (main thread)', `${(flexsearch.indexingMs / 1000).toFixed(2)} s = ${rate(flexsearch.inputBytes, flexsearch.indexingMs).toFixed(2)} MB/s (北碚: ${flexsearch.hits} hits)`],
     ['quxian / FlexSearch indexing rate', `${(rate(q.inputBytes, q.indexingMs) / rate(flexsearch.inputBytes, flexsearch.indexingMs)).toFixed(2)}×; as one JSONL file ${(rate(jsonlPool.bytes, jsonlPool.ms) / rate(flexsearch.inputBytes, flexsearch.indexingMs)).toFixed(2)}×`],
+    ['FlexSearch from files chosen (read 16 at a time, then index)', `${(flexsearch.readMs / 1000).toFixed(2)} s + ${(flexsearch.indexingMs / 1000).toFixed(2)} s = ${rate(flexsearch.inputBytes, flexsearch.readMs + flexsearch.indexingMs).toFixed(2)} MB/s`],
+    ['FlexSearch from files chosen, each indexed as it is read', `${(flexsearch.overlappedMs / 1000).toFixed(2)} s = ${rate(flexsearch.inputBytes, flexsearch.overlappedMs).toFixed(2)} MB/s`],
+    ['quxian / FlexSearch, both from files chosen', `${(rate(q.inputBytes, q.indexingMs) / rate(flexsearch.inputBytes, flexsearch.readMs + flexsearch.indexingMs)).toFixed(2)}× (read, then index); ${(flexsearch.overlappedMs / q.indexingMs).toFixed(2)}× (each indexed as it is read)`],
     ['MiniSearch + Intl.Segmenter (main thread)', `${(minisearch.indexingMs / 1000).toFixed(2)} s = ${rate(minisearch.inputBytes, minisearch.indexingMs).toFixed(2)} MB/s`],
     ['MiniSearch JSON size', `${mb(minisearch.serializedBytes).toFixed(1)} MB (chars)`],
   ];
@@ -291,6 +317,8 @@ try {
       jsonl_mb_per_s: +rate(jsonlPool.bytes, jsonlPool.ms).toFixed(3),
     },
     flexsearch: {
+      read_ms: Math.round(flexsearch.readMs),
+      overlapped_ms: Math.round(flexsearch.overlappedMs),
       indexing_ms: Math.round(flexsearch.indexingMs),
       mb_per_s: +rate(flexsearch.inputBytes, flexsearch.indexingMs).toFixed(3),
     },

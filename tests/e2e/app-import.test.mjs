@@ -358,14 +358,16 @@ test('a long import can be searched while it runs; later searches see more docum
   try {
     await waitReady(page);
     await openDialog(page, 'import');
-    // 16,000 distinct files of real-looking news (~150 MB): each is two documents of the
-    // generated archive after a line of its own. Small files index slower than they load
-    // as a snapshot, so the import outlasts the searches, with room for a fast machine
-    // (one that imported ~43 MB before the last search had been answered failed a CI run).
+    // 20,000 distinct files of real-looking news, ~10 KB each (200 MB): documents of the
+    // generated archive after a line of their own, as many as make 10 KB (by size: they are
+    // shorter without ../shared). Small files index slower than they load as a snapshot,
+    // so the import outlasts the searches, with room for a fast machine (two CI runs failed
+    // when imports of 43 MB, then of ~60 MB with the import's pool of helpers, ended first).
     const archive = readdirSync(ARCHIVE).sort().map((name) => readFileSync(join(ARCHIVE, name), 'utf8'));
-    const files = Array.from({ length: 16_000 }, (_, i) => {
+    const files = Array.from({ length: 20_000 }, (_, i) => {
       const path = join(dir, `文档${i}.txt`);
-      const body = `${archive[i % archive.length]}\n\n${archive[(i * 7 + 1) % archive.length]}`;
+      let body = '';
+      for (let k = 0; Buffer.byteLength(body) < 10_000; k++) body += `${archive[(i * 7 + k) % archive.length]}\n\n`;
       writeFileSync(path, `第${i}篇报道\n\n本文为融媒体中心稿件编号${i}号。\n\n${body}`);
       return path;
     });
@@ -394,18 +396,19 @@ test('a long import can be searched while it runs; later searches see more docum
     assert.ok(marks.length > 0 && marks.every((m) => m === '融媒体中心'), JSON.stringify(marks));
     assert.equal(await page.getByTestId('import-preview-hits').locator('li').count(), Math.min(5, first.found));
     await screenshot(page, 'import-preview');
+    // A number only one file holds (quoted: an exact phrase): found in that document alone;
+    // the last file's, not indexed yet, nowhere.
+    const one = await searched('"稿件编号3号"');
+    assert.equal(one.found, 1, one.text);
+    assert.equal(await page.getByTestId('import-preview-hits').locator('strong').innerText(), '第3篇报道');
+    const none = await searched('"稿件编号19999号"');
+    assert.equal(none.found, 0, none.text);
 
     // Once the import has more than doubled, a search sees the new documents.
     await page.waitForFunction((n) => Number(document.querySelector('[data-testid=import-progress-text]')?.textContent.split(' /')[0]) > n,
       Math.ceil(first.documents * 2.2), { timeout: 60_000 });
     const later = await searched('融媒体中心');
     assert.ok(later.documents > first.documents && later.found === later.documents, `${first.text} → ${later.text}`);
-    // A number only one file holds (quoted: an exact phrase): found in that document alone.
-    const one = await searched('"稿件编号3号"');
-    assert.equal(one.found, 1, one.text);
-    assert.equal(await page.getByTestId('import-preview-hits').locator('strong').innerText(), '第3篇报道');
-    const none = await searched('"稿件编号15999号"');
-    assert.equal(none.found, 0, none.text);
     // The import ends by itself: the report replaces the search; nothing is saved.
     await page.getByTestId('import-report').waitFor({ timeout: 120_000 });
     assert.equal(await input.count(), 0);
