@@ -29,12 +29,15 @@
 //     whether both give the same library (SHA-256 of the bundles); then the same files
 //     already in memory, posted to the worker at its start, alone and with the pool (no
 //     reading of picked files, which takes a core of its own); then the same documents as
-//     one JSONL file (one line per file), alone and with the pool.
+//     one JSONL file (one line per file), and the same files as one (stored) zip archive,
+//     each alone and with the pool.
 // Prints a table, then one JSON line.
 
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
+import { zipArchive } from '../e2e/app-helpers.mjs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -101,6 +104,16 @@ try {
     document.body.append(input);
   });
   await page.setInputFiles('#bench-files', files);
+  // The same files as one zip archive (stored, as a folder zipped for speed would be).
+  const zipDir = mkdtempSync(join(tmpdir(), 'quxian-bench-zip-'));
+  const zipPath = join(zipDir, 'bench.zip');
+  writeFileSync(zipPath, zipArchive(files.map((path) => [basename(path), readFileSync(path)])));
+  await page.evaluate(() => {
+    const input = Object.assign(document.createElement('input'), { type: 'file', id: 'bench-zip' });
+    input.hidden = true;
+    document.body.append(input);
+  });
+  await page.setInputFiles('#bench-zip', zipPath);
 
   const beforeWarmup = fetched.length;
   const warmupMs = await page.evaluate(async () => {
@@ -192,6 +205,15 @@ try {
   }, helpers);
   const jsonlAlone = await asJsonl(0);
   const jsonlPool = await asJsonl(undefined);
+  const asZip = (helpers) => page.evaluate(async (helpers) => {
+    const { importFiles } = await import('./quxian-library.js');
+    const start = performance.now();
+    const { report } = await importFiles([document.querySelector('#bench-zip').files[0]], { helpers });
+    return { ms: performance.now() - start, documents: report.documents };
+  }, helpers);
+  const zipAlone = await asZip(0);
+  const zipPool = await asZip(undefined);
+  rmSync(zipDir, { recursive: true, force: true });
 
   // FlexSearch from files chosen, as quxian is timed: the files read as text 16 at a time
   // (as quxian-library.js reads them), then indexed on the main thread. `indexingMs` alone
@@ -272,6 +294,7 @@ try {
     ['quxian indexing, import worker alone', `${(alone.indexingMs / 1000).toFixed(2)} s = ${rate(alone.inputBytes, alone.indexingMs).toFixed(2)} MB/s: the pool is ${(alone.indexingMs / q.indexingMs).toFixed(2)}× faster`],
     ['files already in memory: worker alone / with its pool', `${(memoryAloneMs / 1000).toFixed(2)} s / ${(memoryPoolMs / 1000).toFixed(2)} s: the pool is ${(memoryAloneMs / memoryPoolMs).toFixed(2)}× faster`],
     ['same documents as one JSONL file: alone / with its pool', `${(jsonlAlone.ms / 1000).toFixed(2)} s / ${(jsonlPool.ms / 1000).toFixed(2)} s = ${rate(jsonlPool.bytes, jsonlPool.ms).toFixed(2)} MB/s (${jsonlPool.documents} documents)`],
+    ['same files as one zip archive: alone / with its pool', `${(zipAlone.ms / 1000).toFixed(2)} s / ${(zipPool.ms / 1000).toFixed(2)} s = ${rate(q.inputBytes, zipPool.ms).toFixed(2)} MB/s of files (${zipPool.documents} documents)`],
     ['same library with and without the pool', alone.digest === q.digest ? `yes (SHA-256 ${q.digest.slice(0, 16)}…)` : `NO: ${q.digest} vs ${alone.digest}`],
     ['quxian total incl. segmenter', `${(q.totalMs / 1000).toFixed(2)} s = ${rate(q.inputBytes, q.totalMs).toFixed(2)} MB/s`],
     ['quxian documents / passages / skipped', `${q.documents} / ${q.passages} / ${q.skipped}`],
@@ -315,6 +338,8 @@ try {
       jsonl_alone_ms: Math.round(jsonlAlone.ms),
       jsonl_pool_ms: Math.round(jsonlPool.ms),
       jsonl_mb_per_s: +rate(jsonlPool.bytes, jsonlPool.ms).toFixed(3),
+      zip_alone_ms: Math.round(zipAlone.ms),
+      zip_pool_ms: Math.round(zipPool.ms),
     },
     flexsearch: {
       read_ms: Math.round(flexsearch.readMs),

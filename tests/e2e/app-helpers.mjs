@@ -86,6 +86,53 @@ export function gbk(text) {
   return Buffer.from(bytes);
 }
 
+/**
+ * A zip archive of `files` ([name, Buffer] pairs), entries stored uncompressed, names in
+ * UTF-8 (flag 0x800): written by hand, as a user's archiver would, without a dependency.
+ */
+export function zipArchive(files) {
+  const parts = [];
+  const central = [];
+  let offset = 0;
+  for (const [name, data] of files) {
+    const nameBytes = Buffer.from(name);
+    const crc = crc32(data);
+    const local = record(30, [[0, 4, 0x04034b50], [4, 2, 20], [6, 2, 0x800], [14, 4, crc],
+      [18, 4, data.length], [22, 4, data.length], [26, 2, nameBytes.length]]);
+    const entry = record(46, [[0, 4, 0x02014b50], [4, 2, 20], [6, 2, 20], [8, 2, 0x800], [16, 4, crc],
+      [20, 4, data.length], [24, 4, data.length], [28, 2, nameBytes.length], [42, 4, offset]]);
+    parts.push(local, nameBytes, data);
+    central.push(entry, nameBytes);
+    offset += local.length + nameBytes.length + data.length;
+  }
+  const directory = Buffer.concat(central);
+  const end = record(22, [[0, 4, 0x06054b50], [8, 2, files.length], [10, 2, files.length],
+    [12, 4, directory.length], [16, 4, offset]]);
+  return Buffer.concat([...parts, directory, end]);
+}
+
+/** A little-endian record of `size` bytes: `[offset, width, value]` fields, the rest zero. */
+function record(size, fields) {
+  const out = Buffer.alloc(size);
+  for (const [at, width, value] of fields) {
+    if (width === 2) out.writeUInt16LE(value, at);
+    else out.writeUInt32LE(value, at);
+  }
+  return out;
+}
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(bytes) {
+  let crc = 0xffffffff;
+  for (const b of bytes) crc = CRC_TABLE[(crc ^ b) & 0xff] ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
 /** UTF-16LE bytes of `text`, with a byte-order mark. */
 export function utf16le(text) {
   return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { launch, openApp, screenshot } from './helpers.mjs';
-import { DIST, REPO, gbk, utf16le } from './app-helpers.mjs';
+import { DIST, REPO, gbk, utf16le, zipArchive } from './app-helpers.mjs';
 import { copyDist, serveDir } from './static-server.mjs';
 
 let browser;
@@ -278,5 +278,55 @@ test('a pool of helpers builds the same library as the import worker alone, even
     await lost.close();
     await server.close();
     copy.remove();
+  }
+});
+
+// A zip archive is added an entry at a time (its files prepared by the pool): progress moves
+// inside it and a cancel inside it is answered there (it used to be added in one step of the
+// worker), and it gives the library its files give loose, with or without the pool.
+test('a big zip archive reports progress inside it, can be cancelled inside it, and equals its files loose', { timeout: 180_000 }, async () => {
+  const archiveDir = process.env.QUXIAN_ARCHIVE ?? join(REPO, 'target/e2e-archive');
+  const texts = readdirSync(archiveDir).sort().map((name) => readFileSync(join(archiveDir, name), 'utf8'));
+  const entries = Array.from({ length: 3000 }, (_, i) => [`新闻/文档${i}.txt`, Buffer.from(`第${i}篇\n\n编号${i}。${texts[i % texts.length]}`)]);
+  const zip = zipArchive(entries);
+  const app = await openApp(browser, { path: 'import-demo.html' });
+  try {
+    const seen = await app.page.evaluate(async ({ zip, loose }) => {
+      const { importFiles } = await import('./quxian-library.js');
+      // The bytes cross as a latin1 string: an array of 15 million numbers takes a minute.
+      const archive = new File([Uint8Array.from(zip, (c) => c.charCodeAt(0))], '新闻.zip');
+      const digest = async (bundle) => [...new Uint8Array(await crypto.subtle.digest('SHA-256', bundle))]
+        .map((b) => b.toString(16).padStart(2, '0')).join('');
+      // Cancel at the first progress inside the archive.
+      const abort = new AbortController();
+      let inside = null;
+      const cancelled = await importFiles([archive], {
+        signal: abort.signal,
+        onProgress: (p) => {
+          if (p.phase === 'indexing' && p.bytesDone > 0 && p.bytesDone < p.bytesTotal && !inside) {
+            inside = p.bytesDone / p.bytesTotal;
+            abort.abort();
+          }
+        },
+      }).then(() => 'finished', (err) => err.name);
+      const whole = await importFiles([archive], { helpers: 2 });
+      const alone = await importFiles([archive], { helpers: 0 });
+      const files = loose.map(([name, text]) => new File([text], name));
+      const apart = await importFiles(files);
+      return {
+        inside, cancelled, pooled: whole.pool,
+        whole: { digest: await digest(whole.bundle), documents: whole.report.documents, files: whole.report.files },
+        alone: { digest: await digest(alone.bundle), documents: alone.report.documents, files: alone.report.files },
+        apart: { digest: await digest(apart.bundle), documents: apart.report.documents },
+      };
+    }, { zip: zip.toString('latin1'), loose: entries.map(([name, bytes]) => [name.split('/')[1], bytes.toString('utf8')]) });
+    assert.ok(seen.inside > 0 && seen.inside < 1, `progress inside the archive: ${JSON.stringify(seen)}`);
+    assert.equal(seen.cancelled, 'AbortError');
+    assert.deepEqual(seen.whole, { ...seen.apart, files: 1 }, 'the archive gives the library of its files');
+    assert.deepEqual(seen.alone, seen.whole, 'the same without the pool');
+    assert.ok(seen.pooled.helpers === 2 && seen.pooled.batches > 0, `the helpers prepared entries: ${JSON.stringify(seen.pooled)}`);
+    app.assertNoErrors();
+  } finally {
+    await app.close();
   }
 });

@@ -41,8 +41,8 @@
 //       when the start asked for fileEvents
 //   { type: 'done', bundle: ArrayBuffer (transferred), report: { files, documents,
 //     passages, input_bytes, skipped: [{ name, reason }] }, pool: { helpers, files, batches } }
-//       pool: helpers that worked in this import, and the files and batches of documents
-//       (of a big JSONL file) they prepared
+//       pool: helpers that worked in this import, the files they prepared, and the pieces
+//       of big files (batches of a JSONL file's documents, files of a zip archive)
 //   { type: 'defaults', gazetteer, topics }                  answer to 'defaults'
 //   { type: 'reannotated', bundle: ArrayBuffer (transferred) }      answer to 'reannotate'
 //   { type: 'error', error }          the import stopped; `error` is typed (see `failure`)
@@ -388,7 +388,7 @@ function helperAnswered(helper, msg) {
   helper.sent.splice(helper.sent.indexOf(entry), 1);
   helper.sentBytes -= entry.size;
   if (msg.type === 'prepared') {
-    if (entry.raw) current.batchesByHelpers += 1;
+    if (entry.piece) current.batchesByHelpers += 1;
     else current.filesByHelpers += 1;
     entry.state = 'ready';
     entry.prepared = new Uint8Array(msg.prepared);
@@ -494,52 +494,87 @@ function commitPrepared(current, entry) {
 }
 
 /**
- * A JSONL archive too big to prepare whole: its documents are prepared in batches by the
- * helpers and this worker, and added in order.
+ * A big JSONL file or zip archive, too big to prepare whole, goes to the pool in pieces: a
+ * JSONL file's documents in batches of DOCS_PER_BATCH, a zip's files one by one.
  */
 const DOCS_PER_BATCH = 32;
-/**
- * Batches a helper holds at once: enough to keep it busy between this worker's yields, few
- * enough that this worker gets later batches to prepare too while it waits for the next
- * one (it also adds them all, and reads the file).
- */
-const BATCHES_PER_HELPER = 3;
 
 function inBatches(current, file) {
-  return current.helpersWanted > 0 && file.size > HELPER_MAX_FILE_BYTES && /\.jsonl$/i.test(file.name);
+  return current.helpersWanted > 0 && file.size > HELPER_MAX_FILE_BYTES && /\.(jsonl|zip)$/i.test(file.name);
 }
 
 /**
- * Index a big JSONL file in batches of DOCS_PER_BATCH documents: the helpers prepare the
- * batches ahead, this worker adds each in order (the first one waiting, it adds whole
- * itself). Returns the file's `{ added, skipped }`, or null when the import was cancelled.
+ * The next piece of the big file begun: `{ raw }` (a batch of documents) or `{ name, bytes }`
+ * (an archive's file; `here` when only this worker may add it: a library, an archive, a
+ * big file), or undefined at its end.
+ */
+function takePiece(indexer, zip) {
+  let piece;
+  if (zip) {
+    const entry = indexer.takeEntry();
+    if (!entry) return undefined;
+    const { name, bytes } = entry;
+    entry.free();
+    piece = { name, bytes, here: /\.(zip|qx)$/i.test(name) || bytes.byteLength > HELPER_MAX_FILE_BYTES };
+  } else {
+    const raw = indexer.takeDocuments(DOCS_PER_BATCH);
+    if (!raw) return undefined;
+    piece = { raw, here: false };
+  }
+  return { ...piece, piece: true, size: (piece.raw ?? piece.bytes).byteLength, state: 'new', prepared: null, error: null };
+}
+
+/** Add a piece, in order: prepared by a helper or here, else whole here. */
+function addPiece(indexer, piece) {
+  if (piece.state === 'failed') throw new Error(piece.error);
+  const ready = piece.state === 'ready';
+  if (piece.raw) {
+    if (ready) indexer.commitDocuments(piece.prepared);
+    else indexer.addDocuments(piece.raw);
+  } else if (ready) {
+    indexer.commitEntry(piece.prepared);
+  } else {
+    indexer.addEntry(piece.name, piece.bytes);
+  }
+}
+
+/**
+ * Index a big JSONL file or zip archive in pieces: the helpers prepare pieces ahead, this
+ * worker adds each in order (it prepares later ones itself while it waits, and adds the
+ * first one whole when nobody prepared it). Pieces are taken while they hold less than
+ * HELPER_BYTES_IN_FLIGHT per worker, so that this worker has its share. Returns the
+ * file's `{ added, skipped }`, or null when the import was cancelled.
  */
 async function indexInBatches(current, file) {
   const { indexer } = current;
-  const batches = [];
-  const nextBatch = () => batches.find((b, i) => i > 0 && b.state === 'new' && !b.here);
+  const zip = /\.zip$/i.test(file.name);
+  const pieces = [];
+  let held = 0;
+  const nextPiece = () => pieces.find((p, i) => i > 0 && p.state === 'new' && !p.here);
   try {
     indexer.beginFile(file.name, new Uint8Array(file.bytes));
     current.openBytes = file.size;
     for (let more = true; ;) {
-      const ahead = BATCHES_PER_HELPER * (helpersFor(current).length + 1);
-      while (more && batches.length < ahead) {
-        const raw = indexer.takeDocuments(DOCS_PER_BATCH);
-        more = raw !== undefined;
-        if (more) batches.push({ ticket: current.nextTicket++, raw, size: raw.byteLength, state: 'new', here: false, prepared: null, error: null });
+      const room = HELPER_BYTES_IN_FLIGHT * (helpersFor(current).length + 1);
+      while (more && held < room) {
+        const piece = takePiece(indexer, zip);
+        more = piece !== undefined;
+        if (more) {
+          pieces.push({ ...piece, ticket: current.nextTicket++ });
+          held += piece.size;
+        }
       }
-      sendToHelpers(current, nextBatch, (helper) => helper.sent.length < BATCHES_PER_HELPER);
-      const head = batches[0];
+      sendToHelpers(current, nextPiece, (helper) => helper.sentBytes < HELPER_BYTES_IN_FLIGHT);
+      const head = pieces[0];
       if (!head) return indexer.continueFile(0);
       if (head.state === 'sent') {
-        const later = nextBatch();
+        const later = nextPiece();
         if (later) prepareHere(current, later);
         else await waitForHelpers(current);
       } else {
-        batches.shift();
-        if (head.state === 'failed') throw new Error(head.error);
-        if (head.state === 'ready') indexer.commitDocuments(head.prepared);
-        else indexer.addDocuments(head.raw);
+        pieces.shift();
+        held -= head.size;
+        addPiece(indexer, head);
       }
       const now = performance.now();
       if (now - current.progressAt >= PROGRESS_EVERY_MS) {

@@ -1,8 +1,8 @@
 //! Zip archives → the bytes of the files inside, one entry at a time.
 //!
-//! Input: the archive's name (as the user's file was called) and its bytes. Output: each
-//! regular file as `archive.zip/dir/file.txt` plus its bytes, handed to a visitor, or a
-//! [`Skipped`] entry saying why it was left out. Directories, hidden files (`.DS_Store`,
+//! Input: the archive's name (as the user's file was called) and its bytes. Output, one at
+//! a time ([`Entries`]): each regular file as `archive.zip/dir/file.txt` plus its bytes, or
+//! a [`Skipped`] entry saying why it was left out. Directories, hidden files (`.DS_Store`,
 //! `__MACOSX/`, any path part starting with a dot) and system clutter (`Thumbs.db`,
 //! `desktop.ini`) are passed over silently.
 //!
@@ -35,81 +35,128 @@ pub enum Item<'a> {
     Skipped(Skipped),
 }
 
-/// Calls `visit` for each regular file in the archive and for each entry left out with a
-/// reason. `Err` (with a reason) when the bytes are not a readable zip archive at all or
-/// list too many entries; then nothing was visited.
-pub fn for_each_file(
-    archive: &str,
-    bytes: &[u8],
-    mut visit: impl FnMut(Item<'_>),
-) -> Result<(), SkipReason> {
-    let mut zip = ZipArchive::new(Cursor::new(bytes)).map_err(|_| SkipReason::NotAZip)?;
-    if zip.len() > MAX_ENTRIES {
-        return Err(SkipReason::TooManyEntries {
-            entries: zip.len() as u64,
-            max: MAX_ENTRIES as u64,
-        });
+/// An archive read one entry at a time: each regular file, or an entry left out with the
+/// reason; the browser's import answers a cancel or a search between two entries.
+pub struct Entries {
+    archive: String,
+    zip: ZipArchive<Cursor<Vec<u8>>>,
+    index: usize,
+    total: u64,
+    buf: Vec<u8>,
+    full: bool,
+}
+
+impl Entries {
+    /// `Err` (with a reason) when the bytes are not a readable zip archive at all or list
+    /// too many entries.
+    pub fn open(archive: &str, bytes: Vec<u8>) -> Result<Self, SkipReason> {
+        let zip = ZipArchive::new(Cursor::new(bytes)).map_err(|_| SkipReason::NotAZip)?;
+        if zip.len() > MAX_ENTRIES {
+            return Err(SkipReason::TooManyEntries {
+                entries: zip.len() as u64,
+                max: MAX_ENTRIES as u64,
+            });
+        }
+        Ok(Entries {
+            archive: archive.to_string(),
+            zip,
+            index: 0,
+            total: 0,
+            buf: Vec::new(),
+            full: false,
+        })
     }
-    let mut total = 0u64;
-    let mut buf = Vec::new();
-    for index in 0..zip.len() {
-        let listed = zip
+
+    /// The share (0..=1) of the archive's entries read so far.
+    pub fn share(&self) -> f64 {
+        if self.full || self.zip.is_empty() {
+            1.0
+        } else {
+            self.index as f64 / self.zip.len() as f64
+        }
+    }
+
+    /// The next regular file or skipped entry; `None` at the end (or once the archive
+    /// unpacked to more than [`MAX_ARCHIVE_BYTES`]).
+    pub fn next_item(&mut self) -> Option<Item<'_>> {
+        while !self.full && self.index < self.zip.len() {
+            let index = self.index;
+            self.index += 1;
+            match self.read(index) {
+                Entry::Passed => continue,
+                Entry::Skipped(skipped) => return Some(Item::Skipped(skipped)),
+                Entry::File(name) => return Some(Item::File(name, &self.buf)),
+            }
+        }
+        None
+    }
+
+    /// Entry `index` into `buf`, checked against the caps.
+    fn read(&mut self, index: usize) -> Entry {
+        let archive = self.archive.as_str();
+        let listed = self
+            .zip
             .name_for_index(index)
             .and_then(|n| n.ok())
             .map(|n| format!("{archive}/{n}"))
             .unwrap_or_else(|| format!("{archive}/#{}", index + 1));
-        let mut entry = match zip.by_index(index) {
+        let mut entry = match self.zip.by_index(index) {
             Ok(entry) => entry,
             Err(_) => {
-                visit(Item::Skipped(Skipped {
+                return Entry::Skipped(Skipped {
                     name: listed,
                     reason: SkipReason::CouldNotUnpack,
-                }));
-                continue;
+                })
             }
         };
         if entry.is_dir() {
-            continue;
+            return Entry::Passed;
         }
         let path = entry_path(entry.name_raw());
         if is_hidden(&path) {
-            continue;
+            return Entry::Passed;
         }
         let name = format!("{archive}/{path}");
-        let skipped = |reason: SkipReason| Skipped {
-            name: name.clone(),
-            reason,
+        let skipped = |reason: SkipReason| {
+            Entry::Skipped(Skipped {
+                name: name.clone(),
+                reason,
+            })
         };
         if entry.size() > MAX_ENTRY_BYTES {
-            visit(Item::Skipped(skipped(too_large(MAX_ENTRY_BYTES))));
-            continue;
+            return skipped(too_large(MAX_ENTRY_BYTES));
         }
-        if total.saturating_add(entry.size()) > MAX_ARCHIVE_BYTES {
-            visit(Item::Skipped(archive_full(archive, &path)));
-            return Ok(());
+        if self.total.saturating_add(entry.size()) > MAX_ARCHIVE_BYTES {
+            self.full = true;
+            return Entry::Skipped(archive_full(archive, &path));
         }
-        buf.clear();
+        self.buf.clear();
         // The header's size is not believed: read one byte past the cap to notice a lie.
         if (&mut entry)
             .take(MAX_ENTRY_BYTES + 1)
-            .read_to_end(&mut buf)
+            .read_to_end(&mut self.buf)
             .is_err()
         {
-            visit(Item::Skipped(skipped(SkipReason::CouldNotUnpack)));
-            continue;
+            return skipped(SkipReason::CouldNotUnpack);
         }
-        if buf.len() as u64 > MAX_ENTRY_BYTES {
-            visit(Item::Skipped(skipped(too_large(MAX_ENTRY_BYTES))));
-            continue;
+        if self.buf.len() as u64 > MAX_ENTRY_BYTES {
+            return skipped(too_large(MAX_ENTRY_BYTES));
         }
-        total += buf.len() as u64;
-        if total > MAX_ARCHIVE_BYTES {
-            visit(Item::Skipped(archive_full(archive, &path)));
-            return Ok(());
+        self.total += self.buf.len() as u64;
+        if self.total > MAX_ARCHIVE_BYTES {
+            self.full = true;
+            return Entry::Skipped(archive_full(archive, &path));
         }
-        visit(Item::File(name, &buf));
+        Entry::File(name)
     }
-    Ok(())
+}
+
+/// What reading one entry gave: a file (its bytes in `Entries::buf`), a skip, or nothing
+/// (a directory, a hidden file).
+enum Entry {
+    File(String),
+    Skipped(Skipped),
+    Passed,
 }
 
 fn too_large(cap: u64) -> SkipReason {
@@ -174,7 +221,7 @@ mod tests {
 
     #[test]
     fn garbage_is_not_an_archive() {
-        let result = for_each_file("x.zip", b"PK\x03\x04 not really", |_| {});
-        assert_eq!(result.unwrap_err(), SkipReason::NotAZip);
+        let result = Entries::open("x.zip", b"PK\x03\x04 not really".to_vec());
+        assert_eq!(result.err(), Some(SkipReason::NotAZip));
     }
 }

@@ -94,10 +94,32 @@ pub struct Importer {
 struct OpenFile {
     docs: std::vec::IntoIter<RawDoc>,
     total: usize,
+    /// A `.zip` added an entry at a time instead of documents.
+    archive: Option<OpenArchive>,
     /// The builder's skip count before this plain file, to report the file's own skips
-    /// once it is done; `None` for an archive or a bundle, added whole by `begin_file`.
+    /// once it is done; `None` for an archive or a bundle.
     skipped_before: Option<usize>,
     result: FileResult,
+}
+
+/// The entries of a `.zip` still to add (`None`: it could not be opened), and what was
+/// skipped of it so far, reported at its end.
+struct OpenArchive {
+    entries: Option<archive::Entries>,
+    own: Vec<SkippedFile>,
+}
+
+impl OpenFile {
+    /// A file with nothing more to add.
+    fn done(result: FileResult) -> Self {
+        OpenFile {
+            docs: Vec::new().into_iter(),
+            total: 0,
+            archive: None,
+            skipped_before: None,
+            result,
+        }
+    }
 }
 
 impl std::fmt::Debug for Importer {
@@ -143,39 +165,30 @@ impl Importer {
     /// browser's worker adds files a few documents at a time: see
     /// [`begin_file`](Self::begin_file).)
     pub fn add_file(&mut self, name: &str, bytes: &[u8]) -> Result<FileResult, Error> {
+        if extension(name) == "zip" {
+            self.begin_file(name, bytes)?;
+            loop {
+                if let Some(result) = self.continue_file(usize::MAX)? {
+                    return Ok(result);
+                }
+            }
+        }
         let builder = self.builder.as_mut().ok_or(Error::Finished)?;
         self.report.files += 1;
         self.report.input_bytes += bytes.len() as u64;
-        let mut result = FileResult::default();
         let mut own = Vec::new();
-        match extension(name).as_str() {
-            "zip" => {
-                let outcome = archive::for_each_file(name, bytes, |item| match item {
-                    archive::Item::File(entry, data) => {
-                        let r = add_plain_or_bundle(builder, &entry, data, &mut own);
-                        result.added += r.added;
-                        result.skipped.extend(r.skipped);
-                    }
-                    archive::Item::Skipped(skipped) => own.push(skipped.into()),
-                });
-                if let Err(reason) = outcome {
-                    own.push(SkippedFile {
-                        name: name.to_string(),
-                        reason,
-                    });
-                }
-            }
-            _ => {
-                let r = add_plain_or_bundle(builder, name, bytes, &mut own);
-                result.added += r.added;
-                result.skipped.extend(r.skipped);
-            }
-        }
+        let mut result = add_plain_or_bundle(builder, name, bytes, &mut own);
+        self.report.documents += result.added;
+        self.report_own(&mut result, own);
+        Ok(result)
+    }
+
+    /// Skips found here (archives, bundles) go at the end of the file's result and into
+    /// the report.
+    fn report_own(&mut self, result: &mut FileResult, own: Vec<SkippedFile>) {
         result.skipped.extend(own.iter().cloned());
         self.own_skipped.extend(own.iter().cloned());
         self.report.skipped.extend(own);
-        self.report.documents += result.added;
-        Ok(result)
     }
 
     /// The library's bundle bytes; the report then holds the builder's final totals.
@@ -193,26 +206,41 @@ impl Importer {
     pub fn begin_file(&mut self, name: &str, bytes: &[u8]) -> Result<(), Error> {
         let builder = self.builder.as_mut().ok_or(Error::Finished)?;
         self.open = None;
-        if matches!(extension(name).as_str(), "zip" | "qx") {
-            let result = self.add_file(name, bytes)?;
-            self.open = Some(OpenFile {
-                docs: Vec::new().into_iter(),
-                total: 0,
-                skipped_before: None,
-                result,
-            });
-            return Ok(());
+        match extension(name).as_str() {
+            "qx" => {
+                let result = self.add_file(name, bytes)?;
+                self.open = Some(OpenFile::done(result));
+            }
+            "zip" => {
+                self.report.files += 1;
+                self.report.input_bytes += bytes.len() as u64;
+                let mut own = Vec::new();
+                let entries = archive::Entries::open(name, bytes.to_vec())
+                    .map_err(|reason| {
+                        own.push(SkippedFile {
+                            name: name.to_string(),
+                            reason,
+                        })
+                    })
+                    .ok();
+                self.open = Some(OpenFile {
+                    archive: Some(OpenArchive { entries, own }),
+                    ..OpenFile::done(FileResult::default())
+                });
+            }
+            _ => {
+                self.report.files += 1;
+                self.report.input_bytes += bytes.len() as u64;
+                let skipped_before = Some(builder.report().skipped.len());
+                let docs = builder.open_file(name, bytes);
+                self.open = Some(OpenFile {
+                    total: docs.len(),
+                    docs: docs.into_iter(),
+                    skipped_before,
+                    ..OpenFile::done(FileResult::default())
+                });
+            }
         }
-        self.report.files += 1;
-        self.report.input_bytes += bytes.len() as u64;
-        let skipped_before = Some(builder.report().skipped.len());
-        let docs = builder.open_file(name, bytes);
-        self.open = Some(OpenFile {
-            total: docs.len(),
-            docs: docs.into_iter(),
-            skipped_before,
-            result: FileResult::default(),
-        });
         Ok(())
     }
 
@@ -223,6 +251,19 @@ impl Importer {
         let Some(open) = self.open.as_mut() else {
             return Ok(None);
         };
+        if let Some(archive) = open.archive.as_mut() {
+            let added = add_entries(builder, archive, &mut open.result, max_docs);
+            self.report.documents += added;
+            if archive.entries.is_some() {
+                return Ok(None);
+            }
+            let Some(mut open) = self.open.take() else {
+                return Ok(None);
+            };
+            let own = open.archive.take().map(|a| a.own).unwrap_or_default();
+            self.report_own(&mut open.result, own);
+            return Ok(Some(open.result));
+        }
         // The running report counts documents as they are added: a snapshot taken inside
         // a big file says how many it holds.
         for raw in open.docs.by_ref().take(max_docs) {
@@ -315,15 +356,78 @@ impl Importer {
 
     /// Documents added to the file begun, counted as they are (a snapshot says how many).
     fn count_added(&mut self, added: usize) {
+        self.count_entry(FileResult {
+            added,
+            skipped: Vec::new(),
+        });
+    }
+
+    /// What adding one entry of the archive begun did, added to the file's result.
+    fn count_entry(&mut self, entry: FileResult) {
         if let Some(open) = self.open.as_mut() {
-            open.result.added += added;
+            open.result.added += entry.added;
+            open.result.skipped.extend(entry.skipped);
         }
-        self.report.documents += added;
+        self.report.documents += entry.added;
+    }
+
+    /// The next regular file in the archive begun, `(archive.zip/path, bytes)`, for
+    /// [`prepare_file`](Self::prepare_file) in another worker; entries left out are
+    /// recorded on the way. `None` at its end (or when no archive was begun). Each entry
+    /// taken comes back, in order, through [`commit_entry`](Self::commit_entry) or
+    /// [`add_entry`](Self::add_entry); [`continue_file`](Self::continue_file) then gives
+    /// the archive's result.
+    pub fn take_entry(&mut self) -> Option<(String, Vec<u8>)> {
+        let OpenArchive { entries, own } = self.open.as_mut()?.archive.as_mut()?;
+        let reader = entries.as_mut()?;
+        loop {
+            match reader.next_item() {
+                Some(archive::Item::File(name, data)) => return Some((name, data.to_vec())),
+                Some(archive::Item::Skipped(skipped)) => own.push(skipped.into()),
+                None => {
+                    *entries = None;
+                    return None;
+                }
+            }
+        }
+    }
+
+    /// Add an entry from [`take_entry`](Self::take_entry) that
+    /// [`prepare_file`](Self::prepare_file) prepared, in order.
+    pub fn commit_entry(&mut self, prepared: &[u8]) -> Result<(), Error> {
+        let builder = self.builder.as_mut().ok_or(Error::Finished)?;
+        let prepared = PreparedFile::from_bytes(prepared)?;
+        let before = builder.report().skipped.len();
+        let added = builder.commit_file(prepared);
+        let skipped = builder.report().skipped.get(before..).unwrap_or(&[]);
+        let skipped = skipped.iter().cloned().map(SkippedFile::from).collect();
+        self.count_entry(FileResult { added, skipped });
+        Ok(())
+    }
+
+    /// Add an entry from [`take_entry`](Self::take_entry) here, in order.
+    pub fn add_entry(&mut self, name: &str, bytes: &[u8]) -> Result<(), Error> {
+        let builder = self.builder.as_mut().ok_or(Error::Finished)?;
+        let mut own = Vec::new();
+        let result = add_plain_or_bundle(builder, name, bytes, &mut own);
+        if let Some(archive) = self.open.as_mut().and_then(|open| open.archive.as_mut()) {
+            archive.own.extend(own);
+        }
+        self.count_entry(result);
+        Ok(())
     }
 
     /// The share (0..=1) of the begun file's documents added so far.
     pub fn file_share(&self) -> f64 {
         match &self.open {
+            Some(OpenFile {
+                archive:
+                    Some(OpenArchive {
+                        entries: Some(entries),
+                        ..
+                    }),
+                ..
+            }) => entries.share(),
             Some(open) if open.total > 0 => {
                 (open.total - open.docs.len()) as f64 / open.total as f64
             }
@@ -357,6 +461,37 @@ fn merge(running: &ImportReport, core: BuildReport, own: &[SkippedFile]) -> Impo
         input_bytes: running.input_bytes,
         skipped,
     }
+}
+
+/// Add up to `max_entries` more entries of an archive (all of each entry's documents);
+/// `archive.entries` becomes `None` at its end. Returns the documents added.
+fn add_entries(
+    builder: &mut CorpusBuilder,
+    archive: &mut OpenArchive,
+    result: &mut FileResult,
+    max_entries: usize,
+) -> usize {
+    let OpenArchive { entries, own } = archive;
+    let Some(reader) = entries.as_mut() else {
+        return 0;
+    };
+    let mut added = 0;
+    for _ in 0..max_entries {
+        match reader.next_item() {
+            Some(archive::Item::File(entry, data)) => {
+                let r = add_plain_or_bundle(builder, &entry, data, own);
+                added += r.added;
+                result.skipped.extend(r.skipped);
+            }
+            Some(archive::Item::Skipped(skipped)) => own.push(skipped.into()),
+            None => {
+                *entries = None;
+                break;
+            }
+        }
+    }
+    result.added += added;
+    added
 }
 
 /// A plain document file (to core's reader) or a `.qx` bundle (its documents re-added).
@@ -614,7 +749,13 @@ mod tests {
             ("档案.jsonl", jsonl.into_bytes()),
             (
                 "包.zip",
-                zip(&[("a.txt", "渝北发展\n\n渝北区的长江北岸发展很快。".as_bytes())]),
+                zip(&[
+                    ("a.txt", "渝北发展\n\n渝北区的长江北岸发展很快。".as_bytes()),
+                    ("图.png", &[0x89, 0x50, 0x4e, 0x47, 0, 0, 1]),
+                    ("b.txt", "巴南振兴\n\n巴南区的乡村振兴。".as_bytes()),
+                    ("内.zip", b"PK"),
+                    ("c.txt", "渝北发展\n\n渝北区的长江北岸发展很快。".as_bytes()),
+                ]),
             ),
             (
                 "副本.txt",
@@ -717,6 +858,47 @@ mod tests {
         assert_eq!(builder.report(), whole.report());
         assert_eq!(builder.finish().unwrap(), whole.finish().unwrap());
         assert!(helper.prepare_documents(b"not documents").is_err());
+    }
+
+    #[test]
+    fn an_archive_added_entry_by_entry_prepared_elsewhere_is_the_archive_added_whole() {
+        let library = {
+            let mut imp = importer();
+            imp.add_file("旧.txt", "旧文\n\n北碚区的老文章。".as_bytes())
+                .unwrap();
+            imp.finish().unwrap()
+        };
+        let archive = zip(&[
+            ("a.txt", "渝北发展\n\n渝北区的长江北岸发展很快。".as_bytes()),
+            ("图.png", &[0x89, 0x50, 0x4e, 0x47, 0, 0, 1]),
+            ("旧库.qx", &library),
+            ("b.txt", "巴南振兴\n\n巴南区的乡村振兴。".as_bytes()),
+            ("内.zip", b"PK"),
+            ("c.txt", "渝北发展\n\n渝北区的长江北岸发展很快。".as_bytes()),
+        ]);
+        let mut whole = importer();
+        let expected = whole.add_file("包.zip", &archive).unwrap();
+        let mut builder = importer();
+        let helper = importer();
+        builder.begin_file("包.zip", &archive).unwrap();
+        let mut taken = Vec::new();
+        while let Some((name, bytes)) = builder.take_entry() {
+            // The helper declines what it cannot prepare (a library, an archive, a file with
+            // something to skip); the builder adds those itself, in order.
+            let prepared = match extension(&name).as_str() {
+                "qx" | "zip" => None,
+                _ => helper.prepare_file(&name, &bytes).unwrap(),
+            };
+            taken.push(name.clone());
+            match prepared {
+                Some(prepared) => builder.commit_entry(&prepared).unwrap(),
+                None => builder.add_entry(&name, &bytes).unwrap(),
+            }
+        }
+        assert_eq!(taken.len(), 6, "{taken:?}");
+        assert_eq!(builder.continue_file(16).unwrap(), Some(expected));
+        assert_eq!(builder.report(), whole.report());
+        assert_eq!(builder.finish().unwrap(), whole.finish().unwrap());
     }
 
     #[test]

@@ -198,6 +198,28 @@ impl Indexer {
         self.inner.commit_documents(prepared).map_err(core_error)
     }
 
+    /// The next regular file of the `.zip` begun, as `{ name, bytes }` (an `ArchiveEntry`)
+    /// for `prepareFile` in another worker; `undefined` at its end. Every entry taken comes
+    /// back in order through `commitEntry` or `addEntry`; then `continueFile` gives the
+    /// archive's `{ added, skipped }`.
+    #[wasm_bindgen(js_name = takeEntry)]
+    pub fn take_entry(&mut self) -> Option<ArchiveEntry> {
+        let (name, bytes) = self.inner.take_entry()?;
+        Some(ArchiveEntry { name, bytes })
+    }
+
+    /// Add an entry from `takeEntry` that `prepareFile` prepared, in order.
+    #[wasm_bindgen(js_name = commitEntry)]
+    pub fn commit_entry(&mut self, prepared: &[u8]) -> Result<(), JsError> {
+        self.inner.commit_entry(prepared).map_err(core_error)
+    }
+
+    /// Add an entry from `takeEntry` here, in order.
+    #[wasm_bindgen(js_name = addEntry)]
+    pub fn add_entry(&mut self, name: &str, bytes: &[u8]) -> Result<(), JsError> {
+        self.inner.add_entry(name, bytes).map_err(core_error)
+    }
+
     /// The share (0..=1) of the begun file's documents added so far.
     #[wasm_bindgen(js_name = fileShare)]
     pub fn file_share(&self) -> f64 {
@@ -220,6 +242,16 @@ impl Indexer {
     pub fn report(&self) -> Result<JsValue, JsError> {
         to_js(self.inner.report())
     }
+}
+
+/// A regular file of an archive (`Indexer.takeEntry`): its name, `archive.zip/path`, and
+/// bytes.
+#[wasm_bindgen(getter_with_clone)]
+pub struct ArchiveEntry {
+    /// `archive.zip/path/inside`.
+    pub name: String,
+    /// The inflated bytes (a `Uint8Array`).
+    pub bytes: Vec<u8>,
 }
 
 /// Rebuild a library's annotations with a new gazetteer and/or lexicon (defaults when
