@@ -59,11 +59,16 @@
 // too.
 
 import init, { Indexer, reannotate, defaultGazetteer, defaultTopics } from './import/quxian_import.js';
+import {
+  HELPER_BYTES_IN_FLIGHT, HELPER_MAX_FILE_BYTES, defaultHelpers, dispatch, helpersFor, prepareHere,
+  sendToHelpers, takeAhead, waitForHelpers, wake,
+} from './import-pool.js';
 
 let wasmReady = null;
 let dictBytes = null;
 let dictLoading = null;
 let job = null;
+let jobsStarted = 0;
 
 /**
  * Small files are indexed in runs of about this many ms before the worker yields to its
@@ -192,20 +197,13 @@ function fail(err) {
 /**
  * A file joins the queue in the order it came. `state`: 'new' (not started), 'sent' (with
  * a helper), 'ready' (`prepared` holds its prepared bytes) or 'failed' (`error`); `here`:
- * to be indexed by this worker (see poolable).
+ * to be indexed by this worker (see poolable in import-pool.js).
  */
 function enqueue(name, bytes) {
   const seq = job.nextSeq++;
   job.queue.push({ seq, ticket: job.nextTicket++, name: String(name), bytes, size: bytes.byteLength, state: 'new', here: false, prepared: null, error: null });
   job.queuedBytes += bytes.byteLength;
   wake(job);
-}
-
-/** Resume a pump waiting for a helper's answer (or for more files, or a cancel). */
-function wake(current) {
-  const resume = current.wake;
-  current.wake = null;
-  resume?.();
 }
 
 async function start(msg) {
@@ -232,7 +230,7 @@ async function start(msg) {
     running: false,
     id: ++jobsStarted,
     engine: null, // { module, dict, gazetteer, topics }: what a helper starts from
-    helpersWanted: msg.helpers ?? Math.min(MAX_HELPERS, Math.max(0, (navigator.hardwareConcurrency || 1) - 1)),
+    helpersWanted: msg.helpers ?? defaultHelpers(),
     helpers: null, // started on demand (helpersFor)
     filesByHelpers: 0,
     batchesByHelpers: 0,
@@ -302,180 +300,6 @@ async function indexFile(current, file) {
     throw engineFailed(file.name, err?.message ?? err);
   } finally {
     current.openBytes = 0;
-  }
-}
-
-/**
- * The pool: helpers (prepare-worker.js) read, segment and annotate later files while this
- * worker adds the files in order, so that an import uses every core and gives the same
- * library whatever the pool's size. One helper per core beyond the first, at most
- * MAX_HELPERS; `start`'s `helpers` sets the number (0: this worker alone).
- */
-const MAX_HELPERS = 3;
-/**
- * Bytes of files a helper holds at once (at least one file): tens of ms of work, so that it
- * never idles between two of this worker's yields (its answers are read only then).
- */
-const HELPER_BYTES_IN_FLIGHT = 1024 * 1024;
-/**
- * Bigger files are indexed here a few documents at a time: prepared whole, a JSONL
- * archive's tokens would all be held at once, and a cancel would wait for it.
- */
-const HELPER_MAX_FILE_BYTES = 4 * 1024 * 1024;
-const HELPER_URL = new URL('./prepare-worker.js', import.meta.url);
-
-/** The helpers, kept from one import to the next (each import starts them with its data). */
-let pool = [];
-let jobsStarted = 0;
-
-/**
- * The helpers of this import, started the first time a file could go to one (an import of
- * one file starts none). A helper gets files once it said it is ready: until then this
- * worker does the work.
- */
-function helpersFor(current) {
-  if (current.helpers) return current.helpers;
-  while (pool.length < current.helpersWanted) {
-    let worker;
-    try {
-      worker = new Worker(HELPER_URL, { type: 'module' });
-    } catch {
-      break; // no nested workers here: this worker does the work alone
-    }
-    const helper = { worker, job: null, ready: false, sent: [], sentBytes: 0 };
-    worker.onmessage = (event) => helperAnswered(helper, event.data ?? {});
-    worker.onerror = () => dropHelper(helper);
-    pool.push(helper);
-  }
-  current.helpers = pool.slice(0, current.helpersWanted);
-  for (const helper of current.helpers) {
-    Object.assign(helper, { job: current, ready: false, sent: [], sentBytes: 0 });
-    const { module, dict, gazetteer, topics } = current.engine;
-    helper.worker.postMessage({ type: 'start', job: current.id, module, dict, gazetteer, topics });
-  }
-  return current.helpers;
-}
-
-/**
- * A plain document file small enough to prepare whole elsewhere (archives are added here,
- * and so is a file a helper declined: one with something to skip, whose reasons only the
- * import worker reports).
- */
-function poolable(entry) {
-  return !entry.here && entry.size <= HELPER_MAX_FILE_BYTES && !/\.(zip|qx)$/i.test(entry.name);
-}
-
-/** The file waits for its turn at the head of the queue, to be indexed here. */
-function keepHere(entry) {
-  entry.state = 'new';
-  entry.here = true;
-}
-
-function helperAnswered(helper, msg) {
-  const current = helper.job;
-  if (!current || msg.job !== current.id) return; // an answer to an import that ended
-  if (msg.type === 'unusable') {
-    dropHelper(helper);
-    return;
-  }
-  if (msg.type === 'ready') {
-    helper.ready = true;
-    wake(current);
-    return;
-  }
-  const entry = helper.sent.find((e) => e.ticket === msg.ticket);
-  if (!entry) return;
-  helper.sent.splice(helper.sent.indexOf(entry), 1);
-  helper.sentBytes -= entry.size;
-  if (msg.type === 'prepared') {
-    if (entry.piece) current.batchesByHelpers += 1;
-    else current.filesByHelpers += 1;
-    entry.state = 'ready';
-    entry.prepared = new Uint8Array(msg.prepared);
-  } else if (msg.type === 'declined') {
-    keepHere(entry);
-  } else {
-    entry.state = 'failed';
-    entry.error = msg.message;
-  }
-  wake(current);
-}
-
-/** A helper that did not start (or failed to load) leaves the pool; its files go back to the queue. */
-function dropHelper(helper) {
-  helper.worker.terminate();
-  pool = pool.filter((h) => h !== helper);
-  const current = helper.job;
-  if (!current) return;
-  current.helpers = current.helpers.filter((h) => h !== helper);
-  for (const entry of helper.sent) {
-    entry.state = 'new';
-    if (entry.seq !== undefined) current.takeFrom = Math.min(current.takeFrom, entry.seq);
-  }
-  helper.sent = [];
-  helper.sentBytes = 0;
-  wake(current);
-}
-
-/**
- * The next file to prepare ahead of the head of the queue, in order: poolable and not
- * started. (The head itself is indexed here, a few documents at a time.)
- */
-function takeAhead(current) {
-  const { queue } = current;
-  if (queue.length < 2) return null;
-  const base = queue[0].seq;
-  for (let i = Math.max(1, current.takeFrom - base); i < queue.length; i++) {
-    if (queue[i].state === 'new' && poolable(queue[i])) {
-      current.takeFrom = queue[i].seq + 1;
-      return queue[i];
-    }
-  }
-  current.takeFrom = base + queue.length;
-  return null;
-}
-
-/** Keep every helper busy with the next files. */
-function dispatch(current) {
-  if (current.helpersWanted === 0 || current.queue.length < 2) return;
-  sendToHelpers(current, () => takeAhead(current), (helper) => helper.sentBytes < HELPER_BYTES_IN_FLIGHT);
-}
-
-/**
- * Hand each ready helper work from `next()` (a file of the queue, or a batch of documents)
- * while `hasRoom(helper)` (and always one piece). Bytes are copied, not transferred, so
- * that a lost helper's work can be redone here.
- */
-function sendToHelpers(current, next, hasRoom) {
-  for (const helper of helpersFor(current)) {
-    while (helper.ready && (helper.sent.length === 0 || hasRoom(helper))) {
-      const entry = next();
-      if (!entry) return;
-      entry.state = 'sent';
-      helper.sent.push(entry);
-      helper.sentBytes += entry.size;
-      const work = entry.raw ? { raw: entry.raw } : { name: entry.name, bytes: entry.bytes };
-      helper.worker.postMessage({ type: 'prepare', job: current.id, ticket: entry.ticket, ...work });
-    }
-  }
-}
-
-/** Wait for a helper's answer (or more files, or a cancel). */
-function waitForHelpers(current) {
-  return new Promise((resolve) => { current.wake = resolve; });
-}
-
-/** Prepare a later file or batch here while the head is with a helper. */
-function prepareHere(current, entry) {
-  try {
-    entry.prepared = entry.raw
-      ? current.indexer.prepareDocuments(entry.raw)
-      : current.indexer.prepareFile(entry.name, new Uint8Array(entry.bytes));
-    if (entry.prepared) entry.state = 'ready';
-    else keepHere(entry);
-  } catch (err) {
-    entry.state = 'failed';
-    entry.error = String(err?.message ?? err);
   }
 }
 

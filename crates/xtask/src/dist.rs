@@ -46,8 +46,9 @@ const YUBEI_SEED: &str = "004_";
 /// Not precached by the service worker: the worker itself, files only other pages use, and
 /// the import engine (its jieba dictionary is large and fetched only when an import starts;
 /// the worker caches both on first use, in this build's cache). `quxian-library.js`,
-/// `import-worker.js` and its pool's `prepare-worker.js` are precached: a page may load them
-/// any time later, and they must come from the same build as the page (and work offline).
+/// `import-worker.js` and its pool (`import-pool.js`, `prepare-worker.js`) are precached: a
+/// page may load them any time later, and they must come from the same build as the page
+/// (and work offline).
 const NOT_PRECACHED: &[&str] = &[
     "sw.js",
     "build.json",
