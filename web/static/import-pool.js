@@ -28,14 +28,13 @@ export function defaultHelpers() {
 
 /**
  * Bytes of files a helper holds at once (at least one file): tens of ms of work, so that it
- * never idles between two of this worker's yields (its answers are read only then).
+ * never idles between two of the import worker's yields (its answers are read only then).
  */
 export const HELPER_BYTES_IN_FLIGHT = 1024 * 1024;
 /**
  * Bigger files are not prepared whole (their tokens would all be held at once, and a cancel
  * would wait for them): a JSONL file or a zip goes to the pool in pieces (indexInBatches in
- * import-worker.js),
- * any other is indexed here a few documents at a time.
+ * import-worker.js), any other is indexed by the import worker a few documents at a time.
  */
 export const HELPER_MAX_FILE_BYTES = 4 * 1024 * 1024;
 const HELPER_URL = new URL('./prepare-worker.js', import.meta.url);
@@ -45,8 +44,8 @@ let pool = [];
 
 /**
  * The helpers of this import, started the first time a file could go to one (an import of
- * one file starts none). A helper gets files once it said it is ready: until then this
- * worker does the work.
+ * one file starts none). A helper gets files once it said it is ready: until then the
+ * import worker does the work.
  */
 export function helpersFor(current) {
   if (current.helpers) return current.helpers;
@@ -55,7 +54,7 @@ export function helpersFor(current) {
     try {
       worker = new Worker(HELPER_URL, { type: 'module' });
     } catch {
-      break; // no nested workers here: this worker does the work alone
+      break; // no nested workers here: the import worker does the work alone
     }
     const helper = { worker, job: null, ready: false, sent: [], sentBytes: 0 };
     worker.onmessage = (event) => helperAnswered(helper, event.data ?? {});
@@ -72,16 +71,16 @@ export function helpersFor(current) {
 }
 
 /**
- * A plain document file small enough to prepare whole elsewhere (archives are added here,
- * and so is a file a helper declined: one with something to skip, whose reasons only the
- * import worker reports).
+ * A plain document file small enough for a helper to prepare whole. Archives are added by
+ * the import worker, and so is a file a helper declined (one with something to skip, whose
+ * reasons only the import worker reports).
  */
-export function poolable(entry) {
+function poolable(entry) {
   return !entry.here && entry.size <= HELPER_MAX_FILE_BYTES && !/\.(zip|qx)$/i.test(entry.name);
 }
 
-/** The file waits for its turn at the head of the queue, to be indexed here. */
-export function keepHere(entry) {
+/** The file waits for its turn at the head of the queue, to be indexed by the import worker. */
+function keepHere(entry) {
   entry.state = 'new';
   entry.here = true;
 }
@@ -134,7 +133,7 @@ function dropHelper(helper) {
 
 /**
  * The next file to prepare ahead of the head of the queue, in order: poolable and not
- * started. (The head itself is indexed here, a few documents at a time.)
+ * started. (The head itself is indexed by the import worker, a few documents at a time.)
  */
 export function takeAhead(current) {
   const { queue } = current;
@@ -159,7 +158,7 @@ export function dispatch(current) {
 /**
  * Hand each ready helper work from `next()` (a file of the queue, or a batch of documents)
  * while `hasRoom(helper)` (and always one piece). Bytes are copied, not transferred, so
- * that a lost helper's work can be redone here.
+ * that a lost helper's work can be redone by the import worker.
  */
 export function sendToHelpers(current, next, hasRoom) {
   for (const helper of helpersFor(current)) {
@@ -180,7 +179,7 @@ export function waitForHelpers(current) {
   return new Promise((resolve) => { current.wake = resolve; });
 }
 
-/** Prepare a later file or batch here while the head is with a helper. */
+/** The import worker prepares a later file or piece while the head is with a helper. */
 export function prepareHere(current, entry) {
   try {
     entry.prepared = entry.raw
