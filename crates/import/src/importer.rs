@@ -278,10 +278,7 @@ impl Importer {
             return Ok(None);
         };
         if let Some(before) = open.skipped_before {
-            let skipped = builder.report().skipped.get(before..).unwrap_or(&[]);
-            open.result
-                .skipped
-                .extend(skipped.iter().cloned().map(SkippedFile::from));
+            open.result.skipped.extend(skipped_since(builder, before));
         }
         Ok(Some(open.result))
     }
@@ -305,14 +302,9 @@ impl Importer {
         let prepared = PreparedFile::from_bytes(prepared)?;
         self.report.files += 1;
         self.report.input_bytes += prepared.input_bytes();
-        let before = builder.report().skipped.len();
-        let added = builder.commit_file(prepared);
-        self.report.documents += added;
-        let skipped = builder.report().skipped.get(before..).unwrap_or(&[]);
-        Ok(FileResult {
-            added,
-            skipped: skipped.iter().cloned().map(SkippedFile::from).collect(),
-        })
+        let result = commit_file(builder, prepared);
+        self.report.documents += result.added;
+        Ok(result)
     }
 
     /// Up to `max_docs` more documents of the file begun, as bytes for
@@ -396,12 +388,8 @@ impl Importer {
     /// [`prepare_file`](Self::prepare_file) prepared, in order.
     pub fn commit_entry(&mut self, prepared: &[u8]) -> Result<(), Error> {
         let builder = self.builder.as_mut().ok_or(Error::Finished)?;
-        let prepared = PreparedFile::from_bytes(prepared)?;
-        let before = builder.report().skipped.len();
-        let added = builder.commit_file(prepared);
-        let skipped = builder.report().skipped.get(before..).unwrap_or(&[]);
-        let skipped = skipped.iter().cloned().map(SkippedFile::from).collect();
-        self.count_entry(FileResult { added, skipped });
+        let result = commit_file(builder, PreparedFile::from_bytes(prepared)?);
+        self.count_entry(result);
         Ok(())
     }
 
@@ -463,6 +451,22 @@ fn merge(running: &ImportReport, core: BuildReport, own: &[SkippedFile]) -> Impo
     }
 }
 
+/// Add a prepared file (or archive entry): what it added and what of it the builder skipped.
+fn commit_file(builder: &mut CorpusBuilder, prepared: PreparedFile) -> FileResult {
+    let before = builder.report().skipped.len();
+    let added = builder.commit_file(prepared);
+    FileResult {
+        added,
+        skipped: skipped_since(builder, before).collect(),
+    }
+}
+
+/// What the builder skipped since it had skipped `before` things.
+fn skipped_since(builder: &CorpusBuilder, before: usize) -> impl Iterator<Item = SkippedFile> + '_ {
+    let skipped = builder.report().skipped.get(before..).unwrap_or(&[]);
+    skipped.iter().cloned().map(SkippedFile::from)
+}
+
 /// Add up to `max_entries` more entries of an archive (all of each entry's documents);
 /// `archive.entries` becomes `None` at its end. Returns the documents added.
 fn add_entries(
@@ -512,11 +516,12 @@ fn add_plain_or_bundle(
                     .iter()
                     .filter(|doc| builder.add_document(raw_doc(doc)))
                     .count();
-                let skipped = builder.report().skipped.get(before..).unwrap_or(&[]);
-                result.skipped.extend(skipped.iter().map(|s| SkippedFile {
-                    name: format!("{name}/{}", s.name),
-                    reason: s.reason.clone(),
-                }));
+                result
+                    .skipped
+                    .extend(skipped_since(builder, before).map(|s| SkippedFile {
+                        name: format!("{name}/{}", s.name),
+                        reason: s.reason,
+                    }));
             }
             Err(e) => own.push(SkippedFile {
                 name: name.to_string(),
@@ -532,10 +537,7 @@ fn add_plain_or_bundle(
         _ => {
             let before = builder.report().skipped.len();
             result.added = builder.add_file(name, bytes);
-            let skipped = builder.report().skipped.get(before..).unwrap_or(&[]);
-            result
-                .skipped
-                .extend(skipped.iter().cloned().map(SkippedFile::from));
+            result.skipped.extend(skipped_since(builder, before));
         }
     }
     result
