@@ -71,12 +71,12 @@ export function helpersFor(current) {
 }
 
 /**
- * A plain document file small enough for a helper to prepare whole. Archives are added by
- * the import worker, and so is a file a helper declined (one with something to skip, whose
- * reasons only the import worker reports).
+ * A plain document file (or a batch of documents) small enough for a helper to prepare
+ * whole. Archives and libraries are added by the import worker, and so is what a helper
+ * declined (something to skip, whose reasons only the import worker reports).
  */
-function poolable(entry) {
-  return !entry.here && entry.size <= HELPER_MAX_FILE_BYTES && !/\.(zip|qx)$/i.test(entry.name);
+export function poolable(entry) {
+  return !entry.here && entry.size <= HELPER_MAX_FILE_BYTES && !/\.(zip|qx)$/i.test(entry.name ?? '');
 }
 
 /** The file waits for its turn at the head of the queue, to be indexed by the import worker. */
@@ -152,17 +152,17 @@ export function takeAhead(current) {
 /** Keep every helper busy with the next files. */
 export function dispatch(current) {
   if (current.helpersWanted === 0 || current.queue.length < 2) return;
-  sendToHelpers(current, () => takeAhead(current), (helper) => helper.sentBytes < HELPER_BYTES_IN_FLIGHT);
+  sendToHelpers(current, () => takeAhead(current));
 }
 
 /**
- * Hand each ready helper work from `next()` (a file of the queue, or a batch of documents)
- * while `hasRoom(helper)` (and always one piece). Bytes are copied, not transferred, so
- * that a lost helper's work can be redone by the import worker.
+ * Hand each ready helper work from `next()` (a file of the queue, or a piece of a big file)
+ * until it holds HELPER_BYTES_IN_FLIGHT (and always one). Bytes are copied, not
+ * transferred, so that a lost helper's work can be redone by the import worker.
  */
-export function sendToHelpers(current, next, hasRoom) {
+export function sendToHelpers(current, next) {
   for (const helper of helpersFor(current)) {
-    while (helper.ready && (helper.sent.length === 0 || hasRoom(helper))) {
+    while (helper.ready && (helper.sent.length === 0 || helper.sentBytes < HELPER_BYTES_IN_FLIGHT)) {
       const entry = next();
       if (!entry) return;
       entry.state = 'sent';

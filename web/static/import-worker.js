@@ -60,8 +60,8 @@
 
 import init, { Indexer, reannotate, defaultGazetteer, defaultTopics } from './import/quxian_import.js';
 import {
-  HELPER_BYTES_IN_FLIGHT, HELPER_MAX_FILE_BYTES, defaultHelpers, dispatch, helpersFor, prepareHere,
-  sendToHelpers, takeAhead, waitForHelpers, wake,
+  HELPER_BYTES_IN_FLIGHT, HELPER_MAX_FILE_BYTES, defaultHelpers, dispatch, helpersFor, poolable,
+  prepareHere, sendToHelpers, takeAhead, waitForHelpers, wake,
 } from './import-pool.js';
 
 let wasmReady = null;
@@ -329,23 +329,21 @@ function inBatches(current, file) {
 
 /**
  * The next piece of the big file begun: `{ raw }` (a batch of documents) or `{ name, bytes }`
- * (an archive's file; `here` when only this worker may add it: a library, an archive, a
- * big file), or undefined at its end.
+ * (an archive's file), or undefined at its end.
  */
 function takePiece(indexer, zip) {
   let piece;
   if (zip) {
     const entry = indexer.takeEntry();
     if (!entry) return undefined;
-    const { name, bytes } = entry;
+    piece = { name: entry.name, bytes: entry.bytes };
     entry.free();
-    piece = { name, bytes, here: /\.(zip|qx)$/i.test(name) || bytes.byteLength > HELPER_MAX_FILE_BYTES };
   } else {
     const raw = indexer.takeDocuments(DOCS_PER_BATCH);
     if (!raw) return undefined;
-    piece = { raw, here: false };
+    piece = { raw };
   }
-  return { ...piece, piece: true, size: (piece.raw ?? piece.bytes).byteLength, state: 'new', prepared: null, error: null };
+  return { ...piece, piece: true, size: (piece.raw ?? piece.bytes).byteLength, state: 'new', here: false, prepared: null, error: null };
 }
 
 /** Add a piece, in order: prepared by a helper or here, else whole here. */
@@ -374,7 +372,7 @@ async function indexInBatches(current, file) {
   const zip = /\.zip$/i.test(file.name);
   const pieces = [];
   let held = 0;
-  const nextPiece = () => pieces.find((p, i) => i > 0 && p.state === 'new' && !p.here);
+  const nextPiece = () => pieces.find((p, i) => i > 0 && p.state === 'new' && poolable(p));
   try {
     indexer.beginFile(file.name, new Uint8Array(file.bytes));
     current.openBytes = file.size;
@@ -388,7 +386,7 @@ async function indexInBatches(current, file) {
           held += piece.size;
         }
       }
-      sendToHelpers(current, nextPiece, (helper) => helper.sentBytes < HELPER_BYTES_IN_FLIGHT);
+      sendToHelpers(current, nextPiece);
       const head = pieces[0];
       if (!head) return indexer.continueFile(0);
       if (head.state === 'sent') {
