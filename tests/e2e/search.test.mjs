@@ -213,3 +213,43 @@ test('nothing found: nearby views with their counts, one click away', { timeout:
     await app.close();
   }
 });
+
+test('a document shows its passages holding every word; the others wait behind 还有 N 段', { timeout: 60_000 }, async () => {
+  const app = await openApp(browser);
+  try {
+    const { page } = app;
+    await waitReady(page);
+    const words = ['缙云山', '保护'];
+    await search(page, words.join(' '));
+    const groups = page.getByTestId('doc-group');
+    const count = await groups.count();
+    assert.ok(count > 0, 'the seeds have documents with both words');
+    const holdsAll = (text) => words.every((w) => text.includes(w));
+    let folded = 0;
+    for (let i = 0; i < count; i += 1) {
+      const group = groups.nth(i);
+      const matching = Number(/(\d+) 段匹配/.exec(await group.innerText())[1]);
+      const shown = await group.getByTestId('hit').allInnerTexts();
+      const whole = shown.filter(holdsAll).length;
+      if (whole > 0) {
+        assert.equal(whole, shown.length, `document ${i}: only passages with both words are shown: ${shown.join(' | ')}`);
+      }
+      const more = group.getByTestId('more-passages');
+      if (shown.length < matching) {
+        assert.equal(await more.innerText(), `还有 ${matching - shown.length} 段`);
+        await more.click();
+        const all = await group.getByTestId('hit').allInnerTexts();
+        assert.equal(all.length, matching, 'expanded, every matching passage is listed');
+        assert.deepEqual(all.slice(0, shown.length), shown, 'the passages shown first stay first');
+        if (whole > 0) folded += all.slice(shown.length).filter((t) => !holdsAll(t)).length;
+      } else {
+        assert.equal(await more.count(), 0);
+      }
+    }
+    assert.ok(folded > 0, 'some passage with one of the words waited behind 还有 N 段');
+    await screenshot(page, 'whole-query-first');
+    app.assertNoErrors();
+  } finally {
+    await app.close();
+  }
+});

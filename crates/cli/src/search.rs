@@ -140,6 +140,7 @@ fn to_json(source: &impl Labels, results: &SearchResults, limit: usize) -> Value
                 "date": info.date,
                 "passage": info.number,
                 "score": (hit.score * 1000.0).round() / 1000.0,
+                "whole": hit.whole,
                 "text": hit.snippet.text,
                 "highlights": hit.snippet.char_highlights(),
                 "districts": info.districts,

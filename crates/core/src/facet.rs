@@ -31,12 +31,12 @@ fn in_topics(topics: &[TopicId], f: &Filters) -> bool {
 /// Count facets over `matched` (passage id, score) and return the entries that pass both
 /// filters, in the same order. `sizes` are the numbers of districts and topics; `labels`
 /// gives a passage's districts and topics.
-pub(crate) fn count_and_filter<'a>(
+pub(crate) fn count_and_filter<'a, S: Copy>(
     sizes: (usize, usize),
     labels: impl Fn(u32) -> (&'a [DistrictId], &'a [TopicId]),
-    matched: &[(u32, f32)],
+    matched: &[(u32, S)],
     filters: &Filters,
-) -> (FacetCounts, Vec<(u32, f32)>) {
+) -> (FacetCounts, Vec<(u32, S)>) {
     let mut counts = FacetCounts {
         districts: vec![0; sizes.0],
         topics: vec![0; sizes.1],

@@ -55,6 +55,10 @@ pub struct Hit {
     pub passage: PassageId,
     /// BM25 score (0 for a query without terms).
     pub score: f32,
+    /// Whether the passage holds the whole query: every typed chunk, and a chunk of several
+    /// words as typed (低空经济, not 低空 and 经济 apart). A document lists these first; the
+    /// explorer shows its other passages only when it has none.
+    pub whole: bool,
     /// Snippet of the passage with highlights.
     pub snippet: Snippet,
 }
@@ -71,6 +75,18 @@ pub struct DocGroup {
     /// How many passages of the document match: `hits` may hold fewer, when a site page
     /// asks for the texts of only the first few of each document.
     pub matching: usize,
+}
+
+impl DocGroup {
+    /// How many of `hits` a list shows before the rest of the document (还有 N 段), at most
+    /// `limit`: the passages holding the whole query, or the first ones when none does (its
+    /// words meet only across passages). A passage with one word of 北碚 旅游 next to one
+    /// with both is not what was asked.
+    pub fn first_shown(&self, limit: usize) -> usize {
+        let whole = self.hits.iter().take_while(|h| h.whole).count();
+        let first = if whole > 0 { whole } else { self.hits.len() };
+        first.min(limit)
+    }
 }
 
 /// What a search returns.
@@ -107,6 +123,24 @@ pub(crate) struct QueryClause {
     /// of one chunk (低空经济 → 低空, 经济) name one thing and must meet in one passage; the
     /// chunks of a query (重庆 高铁) must meet in one document.
     pub(crate) chunk: usize,
+    /// The clause is a chunk cut into several words, as typed (低空经济 beside 低空 and
+    /// 经济): not required, as its words are, but a passage holding it holds the chunk whole.
+    pub(crate) literal: bool,
+}
+
+/// A matching passage's rank within its document: its score, and whether it holds the
+/// whole query (see [`Hit::whole`]), which comes first.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Score {
+    pub(crate) value: f32,
+    pub(crate) whole: bool,
+}
+
+impl Score {
+    /// Whole passages first, then by score.
+    fn order(a: &Score, b: &Score) -> Ordering {
+        b.whole.cmp(&a.whole).then(b.value.total_cmp(&a.value))
+    }
 }
 
 /// A clause analyzed for this corpus: the query's clause and the passages holding any of
@@ -205,26 +239,35 @@ pub(crate) fn query_clauses(
             alternatives: all.iter().map(|n| phrase_units(n)).collect(),
             district: Some(id),
             chunk,
+            literal: false,
         },
         None => QueryClause {
             alternatives: vec![units],
             district: None,
             chunk,
+            literal: false,
         },
     };
     let words = query.text.iter().enumerate().flat_map(|(chunk, t)| {
         if names.expand(t.trim()).is_some() {
-            vec![word(chunk, phrase_units(t))]
-        } else {
-            let words = vocabulary.clauses(t).into_iter();
-            words.map(|units| word(chunk, units)).collect()
+            return vec![word(chunk, phrase_units(t))];
         }
+        let words = vocabulary.clauses(t);
+        let literal = chunk_literal(t, &words).map(|units| QueryClause {
+            alternatives: vec![units],
+            district: None,
+            chunk,
+            literal: true,
+        });
+        let words = words.into_iter().map(|units| word(chunk, units));
+        words.chain(literal).collect()
     });
     let first_phrase = query.text.len();
     let phrases = query.phrases.iter().enumerate().map(|(i, p)| QueryClause {
         alternatives: vec![phrase_units(p)],
         district: None,
         chunk: first_phrase + i,
+        literal: false,
     });
     let mut clauses: Vec<QueryClause> = words
         .chain(phrases)
@@ -237,6 +280,13 @@ pub(crate) fn query_clauses(
         c.chunk = kept.iter().position(|k| *k == c.chunk).unwrap_or(0);
     }
     clauses
+}
+
+/// A typed chunk cut into several `words` that follow each other in it, as one phrase (see
+/// [`QueryClause::literal`]); `None` for a chunk of one word.
+fn chunk_literal(chunk: &str, words: &[Vec<Unit>]) -> Option<Vec<Unit>> {
+    let typed = phrase_units(chunk);
+    (words.len() > 1 && words.concat() == typed).then_some(typed)
 }
 
 /// Passages holding any of `alternatives`, by passage id; an occurrence count is the
@@ -284,7 +334,7 @@ fn effective_filters(
 }
 
 /// Passage ids matching the query's clauses and exclusions, with scores, by passage id.
-pub(crate) fn match_set(src: &impl SearchSource, query: &Query) -> Vec<(u32, f32)> {
+pub(crate) fn match_set(src: &impl SearchSource, query: &Query) -> Vec<(u32, Score)> {
     let clauses: Vec<Clause> = query_clauses(src.vocabulary(), src.district_names(), query)
         .into_iter()
         .map(|query| Clause {
@@ -292,8 +342,12 @@ pub(crate) fn match_set(src: &impl SearchSource, query: &Query) -> Vec<(u32, f32
             query,
         })
         .collect();
-    let mut matched: Vec<(u32, f32)> = if clauses.is_empty() {
-        (0..src.passage_count() as u32).map(|p| (p, 0.0)).collect()
+    let mut matched: Vec<(u32, Score)> = if clauses.is_empty() {
+        let all = Score {
+            value: 0.0,
+            whole: true,
+        };
+        (0..src.passage_count() as u32).map(|p| (p, all)).collect()
     } else {
         score_all(src, &clauses)
     };
@@ -307,11 +361,11 @@ pub(crate) fn match_set(src: &impl SearchSource, query: &Query) -> Vec<(u32, f32
 /// How much of each typed chunk a passage holds: 1 with every word of it; [`PARTIAL_CHUNK`]
 /// with its most specific word (`keys`: the highest IDF) but not all, as a later mention
 /// often drops the rest (陆海新通道 after 西部陆海新通道) while a generic word alone is no
-/// answer (经济 of 低空经济); else 0.
+/// answer (经济 of 低空经济); else 0. A chunk's literal clause does not count here.
 fn chunk_shares(clauses: &[Clause], keys: &[usize], tfs: &[u32]) -> Vec<f32> {
     let mut full = vec![true; keys.len()];
     for (clause, tf) in clauses.iter().zip(tfs) {
-        if *tf == 0 {
+        if *tf == 0 && !clause.query.literal {
             full[clause.query.chunk] = false;
         }
     }
@@ -325,12 +379,22 @@ fn chunk_shares(clauses: &[Clause], keys: &[usize], tfs: &[u32]) -> Vec<f32> {
         .collect()
 }
 
-/// The most specific clause (highest IDF) of each of `chunks` chunks.
+/// Whether a passage holds the whole query: all of every chunk (`shares`), and the typed
+/// form of each chunk that has one.
+fn holds_whole(clauses: &[Clause], shares: &[f32], tfs: &[u32]) -> bool {
+    shares.iter().all(|s| *s == 1.0)
+        && clauses
+            .iter()
+            .zip(tfs)
+            .all(|(c, tf)| !c.query.literal || *tf > 0)
+}
+
+/// The most specific word (highest IDF) of each of `chunks` chunks.
 fn chunk_keys(clauses: &[Clause], idfs: &[f32], chunks: usize) -> Vec<usize> {
     (0..chunks)
         .map(|c| {
             (0..clauses.len())
-                .filter(|i| clauses[*i].query.chunk == c)
+                .filter(|i| clauses[*i].query.chunk == c && !clauses[*i].query.literal)
                 .max_by(|a, b| idfs[*a].total_cmp(&idfs[*b]))
                 .unwrap_or(0)
         })
@@ -361,8 +425,9 @@ fn title_bonus(src: &impl SearchSource, doc: DocId, clauses: &[Clause]) -> Vec<f
 /// passage holding at least one chunk (see [`chunk_shares`]). A passage scores BM25 over
 /// the clauses of the chunks it holds plus the title boost, times its share of the chunks,
 /// so passages with all the words come first; a district's names count less in a passage
-/// not tagged with it ([`NOT_THE_DISTRICT`]).
-fn score_all(src: &impl SearchSource, clauses: &[Clause]) -> Vec<(u32, f32)> {
+/// not tagged with it ([`NOT_THE_DISTRICT`]). A chunk's literal clause adds nothing to the
+/// score; it tells whether the passage holds the chunk whole ([`holds_whole`]).
+fn score_all(src: &impl SearchSource, clauses: &[Clause]) -> Vec<(u32, Score)> {
     let n = src.passage_count() as f32;
     let k = clauses.iter().map(|c| c.query.chunk + 1).max().unwrap_or(0);
     let idfs: Vec<f32> = clauses
@@ -389,7 +454,11 @@ fn score_all(src: &impl SearchSource, clauses: &[Clause]) -> Vec<(u32, f32)> {
             let held: f32 = share.iter().sum();
             if held > 0.0 {
                 let bm25 = passage_bm25(src, *passage, clauses, tfs, share, (&idfs, &bonus));
-                out.push((*passage, bm25 * held / k as f32));
+                let score = Score {
+                    value: bm25 * held / k as f32,
+                    whole: holds_whole(clauses, share, tfs),
+                };
+                out.push((*passage, score));
             }
         }
     }
@@ -411,6 +480,7 @@ fn passage_bm25(
     let tagged = src.labels(passage).0;
     (0..clauses.len())
         .filter(|i| tfs[*i] > 0 && share[clauses[*i].query.chunk] > 0.0)
+        .filter(|i| !clauses[*i].query.literal)
         .map(|i| {
             let tf = tfs[i] as f32;
             let weight = match clauses[i].query.district {
@@ -458,8 +528,9 @@ fn doc_runs<T>(src: &impl SearchSource, items: &[(u32, T)]) -> Vec<(DocId, Range
     runs
 }
 
-/// One ranked document: its id, its score and its matching `(passage, score)`, best first.
-pub(crate) type RankedGroup = (DocId, f32, Vec<(u32, f32)>);
+/// One ranked document: its id, its score and its matching `(passage, score)`, whole
+/// passages first, then best first.
+pub(crate) type RankedGroup = (DocId, f32, Vec<(u32, Score)>);
 
 /// A search before snippets: the page's documents with their matching passages, ranked.
 pub(crate) struct Ranked {
@@ -492,8 +563,8 @@ pub(crate) fn rank(
     let (timeline, undated) = if filters.dates.is_all() {
         timeline(src, &kept)
     } else {
-        let in_facets = |p: &&(u32, f32)| in_facets(src.labels(p.0), &filters);
-        let any_date: Vec<(u32, f32)> = matched.iter().filter(in_facets).copied().collect();
+        let in_facets = |p: &&(u32, Score)| in_facets(src.labels(p.0), &filters);
+        let any_date: Vec<(u32, Score)> = matched.iter().filter(in_facets).copied().collect();
         timeline(src, &any_date)
     };
 
@@ -504,7 +575,7 @@ pub(crate) fn rank(
         .map(|(doc, run)| {
             let best = kept[run.clone()]
                 .iter()
-                .map(|(_, s)| *s)
+                .map(|(_, s)| s.value)
                 .fold(0.0f32, f32::max);
             let score = best * (1.0 + 0.1 * (run.len() as f32).ln());
             (doc, score, run)
@@ -528,7 +599,7 @@ pub(crate) fn rank(
         .skip(offset)
         .map(|(doc, score, range)| {
             let mut list = kept[range].to_vec();
-            list.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            list.sort_by(|a, b| Score::order(&a.1, &b.1).then(a.0.cmp(&b.0)));
             (doc, score, list)
         })
         .collect();
@@ -547,13 +618,13 @@ pub(crate) fn rank(
 /// The matches of documents inside the date range (all of them, borrowed, without one).
 fn in_date_range<'m>(
     src: &impl SearchSource,
-    matched: &'m [(u32, f32)],
+    matched: &'m [(u32, Score)],
     filters: &Filters,
-) -> std::borrow::Cow<'m, [(u32, f32)]> {
+) -> std::borrow::Cow<'m, [(u32, Score)]> {
     if filters.dates.is_all() {
         return matched.into();
     }
-    let inside = |p: &&(u32, f32)| filters.dates.contains(src.doc_date(src.doc_of(p.0)));
+    let inside = |p: &&(u32, Score)| filters.dates.contains(src.doc_date(src.doc_of(p.0)));
     matched.iter().filter(inside).copied().collect()
 }
 
@@ -570,7 +641,7 @@ fn date_order(sort: SortOrder, a: Option<Date>, b: Option<Date>) -> Ordering {
 
 /// Documents per date among `passages` (by passage id, hence grouped by document), and the
 /// number without a date.
-fn timeline(src: &impl SearchSource, passages: &[(u32, f32)]) -> (Vec<(Date, u32)>, u32) {
+fn timeline<T>(src: &impl SearchSource, passages: &[(u32, T)]) -> (Vec<(Date, u32)>, u32) {
     let mut by_date: BTreeMap<Date, u32> = BTreeMap::new();
     let mut undated = 0;
     for (doc, _) in doc_runs(src, passages) {
@@ -619,7 +690,7 @@ pub(crate) fn with_snippets(
 }
 
 /// A hit with its snippet, highlighted while `budget` (bytes of text) lasts.
-fn hit(text: &str, passage: u32, score: f32, needles: &[String], budget: &mut usize) -> Hit {
+fn hit(text: &str, passage: u32, score: Score, needles: &[String], budget: &mut usize) -> Hit {
     let highlights = if *budget > 0 {
         let prefix = &text[..text.floor_char_boundary(HIGHLIGHT_PREFIX)];
         *budget = budget.saturating_sub(prefix.len());
@@ -629,15 +700,18 @@ fn hit(text: &str, passage: u32, score: f32, needles: &[String], budget: &mut us
     };
     Hit {
         passage: PassageId(passage),
-        score,
+        score: score.value,
+        whole: score.whole,
         snippet: Snippet::new(text, highlights, SNIPPET_CHARS),
     }
 }
 
-/// The query's clauses (every alternative) as unit strings: what gets highlighted.
+/// The query's clauses (every alternative) as unit strings: what gets highlighted. A
+/// chunk's literal clause is left out: its words are there.
 fn highlight_needles(src: &impl SearchSource, query: &Query) -> Vec<String> {
     query_clauses(src.vocabulary(), src.district_names(), query)
         .iter()
+        .filter(|c| !c.literal)
         .flat_map(|c| &c.alternatives)
         .map(|c| unit_string(c))
         .collect()
@@ -944,6 +1018,57 @@ mod tests {
             run("低空经济"),
             "a chunk of punctuation adds nothing"
         );
+    }
+
+    #[test]
+    fn passages_holding_the_whole_query_come_first_and_are_the_ones_shown() {
+        let mut corpus = corpus_of(&[
+            // Both chunks in passage 2 only; passage 0 scores higher with 旅游 twice.
+            &["旅游旅游旅游。", "北碚天气。", "北碚旅游。"],
+            // The words of 低空经济 apart (3) and as typed (5).
+            &["低空飞行，数字经济。", "交通。", "低空经济。"],
+            // 北碚 and 旅游 only in different passages.
+            &["北碚新闻。", "旅游新闻。"],
+        ]);
+        corpus.vocabulary = vec![("低空".into(), 5), ("经济".into(), 9)];
+        let s = Searcher::new(corpus);
+        let run = |q: &str| s.search(&Query::parse(q).unwrap(), &Filters::default(), 10);
+        let wholes = |r: &SearchResults| -> Vec<(u32, bool)> {
+            r.groups
+                .iter()
+                .flat_map(|g| g.hits.iter().map(|h| (h.passage.0, h.whole)))
+                .collect()
+        };
+
+        let both = run("北碚 旅游");
+        let first = both.groups.iter().find(|g| g.doc.0 == 0).unwrap();
+        assert_eq!(
+            first.hits[0].passage.0, 2,
+            "the passage with both chunks first"
+        );
+        assert!(first.hits[0].whole && !first.hits[1].whole);
+        assert_eq!(first.first_shown(2), 1, "the others wait behind 还有 N 段");
+        let apart = both.groups.iter().find(|g| g.doc.0 == 2).unwrap();
+        assert!(apart.hits.iter().all(|h| !h.whole));
+        assert_eq!(apart.first_shown(2), 2, "no whole passage: the best ones");
+
+        let typed = run("低空经济");
+        assert_eq!(
+            wholes(&typed)
+                .into_iter()
+                .filter(|(p, _)| *p == 3 || *p == 5)
+                .collect::<Vec<_>>(),
+            [(5, true), (3, false)],
+            "the chunk as typed is whole, its words apart are not"
+        );
+        assert!(
+            run("")
+                .groups
+                .iter()
+                .all(|g| g.hits.iter().all(|h| h.whole)),
+            "a filter-only view shows every passage as before"
+        );
+        assert_eq!(run("低空经济").total, 2, "the typed form adds no match");
     }
 
     #[test]

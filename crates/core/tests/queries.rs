@@ -21,9 +21,9 @@ use quxian_core::{
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-/// Mean top-5 precision measured on 3 Dec 2026 (0.870 with jieba's full dictionary, 0.875
-/// with `data/jieba-dict.txt`); the target is 0.95.
-const PRECISION_FLOOR: f64 = 0.87;
+/// Mean top-5 precision measured on 4 Dec 2026 (0.875 on 3 Dec; 0.895 once a document lists
+/// its passages holding the whole query first and shows only those); the target is 0.95.
+const PRECISION_FLOOR: f64 = 0.89;
 /// Mean recall: the target, met.
 const RECALL_TARGET: f64 = 0.85;
 
@@ -95,7 +95,7 @@ fn corpus() -> Option<Corpus> {
 }
 
 /// Every passage the search lists for `query`, and the passages a reader sees first (each
-/// document's best [`SHOWN_PER_DOCUMENT`]), both in display order.
+/// document's best, as `DocGroup::first_shown` picks them), both in display order.
 fn listed(searcher: &Searcher, query: &str) -> (Vec<PassageRef>, Vec<PassageRef>) {
     let parsed = Query::parse(query).expect("query parses");
     let results = searcher.search(&parsed, &Filters::default(), usize::MAX);
@@ -110,7 +110,7 @@ fn listed(searcher: &Searcher, query: &str) -> (Vec<PassageRef>, Vec<PassageRef>
     let seen = results
         .groups
         .iter()
-        .flat_map(|g| named(&g.hits[..g.hits.len().min(SHOWN_PER_DOCUMENT)]))
+        .flat_map(|g| named(&g.hits[..g.first_shown(SHOWN_PER_DOCUMENT)]))
         .collect();
     (all, seen)
 }

@@ -83,6 +83,9 @@ pub(crate) struct JsHit {
     pub(crate) date: Option<String>,
     pub(crate) passage: u32,
     pub(crate) score: f32,
+    /// Whether it holds the whole query (see `quxian_core::Hit::whole`): a document's
+    /// passages that do come first.
+    pub(crate) whole: bool,
     pub(crate) text: String,
     /// `[start, end]` in UTF-16 code units of `text`.
     pub(crate) highlights: Vec<[usize; 2]>,
@@ -204,6 +207,7 @@ pub(crate) fn js_hit((hit, document_hits): (&Hit, usize), info: PassageInfo<'_>)
         date: info.date.map(str::to_string),
         passage: info.number,
         score: hit.score,
+        whole: hit.whole,
         text: hit.snippet.text.clone(),
         highlights: utf16_highlights(&hit.snippet),
         districts: info.districts.iter().map(|d| d.to_string()).collect(),

@@ -66,7 +66,7 @@ pub fn DocGroupView(props: &DocGroupProps) -> Html {
     let shown = if *expanded {
         group.hits.len()
     } else {
-        SHOWN.min(group.hits.len())
+        group.first_shown(SHOWN)
     };
     let rest = group.hits.len() - shown;
     let toggle = {
@@ -95,7 +95,7 @@ pub fn DocGroupView(props: &DocGroupProps) -> Html {
                         href={AttrValue::from(href(n))} on_open={on_open.clone()} />
                 }
             }) }
-            if group.hits.len() > SHOWN {
+            if group.hits.len() > group.first_shown(SHOWN) {
                 <button type="button" class="qx-button qx-button-quiet qx-more" aria-expanded={expanded.to_string()}
                     data-testid="more-passages" onclick={toggle}>
                     { if *expanded { "收起".to_string() } else { format!("还有 {rest} 段") } }
