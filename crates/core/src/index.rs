@@ -26,9 +26,8 @@ pub(crate) struct Posting {
 /// Inverted index over a corpus's passages.
 #[derive(Debug, Default)]
 pub struct Index {
-    /// Where each gram's postings are in `passages` and `tfs` (start, end): unigrams (key =
-    /// code point) and bigrams (key = `first << 21 | second`).
-    grams: FxHashMap<u64, (u32, u32)>,
+    /// Where each gram's postings are in `passages` and `tfs`.
+    grams: GramRuns,
     /// Every gram's postings, one run per gram, each run by passage id: the passages, and
     /// beside them their term frequencies. Two flat arrays of the exact size: a `Vec` of
     /// `Posting`s per gram cost a third more memory in growth slack and allocation headers
@@ -46,6 +45,54 @@ pub struct Index {
     lengths: Vec<u32>,
     /// Mean of `lengths`.
     average_length: f32,
+}
+
+/// Where each gram's run of postings is, `(start, end)` in the postings arrays; unigrams
+/// (key = code point) and bigrams (key = `first << 21 | second`). The unigram of a
+/// character of the Basic Multilingual Plane (nearly every character of Chinese text) is
+/// found by its code point in a table, without hashing: half of a build's look-ups.
+#[derive(Debug, Default)]
+struct GramRuns {
+    /// By code point below [`TABLE_CHARS`]; empty until the first gram is counted.
+    chars: Vec<(u32, u32)>,
+    /// Every other gram.
+    others: FxHashMap<u64, (u32, u32)>,
+}
+
+/// Code points of [`GramRuns::chars`]: the Basic Multilingual Plane (512 KB of table).
+const TABLE_CHARS: usize = 0x1_0000;
+
+impl GramRuns {
+    /// The run of `key`, created as `fresh` if it has none yet.
+    fn slot(&mut self, key: u64, fresh: (u32, u32)) -> &mut (u32, u32) {
+        match usize::try_from(key) {
+            Ok(c) if c < TABLE_CHARS => {
+                if self.chars.is_empty() {
+                    self.chars = vec![fresh; TABLE_CHARS];
+                }
+                &mut self.chars[c]
+            }
+            _ => self.others.entry(key).or_insert(fresh),
+        }
+    }
+
+    fn get(&self, key: u64) -> Option<(u32, u32)> {
+        match usize::try_from(key) {
+            Ok(c) if c < TABLE_CHARS => self.chars.get(c).copied(),
+            _ => self.others.get(&key).copied(),
+        }
+    }
+
+    fn get_mut(&mut self, key: u64) -> Option<&mut (u32, u32)> {
+        match usize::try_from(key) {
+            Ok(c) if c < TABLE_CHARS => self.chars.get_mut(c),
+            _ => self.others.get_mut(&key),
+        }
+    }
+
+    fn values_mut(&mut self) -> impl Iterator<Item = &mut (u32, u32)> {
+        self.chars.iter_mut().chain(self.others.values_mut())
+    }
 }
 
 fn unigram_key(c: char) -> u64 {
@@ -103,7 +150,7 @@ fn needle_grams(needle: &str) -> Vec<u64> {
 impl Index {
     /// Build the index for every passage of `corpus`, in two passes over the passages'
     /// unit strings: the first counts each gram's passages, the second writes the postings
-    /// into their runs. Each gram occurrence is one hash look-up; a run's last entry tells
+    /// into their runs. Each gram occurrence is one look-up; a run's last entry tells
     /// whether the passage is already in it (no per-passage sorting).
     pub fn build(corpus: &Corpus) -> Index {
         let mut index = Index::default();
@@ -111,7 +158,7 @@ impl Index {
             let (string, length) = unit_string_and_count(corpus.passage_text(crate::PassageId(p)));
             // (last passage seen, passages seen) while counting.
             for_each_gram(&string, |key| {
-                let seen = index.grams.entry(key).or_insert((u32::MAX, 0));
+                let seen = index.grams.slot(key, (u32::MAX, 0));
                 if seen.0 != p {
                     *seen = (p, seen.1 + 1);
                 }
@@ -139,7 +186,7 @@ impl Index {
         for (p, string) in unit_strings.iter().enumerate() {
             let p = p as u32;
             for_each_gram(string, |key| {
-                let Some(range) = grams.get_mut(&key) else {
+                let Some(range) = grams.get_mut(key) else {
                     return;
                 };
                 let at = range.1 as usize;
@@ -195,7 +242,7 @@ impl Index {
 
     /// The passages holding a gram (by id) and, beside them, its term frequencies there.
     fn postings(&self, key: u64) -> (&[u32], &[u16]) {
-        let Some(&(start, end)) = self.grams.get(&key) else {
+        let Some((start, end)) = self.grams.get(key) else {
             return (&[], &[]);
         };
         let range = start as usize..end as usize;
