@@ -50,7 +50,7 @@ pub(crate) enum Unit {
 /// `text` with traditional characters folded to simplified ones, byte for byte the same
 /// length (a text the table would change in length is left as it is).
 pub(crate) fn fold_script(text: &str) -> Cow<'_, str> {
-    if text.is_ascii() {
+    if text.is_ascii() || (text.len() >= SCANNED_TEXT && !text.chars().any(may_fold)) {
         return Cow::Borrowed(text);
     }
     let folded = fast2s::convert(text);
@@ -59,6 +59,39 @@ pub(crate) fn fold_script(text: &str) -> Cow<'_, str> {
     } else {
         Cow::Borrowed(text)
     }
+}
+
+/// Texts at least this long are scanned with [`may_fold`] before fast2s is asked: a text
+/// in simplified characters (most of what is indexed) then costs a table look-up per
+/// character instead of fast2s's hash look-ups and a copy. Shorter texts (queries, titles)
+/// go to fast2s directly, so that a page answering a query never builds the table.
+const SCANNED_TEXT: usize = 256;
+
+/// Whether fast2s may change `c` in some context: it changes it on its own, or it is one of
+/// the characters fast2s changes only next to certain others (看著 → 看着, 苧麻 → 苎麻, and
+/// 藉 in its rules; fast2s 0.3's rules, checked by a test). The characters it changes on its
+/// own are read from fast2s itself, once: every character it can change (it only changes
+/// three-byte UTF-8 characters), each between two ASCII characters, in one call.
+fn may_fold(c: char) -> bool {
+    static CHANGED: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+    const CONTEXT_ONLY: [char; 3] = ['藉', '著', '苧'];
+    if c.len_utf8() != 3 {
+        return false;
+    }
+    let changed = CHANGED.get_or_init(|| {
+        let all: Vec<char> = ('\u{800}'..='\u{FFFF}').collect();
+        let spaced: String = all.iter().flat_map(|c| ['0', *c]).collect();
+        let mut bits = vec![0u64; 0x1_0000 / 64];
+        let folded = fast2s::convert(&spaced);
+        for (from, to) in all.iter().zip(folded.chars().skip(1).step_by(2)) {
+            if from != &to {
+                bits[*from as usize / 64] |= 1 << (*from as usize % 64);
+            }
+        }
+        bits
+    });
+    let code = c as usize;
+    changed[code / 64] & (1 << (code % 64)) != 0 || CONTEXT_ONLY.contains(&c)
 }
 
 /// The NFKC form of `text`, by Rust's Unicode tables (native builds; see [`crate::Query`]).
@@ -235,6 +268,53 @@ pub(crate) fn find_all(haystack: &str, needle: &str) -> Vec<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What `fold_script` gives without its scan: fast2s on every non-ASCII text.
+    fn folded_by_fast2s(text: &str) -> String {
+        let folded = fast2s::convert(text);
+        if folded.len() == text.len() {
+            folded
+        } else {
+            text.to_string()
+        }
+    }
+
+    #[test]
+    fn the_scan_sends_every_text_fast2s_would_change_to_it() {
+        let simplified = "北碚区缙云山国家级自然保护区的生态环境持续改善，".repeat(12);
+        assert!(matches!(fold_script(&simplified), Cow::Borrowed(_)));
+        // Characters fast2s changes only next to certain others, in a long text.
+        for (word, expected) in [("看著", "看着"), ("苧麻", "苎麻")] {
+            let text = format!("{simplified}{word}");
+            assert_eq!(fold_script(&text), format!("{simplified}{expected}"));
+        }
+        let text = format!("{simplified}藉口");
+        assert_eq!(fold_script(&text), folded_by_fast2s(&text));
+        let traditional = format!("{simplified}縉雲山重慶兩江新區");
+        assert_eq!(
+            fold_script(&traditional),
+            format!("{simplified}缙云山重庆两江新区")
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+        /// Long texts of simplified and traditional characters, the context words of
+        /// fast2s and other scripts fold exactly as fast2s folds them.
+        #[test]
+        fn the_scan_changes_nothing_fast2s_would_give(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "北碚", "缙云山", "重慶", "兩江", "藉口", "憑藉", "看著", "著名", "苧麻",
+                    "乾隆", "乾燥", "回覆", "計畫", "鍾書", "abc", "１２", "ｸﾞ", "한국", "，", " ",
+                ]),
+                60..200,
+            ),
+        ) {
+            let text: String = parts.concat();
+            proptest::prop_assert_eq!(fold_script(&text).into_owned(), folded_by_fast2s(&text));
+        }
+    }
 
     fn words(text: &str) -> Vec<String> {
         units(text)
