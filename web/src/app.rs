@@ -135,10 +135,13 @@ pub fn App(props: &AppProps) -> Html {
         let on_reannotated = {
             let d = state.dispatcher();
             Callback::from(move |(id, bytes): (String, Rc<Vec<u8>>)| {
-                match searcher_from("重新标注后的文档库", &bytes) {
-                    Ok(s) => d.dispatch(Action::Loaded(Rc::new(s), Some(id))),
-                    Err(e) => d.dispatch(Action::LoadFailed(e)),
-                }
+                let d = d.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    match searcher_from("重新标注后的文档库", &bytes).await {
+                        Ok(s) => d.dispatch(Action::Loaded(Rc::new(s), Some(id))),
+                        Err(e) => d.dispatch(Action::LoadFailed(e)),
+                    }
+                });
             })
         };
         let on_deleted = {

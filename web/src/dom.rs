@@ -56,6 +56,26 @@ pub fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
+/// Let the browser run its other work (input, painting) before the caller goes on: a
+/// message to itself through a `MessageChannel`, which, unlike `setTimeout(0)`, is not held
+/// back 4 ms once nested. Goes on at once where there is no `MessageChannel`.
+pub async fn yield_to_browser() {
+    let Ok(channel) = web_sys::MessageChannel::new() else {
+        return;
+    };
+    let arrived = js_sys::Promise::new(&mut |resolve, _| {
+        channel.port1().set_onmessage(Some(&resolve));
+    });
+    if channel
+        .port2()
+        .post_message(&wasm_bindgen::JsValue::NULL)
+        .is_ok()
+    {
+        let _ = wasm_bindgen_futures::JsFuture::from(arrived).await;
+    }
+    channel.port1().set_onmessage(None);
+}
+
 /// The bundle to load: `corpus.qx`, or the `?corpus=NAME.qx` page parameter when it names
 /// a plain file next to the page. Anything else (paths, URLs, odd characters) is an error,
 /// so a link can never make the page fetch from another place.

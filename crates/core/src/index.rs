@@ -147,59 +147,62 @@ fn needle_grams(needle: &str) -> Vec<u64> {
     bigrams
 }
 
-impl Index {
-    /// Build the index for every passage of `corpus`, in two passes over the passages'
-    /// unit strings: the first counts each gram's passages, the second writes the postings
-    /// into their runs. Each gram occurrence is one look-up; a run's last entry tells
-    /// whether the passage is already in it (no per-passage sorting).
-    pub fn build(corpus: &Corpus) -> Index {
-        let mut index = Index::default();
-        for p in 0..corpus.passages.len() as u32 {
-            let (string, length) = unit_string_and_count(corpus.passage_text(crate::PassageId(p)));
-            // (last passage seen, passages seen) while counting.
-            for_each_gram(&string, |key| {
-                let seen = index.grams.slot(key, (u32::MAX, 0));
-                if seen.0 != p {
-                    *seen = (p, seen.1 + 1);
-                }
-            });
-            index.lengths.push(length);
-            index.unit_strings.push(string);
+/// An index being built, a slice of passages at a time (see [`Index::build`]): a page that
+/// indexes a big corpus on its own thread yields between slices instead of freezing for
+/// seconds. Two passes over the passages: the first reads each passage's unit string and
+/// counts each gram's passages, the second writes the postings into their runs. Each gram
+/// occurrence is one look-up; a run's last entry tells whether the passage is already in
+/// it (no per-passage sorting).
+pub struct IndexBuilder<'c> {
+    corpus: &'c Corpus,
+    index: Index,
+    /// Passages done in the current pass.
+    done: u32,
+    /// Whether the first pass is over.
+    writing: bool,
+}
+
+impl<'c> IndexBuilder<'c> {
+    /// A builder for the index of `corpus`.
+    pub fn new(corpus: &'c Corpus) -> Self {
+        IndexBuilder {
+            corpus,
+            index: Index::default(),
+            done: 0,
+            writing: false,
         }
-        // Each gram's run starts where the one before ends; `.1` is then the run's write
-        // position, and ends at the run's end.
-        let mut end = 0u32;
-        for range in index.grams.values_mut() {
-            let start = end;
-            end += range.1;
-            *range = (start, start);
+    }
+
+    /// Index up to `passages` more passages; true once the index is complete.
+    pub fn step(&mut self, passages: u32) -> bool {
+        let total = self.corpus.passages.len() as u32;
+        let end = self.done.saturating_add(passages.max(1)).min(total);
+        if !self.writing {
+            (self.done..end).for_each(|p| self.count(p));
+            self.done = end;
+            if end == total {
+                self.place_runs();
+                (self.writing, self.done) = (true, 0);
+            }
+            return false;
         }
-        index.passages = vec![0; end as usize];
-        index.tfs = vec![0; end as usize];
-        let Index {
-            grams,
-            passages,
-            tfs,
-            unit_strings,
-            ..
-        } = &mut index;
-        for (p, string) in unit_strings.iter().enumerate() {
-            let p = p as u32;
-            for_each_gram(string, |key| {
-                let Some(range) = grams.get_mut(key) else {
-                    return;
-                };
-                let at = range.1 as usize;
-                if at > range.0 as usize && passages[at - 1] == p {
-                    tfs[at - 1] = tfs[at - 1].saturating_add(1);
-                } else {
-                    passages[at] = p;
-                    tfs[at] = 1;
-                    range.1 += 1;
-                }
-            });
-        }
-        index.title_strings = corpus
+        (self.done..end).for_each(|p| self.write(p));
+        self.done = end;
+        end == total
+    }
+
+    /// Share of the work done, from 0 to 1 (for a progress display).
+    pub fn progress(&self) -> f32 {
+        let total = self.corpus.passages.len().max(1) as f32;
+        (self.done as f32 / total + if self.writing { 1.0 } else { 0.0 }) / 2.0
+    }
+
+    /// The index, once [`step`](Self::step) said it is complete (finishing it otherwise).
+    pub fn finish(mut self) -> Index {
+        while !self.step(u32::MAX) {}
+        let mut index = self.index;
+        index.title_strings = self
+            .corpus
             .docs
             .iter()
             .map(|d| unit_string_and_count(&d.title).0)
@@ -211,6 +214,66 @@ impl Index {
             (total as f32 / index.lengths.len() as f32).max(1.0)
         };
         index
+    }
+
+    /// First pass: passage `p`'s unit string, length, and the grams it holds.
+    fn count(&mut self, p: u32) {
+        let text = self.corpus.passage_text(crate::PassageId(p));
+        let (string, length) = unit_string_and_count(text);
+        // (last passage seen, passages seen) while counting.
+        for_each_gram(&string, |key| {
+            let seen = self.index.grams.slot(key, (u32::MAX, 0));
+            if seen.0 != p {
+                *seen = (p, seen.1 + 1);
+            }
+        });
+        self.index.lengths.push(length);
+        self.index.unit_strings.push(string);
+    }
+
+    /// Between the passes: each gram's run starts where the one before ends; `.1` is then
+    /// the run's write position, and ends at the run's end.
+    fn place_runs(&mut self) {
+        let mut end = 0u32;
+        for range in self.index.grams.values_mut() {
+            let start = end;
+            end += range.1;
+            *range = (start, start);
+        }
+        self.index.passages = vec![0; end as usize];
+        self.index.tfs = vec![0; end as usize];
+    }
+
+    /// Second pass: passage `p`'s postings.
+    fn write(&mut self, p: u32) {
+        let Index {
+            grams,
+            passages,
+            tfs,
+            unit_strings,
+            ..
+        } = &mut self.index;
+        let string = unit_strings.get(p as usize).map_or("", String::as_str);
+        for_each_gram(string, |key| {
+            let Some(range) = grams.get_mut(key) else {
+                return;
+            };
+            let at = range.1 as usize;
+            if at > range.0 as usize && passages[at - 1] == p {
+                tfs[at - 1] = tfs[at - 1].saturating_add(1);
+            } else {
+                passages[at] = p;
+                tfs[at] = 1;
+                range.1 += 1;
+            }
+        });
+    }
+}
+
+impl Index {
+    /// Build the index for every passage of `corpus` at once (see [`IndexBuilder`]).
+    pub fn build(corpus: &Corpus) -> Index {
+        IndexBuilder::new(corpus).finish()
     }
 
     /// Number of passages indexed.
@@ -331,17 +394,27 @@ mod tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
-        /// The flat postings give what a scan of every passage gives: the passages holding
-        /// a needle, by id, with its count (a gram's occurrences for a needle of one or two
+        /// The flat postings, built a slice at a time, give what a scan of every passage
+        /// gives: the passages holding a needle, by id, with its count (a gram's occurrences for a needle of one or two
         /// chars, non-overlapping matches for a longer one).
         #[test]
         fn matches_equal_a_scan(
             passages in proptest::collection::vec("[北碚渝区生态a-c ]{0,30}", 1..12),
             needle in "[北碚渝区生态a-c]{1,4}",
+            slice in 1u32..5,
         ) {
             let refs: Vec<&str> = passages.iter().map(String::as_str).collect();
             let corpus = corpus_of(&[&refs]);
-            let index = Index::build(&corpus);
+            // Built a few passages at a time, as a page does.
+            let mut builder = IndexBuilder::new(&corpus);
+            let mut calls = 1;
+            while !builder.step(slice) {
+                calls += 1;
+                proptest::prop_assert!(builder.progress() <= 1.0);
+            }
+            let slices = corpus.passages.len().div_ceil(slice as usize).max(1);
+            proptest::prop_assert_eq!(calls, 2 * slices, "each pass takes its slices");
+            let index = builder.finish();
             let units = clause(&needle);
             let got: Vec<(u32, u32)> = index.matches(&units).iter().map(|p| (p.passage, p.tf)).collect();
             let needle = unit_string(&units);

@@ -57,7 +57,7 @@ pub use corpus::{Corpus, DistrictId, DocId, Document, Passage, PassageId, Passag
 pub use date::{Date, DateRange, SortOrder};
 pub use error::{DataProblem, Error, PieceProblem, RecordProblem, Result, SkipReason};
 pub use facet::FacetCounts;
-pub use index::Index;
+pub use index::{Index, IndexBuilder};
 #[cfg(all(feature = "build", not(feature = "nfkc")))]
 pub use normalize::set_nfkc;
 #[cfg(feature = "build")]

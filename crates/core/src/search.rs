@@ -784,6 +784,13 @@ impl Searcher {
     /// Index a corpus for searching.
     pub fn new(corpus: Corpus) -> Self {
         let index = Index::build(&corpus);
+        Searcher::with_index(corpus, index)
+    }
+
+    /// A searcher over `corpus` and its index, built by an [`IndexBuilder`](crate::IndexBuilder)
+    /// over this corpus (a page builds it a slice at a time). Another corpus's index gives
+    /// wrong results, never a panic.
+    pub fn with_index(corpus: Corpus, index: Index) -> Self {
         let vocabulary = Vocabulary::new(&corpus.vocabulary);
         let dates = corpus
             .docs
