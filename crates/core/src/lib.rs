@@ -48,6 +48,7 @@ mod view;
 
 #[cfg(feature = "build")]
 pub use annotate::{Explanation, Gazetteer, Lexicon};
+pub use bundle::BundleDecoder;
 #[cfg(feature = "build")]
 pub use corpus::{
     raw_documents_from_bytes, raw_documents_to_bytes, BuildReport, CorpusBuilder,

@@ -17,16 +17,19 @@
 //! The search index is not stored: it is rebuilt from the text on load (see `index`).
 //! Every layout change bumps `FORMAT_VERSION`. Decoding never trusts the bytes: lengths are
 //! checked before use, the inflated size is capped before inflating starts (at a ratio of
-//! the payload length, see [`inflate_limit`]) and enforced while inflating, bytes after the
+//! the payload length) and enforced while inflating, bytes after the
 //! DEFLATE stream or after the postcard value are rejected, and the corpus is validated.
 //! Every error is small (no error carries bytes of the file), so a crafted file cannot turn
 //! an error message into a memory bomb.
 
-use crate::{Corpus, Error, Result};
+use crate::{Corpus, Result};
+
+mod decode;
+pub use decode::BundleDecoder;
 use miniz_oxide::deflate::core::{
     compress, create_comp_flags_from_zip_params, CompressorOxide, TDEFLFlush, TDEFLStatus,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::io::Write;
 
 const MAGIC: &[u8; 8] = b"QUXIAN\0\x1a";
@@ -48,16 +51,8 @@ const MAX_RATIO: usize = 32;
 /// Inflated bytes always allowed on top of the ratio (tiny bundles have a larger ratio).
 const RATIO_SLACK: usize = 1 << 20;
 
-/// The payload as read.
-#[derive(Deserialize)]
-struct Stored {
-    #[allow(dead_code)] // read to keep the layout; only humans need it today
-    generator: String,
-    corpus: Corpus,
-}
-
-/// The payload as written: the same layout as [`Stored`], borrowing the corpus instead of
-/// cloning tens of megabytes of text.
+/// The payload: the name of the program that wrote it, then the corpus (written borrowing
+/// the corpus instead of cloning tens of megabytes of text; read by [`BundleDecoder`]).
 #[derive(Serialize)]
 struct StoredRef<'a> {
     generator: &'a str,
@@ -109,59 +104,14 @@ impl Corpus {
     }
 
     /// Decode a bundle file. Any damage gives an error naming what is wrong; never a panic.
+    /// (A page decoding a big bundle steps a [`BundleDecoder`] instead.)
     pub fn from_bundle(bytes: &[u8]) -> Result<Corpus> {
-        if bytes.get(..MAGIC.len()) != Some(MAGIC.as_slice()) {
-            return Err(Error::NotABundle);
-        }
-        let header = |detail: String| Error::Corrupt {
-            section: "header",
-            detail,
-        };
-        let version =
-            read_u32(bytes, 8).ok_or_else(|| header("file ends inside the header".into()))?;
-        if !(OLDEST_VERSION..=FORMAT_VERSION).contains(&version) {
-            return Err(Error::UnsupportedVersion {
-                found: version,
-                supported: FORMAT_VERSION,
-            });
-        }
-        let crc =
-            read_u32(bytes, 12).ok_or_else(|| header("file ends inside the header".into()))?;
-        let declared = bytes
-            .get(16..HEADER_LEN)
-            .and_then(|b| b.try_into().ok())
-            .map(u64::from_le_bytes)
-            .ok_or_else(|| header("file ends inside the header".into()))?;
-        let payload = &bytes[HEADER_LEN..];
-        if declared != payload.len() as u64 {
-            return Err(header(format!(
-                "the file is truncated or padded: header says {declared} payload bytes, found {}",
-                payload.len()
-            )));
-        }
-        if crc32fast::hash(payload) != crc {
-            return Err(Error::ChecksumMismatch);
-        }
-        let mut plain = inflate(payload, inflate_limit(payload.len()))?;
-        if version == 2 {
-            // The tiles field it lacks, empty: postcard writes an empty list as one 0 byte.
-            plain.push(0);
-        }
-        let (stored, rest) = postcard::take_from_bytes::<Stored>(&plain).map_err(|e| {
-            Error::Corrupt {
-                section: "corpus",
-                // postcard's messages are short fixed sentences, never data.
-                detail: e.to_string(),
+        let mut decoder = BundleDecoder::new(bytes)?;
+        loop {
+            if let Some(corpus) = decoder.step(usize::MAX)? {
+                return Ok(corpus);
             }
-        })?;
-        if !rest.is_empty() {
-            return Err(Error::TrailingData {
-                section: "corpus",
-                bytes: rest.len() as u64,
-            });
         }
-        stored.corpus.validate()?;
-        Ok(stored.corpus)
     }
 }
 
@@ -254,62 +204,6 @@ impl Write for BoundedDeflate<'_> {
     }
 }
 
-/// Most bytes a payload of `compressed` bytes may inflate to (known before inflating).
-fn inflate_limit(compressed: usize) -> usize {
-    compressed
-        .saturating_mul(MAX_RATIO)
-        .saturating_add(RATIO_SLACK)
-        .min(MAX_PAYLOAD)
-}
-
-/// Inflate a raw DEFLATE stream into at most `limit` bytes. Memory grows with the output
-/// actually produced (doubling, capped at `limit`), and stops at the cap; bytes after the
-/// end of the stream are an error, not ignored.
-fn inflate(input: &[u8], limit: usize) -> Result<Vec<u8>> {
-    use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
-    use miniz_oxide::inflate::TINFLStatus;
-    let flags = inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
-    let mut out = vec![0u8; input.len().saturating_mul(4).clamp(1024, limit.max(1))];
-    let mut decompressor = Box::<DecompressorOxide>::default();
-    let (mut read, mut written) = (0, 0);
-    loop {
-        let rest = input.get(read..).unwrap_or_default();
-        let (status, consumed, produced) =
-            decompress(&mut decompressor, rest, &mut out, written, flags);
-        read += consumed;
-        written += produced;
-        match status {
-            TINFLStatus::Done if read < input.len() => {
-                return Err(Error::TrailingData {
-                    section: "payload",
-                    bytes: (input.len() - read) as u64,
-                })
-            }
-            TINFLStatus::Done => {
-                out.truncate(written);
-                return Ok(out);
-            }
-            TINFLStatus::HasMoreOutput if out.len() >= limit => {
-                return Err(Error::TooLarge {
-                    limit: limit as u64,
-                })
-            }
-            TINFLStatus::HasMoreOutput => out.resize(out.len().saturating_mul(2).min(limit), 0),
-            TINFLStatus::FailedCannotMakeProgress | TINFLStatus::NeedsMoreInput => {
-                return Err(corrupt_payload("the compressed data ends early"))
-            }
-            _ => return Err(corrupt_payload("the compressed data is invalid")),
-        }
-    }
-}
-
-fn corrupt_payload(detail: &str) -> Error {
-    Error::Corrupt {
-        section: "payload",
-        detail: detail.to_string(),
-    }
-}
-
 /// Serde adapter storing a `String` as UTF-16LE bytes (see module docs).
 pub(crate) mod utf16_text {
     use serde::de::{Error, SeqAccess, Visitor};
@@ -364,6 +258,7 @@ pub(crate) mod utf16_text {
 mod tests {
     use super::*;
     use crate::testutil::annotated_corpus;
+    use crate::Error;
     use proptest::prelude::*;
 
     #[test]
