@@ -40,15 +40,24 @@ enum Stage {
     Done,
 }
 
-/// The corpus read so far from `plain[at..]`.
+/// The corpus read so far from the inflated payload.
 struct Reading {
+    payload: Payload,
+    docs: List<Document>,
+    passages: List<Passage>,
+}
+
+/// The inflated payload and how far it is read.
+struct Payload {
     plain: Vec<u8>,
     at: usize,
-    docs: Vec<Document>,
-    /// Documents still to read, once their count is known.
-    docs_left: Option<usize>,
-    passages: Vec<Passage>,
-    passages_left: Option<usize>,
+}
+
+/// A list of the payload read item by item: its items so far, and how many are left once
+/// its count is read.
+struct List<T> {
+    items: Vec<T>,
+    left: Option<usize>,
 }
 
 /// The fields of a corpus after its passages, in their order (see `Corpus`).
@@ -192,44 +201,22 @@ impl<'b> BundleDecoder<'b> {
 impl Reading {
     fn new(plain: Vec<u8>) -> Self {
         Reading {
-            plain,
-            at: 0,
-            docs: Vec::new(),
-            docs_left: None,
-            passages: Vec::new(),
-            passages_left: None,
+            payload: Payload { plain, at: 0 },
+            docs: List::new(),
+            passages: List::new(),
         }
     }
 
     /// Read about `work` more bytes; the corpus once everything is read and valid.
     fn read(&mut self, work: usize) -> Result<Option<Corpus>> {
-        let stop = self.at.saturating_add(work);
-        if self.docs_left.is_none() {
+        let stop = self.payload.at.saturating_add(work);
+        if self.docs.left.is_none() {
             // The payload starts with the generator's name, then the corpus.
-            self.take::<String>()?;
-            self.docs_left = Some(self.take::<usize>()?);
-            self.docs
-                .reserve(self.docs_left.unwrap_or(0).min(CAUTIOUS_CAPACITY));
+            self.payload.take::<String>()?;
         }
-        while self.docs_left > Some(0) && self.at < stop {
-            let doc = self.take::<Document>()?;
-            self.docs.push(doc);
-            self.docs_left = self.docs_left.map(|n| n - 1);
-        }
-        if self.docs_left > Some(0) {
-            return Ok(None);
-        }
-        if self.passages_left.is_none() {
-            self.passages_left = Some(self.take::<usize>()?);
-            let expected = self.passages_left.unwrap_or(0);
-            self.passages.reserve(expected.min(CAUTIOUS_CAPACITY));
-        }
-        while self.passages_left > Some(0) && self.at < stop {
-            let passage = self.take::<Passage>()?;
-            self.passages.push(passage);
-            self.passages_left = self.passages_left.map(|n| n - 1);
-        }
-        if self.passages_left > Some(0) {
+        if !self.docs.read(&mut self.payload, stop)?
+            || !self.passages.read(&mut self.payload, stop)?
+        {
             return Ok(None);
         }
         self.finish().map(Some)
@@ -238,8 +225,8 @@ impl Reading {
     /// The fields after the passages, the check that nothing follows them, and the
     /// corpus's own checks.
     fn finish(&mut self) -> Result<Corpus> {
-        let tail = self.take::<Tail>()?;
-        let rest = self.plain.len() - self.at;
+        let tail = self.payload.take::<Tail>()?;
+        let rest = self.payload.plain.len() - self.payload.at;
         if rest > 0 {
             return Err(Error::TrailingData {
                 section: "corpus",
@@ -247,8 +234,8 @@ impl Reading {
             });
         }
         let corpus = Corpus {
-            docs: std::mem::take(&mut self.docs),
-            passages: std::mem::take(&mut self.passages),
+            docs: std::mem::take(&mut self.docs.items),
+            passages: std::mem::take(&mut self.passages.items),
             districts: tail.districts,
             district_aliases: tail.district_aliases,
             topics: tail.topics,
@@ -258,8 +245,37 @@ impl Reading {
         corpus.validate()?;
         Ok(corpus)
     }
+}
 
-    /// The next value of the payload.
+impl<T: DeserializeOwned> List<T> {
+    fn new() -> Self {
+        List {
+            items: Vec::new(),
+            left: None,
+        }
+    }
+
+    /// Read its count, then items until `payload` is read to `stop`; whether it is whole.
+    fn read(&mut self, payload: &mut Payload, stop: usize) -> Result<bool> {
+        let left = match self.left {
+            Some(left) => left,
+            None => {
+                let count = payload.take::<usize>()?;
+                self.items.reserve(count.min(CAUTIOUS_CAPACITY));
+                count
+            }
+        };
+        self.left = Some(left);
+        while self.left > Some(0) && payload.at < stop {
+            self.items.push(payload.take::<T>()?);
+            self.left = self.left.map(|n| n - 1);
+        }
+        Ok(self.left == Some(0))
+    }
+}
+
+impl Payload {
+    /// The next value.
     fn take<T: DeserializeOwned>(&mut self) -> Result<T> {
         let input = self.plain.get(self.at..).unwrap_or_default();
         let (value, rest) = postcard::take_from_bytes::<T>(input).map_err(|e| Error::Corrupt {
