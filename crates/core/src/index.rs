@@ -147,14 +147,14 @@ fn needle_grams(needle: &str) -> Vec<u64> {
     bigrams
 }
 
-/// An index being built, a slice of passages at a time (see [`Index::build`]): a page that
-/// indexes a big corpus on its own thread yields between slices instead of freezing for
-/// seconds. Two passes over the passages: the first reads each passage's unit string and
+/// An index being built, a slice of passages at a time: a page that indexes a big corpus
+/// on its own thread yields between slices instead of freezing for seconds (see
+/// [`SearcherLoader`](crate::SearcherLoader)). Two passes over the passages: the first reads each passage's unit string and
 /// counts each gram's passages, the second writes the postings into their runs. Each gram
 /// occurrence is one look-up; a run's last entry tells whether the passage is already in
 /// it (no per-passage sorting).
-pub struct IndexBuilder<'c> {
-    corpus: &'c Corpus,
+pub(crate) struct IndexBuilder {
+    corpus: Corpus,
     index: Index,
     /// Passages done in the current pass.
     done: u32,
@@ -162,9 +162,9 @@ pub struct IndexBuilder<'c> {
     writing: bool,
 }
 
-impl<'c> IndexBuilder<'c> {
+impl IndexBuilder {
     /// A builder for the index of `corpus`.
-    pub fn new(corpus: &'c Corpus) -> Self {
+    pub(crate) fn new(corpus: Corpus) -> Self {
         IndexBuilder {
             corpus,
             index: Index::default(),
@@ -174,7 +174,7 @@ impl<'c> IndexBuilder<'c> {
     }
 
     /// Index up to `passages` more passages; true once the index is complete.
-    pub fn step(&mut self, passages: u32) -> bool {
+    pub(crate) fn step(&mut self, passages: u32) -> bool {
         let total = self.corpus.passages.len() as u32;
         let end = self.done.saturating_add(passages.max(1)).min(total);
         if !self.writing {
@@ -191,14 +191,9 @@ impl<'c> IndexBuilder<'c> {
         end == total
     }
 
-    /// Share of the work done, from 0 to 1 (for a progress display).
-    pub fn progress(&self) -> f32 {
-        let total = self.corpus.passages.len().max(1) as f32;
-        (self.done as f32 / total + if self.writing { 1.0 } else { 0.0 }) / 2.0
-    }
-
-    /// The index, once [`step`](Self::step) said it is complete (finishing it otherwise).
-    pub fn finish(mut self) -> Index {
+    /// The corpus and its index, once [`step`](Self::step) said it is complete (finishing
+    /// it otherwise).
+    pub(crate) fn finish(mut self) -> (Corpus, Index) {
         while !self.step(u32::MAX) {}
         let mut index = self.index;
         index.title_strings = self
@@ -213,7 +208,7 @@ impl<'c> IndexBuilder<'c> {
         } else {
             (total as f32 / index.lengths.len() as f32).max(1.0)
         };
-        index
+        (self.corpus, index)
     }
 
     /// First pass: passage `p`'s unit string, length, and the grams it holds.
@@ -271,11 +266,6 @@ impl<'c> IndexBuilder<'c> {
 }
 
 impl Index {
-    /// Build the index for every passage of `corpus` at once (see [`IndexBuilder`]).
-    pub fn build(corpus: &Corpus) -> Index {
-        IndexBuilder::new(corpus).finish()
-    }
-
     /// Number of passages indexed.
     pub fn passage_count(&self) -> usize {
         self.lengths.len()
@@ -351,6 +341,11 @@ mod tests {
     use crate::testutil::corpus_of;
     use crate::text::units;
 
+    /// The index of `corpus`, built at once.
+    fn built(corpus: &Corpus) -> Index {
+        IndexBuilder::new(corpus.clone()).finish().1
+    }
+
     fn clause(s: &str) -> Vec<Unit> {
         units(s).into_iter().map(|(u, _)| u).collect()
     }
@@ -361,7 +356,7 @@ mod tests {
             "北碚区生态人文资源丰富。",
             "渝北区“一城四地”建设，增长4.4%。",
         ]]);
-        let index = Index::build(&corpus);
+        let index = built(&corpus);
         let table: &[(&str, &[u32])] = &[
             ("北碚", &[0]),
             ("生态人文资源", &[0]),
@@ -406,15 +401,14 @@ mod tests {
             let refs: Vec<&str> = passages.iter().map(String::as_str).collect();
             let corpus = corpus_of(&[&refs]);
             // Built a few passages at a time, as a page does.
-            let mut builder = IndexBuilder::new(&corpus);
+            let mut builder = IndexBuilder::new(corpus.clone());
             let mut calls = 1;
             while !builder.step(slice) {
                 calls += 1;
-                proptest::prop_assert!(builder.progress() <= 1.0);
             }
             let slices = corpus.passages.len().div_ceil(slice as usize).max(1);
             proptest::prop_assert_eq!(calls, 2 * slices, "each pass takes its slices");
-            let index = builder.finish();
+            let (_, index) = builder.finish();
             let units = clause(&needle);
             let got: Vec<(u32, u32)> = index.matches(&units).iter().map(|p| (p.passage, p.tf)).collect();
             let needle = unit_string(&units);
@@ -433,7 +427,7 @@ mod tests {
     #[test]
     fn counts_occurrences() {
         let corpus = corpus_of(&[&["北碚北碚，北碚。"]]);
-        let index = Index::build(&corpus);
+        let index = built(&corpus);
         assert_eq!(index.matches(&clause("北碚"))[0].tf, 3);
         assert_eq!(index.matches(&clause("北碚北"))[0].tf, 1);
     }

@@ -30,6 +30,7 @@ mod date;
 mod error;
 mod facet;
 mod index;
+mod load;
 #[cfg(feature = "build")]
 mod normalize;
 #[cfg(feature = "build")]
@@ -48,7 +49,6 @@ mod view;
 
 #[cfg(feature = "build")]
 pub use annotate::{Explanation, Gazetteer, Lexicon};
-pub use bundle::BundleDecoder;
 #[cfg(feature = "build")]
 pub use corpus::{
     raw_documents_from_bytes, raw_documents_to_bytes, BuildReport, CorpusBuilder,
@@ -58,7 +58,8 @@ pub use corpus::{Corpus, DistrictId, DocId, Document, Passage, PassageId, Passag
 pub use date::{Date, DateRange, SortOrder};
 pub use error::{DataProblem, Error, PieceProblem, RecordProblem, Result, SkipReason};
 pub use facet::FacetCounts;
-pub use index::{Index, IndexBuilder};
+pub use index::Index;
+pub use load::SearcherLoader;
 #[cfg(all(feature = "build", not(feature = "nfkc")))]
 pub use normalize::set_nfkc;
 #[cfg(feature = "build")]

@@ -10,7 +10,7 @@
 
 use crate::analyze::{phrase_units, Vocabulary};
 use crate::facet::{count_and_filter, in_facets};
-use crate::index::{Index, Posting};
+use crate::index::{Index, IndexBuilder, Posting};
 use crate::snippet::{merge, SNIPPET_CHARS};
 use crate::text::{unit_string, Unit, UnitString};
 use crate::{
@@ -783,14 +783,13 @@ impl SearchSource for Searcher {
 impl Searcher {
     /// Index a corpus for searching.
     pub fn new(corpus: Corpus) -> Self {
-        let index = Index::build(&corpus);
+        let (corpus, index) = IndexBuilder::new(corpus).finish();
         Searcher::with_index(corpus, index)
     }
 
-    /// A searcher over `corpus` and its index, built by an [`IndexBuilder`](crate::IndexBuilder)
-    /// over this corpus (a page builds it a slice at a time). Another corpus's index gives
-    /// wrong results, never a panic.
-    pub fn with_index(corpus: Corpus, index: Index) -> Self {
+    /// A searcher over `corpus` and its index (see `SearcherLoader`, which builds it a slice
+    /// at a time).
+    pub(crate) fn with_index(corpus: Corpus, index: Index) -> Self {
         let vocabulary = Vocabulary::new(&corpus.vocabulary);
         let dates = corpus
             .docs

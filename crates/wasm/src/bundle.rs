@@ -1,7 +1,9 @@
 //! `Explorer`: a whole bundle (`.qx`) loaded into memory and searched there.
 
-use quxian_core::{Corpus, Searcher};
+use js_sys::{Function, Promise, Reflect};
+use quxian_core::{Corpus, Searcher, SearcherLoader};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use crate::{
     js_hit, js_timeline, page_hits, parse_options, to_js, JsFacets, JsResults, JsStats, Request,
@@ -23,6 +25,26 @@ impl Explorer {
             .map_err(|e| JsError::new(&format!("无法打开语料：{}", e.zh())))?;
         Ok(Explorer {
             searcher: Searcher::new(corpus),
+        })
+    }
+
+    /// Load a bundle without holding the page's thread: decoded and indexed in slices of
+    /// ~30 ms with a yield to the browser between them (`new Explorer(bytes)` does it in
+    /// one task: seconds for a big bundle). Resolves to an `Explorer`; rejects with an
+    /// `Error` whose message says in Chinese what is wrong, as the constructor throws.
+    pub fn open(bytes: Vec<u8>) -> Promise {
+        future_to_promise(async move {
+            let failed = |e: quxian_core::Error| JsError::new(&format!("无法打开语料：{}", e.zh()));
+            let mut loader = SearcherLoader::new(&bytes).map_err(failed)?;
+            loop {
+                let until = js_sys::Date::now() + SLICE_MS;
+                while js_sys::Date::now() < until {
+                    if let Some(searcher) = loader.step().map_err(failed)? {
+                        return Ok(Explorer { searcher }.into());
+                    }
+                }
+                yield_to_browser().await;
+            }
         })
     }
 
@@ -74,4 +96,34 @@ impl Explorer {
             undated: results.undated,
         })
     }
+}
+
+/// Work done between two yields to the browser in [`Explorer::open`], in milliseconds.
+const SLICE_MS: f64 = 30.0;
+
+/// Let the browser run its other work: a message to itself through a `MessageChannel`
+/// (not held back 4 ms as a nested `setTimeout(0)` is), or at once where there is none.
+async fn yield_to_browser() {
+    let global = js_sys::global();
+    let Some(channel) = Reflect::get(&global, &"MessageChannel".into())
+        .ok()
+        .and_then(|c| c.dyn_into::<Function>().ok())
+        .and_then(|c| Reflect::construct(&c, &js_sys::Array::new()).ok())
+    else {
+        return;
+    };
+    let port = |name: &str| Reflect::get(&channel, &name.into()).unwrap_or(JsValue::UNDEFINED);
+    let (port1, port2) = (port("port1"), port("port2"));
+    let arrived = Promise::new(&mut |resolve, _| {
+        let _ = Reflect::set(&port1, &"onmessage".into(), &resolve);
+    });
+    let post = Reflect::get(&port2, &"postMessage".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok());
+    if let Some(post) = post {
+        if post.call1(&port2, &JsValue::NULL).is_ok() {
+            let _ = JsFuture::from(arrived).await;
+        }
+    }
+    let _ = Reflect::set(&port1, &"onmessage".into(), &JsValue::NULL);
 }

@@ -14,7 +14,7 @@
 use std::rc::Rc;
 
 use js_sys::Uint8Array;
-use quxian_core::{BundleDecoder, Error, IndexBuilder, Searcher};
+use quxian_core::{Error, Searcher, SearcherLoader};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
@@ -97,37 +97,16 @@ async fn load_library(
 /// one task of ~2 s).
 const SLICE_MS: f64 = 30.0;
 
-/// Bytes decoded, or passages indexed, between two looks at the clock (about a
-/// millisecond of work each).
-const DECODE_BYTES_PER_CHECK: usize = 128 << 10;
-const PASSAGES_PER_CHECK: u32 = 64;
-
 /// Decode a bundle and index it, yielding to the browser every [`SLICE_MS`]; errors say
 /// what is wrong with `name`.
 pub async fn searcher_from(name: &str, bytes: &[u8]) -> Result<Searcher, String> {
     let failed = |e: Error| describe(name, &e);
-    let mut decoder = BundleDecoder::new(bytes).map_err(failed)?;
-    let mut decoded = None;
-    in_slices(|| {
-        decoded = decoder.step(DECODE_BYTES_PER_CHECK).map_err(failed)?;
-        Ok(decoded.is_some())
-    })
-    .await?;
-    let corpus = decoded.ok_or_else(|| format!("{name} 无法读取"))?;
-    let mut builder = IndexBuilder::new(&corpus);
-    in_slices(|| Ok(builder.step(PASSAGES_PER_CHECK))).await?;
-    let index = builder.finish();
-    Ok(Searcher::with_index(corpus, index))
-}
-
-/// Call `step` until it says it is done (or fails), yielding to the browser whenever it
-/// has worked for [`SLICE_MS`].
-async fn in_slices(mut step: impl FnMut() -> Result<bool, String>) -> Result<(), String> {
+    let mut loader = SearcherLoader::new(bytes).map_err(failed)?;
     loop {
         let until = dom::now_ms() + SLICE_MS;
         while dom::now_ms() < until {
-            if step()? {
-                return Ok(());
+            if let Some(searcher) = loader.step().map_err(failed)? {
+                return Ok(searcher);
             }
         }
         dom::yield_to_browser().await;

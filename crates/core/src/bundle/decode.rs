@@ -20,7 +20,7 @@ const CAUTIOUS_CAPACITY: usize = 4096;
 
 /// A bundle being decoded. [`step`](Self::step) does about a given number of bytes of
 /// work and returns the corpus once it is complete.
-pub struct BundleDecoder<'b> {
+pub(crate) struct BundleDecoder<'b> {
     payload: &'b [u8],
     version: u32,
     stage: Stage,
@@ -72,7 +72,7 @@ struct Tail {
 
 impl<'b> BundleDecoder<'b> {
     /// Check a bundle's header and checksum; the payload is decoded by the steps.
-    pub fn new(bytes: &'b [u8]) -> Result<Self> {
+    pub(crate) fn new(bytes: &'b [u8]) -> Result<Self> {
         if bytes.get(..MAGIC.len()) != Some(MAGIC.as_slice()) {
             return Err(Error::NotABundle);
         }
@@ -119,7 +119,7 @@ impl<'b> BundleDecoder<'b> {
 
     /// Decode about `work` more bytes (inflated, or read); the corpus once it is complete.
     /// After an error or the corpus, further steps are an error.
-    pub fn step(&mut self, work: usize) -> Result<Option<Corpus>> {
+    pub(crate) fn step(&mut self, work: usize) -> Result<Option<Corpus>> {
         let work = work.max(1);
         match &mut self.stage {
             Stage::Inflating { .. } => {

@@ -25,7 +25,7 @@
 use crate::{Corpus, Result};
 
 mod decode;
-pub use decode::BundleDecoder;
+pub(crate) use decode::BundleDecoder;
 use miniz_oxide::deflate::core::{
     compress, create_comp_flags_from_zip_params, CompressorOxide, TDEFLFlush, TDEFLStatus,
 };

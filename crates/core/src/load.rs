@@ -1,0 +1,90 @@
+//! Opening a bundle a slice at a time ([`SearcherLoader`]): decoded, then indexed, each
+//! step about a millisecond of work, so that a page on its own thread can yield to the
+//! browser between slices (a 28 MB bundle took one task of ~2 s).
+
+use crate::bundle::BundleDecoder;
+use crate::index::IndexBuilder;
+use crate::{Result, Searcher};
+
+/// Bytes decoded, or passages indexed, per step (about a millisecond of work each in
+/// WebAssembly).
+const DECODE_BYTES_PER_STEP: usize = 128 << 10;
+const PASSAGES_PER_STEP: u32 = 64;
+
+/// A bundle being opened for searching.
+pub struct SearcherLoader<'b> {
+    stage: Stage<'b>,
+}
+
+enum Stage<'b> {
+    Decoding(BundleDecoder<'b>),
+    Indexing(Box<IndexBuilder>),
+    /// The searcher was returned (or the index went missing, which cannot happen).
+    Done,
+}
+
+impl<'b> SearcherLoader<'b> {
+    /// Start opening the bundle `bytes`; its header and checksum are checked here, the
+    /// rest by the steps, with the errors of [`Corpus::from_bundle`](crate::Corpus::from_bundle).
+    pub fn new(bytes: &'b [u8]) -> Result<Self> {
+        Ok(SearcherLoader {
+            stage: Stage::Decoding(BundleDecoder::new(bytes)?),
+        })
+    }
+
+    /// About a millisecond of work; the searcher once the bundle is decoded and indexed.
+    pub fn step(&mut self) -> Result<Option<Searcher>> {
+        match &mut self.stage {
+            Stage::Decoding(decoder) => {
+                if let Some(corpus) = decoder.step(DECODE_BYTES_PER_STEP)? {
+                    self.stage = Stage::Indexing(Box::new(IndexBuilder::new(corpus)));
+                }
+                Ok(None)
+            }
+            Stage::Indexing(builder) => {
+                if !builder.step(PASSAGES_PER_STEP) {
+                    return Ok(None);
+                }
+                let Stage::Indexing(builder) = std::mem::replace(&mut self.stage, Stage::Done)
+                else {
+                    return Ok(None);
+                };
+                let (corpus, index) = builder.finish();
+                Ok(Some(Searcher::with_index(corpus, index)))
+            }
+            Stage::Done => Ok(None),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::annotated_corpus;
+    use crate::{Corpus, Filters, Query};
+
+    #[test]
+    fn a_loaded_searcher_answers_as_one_built_at_once() {
+        let corpus = annotated_corpus(&[(&[0], &[0, 1]), (&[1], &[]), (&[0, 1], &[1])]);
+        let bytes = corpus.to_bundle();
+        let mut loader = SearcherLoader::new(&bytes).unwrap();
+        let mut steps = 0;
+        let loaded = loop {
+            steps += 1;
+            if let Some(searcher) = loader.step().unwrap() {
+                break searcher;
+            }
+        };
+        assert!(steps >= 3, "decoded, then indexed: {steps} steps");
+        let at_once = Searcher::new(Corpus::from_bundle(&bytes).unwrap());
+        for q in ["段落", "段落1", "落"] {
+            let query = Query::parse(q).unwrap();
+            assert_eq!(
+                loaded.search(&query, &Filters::default(), 10),
+                at_once.search(&query, &Filters::default(), 10),
+                "{q}"
+            );
+        }
+        assert!(SearcherLoader::new(b"not a bundle").is_err());
+    }
+}
