@@ -149,10 +149,10 @@ fn needle_grams(needle: &str) -> Vec<u64> {
 
 /// An index being built, a slice of passages at a time: a page that indexes a big corpus
 /// on its own thread yields between slices instead of freezing for seconds (see
-/// [`SearcherLoader`](crate::SearcherLoader)). Two passes over the passages: the first reads each passage's unit string and
-/// counts each gram's passages, the second writes the postings into their runs. Each gram
-/// occurrence is one look-up; a run's last entry tells whether the passage is already in
-/// it (no per-passage sorting).
+/// [`SearcherLoader`](crate::SearcherLoader)). Two passes over the passages: the first
+/// reads each passage's unit string and counts each gram's passages, the second writes
+/// the postings into their runs. Each gram occurrence is one look-up; a run's last entry
+/// tells whether the passage is already in it (no per-passage sorting).
 pub(crate) struct IndexBuilder {
     corpus: Corpus,
     index: Index,
