@@ -59,7 +59,7 @@ pub use date::{Date, DateRange, SortOrder};
 pub use error::{DataProblem, Error, PieceProblem, RecordProblem, Result, SkipReason};
 pub use facet::FacetCounts;
 pub use index::Index;
-pub use load::SearcherLoader;
+pub use load::{SearcherLoader, LOAD_SLICE_MS};
 #[cfg(all(feature = "build", not(feature = "nfkc")))]
 pub use normalize::set_nfkc;
 #[cfg(feature = "build")]

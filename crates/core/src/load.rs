@@ -4,12 +4,16 @@
 
 use crate::bundle::BundleDecoder;
 use crate::index::IndexBuilder;
-use crate::{Result, Searcher};
+use crate::{Error, Result, Searcher};
 
 /// Bytes decoded, or passages indexed, per step (about a millisecond of work each in
 /// WebAssembly).
 const DECODE_BYTES_PER_STEP: usize = 128 << 10;
 const PASSAGES_PER_STEP: u32 = 64;
+
+/// How long a page steps a loader before it yields to the browser, in milliseconds: short
+/// enough that typing and scrolling stay smooth, long enough that yielding costs little.
+pub const LOAD_SLICE_MS: f64 = 30.0;
 
 /// A bundle being opened for searching.
 pub struct SearcherLoader<'b> {
@@ -19,7 +23,7 @@ pub struct SearcherLoader<'b> {
 enum Stage<'b> {
     Decoding(BundleDecoder<'b>),
     Indexing(Box<IndexBuilder>),
-    /// The searcher was returned (or the index went missing, which cannot happen).
+    /// The searcher was returned.
     Done,
 }
 
@@ -30,6 +34,18 @@ impl<'b> SearcherLoader<'b> {
         Ok(SearcherLoader {
             stage: Stage::Decoding(BundleDecoder::new(bytes)?),
         })
+    }
+
+    /// Steps while `more_time()` says so (a page gives it a clock and [`LOAD_SLICE_MS`]);
+    /// the searcher once the bundle is decoded and indexed. After the searcher, or an
+    /// error, further calls are an error.
+    pub fn run_while(&mut self, mut more_time: impl FnMut() -> bool) -> Result<Option<Searcher>> {
+        while more_time() {
+            if let Some(searcher) = self.step()? {
+                return Ok(Some(searcher));
+            }
+        }
+        Ok(None)
     }
 
     /// About a millisecond of work; the searcher once the bundle is decoded and indexed.
@@ -52,7 +68,10 @@ impl<'b> SearcherLoader<'b> {
                 let (corpus, index) = builder.finish();
                 Ok(Some(Searcher::with_index(corpus, index)))
             }
-            Stage::Done => Ok(None),
+            Stage::Done => Err(Error::Corrupt {
+                section: "corpus",
+                detail: "the bundle was loaded already".to_string(),
+            }),
         }
     }
 }
@@ -76,6 +95,10 @@ mod tests {
             }
         };
         assert!(steps >= 3, "decoded, then indexed: {steps} steps");
+        assert!(
+            loader.step().is_err(),
+            "a step after the searcher is an error"
+        );
         let at_once = Searcher::new(Corpus::from_bundle(&bytes).unwrap());
         for q in ["段落", "段落1", "落"] {
             let query = Query::parse(q).unwrap();

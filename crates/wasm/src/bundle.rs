@@ -1,7 +1,7 @@
 //! `Explorer`: a whole bundle (`.qx`) loaded into memory and searched there.
 
 use js_sys::{Function, Promise, Reflect};
-use quxian_core::{Corpus, Searcher, SearcherLoader};
+use quxian_core::{Corpus, Searcher, SearcherLoader, LOAD_SLICE_MS};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
@@ -37,11 +37,10 @@ impl Explorer {
             let failed = |e: quxian_core::Error| JsError::new(&format!("无法打开语料：{}", e.zh()));
             let mut loader = SearcherLoader::new(&bytes).map_err(failed)?;
             loop {
-                let until = js_sys::Date::now() + SLICE_MS;
-                while js_sys::Date::now() < until {
-                    if let Some(searcher) = loader.step().map_err(failed)? {
-                        return Ok(Explorer { searcher }.into());
-                    }
+                let until = js_sys::Date::now() + LOAD_SLICE_MS;
+                let more_time = || js_sys::Date::now() < until;
+                if let Some(searcher) = loader.run_while(more_time).map_err(failed)? {
+                    return Ok(Explorer { searcher }.into());
                 }
                 yield_to_browser().await;
             }
@@ -97,9 +96,6 @@ impl Explorer {
         })
     }
 }
-
-/// Work done between two yields to the browser in [`Explorer::open`], in milliseconds.
-const SLICE_MS: f64 = 30.0;
 
 /// Let the browser run its other work: a message to itself through a `MessageChannel`
 /// (not held back 4 ms as a nested `setTimeout(0)` is), or at once where there is none.

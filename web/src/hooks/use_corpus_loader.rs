@@ -14,7 +14,7 @@
 use std::rc::Rc;
 
 use js_sys::Uint8Array;
-use quxian_core::{Error, Searcher, SearcherLoader};
+use quxian_core::{Error, Searcher, SearcherLoader, LOAD_SLICE_MS};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
@@ -92,22 +92,15 @@ async fn load_library(
     }
 }
 
-/// Work done between two yields to the browser while a bundle is decoded and indexed, in
-/// milliseconds: a page with a big bundle stays responsive (a 28 MB bundle used to take
-/// one task of ~2 s).
-const SLICE_MS: f64 = 30.0;
-
-/// Decode a bundle and index it, yielding to the browser every [`SLICE_MS`]; errors say
-/// what is wrong with `name`.
+/// Decode a bundle and index it, yielding to the browser every [`LOAD_SLICE_MS`] (a 28 MB
+/// bundle used to take one task of ~2 s); errors say what is wrong with `name`.
 pub async fn searcher_from(name: &str, bytes: &[u8]) -> Result<Searcher, String> {
     let failed = |e: Error| describe(name, &e);
     let mut loader = SearcherLoader::new(bytes).map_err(failed)?;
     loop {
-        let until = dom::now_ms() + SLICE_MS;
-        while dom::now_ms() < until {
-            if let Some(searcher) = loader.step().map_err(failed)? {
-                return Ok(searcher);
-            }
+        let until = dom::now_ms() + LOAD_SLICE_MS;
+        if let Some(searcher) = loader.run_while(|| dom::now_ms() < until).map_err(failed)? {
+            return Ok(searcher);
         }
         dom::yield_to_browser().await;
     }
