@@ -37,8 +37,8 @@ impl<'b> SearcherLoader<'b> {
     }
 
     /// Steps while `more_time()` says so (a page gives it a clock and [`LOAD_SLICE_MS`]);
-    /// the searcher once the bundle is decoded and indexed. After the searcher, or an
-    /// error, further calls are an error.
+    /// the searcher once the bundle is decoded and indexed. After the searcher, further
+    /// calls are an error; after an error, the bundle is not readable.
     pub fn run_while(&mut self, mut more_time: impl FnMut() -> bool) -> Result<Option<Searcher>> {
         while more_time() {
             if let Some(searcher) = self.step()? {

@@ -118,7 +118,8 @@ impl<'b> BundleDecoder<'b> {
     }
 
     /// Decode about `work` more bytes (inflated, or read); the corpus once it is complete.
-    /// After an error or the corpus, further steps are an error.
+    /// After the corpus, further steps are an error; after an error, the bundle is not
+    /// readable (callers stop there).
     pub(crate) fn step(&mut self, work: usize) -> Result<Option<Corpus>> {
         let work = work.max(1);
         match &mut self.stage {
