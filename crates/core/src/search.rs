@@ -406,11 +406,12 @@ fn title_bonus(src: &impl SearchSource, doc: DocId, clauses: &[Clause]) -> Vec<f
     clauses
         .iter()
         .map(|c| {
-            let in_title = c
-                .query
-                .alternatives
-                .iter()
-                .any(|a| src.title_contains(doc, &unit_string(a)));
+            // A literal clause scores nothing (`passage_bm25` skips it): no title to read.
+            let in_title = !c.query.literal
+                && c.query
+                    .alternatives
+                    .iter()
+                    .any(|a| src.title_contains(doc, &unit_string(a)));
             if in_title {
                 TITLE_BOOST
             } else {
