@@ -21,8 +21,7 @@ impl Explorer {
     /// page, if it is not a bundle, another format version, truncated or corrupt.
     #[wasm_bindgen(constructor)]
     pub fn new(bytes: &[u8]) -> Result<Explorer, JsError> {
-        let corpus = Corpus::from_bundle(bytes)
-            .map_err(|e| JsError::new(&format!("无法打开语料：{}", e.zh())))?;
+        let corpus = Corpus::from_bundle(bytes).map_err(cannot_open)?;
         Ok(Explorer {
             searcher: Searcher::new(corpus),
         })
@@ -34,12 +33,11 @@ impl Explorer {
     /// `Error` whose message says in Chinese what is wrong, as the constructor throws.
     pub fn open(bytes: Vec<u8>) -> Promise {
         future_to_promise(async move {
-            let failed = |e: quxian_core::Error| JsError::new(&format!("无法打开语料：{}", e.zh()));
-            let mut loader = SearcherLoader::new(&bytes).map_err(failed)?;
+            let mut loader = SearcherLoader::new(&bytes).map_err(cannot_open)?;
             loop {
                 let until = js_sys::Date::now() + LOAD_SLICE_MS;
                 let more_time = || js_sys::Date::now() < until;
-                if let Some(searcher) = loader.run_while(more_time).map_err(failed)? {
+                if let Some(searcher) = loader.run_while(more_time).map_err(cannot_open)? {
                     return Ok(Explorer { searcher }.into());
                 }
                 yield_to_browser().await;
@@ -95,6 +93,11 @@ impl Explorer {
             undated: results.undated,
         })
     }
+}
+
+/// The page's message for a bundle that cannot be opened (`new Explorer`, `Explorer.open`).
+fn cannot_open(error: quxian_core::Error) -> JsError {
+    JsError::new(&format!("无法打开语料：{}", error.zh()))
 }
 
 /// Let the browser run its other work: a message to itself through a `MessageChannel`
