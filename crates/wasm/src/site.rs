@@ -8,8 +8,8 @@
 //! const { total, hits, fetched } = await explorer.search("缙云山", { limit: 10 });
 //! ```
 //!
-//! Pieces stay in memory between queries (a follow-up query often needs none) until they
-//! pass [`MAX_HELD_BYTES`]; then the next query starts from an empty cache (one query keeps
+//! Pieces stay in memory between queries (a follow-up query often needs none); past
+//! [`MAX_HELD_BYTES`], a query first drops the least recently used (it then keeps
 //! everything it needs, however much that is). The
 //! browser's HTTP cache and the service worker keep them too, so a refetch is local.
 
@@ -281,9 +281,7 @@ impl SiteExplorer {
         future_to_promise(async move {
             let request = parse_options(&query, options)?;
             let q = &request.query;
-            if inner.index.borrow().held_bytes() > MAX_HELD_BYTES {
-                inner.index.borrow_mut().clear();
-            }
+            inner.index.borrow_mut().make_room(MAX_HELD_BYTES);
             let filters = &request.filters;
             let page = SitePage {
                 offset: request.offset,

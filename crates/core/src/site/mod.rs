@@ -29,6 +29,7 @@
 //! Piece names carry the build id (see `piece`): pieces are immutable, a redeploy never
 //! mixes builds, and the meta stays a few KB whatever the archive's size.
 
+mod cache;
 mod piece;
 mod postings;
 mod read;

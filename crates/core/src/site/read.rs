@@ -5,6 +5,7 @@
 //! follow the query, not the archive) and then with them (the passage tables of every
 //! match).
 
+use super::cache::PieceCache;
 use super::piece::{bucket_of, decode, Kind, PieceId, META_NAME};
 use super::postings::{
     bigram, cheapest_cover, match_needle, needle_keys, needle_of, Placed, Postings, TITLE_FLAG,
@@ -42,10 +43,12 @@ enum Piece {
     Postings(Vec<u8>),
     Table(Rows),
     Lengths(Lengths),
-    /// A documents piece, its metadata moved to [`SiteIndex::documents`].
-    Docs,
-    /// A texts piece, its documents' metadata moved to [`SiteIndex::documents`].
-    Texts(TextsPiece),
+    /// A documents piece, its metadata (of these documents) moved to
+    /// [`SiteIndex::documents`].
+    Docs(Range<u32>),
+    /// A texts piece, the metadata of its passages' documents (these) moved to
+    /// [`SiteIndex::documents`].
+    Texts(TextsPiece, Range<u32>),
     Keys(KeyBucket),
 }
 
@@ -112,13 +115,11 @@ pub struct SiteIndex {
     build: u64,
     /// Keyed by slot rather than name: looking up a passage's table or texts piece is
     /// then a hash of two numbers, not a formatted string.
-    pieces: FxHashMap<Slot, Piece>,
+    pieces: PieceCache<Slot, Piece>,
     /// The metadata of every document whose documents or texts piece is loaded.
     documents: FxHashMap<u32, SiteDocument>,
     /// Loaded documents by their first passage: which document a shown passage is in.
     docs_at: BTreeMap<u32, DocId>,
-    /// Bytes (as fetched) of the pieces held.
-    held_bytes: usize,
     /// Counts the pieces added that ranking may read (all but texts and documents), so a
     /// parked page knows whether its ranking still holds.
     ranking_pieces: u64,
@@ -159,10 +160,9 @@ impl SiteIndex {
         Ok(SiteIndex {
             meta,
             build,
-            pieces: FxHashMap::default(),
+            pieces: PieceCache::new(),
             documents: FxHashMap::default(),
             docs_at: BTreeMap::new(),
-            held_bytes: 0,
             ranking_pieces: 0,
             parked: RefCell::new(None),
         })
@@ -239,33 +239,27 @@ impl SiteIndex {
             Kind::Postings => Piece::Postings(decode(name, bytes)?.1),
             Kind::Table => Piece::Table(Rows::of(decode(name, bytes)?.1)),
             Kind::Lengths => Piece::Lengths(decode(name, bytes)?.1),
-            Kind::Docs => {
-                self.add_documents(decode(name, bytes)?.1);
-                Piece::Docs
-            }
+            Kind::Docs => Piece::Docs(self.add_documents(decode(name, bytes)?.1)),
             Kind::Texts => {
                 let mut texts: TextsPiece = decode(name, bytes)?.1;
-                self.add_documents(std::mem::take(&mut texts.docs));
-                Piece::Texts(texts)
+                let docs = self.add_documents(std::mem::take(&mut texts.docs));
+                Piece::Texts(texts, docs)
             }
             Kind::Keys => Piece::Keys(decode(name, bytes)?.1),
             Kind::Meta => return Err(unknown()),
         };
-        if self
-            .pieces
-            .insert(Slot(id.kind, id.number), piece)
-            .is_none()
-        {
-            self.held_bytes += bytes.len();
-        }
+        self.pieces
+            .insert(Slot(id.kind, id.number), piece, bytes.len());
         if !matches!(id.kind, Kind::Texts | Kind::Docs) {
             self.ranking_pieces += 1;
         }
         Ok(())
     }
 
-    /// Keep the metadata of documents (from a documents or a texts piece).
-    fn add_documents(&mut self, piece: DocsPiece) {
+    /// Keep the metadata of documents (from a documents or a texts piece); returns their
+    /// ids.
+    fn add_documents(&mut self, piece: DocsPiece) -> Range<u32> {
+        let ids = piece.first..piece.first.saturating_add(piece.docs.len() as u32);
         for (document, id) in piece.docs.into_iter().zip(piece.first..) {
             // A document without passages would shadow the next one's first passage.
             if !document.passages.is_empty() {
@@ -273,20 +267,32 @@ impl SiteIndex {
             }
             self.documents.insert(id, document);
         }
+        ids
     }
 
-    /// Forget every loaded piece (to bound memory); the meta stays.
-    pub fn clear(&mut self) {
-        self.pieces.clear();
-        self.documents.clear();
-        self.docs_at.clear();
-        self.held_bytes = 0;
+    /// Start a new search, holding at most `bytes` (as fetched) of pieces from before it:
+    /// the least recently used go first, with the metadata of documents that no remaining
+    /// piece carries. The meta stays. (A search then keeps everything it fetches, however
+    /// much that is.)
+    pub fn make_room(&mut self, bytes: usize) {
+        self.pieces.tick();
+        if self.pieces.evict_to(bytes).is_empty() {
+            return;
+        }
+        let mut kept = FxHashSet::default();
+        for piece in self.pieces.values() {
+            if let Piece::Docs(ids) | Piece::Texts(_, ids) = piece {
+                kept.extend(ids.clone());
+            }
+        }
+        self.documents.retain(|id, _| kept.contains(id));
+        self.docs_at.retain(|_, doc| kept.contains(&doc.0));
         self.parked.replace(None);
     }
 
     /// Bytes (as fetched, compressed) of the pieces held: what a cache bound looks at.
     pub fn held_bytes(&self) -> usize {
-        self.held_bytes
+        self.pieces.held_bytes()
     }
 
     /// The next step of a search for `query`: the pieces it still needs (add them, then
@@ -383,7 +389,7 @@ impl SiteIndex {
 
     /// The loaded texts piece holding a passage, with the passage's index in it.
     fn texts_of(&self, passage: u32) -> Option<(&TextsPiece, usize)> {
-        let Some(Piece::Texts(piece)) = self.pieces.get(&self.text_slot(passage)?) else {
+        let Some(Piece::Texts(piece, _)) = self.pieces.get(&self.text_slot(passage)?) else {
             return None;
         };
         let i = passage.checked_sub(piece.first)? as usize;

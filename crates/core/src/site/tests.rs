@@ -99,6 +99,11 @@ fn annotate(corpus: &mut Corpus) {
 fn assert_same(corpus: Corpus, queries: &[&str]) {
     let (files, _) = site_files(&corpus);
     let searcher = Searcher::new(corpus);
+    // One reader for every search, as a page keeps it, made to drop pieces between
+    // searches: none, the least recently used beyond a few KB, or all.
+    let mut shared = SiteIndex::open(&files[META_NAME]).unwrap();
+    let bounds = [usize::MAX, 3_000, 0].into_iter().cycle();
+    let mut bounds = bounds.take(4 * queries.len());
     for q in queries {
         let query = Query::parse(q).unwrap();
         for filters in [
@@ -130,6 +135,21 @@ fn assert_same(corpus: Corpus, queries: &[&str]) {
             };
             let (got, fetched) = site_search(&files, &query, &filters, asked(true, usize::MAX));
             assert_eq!(got, want, "query {q:?}, filters {filters:?}");
+            let bound = bounds.next().unwrap_or(0);
+            shared.make_room(bound);
+            assert!(bound == usize::MAX || shared.held_bytes() <= bound);
+            let (again, _) = settle(&mut shared, &files, &query, &filters, asked(true, 3));
+            let (mut first_three, _) = site_search(&files, &query, &filters, asked(true, 3));
+            assert_eq!(
+                again, first_three,
+                "query {q:?} after dropping pieces to {bound}"
+            );
+            for hit in first_three.groups.drain(..).flat_map(|g| g.hits) {
+                assert!(
+                    shared.passage_info(hit.passage).is_some(),
+                    "{q:?}: a shown passage's document"
+                );
+            }
             // The texts of the passages shown carry their documents' metadata: a page
             // never waits for a documents piece.
             let docs_pieces = fetched.iter().filter(|n| n.starts_with("d-")).count();
@@ -273,11 +293,11 @@ fn interleaved_searches_each_get_their_own_page() {
     park_a(&mut site);
     let next = settle(&mut site, &files, &a, &filters, page(5)).0;
     assert_eq!(next, alone(&a, 5), "another page of the same query");
-    site.clear();
+    site.make_room(0);
     park_a(&mut site);
     let other = settle(&mut site, &files, &b, &filters, page(0)).0;
     assert_eq!(other, alone(&b, 0), "another query");
-    site.clear();
+    site.make_room(0);
     park_a(&mut site);
     let shown = settle(&mut site, &files, &a, &filters, page(0));
     assert_eq!(

@@ -1,0 +1,140 @@
+//! The pieces a site reader holds, with the least recently used ones dropped first when
+//! they grow past a bound.
+//!
+//! A reader goes back to recent queries (the back button, a corrected typo, the same word
+//! with a filter): their pieces should still be there. Emptying everything at the bound,
+//! as the reader did before, made the query after it fetch every piece again, even the
+//! passage tables that almost every count needs.
+
+use rustc_hash::FxHashMap;
+use std::cell::Cell;
+use std::hash::Hash;
+
+/// A piece held, with its size and when it was last read.
+struct Held<V> {
+    value: V,
+    /// Bytes as fetched (what the bound counts).
+    bytes: usize,
+    /// The [`PieceCache::clock`] of its last read or insertion.
+    used: Cell<u64>,
+}
+
+/// Decoded pieces by key. Reads take `&self` (a search plans from a shared index), so the
+/// last use is a `Cell`.
+pub(crate) struct PieceCache<K, V> {
+    held: FxHashMap<K, Held<V>>,
+    held_bytes: usize,
+    /// Advanced by [`tick`](Self::tick): pieces read since then count as used now.
+    clock: u64,
+}
+
+impl<K: Copy + Eq + Hash, V> PieceCache<K, V> {
+    pub(crate) fn new() -> Self {
+        PieceCache {
+            held: FxHashMap::default(),
+            held_bytes: 0,
+            clock: 0,
+        }
+    }
+
+    /// The piece at `key`, marked as used now.
+    pub(crate) fn get(&self, key: &K) -> Option<&V> {
+        let held = self.held.get(key)?;
+        held.used.set(self.clock);
+        Some(&held.value)
+    }
+
+    pub(crate) fn contains_key(&self, key: &K) -> bool {
+        self.held.contains_key(key)
+    }
+
+    /// Every piece held (not marked as used: a caller scanning all of them, e.g. for the
+    /// dates of loaded tables, does not need them all).
+    pub(crate) fn values(&self) -> impl Iterator<Item = &V> {
+        self.held.values().map(|h| &h.value)
+    }
+
+    /// Hold `value` of `bytes` fetched bytes at `key` (replacing what was there).
+    pub(crate) fn insert(&mut self, key: K, value: V, bytes: usize) {
+        let held = Held {
+            value,
+            bytes,
+            used: Cell::new(self.clock),
+        };
+        if let Some(old) = self.held.insert(key, held) {
+            self.held_bytes -= old.bytes;
+        }
+        self.held_bytes += bytes;
+    }
+
+    /// Start a new use (a search): what is read from now on is more recent than anything
+    /// read before.
+    pub(crate) fn tick(&mut self) {
+        self.clock += 1;
+    }
+
+    /// Fetched bytes of the pieces held.
+    pub(crate) fn held_bytes(&self) -> usize {
+        self.held_bytes
+    }
+
+    /// Drop the least recently used pieces until at most `bytes` are held; returns them.
+    pub(crate) fn evict_to(&mut self, bytes: usize) -> Vec<(K, V)> {
+        if self.held_bytes <= bytes {
+            return Vec::new();
+        }
+        let mut by_age: Vec<(u64, K)> = self
+            .held
+            .iter()
+            .map(|(key, held)| (held.used.get(), *key))
+            .collect();
+        by_age.sort_unstable_by_key(|(used, _)| *used);
+        let mut evicted = Vec::new();
+        for (_, key) in by_age {
+            if self.held_bytes <= bytes {
+                break;
+            }
+            if let Some(held) = self.held.remove(&key) {
+                self.held_bytes -= held.bytes;
+                evicted.push((key, held.value));
+            }
+        }
+        evicted
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PieceCache;
+
+    #[test]
+    fn the_least_recently_read_go_first() {
+        let mut cache = PieceCache::new();
+        for key in 0..4u32 {
+            cache.tick();
+            cache.insert(key, key * 10, 100);
+        }
+        cache.tick();
+        assert_eq!(cache.get(&0), Some(&0)); // read again: now the most recent
+        let evicted: Vec<u32> = cache.evict_to(250).into_iter().map(|(k, _)| k).collect();
+        assert_eq!(evicted, vec![1, 2]);
+        assert_eq!(cache.held_bytes(), 200);
+        assert!(cache.contains_key(&0) && cache.contains_key(&3));
+        assert!(
+            cache.evict_to(200).is_empty(),
+            "under the bound, nothing goes"
+        );
+    }
+
+    #[test]
+    fn replacing_a_piece_counts_its_bytes_once() {
+        let mut cache = PieceCache::new();
+        cache.insert(1u32, "a", 100);
+        cache.insert(1u32, "b", 40);
+        assert_eq!(cache.held_bytes(), 40);
+        assert_eq!(cache.get(&1), Some(&"b"));
+        assert_eq!(cache.evict_to(0), vec![(1, "b")]);
+        assert_eq!(cache.held_bytes(), 0);
+        assert!(!cache.contains_key(&1));
+    }
+}
