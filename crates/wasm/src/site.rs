@@ -8,26 +8,31 @@
 //! const { total, hits, fetched } = await explorer.search("缙云山", { limit: 10 });
 //! ```
 //!
-//! Pieces stay in memory between queries (a follow-up query often needs none); past
-//! [`MAX_HELD_BYTES`], a query first drops the least recently used (it then keeps
-//! everything it needs, however much that is). The
-//! browser's HTTP cache and the service worker keep them too, so a refetch is local.
+//! Decoded pieces stay in wasm memory between queries (a follow-up query often needs
+//! none); past [`MAX_HELD_BYTES`], a query first drops the least recently used (it then
+//! keeps everything it needs, however much that is). Their bytes as fetched stay in
+//! JavaScript memory up to [`KEPT_BYTES`], so taking one back is a decode, not a fetch;
+//! the browser's HTTP cache and the service worker keep them too.
 
 use std::cell::RefCell;
 use std::ops::ControlFlow;
 use std::rc::Rc;
 
 use js_sys::{Array, Promise, Uint8Array};
-use quxian_core::{SearchResults, SiteIndex, SitePage, SiteStep, META_NAME};
+use quxian_core::{PieceCache, SearchResults, SiteIndex, SitePage, SiteStep, META_NAME};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use crate::{js_hit, page_hits, parse_options, to_js, JsFacets, JsResults, Request};
 
-/// Fetched bytes of pieces kept in memory before the cache is emptied (bounds wasm memory
-/// on big sites; decoded pieces take a few times their fetched size).
+/// Fetched bytes of the decoded pieces kept in wasm memory between queries (bounds wasm
+/// memory on big sites; decoded pieces take a few times their fetched size).
 const MAX_HELD_BYTES: usize = 8 << 20;
+/// Fetched bytes of pieces kept as fetched, in JavaScript memory: a piece dropped from wasm
+/// memory is decoded again from here rather than fetched. Chromium spends 1–2 ms per fetch
+/// even from its HTTP cache, most of a follow-up query's time once its pieces are local.
+const KEPT_BYTES: usize = 32 << 20;
 /// Fetches in flight at once: a common word of a big archive needs thousands of pieces,
 /// and a browser fails such a burst (ERR_INSUFFICIENT_RESOURCES in Chromium at 280 MB).
 const PARALLEL_FETCHES: usize = 32;
@@ -59,6 +64,8 @@ pub struct SiteExplorer {
 struct Inner {
     base: String,
     index: RefCell<SiteIndex>,
+    /// Pieces as fetched, by name (see [`KEPT_BYTES`]).
+    kept: RefCell<PieceCache<String, Uint8Array>>,
 }
 
 /// A document as `read` returns it.
@@ -99,8 +106,9 @@ struct SiteResults {
     fetched: Fetched,
 }
 
-/// Fetch `base + name` as bytes; errors name the file and the HTTP status.
-async fn fetch_bytes(base: &str, name: &str) -> Result<Vec<u8>, SiteError> {
+/// Fetch `base + name` as bytes (in JavaScript memory); errors name the file and the HTTP
+/// status.
+async fn fetch_bytes(base: &str, name: &str) -> Result<Uint8Array, SiteError> {
     let url = format!("{base}{name}");
     let response = JsFuture::from(global_fetch(&url))
         .await
@@ -112,7 +120,7 @@ async fn fetch_bytes(base: &str, name: &str) -> Result<Vec<u8>, SiteError> {
     let buffer = JsFuture::from(response.array_buffer())
         .await
         .map_err(|_| SiteError::Unreachable(name.to_string()))?;
-    Ok(Uint8Array::new(&buffer).to_vec())
+    Ok(Uint8Array::new(&buffer))
 }
 
 /// Fetch every named piece, [`PARALLEL_FETCHES`] at a time, and add it to the index.
@@ -127,36 +135,53 @@ async fn load_pieces(
     Ok(())
 }
 
-/// Fetch a batch of pieces in parallel and add them to the index.
+/// Add a batch of pieces to the index: those kept in JavaScript memory at once, the others
+/// fetched in parallel (and kept).
 async fn load_batch(
     inner: &Inner,
     names: &[String],
     fetched: &mut Fetched,
 ) -> Result<(), SiteError> {
-    let requests: Array = names
+    let mut missing = Vec::new();
+    for name in names {
+        let kept = inner.kept.borrow().get(name).cloned();
+        match kept {
+            Some(bytes) => add_piece(inner, name, &bytes)?,
+            None => missing.push(name),
+        }
+    }
+    let requests: Array = missing
         .iter()
-        .map(|name| future_to_promise(fetch_piece(inner.base.clone(), name.clone())))
+        .map(|name| future_to_promise(fetch_piece(inner.base.clone(), name.to_string())))
         .collect();
     let all = JsFuture::from(Promise::all(&requests))
         .await
         .map_err(SiteError::from_js)?;
     let all: Array = all.unchecked_into();
-    for (name, bytes) in names.iter().zip(all.iter()) {
-        let bytes = Uint8Array::new(&bytes).to_vec();
+    for (name, bytes) in missing.into_iter().zip(all.iter()) {
+        let bytes: Uint8Array = bytes.unchecked_into();
         fetched.pieces += 1;
-        fetched.bytes += bytes.len();
-        inner
-            .index
-            .borrow_mut()
-            .add(name, &bytes)
-            .map_err(|e| SiteError::Core(name.clone(), e))?;
+        fetched.bytes += bytes.length() as usize;
+        add_piece(inner, name, &bytes)?;
+        let mut kept = inner.kept.borrow_mut();
+        kept.insert(name.clone(), bytes.clone(), bytes.length() as usize);
+        kept.evict_to(KEPT_BYTES);
     }
     Ok(())
 }
 
+/// Decode a piece into the index (one copy of its bytes into wasm memory).
+fn add_piece(inner: &Inner, name: &str, bytes: &Uint8Array) -> Result<(), SiteError> {
+    inner
+        .index
+        .borrow_mut()
+        .add(name, &bytes.to_vec())
+        .map_err(|e| SiteError::Core(name.to_string(), e))
+}
+
 async fn fetch_piece(base: String, name: String) -> Result<JsValue, JsValue> {
     match fetch_bytes(&base, &name).await {
-        Ok(bytes) => Ok(Uint8Array::from(bytes.as_slice()).into()),
+        Ok(bytes) => Ok(bytes.into()),
         Err(e) => Err(e.into_js()),
     }
 }
@@ -194,13 +219,15 @@ impl SiteExplorer {
                 Some(bytes) => bytes,
                 None => fetch_bytes(&base, META_NAME)
                     .await
-                    .map_err(SiteError::into_js)?,
+                    .map_err(SiteError::into_js)?
+                    .to_vec(),
             };
             let index = SiteIndex::open(&meta)
                 .map_err(|e| SiteError::Core(META_NAME.into(), e).into_js())?;
             let inner = Rc::new(Inner {
                 base,
                 index: RefCell::new(index),
+                kept: RefCell::default(),
             });
             Ok(SiteExplorer { inner }.into())
         })
@@ -282,6 +309,7 @@ impl SiteExplorer {
             let request = parse_options(&query, options)?;
             let q = &request.query;
             inner.index.borrow_mut().make_room(MAX_HELD_BYTES);
+            inner.kept.borrow_mut().tick();
             let filters = &request.filters;
             let page = SitePage {
                 offset: request.offset,

@@ -1,5 +1,6 @@
 //! The pieces a site reader holds, with the least recently used ones dropped first when
-//! they grow past a bound.
+//! they grow past a bound: decoded pieces in [`SiteIndex`](super::SiteIndex), and the
+//! fetched bytes of pieces that the JS API keeps in JavaScript memory.
 //!
 //! A reader goes back to recent queries (the back button, a corrected typo, the same word
 //! with a filter): their pieces should still be there. Emptying everything at the bound,
@@ -19,17 +20,24 @@ struct Held<V> {
     used: Cell<u64>,
 }
 
-/// Decoded pieces by key. Reads take `&self` (a search plans from a shared index), so the
-/// last use is a `Cell`.
-pub(crate) struct PieceCache<K, V> {
+/// Pieces by key (name or slot), bounded by their fetched bytes. Reads take `&self` (a
+/// search plans from a shared index), so the last use is a `Cell`.
+pub struct PieceCache<K, V> {
     held: FxHashMap<K, Held<V>>,
     held_bytes: usize,
     /// Advanced by [`tick`](Self::tick): pieces read since then count as used now.
     clock: u64,
 }
 
-impl<K: Copy + Eq + Hash, V> PieceCache<K, V> {
-    pub(crate) fn new() -> Self {
+impl<K: Clone + Eq + Hash, V> Default for PieceCache<K, V> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<K: Clone + Eq + Hash, V> PieceCache<K, V> {
+    /// An empty cache.
+    pub fn new() -> Self {
         PieceCache {
             held: FxHashMap::default(),
             held_bytes: 0,
@@ -38,24 +46,25 @@ impl<K: Copy + Eq + Hash, V> PieceCache<K, V> {
     }
 
     /// The piece at `key`, marked as used now.
-    pub(crate) fn get(&self, key: &K) -> Option<&V> {
+    pub fn get(&self, key: &K) -> Option<&V> {
         let held = self.held.get(key)?;
         held.used.set(self.clock);
         Some(&held.value)
     }
 
-    pub(crate) fn contains_key(&self, key: &K) -> bool {
+    /// Whether a piece is held at `key` (not a use).
+    pub fn contains_key(&self, key: &K) -> bool {
         self.held.contains_key(key)
     }
 
     /// Every piece held (not marked as used: a caller scanning all of them, e.g. for the
     /// dates of loaded tables, does not need them all).
-    pub(crate) fn values(&self) -> impl Iterator<Item = &V> {
+    pub fn values(&self) -> impl Iterator<Item = &V> {
         self.held.values().map(|h| &h.value)
     }
 
     /// Hold `value` of `bytes` fetched bytes at `key` (replacing what was there).
-    pub(crate) fn insert(&mut self, key: K, value: V, bytes: usize) {
+    pub fn insert(&mut self, key: K, value: V, bytes: usize) {
         let held = Held {
             value,
             bytes,
@@ -69,24 +78,24 @@ impl<K: Copy + Eq + Hash, V> PieceCache<K, V> {
 
     /// Start a new use (a search): what is read from now on is more recent than anything
     /// read before.
-    pub(crate) fn tick(&mut self) {
+    pub fn tick(&mut self) {
         self.clock += 1;
     }
 
     /// Fetched bytes of the pieces held.
-    pub(crate) fn held_bytes(&self) -> usize {
+    pub fn held_bytes(&self) -> usize {
         self.held_bytes
     }
 
     /// Drop the least recently used pieces until at most `bytes` are held; returns them.
-    pub(crate) fn evict_to(&mut self, bytes: usize) -> Vec<(K, V)> {
+    pub fn evict_to(&mut self, bytes: usize) -> Vec<(K, V)> {
         if self.held_bytes <= bytes {
             return Vec::new();
         }
         let mut by_age: Vec<(u64, K)> = self
             .held
             .iter()
-            .map(|(key, held)| (held.used.get(), *key))
+            .map(|(key, held)| (held.used.get(), key.clone()))
             .collect();
         by_age.sort_unstable_by_key(|(used, _)| *used);
         let mut evicted = Vec::new();

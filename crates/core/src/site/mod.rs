@@ -35,6 +35,7 @@ mod postings;
 mod read;
 mod write;
 
+pub use cache::PieceCache;
 pub use piece::{META_NAME, SITE_VERSION};
 pub use read::{SiteIndex, SitePage, SiteStep};
 pub use write::{write_site, SiteSummary};
