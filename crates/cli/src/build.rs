@@ -2,8 +2,9 @@
 
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use quxian_core::{CorpusBuilder, Gazetteer, Lexicon, PreparedFile, Segmenter};
+use quxian_core::{CorpusBuilder, Gazetteer, Lexicon, PreparedFile, Preparer, Segmenter};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 /// Show a progress bar only when a build takes long enough to wonder about.
@@ -62,31 +63,32 @@ const FILES_PER_CHUNK: usize = 256;
 
 /// Read and prepare `files` on `threads` threads; results come back in file order. The
 /// core is single-threaded (it also runs in the browser); the CLI adds the parallelism.
+/// Each thread takes the next file not yet taken, so one long file does not leave the
+/// other threads idle.
 fn prepare_in_parallel(
-    builder: &CorpusBuilder,
+    preparer: &Preparer,
     files: &[PathBuf],
     threads: usize,
 ) -> Result<Vec<PreparedFile>> {
-    let per_thread = files.len().div_ceil(threads.max(1)).max(1);
+    let next = AtomicUsize::new(0);
+    let work = || -> Result<Vec<(usize, PreparedFile)>> {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(file) = files.get(i) else {
+                return Ok(done);
+            };
+            let bytes =
+                std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            done.push((i, preparer.prepare_file(&name, &bytes)));
+        }
+    };
     std::thread::scope(|scope| {
-        let workers: Vec<_> = files
-            .chunks(per_thread)
-            .map(|part| {
-                scope.spawn(move || -> Result<Vec<PreparedFile>> {
-                    part.iter()
-                        .map(|file| {
-                            let bytes = std::fs::read(file)
-                                .with_context(|| format!("cannot read {}", file.display()))?;
-                            let name = file
-                                .file_name()
-                                .map(|n| n.to_string_lossy().to_string())
-                                .unwrap_or_default();
-                            Ok(builder.prepare_file(&name, &bytes))
-                        })
-                        .collect()
-                })
-            })
-            .collect();
+        let workers: Vec<_> = (0..threads.max(1)).map(|_| scope.spawn(work)).collect();
         let mut out = Vec::with_capacity(files.len());
         for worker in workers {
             match worker.join() {
@@ -94,7 +96,41 @@ fn prepare_in_parallel(
                 Err(_) => bail!("a worker thread panicked while preparing files"),
             }
         }
-        Ok(out)
+        out.sort_unstable_by_key(|(i, _)| *i);
+        Ok(out.into_iter().map(|(_, prepared)| prepared).collect())
+    })
+}
+
+/// Prepare `files` a chunk at a time on every core and commit them in order; the next
+/// chunk is prepared while this thread commits the last one (committing is serial: it
+/// numbers documents, drops duplicates and counts words). `done` is called with each
+/// chunk's bytes.
+fn add_files(builder: &mut CorpusBuilder, files: &[PathBuf], done: impl Fn(u64)) -> Result<()> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let preparer = builder.preparer();
+    let preparer = &*preparer;
+    std::thread::scope(|scope| {
+        let mut chunks = files.chunks(FILES_PER_CHUNK);
+        let prepare = |chunk| scope.spawn(move || prepare_in_parallel(preparer, chunk, threads));
+        let mut ahead = chunks.next().map(|c| (c, prepare(c)));
+        while let Some((chunk, preparing)) = ahead {
+            let prepared = match preparing.join() {
+                Ok(prepared) => prepared?,
+                Err(_) => bail!("a worker thread panicked while preparing files"),
+            };
+            ahead = chunks.next().map(|c| (c, prepare(c)));
+            for file in prepared {
+                builder.commit_file(file);
+            }
+            done(
+                chunk
+                    .iter()
+                    .filter_map(|f| std::fs::metadata(f).ok())
+                    .map(|m| m.len())
+                    .sum(),
+            );
+        }
+        Ok(())
     })
 }
 
@@ -148,18 +184,7 @@ pub fn run(args: BuildArgs) -> Result<()> {
         ProgressBar::hidden()
     };
     let indexing = Instant::now();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    for chunk in files.chunks(FILES_PER_CHUNK) {
-        for prepared in prepare_in_parallel(&builder, chunk, threads)? {
-            builder.commit_file(prepared);
-        }
-        let bytes: u64 = chunk
-            .iter()
-            .filter_map(|f| std::fs::metadata(f).ok())
-            .map(|m| m.len())
-            .sum();
-        progress.inc(bytes);
-    }
+    add_files(&mut builder, &files, |bytes| progress.inc(bytes))?;
     progress.finish_and_clear();
     let (corpus, report) = builder.finish();
     let encoding = Instant::now();

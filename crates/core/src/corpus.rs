@@ -18,7 +18,7 @@ mod builder;
 #[cfg(feature = "build")]
 mod prepared;
 #[cfg(feature = "build")]
-pub use builder::{BuildReport, CorpusBuilder, Skipped};
+pub use builder::{BuildReport, CorpusBuilder, Preparer, Skipped};
 #[cfg(feature = "build")]
 pub use prepared::{
     raw_documents_from_bytes, raw_documents_to_bytes, PreparedDocuments, PreparedFile,

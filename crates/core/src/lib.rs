@@ -52,7 +52,7 @@ pub use annotate::{Explanation, Gazetteer, Lexicon};
 #[cfg(feature = "build")]
 pub use corpus::{
     raw_documents_from_bytes, raw_documents_to_bytes, BuildReport, CorpusBuilder,
-    PreparedDocuments, PreparedFile, Skipped,
+    PreparedDocuments, PreparedFile, Preparer, Skipped,
 };
 pub use corpus::{Corpus, DistrictId, DocId, Document, Passage, PassageId, PassageInfo, TopicId};
 pub use date::{Date, DateRange, SortOrder};

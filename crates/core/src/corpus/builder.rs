@@ -13,6 +13,7 @@ use crate::{
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 /// A file or document left out of the corpus, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,11 +68,17 @@ fn read_documents(name: &str, bytes: &[u8]) -> (Vec<RawDoc>, Vec<SkipReason>) {
 /// Fewest occurrences for a word to enter the bundle's query vocabulary.
 const MIN_WORD_COUNT: u32 = 3;
 
-/// Builds a [`Corpus`] one file at a time.
-pub struct CorpusBuilder {
+/// The read-only half of a build: what preparing a document needs. Shared (an `Arc`) so
+/// that threads prepare the next files while the [`CorpusBuilder`] commits earlier ones.
+pub struct Preparer {
     segmenter: Segmenter,
     gazetteer: Gazetteer,
     lexicon: Lexicon,
+}
+
+/// Builds a [`Corpus`] one file at a time.
+pub struct CorpusBuilder {
+    preparer: Arc<Preparer>,
     corpus: Corpus,
     vocabulary: rustc_hash::FxHashMap<String, u32>,
     content_hashes: HashMap<u64, String>,
@@ -79,59 +86,10 @@ pub struct CorpusBuilder {
     report: BuildReport,
 }
 
-impl CorpusBuilder {
-    /// A builder annotating with `gazetteer` and `lexicon`; `segmenter` must have been made
-    /// with the same two so that their names are never split.
-    pub fn new(segmenter: Segmenter, gazetteer: Gazetteer, lexicon: Lexicon) -> Self {
-        let corpus = Corpus {
-            districts: gazetteer.districts().to_vec(),
-            district_aliases: gazetteer.aliases(),
-            topics: lexicon.topics().to_vec(),
-            district_tiles: gazetteer.tiles().to_vec(),
-            ..Corpus::default()
-        };
-        CorpusBuilder {
-            segmenter,
-            gazetteer,
-            lexicon,
-            corpus,
-            vocabulary: rustc_hash::FxHashMap::default(),
-            content_hashes: HashMap::new(),
-            keys: HashSet::new(),
-            report: BuildReport::default(),
-        }
-    }
-
-    /// Read one file and add its documents. Returns how many were added.
-    ///
-    /// Each document is committed as soon as it is prepared, so a big file never holds
-    /// every document's tokens at once.
-    pub fn add_file(&mut self, name: &str, bytes: &[u8]) -> usize {
-        let docs = self.open_file(name, bytes);
-        docs.into_iter()
-            .map(|raw| usize::from(self.add_document(raw)))
-            .sum()
-    }
-
-    /// Read a file's documents and record the file (its size, and what of it cannot be
-    /// read), for the caller to [`add_document`](Self::add_document) them one by one and do
-    /// other work in between: the browser's import answers searches and a cancel inside a
-    /// JSONL archive of 100 MB.
-    pub fn open_file(&mut self, name: &str, bytes: &[u8]) -> Vec<RawDoc> {
-        let (docs, skipped) = read_documents(name, bytes);
-        self.count_file(name, bytes.len() as u64, skipped);
-        docs
-    }
-
-    /// Add one document; returns false (and records why) when it is empty or a duplicate.
-    pub fn add_document(&mut self, raw: RawDoc) -> bool {
-        let prepared = self.prepare_document(raw);
-        self.commit_document(prepared)
-    }
-
-    /// The expensive, order-free half of [`add_file`](Self::add_file): decode, normalize,
+impl Preparer {
+    /// The expensive, order-free half of [`CorpusBuilder::add_file`]: decode, normalize,
     /// split, segment and annotate. Takes `&self`, so callers may run it on several threads
-    /// and then [`commit_file`](Self::commit_file) the results in order.
+    /// and then [`CorpusBuilder::commit_file`] the results in order.
     pub fn prepare_file(&self, name: &str, bytes: &[u8]) -> PreparedFile {
         let (docs, skipped) = read_documents(name, bytes);
         PreparedFile {
@@ -142,10 +100,10 @@ impl CorpusBuilder {
         }
     }
 
-    /// The expensive half of [`add_document`](Self::add_document) for several documents of
-    /// a file opened with [`open_file`](Self::open_file), to be
-    /// [`commit_documents`](Self::commit_documents)ed in order: the browser's import
-    /// prepares the documents of a big JSONL archive in a pool of workers.
+    /// The expensive half of [`CorpusBuilder::add_document`] for several documents of a
+    /// file opened with [`CorpusBuilder::open_file`], to be
+    /// [`CorpusBuilder::commit_documents`]ed in order: the browser's import prepares the
+    /// documents of a big JSONL archive in a pool of workers.
     pub fn prepare_documents(&self, docs: Vec<RawDoc>) -> PreparedDocuments {
         PreparedDocuments(
             docs.into_iter()
@@ -216,6 +174,76 @@ impl CorpusBuilder {
             annotation,
             text,
         })
+    }
+}
+
+impl CorpusBuilder {
+    /// A builder annotating with `gazetteer` and `lexicon`; `segmenter` must have been made
+    /// with the same two so that their names are never split.
+    pub fn new(segmenter: Segmenter, gazetteer: Gazetteer, lexicon: Lexicon) -> Self {
+        let corpus = Corpus {
+            districts: gazetteer.districts().to_vec(),
+            district_aliases: gazetteer.aliases(),
+            topics: lexicon.topics().to_vec(),
+            district_tiles: gazetteer.tiles().to_vec(),
+            ..Corpus::default()
+        };
+        CorpusBuilder {
+            preparer: Arc::new(Preparer {
+                segmenter,
+                gazetteer,
+                lexicon,
+            }),
+            corpus,
+            vocabulary: rustc_hash::FxHashMap::default(),
+            content_hashes: HashMap::new(),
+            keys: HashSet::new(),
+            report: BuildReport::default(),
+        }
+    }
+
+    /// Read one file and add its documents. Returns how many were added.
+    ///
+    /// Each document is committed as soon as it is prepared, so a big file never holds
+    /// every document's tokens at once.
+    pub fn add_file(&mut self, name: &str, bytes: &[u8]) -> usize {
+        let docs = self.open_file(name, bytes);
+        docs.into_iter()
+            .map(|raw| usize::from(self.add_document(raw)))
+            .sum()
+    }
+
+    /// Read a file's documents and record the file (its size, and what of it cannot be
+    /// read), for the caller to [`add_document`](Self::add_document) them one by one and do
+    /// other work in between: the browser's import answers searches and a cancel inside a
+    /// JSONL archive of 100 MB.
+    pub fn open_file(&mut self, name: &str, bytes: &[u8]) -> Vec<RawDoc> {
+        let (docs, skipped) = read_documents(name, bytes);
+        self.count_file(name, bytes.len() as u64, skipped);
+        docs
+    }
+
+    /// Add one document; returns false (and records why) when it is empty or a duplicate.
+    pub fn add_document(&mut self, raw: RawDoc) -> bool {
+        let prepared = self.preparer.prepare_document(raw);
+        self.commit_document(prepared)
+    }
+
+    /// The expensive, order-free half of [`add_file`](Self::add_file) (see
+    /// [`Preparer::prepare_file`]).
+    pub fn prepare_file(&self, name: &str, bytes: &[u8]) -> PreparedFile {
+        self.preparer.prepare_file(name, bytes)
+    }
+
+    /// The expensive half of [`add_document`](Self::add_document) for several documents
+    /// (see [`Preparer::prepare_documents`]).
+    pub fn prepare_documents(&self, docs: Vec<RawDoc>) -> PreparedDocuments {
+        self.preparer.prepare_documents(docs)
+    }
+
+    /// What preparing needs, to prepare files on other threads while this builder commits.
+    pub fn preparer(&self) -> Arc<Preparer> {
+        Arc::clone(&self.preparer)
     }
 
     /// The cheap, ordered half of [`add_file`](Self::add_file): number the documents, drop
@@ -328,17 +356,19 @@ impl CorpusBuilder {
     pub fn explain(&self, corpus: &Corpus, doc: &Document) -> Explanation {
         let title = fold_script(&doc.title);
         let text = fold_script(&doc.text);
-        let title_tokens = self.segmenter.segment(&title);
+        let Preparer {
+            segmenter,
+            gazetteer,
+            lexicon,
+        } = &*self.preparer;
+        let title_tokens = segmenter.segment(&title);
         let ranges = corpus
             .passages
             .get(doc.passages.start as usize..doc.passages.end as usize)
             .unwrap_or_default();
         let passage_tokens: Vec<Vec<&str>> = ranges
             .iter()
-            .map(|p| {
-                self.segmenter
-                    .segment(text.get(p.start as usize..p.end as usize).unwrap_or(""))
-            })
+            .map(|p| segmenter.segment(text.get(p.start as usize..p.end as usize).unwrap_or("")))
             .collect();
         explain_document(
             &DocTokens {
@@ -346,8 +376,8 @@ impl CorpusBuilder {
                 passages: &passage_tokens,
                 date: doc.date.as_deref(),
             },
-            &self.gazetteer,
-            &self.lexicon,
+            gazetteer,
+            lexicon,
         )
     }
 
