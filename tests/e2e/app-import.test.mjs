@@ -301,7 +301,8 @@ test('the import dialog on a phone; cancelling saves nothing', { timeout: 120_00
     await waitReady(page);
     await openDialog(page, 'import');
     await screenshot(page, 'import-dialog');
-    const files = Array.from({ length: 200 }, (_, i) => ({
+    // Enough text (~8 MB) that the import is still running when 取消 is pressed.
+    const files = Array.from({ length: 600 }, (_, i) => ({
       name: `文档${i}.txt`,
       mimeType: 'text/plain',
       buffer: Buffer.from(`第${i}篇\n\n${'北碚区的生态环境持续改善，缙云山保护成效显著。'.repeat(200)}${i}\n`),
