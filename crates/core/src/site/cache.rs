@@ -92,24 +92,27 @@ impl<K: Clone + Eq + Hash, V> PieceCache<K, V> {
         if self.held_bytes <= bytes {
             return Vec::new();
         }
-        let mut by_age: Vec<(u64, K)> = self
-            .held
-            .iter()
-            .map(|(key, held)| (held.used.get(), key.clone()))
-            .collect();
-        by_age.sort_unstable_by_key(|(used, _)| *used);
+        let keys: Vec<K> = self.held.keys().cloned().collect();
         let mut evicted = Vec::new();
-        for (_, key) in by_age {
+        for i in oldest_first(self.held.values().map(|h| h.used.get())) {
             if self.held_bytes <= bytes {
                 break;
             }
-            if let Some(held) = self.held.remove(&key) {
+            if let Some((key, held)) = self.held.remove_entry(&keys[i]) {
                 self.held_bytes -= held.bytes;
                 evicted.push((key, held.value));
             }
         }
         evicted
     }
+}
+
+/// Indices of `uses` (last-use clocks), oldest first. Not generic, so every cache shares
+/// one copy of the sort in the wasm.
+fn oldest_first(uses: impl Iterator<Item = u64>) -> Vec<usize> {
+    let mut by_age: Vec<(u64, usize)> = uses.enumerate().map(|(i, used)| (used, i)).collect();
+    by_age.sort_unstable();
+    by_age.into_iter().map(|(_, i)| i).collect()
 }
 
 #[cfg(test)]
