@@ -29,6 +29,9 @@ use crate::{js_hit, page_hits, parse_options, to_js, JsFacets, JsResults, Reques
 /// Fetched bytes of the decoded pieces kept in wasm memory between queries (bounds wasm
 /// memory on big sites; decoded pieces take a few times their fetched size).
 const MAX_HELD_BYTES: usize = 8 << 20;
+/// Documents whose metadata stays in wasm memory after their pieces are dropped (a few
+/// hundred bytes each): about a thousand pages of results.
+const MAX_HELD_DOCUMENTS: usize = 16_384;
 /// Fetched bytes of pieces kept as fetched, in JavaScript memory: a piece dropped from wasm
 /// memory is decoded again from here rather than fetched. Chromium spends 1–2 ms per fetch
 /// even from its HTTP cache, most of a follow-up query's time once its pieces are local.
@@ -308,7 +311,10 @@ impl SiteExplorer {
         future_to_promise(async move {
             let request = parse_options(&query, options)?;
             let q = &request.query;
-            inner.index.borrow_mut().make_room(MAX_HELD_BYTES);
+            inner
+                .index
+                .borrow_mut()
+                .make_room(MAX_HELD_BYTES, MAX_HELD_DOCUMENTS);
             inner.kept.borrow_mut().tick();
             let filters = &request.filters;
             let page = SitePage {

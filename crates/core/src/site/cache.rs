@@ -87,32 +87,33 @@ impl<K: Clone + Eq + Hash, V> PieceCache<K, V> {
         self.held_bytes
     }
 
-    /// Drop the least recently used pieces until at most `bytes` are held; returns them.
-    pub fn evict_to(&mut self, bytes: usize) -> Vec<(K, V)> {
-        if self.held_bytes <= bytes {
-            return Vec::new();
-        }
-        let keys: Vec<K> = self.held.keys().cloned().collect();
-        let mut evicted = Vec::new();
-        for i in oldest_first(self.held.values().map(|h| h.used.get())) {
-            if self.held_bytes <= bytes {
+    /// Drop the least recently used pieces until at most `bytes` are held, those last used
+    /// by the same search together; whether any was dropped. (No sort: a few thousand
+    /// pieces and a few hundred ages at most, and one copy of a sort is 3 KB of wasm.)
+    pub fn evict_to(&mut self, bytes: usize) -> bool {
+        let before = self.held_bytes;
+        while self.held_bytes > bytes {
+            let Some(oldest) = self.held.values().map(|h| h.used.get()).min() else {
                 break;
-            }
-            if let Some((key, held)) = self.held.remove_entry(&keys[i]) {
-                self.held_bytes -= held.bytes;
-                evicted.push((key, held.value));
-            }
+            };
+            let mut freed = 0;
+            self.held.retain(|_, held| {
+                let keep = held.used.get() != oldest;
+                if !keep {
+                    freed += held.bytes;
+                }
+                keep
+            });
+            self.held_bytes -= freed;
         }
-        evicted
+        self.held_bytes < before
     }
-}
 
-/// Indices of `uses` (last-use clocks), oldest first. Not generic, so every cache shares
-/// one copy of the sort in the wasm.
-fn oldest_first(uses: impl Iterator<Item = u64>) -> Vec<usize> {
-    let mut by_age: Vec<(u64, usize)> = uses.enumerate().map(|(i, used)| (used, i)).collect();
-    by_age.sort_unstable();
-    by_age.into_iter().map(|(_, i)| i).collect()
+    /// Drop every piece.
+    pub fn clear(&mut self) {
+        self.held.clear();
+        self.held_bytes = 0;
+    }
 }
 
 #[cfg(test)]
@@ -128,14 +129,11 @@ mod tests {
         }
         cache.tick();
         assert_eq!(cache.get(&0), Some(&0)); // read again: now the most recent
-        let evicted: Vec<u32> = cache.evict_to(250).into_iter().map(|(k, _)| k).collect();
-        assert_eq!(evicted, vec![1, 2]);
+        assert!(cache.evict_to(250));
+        assert!(!cache.contains_key(&1) && !cache.contains_key(&2));
         assert_eq!(cache.held_bytes(), 200);
         assert!(cache.contains_key(&0) && cache.contains_key(&3));
-        assert!(
-            cache.evict_to(200).is_empty(),
-            "under the bound, nothing goes"
-        );
+        assert!(!cache.evict_to(200), "under the bound, nothing goes");
     }
 
     #[test]
@@ -145,7 +143,7 @@ mod tests {
         cache.insert(1u32, "b", 40);
         assert_eq!(cache.held_bytes(), 40);
         assert_eq!(cache.get(&1), Some(&"b"));
-        assert_eq!(cache.evict_to(0), vec![(1, "b")]);
+        cache.clear();
         assert_eq!(cache.held_bytes(), 0);
         assert!(!cache.contains_key(&1));
     }

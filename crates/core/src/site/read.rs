@@ -43,12 +43,10 @@ enum Piece {
     Postings(Vec<u8>),
     Table(Rows),
     Lengths(Lengths),
-    /// A documents piece, its metadata (of these documents) moved to
-    /// [`SiteIndex::documents`].
-    Docs(Range<u32>),
-    /// A texts piece, the metadata of its passages' documents (these) moved to
-    /// [`SiteIndex::documents`].
-    Texts(TextsPiece, Range<u32>),
+    /// A documents piece, its metadata moved to [`SiteIndex::documents`].
+    Docs,
+    /// A texts piece, its documents' metadata moved to [`SiteIndex::documents`].
+    Texts(TextsPiece),
     Keys(KeyBucket),
 }
 
@@ -239,11 +237,14 @@ impl SiteIndex {
             Kind::Postings => Piece::Postings(decode(name, bytes)?.1),
             Kind::Table => Piece::Table(Rows::of(decode(name, bytes)?.1)),
             Kind::Lengths => Piece::Lengths(decode(name, bytes)?.1),
-            Kind::Docs => Piece::Docs(self.add_documents(decode(name, bytes)?.1)),
+            Kind::Docs => {
+                self.add_documents(decode(name, bytes)?.1);
+                Piece::Docs
+            }
             Kind::Texts => {
                 let mut texts: TextsPiece = decode(name, bytes)?.1;
-                let docs = self.add_documents(std::mem::take(&mut texts.docs));
-                Piece::Texts(texts, docs)
+                self.add_documents(std::mem::take(&mut texts.docs));
+                Piece::Texts(texts)
             }
             Kind::Keys => Piece::Keys(decode(name, bytes)?.1),
             Kind::Meta => return Err(unknown()),
@@ -256,10 +257,8 @@ impl SiteIndex {
         Ok(())
     }
 
-    /// Keep the metadata of documents (from a documents or a texts piece); returns their
-    /// ids.
-    fn add_documents(&mut self, piece: DocsPiece) -> Range<u32> {
-        let ids = piece.first..piece.first.saturating_add(piece.docs.len() as u32);
+    /// Keep the metadata of documents (from a documents or a texts piece).
+    fn add_documents(&mut self, piece: DocsPiece) {
         for (document, id) in piece.docs.into_iter().zip(piece.first..) {
             // A document without passages would shadow the next one's first passage.
             if !document.passages.is_empty() {
@@ -267,27 +266,25 @@ impl SiteIndex {
             }
             self.documents.insert(id, document);
         }
-        ids
     }
 
     /// Start a new search, holding at most `bytes` (as fetched) of pieces from before it:
-    /// the least recently used go first, with the metadata of documents that no remaining
-    /// piece carries. The meta stays. (A search then keeps everything it fetches, however
-    /// much that is.)
-    pub fn make_room(&mut self, bytes: usize) {
+    /// the least recently used go first. The metadata of their documents stays (a few
+    /// hundred bytes each) up to `documents` of them; past that, every piece and document
+    /// goes. The meta stays. (A search then keeps everything it fetches, however much that
+    /// is.)
+    pub fn make_room(&mut self, bytes: usize, documents: usize) {
         self.pieces.tick();
-        if self.pieces.evict_to(bytes).is_empty() {
+        if !self.pieces.evict_to(bytes) {
             return;
         }
-        let mut kept = FxHashSet::default();
-        for piece in self.pieces.values() {
-            if let Piece::Docs(ids) | Piece::Texts(_, ids) = piece {
-                kept.extend(ids.clone());
-            }
-        }
-        self.documents.retain(|id, _| kept.contains(id));
-        self.docs_at.retain(|_, doc| kept.contains(&doc.0));
         self.parked.replace(None);
+        if self.documents.len() > documents {
+            // A texts or documents piece held has its documents' metadata: both go.
+            self.pieces.clear();
+            self.documents.clear();
+            self.docs_at.clear();
+        }
     }
 
     /// Bytes (as fetched, compressed) of the pieces held: what a cache bound looks at.
@@ -389,7 +386,7 @@ impl SiteIndex {
 
     /// The loaded texts piece holding a passage, with the passage's index in it.
     fn texts_of(&self, passage: u32) -> Option<(&TextsPiece, usize)> {
-        let Some(Piece::Texts(piece, _)) = self.pieces.get(&self.text_slot(passage)?) else {
+        let Some(Piece::Texts(piece)) = self.pieces.get(&self.text_slot(passage)?) else {
             return None;
         };
         let i = passage.checked_sub(piece.first)? as usize;

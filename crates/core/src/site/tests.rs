@@ -100,10 +100,17 @@ fn assert_same(corpus: Corpus, queries: &[&str]) {
     let (files, _) = site_files(&corpus);
     let searcher = Searcher::new(corpus);
     // One reader for every search, as a page keeps it, made to drop pieces between
-    // searches: none, the least recently used beyond a few KB, or all.
+    // searches.
     let mut shared = SiteIndex::open(&files[META_NAME]).unwrap();
-    let bounds = [usize::MAX, 3_000, 0].into_iter().cycle();
-    let mut bounds = bounds.take(4 * queries.len());
+    // (bytes, documents): nothing dropped; the least recently used pieces beyond a few KB,
+    // their documents kept; the same but every document dropped (and so every piece); all.
+    let bounds = [
+        (usize::MAX, usize::MAX),
+        (3_000, usize::MAX),
+        (3_000, 1),
+        (0, 0),
+    ];
+    let mut bounds = bounds.into_iter().cycle();
     for q in queries {
         let query = Query::parse(q).unwrap();
         for filters in [
@@ -135,8 +142,8 @@ fn assert_same(corpus: Corpus, queries: &[&str]) {
             };
             let (got, fetched) = site_search(&files, &query, &filters, asked(true, usize::MAX));
             assert_eq!(got, want, "query {q:?}, filters {filters:?}");
-            let bound = bounds.next().unwrap_or(0);
-            shared.make_room(bound);
+            let (bound, documents) = bounds.next().unwrap_or((0, 0));
+            shared.make_room(bound, documents);
             assert!(bound == usize::MAX || shared.held_bytes() <= bound);
             let (again, _) = settle(&mut shared, &files, &query, &filters, asked(true, 3));
             let (mut first_three, _) = site_search(&files, &query, &filters, asked(true, 3));
@@ -293,11 +300,11 @@ fn interleaved_searches_each_get_their_own_page() {
     park_a(&mut site);
     let next = settle(&mut site, &files, &a, &filters, page(5)).0;
     assert_eq!(next, alone(&a, 5), "another page of the same query");
-    site.make_room(0);
+    site.make_room(0, 0);
     park_a(&mut site);
     let other = settle(&mut site, &files, &b, &filters, page(0)).0;
     assert_eq!(other, alone(&b, 0), "another query");
-    site.make_room(0);
+    site.make_room(0, 0);
     park_a(&mut site);
     let shown = settle(&mut site, &files, &a, &filters, page(0));
     assert_eq!(
