@@ -132,17 +132,20 @@ pub struct NormalizedText {
 /// between CJK characters, print-wrapped lines joined, one paragraph per line. Idempotent.
 pub fn normalize(text: &str) -> NormalizedText {
     let mut blocks: Vec<Vec<Line>> = vec![Vec::new()];
-    for line in split_lines(fold(text)) {
-        if line.atoms.is_empty() {
+    for line in split_lines(text) {
+        if line.is_empty() {
             blocks.push(Vec::new());
         } else if let Some(block) = blocks.last_mut() {
             block.push(line);
         }
     }
-    let mut lines: Vec<Line> = blocks.into_iter().flat_map(join_wrapped).collect();
+    let mut lines: Vec<Line> = blocks
+        .into_iter()
+        .flat_map(|block| join_wrapped(text, block))
+        .collect();
     loop {
         let before = lines.len();
-        lines = join_wrapped(lines);
+        lines = join_wrapped(text, lines);
         if lines.len() == before {
             break;
         }
@@ -157,10 +160,84 @@ struct Atom {
     source: Range<usize>,
 }
 
-/// A line of atoms (no `\n` inside) and the source of the line break that ended it.
+/// A line of the output (no `\n` inside) and the source of the line break that ended it.
 struct Line {
-    atoms: Vec<Atom>,
+    content: Content,
+    /// Display width in columns (see [`width`]), for step 4.
+    width: usize,
     newline: Option<Range<usize>>,
+}
+
+/// What a line holds. Most lines of a text come out exactly as they went in; holding those
+/// as a range of the input instead of an atom per character makes normalizing about three
+/// times faster (see [`verbatim`]).
+enum Content {
+    /// `text[range]`, unchanged.
+    Verbatim(Range<usize>),
+    /// Lines with something folded, spaces tidied or lines joined.
+    Atoms(Vec<Atom>),
+}
+
+impl Line {
+    /// A line of atoms.
+    fn of_atoms(atoms: Vec<Atom>, newline: Option<Range<usize>>) -> Line {
+        Line {
+            width: width(atoms.iter().map(|a| a.c)),
+            content: Content::Atoms(atoms),
+            newline,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        match &self.content {
+            Content::Verbatim(range) => range.is_empty(),
+            Content::Atoms(atoms) => atoms.is_empty(),
+        }
+    }
+
+    /// True when the line ends a sentence (see [`ends_sentence`]).
+    fn ends_sentence(&self, text: &str) -> bool {
+        match &self.content {
+            Content::Verbatim(range) => ends_sentence(slice(text, range).chars().rev()),
+            Content::Atoms(atoms) => ends_sentence(atoms.iter().rev().map(|a| a.c)),
+        }
+    }
+
+    /// This line and the next as one, the line break between them a space.
+    fn joined(self, next: Line, text: &str) -> Line {
+        let (space, newline) = (self.newline.clone(), next.newline.clone());
+        let mut atoms = self.into_atoms(text);
+        if let Some(source) = space {
+            atoms.push(Atom { c: ' ', source });
+        }
+        atoms.extend(next.into_atoms(text));
+        Line::of_atoms(tidy_spaces(atoms), newline)
+    }
+
+    /// The line's characters as atoms, to be joined with another line.
+    fn into_atoms(self, text: &str) -> Vec<Atom> {
+        match self.content {
+            Content::Verbatim(range) => atoms_of(text, range),
+            Content::Atoms(atoms) => atoms,
+        }
+    }
+}
+
+/// `text[range]`, or "" for a range that is not one of `text` (never the case).
+fn slice<'a>(text: &'a str, range: &Range<usize>) -> &'a str {
+    text.get(range.clone()).unwrap_or("")
+}
+
+/// Each character of `text[range]` as an atom of its own source.
+fn atoms_of(text: &str, range: Range<usize>) -> Vec<Atom> {
+    let start = range.start;
+    slice(text, &range)
+        .char_indices()
+        .map(|(i, c)| Atom {
+            c,
+            source: start + i..start + i + c.len_utf8(),
+        })
+        .collect()
 }
 
 /// How [`fold`] treats a character of the input.
@@ -203,14 +280,13 @@ fn class(c: char) -> Class {
     }
 }
 
-/// Steps 1 and 2: the input as atoms, NFKC-folded except for kept punctuation, with line
-/// breaks as `\n` atoms and all other whitespace as `' '` atoms.
-fn fold(text: &str) -> Vec<Atom> {
-    let mut atoms = Vec::with_capacity(text.len());
+/// Steps 1 and 2 on one line (`text[range]`, no line break inside): its characters as
+/// atoms, NFKC-folded except for kept punctuation, whitespace as `' '` atoms.
+fn fold(text: &str, range: Range<usize>) -> Vec<Atom> {
+    let mut atoms = Vec::with_capacity(range.len());
     let mut segment: Option<usize> = None;
-    let mut chars = text.char_indices().peekable();
-    while let Some((start, c)) = chars.next() {
-        let end = start + c.len_utf8();
+    for (i, c) in slice(text, &range).char_indices() {
+        let (start, end) = (range.start + i, range.start + i + c.len_utf8());
         let kind = class(c);
         if !matches!(kind, Class::Other) {
             if let Some(from) = segment.take() {
@@ -218,20 +294,7 @@ fn fold(text: &str) -> Vec<Atom> {
             }
         }
         match kind {
-            Class::Break => {
-                let end = match chars.peek() {
-                    Some((_, '\n')) if c == '\r' => {
-                        chars.next();
-                        end + 1
-                    }
-                    _ => end,
-                };
-                atoms.push(Atom {
-                    c: '\n',
-                    source: start..end,
-                });
-            }
-            Class::Space => atoms.push(Atom {
+            Class::Break | Class::Space => atoms.push(Atom {
                 c: ' ',
                 source: start..end,
             }),
@@ -246,7 +309,7 @@ fn fold(text: &str) -> Vec<Atom> {
         }
     }
     if let Some(from) = segment {
-        fold_segment(text, from..text.len(), &mut atoms);
+        fold_segment(text, from..range.end, &mut atoms);
     }
     atoms
 }
@@ -314,25 +377,88 @@ fn is_always_nfkc(c: char) -> bool {
 /// by a test): curly quotes, dashes, the middle dot, bullet, ×, ÷, °.
 const STABLE_PUNCTUATION: [char; 11] = ['“', '”', '‘', '’', '—', '–', '·', '•', '×', '÷', '°'];
 
-/// Cut atoms into lines at `\n`, tidying the spaces of each (step 3).
-fn split_lines(atoms: Vec<Atom>) -> Vec<Line> {
+/// Steps 1–3: the text cut into lines at its line breaks (CRLF is one), each folded and
+/// its spaces tidied.
+fn split_lines(text: &str) -> Vec<Line> {
     let mut lines = Vec::new();
-    let mut current = Vec::new();
-    for atom in atoms {
-        if atom.c == '\n' {
-            lines.push(Line {
-                atoms: tidy_spaces(std::mem::take(&mut current)),
-                newline: Some(atom.source),
-            });
-        } else {
-            current.push(atom);
+    let mut start = 0;
+    while let Some((at, c)) = next_break(text, start) {
+        let mut end = at + c.len_utf8();
+        if c == '\r' && text.as_bytes().get(end) == Some(&b'\n') {
+            end += 1;
         }
+        lines.push(line(text, start..at, Some(at..end)));
+        start = end;
     }
-    lines.push(Line {
-        atoms: tidy_spaces(current),
-        newline: None,
-    });
+    lines.push(line(text, start..text.len(), None));
     lines
+}
+
+/// The first line break at or after byte `from`, found by bytes: every line break starts
+/// with one of a few bytes (U+0085 with 0xC2, U+2028/9 with 0xE2), which is much faster
+/// than classifying every character.
+fn next_break(text: &str, from: usize) -> Option<(usize, char)> {
+    let mut at = from;
+    loop {
+        let offset = text
+            .as_bytes()
+            .get(at..)?
+            .iter()
+            .position(|b| matches!(b, b'\n' | b'\r' | 0x0B | 0x0C | 0xC2 | 0xE2))?;
+        let c = text.get(at + offset..)?.chars().next()?;
+        if matches!(class(c), Class::Break) {
+            return Some((at + offset, c));
+        }
+        at += offset + c.len_utf8();
+    }
+}
+
+/// One line of the input, folded and tidied.
+fn line(text: &str, range: Range<usize>, newline: Option<Range<usize>>) -> Line {
+    match verbatim(text, range.clone()) {
+        Some((kept, width)) => Line {
+            content: Content::Verbatim(kept),
+            width,
+            newline,
+        },
+        None => Line::of_atoms(tidy_spaces(fold(text, range)), newline),
+    }
+}
+
+/// The part of the line `text[range]` that steps 1–3 leave unchanged, when they only trim
+/// whitespace from its ends: every character is its own NFKC or kept punctuation, and any
+/// space inside is a single ASCII space that [`tidy_spaces`] keeps. Most lines of Chinese
+/// text are such lines. Also gives the part's [`width`], found in the same pass.
+fn verbatim(text: &str, range: Range<usize>) -> Option<(Range<usize>, usize)> {
+    let is_space = |c: char| matches!(class(c), Class::Space);
+    let line = slice(text, &range);
+    let trimmed = line.trim_start_matches(is_space);
+    let start = range.start + (line.len() - trimmed.len());
+    let trimmed = trimmed.trim_end_matches(is_space);
+    let mut previous: Option<char> = None;
+    let mut space = false;
+    let mut columns = 0;
+    for c in trimmed.chars() {
+        if c == ' ' && !space {
+            space = true;
+            columns += 1;
+            continue;
+        }
+        let unchanged = c.is_ascii_graphic()
+            || matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}')
+            || match class(c) {
+                Class::Keep => true,
+                Class::Space | Class::Break => false,
+                Class::Boundary | Class::Other => is_always_nfkc(c),
+            };
+        if !unchanged || (space && previous.is_none_or(|p| tight(p, c))) {
+            return None;
+        }
+        space = false;
+        previous = Some(c);
+        columns += column_width(c);
+    }
+    Some((start..start + trimmed.len(), columns))
 }
 
 /// Step 3 on one line: trim, collapse runs of spaces to their first, drop a space between
@@ -387,39 +513,37 @@ fn tight(a: char, b: char) -> bool {
 }
 
 /// Display width in columns: CJK and its companion punctuation 2, everything else 1.
-fn width(line: &[Atom]) -> usize {
-    line.iter()
-        .map(|a| {
-            if is_cjk(a.c) || is_cjk_companion(a.c) {
-                2
-            } else {
-                1
-            }
-        })
-        .sum()
+fn width(chars: impl Iterator<Item = char>) -> usize {
+    chars.map(column_width).sum()
 }
 
-/// True when the line ends a sentence: 。！？!?.… optionally followed by closing quotes or
-/// brackets (“……。” counts, “一城” does not).
-fn ends_sentence(line: &[Atom]) -> bool {
-    line.iter()
-        .rev()
-        .map(|a| a.c)
+/// Columns of one character (see [`width`]).
+fn column_width(c: char) -> usize {
+    if is_cjk(c) || is_cjk_companion(c) {
+        2
+    } else {
+        1
+    }
+}
+
+/// True when a line, given as its characters from the last, ends a sentence: 。！？!?.…
+/// optionally followed by closing quotes or brackets (“……。” counts, “一城” does not).
+fn ends_sentence(mut reversed: impl Iterator<Item = char>) -> bool {
+    reversed
         .find(|c| !CLOSING.contains(c))
         .is_some_and(|c| SENTENCE_END.contains(&c) || c == '.')
 }
 
 /// Step 4 once over one block: join every soft-wrapped line to the line after it. The
 /// decision for each break looks at the lines as they were before this call.
-fn join_wrapped(lines: Vec<Line>) -> Vec<Line> {
-    let widths: Vec<usize> = lines.iter().map(|l| width(&l.atoms)).collect();
-    let widest = widths.iter().copied().max().unwrap_or(0);
+fn join_wrapped(text: &str, lines: Vec<Line>) -> Vec<Line> {
+    let widest = lines.iter().map(|l| l.width).max().unwrap_or(0);
     let soft = |i: usize| -> bool {
-        let (Some(line), Some(&w), Some(&next)) = (lines.get(i), widths.get(i), widths.get(i + 1))
-        else {
+        let (Some(line), Some(next)) = (lines.get(i), lines.get(i + 1)) else {
             return false;
         };
-        !ends_sentence(&line.atoms)
+        let (w, next) = (line.width, next.width);
+        !line.ends_sentence(text)
             && w >= MIN_WRAP_WIDTH
             && w * WRAP_SHARE.1 >= widest * WRAP_SHARE.0
             && next * NEXT_LINE_SLACK.1 <= w * NEXT_LINE_SLACK.0
@@ -428,18 +552,15 @@ fn join_wrapped(lines: Vec<Line>) -> Vec<Line> {
     let mut out: Vec<Line> = Vec::with_capacity(lines.len());
     let mut join_previous = false;
     for (line, join_next) in lines.into_iter().zip(joins) {
-        match out.last_mut() {
-            Some(previous) if join_previous => {
-                let mut atoms = std::mem::take(&mut previous.atoms);
-                if let Some(source) = previous.newline.take() {
-                    atoms.push(Atom { c: ' ', source });
-                }
-                atoms.extend(line.atoms);
-                previous.atoms = tidy_spaces(atoms);
-                previous.newline = line.newline;
+        let line = match out.pop() {
+            Some(previous) if join_previous => previous.joined(line, text),
+            Some(previous) => {
+                out.push(previous);
+                line
             }
-            _ => out.push(line),
-        }
+            None => line,
+        };
+        out.push(line);
         join_previous = join_next;
     }
     out
@@ -447,47 +568,77 @@ fn join_wrapped(lines: Vec<Line>) -> Vec<Line> {
 
 /// Step 5: lines → text and offset map.
 fn assemble(original: &str, lines: Vec<Line>) -> NormalizedText {
-    let mut text = String::with_capacity(original.len());
-    let mut runs: Vec<Run> = Vec::new();
+    let mut out = Assembled {
+        text: String::with_capacity(original.len()),
+        runs: Vec::new(),
+    };
     let count = lines.len();
     for (i, line) in lines.into_iter().enumerate() {
-        let newline = line
-            .newline
-            .filter(|_| i + 1 < count)
-            .map(|source| Atom { c: '\n', source });
-        for atom in line.atoms.into_iter().chain(newline) {
-            // The atom is a copy when its source is exactly its character (compared as
-            // chars: a slice comparison calls memcmp for every character of the text).
-            let copied = original.get(atom.source.clone()).is_some_and(|source| {
-                let mut chars = source.chars();
-                chars.next() == Some(atom.c) && chars.next().is_none()
-            });
-            match runs.last_mut() {
-                Some(run) if copied && run.copied && run.original_end == atom.source.start => {
-                    run.original_end = atom.source.end;
-                }
-                Some(run)
-                    if !copied
-                        && !run.copied
-                        && run.original == atom.source.start
-                        && run.original_end == atom.source.end => {}
-                _ => runs.push(Run {
-                    normalized: text.len(),
-                    original: atom.source.start,
-                    original_end: atom.source.end,
-                    copied,
-                }),
-            }
-            text.push(atom.c);
+        match line.content {
+            Content::Verbatim(range) => out.push_copy(original, range),
+            Content::Atoms(atoms) => atoms.into_iter().for_each(|atom| out.push(original, atom)),
+        }
+        if let Some(source) = line.newline.filter(|_| i + 1 < count) {
+            out.push(original, Atom { c: '\n', source });
         }
     }
-    let normalized_len = text.len();
+    let normalized_len = out.text.len();
     NormalizedText {
-        text,
+        text: out.text,
         map: OffsetMap {
-            runs,
+            runs: out.runs,
             normalized_len,
         },
+    }
+}
+
+/// The normalized text and its runs as [`assemble`] writes them.
+struct Assembled {
+    text: String,
+    runs: Vec<Run>,
+}
+
+impl Assembled {
+    /// Append `original[range]` as it is.
+    fn push_copy(&mut self, original: &str, range: Range<usize>) {
+        match self.runs.last_mut() {
+            Some(run) if run.copied && run.original_end == range.start => {
+                run.original_end = range.end;
+            }
+            _ => self.runs.push(Run {
+                normalized: self.text.len(),
+                original: range.start,
+                original_end: range.end,
+                copied: true,
+            }),
+        }
+        self.text.push_str(slice(original, &range));
+    }
+
+    /// Append one atom: a copy when its source is exactly its character (compared as chars:
+    /// a slice comparison calls memcmp for every character of the text), else part of the
+    /// replaced stretch it came from.
+    fn push(&mut self, original: &str, atom: Atom) {
+        let copied = original.get(atom.source.clone()).is_some_and(|source| {
+            let mut chars = source.chars();
+            chars.next() == Some(atom.c) && chars.next().is_none()
+        });
+        if copied {
+            return self.push_copy(original, atom.source);
+        }
+        match self.runs.last() {
+            Some(run)
+                if !run.copied
+                    && run.original == atom.source.start
+                    && run.original_end == atom.source.end => {}
+            _ => self.runs.push(Run {
+                normalized: self.text.len(),
+                original: atom.source.start,
+                original_end: atom.source.end,
+                copied: false,
+            }),
+        }
+        self.text.push(atom.c);
     }
 }
 
@@ -680,8 +831,33 @@ mod tests {
         Ok(())
     }
 
+    /// A line kept verbatim is exactly what folding and tidying it atom by atom gives.
+    fn check_verbatim_lines(input: &str) -> Result<(), TestCaseError> {
+        let mut start = 0;
+        loop {
+            let end = next_break(input, start).map_or(input.len(), |(at, _)| at);
+            if let Some((kept, columns)) = verbatim(input, start..end) {
+                let atoms = tidy_spaces(fold(input, start..end));
+                let pairs = |atoms: &[Atom]| -> Vec<(char, Range<usize>)> {
+                    atoms.iter().map(|a| (a.c, a.source.clone())).collect()
+                };
+                prop_assert_eq!(pairs(&atoms_of(input, kept)), pairs(&atoms));
+                prop_assert_eq!(columns, width(atoms.iter().map(|a| a.c)));
+            }
+            match next_break(input, start) {
+                Some((at, c)) => start = at + c.len_utf8(),
+                None => return Ok(()),
+            }
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn verbatim_lines_are_what_folding_gives(input in prop_oneof![tricky_text(), wrapped_text()]) {
+            check_verbatim_lines(&input)?;
+        }
 
         #[test]
         fn invariants_hold_on_tricky_text(input in tricky_text()) {
