@@ -17,8 +17,9 @@
 //       `gazetteer` / `topics` are data-file texts (the Chongqing defaults when absent).
 //       `fileEvents`: post 'file-done' after each file (thousands of messages otherwise
 //       unread). `helpers`: how many prepare-worker.js helpers index files beside this
-//       worker (default: one per core beyond the first, at most MAX_HELPERS); the library
-//       is the same whatever the number.
+//       worker (default: one per core beyond the first, at most MAX_HELPERS; files that
+//       follow as 'file' messages go to them only from 4 cores on, see
+//       defaultPoolsReadFiles); the library is the same whatever the number.
 //   { type: 'file', name, bytes: ArrayBuffer }   one more file (transfer `bytes`)
 //   { type: 'finish' }                           no more files: build the bundle
 //   { type: 'cancel' }                           stop after the file being indexed
@@ -60,7 +61,7 @@
 
 import init, { Indexer, reannotate, defaultGazetteer, defaultTopics } from './import/quxian_import.js';
 import {
-  HELPER_BYTES_IN_FLIGHT, HELPER_MAX_FILE_BYTES, defaultHelpers, dispatch, helpersFor, poolable,
+  HELPER_BYTES_IN_FLIGHT, HELPER_MAX_FILE_BYTES, defaultHelpers, defaultPoolsReadFiles, dispatch, helpersFor, poolable,
   prepareHere, sendToHelpers, takeAhead, waitForHelpers, wake,
 } from './import-pool.js';
 
@@ -231,6 +232,9 @@ async function start(msg) {
     id: ++jobsStarted,
     engine: null, // { module, dict, gazetteer, topics }: what a helper starts from
     helpersWanted: msg.helpers ?? defaultHelpers(),
+    // Files already here (`files` in this message) or a pool sized by the caller always
+    // go to the helpers; files the page reads meanwhile only with cores to spare.
+    poolsFiles: Array.isArray(msg.files) || msg.helpers !== undefined || defaultPoolsReadFiles(),
     helpers: null, // started on demand (helpersFor)
     filesByHelpers: 0,
     batchesByHelpers: 0,
