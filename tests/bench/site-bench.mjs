@@ -30,7 +30,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serveDir } from '../e2e/static-server.mjs';
-import { buildPagefind, buildQuxian } from './site-build.mjs';
+import { buildPagefind, buildQuxian, removeSetAside } from './site-build.mjs';
 import { expectedMatches, readDocs, sampleQueries, unitIndex, unitString } from './site-corpus.mjs';
 import { beforePage, PAGEFIND_PAGE, QUXIAN_PAGE } from './site-pages.mjs';
 
@@ -77,6 +77,7 @@ for (const [name, dir] of corpora) {
   printCorpus(report.at(-1));
 }
 await browser.close();
+removeSetAside();
 console.log(JSON.stringify({ site_bench: report }));
 
 /** Everything measured on one corpus. */

@@ -169,8 +169,8 @@ struct Line {
 }
 
 /// What a line holds. Most lines of a text come out exactly as they went in; holding those
-/// as a range of the input instead of an atom per character makes normalizing about three
-/// times faster (see [`verbatim`]).
+/// as a range of the input instead of an atom per character made normalizing twice as
+/// fast (86 → 39 ms for 8.4 MB of generated news; see [`verbatim`]).
 enum Content {
     /// `text[range]`, unchanged.
     Verbatim(Range<usize>),
@@ -294,6 +294,7 @@ fn fold(text: &str, range: Range<usize>) -> Vec<Atom> {
             }
         }
         match kind {
+            // (A line holds no break: `split_lines` cut there.)
             Class::Break | Class::Space => atoms.push(Atom {
                 c: ' ',
                 source: start..end,
