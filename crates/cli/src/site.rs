@@ -84,11 +84,33 @@ fn replace_index(fresh: &Path, index: &Path, stale: &Path) -> Result<()> {
     remove_if_present(stale)
 }
 
+/// Threads that delete the pieces of an earlier index. Deleting is mostly waiting for the
+/// disk, not CPU (`rm -rf` of 171,740 pieces: 11.3 s, 1.8 s of it system time), so more
+/// threads than cores overlap the waits.
+const REMOVING_THREADS: usize = 8;
+
+/// Delete index folder `dir` if it exists: its files on [`REMOVING_THREADS`] threads, then
+/// whatever is left (an error there names the folder).
 fn remove_if_present(dir: &Path) -> Result<()> {
-    if dir.exists() {
-        std::fs::remove_dir_all(dir).with_context(|| format!("cannot clear {}", dir.display()))?;
+    if !dir.exists() {
+        return Ok(());
     }
-    Ok(())
+    let files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot list {}", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .collect();
+    std::thread::scope(|scope| {
+        for t in 0..REMOVING_THREADS {
+            let files = &files;
+            scope.spawn(move || {
+                for file in files.iter().skip(t).step_by(REMOVING_THREADS) {
+                    // A file that cannot go is reported by remove_dir_all below.
+                    let _ = std::fs::remove_file(file);
+                }
+            });
+        }
+    });
+    std::fs::remove_dir_all(dir).with_context(|| format!("cannot clear {}", dir.display()))
 }
 
 /// Rewrite the `const BUILD = …;` line of the copied `sw.js`: this site's precache list,
