@@ -836,7 +836,8 @@ mod tests {
     fn check_verbatim_lines(input: &str) -> Result<(), TestCaseError> {
         let mut start = 0;
         loop {
-            let end = next_break(input, start).map_or(input.len(), |(at, _)| at);
+            let found = next_break(input, start);
+            let end = found.map_or(input.len(), |(at, _)| at);
             if let Some((kept, columns)) = verbatim(input, start..end) {
                 let atoms = tidy_spaces(fold(input, start..end));
                 let pairs = |atoms: &[Atom]| -> Vec<(char, Range<usize>)> {
@@ -845,7 +846,7 @@ mod tests {
                 prop_assert_eq!(pairs(&atoms_of(input, kept)), pairs(&atoms));
                 prop_assert_eq!(columns, width(atoms.iter().map(|a| a.c)));
             }
-            match next_break(input, start) {
+            match found {
                 Some((at, c)) => start = at + c.len_utf8(),
                 None => return Ok(()),
             }

@@ -295,6 +295,7 @@ impl<K: Fn(u64) -> bool, P: Fn(u32) -> Placed> GramSink<K, P> {
     fn new(keeps: K, placed: P) -> Self {
         GramSink {
             grams: FxHashMap::default(),
+            // With room for the grams of the passage that crosses the bound.
             block: Vec::with_capacity(BLOCK_GRAMS + 4096),
             keeps,
             placed,
