@@ -362,21 +362,19 @@ pub(crate) fn match_set(src: &impl SearchSource, query: &Query) -> Vec<(u32, Sco
 /// with its most specific word (`keys`: the highest IDF) but not all, as a later mention
 /// often drops the rest (陆海新通道 after 西部陆海新通道) while a generic word alone is no
 /// answer (经济 of 低空经济); else 0. A chunk's literal clause does not count here.
-fn chunk_shares(clauses: &[Clause], keys: &[usize], tfs: &[u32]) -> Vec<f32> {
-    let mut full = vec![true; keys.len()];
-    for (clause, tf) in clauses.iter().zip(tfs) {
-        if *tf == 0 && !clause.query.literal {
-            full[clause.query.chunk] = false;
-        }
-    }
-    full.iter()
-        .zip(keys)
-        .map(|(full, key)| match (full, tfs[*key] > 0) {
+/// Appended to `out`, one per chunk (no allocation per passage).
+fn chunk_shares(clauses: &[Clause], keys: &[usize], tfs: &[u32], out: &mut Vec<f32>) {
+    for (chunk, key) in keys.iter().enumerate() {
+        let full = clauses
+            .iter()
+            .zip(tfs)
+            .all(|(c, tf)| c.query.chunk != chunk || c.query.literal || *tf > 0);
+        out.push(match (full, tfs[*key] > 0) {
             (true, _) => 1.0,
             (false, true) => PARTIAL_CHUNK,
             (false, false) => 0.0,
-        })
-        .collect()
+        });
+    }
 }
 
 /// Whether a passage holds the whole query: all of every chunk (`shares`), and the typed
@@ -401,24 +399,30 @@ fn chunk_keys(clauses: &[Clause], idfs: &[f32], chunks: usize) -> Vec<usize> {
         .collect()
 }
 
-/// The title boost of each clause in `doc`.
-fn title_bonus(src: &impl SearchSource, doc: DocId, clauses: &[Clause]) -> Vec<f32> {
-    clauses
-        .iter()
-        .map(|c| {
-            // A literal clause scores nothing (`passage_bm25` skips it): no title to read.
-            let in_title = !c.query.literal
-                && c.query
-                    .alternatives
-                    .iter()
-                    .any(|a| src.title_contains(doc, &unit_string(a)));
-            if in_title {
-                TITLE_BOOST
-            } else {
-                0.0
-            }
-        })
-        .collect()
+/// The strings a title may hold for each clause: its alternatives; none for a literal
+/// clause, which scores nothing (`passage_bm25` skips it).
+fn title_needles(clauses: &[Clause]) -> Vec<Vec<String>> {
+    let needles = |c: &Clause| match c.query.literal {
+        true => Vec::new(),
+        false => c
+            .query
+            .alternatives
+            .iter()
+            .map(|a| unit_string(a))
+            .collect(),
+    };
+    clauses.iter().map(needles).collect()
+}
+
+/// The title boost of each clause in `doc`, into `out` (one buffer for every document).
+fn title_bonus(src: &impl SearchSource, doc: DocId, needles: &[Vec<String>], out: &mut Vec<f32>) {
+    out.clear();
+    out.extend(needles.iter().map(|alternatives| {
+        match alternatives.iter().any(|a| src.title_contains(doc, a)) {
+            true => TITLE_BOOST,
+            false => 0.0,
+        }
+    }));
 }
 
 /// Document-level AND of the typed chunks: the passages of documents holding every chunk
@@ -439,19 +443,22 @@ fn score_all(src: &impl SearchSource, clauses: &[Clause]) -> Vec<(u32, Score)> {
         })
         .collect();
     let keys = chunk_keys(clauses, &idfs, k);
-    let passages = clause_counts(clauses);
-    let shares: Vec<Vec<f32>> = passages
-        .iter()
-        .map(|(_, tfs)| chunk_shares(clauses, &keys, tfs))
-        .collect();
+    let counts = clause_counts(clauses);
+    let mut shares = Vec::with_capacity(counts.passages.len() * k);
+    for i in 0..counts.passages.len() {
+        chunk_shares(clauses, &keys, counts.tfs(i), &mut shares);
+    }
+    let share = |i: usize| &shares[i * k..(i + 1) * k];
+    let needles = title_needles(clauses);
+    let mut bonus = Vec::new();
     let mut out = Vec::new();
-    for (doc, run) in doc_runs(src, &passages) {
-        let (group, group_shares) = (&passages[run.clone()], &shares[run]);
-        if !(0..k).all(|c| group_shares.iter().any(|s| s[c] > 0.0)) {
+    for (doc, run) in doc_runs(src, counts.passages.iter().copied()) {
+        if !(0..k).all(|c| run.clone().any(|i| share(i)[c] > 0.0)) {
             continue;
         }
-        let bonus = title_bonus(src, doc, clauses);
-        for ((passage, tfs), share) in group.iter().zip(group_shares) {
+        title_bonus(src, doc, &needles, &mut bonus);
+        for i in run {
+            let (passage, tfs, share) = (&counts.passages[i], counts.tfs(i), share(i));
             let held: f32 = share.iter().sum();
             if held > 0.0 {
                 let bm25 = passage_bm25(src, *passage, clauses, tfs, share, (&idfs, &bonus));
@@ -493,38 +500,55 @@ fn passage_bm25(
         .sum()
 }
 
-/// Every passage holding at least one clause, by passage id, with its count of each clause.
-fn clause_counts(clauses: &[Clause]) -> Vec<(u32, Vec<u32>)> {
+/// Every passage holding at least one clause, by passage id, with its count of each
+/// clause. Flat (one allocation, not one per passage: a common word matches hundreds of
+/// thousands of passages).
+struct ClauseCounts {
+    passages: Vec<u32>,
+    /// The counts of passage i are `tfs[i * width..(i + 1) * width]`.
+    tfs: Vec<u32>,
+    width: usize,
+}
+
+impl ClauseCounts {
+    fn tfs(&self, i: usize) -> &[u32] {
+        &self.tfs[i * self.width..(i + 1) * self.width]
+    }
+}
+
+fn clause_counts(clauses: &[Clause]) -> ClauseCounts {
     let mut entries: Vec<(u32, usize, u32)> = clauses
         .iter()
         .enumerate()
         .flat_map(|(i, c)| c.postings.iter().map(move |p| (p.passage, i, p.tf)))
         .collect();
     entries.sort_unstable();
-    let mut out: Vec<(u32, Vec<u32>)> = Vec::new();
+    let width = clauses.len();
+    let mut counts = ClauseCounts {
+        passages: Vec::new(),
+        tfs: Vec::new(),
+        width,
+    };
     for (passage, clause, tf) in entries {
-        if out.last().map(|(p, _)| *p) != Some(passage) {
-            out.push((passage, vec![0; clauses.len()]));
+        if counts.passages.last() != Some(&passage) {
+            counts.passages.push(passage);
+            counts.tfs.resize(counts.tfs.len() + width, 0);
         }
-        if let Some(slot) = out.last_mut().and_then(|(_, tfs)| tfs.get_mut(clause)) {
-            *slot = tf;
-        }
+        let row = counts.tfs.len() - width;
+        counts.tfs[row + clause] = tf;
     }
-    out
+    counts
 }
 
-/// The runs of `items` (by passage id, hence grouped by document) that share a document.
-fn doc_runs<T>(src: &impl SearchSource, items: &[(u32, T)]) -> Vec<(DocId, Range<usize>)> {
-    let mut runs = Vec::new();
-    let mut start = 0;
-    while start < items.len() {
-        let doc = src.doc_of(items[start].0);
-        let len = items[start..]
-            .iter()
-            .take_while(|(p, _)| src.doc_of(*p) == doc)
-            .count();
-        runs.push((doc, start..start + len));
-        start += len;
+/// The runs of passage `ids` (in id order, hence grouped by document) that share a document.
+fn doc_runs(src: &impl SearchSource, ids: impl Iterator<Item = u32>) -> Vec<(DocId, Range<usize>)> {
+    let mut runs: Vec<(DocId, Range<usize>)> = Vec::new();
+    for (i, id) in ids.enumerate() {
+        let doc = src.doc_of(id);
+        match runs.last_mut() {
+            Some((last, run)) if *last == doc => run.end = i + 1,
+            _ => runs.push((doc, i..i + 1)),
+        }
     }
     runs
 }
@@ -571,7 +595,7 @@ pub(crate) fn rank(
 
     // One pass over the kept passages (in id order, hence grouped by document) gives
     // each document its score and its slice of `kept`; no per-document allocation.
-    let mut groups: Vec<(DocId, f32, Range<usize>)> = doc_runs(src, &kept)
+    let mut groups: Vec<(DocId, f32, Range<usize>)> = doc_runs(src, kept.iter().map(|(p, _)| *p))
         .into_iter()
         .map(|(doc, run)| {
             let best = kept[run.clone()]
@@ -583,8 +607,13 @@ pub(crate) fn rank(
         })
         .collect();
     let total_docs = groups.len();
+    // By relevance, dates do not order: not looked up (twice per comparison).
+    let date = |doc: DocId| match filters.sort {
+        SortOrder::Relevance => None,
+        _ => src.doc_date(doc),
+    };
     let by_rank = |a: &(DocId, f32, Range<usize>), b: &(DocId, f32, Range<usize>)| {
-        date_order(filters.sort, src.doc_date(a.0), src.doc_date(b.0))
+        date_order(filters.sort, date(a.0), date(b.0))
             .then(b.1.total_cmp(&a.1))
             .then(a.0.cmp(&b.0))
     };
@@ -645,7 +674,7 @@ fn date_order(sort: SortOrder, a: Option<Date>, b: Option<Date>) -> Ordering {
 fn timeline<T>(src: &impl SearchSource, passages: &[(u32, T)]) -> (Vec<(Date, u32)>, u32) {
     let mut by_date: BTreeMap<Date, u32> = BTreeMap::new();
     let mut undated = 0;
-    for (doc, _) in doc_runs(src, passages) {
+    for (doc, _) in doc_runs(src, passages.iter().map(|(p, _)| *p)) {
         match src.doc_date(doc) {
             Some(date) => *by_date.entry(date).or_default() += 1,
             None => undated += 1,

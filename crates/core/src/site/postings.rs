@@ -74,6 +74,19 @@ fn get(bytes: &[u8], at: &mut usize) -> Option<u32> {
     None
 }
 
+/// Step over `n` LEB128 numbers at `*at` (positions not kept); `None` past the end.
+fn skip(bytes: &[u8], at: &mut usize, n: u32) -> Option<()> {
+    let mut left = n;
+    while left > 0 {
+        let b = *bytes.get(*at)?;
+        *at += 1;
+        if b < 0x80 {
+            left -= 1;
+        }
+    }
+    Some(())
+}
+
 /// The postings of one gram as they are being built: entries arrive in id order.
 #[derive(Default)]
 pub(crate) struct PostingsWriter {
@@ -121,31 +134,66 @@ pub(crate) struct Postings {
     positions: Vec<u32>,
 }
 
+/// Which entries of a gram's postings to decode: a needle's other pairs only matter at the
+/// ids of its rarest pair, and a needle of one pair needs no positions. (Decoding all of a
+/// common pair's postings, positions included, was most of a follow-up query's time.)
+#[derive(Clone, Copy)]
+pub(crate) enum Decode<'a> {
+    All,
+    /// Entries without their positions ([`Postings::positions_of`] is then empty).
+    WithoutPositions,
+    /// The entries of these ids (sorted), with positions.
+    Among(&'a [u32]),
+}
+
 impl Postings {
-    /// Decode the postings of gram `key`, written by [`PostingsWriter`]; `None` if they
-    /// are damaged.
-    pub(crate) fn decode(bytes: &[u8], key: u64) -> Option<Postings> {
+    /// Decode the entries that `which` keeps of the postings of gram `key`, written by
+    /// [`PostingsWriter`]; `None` if they are damaged (positions stepped over are only
+    /// checked for their end).
+    pub(crate) fn decode_where(bytes: &[u8], key: u64, which: Decode) -> Option<Postings> {
         let (positional, placed) = (is_bigram(key), is_placed(key));
+        let keep_positions = positional && !matches!(which, Decode::WithoutPositions);
+        let mut wanted = match which {
+            Decode::Among(ids) => Some(ids.iter().peekable()),
+            _ => None,
+        };
         let mut p = Postings::default();
         let mut at = 0;
         let (mut id, mut doc) = (0u32, 0u32);
+        let mut first = true;
         while at < bytes.len() {
             let delta = get(bytes, &mut at)?;
-            id = if p.ids.is_empty() {
-                delta
-            } else {
-                id.checked_add(delta)?
+            id = if first { delta } else { id.checked_add(delta)? };
+            first = false;
+            // Documents are delta-coded across every entry: read even where not kept.
+            let place = match placed {
+                true => {
+                    doc = doc.checked_add(get(bytes, &mut at)?)?;
+                    Some(Placed {
+                        doc,
+                        length: get(bytes, &mut at)?,
+                    })
+                }
+                false => None,
             };
-            if placed {
-                doc = doc.checked_add(get(bytes, &mut at)?)?;
-                let length = get(bytes, &mut at)?;
-                p.placed.push(Placed { doc, length });
-            }
             let count = get(bytes, &mut at)?;
+            let kept = wanted.as_mut().is_none_or(|ids| {
+                while ids.next_if(|w| **w < id).is_some() {}
+                ids.peek() == Some(&&id)
+            });
+            if !kept || !keep_positions {
+                if positional {
+                    skip(bytes, &mut at, count)?;
+                }
+                if !kept {
+                    continue;
+                }
+            }
             p.ids.push(id);
             p.counts.push(count);
+            p.placed.extend(place);
             p.starts.push(p.positions.len() as u32);
-            if positional {
+            if keep_positions {
                 let mut pos = 0u32;
                 for _ in 0..count {
                     pos = pos.checked_add(get(bytes, &mut at)?)?;
@@ -325,22 +373,71 @@ mod tests {
         let mut w = PostingsWriter::default();
         w.push(3, Some(a), 2, &[0, 7]);
         w.push(300, Some(b), 1, &[100_000]);
-        let p = Postings::decode(&w.bytes, key).unwrap();
+        let p = Postings::decode_where(&w.bytes, key, Decode::All).unwrap();
         assert_eq!(p.ids, vec![3, 300]);
         assert_eq!(p.placed, vec![a, b]);
         assert_eq!(p.counts, vec![2, 1]);
         assert_eq!(p.positions_of(0), &[0, 7]);
         assert_eq!(p.positions_of(1), &[100_000]);
         assert_eq!(
-            Postings::decode(&[0x80], key),
+            Postings::decode_where(&[0x80], key, Decode::All),
             None,
             "a cut number is damage"
         );
 
         let mut titles = PostingsWriter::default();
         titles.push(5, None, 1, &[]);
-        let p = Postings::decode(&titles.bytes, unigram('北') | TITLE_FLAG).unwrap();
+        let p =
+            Postings::decode_where(&titles.bytes, unigram('北') | TITLE_FLAG, Decode::All).unwrap();
         assert_eq!((p.ids, p.placed, p.counts), (vec![5], vec![], vec![1]));
+    }
+
+    #[test]
+    fn decodes_some_entries_as_all_of_them_read_them() {
+        let key = bigram('北', '碚');
+        let mut w = PostingsWriter::default();
+        let entries: Vec<(u32, Placed, Vec<u32>)> = (0..40u32)
+            .map(|i| {
+                let placed = Placed {
+                    doc: i / 3,
+                    length: 200 + i,
+                };
+                (
+                    i * 7 + 1,
+                    placed,
+                    (0..i % 4 + 1).map(|k| k * 150 + i).collect(),
+                )
+            })
+            .collect();
+        for (id, placed, positions) in &entries {
+            w.push(*id, Some(*placed), positions.len() as u32, positions);
+        }
+        let all = Postings::decode_where(&w.bytes, key, Decode::All).unwrap();
+        let among = [1, 8, 9, 64, 127, 274, 1000];
+        let some = Postings::decode_where(&w.bytes, key, Decode::Among(&among)).unwrap();
+        assert_eq!(
+            some.ids,
+            vec![1, 8, 64, 127, 274],
+            "the listed ids the postings hold"
+        );
+        for (i, id) in some.ids.iter().enumerate() {
+            let j = all.find(*id).unwrap();
+            assert_eq!(some.placed[i], all.placed[j], "{id}");
+            assert_eq!(some.counts[i], all.counts[j], "{id}");
+            assert_eq!(some.positions_of(i), all.positions_of(j), "{id}");
+        }
+        let bare = Postings::decode_where(&w.bytes, key, Decode::WithoutPositions).unwrap();
+        assert_eq!(
+            (&bare.ids, &bare.placed, &bare.counts),
+            (&all.ids, &all.placed, &all.counts)
+        );
+        assert!((0..bare.ids.len()).all(|i| bare.positions_of(i).is_empty()));
+        let cut = &w.bytes[..w.bytes.len() - 1];
+        assert_eq!(
+            Postings::decode_where(cut, key, Decode::Among(&[1])),
+            None,
+            "cut short"
+        );
     }
 
     /// Whether the offsets pin every char of a needle with `pairs` pairs.

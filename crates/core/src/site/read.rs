@@ -8,7 +8,8 @@
 use super::cache::PieceCache;
 use super::piece::{bucket_of, decode, Kind, PieceId, META_NAME};
 use super::postings::{
-    bigram, cheapest_cover, match_needle, needle_keys, needle_of, Placed, Postings, TITLE_FLAG,
+    bigram, cheapest_cover, match_needle, needle_keys, needle_of, Decode, NeedleMatch, Placed,
+    Postings, TITLE_FLAG,
 };
 use super::write::{gram_bucket, vocabulary_bucket};
 use super::{
@@ -28,7 +29,7 @@ use crate::{
 };
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::ops::Range;
 
@@ -561,14 +562,14 @@ impl SiteIndex {
             .collect();
         needles.sort();
         needles.dedup();
-        Prepared {
-            site: self,
-            matched: Matched {
+        Prepared::new(
+            self,
+            Matched {
                 vocabulary,
                 needles,
                 ..Matched::default()
             },
-        }
+        )
     }
 
     fn gram_bucket(&self, key: u64) -> Slot {
@@ -586,7 +587,7 @@ impl SiteIndex {
     }
 
     /// Decoded postings of a gram (empty if the corpus lacks it or the piece is damaged).
-    fn decoded(&self, key: u64) -> Postings {
+    fn decoded(&self, key: u64, which: Decode) -> Postings {
         let bytes = match self.gram_postings(key) {
             Some(GramPostings::Inline(bytes)) => bytes.as_slice(),
             Some(GramPostings::Piece { number, .. }) => {
@@ -597,7 +598,34 @@ impl SiteIndex {
             }
             None => return Postings::default(),
         };
-        Postings::decode(bytes, key).unwrap_or_default()
+        Postings::decode_where(bytes, key, which).unwrap_or_default()
+    }
+
+    /// The ids holding `needle` (flagged: in titles), postings loaded: its rarest pair's
+    /// postings decoded whole, the other pairs' only at those ids.
+    fn match_needle(&self, needle: &str, flag: u64) -> Vec<NeedleMatch> {
+        let keys = self.cover(needle, flag);
+        let size = |key: u64| self.gram_postings(key).map_or(0, GramPostings::bytes);
+        let Some(rarest) = keys.iter().map(|(k, _)| *k).min_by_key(|k| size(*k)) else {
+            return Vec::new();
+        };
+        let alone = keys.len() == 1 && needle.chars().nth(2).is_none();
+        let rarest_postings = match alone {
+            true => self.decoded(rarest, Decode::WithoutPositions),
+            false => self.decoded(rarest, Decode::All),
+        };
+        let others: Vec<Option<Postings>> = keys
+            .iter()
+            .map(|(k, _)| {
+                (*k != rarest).then(|| self.decoded(*k, Decode::Among(&rarest_postings.ids)))
+            })
+            .collect();
+        let lists: Vec<(&Postings, u32)> = keys
+            .iter()
+            .zip(&others)
+            .map(|((_, offset), other)| (other.as_ref().unwrap_or(&rarest_postings), *offset))
+            .collect();
+        match_needle(needle, &lists)
     }
 
     /// The grams that match `needle` (flagged: in titles) exactly at the least cost, with
@@ -668,11 +696,7 @@ impl Parked {
     }
 
     fn resume(self, site: &SiteIndex) -> (Prepared<'_>, Ranked) {
-        let source = Prepared {
-            site,
-            matched: self.matched,
-        };
-        (source, self.ranked)
+        (Prepared::new(site, self.matched), self.ranked)
     }
 }
 
@@ -706,6 +730,9 @@ fn display_name(names: &[String], id: u16) -> &str {
 struct Prepared<'a> {
     site: &'a SiteIndex,
     matched: Matched,
+    /// The passage table read last, by number: ranking reads passages in id order, so the
+    /// next one is nearly always in the same table (no hash probe per passage).
+    last_table: Cell<Option<(u32, &'a Rows)>>,
 }
 
 /// What a query found in the pieces loaded (the part of [`Prepared`] that a [`Parked`] page
@@ -718,14 +745,72 @@ struct Matched {
     /// Passage matches per needle.
     postings: FxHashMap<String, Vec<Posting>>,
     /// Document and length of every matching passage, from the postings.
-    placed: FxHashMap<u32, Placed>,
+    placed: PlacedList,
     /// Documents whose title holds the needle, sorted.
     titles: FxHashMap<String, Vec<u32>>,
-    /// Dates of the documents of the loaded passage tables.
-    dates: FxHashMap<u32, Date>,
+    /// The loaded passage tables by the first document they date, `(first_doc, number)`,
+    /// sorted: where [`SearchSource::doc_date`] finds a document's date.
+    dated_tables: Vec<(u32, u32)>,
 }
 
-impl Prepared<'_> {
+/// Document and length of every matching passage, sorted by passage id. Ranking looks
+/// passages up in id order several times per query, for every match (hundreds of
+/// thousands for a common word of a big archive): from a cursor at the last one found, a
+/// look-up is a step forward in memory, where a hash map probe missed the cache each time.
+#[derive(Default)]
+struct PlacedList {
+    entries: Vec<(u32, Placed)>,
+    /// Where the last look-up found its passage.
+    cursor: Cell<usize>,
+}
+
+impl PlacedList {
+    /// The list of `entries`, in any order and with repeats.
+    fn of(mut entries: Vec<(u32, Placed)>) -> PlacedList {
+        entries.sort_unstable_by_key(|(id, _)| *id);
+        entries.dedup_by_key(|(id, _)| *id);
+        PlacedList {
+            entries,
+            cursor: Cell::new(0),
+        }
+    }
+
+    fn get(&self, passage: u32) -> Option<Placed> {
+        let at = self.cursor.get();
+        let here = |i: &usize| self.entries.get(*i).is_some_and(|(id, _)| *id == passage);
+        let i = [at, at + 1].into_iter().find(here).or_else(|| {
+            self.entries
+                .binary_search_by_key(&passage, |(id, _)| *id)
+                .ok()
+        })?;
+        self.cursor.set(i);
+        Some(self.entries[i].1)
+    }
+}
+
+impl<'a> Prepared<'a> {
+    fn new(site: &'a SiteIndex, matched: Matched) -> Self {
+        Prepared {
+            site,
+            matched,
+            last_table: Cell::new(None),
+        }
+    }
+
+    /// The passage table holding `passage`, if loaded, and the passage's row in it.
+    fn table_of(&self, passage: u32) -> Option<(&'a Rows, usize)> {
+        let number = passage / TABLE_PASSAGES;
+        let table = match self.last_table.get() {
+            Some((n, table)) if n == number => table,
+            _ => {
+                let (table, _) = self.site.table_of(passage)?;
+                self.last_table.set(Some((number, table)));
+                table
+            }
+        };
+        Some((table, passage.checked_sub(table.first)? as usize))
+    }
+
     /// Keep what ranking this page made, for [`Parked::resume`].
     fn park(
         self,
@@ -782,38 +867,24 @@ impl Prepared<'_> {
             .collect()
     }
 
-    /// Match every needle against passages and titles (postings loaded).
-    /// The dates of every document in a loaded passage table (all the matching ones when
-    /// the tables were needed: facets, filters, a date order).
+    /// Where the dates of every document in a loaded passage table are (all the matching
+    /// ones when the tables were needed: facets, filters, a date order).
     fn with_dates(mut self, site: &SiteIndex) -> Self {
-        for piece in site.pieces.values() {
-            if let Piece::Table(rows) = piece {
-                let docs = (rows.first_doc..).zip(&rows.dates);
-                self.matched
-                    .dates
-                    .extend(docs.filter_map(|(doc, date)| Some((doc, (*date)?))));
-            }
-        }
+        let tables = site.pieces.values().filter_map(|piece| match piece {
+            Piece::Table(rows) => Some((rows.first_doc, rows.first / TABLE_PASSAGES)),
+            _ => None,
+        });
+        self.matched.dated_tables = tables.collect();
+        self.matched.dated_tables.sort_unstable();
         self
     }
 
+    /// Match every needle against passages and titles (postings loaded).
     fn with_postings(mut self, site: &SiteIndex) -> Self {
-        let mut decoded: FxHashMap<u64, Postings> = FxHashMap::default();
-        for key in self.cover_keys(site) {
-            decoded.entry(key).or_insert_with(|| site.decoded(key));
-        }
-        let run = |needle: &str, flag: u64| {
-            let keys = site.cover(needle, flag);
-            let lists: Vec<(&Postings, u32)> = keys
-                .iter()
-                .filter_map(|(k, offset)| Some((decoded.get(k)?, *offset)))
-                .collect();
-            match_needle(needle, &lists)
-        };
+        let mut placed = Vec::new();
         for needle in &self.matched.needles {
-            let matches = run(needle, 0);
-            let placed = matches.iter().filter_map(|m| Some((m.id, m.placed?)));
-            self.matched.placed.extend(placed);
+            let matches = site.match_needle(needle, 0);
+            placed.extend(matches.iter().filter_map(|m| Some((m.id, m.placed?))));
             let passages = matches
                 .iter()
                 .map(|m| Posting {
@@ -821,10 +892,12 @@ impl Prepared<'_> {
                     tf: m.count,
                 })
                 .collect();
-            let titles = run(needle, TITLE_FLAG).iter().map(|m| m.id).collect();
+            let titles = site.match_needle(needle, TITLE_FLAG);
+            let titles = titles.iter().map(|m| m.id).collect();
             self.matched.postings.insert(needle.clone(), passages);
             self.matched.titles.insert(needle.clone(), titles);
         }
+        self.matched.placed = PlacedList::of(placed);
         self
     }
 
@@ -910,7 +983,7 @@ impl SearchSource for Prepared<'_> {
     }
     /// From the postings of a match, else from the lengths piece of the passage.
     fn length(&self, passage: u32) -> u32 {
-        if let Some(placed) = self.matched.placed.get(&passage) {
+        if let Some(placed) = self.matched.placed.get(passage) {
             return placed.length;
         }
         let slot = Slot(Kind::Lengths, passage / TABLE_PASSAGES);
@@ -922,17 +995,16 @@ impl SearchSource for Prepared<'_> {
     }
     /// From the postings of a match, else from the passage's table.
     fn doc_of(&self, passage: u32) -> DocId {
-        if let Some(placed) = self.matched.placed.get(&passage) {
+        if let Some(placed) = self.matched.placed.get(passage) {
             return DocId(placed.doc);
         }
         let doc = self
-            .site
             .table_of(passage)
             .and_then(|(t, i)| t.docs.get(i).copied());
         doc.map_or(DocId(u32::MAX), DocId)
     }
     fn labels(&self, passage: u32) -> (&[DistrictId], &[TopicId]) {
-        match self.site.table_of(passage) {
+        match self.table_of(passage) {
             Some((t, i)) => (t.districts.get(i), t.topics.get(i)),
             None => (&[], &[]),
         }
@@ -945,7 +1017,13 @@ impl SearchSource for Prepared<'_> {
     }
     /// From the passage tables (fetched whenever dates matter).
     fn doc_date(&self, doc: DocId) -> Option<Date> {
-        self.matched.dates.get(&doc.0).copied()
+        let tables = &self.matched.dated_tables;
+        let i = tables.partition_point(|(first, _)| *first <= doc.0);
+        let (first_doc, number) = *tables.get(i.checked_sub(1)?)?;
+        let Some(Piece::Table(rows)) = self.site.pieces.get(&Slot(Kind::Table, number)) else {
+            return None;
+        };
+        *rows.dates.get((doc.0 - first_doc) as usize)?
     }
     fn passage_text(&self, passage: u32) -> &str {
         self.site.passage_text(passage).unwrap_or("")
