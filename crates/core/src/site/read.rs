@@ -764,11 +764,31 @@ struct PlacedList {
     cursor: Cell<usize>,
 }
 
+/// The entries of two lists sorted by id, sorted, an id in both once.
+fn merge_by_id(a: Vec<(u32, Placed)>, b: Vec<(u32, Placed)>) -> Vec<(u32, Placed)> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if x.0 == y.0 => b.next().and(a.next()),
+            (Some(x), Some(y)) if x.0 < y.0 => a.next(),
+            (Some(_), Some(_)) => b.next(),
+            (Some(_), None) => a.next(),
+            (None, _) => b.next(),
+        };
+        match next {
+            Some(entry) => out.push(entry),
+            None => return out,
+        }
+    }
+}
+
 impl PlacedList {
-    /// The list of `entries`, in any order and with repeats.
-    fn of(mut entries: Vec<(u32, Placed)>) -> PlacedList {
-        entries.sort_unstable_by_key(|(id, _)| *id);
-        entries.dedup_by_key(|(id, _)| *id);
+    /// The list of the passages in `lists`, each sorted by passage id (one per needle).
+    fn of(lists: Vec<Vec<(u32, Placed)>>) -> PlacedList {
+        // Merged a pair at a time (a query has a few needles), not sorted: each sort of a
+        // new element type adds kilobytes of wasm.
+        let entries = lists.into_iter().reduce(merge_by_id).unwrap_or_default();
         PlacedList {
             entries,
             cursor: Cell::new(0),
@@ -870,12 +890,19 @@ impl<'a> Prepared<'a> {
     /// Where the dates of every document in a loaded passage table are (all the matching
     /// ones when the tables were needed: facets, filters, a date order).
     fn with_dates(mut self, site: &SiteIndex) -> Self {
-        let tables = site.pieces.values().filter_map(|piece| match piece {
-            Piece::Table(rows) => Some((rows.first_doc, rows.first / TABLE_PASSAGES)),
-            _ => None,
-        });
+        // Placed by number, not sorted: in table order, documents are in order too (and a
+        // sort of a new element type adds kilobytes of wasm).
+        let mut by_number: Vec<Option<u32>> = vec![None; site.meta.counts.tables as usize];
+        for piece in site.pieces.values() {
+            if let Piece::Table(rows) = piece {
+                if let Some(slot) = by_number.get_mut((rows.first / TABLE_PASSAGES) as usize) {
+                    *slot = Some(rows.first_doc);
+                }
+            }
+        }
+        let numbered = (0u32..).zip(by_number);
+        let tables = numbered.filter_map(|(number, first_doc)| Some((first_doc?, number)));
         self.matched.dated_tables = tables.collect();
-        self.matched.dated_tables.sort_unstable();
         self
     }
 
@@ -884,7 +911,12 @@ impl<'a> Prepared<'a> {
         let mut placed = Vec::new();
         for needle in &self.matched.needles {
             let matches = site.match_needle(needle, 0);
-            placed.extend(matches.iter().filter_map(|m| Some((m.id, m.placed?))));
+            placed.push(
+                matches
+                    .iter()
+                    .filter_map(|m| Some((m.id, m.placed?)))
+                    .collect(),
+            );
             let passages = matches
                 .iter()
                 .map(|m| Posting {
