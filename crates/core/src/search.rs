@@ -20,6 +20,7 @@ use crate::{
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::ops::Range;
+use std::rc::Rc;
 
 /// BM25 term-frequency saturation: higher lets repeated occurrences count for longer.
 const K1: f32 = 1.2;
@@ -136,6 +137,9 @@ pub(crate) struct Score {
     pub(crate) whole: bool,
 }
 
+/// The scored matches of a query, by passage id, shared by the searches that reuse them.
+pub(crate) type Scored = Rc<Vec<(u32, Score)>>;
+
 impl Score {
     /// Whole passages first, then by score.
     fn order(a: &Score, b: &Score) -> Ordering {
@@ -224,6 +228,14 @@ pub(crate) trait SearchSource {
     fn passage_text(&self, passage: u32) -> &str;
     /// The date of a document, if it has one.
     fn doc_date(&self, doc: DocId) -> Option<Date>;
+    /// The scored matches of `query` ([`match_set`]). A source may keep them: a page and
+    /// then its counts, a filter or the next page of the same query then score it once.
+    fn scored_matches(&self, query: &Query) -> Scored
+    where
+        Self: Sized,
+    {
+        Rc::new(match_set(self, query))
+    }
 }
 
 /// The clauses of a query in the order they were typed (free-text words, then phrases),
@@ -582,7 +594,7 @@ pub(crate) fn rank(
 ) -> Ranked {
     let mut notices = Vec::new();
     let filters = effective_filters(src, query, filters, &mut notices);
-    let matched = match_set(src, query);
+    let matched = src.scored_matches(query);
     let dated = in_date_range(src, &matched, &filters);
     let (facets, kept) = count_and_filter(src.facet_sizes(), |p| src.labels(p), &dated, &filters);
     let (timeline, undated) = if filters.dates.is_all() {

@@ -19,8 +19,8 @@ use super::{
 use crate::analyze::Vocabulary;
 use crate::index::Posting;
 use crate::search::{
-    excluded_clauses, query_clauses, rank, union_matches, with_snippets, DistrictNames, Ranked,
-    SearchSource,
+    excluded_clauses, match_set, query_clauses, rank, union_matches, with_snippets, DistrictNames,
+    Ranked, Scored, SearchSource,
 };
 use crate::text::{fold_script, is_cjk, Unit};
 use crate::{
@@ -32,6 +32,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::ops::Range;
+use std::rc::Rc;
 
 /// A piece of this build, by kind and number (its file name adds the build id).
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -117,6 +118,9 @@ pub struct SiteIndex {
     pieces: PieceCache<Slot, Piece>,
     /// The metadata of every document whose documents or texts piece is loaded.
     documents: FxHashMap<u32, SiteDocument>,
+    /// The scored matches of the last query, for its next search (its counts, a filter,
+    /// the next page).
+    last_scores: RefCell<Option<(Query, Scored)>>,
     /// Loaded documents by their first passage: which document a shown passage is in.
     docs_at: BTreeMap<u32, DocId>,
     /// Counts the pieces added that ranking may read (all but texts and documents), so a
@@ -164,6 +168,7 @@ impl SiteIndex {
             docs_at: BTreeMap::new(),
             ranking_pieces: 0,
             parked: RefCell::new(None),
+            last_scores: RefCell::new(None),
         })
     }
 
@@ -1059,6 +1064,18 @@ impl SearchSource for Prepared<'_> {
     }
     fn passage_text(&self, passage: u32) -> &str {
         self.site.passage_text(passage).unwrap_or("")
+    }
+    /// The last query's scores, if this is the same query. They are the same whatever else
+    /// is loaded now: a search ranks only once every piece its scores read is loaded (the
+    /// tables of a district's passages, the lengths of a one-char clause's).
+    fn scored_matches(&self, query: &Query) -> Scored {
+        let mut last = self.site.last_scores.borrow_mut();
+        if let Some((_, scores)) = last.as_ref().filter(|(q, _)| q == query) {
+            return scores.clone();
+        }
+        let scores = Rc::new(match_set(self, query));
+        *last = Some((query.clone(), scores.clone()));
+        scores
     }
 }
 

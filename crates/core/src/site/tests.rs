@@ -145,6 +145,9 @@ fn assert_same(corpus: Corpus, queries: &[&str]) {
             let (bound, documents) = bounds.next().unwrap_or((0, 0));
             shared.make_room(bound, documents);
             assert!(bound == usize::MAX || shared.held_bytes() <= bound);
+            // As the site page asks: the page, then its counts (scored once, see
+            // `SearchSource::scored_matches`).
+            settle(&mut shared, &files, &query, &filters, asked(false, 3));
             let (again, _) = settle(&mut shared, &files, &query, &filters, asked(true, 3));
             let (mut first_three, _) = site_search(&files, &query, &filters, asked(true, 3));
             assert_eq!(
