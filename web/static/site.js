@@ -43,6 +43,12 @@ function engine(method, ...args) {
   return new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
 }
 
+// Counts are written the Chinese way (12,345). Intl sets up its zh-CN number format on first
+// use, ~30 ms here: that is done while the worker answers the first search (see the end
+// of this file), not when its result is being shown.
+let numberFormat;
+const formatCount = (n) => (numberFormat ??= new Intl.NumberFormat('zh-CN')).format(n);
+
 let view = readHash();
 let shown = 0; // documents on screen
 let latest = 0; // ticket of the newest search; older answers are dropped
@@ -134,7 +140,7 @@ function renderFacets(result) {
       });
       const text = el('span');
       text.append(box, ` ${name}`);
-      label.append(text, el('span', 'count', count.toLocaleString('zh-CN')));
+      label.append(text, el('span', 'count', formatCount(count)));
       set.append(label);
     }
     return set;
@@ -184,7 +190,7 @@ function renderPage(result, append, offset) {
   shown = offset + docs.length;
   status.textContent = result.total === 0
     ? '没有找到匹配的段落：试试更短的词，或去掉筛选条件'
-    : `${result.total_docs.toLocaleString('zh-CN')} 篇文档 · ${result.total.toLocaleString('zh-CN')} 段匹配`;
+    : `${formatCount(result.total_docs)} 篇文档 · ${formatCount(result.total)} 段匹配`;
   result.notices.forEach((n) => { status.textContent += `（${n}）`; });
   more.hidden = shown >= result.total_docs;
 }
@@ -251,8 +257,8 @@ async function read() {
     reader.replaceChildren(backLink(), ...readerBody(doc));
     const last = doc.first + doc.shown.length;
     status.textContent = doc.first > 0 || last < doc.passages
-      ? `共 ${doc.passages.toLocaleString('zh-CN')} 段，显示第 ${doc.first + 1}–${last} 段`
-      : `共 ${doc.passages.toLocaleString('zh-CN')} 段`;
+      ? `共 ${formatCount(doc.passages)} 段，显示第 ${doc.first + 1}–${last} 段`
+      : `共 ${formatCount(doc.passages)} 段`;
     const target = reader.querySelector('.target');
     target?.scrollIntoView({ block: 'center' });
     target?.focus({ preventScroll: true });
@@ -309,7 +315,7 @@ async function downloadAll() {
         failed += 1;
       }
       done += 1;
-      offlineStatus.textContent = `正在下载全部索引：${done.toLocaleString('zh-CN')} / ${total.toLocaleString('zh-CN')} 个文件，${mb(bytes)}`;
+      offlineStatus.textContent = `正在下载全部索引：${formatCount(done)} / ${formatCount(total)} 个文件，${mb(bytes)}`;
     }
   };
   const total = names.length;
@@ -321,7 +327,7 @@ async function downloadAll() {
   }
   const estimate = await navigator.storage?.estimate?.();
   const kept = estimate ? `，浏览器共占用 ${mb(estimate.usage)}` : '';
-  offlineStatus.textContent = `已可离线使用：下载了 ${total.toLocaleString('zh-CN')} 个文件，${mb(bytes)}${kept}`;
+  offlineStatus.textContent = `已可离线使用：下载了 ${formatCount(total)} 个文件，${mb(bytes)}${kept}`;
 }
 
 offlineButton.addEventListener('click', downloadAll);
@@ -330,7 +336,10 @@ try {
   // Offline use needs a service worker (http(s) pages only).
   offlineButton.hidden = !('serviceWorker' in navigator && /^https?:$/.test(location.protocol));
   input.value = view.q;
-  await render();
+  const first = render();
+  // The main thread now waits for the worker: time to set up the number format.
+  (window.requestIdleCallback ?? setTimeout)(() => formatCount(0));
+  await first;
 } catch (error) {
   showError(error);
 }
