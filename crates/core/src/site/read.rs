@@ -14,7 +14,7 @@ use super::postings::{
 use super::write::{gram_bucket, vocabulary_bucket};
 use super::{
     DocsPiece, GramBucket, GramPostings, KeyBucket, Labels, Lengths, Meta, SiteDocument, Table,
-    TextsPiece, DOCS_PER_PIECE, TABLE_PASSAGES, TEXTS_PER_PIECE,
+    TextsPiece, DOCS_PER_PIECE, TABLES_PER_GROUP, TABLE_PASSAGES, TEXTS_PER_PIECE,
 };
 use crate::analyze::Vocabulary;
 use crate::index::Posting;
@@ -181,6 +181,7 @@ impl SiteIndex {
             (Kind::Grams, c.grams),
             (Kind::Postings, c.postings),
             (Kind::Table, c.tables),
+            (Kind::TableGroup, c.tables.div_ceil(TABLES_PER_GROUP)),
             (Kind::Lengths, c.lengths),
             (Kind::Docs, c.docs),
             (Kind::Texts, c.texts),
@@ -242,6 +243,7 @@ impl SiteIndex {
             Kind::Grams => Piece::Grams(decode(name, bytes)?.1),
             Kind::Postings => Piece::Postings(decode(name, bytes)?.1),
             Kind::Table => Piece::Table(Rows::of(decode(name, bytes)?.1)),
+            Kind::TableGroup => return self.add_table_group(name, id.number, bytes),
             Kind::Lengths => Piece::Lengths(decode(name, bytes)?.1),
             Kind::Docs => {
                 self.add_documents(decode(name, bytes)?.1);
@@ -260,6 +262,28 @@ impl SiteIndex {
         if !matches!(id.kind, Kind::Texts | Kind::Docs) {
             self.ranking_pieces += 1;
         }
+        Ok(())
+    }
+
+    /// Keep the passage tables of a group, each as if fetched alone (its share of the
+    /// group's bytes counts against the cache's bound).
+    fn add_table_group(&mut self, name: &str, number: u32, bytes: &[u8]) -> Result<()> {
+        let tables: Vec<Table> = decode(name, bytes)?.1;
+        let first = number.saturating_mul(TABLES_PER_GROUP);
+        // A group holds its own tables only (else a crafted piece could fill other slots).
+        let own = |(table, n): (&Table, u32)| n.checked_mul(TABLE_PASSAGES) == Some(table.first);
+        if tables.len() > TABLES_PER_GROUP as usize || !tables.iter().zip(first..).all(own) {
+            return Err(Error::Piece {
+                name: name.to_string(),
+                problem: PieceProblem::Undecodable,
+            });
+        }
+        let share = bytes.len() / tables.len().max(1);
+        for (table, n) in tables.into_iter().zip(first..) {
+            self.pieces
+                .insert(Slot(Kind::Table, n), Piece::Table(Rows::of(table)), share);
+        }
+        self.ranking_pieces += 1;
         Ok(())
     }
 
@@ -488,12 +512,16 @@ impl SiteIndex {
         Some((document, reading_window(document, number)))
     }
 
-    /// The names of the slots not loaded yet, each once.
+    /// The names of the slots not loaded yet, each once (passage tables that are most of
+    /// their group as the group).
     fn missing(&self, slots: Vec<Slot>) -> Vec<String> {
         let mut seen = FxHashSet::default();
-        slots
+        let missing: Vec<Slot> = slots
             .into_iter()
             .filter(|slot| !self.pieces.contains_key(slot) && seen.insert(*slot))
+            .collect();
+        grouped(missing)
+            .into_iter()
             .map(|slot| self.name(slot))
             .collect()
     }
@@ -656,6 +684,32 @@ impl SiteIndex {
     fn doc_slot(&self, doc: DocId) -> Option<Slot> {
         (doc.0 < self.meta.docs).then_some(Slot(Kind::Docs, doc.0 / DOCS_PER_PIECE))
     }
+}
+
+/// `slots` with the passage tables that are more than half of their group replaced by the
+/// group, once: fewer requests for at most twice the bytes.
+fn grouped(slots: Vec<Slot>) -> Vec<Slot> {
+    let group = |slot: &Slot| match slot {
+        Slot(Kind::Table, n) => Some(n / TABLES_PER_GROUP),
+        _ => None,
+    };
+    let mut wanted: FxHashMap<u32, u32> = FxHashMap::default();
+    for g in slots.iter().filter_map(group) {
+        *wanted.entry(g).or_default() += 1;
+    }
+    let mut seen = FxHashSet::default();
+    let mut out = Vec::with_capacity(slots.len());
+    for slot in slots {
+        match group(&slot) {
+            Some(g) if wanted[&g] * 2 > TABLES_PER_GROUP => {
+                if seen.insert(g) {
+                    out.push(Slot(Kind::TableGroup, g));
+                }
+            }
+            _ => out.push(slot),
+        }
+    }
+    out
 }
 
 /// Passages of one document shown at most: a document may be a whole book.

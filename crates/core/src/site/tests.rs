@@ -168,7 +168,10 @@ fn assert_same(corpus: Corpus, queries: &[&str]) {
             // two chars or more unless the ranking needs labels (a filter) or dates.
             let (mut page, fetched) =
                 site_search(&files, &query, &filters, asked(false, usize::MAX));
-            let tables = fetched.iter().filter(|n| n.starts_with("t-")).count();
+            let tables = fetched
+                .iter()
+                .filter(|n| n.starts_with("t-") || n.starts_with("u-"))
+                .count();
             let long = |t: &String| t.chars().filter(|c| c.is_alphanumeric()).count() >= 2;
             if query.text.is_empty()
                 && !query.phrases.is_empty()
@@ -526,4 +529,58 @@ fn a_document_is_read_around_its_passage() {
         (0..2, vec!["北碚。".to_string(), "渝北。".to_string()])
     );
     assert!(read("doc9", 0).is_none(), "an unknown key");
+}
+
+/// Counts that need most of a group's passage tables fetch the group (one request) and
+/// count the same; a group piece holding tables that are not its own is refused.
+#[test]
+fn counts_fetch_most_of_a_group_as_the_group() {
+    // 2,100 passages: tables 0 and 1 in group 0, table 2 alone in group 1 (two per group
+    // in tests).
+    let texts: Vec<String> = (0..2100)
+        .map(|i| format!("第{i}段：北碚区科技创新。"))
+        .collect();
+    let mut corpus = documents_of(&texts, 7);
+    annotate(&mut corpus);
+    let (files, _) = site_files(&corpus);
+    let want = Searcher::new(corpus).search(&Query::parse("科技").unwrap(), &Filters::default(), 3);
+    let page = SitePage {
+        offset: 0,
+        limit: 3,
+        facets: true,
+        per_document: usize::MAX,
+    };
+    let query = Query::parse("科技").unwrap();
+    let (got, fetched) = site_search(&files, &query, &Filters::default(), page);
+    assert_eq!(got, want);
+    let of_kind = |prefix: &str| {
+        let mut names: Vec<&String> = fetched.iter().filter(|n| n.starts_with(prefix)).collect();
+        names.sort();
+        names
+            .iter()
+            .map(|n| n.rsplit('-').next().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        of_kind("u-"),
+        ["0.qxs"],
+        "both tables of group 0 as the group"
+    );
+    assert_eq!(of_kind("t-"), ["2.qxs"], "the lone table of group 1 alone");
+
+    // Group 1's tables sealed as group 0: numbered right, holding the wrong tables.
+    let name = |kind: &str| files.keys().find(|n| n.starts_with(kind)).unwrap().clone();
+    let group_1 = files
+        .keys()
+        .find(|n| n.starts_with("u-") && n.ends_with("-1.qxs"))
+        .unwrap();
+    let (_, tables): (u64, Vec<Table>) = super::piece::decode(group_1, &files[group_1]).unwrap();
+    let id = super::piece::PieceId::parse(&name("u-")).unwrap();
+    let group_0 = super::piece::PieceId { number: 0, ..id };
+    let forged = super::piece::seal(group_0, &super::piece::serialize(&tables));
+    let mut site = SiteIndex::open(&files[META_NAME]).unwrap();
+    match site.add(&group_0.name(), &forged) {
+        Err(crate::Error::Piece { problem, .. }) => assert_eq!(problem, PieceProblem::Undecodable),
+        other => panic!("a group of other tables was taken: {other:?}"),
+    }
 }

@@ -4,10 +4,11 @@ use super::piece::{bucket_of, seal, serialize, Kind, PieceId, META_NAME};
 use super::postings::{bigram, is_placed, unigram, Placed, PostingsWriter, TITLE_FLAG};
 use super::{
     DocsPiece, GramBucket, GramPostings, KeyBucket, Lengths, Meta, PieceCounts, SiteDocument,
-    Table, TextsPiece, DOCS_PER_PIECE, SITE_VERSION, TABLE_PASSAGES, TEXTS_PER_PIECE,
+    Table, TextsPiece, DOCS_PER_PIECE, SITE_VERSION, TABLES_PER_GROUP, TABLE_PASSAGES,
+    TEXTS_PER_PIECE,
 };
 use crate::text::unit_string_and_count;
-use crate::{Corpus, PassageId};
+use crate::{Corpus, Passage, PassageId};
 use rustc_hash::FxHashMap;
 
 /// Postings bigger than this (bytes) get a piece of their own instead of sharing a bucket.
@@ -478,35 +479,48 @@ fn write_texts<E: Fn(&str, &[u8]) -> std::io::Result<()> + Sync>(
     Ok(count)
 }
 
-/// Passage tables of `TABLE_PASSAGES` passages each; returns their number.
+/// Passage tables of `TABLE_PASSAGES` passages each, then the same tables in groups of
+/// `TABLES_PER_GROUP`; returns the number of tables.
 fn write_tables<E: Fn(&str, &[u8]) -> std::io::Result<()> + Sync>(
     corpus: &Corpus,
     out: &mut Pieces<E>,
 ) -> std::io::Result<u32> {
-    let mut count = 0;
-    for (t, chunk) in corpus.passages.chunks(TABLE_PASSAGES as usize).enumerate() {
-        let first_doc = chunk.first().map_or(0, |p| p.doc.0);
-        let mut table = Table {
-            first: t as u32 * TABLE_PASSAGES,
-            first_doc,
-            ..Table::default()
-        };
-        for p in chunk {
-            let run = (p.doc.0 - first_doc) as usize;
-            table.runs.resize(run + 1, 0);
-            table.runs[run] += 1;
-            table.dates.resize(run + 1, None);
-            table.dates[run] = corpus
-                .doc(p.doc)
-                .and_then(|d| d.date.as_deref())
-                .and_then(crate::Date::parse_loose);
-            table.districts.push(&p.districts);
-            table.topics.push(&p.topics);
-        }
-        out.put(Kind::Table, t as u32, &table)?;
-        count += 1;
+    let tables: Vec<Table> = corpus
+        .passages
+        .chunks(TABLE_PASSAGES as usize)
+        .enumerate()
+        .map(|(t, chunk)| table_of(corpus, t as u32 * TABLE_PASSAGES, chunk))
+        .collect();
+    for (t, table) in tables.iter().enumerate() {
+        out.put(Kind::Table, t as u32, table)?;
     }
-    Ok(count)
+    for (g, group) in tables.chunks(TABLES_PER_GROUP as usize).enumerate() {
+        out.put(Kind::TableGroup, g as u32, &group)?;
+    }
+    Ok(tables.len() as u32)
+}
+
+/// The passage table of `chunk`, the passages from `first` on.
+fn table_of(corpus: &Corpus, first: u32, chunk: &[Passage]) -> Table {
+    let first_doc = chunk.first().map_or(0, |p| p.doc.0);
+    let mut table = Table {
+        first,
+        first_doc,
+        ..Table::default()
+    };
+    for p in chunk {
+        let run = (p.doc.0 - first_doc) as usize;
+        table.runs.resize(run + 1, 0);
+        table.runs[run] += 1;
+        table.dates.resize(run + 1, None);
+        table.dates[run] = corpus
+            .doc(p.doc)
+            .and_then(|d| d.date.as_deref())
+            .and_then(crate::Date::parse_loose);
+        table.districts.push(&p.districts);
+        table.topics.push(&p.topics);
+    }
+    table
 }
 
 /// Passage lengths, `TABLE_PASSAGES` per piece; returns the number of pieces.
