@@ -543,14 +543,14 @@ fn counts_fetch_most_of_a_group_as_the_group() {
     let mut corpus = documents_of(&texts, 7);
     annotate(&mut corpus);
     let (files, _) = site_files(&corpus);
-    let want = Searcher::new(corpus).search(&Query::parse("科技").unwrap(), &Filters::default(), 3);
+    let query = Query::parse("科技").unwrap();
+    let want = Searcher::new(corpus).search(&query, &Filters::default(), 3);
     let page = SitePage {
         offset: 0,
         limit: 3,
         facets: true,
         per_document: usize::MAX,
     };
-    let query = Query::parse("科技").unwrap();
     let (got, fetched) = site_search(&files, &query, &Filters::default(), page);
     assert_eq!(got, want);
     let of_kind = |prefix: &str| {
@@ -569,13 +569,12 @@ fn counts_fetch_most_of_a_group_as_the_group() {
     assert_eq!(of_kind("t-"), ["2.qxs"], "the lone table of group 1 alone");
 
     // Group 1's tables sealed as group 0: numbered right, holding the wrong tables.
-    let name = |kind: &str| files.keys().find(|n| n.starts_with(kind)).unwrap().clone();
     let group_1 = files
         .keys()
         .find(|n| n.starts_with("u-") && n.ends_with("-1.qxs"))
         .unwrap();
     let (_, tables): (u64, Vec<Table>) = super::piece::decode(group_1, &files[group_1]).unwrap();
-    let id = super::piece::PieceId::parse(&name("u-")).unwrap();
+    let id = super::piece::PieceId::parse(group_1).unwrap();
     let group_0 = super::piece::PieceId { number: 0, ..id };
     let forged = super::piece::seal(group_0, &super::piece::serialize(&tables));
     let mut site = SiteIndex::open(&files[META_NAME]).unwrap();
