@@ -225,8 +225,15 @@ test('a custom gazetteer brings its own district map, saved with the library', {
       await page.waitForFunction(() => /已重新标注|失败/.test(document.querySelector('[data-testid=annotate-status]')?.textContent), null, { timeout: 60_000 });
       return page.getByTestId('annotate-status').innerText();
     };
+    // Typing in the topic table, then uploading a gazetteer: the typing stays (the upload's
+    // re-render put the library's table back).
+    const topics = page.getByTestId('topics-text');
+    await topics.waitFor();
+    const edited = `${await topics.inputValue()}\n美食 *烤鱼 *饭店\n`;
+    await topics.fill(edited);
     await upload(`${CHENGDU}\ntile 金牛 1 0\n`);
     await page.waitForFunction(() => /chengdu\.txt/.test(document.querySelector('[data-testid=gazetteer-status]')?.textContent));
+    assert.equal(await topics.inputValue(), edited, 'the typed topics survive the upload');
     assert.equal(await reannotate(), '重新标注失败：区县文件第 9 行：第 1 列第 0 行已被第 7 行的区县占用，请换一个空位置');
     await upload(CHENGDU);
     await page.waitForFunction(() => /chengdu\.txt/.test(document.querySelector('[data-testid=gazetteer-status]')?.textContent));
@@ -299,7 +306,16 @@ test('the import dialog on a phone; cancelling saves nothing', { timeout: 120_00
   const { page } = app;
   try {
     await waitReady(page);
-    await openDialog(page, 'import');
+    // The library menu fits the phone's width (it started at the switcher, past the logo,
+    // and ran 30 px off the screen).
+    await page.getByTestId('corpus-switcher').click();
+    const menu = await page.getByTestId('corpus-menu').boundingBox();
+    const width = page.viewportSize().width;
+    assert.ok(menu.x >= 0 && menu.x + menu.width <= width, `menu ${JSON.stringify(menu)} in ${width} px`);
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), 'no sideways scroll');
+    await screenshot(page, 'library-menu');
+    await page.getByTestId('open-import').click();
+    await page.getByTestId('library-dialog').waitFor();
     await screenshot(page, 'import-dialog');
     // Enough text (~8 MB) that the import is still running when 取消 is pressed.
     const files = Array.from({ length: 600 }, (_, i) => ({
@@ -441,6 +457,15 @@ test('a long import can be searched while it runs; later searches see more docum
     assert.match(await page.getByTestId('import-progress-text').innerText(), /^0 \/ 1 个文件/, 'still inside the file');
     await page.setViewportSize({ width: 390, height: 844 });
     await screenshot(page, 'import-preview-phone');
+    // Another tab and back: the import runs on. Esc (closing the dialog would drop it) asks
+    // first; declining keeps the dialog and the import.
+    await page.getByTestId('tab-manage').click();
+    await page.getByTestId('tab-import').click();
+    assert.match(await page.getByTestId('import-progress-text').innerText(), /^0 \/ 1 个文件/, 'the import survived the tabs');
+    const asked = new Promise((resolve) => page.once('dialog', (d) => { resolve(d.message()); d.dismiss(); }));
+    await page.keyboard.press('Escape');
+    assert.equal(await asked, '这次导入还没有保存，关闭窗口会放弃它。确定关闭吗？');
+    assert.ok(await page.getByTestId('library-dialog').isVisible(), 'the dialog stays open');
     await page.getByTestId('import-cancel').click();
     await app.waitForText('已取消导入，没有保存任何内容', 30_000);
     app.assertNoErrors();

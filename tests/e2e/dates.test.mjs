@@ -10,7 +10,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launch, openApp, screenshot } from './helpers.mjs';
-import { DIST, REPO, axeViolations, buildBundle, hash, waitReady } from './app-helpers.mjs';
+import { DIST, REPO, axeViolations, buildBundle, hash, search, waitReady } from './app-helpers.mjs';
 
 const BODY = '缙云山国家级自然保护区位于北碚，森林覆盖率高，是重庆主城的生态屏障。';
 
@@ -182,6 +182,29 @@ test('a date range that finds nothing offers to drop it', async () => {
     assert.equal(await suggestion.first().textContent(), '去掉时间筛选（8 段）');
     await suggestion.first().click();
     await settled(page, 8, [], ['from=']);
+    app.assertNoErrors();
+  } finally {
+    await app.close();
+  }
+});
+
+// yew 0.23 panicked ("failed to insert node before next sibling", yewstack/yew#4092) when one
+// render brought the timeline in and took the empty-results help out with the (empty)
+// active-filter chips between them: a search that finds nothing, then one that finds dated
+// documents, stopped the app.
+test('a search that finds nothing, then one that finds dated documents, shows them', async () => {
+  const app = await openApp(browser, { path: '?corpus=dates.qx#/search?v=1&q=不存在的词语' });
+  try {
+    const { page } = app;
+    await waitReady(page);
+    assert.match(await page.getByTestId('results-count').innerText(), /^0/);
+    await search(page, '缙云山');
+    await settled(page, 8, ['q=缙云山']);
+    await page.getByTestId('timeline').waitFor();
+    await search(page, '不存在的词语');
+    await settled(page, 0, ['q=不存在的词语']);
+    await search(page, '缙云山');
+    await settled(page, 8, ['q=缙云山']);
     app.assertNoErrors();
   } finally {
     await app.close();

@@ -3,6 +3,24 @@
 
 use wasm_bindgen::JsCast;
 
+/// What a component renders when it has nothing to show: an empty text node, not no node
+/// at all. yew 0.23 panics ("failed to insert node before next sibling", yewstack/yew#4092,
+/// fixed after that release) when, in one render, a sibling list gains a node before a
+/// component that renders no node and loses one after it — a search that found nothing,
+/// then one with dated results, did that to the results page. A component that always
+/// renders a node is never that middle sibling.
+pub fn nothing() -> yew::Html {
+    yew::html! { "" }
+}
+
+/// Ask `message` with the browser's own confirmation box; true when confirmed (or when no
+/// box can be shown, so that nothing is ever stuck behind a missing window).
+pub fn confirm(message: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(message).ok())
+        .unwrap_or(true)
+}
+
 /// `location.hash` (empty when unavailable).
 pub fn location_hash() -> String {
     web_sys::window()

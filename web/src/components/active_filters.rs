@@ -23,7 +23,7 @@ pub struct ActiveFiltersProps {
 #[component]
 pub fn ActiveFilters(props: &ActiveFiltersProps) -> Html {
     if props.districts.is_empty() && props.topics.is_empty() && props.dates.is_none() {
-        return html! {};
+        return crate::dom::nothing();
     }
     let chip = |kind: &'static str, name: &AttrValue, onclick: Callback<MouseEvent>| {
         html! {

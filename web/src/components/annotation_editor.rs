@@ -37,6 +37,15 @@ pub fn AnnotationEditor(props: &AnnotationEditorProps) -> Html {
     let uploaded = use_state(|| None::<(String, String)>);
     let status = use_state(|| Status::Idle);
     let topics = use_node_ref();
+    // The topic table as typed (None: not edited, the library's own), kept in state: a
+    // re-render (a gazetteer uploaded or reset) would otherwise put the library's text back
+    // into the box and lose the typing.
+    let typed = use_state(|| None::<String>);
+    {
+        let typed = typed.clone();
+        let library = props.library.as_ref().map(|l| l.id.clone());
+        use_effect_with(library, move |_| typed.set(None));
+    }
     {
         let (defaults, status) = (defaults.clone(), status.clone());
         use_effect_with((), move |_| {
@@ -126,6 +135,19 @@ pub fn AnnotationEditor(props: &AnnotationEditorProps) -> Html {
             });
         })
     };
+    let oninput = {
+        let typed = typed.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() {
+                typed.set(Some(area.value()));
+            }
+        })
+    };
+    let topics_text = (*typed).clone().unwrap_or_else(|| {
+        lib.topics
+            .clone()
+            .unwrap_or_else(|| editable_topics(&builtin.1))
+    });
     let working = *status == Status::Working;
     html! {
         <form class="qx-annotate" data-testid="annotate-panel" {onsubmit}>
@@ -146,7 +168,7 @@ pub fn AnnotationEditor(props: &AnnotationEditorProps) -> Html {
             <fieldset class="qx-fieldset">
                 <legend>{ "主题关键词" }</legend>
                 <textarea ref={topics} class="qx-textarea qx-code" rows="12" spellcheck="false"
-                    data-testid="topics-text" value={lib.topics.clone().unwrap_or_else(|| editable_topics(&builtin.1))} />
+                    data-testid="topics-text" value={topics_text} {oninput} />
                 <p class="qx-muted qx-small">{ "每行：主题名 关键词…；关键词前加 * 表示强关键词。" }</p>
             </fieldset>
             <div class="qx-form-row">

@@ -13,14 +13,14 @@ pub struct PassageChipsProps {
 #[component]
 pub fn PassageChips(props: &PassageChipsProps) -> Html {
     let Some(handle) = use_context::<CorpusHandle>() else {
-        return html! {};
+        return crate::dom::nothing();
     };
     let corpus = handle.searcher.corpus();
     let Some(p) = corpus.passage(props.passage) else {
-        return html! {};
+        return crate::dom::nothing();
     };
     if p.districts.is_empty() && p.topics.is_empty() {
-        return html! {};
+        return crate::dom::nothing();
     }
     let district_title = if p.inherited {
         "区县（沿用全文主要区县）"

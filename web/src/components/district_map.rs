@@ -36,12 +36,12 @@ pub struct DistrictMapProps {
 #[component]
 pub fn DistrictMap(props: &DistrictMapProps) -> Html {
     let Some(handle) = use_context::<CorpusHandle>() else {
-        return html! {};
+        return crate::dom::nothing();
     };
     let corpus = handle.searcher.corpus();
     let tiles = tiles(corpus);
     if tiles.is_empty() {
-        return html! {};
+        return crate::dom::nothing();
     }
     let count = |d: DistrictId| props.counts.get(usize::from(d.0)).copied().unwrap_or(0);
     let max = tiles

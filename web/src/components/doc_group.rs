@@ -29,14 +29,14 @@ pub fn DocGroupView(props: &DocGroupProps) -> Html {
     let expanded = use_state(|| false);
     let host = use_context::<HostRef>();
     let Some(handle) = use_context::<CorpusHandle>() else {
-        return html! {};
+        return crate::dom::nothing();
     };
     let corpus = handle.searcher.corpus();
     let Some(group): Option<&DocGroup> = props.found.results.groups.get(props.index) else {
-        return html! {};
+        return crate::dom::nothing();
     };
     let Some(doc) = corpus.doc(group.doc) else {
-        return html! {};
+        return crate::dom::nothing();
     };
 
     let number = |p: u32| p.saturating_sub(doc.passages.start);

@@ -26,7 +26,7 @@ fn action(suggestion: &Suggestion) -> Action {
 #[component]
 pub fn EmptyHelp(props: &EmptyHelpProps) -> Html {
     let Some(handle) = use_context::<CorpusHandle>() else {
-        return html! {};
+        return crate::dom::nothing();
     };
     let corpus = handle.searcher.corpus();
     let found = suggestions(&handle.searcher, &props.view);

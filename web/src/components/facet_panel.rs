@@ -22,7 +22,7 @@ pub struct FacetPanelProps {
 pub fn FacetPanel(props: &FacetPanelProps) -> Html {
     let open = use_state(|| false);
     let Some(handle) = use_context::<CorpusHandle>() else {
-        return html! {};
+        return crate::dom::nothing();
     };
     let corpus = handle.searcher.corpus();
     let count = |list: &[u32], i: usize| list.get(i).copied().unwrap_or(0);

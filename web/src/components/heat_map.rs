@@ -25,7 +25,7 @@ pub struct HeatMapProps {
 #[component]
 pub fn HeatMap(props: &HeatMapProps) -> Html {
     let Some(handle) = use_context::<CorpusHandle>() else {
-        return html! {};
+        return crate::dom::nothing();
     };
     let corpus = handle.searcher.corpus();
     let stats = &props.stats;

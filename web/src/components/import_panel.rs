@@ -1,7 +1,9 @@
 //! The import flow: choose files (sources) → progress with 取消, and a search of the
 //! documents indexed so far → report, name and 保存.
 //! The files are indexed in a Web Worker (`quxian-library.js`), so the page stays
-//! responsive; closing the dialog cancels a running import. Saving stores the library in
+//! responsive. The panel tells the dialog when it holds work not saved yet (an import
+//! running, or a report): closing the dialog then asks first, since closing cancels the
+//! import (see `library_dialog.rs`). Saving stores the library in
 //! IndexedDB and opens it; a full disk keeps the report on screen with the reason, and
 //! earlier libraries stay as they were.
 
@@ -26,11 +28,19 @@ pub struct ImportPanelProps {
     pub on_saved: Callback<String>,
     /// Storage changed: reread the list.
     pub on_changed: Callback<()>,
+    /// Whether the panel holds work that closing would lose: an import running, or its
+    /// report not saved yet.
+    pub on_busy: Callback<bool>,
 }
 
 #[component]
 pub fn ImportPanel(props: &ImportPanelProps) -> Html {
     let phase = use_state(|| Phase::Choose(None));
+    {
+        let busy = !matches!(*phase, Phase::Choose(_));
+        let on_busy = props.on_busy.clone();
+        use_effect_with(busy, move |busy| on_busy.emit(*busy));
+    }
     // The search of the documents indexed so far, while an import runs.
     let search = use_state(|| None::<ImportSearch>);
     let controller = use_mut_ref(|| None::<web_sys::AbortController>);

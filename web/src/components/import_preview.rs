@@ -102,7 +102,7 @@ fn answer_view(answer: &Answer) -> Html {
         }
     };
     match answer {
-        Answer::Idle => html! {},
+        Answer::Idle => crate::dom::nothing(),
         Answer::Searching => status("正在搜索…".to_string(), false),
         Answer::Failed(message) => status(message.clone(), true),
         Answer::Found(query, results) => html! {

@@ -23,6 +23,9 @@ fn focus_if_possible(element: &web_sys::Element) -> bool {
         == Some(element)
 }
 
+/// Asked before the dialog closes while the import tab holds work not saved yet.
+const LEAVE_IMPORT: &str = "这次导入还没有保存，关闭窗口会放弃它。确定关闭吗？";
+
 /// Which tab is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DialogTab {
@@ -54,6 +57,25 @@ pub struct LibraryDialogProps {
 #[component]
 pub fn LibraryDialog(props: &LibraryDialogProps) -> Html {
     let dialog = use_node_ref();
+    // Closing drops the import panel and with it a running import or an unsaved report, so
+    // it asks first then; tabs only hide the panel (see below).
+    let busy = use_mut_ref(|| false);
+    let on_busy = {
+        let busy = busy.clone();
+        Callback::from(move |b: bool| *busy.borrow_mut() = b)
+    };
+    let may_close = {
+        let busy = busy.clone();
+        move || !*busy.borrow() || crate::dom::confirm(LEAVE_IMPORT)
+    };
+    let request_close = {
+        let (may_close, on_close) = (may_close.clone(), props.on_close.clone());
+        Callback::from(move |()| {
+            if may_close() {
+                on_close.emit(());
+            }
+        })
+    };
     // A native modal dialog: the page behind it is inert, so Tab stays inside. Focus goes
     // back where it was when the dialog closes, or to the corpus switcher that opened it
     // (its menu item is gone by then).
@@ -94,7 +116,7 @@ pub fn LibraryDialog(props: &LibraryDialogProps) -> Html {
     // Esc closes, unless a field inside handles it; the listener is capturing so the
     // page's own Esc (close the reader) does not also fire.
     {
-        let on_close = props.on_close.clone();
+        let on_close = request_close.clone();
         use_effect_with((), move |_| {
             let listener = web_sys::window().map(|w| {
                 let options = gloo_events::EventListenerOptions::run_in_capture_phase();
@@ -119,9 +141,14 @@ pub fn LibraryDialog(props: &LibraryDialogProps) -> Html {
                 data-testid={testid.to_string()} onclick={move |_| on_tab.emit(tab)}>{ label.to_string() }</button>
         }
     };
-    let close = {
-        let on_close = props.on_close.clone();
-        Callback::from(move |_: MouseEvent| on_close.emit(()))
+    let close = request_close.reform(|_: MouseEvent| ());
+    let on_open = {
+        let on_open = props.on_open.clone();
+        Callback::from(move |id: Option<String>| {
+            if may_close() {
+                on_open.emit(id);
+            }
+        })
     };
     let current = props.current.as_ref().and_then(|id| {
         props
@@ -130,13 +157,19 @@ pub fn LibraryDialog(props: &LibraryDialogProps) -> Html {
             .find(|l| l.id == id.as_str())
             .cloned()
     });
+    // The import panel stays mounted on the other tabs: leaving its tab keeps a running
+    // import and its report.
+    let import = html! {
+        <div hidden={props.tab != DialogTab::Import}>
+            <ImportPanel on_saved={props.on_open.reform(Some)} on_changed={props.on_changed.clone()}
+                {on_busy} />
+        </div>
+    };
     let body = match props.tab {
-        DialogTab::Import => html! {
-            <ImportPanel on_saved={props.on_open.reform(Some)} on_changed={props.on_changed.clone()} />
-        },
+        DialogTab::Import => crate::dom::nothing(),
         DialogTab::Manage => html! {
             <LibraryList libraries={props.libraries.clone()} current={props.current.clone()}
-                on_open={props.on_open.clone()} on_changed={props.on_changed.clone()}
+                {on_open} on_changed={props.on_changed.clone()}
                 on_deleted={props.on_deleted.clone()} />
         },
         DialogTab::Data => html! {
@@ -161,7 +194,7 @@ pub fn LibraryDialog(props: &LibraryDialogProps) -> Html {
                     { tab_button(DialogTab::Manage, "管理", "tab-manage") }
                     { tab_button(DialogTab::Data, "区县与主题", "tab-data") }
                 </nav>
-                <div class="qx-dialog-body">{ body }</div>
+                <div class="qx-dialog-body">{ import }{ body }</div>
             </dialog>
     }
 }

@@ -15,7 +15,7 @@ pub struct NoticeBarProps {
 pub fn NoticeBar(props: &NoticeBarProps) -> Html {
     let dismissed = use_state(Vec::<String>::new);
     if props.notices.is_empty() || *dismissed == *props.notices {
-        return html! {};
+        return crate::dom::nothing();
     }
     let ondismiss = {
         let (dismissed, notices) = (dismissed.clone(), props.notices.clone());

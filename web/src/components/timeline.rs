@@ -40,7 +40,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     let (step, bars) = bars(&props.timeline);
     let drag: Drag = use_state(|| None);
     let (Some(first), Some(last)) = (bars.first(), bars.last()) else {
-        return html! {};
+        return crate::dom::nothing();
     };
     let (first, last) = (first.date, last.date);
     let max = bars.iter().map(|b| b.docs).max().unwrap_or(1).max(1);

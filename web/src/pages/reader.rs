@@ -35,7 +35,7 @@ pub fn Reader(props: &ReaderProps) -> Html {
         );
     }
     let Some(handle) = use_context::<CorpusHandle>() else {
-        return html! {};
+        return crate::dom::nothing();
     };
     let searcher = &handle.searcher;
     let corpus = searcher.corpus();

@@ -22,7 +22,7 @@ pub struct ResultsProps {
 #[component]
 pub fn Results(props: &ResultsProps) -> Html {
     let Some(handle) = use_context::<CorpusHandle>() else {
-        return html! {};
+        return crate::dom::nothing();
     };
     let corpus = handle.searcher.corpus();
     let results = &props.found.results;
