@@ -272,3 +272,39 @@ fn a_snapshot_is_the_build_of_the_files_so_far() {
     }
     assert_eq!(running.finish().0, uninterrupted.finish().0);
 }
+
+/// Documents of a finished corpus added again (a `.qx` library imported, or re-annotated)
+/// give the same corpus: the same texts, passages and annotations with the same data
+/// files. A long title without punctuation (cut for display, its own line before a short
+/// body) used to be joined to the body when the stored text was normalized again.
+#[test]
+fn stored_documents_added_again_give_the_same_corpus() {
+    let mut first = chongqing_builder();
+    for (name, bytes) in seed_files() {
+        first.add_file(&name, &bytes);
+    }
+    let record = |title: &str, text: &str| {
+        format!(r#"{{"title": "{title}", "text": "{text}", "date": "2026-04-01"}}"#)
+    };
+    let jsonl = [
+        record(
+            "重庆市北碚区召开二〇二六年第一季度生态环境保护工作推进会议暨缙云山保护区专项整治部署会",
+            "会议要求各单位压实责任，推进整改。",
+        ),
+        record("", "没有标题的记录，缙云山。"),
+        record("短标题", "短标题之后的正文在北碚。"),
+    ]
+    .join("\n");
+    first.add_file("档案.jsonl", jsonl.as_bytes());
+    let (corpus, _) = first.finish();
+    assert!(
+        corpus.docs.iter().any(|d| d.title.ends_with('…')),
+        "a cut title"
+    );
+
+    let mut again = chongqing_builder();
+    for doc in &corpus.docs {
+        assert!(again.add_stored_document(doc), "{}", doc.key);
+    }
+    assert_eq!(again.finish().0, corpus);
+}

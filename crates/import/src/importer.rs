@@ -7,15 +7,17 @@
 //! Files go to core's [`CorpusBuilder`] unchanged (`.txt`, `.md`, `.html`, `.jsonl` and
 //! whatever else core reads or rejects with a reason). Two kinds are handled here first:
 //! `.zip` archives, whose entries are added one by one as `archive.zip/path` (see
-//! `archive`), and `.qx` bundles, whose documents are added again as raw documents so the
-//! current gazetteer and lexicon annotate them and duplicates by content are caught by the
-//! builder ("duplicate of …").
+//! `archive`), and `.qx` bundles, whose documents are added again (their stored text and
+//! passages) so the current gazetteer and lexicon annotate them and duplicates by content
+//! are caught by the builder ("duplicate of …"). A `.qx` imported alone is kept as it was
+//! built, with its own districts, topics and map (exported and imported again, a library
+//! is the same library).
 //!
 //! Not done here: decoding, segmentation, annotation (all core), or anything about JS.
 
 use crate::archive;
 use quxian_core::{
-    raw_documents_from_bytes, raw_documents_to_bytes, BuildReport, Corpus, CorpusBuilder, Document,
+    raw_documents_from_bytes, raw_documents_to_bytes, BuildReport, Corpus, CorpusBuilder,
     Gazetteer, Lexicon, PreparedDocuments, PreparedFile, RawDoc, Segmenter, SkipReason, Skipped,
 };
 use serde::Serialize;
@@ -88,6 +90,10 @@ pub struct Importer {
     own_skipped: Vec<SkippedFile>,
     /// The file begun by [`Importer::begin_file`], until it is done.
     open: Option<OpenFile>,
+    /// The first file's bytes when it is a `.qx` library: imported alone, the library is
+    /// kept as it was built — its own districts, topics and map, from data files that this
+    /// import may not have — rather than annotated again with the import's.
+    first_library: Option<Vec<u8>>,
 }
 
 /// A file added a few documents at a time (see [`Importer::begin_file`]).
@@ -158,6 +164,7 @@ impl Importer {
             report: ImportReport::default(),
             own_skipped: Vec::new(),
             open: None,
+            first_library: None,
         })
     }
 
@@ -176,6 +183,9 @@ impl Importer {
         let builder = self.builder.as_mut().ok_or(Error::Finished)?;
         self.report.files += 1;
         self.report.input_bytes += bytes.len() as u64;
+        if self.report.files == 1 && extension(name) == "qx" {
+            self.first_library = Some(bytes.to_vec());
+        }
         let mut own = Vec::new();
         let mut result = add_plain_or_bundle(builder, name, bytes, &mut own);
         self.report.documents += result.added;
@@ -191,12 +201,24 @@ impl Importer {
         self.report.skipped.extend(own);
     }
 
-    /// The library's bundle bytes; the report then holds the builder's final totals.
+    /// The library's bundle bytes; the report then holds the builder's final totals. A
+    /// `.qx` library imported alone comes back as it was (see `first_library`).
     pub fn finish(&mut self) -> Result<Vec<u8>, Error> {
         let builder = self.builder.take().ok_or(Error::Finished)?;
         let (corpus, core) = builder.finish();
+        let alone = self
+            .first_library
+            .take()
+            .filter(|_| self.report.files == 1)
+            .and_then(|bytes| Corpus::from_bundle(&bytes).ok());
         self.report = merge(&self.report, core, &self.own_skipped);
-        Ok(corpus.to_bundle())
+        let Some(library) = alone else {
+            return Ok(corpus.to_bundle());
+        };
+        self.report.documents = library.docs.len();
+        self.report.passages = Some(library.passages.len());
+        self.report.skipped = self.own_skipped.clone();
+        Ok(library.to_bundle())
     }
 
     /// Begin adding a file whose documents [`continue_file`](Self::continue_file) then adds
@@ -514,7 +536,7 @@ fn add_plain_or_bundle(
                 result.added = corpus
                     .docs
                     .iter()
-                    .filter(|doc| builder.add_document(raw_doc(doc)))
+                    .filter(|doc| builder.add_stored_document(doc))
                     .count();
                 result
                     .skipped
@@ -543,31 +565,6 @@ fn add_plain_or_bundle(
     result
 }
 
-/// A stored document as raw input again. The builder puts the full (normalized) title at
-/// the start of the text and stores a title cut to 40 characters with `…`, or the key when
-/// there was none; this gives the builder back a title that the text starts with, so the
-/// text comes out byte-identical (normalizing is idempotent) and duplicates are caught.
-fn raw_doc(doc: &Document) -> RawDoc {
-    let title = if doc.text.starts_with(&doc.title) {
-        doc.title.clone()
-    } else {
-        match doc.title.strip_suffix('…') {
-            Some(head) if doc.text.starts_with(head) => {
-                doc.text.lines().next().unwrap_or(head).to_string()
-            }
-            _ => String::new(),
-        }
-    };
-    RawDoc {
-        key: doc.key.clone(),
-        title,
-        text: doc.text.clone(),
-        date: doc.date.clone(),
-        source: doc.source.clone(),
-        url: doc.url.clone(),
-    }
-}
-
 /// Lower-cased extension of the last path part, or "".
 fn extension(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
@@ -588,7 +585,7 @@ pub fn reannotate(
     let corpus = Corpus::from_bundle(bundle)?;
     let mut builder = builder(dict, gazetteer, topics)?;
     for doc in &corpus.docs {
-        builder.add_document(raw_doc(doc));
+        builder.add_stored_document(doc);
     }
     let (corpus, core) = builder.finish();
     let report = ImportReport {
@@ -1097,5 +1094,51 @@ mod tests {
             let _ = imp.add_file(name, bytes).unwrap();
         }
         imp.finish().unwrap();
+    }
+
+    /// A `.qx` imported alone comes back as it was built, with districts and topics from
+    /// data files this import does not have; with another file beside it, its documents
+    /// are annotated with the import's data like the rest.
+    #[test]
+    fn a_library_imported_alone_keeps_its_own_districts_and_topics() {
+        let gazetteer =
+            "district 武侯 区 武侯区\ndistrict 锦江 区 锦江区\ntile 武侯 0 0\ntile 锦江 1 0\n";
+        let topics = "美食 *火锅 *小吃\n";
+        let mut chengdu = Importer::new(DICT.as_bytes(), Some(gazetteer), Some(topics)).unwrap();
+        chengdu
+            .add_file("a.txt", "武侯火锅\n\n武侯区的火锅和小吃很有名。".as_bytes())
+            .unwrap();
+        chengdu
+            .add_file("b.txt", "锦江小吃\n\n锦江区有很多小吃。".as_bytes())
+            .unwrap();
+        let bundle = chengdu.finish().unwrap();
+        let built = Corpus::from_bundle(&bundle).unwrap();
+        assert_eq!(built.districts, ["武侯", "锦江"]);
+        assert!(built.passages.iter().any(|p| !p.topics.is_empty()));
+
+        let mut alone = importer();
+        alone.add_file("成都.qx", &bundle).unwrap();
+        let again = Corpus::from_bundle(&alone.finish().unwrap()).unwrap();
+        assert_eq!(again, built);
+        assert_eq!(
+            (alone.report().documents, alone.report().passages),
+            (2, Some(built.passages.len()))
+        );
+
+        let mut mixed = importer();
+        mixed.add_file("成都.qx", &bundle).unwrap();
+        mixed
+            .add_file("c.txt", "北碚\n\n北碚区的新闻。".as_bytes())
+            .unwrap();
+        let merged = Corpus::from_bundle(&mixed.finish().unwrap()).unwrap();
+        assert_eq!(merged.docs.len(), 3);
+        assert!(
+            merged.districts.iter().all(|d| d != "武侯"),
+            "the import's gazetteer"
+        );
+        for doc in &built.docs {
+            let copy = &merged.docs[merged.doc_by_key(&doc.key).unwrap().0 as usize];
+            assert_eq!(copy.text, doc.text, "the same text");
+        }
     }
 }

@@ -59,6 +59,20 @@ fn short_title(title: &str) -> String {
     format!("{}…", &head[..cut])
 }
 
+/// The full title a stored document was built with. A build puts the full title at the
+/// start of the text and stores it cut by [`short_title`], or the key when there was none.
+fn stored_full_title(doc: &Document) -> String {
+    if doc.text.starts_with(&doc.title) {
+        return doc.title.clone();
+    }
+    match doc.title.strip_suffix('…') {
+        Some(head) if doc.text.starts_with(head) => {
+            doc.text.lines().next().unwrap_or(head).to_string()
+        }
+        _ => String::new(),
+    }
+}
+
 /// A file's documents and what was skipped of it: its bad JSONL lines, or the reason
 /// nothing in it could be read.
 fn read_documents(name: &str, bytes: &[u8]) -> (Vec<RawDoc>, Vec<SkipReason>) {
@@ -113,8 +127,32 @@ impl Preparer {
     }
 
     fn prepare_document(&self, raw: RawDoc) -> Result<PreparedDoc, Skipped> {
-        let full_title = normalize(&raw.title).text.replace('\n', " ");
-        let mut text = normalize(&raw.text).text;
+        self.prepare_normalized(RawDoc {
+            title: normalize(&raw.title).text.replace('\n', " "),
+            text: normalize(&raw.text).text,
+            ..raw
+        })
+    }
+
+    /// [`prepare_document`](Self::prepare_document) of a document of an earlier build: its
+    /// stored text is normalized already, and normalizing it again is not always a no-op:
+    /// a long title line (its own line, put before the text after normalizing) could be
+    /// joined to the first paragraph as a wrapped line.
+    fn prepare_stored(&self, doc: &Document) -> Result<PreparedDoc, Skipped> {
+        self.prepare_normalized(RawDoc {
+            key: doc.key.clone(),
+            title: stored_full_title(doc),
+            text: doc.text.clone(),
+            date: doc.date.clone(),
+            source: doc.source.clone(),
+            url: doc.url.clone(),
+        })
+    }
+
+    /// The rest of preparing, from a normalized title (one line) and text.
+    fn prepare_normalized(&self, raw: RawDoc) -> Result<PreparedDoc, Skipped> {
+        let full_title = raw.title;
+        let mut text = raw.text;
         if !full_title.is_empty() && !text.starts_with(&full_title) {
             text = if text.is_empty() {
                 full_title.clone()
@@ -226,6 +264,14 @@ impl CorpusBuilder {
     /// Add one document; returns false (and records why) when it is empty or a duplicate.
     pub fn add_document(&mut self, raw: RawDoc) -> bool {
         let prepared = self.preparer.prepare_document(raw);
+        self.commit_document(prepared)
+    }
+
+    /// Add a document of a corpus built before (a `.qx` library imported, or re-annotated
+    /// with other data files): the same text and passages, annotated by this builder.
+    /// Returns false (and records why) when it is empty or a duplicate.
+    pub fn add_stored_document(&mut self, doc: &Document) -> bool {
+        let prepared = self.preparer.prepare_stored(doc);
         self.commit_document(prepared)
     }
 
