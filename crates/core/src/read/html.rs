@@ -3,7 +3,9 @@
 //! html5gum tokenizes the document as the WHATWG spec says (entities decoded, in text and in
 //! attributes); it has no tree, so we track the little nesting that matters. We keep the text
 //! of regular content and of `<title>`, skip what is never shown (the raw-text elements
-//! `<script>`, `<style>`, `<noscript>`, `<iframe>`… and everything inside `<template>`), and
+//! `<script>`, `<style>`, `<noscript>`, `<iframe>`… and everything inside `<template>`), skip
+//! `<nav>` (a saved page's menus are not the article: they made every page of a site match
+//! 首页 and put themselves before the title), and
 //! turn block elements into blank lines and `<br>` into a line break. Source line breaks
 //! inside text are plain spaces, as a browser shows them. Metadata: title from `<title>`
 //! (else `og:title`, else the first line), date from `<meta name="date|pubdate|publishdate">`,
@@ -27,7 +29,6 @@ const BLOCKS: &[&[u8]] = &[
     b"header",
     b"footer",
     b"aside",
-    b"nav",
     b"h1",
     b"h2",
     b"h3",
@@ -53,6 +54,10 @@ const BLOCKS: &[&[u8]] = &[
     b"address",
 ];
 
+/// Elements whose content is not the document's text, nested ones included: `<template>`
+/// (never shown) and `<nav>` (menus).
+const UNREAD: &[&[u8]] = &[b"template", b"nav"];
+
 /// What the tokens have told so far.
 #[derive(Default)]
 struct Collected {
@@ -65,8 +70,8 @@ struct Collected {
     titles: usize,
     /// The raw-text element (`<script>`, `<style>`…) whose content is being skipped.
     skipping: Option<Vec<u8>>,
-    /// Nesting depth inside `<template>`, whose content is never shown.
-    in_template: usize,
+    /// Nesting depth inside [`UNREAD`] elements.
+    unread_depth: usize,
     og_title: Option<String>,
     date: Option<String>,
     /// The first `<time datetime>`, used when no `<meta>` gives a date.
@@ -117,7 +122,7 @@ impl Collected {
                 self.titles += 1;
             }
             b"br" => self.body.push('\n'),
-            b"template" => self.in_template += 1,
+            _ if UNREAD.contains(&name) => self.unread_depth += 1,
             b"meta" | b"link" => self.metadata(name, attribute),
             b"time" if self.time.is_none() => self.time = attribute("datetime"),
             _ if BLOCKS.contains(&name) => self.body.push_str("\n\n"),
@@ -134,14 +139,14 @@ impl Collected {
         }
         match name {
             b"title" => self.in_title = false,
-            b"template" => self.in_template = self.in_template.saturating_sub(1),
+            _ if UNREAD.contains(&name) => self.unread_depth = self.unread_depth.saturating_sub(1),
             _ if BLOCKS.contains(&name) => self.body.push_str("\n\n"),
             _ => {}
         }
     }
 
     fn text(&mut self, text: &str) {
-        if self.skipping.is_some() || self.in_template > 0 {
+        if self.skipping.is_some() || self.unread_depth > 0 {
             return;
         }
         if self.in_title {
@@ -274,6 +279,23 @@ mod tests {
 
     /// Markup inside raw-text elements is not read (a self-closed `<script/>` included, as
     /// in a browser), nor what `<template>` holds.
+    #[test]
+    fn skips_menus() {
+        let html = "<title>北碚区举办缙云山生态论坛</title><nav>首页 | <a href=/>新闻</a>\
+            <nav><ul><li>导航菜单</li></ul></nav></nav>\
+            <h1>北碚区举办缙云山生态论坛</h1><p>5月3日，论坛在北碚举行。</p>";
+        let doc = read("k", html);
+        let lines: Vec<&str> = doc.text.split_whitespace().collect();
+        assert_eq!(
+            lines,
+            ["北碚区举办缙云山生态论坛", "5月3日，论坛在北碚举行。"]
+        );
+        assert!(
+            doc.text.starts_with(&doc.title),
+            "the title is not put before menus"
+        );
+    }
+
     #[test]
     fn skips_raw_text_and_templates() {
         let html = "<title>标题</title><p>甲</p><script>document.write('<p>乙</p>')</script>\
