@@ -287,6 +287,69 @@ test('site page: a result opens its document at the matching passage; back retur
   }
 });
 
+test('site page: links with a bad order or date, the skip link, typing, back from a document, a failed query', async () => {
+  const context = await browser.newContext({ ...VIEWPORTS.desktop });
+  const page = await context.newPage();
+  page.viewportName = 'desktop';
+  const errors = watchErrors(page);
+  const status = () => page.textContent('#status');
+  // A bad order and a bad date are notices; the search runs. A month shows as its last day
+  // in 到 (the field holds days), and stays a month in the link.
+  await page.goto(`${server.url}#q=${encodeURIComponent('重庆')}&sort=random&from=banana&to=2099-06`);
+  await page.waitForSelector('#hits mark');
+  assert.match(await status(), /链接中的排序“random”无效，已按相关度排序/);
+  assert.match(await status(), /链接中的日期“banana”无效，已忽略/);
+  assert.equal(await page.inputValue('#sort'), '');
+  assert.equal(await page.inputValue('#to'), '2099-06-30');
+  const all = cliSearch('重庆');
+  assert.match(await status(), new RegExp(`^${all.total_docs.toLocaleString('zh-CN')} 篇文档`));
+
+  // The skip link moves the focus to the results; the view stays.
+  const hash = await page.evaluate(() => location.hash);
+  await page.focus('a.skip');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => location.hash), hash);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'results');
+  assert.equal(await page.locator('li.doc').count(), 10);
+
+  // Two pages, a document opened from the second, back: both pages, where they were.
+  await page.click('#more');
+  await page.waitForFunction(() => document.querySelectorAll('li.doc').length === 20);
+  const opened = page.locator('li.doc h2 a').nth(14);
+  await opened.scrollIntoViewIfNeeded();
+  const scrolled = await page.evaluate(() => scrollY);
+  assert.ok(scrolled > 0, 'the second page is below the fold');
+  await opened.click();
+  await page.waitForSelector('#reader li.target');
+  await page.goBack();
+  await page.waitForFunction(() => !document.querySelector('#results').hidden);
+  assert.equal(await page.locator('li.doc').count(), 20, 'both pages are back');
+  assert.ok(Math.abs(await page.evaluate(() => scrollY) - scrolled) < 2, 'and the place in them');
+
+  // Typing with pauses writes one history entry: Back returns to the view before it.
+  const before = await page.evaluate(() => location.hash);
+  await page.click('#q');
+  await page.fill('#q', '');
+  for (const c of '缙云山') {
+    await page.keyboard.type(c);
+    await page.waitForTimeout(300);
+  }
+  await page.waitForFunction(() => decodeURIComponent(location.hash).includes('q=缙云山'));
+  await page.goBack();
+  await page.waitForFunction((h) => location.hash === h, before);
+
+  // A query the engine refuses (too long) leaves no results of the query before it.
+  await page.fill('#q', '重'.repeat(1001));
+  await page.press('#q', 'Enter');
+  await page.waitForFunction(() => document.querySelector('#status').className === 'error');
+  assert.match(await status(), /查询太长/);
+  assert.equal(await page.locator('li.doc').count(), 0);
+  assert.ok(await page.isHidden('#more'));
+  assert.equal(await page.locator('#facets label').count(), 0);
+  assertNoErrors(errors);
+  await context.close();
+});
+
 test('site: a damaged or missing piece is a Chinese message for that query; others still work', async () => {
   const dir = join(work, 'site/quxian');
   const { result: needed } = await withExplorer(async () => {

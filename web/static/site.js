@@ -49,19 +49,52 @@ function engine(method, ...args) {
 let numberFormat;
 const formatCount = (n) => (numberFormat ??= new Intl.NumberFormat('zh-CN')).format(n);
 
-let view = readHash();
+let { view, notices: linkNotices } = readHash();
 let shown = 0; // documents on screen
-let latest = 0; // ticket of the newest search; older answers are dropped
+let latest = 0; // ticket of the newest search or reading; older answers are dropped
+let lastSearch = ''; // searchKey of the results on screen ('' when none)
+let lastStatus = ''; // and the status line that went with them
+let resultsScroll = 0; // where the results were scrolled when a document was opened
 
+/** A date as a link holds it (2026, 2026-05 or 2026-05-02) that names a real day or month. */
+function isDate(text) {
+  const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(text);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2] ?? 1), Number(m[3] ?? 1)];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/**
+ * The view of the hash, and what in it could not be used: an unknown order or a date that
+ * is not one is dropped with a notice, and the rest of the view is shown (as the app does).
+ */
 function readHash() {
   const params = new URLSearchParams(location.hash.slice(1));
   const p = Number.parseInt(params.get('p') ?? '0', 10);
-  return {
+  const notices = [];
+  let sort = params.get('sort') ?? '';
+  if (sort === 'relevance') sort = '';
+  if (!['', 'newest', 'oldest'].includes(sort)) {
+    notices.push(`链接中的排序“${sort}”无效，已按相关度排序`);
+    sort = '';
+  }
+  const date = (key) => {
+    const value = params.get(key) ?? '';
+    if (value === '' || isDate(value)) return value;
+    notices.push(`链接中的日期“${value}”无效，已忽略：日期应写成 2026、2026-05 或 2026-05-02`);
+    return '';
+  };
+  const view = {
     q: params.get('q') ?? '', district: params.getAll('district'), topic: params.getAll('topic'),
-    sort: params.get('sort') ?? '', from: params.get('from') ?? '', to: params.get('to') ?? '',
+    sort, from: date('from'), to: date('to'),
     doc: params.get('doc') ?? '', p: Number.isSafeInteger(p) && p >= 0 ? p : 0,
   };
+  return { view, notices };
 }
+
+/** What a search depends on: the view without the document being read. */
+const searchKey = (v) => hashOf({ ...v, doc: '', p: 0 });
 
 /** The hash of a view: the search, and the document being read if any. */
 function hashOf(v) {
@@ -77,9 +110,17 @@ function hashOf(v) {
   return `#${params}`;
 }
 
-function writeHash() {
+// Typing writes one history entry, not one per pause: Back returns to the view before it.
+let typedEntry = false;
+
+/** Put the view in the hash: a new history entry, or with `typed` the typing's own one. */
+function writeHash({ typed = false } = {}) {
+  linkNotices = [];
   const hash = hashOf(view);
-  if (hash !== location.hash) history.pushState(null, '', hash);
+  if (hash === location.hash) return;
+  if (typed && typedEntry) history.replaceState(null, '', hash);
+  else history.pushState(null, '', hash);
+  typedEntry = typed;
 }
 
 function el(tag, className, text) {
@@ -153,13 +194,24 @@ function showError(error) {
   status.textContent = error?.message ?? String(error);
 }
 
+/** No results on screen: a query that failed must not leave another query's behind. */
+function clearResults() {
+  list.replaceChildren();
+  facets.replaceChildren();
+  facets.removeAttribute('aria-busy');
+  more.hidden = true;
+  shown = 0;
+  lastSearch = '';
+}
+
 /**
  * Search in two steps: the page first (postings, then the shown documents' texts: bytes
  * that follow the query, not the archive), then the district and topic counts, which need
  * the labels of every match and so come a moment later.
  */
 async function search(append = false) {
-  const ticket = ++latest;
+  // 加载更多 continues the search on screen: its counts, still coming, are not dropped.
+  const ticket = append ? latest : ++latest;
   const offset = append ? shown : 0;
   const options = {
     // One passage per document is shown: only its text is fetched.
@@ -168,18 +220,25 @@ async function search(append = false) {
   };
   status.className = '';
   if (!append) status.textContent = '搜索中…';
+  more.disabled = append;
   try {
     const result = await engine('search', view.q, { ...options, facets: false });
     if (ticket !== latest) return;
     renderPage(result, append, offset);
     if (append) return;
+    lastSearch = searchKey(view);
     facets.setAttribute('aria-busy', 'true');
     const counted = await engine('search', view.q, { ...options, facets: true });
     if (ticket !== latest) return;
     renderFacets(counted);
     facets.removeAttribute('aria-busy');
   } catch (error) {
-    if (ticket === latest) showError(error);
+    if (ticket !== latest) return;
+    // A page more that failed leaves the pages shown; a search that failed, nothing.
+    if (!append) clearResults();
+    showError(error);
+  } finally {
+    if (append) more.disabled = false;
   }
 }
 
@@ -191,7 +250,8 @@ function renderPage(result, append, offset) {
   status.textContent = result.total === 0
     ? '没有找到匹配的段落：试试更短的词，或去掉筛选条件'
     : `${formatCount(result.total_docs)} 篇文档 · ${formatCount(result.total)} 段匹配`;
-  result.notices.forEach((n) => { status.textContent += `（${n}）`; });
+  [...linkNotices, ...result.notices].forEach((n) => { status.textContent += `（${n}）`; });
+  lastStatus = status.textContent;
   more.hidden = shown >= result.total_docs;
 }
 
@@ -202,18 +262,25 @@ input.addEventListener('compositionend', () => { composing = false; input.dispat
 input.addEventListener('input', () => {
   if (composing) return;
   clearTimeout(typing);
-  typing = setTimeout(() => { view = { ...view, q: input.value, doc: '' }; writeHash(); render(); }, 150);
+  typing = setTimeout(() => { view = { ...view, q: input.value, doc: '' }; writeHash({ typed: true }); render(); }, 150);
 });
 document.getElementById('form').addEventListener('submit', (event) => {
   event.preventDefault();
   clearTimeout(typing);
   view = { ...view, q: input.value, doc: '' };
   writeHash();
+  typedEntry = false; // the next typing starts an entry of its own
   render();
 });
+// The skip link's own target (#results) would replace the view in the hash: it moves the
+// focus instead.
+document.querySelector('a.skip')?.addEventListener('click', (event) => {
+  event.preventDefault();
+  document.getElementById('results').focus();
+});
 more.addEventListener('click', () => search(true));
-// 排序 and 从 / 到: a date field holds whole days; a link may hold a month or a year,
-// which the field cannot show (it shows nothing and the link's value stays in effect).
+// 排序 and 从 / 到: a date field holds whole days; a link may hold a month or a year, which
+// the field shows as its first day (从) or last day (到) while the link's value stays.
 for (const [key, control] of Object.entries(order)) {
   control.addEventListener('change', () => {
     view = { ...view, [key]: control.value, doc: '' };
@@ -221,11 +288,22 @@ for (const [key, control] of Object.entries(order)) {
     render();
   });
 }
+/** The day a date field shows for a link's date: a year or month as its first or last day. */
+function fieldDate(value, last) {
+  const [year, month] = value.split('-').map(Number);
+  if (/^\d{4}$/.test(value)) return last ? `${value}-12-31` : `${value}-01-01`;
+  if (!/^\d{4}-\d{2}$/.test(value)) return value;
+  const day = last ? new Date(Date.UTC(year, month, 0)).getUTCDate() : 1;
+  return `${value}-${String(day).padStart(2, '0')}`;
+}
 function showOrder() {
-  for (const [key, control] of Object.entries(order)) control.value = view[key];
+  order.sort.value = view.sort;
+  order.from.value = fieldDate(view.from, false);
+  order.to.value = fieldDate(view.to, true);
 }
 addEventListener('popstate', () => {
-  view = readHash();
+  ({ view, notices: linkNotices } = readHash());
+  typedEntry = false;
   input.value = view.q;
   render();
 });
@@ -234,10 +312,21 @@ addEventListener('popstate', () => {
 function render() {
   showOrder();
   const reading = view.doc !== '';
+  const results = document.getElementById('results');
+  if (reading && !results.hidden) resultsScroll = scrollY;
   reader.hidden = !reading;
-  document.getElementById('results').hidden = reading;
+  results.hidden = reading;
   facets.hidden = reading;
-  return reading ? read() : search();
+  if (reading) return read();
+  // Back from a document to the results on screen: as they were, pages and place kept.
+  if (lastSearch !== '' && lastSearch === searchKey(view)) {
+    ++latest; // a document still opening is not shown over them
+    status.className = '';
+    status.textContent = lastStatus;
+    scrollTo(0, resultsScroll);
+    return Promise.resolve();
+  }
+  return search();
 }
 
 /** The document of the hash, its passages around passage `p` (the one marked). */

@@ -65,7 +65,9 @@ async function fromCache(path, request) {
 
 async function cacheOnFirstUse(request) {
   const cache = await caches.open(CACHE);
-  const hit = await cache.match(request, { ignoreSearch: true });
+  // The exact URL (these have no query): with ignoreSearch, Chromium compares every entry
+  // of the cache, so 离线使用 of a site's 23,000 pieces slowed from ~70 to ~9 pieces a second.
+  const hit = await cache.match(request);
   if (hit) return hit;
   const response = await fetch(request);
   if (response.ok) await cache.put(request, response.clone());
