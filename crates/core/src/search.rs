@@ -320,6 +320,13 @@ pub(crate) fn excluded_clauses(query: &Query) -> Vec<Vec<Unit>> {
         .collect()
 }
 
+/// Whether the query has words or phrases but no character that is searched (only
+/// punctuation or emoji): it then matches every passage, which the user should be told.
+fn nothing_searchable(query: &Query) -> bool {
+    let mut typed = query.text.iter().chain(&query.phrases).peekable();
+    typed.peek().is_some() && typed.all(|t| phrase_units(t).is_empty())
+}
+
 /// Resolve `district:` / `topic:` names of the query and add them to `filters`.
 fn effective_filters(
     src: &impl SearchSource,
@@ -594,6 +601,11 @@ pub(crate) fn rank(
 ) -> Ranked {
     let mut notices = Vec::new();
     let filters = effective_filters(src, query, filters, &mut notices);
+    if nothing_searchable(query) {
+        notices.push(
+            "查询里没有可检索的文字（标点和表情符号不参与检索），显示的是全部段落".to_string(),
+        );
+    }
     let matched = src.scored_matches(query);
     let dated = in_date_range(src, &matched, &filters);
     let (facets, kept) = count_and_filter(src.facet_sizes(), |p| src.labels(p), &dated, &filters);
@@ -1167,6 +1179,20 @@ mod tests {
             Some(highlighted),
             "the best hits are the highlighted ones"
         );
+    }
+
+    #[test]
+    fn a_query_of_punctuation_or_emoji_matches_all_with_a_notice() {
+        let s = searcher();
+        for q in ["😀", "。，！", "\"？？\""] {
+            let r = s.search(&Query::parse(q).unwrap(), &Filters::default(), 10);
+            assert_eq!(r.total, 4, "{q}");
+            assert_eq!(r.notices.len(), 1, "{q}: {:?}", r.notices);
+        }
+        for q in ["科技", "😀科技", ""] {
+            let r = s.search(&Query::parse(q).unwrap(), &Filters::default(), 10);
+            assert!(r.notices.is_empty(), "{q}: {:?}", r.notices);
+        }
     }
 
     #[test]
