@@ -603,7 +603,7 @@ pub(crate) fn rank(
     let filters = effective_filters(src, query, filters, &mut notices);
     if nothing_searchable(query) {
         notices.push(
-            "查询里没有可检索的文字（标点和表情符号不参与检索），显示的是全部段落".to_string(),
+            "查询里没有可检索的文字（标点和表情符号不参与检索）：请输入汉字、字母或数字；现在显示的是全部段落".to_string(),
         );
     }
     let matched = src.scored_matches(query);

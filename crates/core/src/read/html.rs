@@ -277,8 +277,6 @@ mod tests {
         }
     }
 
-    /// Markup inside raw-text elements is not read (a self-closed `<script/>` included, as
-    /// in a browser), nor what `<template>` holds.
     #[test]
     fn skips_menus() {
         let html = "<title>北碚区举办缙云山生态论坛</title><nav>首页 | <a href=/>新闻</a>\
@@ -296,6 +294,8 @@ mod tests {
         );
     }
 
+    /// Markup inside raw-text elements is not read (a self-closed `<script/>` included, as
+    /// in a browser), nor what `<template>` holds.
     #[test]
     fn skips_raw_text_and_templates() {
         let html = "<title>标题</title><p>甲</p><script>document.write('<p>乙</p>')</script>\
