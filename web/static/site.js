@@ -67,7 +67,8 @@ function isDate(text) {
 
 /**
  * The view of the hash, and what in it could not be used: an unknown order or a date that
- * is not one is dropped with a notice, and the rest of the view is shown (as the app does).
+ * is not one is dropped with a notice worded as the app's (core's view.rs), and the rest of
+ * the view is shown.
  */
 function readHash() {
   const params = new URLSearchParams(location.hash.slice(1));
@@ -76,13 +77,13 @@ function readHash() {
   let sort = params.get('sort') ?? '';
   if (sort === 'relevance') sort = '';
   if (!['', 'newest', 'oldest'].includes(sort)) {
-    notices.push(`链接中的排序“${sort}”无效，已按相关度排序`);
+    notices.push(`链接中的排序“${sort}”无效（可用 newest 或 oldest），已按相关度排序`);
     sort = '';
   }
   const date = (key) => {
     const value = params.get(key) ?? '';
     if (value === '' || isDate(value)) return value;
-    notices.push(`链接中的日期“${value}”无效，已忽略：日期应写成 2026、2026-05 或 2026-05-02`);
+    notices.push(`链接中的日期“${value}”无效（应写成 2026-05-02、2026-05 或 2026），已忽略`);
     return '';
   };
   const view = {
@@ -290,9 +291,9 @@ for (const [key, control] of Object.entries(order)) {
 }
 /** The day a date field shows for a link's date: a year or month as its first or last day. */
 function fieldDate(value, last) {
-  const [year, month] = value.split('-').map(Number);
   if (/^\d{4}$/.test(value)) return last ? `${value}-12-31` : `${value}-01-01`;
   if (!/^\d{4}-\d{2}$/.test(value)) return value;
+  const [year, month] = value.split('-').map(Number);
   const day = last ? new Date(Date.UTC(year, month, 0)).getUTCDate() : 1;
   return `${value}-${String(day).padStart(2, '0')}`;
 }

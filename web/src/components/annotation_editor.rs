@@ -36,10 +36,9 @@ pub fn AnnotationEditor(props: &AnnotationEditorProps) -> Html {
     // A gazetteer uploaded here: (file name, text); None keeps the library's.
     let uploaded = use_state(|| None::<(String, String)>);
     let status = use_state(|| Status::Idle);
-    let topics = use_node_ref();
     // The topic table as typed (None: not edited, the library's own), kept in state: a
     // re-render (a gazetteer uploaded or reset) would otherwise put the library's text back
-    // into the box and lose the typing.
+    // into the box and lose the typing. 重新标注 sends this text.
     let typed = use_state(|| None::<String>);
     {
         let typed = typed.clone();
@@ -102,16 +101,18 @@ pub fn AnnotationEditor(props: &AnnotationEditorProps) -> Html {
         let text = builtin.0.clone();
         Callback::from(move |_: MouseEvent| uploaded.set(Some(("内置区县表".into(), text.clone()))))
     };
+    let topics_text = (*typed).clone().unwrap_or_else(|| {
+        lib.topics
+            .clone()
+            .unwrap_or_else(|| editable_topics(&builtin.1))
+    });
     let onsubmit = {
-        let (status, topics, builtin) = (status.clone(), topics.clone(), builtin.clone());
+        let (status, typed, builtin) = (status.clone(), topics_text.clone(), builtin.clone());
         let (on_done, on_changed) = (props.on_reannotated.clone(), props.on_changed.clone());
         let lib = lib.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let typed = topics
-                .cast::<HtmlTextAreaElement>()
-                .map(|t| t.value())
-                .unwrap_or_default();
+            let typed = typed.clone();
             // The built-in texts are passed as "none", so the library records no custom data.
             let topics =
                 (typed != builtin.1 && typed != editable_topics(&builtin.1)).then_some(typed);
@@ -143,11 +144,6 @@ pub fn AnnotationEditor(props: &AnnotationEditorProps) -> Html {
             }
         })
     };
-    let topics_text = (*typed).clone().unwrap_or_else(|| {
-        lib.topics
-            .clone()
-            .unwrap_or_else(|| editable_topics(&builtin.1))
-    });
     let working = *status == Status::Working;
     html! {
         <form class="qx-annotate" data-testid="annotate-panel" {onsubmit}>
@@ -167,7 +163,7 @@ pub fn AnnotationEditor(props: &AnnotationEditorProps) -> Html {
             </fieldset>
             <fieldset class="qx-fieldset">
                 <legend>{ "主题关键词" }</legend>
-                <textarea ref={topics} class="qx-textarea qx-code" rows="12" spellcheck="false"
+                <textarea class="qx-textarea qx-code" rows="12" spellcheck="false"
                     data-testid="topics-text" value={topics_text} {oninput} />
                 <p class="qx-muted qx-small">{ "每行：主题名 关键词…；关键词前加 * 表示强关键词。" }</p>
             </fieldset>
