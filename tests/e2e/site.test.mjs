@@ -350,6 +350,50 @@ test('site page: links with a bad order or date, the skip link, typing, back fro
   await context.close();
 });
 
+test('site page: district: typed in the box ticks its box; -词 drops whole documents; a reversed range', async () => {
+  const context = await browser.newContext({ ...VIEWPORTS.desktop });
+  const page = await context.newPage();
+  page.viewportName = 'desktop';
+  const errors = watchErrors(page);
+  const status = () => page.textContent('#status');
+  const counted = () => page.waitForFunction(() => {
+    const f = document.querySelector('#facets');
+    return f.querySelector('label') && !f.hasAttribute('aria-busy');
+  });
+  // The query's own filter is ticked and can only be changed in the box.
+  await page.goto(`${server.url}#q=${encodeURIComponent('重庆 district:北碚')}`);
+  await page.waitForSelector('#hits mark');
+  await counted();
+  const box = page.locator('#facets input[value="北碚"]');
+  assert.ok(await box.isChecked(), 'ticked by district:北碚');
+  assert.ok(await box.isDisabled(), 'changed in the box only');
+  const filtered = cliSearch('重庆 district:北碚');
+  assert.match(await status(), new RegExp(`^${filtered.total_docs.toLocaleString('zh-CN')} 篇文档`));
+
+  // -北碚 leaves out every document that names 北碚 anywhere, as the CLI does.
+  const without = cliSearch('重庆 -北碚');
+  const all = cliSearch('重庆');
+  const named = new Set(cliSearch('北碚').hits.map((h) => h.key));
+  assert.equal(without.total_docs, new Set(all.hits.map((h) => h.key).filter((k) => !named.has(k))).size);
+  await page.fill('#q', '重庆 -北碚');
+  await page.press('#q', 'Enter');
+  await page.waitForFunction((t) => document.querySelector('#status').textContent.startsWith(t),
+    `${without.total_docs.toLocaleString('zh-CN')} 篇文档`);
+
+  // A link's reversed range is swapped, with the app's notice; fields set reversed say so.
+  await page.goto(`${server.url}#q=${encodeURIComponent('重庆')}&from=2025&to=2024-03`);
+  await page.waitForFunction(() => /篇文档.*链接中的起始日期晚于结束日期，已对调/.test(document.querySelector('#status').textContent));
+  assert.equal(await page.inputValue('#from'), '2024-03-01');
+  assert.equal(await page.inputValue('#to'), '2025-12-31');
+  await page.fill('#from', '2026-01-01');
+  await page.dispatchEvent('#from', 'change');
+  await page.waitForFunction(() => document.querySelector('#status').className === 'error');
+  assert.match(await status(), /“从”的日期晚于“到”的日期/);
+  assert.equal(await page.locator('li.doc').count(), 0);
+  assertNoErrors(errors);
+  await context.close();
+});
+
 test('site: a damaged or missing piece is a Chinese message for that query; others still work', async () => {
   const dir = join(work, 'site/quxian');
   const { result: needed } = await withExplorer(async () => {

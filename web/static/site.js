@@ -86,9 +86,14 @@ function readHash() {
     notices.push(`链接中的日期“${value}”无效（应写成 2026-05-02、2026-05 或 2026），已忽略`);
     return '';
   };
+  let [from, to] = [date('from'), date('to')];
+  if (reversed(from, to)) {
+    [from, to] = [to, from];
+    notices.push('链接中的起始日期晚于结束日期，已对调');
+  }
   const view = {
     q: params.get('q') ?? '', district: params.getAll('district'), topic: params.getAll('topic'),
-    sort, from: date('from'), to: date('to'),
+    sort, from, to,
     doc: params.get('doc') ?? '', p: Number.isSafeInteger(p) && p >= 0 ? p : 0,
   };
   return { view, notices };
@@ -164,17 +169,21 @@ function renderDoc(best) {
 }
 
 function renderFacets(result) {
-  const group = (legend, key, pairs) => {
+  const group = (legend, key, pairs, typed) => {
     const set = el('fieldset');
     set.append(el('legend', '', legend));
     for (const [name, count] of pairs) {
-      const chosen = view[key].includes(name);
+      // Chosen by `district:名` / `topic:名` in the box: ticked, and changed there only.
+      const inQuery = typed.includes(name) && !view[key].includes(name);
+      const chosen = view[key].includes(name) || inQuery;
       if (count === 0 && !chosen) continue;
       const label = el('label');
       const box = el('input');
       box.type = 'checkbox';
       box.value = name;
       box.checked = chosen;
+      box.disabled = inQuery;
+      if (inQuery) label.title = '由搜索框中的条件选中，在搜索框中删去即可取消';
       box.addEventListener('change', () => {
         view[key] = box.checked ? [...view[key], name] : view[key].filter((n) => n !== name);
         writeHash();
@@ -187,7 +196,8 @@ function renderFacets(result) {
     }
     return set;
   };
-  facets.replaceChildren(group('区县', 'district', result.facets.district), group('主题', 'topic', result.facets.topic));
+  const { district, topic, chosen_district: typedDistricts, chosen_topic: typedTopics } = result.facets;
+  facets.replaceChildren(group('区县', 'district', district, typedDistricts), group('主题', 'topic', topic, typedTopics));
 }
 
 function showError(error) {
@@ -214,6 +224,11 @@ async function search(append = false) {
   // 加载更多 continues the search on screen: its counts, still coming, are not dropped.
   const ticket = append ? latest : ++latest;
   const offset = append ? shown : 0;
+  if (reversed(view.from, view.to)) {
+    clearResults();
+    showError({ message: '“从”的日期晚于“到”的日期：请改正其中一个，或清空它' });
+    return;
+  }
   const options = {
     // One passage per document is shown: only its text is fetched.
     limit: PAGE, offset, per_document: 1, district: view.district, topic: view.topic,
@@ -288,6 +303,10 @@ for (const [key, control] of Object.entries(order)) {
     writeHash();
     render();
   });
+}
+/** Whether a range starts after it ends (a link's or the fields' dates, any precision). */
+function reversed(from, to) {
+  return from !== '' && to !== '' && fieldDate(from, false) > fieldDate(to, true);
 }
 /** The day a date field shows for a link's date: a year or month as its first or last day. */
 function fieldDate(value, last) {

@@ -2,7 +2,7 @@
 //!
 //! - free text, segmented later against the corpus vocabulary (`analyze`);
 //! - `"phrase"`, `“短语”` or `「短语」`: the words must occur adjacent, in order;
-//! - `-word` or `-"phrase"`: passages containing it are excluded;
+//! - `-word` or `-"phrase"`: documents containing it are excluded;
 //! - `district:北碚` (or `区县:北碚`), `topic:科技创新` (or `主题:科技创新`): filters, the same as
 //!   choosing them in the facet panel.
 //!
@@ -24,7 +24,7 @@ pub struct Query {
     pub text: Vec<String>,
     /// Phrases that must occur verbatim (punctuation ignored).
     pub phrases: Vec<String>,
-    /// Words or phrases whose passages are excluded.
+    /// Words or phrases whose documents are excluded.
     pub excluded: Vec<String>,
     /// District names from `district:` clauses.
     pub districts: Vec<String>,

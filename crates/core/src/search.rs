@@ -3,7 +3,7 @@
 //!
 //! Matching: every clause (a free-text word or a phrase) must occur in the document (AND at
 //! document level, as Pagefind does); the passages shown are those holding at least one
-//! clause, the ones holding more first. Excluded clauses must not occur in the passage. A clause that names a district (北碚, 北碚区, an alias such as
+//! clause, the ones holding more first. Excluded clauses must not occur in the document. A clause that names a district (北碚, 北碚区, an alias such as
 //! 开县) stands for all the names of that district, so each finds the same passages. Scoring is BM25 over clause occurrences, with a bonus for
 //! clauses that also occur in the document title. An empty query matches every passage in
 //! corpus order, which is what a filter-only view lists.
@@ -370,11 +370,25 @@ pub(crate) fn match_set(src: &impl SearchSource, query: &Query) -> Vec<(u32, Sco
     } else {
         score_all(src, &clauses)
     };
-    for units in excluded_clauses(query) {
-        let out = src.matches(&units);
-        matched.retain(|(p, _)| out.binary_search_by_key(p, |q| q.passage).is_err());
+    let excluded = excluded_docs(src, query);
+    if !excluded.is_empty() {
+        matched.retain(|(p, _)| excluded.binary_search(&src.doc_of(*p).0).is_err());
     }
     matched
+}
+
+/// The documents that hold an excluded clause (`-词`) in any passage, sorted. Exclusion is
+/// per document, as the AND of several words is: `重庆 -高铁` lists documents about 重庆
+/// that never mention 高铁, not their passages that happen not to.
+fn excluded_docs(src: &impl SearchSource, query: &Query) -> Vec<u32> {
+    let mut docs: Vec<u32> = excluded_clauses(query)
+        .iter()
+        .flat_map(|units| src.matches(units))
+        .map(|posting| src.doc_of(posting.passage).0)
+        .collect();
+    docs.sort_unstable();
+    docs.dedup();
+    docs
 }
 
 /// How much of each typed chunk a passage holds: 1 with every word of it; [`PARTIAL_CHUNK`]
@@ -1030,6 +1044,12 @@ mod tests {
             "no document holds both"
         );
         assert_eq!(run("科技创新 -渝北"), vec![0]);
+        assert_eq!(
+            run("缙云山 -科技"),
+            Vec::<u32>::new(),
+            "the document of 缙云山 has 科技 in another passage"
+        );
+        assert_eq!(run("交通 -缙云山"), vec![3]);
         assert_eq!(run("\"产业发展\""), vec![2]);
         assert_eq!(run(""), vec![0, 1, 2, 3]);
         assert_eq!(run("，，"), vec![0, 1, 2, 3]);

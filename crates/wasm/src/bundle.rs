@@ -61,8 +61,10 @@ impl Explorer {
     /// "relevance" | "newest" | "oldest", from?: string, to?: string, per_document?: number }`
     /// (limit counts passages, default 20; dates `YYYY`, `YYYY-MM` or `YYYY-MM-DD`;
     /// per_document: passages kept of each document, default all). Returns `{ total,
-    /// total_docs, hits, facets, notices, timeline, undated }`; facets are `[name, count]`
-    /// pairs in gazetteer / lexicon order.
+    /// total_docs, hits, facets, notices, timeline, undated }`; `facets.district` and
+    /// `facets.topic` are `[name, count]` pairs in gazetteer / lexicon order,
+    /// `facets.chosen_district` and `facets.chosen_topic` the names filtered on (the
+    /// options' and the query's `district:` / `topic:`).
     pub fn search(&self, query: &str, options: JsValue) -> Result<JsValue, JsError> {
         let Request {
             query: q,
@@ -77,17 +79,11 @@ impl Explorer {
             .filter_map(|found| js_hit(found, c.passage_info(found.0.passage)?))
             .take(limit)
             .collect();
-        let pairs = |names: &[String], counts: &[u32]| {
-            names.iter().cloned().zip(counts.iter().copied()).collect()
-        };
         to_js(&JsResults {
             total: results.total,
             total_docs: results.total_docs,
             hits,
-            facets: JsFacets {
-                district: pairs(&c.districts, &results.facets.districts),
-                topic: pairs(&c.topics, &results.facets.topics),
-            },
+            facets: JsFacets::of(&c.districts, &c.topics, &results),
             notices: results.notices,
             timeline: js_timeline(&results.timeline),
             undated: results.undated,

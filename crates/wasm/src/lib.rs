@@ -113,10 +113,37 @@ pub(crate) fn js_timeline(timeline: &[(Date, u32)]) -> Vec<(String, u32)> {
     timeline.iter().map(|(d, n)| (d.to_iso(), *n)).collect()
 }
 
+/// District and topic counts (`[name, count]` pairs in gazetteer / lexicon order), and the
+/// names filtered on: the options' and the query's own (`district:北碚` typed in the box),
+/// so a page ticks both.
 #[derive(Serialize)]
 pub(crate) struct JsFacets {
     pub(crate) district: Vec<(String, u32)>,
     pub(crate) topic: Vec<(String, u32)>,
+    pub(crate) chosen_district: Vec<String>,
+    pub(crate) chosen_topic: Vec<String>,
+}
+
+impl JsFacets {
+    /// The facets of `results`, named from the corpus's `districts` and `topics`.
+    pub(crate) fn of(districts: &[String], topics: &[String], results: &SearchResults) -> Self {
+        let pairs = |names: &[String], counts: &[u32]| {
+            names.iter().cloned().zip(counts.iter().copied()).collect()
+        };
+        let named = |names: &[String], ids: &mut dyn Iterator<Item = usize>| {
+            ids.filter_map(|i| names.get(i).cloned()).collect()
+        };
+        let filters = &results.filters;
+        JsFacets {
+            district: pairs(districts, &results.facets.districts),
+            topic: pairs(topics, &results.facets.topics),
+            chosen_district: named(
+                districts,
+                &mut filters.districts.iter().map(|d| d.0 as usize),
+            ),
+            chosen_topic: named(topics, &mut filters.topics.iter().map(|t| t.0 as usize)),
+        }
+    }
 }
 
 #[derive(Serialize)]

@@ -344,18 +344,12 @@ fn site_results(
     let hits = page_hits(results, request.per_document)
         .filter_map(|found| js_hit(found, index.passage_info(found.0.passage)?))
         .collect();
-    let pairs = |names: &[String], counts: &[u32]| {
-        names.iter().cloned().zip(counts.iter().copied()).collect()
-    };
     SiteResults {
         results: JsResults {
             total: results.total,
             total_docs: results.total_docs,
             hits,
-            facets: JsFacets {
-                district: pairs(index.districts(), &results.facets.districts),
-                topic: pairs(index.topics(), &results.facets.topics),
-            },
+            facets: JsFacets::of(index.districts(), index.topics(), results),
             notices: results.notices.clone(),
             timeline: crate::js_timeline(&results.timeline),
             undated: results.undated,

@@ -1006,18 +1006,25 @@ impl<'a> Prepared<'a> {
         let clauses = query_clauses(&self.matched.vocabulary, self.district_names(), query);
         let short = |units: &Vec<Unit>| needle_of(units).chars().nth(1).is_none();
         let one_char = clauses.iter().flat_map(|c| &c.alternatives).any(short);
+        // The postings of a one-char clause carry no documents: an excluded one needs the
+        // tables of its passages to exclude their documents.
+        let excluded_short: Vec<Vec<Unit>> =
+            excluded_clauses(query).into_iter().filter(short).collect();
         let tables = page.facets
             || needs_labels(query, filters)
             || clauses.iter().any(|c| c.district.is_some())
             || needs_dates(filters)
             || clauses.is_empty()
-            || one_char;
+            || one_char
+            || !excluded_short.is_empty();
         let numbers: Vec<u32> = if clauses.is_empty() {
             (0..site.meta.counts.tables).collect()
         } else {
+            let excluded = excluded_short.iter().flat_map(|units| self.matches(units));
             let mut numbers: Vec<u32> = clauses
                 .iter()
                 .flat_map(|clause| union_matches(self, &clause.alternatives))
+                .chain(excluded)
                 .map(|p| p.passage / TABLE_PASSAGES)
                 .collect();
             numbers.sort_unstable();
