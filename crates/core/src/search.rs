@@ -586,6 +586,24 @@ fn doc_runs(src: &impl SearchSource, ids: impl Iterator<Item = u32>) -> Vec<(Doc
     runs
 }
 
+/// How a document ranks by relevance: documents with a passage holding the whole query
+/// (`长安汽车` as typed, not 长安 and 汽车 apart) first, then by their best passage's score,
+/// a little more for more matching passages.
+struct DocScore {
+    whole: bool,
+    value: f32,
+}
+
+impl DocScore {
+    fn of(passages: &[(u32, Score)]) -> DocScore {
+        let best = passages.iter().map(|(_, s)| s.value).fold(0.0f32, f32::max);
+        DocScore {
+            whole: passages.iter().any(|(_, s)| s.whole),
+            value: best * (1.0 + 0.1 * (passages.len() as f32).ln()),
+        }
+    }
+}
+
 /// One ranked document: its id, its score and its matching `(passage, score)`, whole
 /// passages first, then best first.
 pub(crate) type RankedGroup = (DocId, f32, Vec<(u32, Score)>);
@@ -633,26 +651,21 @@ pub(crate) fn rank(
 
     // One pass over the kept passages (in id order, hence grouped by document) gives
     // each document its score and its slice of `kept`; no per-document allocation.
-    let mut groups: Vec<(DocId, f32, Range<usize>)> = doc_runs(src, kept.iter().map(|(p, _)| *p))
-        .into_iter()
-        .map(|(doc, run)| {
-            let best = kept[run.clone()]
-                .iter()
-                .map(|(_, s)| s.value)
-                .fold(0.0f32, f32::max);
-            let score = best * (1.0 + 0.1 * (run.len() as f32).ln());
-            (doc, score, run)
-        })
-        .collect();
+    let mut groups: Vec<(DocId, DocScore, Range<usize>)> =
+        doc_runs(src, kept.iter().map(|(p, _)| *p))
+            .into_iter()
+            .map(|(doc, run)| (doc, DocScore::of(&kept[run.clone()]), run))
+            .collect();
     let total_docs = groups.len();
     // By relevance, dates do not order: not looked up (twice per comparison).
     let date = |doc: DocId| match filters.sort {
         SortOrder::Relevance => None,
         _ => src.doc_date(doc),
     };
-    let by_rank = |a: &(DocId, f32, Range<usize>), b: &(DocId, f32, Range<usize>)| {
+    let by_rank = |a: &(DocId, DocScore, Range<usize>), b: &(DocId, DocScore, Range<usize>)| {
         date_order(filters.sort, date(a.0), date(b.0))
-            .then(b.1.total_cmp(&a.1))
+            .then(b.1.whole.cmp(&a.1.whole))
+            .then(b.1.value.total_cmp(&a.1.value))
             .then(a.0.cmp(&b.0))
     };
     // Only the best `offset + limit` need ordering: select them first, then sort those.
@@ -668,7 +681,7 @@ pub(crate) fn rank(
         .map(|(doc, score, range)| {
             let mut list = kept[range].to_vec();
             list.sort_by(|a, b| Score::order(&a.1, &b.1).then(a.0.cmp(&b.0)));
-            (doc, score, list)
+            (doc, score.value, list)
         })
         .collect();
     Ranked {
@@ -1149,6 +1162,22 @@ mod tests {
             "a filter-only view shows every passage as before"
         );
         assert_eq!(run("低空经济").total, 2, "the typed form adds no match");
+    }
+
+    #[test]
+    fn documents_holding_the_whole_query_rank_first() {
+        let mut corpus = corpus_of(&[
+            // 长安 and 汽车 apart, often, and in the title: the higher score.
+            &["长安科技推动汽车产业，长安的汽车，汽车。"],
+            &["长安汽车发布新车。"],
+        ]);
+        corpus.docs[0].title = "长安科技：汽车".into();
+        corpus.vocabulary = vec![("长安".into(), 5), ("汽车".into(), 9)];
+        let s = Searcher::new(corpus);
+        let r = s.search(&Query::parse("长安汽车").unwrap(), &Filters::default(), 10);
+        let docs: Vec<u32> = r.groups.iter().map(|g| g.doc.0).collect();
+        assert_eq!(docs, [1, 0], "长安汽车 as typed before its words apart");
+        assert!(r.groups[1].score > r.groups[0].score, "whatever the scores");
     }
 
     #[test]
