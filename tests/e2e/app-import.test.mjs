@@ -160,8 +160,26 @@ test('import, save, search, reload, export, re-import and delete a library in th
     await page.waitForFunction((id) => location.hash.includes(`lib=${id}`), lib);
     await page.waitForFunction(() => document.querySelector('[data-testid=corpus-name]')?.textContent === '北碚渝北资料');
 
-    // Delete both; deleting the open one opens the built-in corpus.
+    // Renaming a library that another tab has just deleted says so, in its row.
     await openDialog(page, 'manage');
+    const other = await app.context.newPage();
+    await other.goto(appUrl('#/search?v=1'));
+    await waitReady(other);
+    await openDialog(other, 'manage');
+    await other.locator(`[data-testid=library-row][data-library="${second}"] [data-testid=library-delete]`).click();
+    await other.getByTestId('library-delete-confirm').click();
+    await other.waitForFunction(() => document.querySelectorAll('[data-testid=library-row]').length === 1);
+    await other.close();
+    const stale = page.locator(`[data-testid=library-row][data-library="${second}"]`);
+    await stale.getByTestId('library-rename').click();
+    await stale.getByTestId('library-rename-input').fill('新名字');
+    await stale.getByTestId('library-rename-save').click();
+    await stale.locator('[role=alert]').waitFor();
+    assert.match(await stale.locator('[role=alert]').innerText(), /找不到这个文档库：它可能已被删除（也许是在另一个标签页中）/);
+    await stale.getByRole('button', { name: '取消' }).click();
+
+    // Delete both (the row of the one deleted already goes too); deleting the open one
+    // opens the built-in corpus.
     for (let left = 2; left > 0; left--) {
       await page.getByTestId('library-delete').first().click();
       await page.getByTestId('library-delete-confirm').click();

@@ -515,25 +515,32 @@ export function saveLibrary({ name, bundle, report, gazetteer, topics }) {
   });
 }
 
+/** A library that is not (or no longer) saved: deleted, perhaps in another tab. */
+function libraryGone() {
+  return new Error('找不到这个文档库：它可能已被删除（也许是在另一个标签页中）。请重新打开“文档库”，查看现有的文档库。');
+}
+
 /** The bundle bytes of a saved library. */
 export async function loadLibrary(id) {
   const buffer = await transact(['bundles'], 'readonly', (s, done) => {
     const request = s.bundles.get(id);
     request.onsuccess = () => done(request.result);
   });
-  if (!buffer) throw new Error(`找不到文档库 ${id}`);
+  if (!buffer) throw libraryGone();
   return new Uint8Array(buffer);
 }
 
-export function renameLibrary(id, name) {
+export async function renameLibrary(id, name) {
   const clean = String(name ?? '').trim();
-  if (!clean) return Promise.reject(new Error('名称不能为空'));
-  return transact(['libraries'], 'readwrite', (s) => {
+  if (!clean) throw new Error('名称不能为空');
+  const renamed = await transact(['libraries'], 'readwrite', (s, done) => {
     const request = s.libraries.get(id);
     request.onsuccess = () => {
       if (request.result) s.libraries.put({ ...request.result, name: clean });
+      done(Boolean(request.result));
     };
   });
+  if (!renamed) throw libraryGone();
 }
 
 export function deleteLibrary(id) {
@@ -580,7 +587,7 @@ export async function exportLibrary(id) {
     const request = s.libraries.get(id);
     request.onsuccess = () => done(request.result);
   });
-  if (!meta) throw new Error(`找不到文档库 ${id}`);
+  if (!meta) throw libraryGone();
   const bytes = await loadLibrary(id);
   const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
   const a = document.createElement('a');

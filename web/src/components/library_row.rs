@@ -33,7 +33,9 @@ pub fn LibraryRow(props: &LibraryRowProps) -> Html {
     let field = use_node_ref();
     let lib = props.library.clone();
 
-    // Run a storage call, then reread the list (and do `after` on success).
+    // Run a storage call; on success do `after` and reread the list. A failure changed
+    // nothing stored, and its message stays in this row: rereading the list would remove
+    // the row of a library deleted in another tab, and the message with it.
     let run = {
         let (error, changed) = (error.clone(), props.on_changed.clone());
         move |job: std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>>>>,
@@ -44,10 +46,10 @@ pub fn LibraryRow(props: &LibraryRowProps) -> Html {
                     Ok(()) => {
                         error.set(None);
                         after();
+                        changed.emit(());
                     }
                     Err(e) => error.set(Some(e)),
                 }
-                changed.emit(());
             });
         }
     };
