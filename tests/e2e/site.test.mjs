@@ -394,6 +394,125 @@ test('site page: district: typed in the box ticks its box; -词 drops whole docu
   await context.close();
 });
 
+test('site page: a link’s 北碚区 is the box 北碚; counts cut short by a document come back; focus and place are kept', async () => {
+  // Requests answered by the service worker would pass the routes below.
+  const context = await browser.newContext({ ...VIEWPORTS.desktop, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  page.viewportName = 'desktop';
+  const errors = watchErrors(page);
+  const status = () => page.textContent('#status');
+  const counted = () => page.waitForFunction(() => {
+    const f = document.querySelector('#facets');
+    return f.querySelector('label') && !f.hasAttribute('aria-busy');
+  });
+  const docsLine = (cli) => `${cli.total_docs.toLocaleString('zh-CN')} 篇文档`;
+  // A link naming a district by its full name: the box of its short name is ticked, the
+  // link takes the short name, and unticking it clears the filter.
+  await page.goto(`${server.url}#q=${encodeURIComponent('重庆')}&district=${encodeURIComponent('北碚区')}`);
+  await counted();
+  assert.ok(await page.isChecked('#facets input[value="北碚"]'));
+  assert.ok(decodeURIComponent(await page.evaluate(() => location.hash)).includes('district=北碚&') ||
+    decodeURIComponent(await page.evaluate(() => location.hash)).endsWith('district=北碚'));
+  assert.match(await status(), new RegExp(`^${docsLine(cliSearch('重庆', ['--district', '北碚']))}`));
+  await page.uncheck('#facets input[value="北碚"]');
+  await page.waitForFunction((t) => document.querySelector('#status').textContent.startsWith(t), docsLine(cliSearch('重庆')));
+  assert.ok(!(await page.evaluate(() => location.hash)).includes('district='));
+
+  // A document opened before the counts arrive (the passage tables come slowly): back in
+  // the results, the counts are this search's.
+  await counted();
+  await page.route(/\/quxian\/[tu]-/, async (route) => {
+    await new Promise((r) => setTimeout(r, 800));
+    await route.continue();
+  });
+  await page.fill('#q', '发展');
+  await page.press('#q', 'Enter');
+  await page.waitForFunction(() => document.querySelector('#facets').hasAttribute('aria-busy'));
+  await page.click('li.doc h2 a');
+  await page.waitForSelector('#reader li.target');
+  await page.goBack();
+  await counted();
+  const cli = cliSearch('发展');
+  const [name, want] = Object.entries(cli.facets.district).sort((a, b) => b[1] - a[1])[0];
+  const label = page.locator('#facets label', { has: page.locator(`input[value="${name}"]`) });
+  assert.equal(await label.locator('.count').innerText(), want.toLocaleString('zh-CN'));
+  await page.unroute(/\/quxian\/[tu]-/);
+
+  // 加载更多 by keyboard keeps the focus; back from a document focuses its result, at its
+  // place; pressing Enter again on the same search does not move the page.
+  await page.focus('#more');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelectorAll('li.doc').length === 20);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'more');
+  const link = page.locator('li.doc h2 a').nth(12);
+  const href = await link.getAttribute('href');
+  await link.focus();
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#reader li.target');
+  await page.goBack();
+  await page.waitForFunction(() => !document.querySelector('#results').hidden);
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('href')), href);
+  await page.evaluate(() => scrollTo(0, 0));
+  await page.press('#q', 'Enter');
+  await page.waitForTimeout(200);
+  assert.equal(await page.evaluate(() => scrollY), 0);
+
+  // A filter ticked with the keyboard keeps the focus when the counts are drawn again.
+  const box = page.locator(`#facets input[value="${name}"]`);
+  await box.focus();
+  await page.keyboard.press('Space');
+  await page.waitForFunction(() => document.querySelector('#facets').hasAttribute('aria-busy'));
+  await counted();
+  assert.equal(await page.evaluate(() => document.activeElement?.value), name);
+
+  // A date typed digit by digit (month, day, year in this browser's locale; each year digit
+  // changes the field: 0002-03-15, 0020-…): one search and one history entry.
+  const entries = await page.evaluate(() => history.length);
+  await page.focus('#from');
+  await page.keyboard.type('03152024');
+  await page.waitForFunction(() => location.hash.includes('from=2024-03-15'));
+  await counted();
+  assert.equal(await page.evaluate(() => history.length), entries + 1);
+  assertNoErrors(errors);
+  await context.close();
+});
+
+test('site page: counts that fail keep the results; a meta that failed once is fetched again; a missing wasm says so in Chinese', async () => {
+  const context = await browser.newContext({ ...VIEWPORTS.desktop, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  const status = () => page.textContent('#status');
+  // The passage tables fail: the page of results stays, with the message.
+  await page.route(/\/quxian\/[tu]-/, (route) => route.fulfill({ status: 500, body: 'down' }));
+  await page.goto(`${server.url}#q=${encodeURIComponent('重庆')}`);
+  await page.waitForFunction(() => document.querySelector('#status').className === 'error');
+  assert.match(await status(), /HTTP 500/);
+  assert.equal(await page.locator('li.doc').count(), 10);
+  await page.unroute(/\/quxian\/[tu]-/);
+
+  // The meta fails once (the host hiccups): the next query opens the site.
+  const fresh = await context.newPage();
+  let failures = 0;
+  await fresh.route(/\/quxian\/site\.qxs/, (route) => {
+    failures += 1;
+    return route.fulfill({ status: 500, body: 'down' });
+  });
+  await fresh.goto(`${server.url}#q=${encodeURIComponent('缙云山')}`);
+  await fresh.waitForFunction(() => document.querySelector('#status').className === 'error');
+  assert.ok(failures > 0);
+  await fresh.unroute(/\/quxian\/site\.qxs/);
+  await fresh.fill('#q', '重庆');
+  await fresh.press('#q', 'Enter');
+  await fresh.waitForSelector('#hits mark');
+
+  // No wasm on the host: a Chinese message.
+  const broken = await context.newPage();
+  await broken.route(/quxian_wasm_bg\.wasm/, (route) => route.fulfill({ status: 404, body: 'not found' }));
+  await broken.goto(`${server.url}#q=${encodeURIComponent('缙云山')}`);
+  await broken.waitForFunction(() => document.querySelector('#status').className === 'error');
+  assert.match(await broken.textContent('#status'), /^无法载入搜索程序（pkg-site\/quxian_wasm_bg\.wasm）：/);
+  await context.close();
+});
+
 test('site: a damaged or missing piece is a Chinese message for that query; others still work', async () => {
   const dir = join(work, 'site/quxian');
   const { result: needed } = await withExplorer(async () => {

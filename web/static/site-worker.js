@@ -8,14 +8,33 @@
 import init, { SiteExplorer } from './pkg-site/quxian_wasm.js';
 
 let booted;
-const boot = new Promise((resolve) => { booted = resolve; });
-const explorer = (async () => {
-  const { module, meta } = await boot;
-  // An explicit URL: `cargo xtask dist` inlines the API's glue into this file, where the
-  // glue's own default (next to itself) would name the wrong folder.
-  await init({ module_or_path: module ?? new URL('./pkg-site/quxian_wasm_bg.wasm', import.meta.url) });
-  return SiteExplorer.open('./quxian/', meta ? new Uint8Array(meta) : undefined);
-})();
+// What the page fetched for the worker; after a failed open, nothing (fetched here).
+let boot = new Promise((resolve) => { booted = resolve; });
+let opening = null;
+
+/**
+ * The open engine. An open that failed (the meta or the wasm could not be fetched) is
+ * tried again by the next call, fetching both itself: a host that failed once does not
+ * break the page until a reload.
+ */
+function explorer() {
+  opening ??= (async () => {
+    const { module, meta } = await boot;
+    try {
+      // An explicit URL: `cargo xtask dist` inlines the API's glue into this file, where
+      // the glue's own default (next to itself) would name the wrong folder.
+      await init({ module_or_path: module ?? new URL('./pkg-site/quxian_wasm_bg.wasm', import.meta.url) });
+    } catch {
+      throw new Error('无法载入搜索程序（pkg-site/quxian_wasm_bg.wasm）：请检查网络连接后重试；若仍不行，请确认网站的文件已完整上传');
+    }
+    return SiteExplorer.open('./quxian/', meta ? new Uint8Array(meta) : undefined);
+  })();
+  opening.catch(() => {
+    opening = null;
+    boot = Promise.resolve({});
+  });
+  return opening;
+}
 
 addEventListener('message', async ({ data }) => {
   if (data.boot) {
@@ -24,7 +43,7 @@ addEventListener('message', async ({ data }) => {
   }
   const { id, method, args } = data;
   try {
-    const engine = await explorer;
+    const engine = await explorer();
     const result = method === 'search' ? await engine.search(...args)
       : method === 'read' ? await engine.read(...args)
         : engine.pieceNames();

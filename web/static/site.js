@@ -53,8 +53,10 @@ let { view, notices: linkNotices } = readHash();
 let shown = 0; // documents on screen
 let latest = 0; // ticket of the newest search or reading; older answers are dropped
 let lastSearch = ''; // searchKey of the results on screen ('' when none)
+let countedSearch = ''; // searchKey of the counts on screen
 let lastStatus = ''; // and the status line that went with them
 let resultsScroll = 0; // where the results were scrolled when a document was opened
+let opened = ''; // and the hash of that document (its result's link)
 
 /** A date as a link holds it (2026, 2026-05 or 2026-05-02) that names a real day or month. */
 function isDate(text) {
@@ -117,16 +119,36 @@ function hashOf(v) {
 }
 
 // Typing writes one history entry, not one per pause: Back returns to the view before it.
-let typedEntry = false;
+// The field being typed in ('q', 'from', 'to'), or '' when the last entry was not typed.
+let typedEntry = '';
 
-/** Put the view in the hash: a new history entry, or with `typed` the typing's own one. */
-function writeHash({ typed = false } = {}) {
+/**
+ * Put the view in the hash: a new history entry, or with `typed` (the field typed in) the
+ * entry of that typing.
+ */
+function writeHash({ typed = '' } = {}) {
   linkNotices = [];
   const hash = hashOf(view);
   if (hash === location.hash) return;
-  if (typed && typedEntry) history.replaceState(null, '', hash);
+  if (typed !== '' && typedEntry === typed) history.replaceState(null, '', hash);
   else history.pushState(null, '', hash);
   typedEntry = typed;
+}
+
+/**
+ * Take the district and topic names of a link as the index writes them (a link's 北碚区 is
+ * 北碚): the boxes then show them ticked and unticking one clears it. The hash follows
+ * without a history entry.
+ */
+function adoptChosen(found) {
+  const same = (a, b) => a.length === b.length && a.every((n) => b.includes(n));
+  const district = found.chosen_district;
+  const topic = found.chosen_topic;
+  if (same(view.district, district) && same(view.topic, topic)) return;
+  const key = searchKey(view);
+  view = { ...view, district, topic };
+  history.replaceState(null, '', hashOf(view));
+  if (lastSearch === key) lastSearch = searchKey(view);
 }
 
 function el(tag, className, text) {
@@ -169,6 +191,8 @@ function renderDoc(best) {
 }
 
 function renderFacets(result) {
+  // The box that has the focus is drawn anew: the focus goes to its new self.
+  const focused = facets.contains(document.activeElement) ? document.activeElement : null;
   const group = (legend, key, pairs, typed) => {
     const set = el('fieldset');
     set.append(el('legend', '', legend));
@@ -181,6 +205,7 @@ function renderFacets(result) {
       const box = el('input');
       box.type = 'checkbox';
       box.value = name;
+      box.dataset.facet = key;
       box.checked = chosen;
       box.disabled = inQuery;
       if (inQuery) label.title = '由搜索框中的条件选中，在搜索框中删去即可取消';
@@ -196,8 +221,13 @@ function renderFacets(result) {
     }
     return set;
   };
-  const { district, topic, chosen_district: typedDistricts, chosen_topic: typedTopics } = result.facets;
+  const { district, topic, typed_district: typedDistricts, typed_topic: typedTopics } = result.facets;
   facets.replaceChildren(group('区县', 'district', district, typedDistricts), group('主题', 'topic', topic, typedTopics));
+  if (focused?.dataset.facet) {
+    [...facets.querySelectorAll('input')]
+      .find((box) => box.dataset.facet === focused.dataset.facet && box.value === focused.value)
+      ?.focus();
+  }
 }
 
 function showError(error) {
@@ -213,6 +243,16 @@ function clearResults() {
   more.hidden = true;
   shown = 0;
   lastSearch = '';
+  countedSearch = '';
+}
+
+/** The engine's options for the view's search, documents from `offset` on. */
+function optionsOf(offset) {
+  return {
+    // One passage per document is shown: only its text is fetched.
+    limit: PAGE, offset, per_document: 1, district: view.district, topic: view.topic,
+    sort: view.sort || undefined, from: view.from || undefined, to: view.to || undefined,
+  };
 }
 
 /**
@@ -229,33 +269,54 @@ async function search(append = false) {
     showError({ message: '“从”的日期晚于“到”的日期：请改正其中一个，或清空它' });
     return;
   }
-  const options = {
-    // One passage per document is shown: only its text is fetched.
-    limit: PAGE, offset, per_document: 1, district: view.district, topic: view.topic,
-    sort: view.sort || undefined, from: view.from || undefined, to: view.to || undefined,
-  };
   status.className = '';
   if (!append) status.textContent = '搜索中…';
-  more.disabled = append;
+  setLoadingMore(append);
   try {
-    const result = await engine('search', view.q, { ...options, facets: false });
+    const result = await engine('search', view.q, { ...optionsOf(offset), facets: false });
     if (ticket !== latest) return;
+    if (!append) adoptChosen(result.facets);
     renderPage(result, append, offset);
     if (append) return;
     lastSearch = searchKey(view);
-    facets.setAttribute('aria-busy', 'true');
-    const counted = await engine('search', view.q, { ...options, facets: true });
-    if (ticket !== latest) return;
-    renderFacets(counted);
-    facets.removeAttribute('aria-busy');
+    await count(ticket);
   } catch (error) {
     if (ticket !== latest) return;
     // A page more that failed leaves the pages shown; a search that failed, nothing.
     if (!append) clearResults();
     showError(error);
   } finally {
-    if (append) more.disabled = false;
+    if (append) setLoadingMore(false);
   }
+}
+
+/**
+ * The district and topic counts of the search on screen (`ticket`: that search's). Counts
+ * that fail leave the results shown, with the message.
+ */
+async function count(ticket) {
+  countedSearch = '';
+  facets.setAttribute('aria-busy', 'true');
+  try {
+    const counted = await engine('search', view.q, { ...optionsOf(0), facets: true });
+    if (ticket !== latest) return;
+    renderFacets(counted);
+    countedSearch = lastSearch;
+  } catch (error) {
+    if (ticket !== latest) return;
+    facets.replaceChildren();
+    showError(error);
+  } finally {
+    if (ticket === latest) facets.removeAttribute('aria-busy');
+  }
+}
+
+// 加载更多 keeps the focus while it loads (a disabled button would drop it to the page):
+// clicks are ignored instead.
+let loadingMore = false;
+function setLoadingMore(on) {
+  loadingMore = on;
+  more.setAttribute('aria-disabled', String(on));
 }
 
 function renderPage(result, append, offset) {
@@ -278,14 +339,14 @@ input.addEventListener('compositionend', () => { composing = false; input.dispat
 input.addEventListener('input', () => {
   if (composing) return;
   clearTimeout(typing);
-  typing = setTimeout(() => { view = { ...view, q: input.value, doc: '' }; writeHash({ typed: true }); render(); }, 150);
+  typing = setTimeout(() => { view = { ...view, q: input.value, doc: '' }; writeHash({ typed: 'q' }); render(); }, 150);
 });
 document.getElementById('form').addEventListener('submit', (event) => {
   event.preventDefault();
   clearTimeout(typing);
   view = { ...view, q: input.value, doc: '' };
   writeHash();
-  typedEntry = false; // the next typing starts an entry of its own
+  typedEntry = ''; // the next typing starts an entry of its own
   render();
 });
 // The skip link's own target (#results) would replace the view in the hash: it moves the
@@ -294,14 +355,24 @@ document.querySelector('a.skip')?.addEventListener('click', (event) => {
   event.preventDefault();
   document.getElementById('results').focus();
 });
-more.addEventListener('click', () => search(true));
+more.addEventListener('click', () => {
+  if (!loadingMore) search(true);
+});
 // 排序 and 从 / 到: a date field holds whole days; a link may hold a month or a year, which
 // the field shows as its first day (从) or last day (到) while the link's value stays.
+// A date typed digit by digit changes at each digit (0002-…, 0020-…, 0202-…, 2026-…): it is
+// searched after a pause, and one history entry holds the typing, as in the search box.
+let dating;
 for (const [key, control] of Object.entries(order)) {
   control.addEventListener('change', () => {
-    view = { ...view, [key]: control.value, doc: '' };
-    writeHash();
-    render();
+    clearTimeout(dating);
+    const apply = () => {
+      view = { ...view, [key]: control.value, doc: '' };
+      writeHash({ typed: key === 'sort' ? '' : key });
+      render();
+    };
+    if (key === 'sort') apply();
+    else if (control.value === '' || isDate(control.value)) dating = setTimeout(apply, 400);
   });
 }
 /** Whether a range starts after it ends (a link's or the fields' dates, any precision). */
@@ -323,7 +394,7 @@ function showOrder() {
 }
 addEventListener('popstate', () => {
   ({ view, notices: linkNotices } = readHash());
-  typedEntry = false;
+  typedEntry = '';
   input.value = view.q;
   render();
 });
@@ -333,18 +404,28 @@ function render() {
   showOrder();
   const reading = view.doc !== '';
   const results = document.getElementById('results');
-  if (reading && !results.hidden) resultsScroll = scrollY;
+  const returning = !reading && !reader.hidden;
+  if (reading && !results.hidden) {
+    resultsScroll = scrollY;
+    opened = hashOf(view);
+  }
   reader.hidden = !reading;
   results.hidden = reading;
   facets.hidden = reading;
   if (reading) return read();
-  // Back from a document to the results on screen: as they were, pages and place kept.
+  // The same search again: the results on screen stay. Back from a document finds them
+  // as they were, pages, place and focus kept, and counts that a document cut short
+  // are counted now.
   if (lastSearch !== '' && lastSearch === searchKey(view)) {
-    ++latest; // a document still opening is not shown over them
+    const ticket = ++latest; // a document still opening is not shown over them
     status.className = '';
     status.textContent = lastStatus;
-    scrollTo(0, resultsScroll);
-    return Promise.resolve();
+    if (returning) {
+      scrollTo(0, resultsScroll);
+      const links = [...list.querySelectorAll('li.doc h2 a')];
+      links.find((a) => a.getAttribute('href') === opened)?.focus({ preventScroll: true });
+    }
+    return countedSearch === lastSearch ? Promise.resolve() : count(ticket);
   }
   return search();
 }

@@ -119,6 +119,15 @@ pub(crate) fn district_by_name(
         .or_else(|| aliases.iter().find(|(a, _)| a == name).map(|(_, id)| *id))
 }
 
+/// Resolve a topic name against the lexicon's topic names.
+pub(crate) fn topic_by_name(topics: &[String], name: &str) -> Option<TopicId> {
+    let name = name.trim();
+    topics
+        .iter()
+        .position(|t| t == name)
+        .map(|i| TopicId(i as u16))
+}
+
 /// A whole searchable collection, as stored in a bundle.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Corpus {
@@ -196,11 +205,7 @@ impl Corpus {
 
     /// Resolve a topic name.
     pub fn topic_by_name(&self, name: &str) -> Option<TopicId> {
-        let name = name.trim();
-        self.topics
-            .iter()
-            .position(|t| t == name)
-            .map(|i| TopicId(i as u16))
+        topic_by_name(&self.topics, name)
     }
 
     /// Display name of a district.

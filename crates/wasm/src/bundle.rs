@@ -6,7 +6,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use crate::{
-    js_hit, js_timeline, page_hits, parse_options, to_js, JsFacets, JsResults, JsStats, Request,
+    js_hit, js_timeline, page_hits, parse_options, to_js, Chosen, JsFacets, JsResults, JsStats,
 };
 
 /// A loaded corpus, ready to search.
@@ -62,20 +62,17 @@ impl Explorer {
     /// (limit counts passages, default 20; dates `YYYY`, `YYYY-MM` or `YYYY-MM-DD`;
     /// per_document: passages kept of each document, default all). Returns `{ total,
     /// total_docs, hits, facets, notices, timeline, undated }`; `facets.district` and
-    /// `facets.topic` are `[name, count]` pairs in gazetteer / lexicon order,
-    /// `facets.chosen_district` and `facets.chosen_topic` the names filtered on (the
-    /// options' and the query's `district:` / `topic:`).
+    /// `facets.topic` are `[name, count]` pairs in gazetteer / lexicon order; the names
+    /// filtered on, as the gazetteer and lexicon write them, are `facets.chosen_district`
+    /// and `facets.chosen_topic` (from the options) and `facets.typed_district` and
+    /// `facets.typed_topic` (from the query's own `district:` / `topic:`).
     pub fn search(&self, query: &str, options: JsValue) -> Result<JsValue, JsError> {
-        let Request {
-            query: q,
-            filters,
-            limit,
-            per_document,
-            ..
-        } = parse_options(query, options).map_err(|e| JsError::new(&e))?;
-        let results = self.searcher.search(&q, &filters, limit);
+        let request = parse_options(query, options).map_err(|e| JsError::new(&e))?;
+        let (q, filters, limit) = (&request.query, &request.filters, request.limit);
+        let results = self.searcher.search(q, filters, limit);
         let c = self.searcher.corpus();
-        let hits = page_hits(&results, per_document)
+        let chosen = Chosen::of(&request, |n| c.district_by_name(n), |n| c.topic_by_name(n));
+        let hits = page_hits(&results, request.per_document)
             .filter_map(|found| js_hit(found, c.passage_info(found.0.passage)?))
             .take(limit)
             .collect();
@@ -83,7 +80,7 @@ impl Explorer {
             total: results.total,
             total_docs: results.total_docs,
             hits,
-            facets: JsFacets::of(&c.districts, &c.topics, &results),
+            facets: JsFacets::of(&c.districts, &c.topics, &results, &chosen),
             notices: results.notices,
             timeline: js_timeline(&results.timeline),
             undated: results.undated,

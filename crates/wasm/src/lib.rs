@@ -24,7 +24,8 @@ pub use bundle::Explorer;
 pub use site::SiteExplorer;
 
 use quxian_core::{
-    Date, DateRange, Filters, Hit, PassageInfo, Query, SearchResults, Snippet, SortOrder,
+    Date, DateRange, DistrictId, Filters, Hit, PassageInfo, Query, SearchResults, Snippet,
+    SortOrder, TopicId,
 };
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -55,6 +56,9 @@ struct SearchOptions {
 /// A search request: the query with its filters, and what to return.
 pub(crate) struct Request {
     pub(crate) query: Query,
+    /// The options' district and topic names (also in `query`, as filters).
+    pub(crate) districts: Vec<String>,
+    pub(crate) topics: Vec<String>,
     /// The date range and order (districts and topics travel in the query).
     pub(crate) filters: Filters,
     pub(crate) limit: usize,
@@ -114,34 +118,74 @@ pub(crate) fn js_timeline(timeline: &[(Date, u32)]) -> Vec<(String, u32)> {
 }
 
 /// District and topic counts (`[name, count]` pairs in gazetteer / lexicon order), and the
-/// names filtered on: the options' and the query's own (`district:北碚` typed in the box),
-/// so a page ticks both.
+/// names filtered on, as the gazetteer and lexicon name them: `chosen_*` from the options
+/// (a link's 北碚区 is 北碚), `typed_*` from the query's own `district:` / `topic:` only.
+/// A page ticks both, and the typed ones are changed in the query box.
 #[derive(Serialize)]
 pub(crate) struct JsFacets {
     pub(crate) district: Vec<(String, u32)>,
     pub(crate) topic: Vec<(String, u32)>,
     pub(crate) chosen_district: Vec<String>,
     pub(crate) chosen_topic: Vec<String>,
+    pub(crate) typed_district: Vec<String>,
+    pub(crate) typed_topic: Vec<String>,
+}
+
+/// The names of a search's options (`district`, `topic`), resolved by its corpus or site.
+pub(crate) struct Chosen {
+    pub(crate) districts: Vec<DistrictId>,
+    pub(crate) topics: Vec<TopicId>,
+}
+
+impl Chosen {
+    pub(crate) fn of(
+        request: &Request,
+        district: impl Fn(&str) -> Option<DistrictId>,
+        topic: impl Fn(&str) -> Option<TopicId>,
+    ) -> Chosen {
+        Chosen {
+            districts: request
+                .districts
+                .iter()
+                .filter_map(|n| district(n))
+                .collect(),
+            topics: request.topics.iter().filter_map(|n| topic(n)).collect(),
+        }
+    }
 }
 
 impl JsFacets {
     /// The facets of `results`, named from the corpus's `districts` and `topics`.
-    pub(crate) fn of(districts: &[String], topics: &[String], results: &SearchResults) -> Self {
+    pub(crate) fn of(
+        districts: &[String],
+        topics: &[String],
+        results: &SearchResults,
+        chosen: &Chosen,
+    ) -> Self {
         let pairs = |names: &[String], counts: &[u32]| {
             names.iter().cloned().zip(counts.iter().copied()).collect()
         };
-        let named = |names: &[String], ids: &mut dyn Iterator<Item = usize>| {
-            ids.filter_map(|i| names.get(i).cloned()).collect()
+        // The names of `ids` that are in `chosen` (`wanted`) or not (`!wanted`).
+        fn named(names: &[String], ids: &[u16], chosen: &[u16], wanted: bool) -> Vec<String> {
+            ids.iter()
+                .filter(|i| chosen.contains(i) == wanted)
+                .filter_map(|i| names.get(*i as usize).cloned())
+                .collect()
+        }
+        let ids = |f: &Filters| -> (Vec<u16>, Vec<u16>) {
+            let d = f.districts.iter().map(|d| d.0).collect();
+            (d, f.topics.iter().map(|t| t.0).collect())
         };
-        let filters = &results.filters;
+        let (fd, ft) = ids(&results.filters);
+        let cd: Vec<u16> = chosen.districts.iter().map(|d| d.0).collect();
+        let ct: Vec<u16> = chosen.topics.iter().map(|t| t.0).collect();
         JsFacets {
             district: pairs(districts, &results.facets.districts),
             topic: pairs(topics, &results.facets.topics),
-            chosen_district: named(
-                districts,
-                &mut filters.districts.iter().map(|d| d.0 as usize),
-            ),
-            chosen_topic: named(topics, &mut filters.topics.iter().map(|t| t.0 as usize)),
+            chosen_district: named(districts, &fd, &cd, true),
+            chosen_topic: named(topics, &ft, &ct, true),
+            typed_district: named(districts, &fd, &cd, false),
+            typed_topic: named(topics, &ft, &ct, false),
         }
     }
 }
@@ -185,8 +229,8 @@ pub(crate) fn parse_options(query: &str, options: JsValue) -> Result<Request, St
         serde_wasm_bindgen::from_value(options).map_err(|e| format!("搜索选项无效：{e}"))?
     };
     let mut q = Query::parse_with(query, nfkc).map_err(|e| e.zh())?;
-    q.districts.extend(options.district);
-    q.topics.extend(options.topic);
+    q.districts.extend(options.district.iter().cloned());
+    q.topics.extend(options.topic.iter().cloned());
     let sort = match options.sort.as_deref() {
         None => SortOrder::Relevance,
         Some(s) => SortOrder::from_param(s).ok_or_else(|| {
@@ -208,6 +252,8 @@ pub(crate) fn parse_options(query: &str, options: JsValue) -> Result<Request, St
     };
     Ok(Request {
         query: q,
+        districts: options.district,
+        topics: options.topic,
         filters: Filters {
             dates,
             sort,

@@ -24,7 +24,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use crate::{js_hit, page_hits, parse_options, to_js, JsFacets, JsResults, Request};
+use crate::{js_hit, page_hits, parse_options, to_js, Chosen, JsFacets, JsResults, Request};
 
 /// Fetched bytes of the decoded pieces kept in wasm memory between queries (bounds wasm
 /// memory on big sites; decoded pieces take a few times their fetched size).
@@ -341,6 +341,11 @@ fn site_results(
     request: &Request,
     fetched: Fetched,
 ) -> SiteResults {
+    let chosen = Chosen::of(
+        request,
+        |n| index.district_by_name(n),
+        |n| index.topic_by_name(n),
+    );
     let hits = page_hits(results, request.per_document)
         .filter_map(|found| js_hit(found, index.passage_info(found.0.passage)?))
         .collect();
@@ -349,7 +354,7 @@ fn site_results(
             total: results.total,
             total_docs: results.total_docs,
             hits,
-            facets: JsFacets::of(index.districts(), index.topics(), results),
+            facets: JsFacets::of(index.districts(), index.topics(), results, &chosen),
             notices: results.notices.clone(),
             timeline: crate::js_timeline(&results.timeline),
             undated: results.undated,

@@ -222,6 +222,16 @@ impl SiteIndex {
         &self.meta.topics
     }
 
+    /// A district as a user names it (short, full or alias name, 繁體 too).
+    pub fn district_by_name(&self, name: &str) -> Option<DistrictId> {
+        crate::corpus::district_by_name(&self.meta.districts, &self.meta.district_aliases, name)
+    }
+
+    /// A topic by name.
+    pub fn topic_by_name(&self, name: &str) -> Option<TopicId> {
+        crate::corpus::topic_by_name(&self.meta.topics, name)
+    }
+
     /// Decode and keep a fetched piece (one this build named: kind, build and number are
     /// checked against `name`).
     pub fn add(&mut self, name: &str, bytes: &[u8]) -> Result<()> {
@@ -1045,8 +1055,7 @@ impl SearchSource for Prepared<'_> {
         &self.matched.vocabulary
     }
     fn district_by_name(&self, name: &str) -> Option<DistrictId> {
-        let meta = &self.site.meta;
-        crate::corpus::district_by_name(&meta.districts, &meta.district_aliases, name)
+        self.site.district_by_name(name)
     }
     fn district_names(&self) -> DistrictNames<'_> {
         DistrictNames {
@@ -1055,13 +1064,7 @@ impl SearchSource for Prepared<'_> {
         }
     }
     fn topic_by_name(&self, name: &str) -> Option<TopicId> {
-        let name = name.trim();
-        self.site
-            .meta
-            .topics
-            .iter()
-            .position(|t| t == name)
-            .map(|i| TopicId(i as u16))
+        self.site.topic_by_name(name)
     }
     fn facet_sizes(&self) -> (usize, usize) {
         (self.site.meta.districts.len(), self.site.meta.topics.len())
