@@ -91,13 +91,26 @@ impl Vocabulary {
         words
     }
 
-    /// Split free text into clauses: words units stay single, CJK runs are segmented.
+    /// Split free text into clauses: words units stay single, CJK runs are segmented. A
+    /// number written against the CJK word after it is one clause with that word (5月,
+    /// 2025年, 10亿元): the number alone would match every 5 and the word alone every 月.
     pub(crate) fn clauses(&self, text: &str) -> Vec<Vec<Unit>> {
         let mut clauses = Vec::new();
         let mut run: Vec<char> = Vec::new();
+        // A number right before the run being gathered, for the run's first word.
+        let mut number: Option<Unit> = None;
         let mut last_end = None;
-        let flush = |run: &mut Vec<char>, clauses: &mut Vec<Vec<Unit>>| {
-            for word in self.segment(run) {
+        let flush = |run: &mut Vec<char>, number: &mut Option<Unit>, clauses: &mut Vec<_>| {
+            let mut words = self.segment(run).into_iter();
+            if let Some(n) = number.take() {
+                let first = words.next().unwrap_or_default();
+                clauses.push(
+                    std::iter::once(n)
+                        .chain(first.chars().map(Unit::Cjk))
+                        .collect(),
+                );
+            }
+            for word in words {
                 clauses.push(word.chars().map(Unit::Cjk).collect());
             }
             run.clear();
@@ -105,18 +118,22 @@ impl Vocabulary {
         for (unit, range) in units(text) {
             // A separator between two CJK characters also separates words.
             if last_end != Some(range.start) {
-                flush(&mut run, &mut clauses);
+                flush(&mut run, &mut number, &mut clauses);
             }
             last_end = Some(range.end);
             match unit {
                 Unit::Cjk(c) => run.push(c),
-                word @ Unit::Word(_) => {
-                    flush(&mut run, &mut clauses);
-                    clauses.push(vec![word]);
+                Unit::Word(w) => {
+                    flush(&mut run, &mut number, &mut clauses);
+                    if w.bytes().all(|b| b.is_ascii_digit()) {
+                        number = Some(Unit::Word(w));
+                    } else {
+                        clauses.push(vec![Unit::Word(w)]);
+                    }
                 }
             }
         }
-        flush(&mut run, &mut clauses);
+        flush(&mut run, &mut number, &mut clauses);
         clauses
     }
 }
@@ -165,6 +182,13 @@ mod tests {
             ("北碚的发展", &["北碚", "的", "发展"]),
             ("碚缙北碚", &["碚缙", "北碚"]),
             ("5G网络", &["5g", "网络"]),
+            // A number and the word after it are one clause; a space parts them.
+            ("5月", &["5月"]),
+            ("2026年5月北碚", &["2026年", "5月", "北碚"]),
+            ("20北碚科技", &["20北碚", "科技"]),
+            ("5 月", &["5", "月"]),
+            ("北碚2026", &["北碚", "2026"]),
+            ("第5届", &["第", "5届"]),
             ("北碚，发展", &["北碚", "发展"]),
             ("北 碚", &["北", "碚"]),
             ("", &[]),
