@@ -279,6 +279,9 @@ test('site page: a result opens its document at the matching passage; back retur
     await page.goBack();
     await page.waitForSelector('#hits mark');
     assert.ok(await page.isHidden('#reader'));
+    // A passage past the document's end: its start, and a notice that says so.
+    await page.goto(`${server.url}#doc=${encodeURIComponent(hash.get('doc'))}&p=99999`);
+    await page.waitForFunction(() => document.querySelector('#status').textContent.includes('链接中的段落 100000 不在这篇文档中'));
     await page.goto(`${server.url}#doc=${encodeURIComponent('<img src=x onerror=alert(1)>')}&p=3`);
     await page.waitForFunction(() => document.querySelector('#status').textContent.includes('不在本网站'));
     assert.equal(await page.locator('#reader img').count(), 0, 'a key is never HTML');
@@ -397,9 +400,9 @@ test('site page: district: typed in the box ticks its box; -词 drops whole docu
 test('site page: a link’s 北碚区 is the box 北碚; counts cut short by a document come back; focus and place are kept', async () => {
   // Requests answered by the service worker would pass the routes below.
   const context = await browser.newContext({ ...VIEWPORTS.desktop, serviceWorkers: 'block' });
-  const page = await context.newPage();
+  let page = await context.newPage();
   page.viewportName = 'desktop';
-  const errors = watchErrors(page);
+  let errors = watchErrors(page);
   const status = () => page.textContent('#status');
   const counted = () => page.waitForFunction(() => {
     const f = document.querySelector('#facets');
@@ -419,14 +422,18 @@ test('site page: a link’s 北碚区 is the box 北碚; counts cut short by a d
   assert.ok(!(await page.evaluate(() => location.hash)).includes('district='));
 
   // A document opened before the counts arrive (the passage tables come slowly): back in
-  // the results, the counts are this search's.
+  // the results, the counts are this search's. (A fresh page: nothing of it is cached.)
   await counted();
+  await page.close();
+  page = await context.newPage();
+  page.viewportName = 'desktop';
+  errors = watchErrors(page);
   await page.route(/\/quxian\/[tu]-/, async (route) => {
     await new Promise((r) => setTimeout(r, 800));
     await route.continue();
   });
-  await page.fill('#q', '发展');
-  await page.press('#q', 'Enter');
+  await page.goto(`${server.url}#q=${encodeURIComponent('发展')}`);
+  await page.waitForSelector('#hits mark');
   await page.waitForFunction(() => document.querySelector('#facets').hasAttribute('aria-busy'));
   await page.click('li.doc h2 a');
   await page.waitForSelector('#reader li.target');
@@ -461,7 +468,8 @@ test('site page: a link’s 北碚区 is the box 北碚; counts cut short by a d
   const box = page.locator(`#facets input[value="${name}"]`);
   await box.focus();
   await page.keyboard.press('Space');
-  await page.waitForFunction(() => document.querySelector('#facets').hasAttribute('aria-busy'));
+  await page.waitForFunction((t) => document.querySelector('#status').textContent.startsWith(t),
+    docsLine(cliSearch('发展', ['--district', name])));
   await counted();
   assert.equal(await page.evaluate(() => document.activeElement?.value), name);
 

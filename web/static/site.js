@@ -452,6 +452,9 @@ async function read() {
     const target = reader.querySelector('.target');
     target?.scrollIntoView({ block: 'center' });
     target?.focus({ preventScroll: true });
+    if (!target && view.p >= doc.passages) {
+      status.textContent += `（链接中的段落 ${view.p + 1} 不在这篇文档中，它只有 ${formatCount(doc.passages)} 段）`;
+    }
   } catch (error) {
     if (ticket === latest) showError(error);
   }
