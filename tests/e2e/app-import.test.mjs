@@ -148,11 +148,18 @@ test('import, save, search, reload, export, re-import and delete a library in th
     await page.getByTestId('tab-import').click();
     await importFiles(page, [{ name: '北碚渝北资料.qx', mimeType: 'application/octet-stream', buffer: exported }]);
     assert.match(await page.getByTestId('import-summary').innerText(), /共 1 个文件.*导入 2 篇文档/);
+    // A library imported alone offers its own name.
+    assert.equal(await page.getByTestId('library-name').inputValue(), '北碚渝北资料');
     await saveAs(page, '再次导入');
     const second = /[?&]lib=([^&]+)/.exec(await hash(page))?.[1];
     assert.ok(second && second !== lib, `a new library: ${second}`);
     await search(page, '缙云山');
     assert.deepEqual(await titles(page), ['北碚生态建设']);
+    // It brought its own topics: the editor shows them, to change and re-annotate from.
+    await openDialog(page, 'manage');
+    await page.getByTestId('tab-data').click();
+    assert.match(await page.getByTestId('topics-text').inputValue(), /山林保护 \*缙云山 \*保护区/);
+    await page.getByTestId('dialog-close').click();
 
     // Back to the first library through the switcher.
     await page.getByTestId('corpus-switcher').click();

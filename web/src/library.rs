@@ -85,6 +85,8 @@ pub struct ImportResult {
     pub documents: u32,
     pub input_bytes: f64,
     pub skipped: Vec<SkippedFile>,
+    /// The name of a `.qx` library imported alone (its file's name).
+    pub name: Option<String>,
 }
 
 /// The loaded module, importing it the first time.
@@ -364,6 +366,7 @@ pub async fn import(
         files: num(&report, "files") as u32,
         documents: num(&report, "documents") as u32,
         input_bytes: num(&report, "input_bytes"),
+        name: text(&report, "name"),
         report,
         skipped,
     })

@@ -503,8 +503,9 @@ export function saveLibrary({ name, bundle, report, gazetteer, topics }) {
     inputBytes: report?.input_bytes ?? 0,
     bytes: bytes.byteLength,
   };
-  if (typeof gazetteer === 'string') meta.gazetteer = gazetteer;
-  if (typeof topics === 'string') meta.topics = topics;
+  // The data files' texts: given, else the import's (a .qx imported alone brings its own).
+  const texts = { gazetteer: gazetteer ?? report?.gazetteer, topics: topics ?? report?.topics };
+  for (const [key, text] of Object.entries(texts)) if (typeof text === 'string') meta[key] = text;
   return transact(['libraries', 'bundles'], 'readwrite', (s, done) => {
     const add = s.libraries.add(meta);
     add.onsuccess = () => {

@@ -2,7 +2,9 @@
 
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use quxian_core::{CorpusBuilder, Gazetteer, Lexicon, PreparedFile, Preparer, Segmenter};
+use quxian_core::{
+    CorpusBuilder, DataFiles, Gazetteer, Lexicon, PreparedFile, Preparer, Segmenter,
+};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
@@ -139,24 +141,31 @@ fn read_data_file(path: &Path) -> Result<String> {
         .with_context(|| format!("cannot read {} as UTF-8 text", path.display()))
 }
 
-/// The gazetteer and lexicon: the files given, else the built-in ones.
+/// The gazetteer and lexicon: the files given, else the built-in ones; and the texts of
+/// the files given.
 pub fn load_data_files(
     gazetteer: Option<&Path>,
     topics: Option<&Path>,
-) -> Result<(Gazetteer, Lexicon)> {
-    let gazetteer = match gazetteer {
-        Some(p) => Gazetteer::parse(&read_data_file(p)?, &p.display().to_string())?,
+) -> Result<(Gazetteer, Lexicon, DataFiles)> {
+    let texts = DataFiles {
+        gazetteer: gazetteer.map(read_data_file).transpose()?,
+        topics: topics.map(read_data_file).transpose()?,
+    };
+    let name = |p: Option<&Path>| p.map(|p| p.display().to_string()).unwrap_or_default();
+    let gazetteer_data = match &texts.gazetteer {
+        Some(text) => Gazetteer::parse(text, &name(gazetteer))?,
         None => Gazetteer::chongqing(),
     };
-    let lexicon = match topics {
-        Some(p) => Lexicon::parse(&read_data_file(p)?, &p.display().to_string())?,
+    let lexicon = match &texts.topics {
+        Some(text) => Lexicon::parse(text, &name(topics))?,
         None => Lexicon::default_topics(),
     };
-    Ok((gazetteer, lexicon))
+    Ok((gazetteer_data, lexicon, texts))
 }
 
 pub fn run(args: BuildArgs) -> Result<()> {
-    let (gazetteer, lexicon) = load_data_files(args.gazetteer.as_deref(), args.topics.as_deref())?;
+    let (gazetteer, lexicon, texts) =
+        load_data_files(args.gazetteer.as_deref(), args.topics.as_deref())?;
     let mut files = Vec::new();
     for input in &args.inputs {
         collect_files(input, &mut files)?;
@@ -171,6 +180,7 @@ pub fn run(args: BuildArgs) -> Result<()> {
     let segmenter = Segmenter::with_default_dict(&gazetteer, &lexicon);
     let dictionary_time = started.elapsed();
     let mut builder = CorpusBuilder::new(segmenter, gazetteer, lexicon);
+    builder.keep_data_files(texts);
     let progress = if total_bytes >= PROGRESS_MIN_BYTES {
         let bar = ProgressBar::new(total_bytes);
         bar.set_style(

@@ -93,7 +93,7 @@ fn explain(args: &InspectArgs, corpus: &Corpus) -> Result<()> {
     if args.json {
         bail!("--explain prints text only; leave out --json");
     }
-    let (gazetteer, lexicon) =
+    let (gazetteer, lexicon, _) =
         crate::build::load_data_files(args.gazetteer.as_deref(), args.topics.as_deref())?;
     let segmenter = Segmenter::with_default_dict(&gazetteer, &lexicon);
     let builder = CorpusBuilder::new(segmenter, gazetteer, lexicon);

@@ -145,8 +145,22 @@ pub struct Corpus {
     /// Queries are segmented against this list, so the browser needs no jieba dictionary.
     pub vocabulary: Vec<(String, u32)>,
     /// Where each district sits on the map (the gazetteer's `tile` lines; empty when it
-    /// has none). Last in the struct: a bundle of format 2 is this layout without it.
+    /// has none). A bundle of format 2 is the layout of format 3 without it.
     pub district_tiles: Vec<Tile>,
+    /// The texts of the data files that annotated the corpus. Last in the struct: a
+    /// bundle of format 3 is this layout without it.
+    pub data_files: DataFiles,
+}
+
+/// The gazetteer and topic lexicon a corpus was annotated with, as their files' texts
+/// (`None`: the built-in one). Kept in the bundle so that a library exported and imported
+/// again can be re-annotated, and edited, from its own data.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataFiles {
+    /// The gazetteer file's text.
+    pub gazetteer: Option<String>,
+    /// The topic lexicon file's text.
+    pub topics: Option<String>,
 }
 
 impl Corpus {

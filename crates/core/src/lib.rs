@@ -54,7 +54,9 @@ pub use corpus::{
     raw_documents_from_bytes, raw_documents_to_bytes, BuildReport, CorpusBuilder,
     PreparedDocuments, PreparedFile, Preparer, Skipped,
 };
-pub use corpus::{Corpus, DistrictId, DocId, Document, Passage, PassageId, PassageInfo, TopicId};
+pub use corpus::{
+    Corpus, DataFiles, DistrictId, DocId, Document, Passage, PassageId, PassageInfo, TopicId,
+};
 pub use date::{Date, DateRange, SortOrder};
 pub use error::{DataProblem, Error, PieceProblem, RecordProblem, Result, SkipReason};
 pub use facet::FacetCounts;

@@ -7,7 +7,7 @@
 //! deliberate change of the sample corpus: `QUXIAN_BLESS=1 cargo test -p quxian-core --test
 //! bundle_samples`.
 
-use quxian_core::{Corpus, DistrictId, DocId, Document, Error, Passage, Tile, TopicId};
+use quxian_core::{Corpus, DataFiles, DistrictId, DocId, Document, Error, Passage, Tile, TopicId};
 use std::path::PathBuf;
 
 /// Longest error message any bundle may produce (the goal: 1 KB).
@@ -91,15 +91,35 @@ fn golden_v2_sample_decodes_without_tiles() {
 
 #[test]
 fn golden_v3_sample_decodes_with_its_tiles() {
-    let path = data("bundle-v3.qx");
-    if std::env::var_os("QUXIAN_BLESS").is_some() {
-        std::fs::write(&path, sample_corpus_with_tiles().to_bundle()).unwrap();
-    }
-    let bytes = std::fs::read(&path).unwrap();
+    let bytes = std::fs::read(data("bundle-v3.qx")).unwrap();
     assert_eq!(&bytes[8..12], &3u32.to_le_bytes(), "sample is format v3");
     assert_eq!(
         Corpus::from_bundle(&bytes).unwrap(),
         sample_corpus_with_tiles()
+    );
+}
+
+/// The sample corpus with its tiles and the texts of its data files (format 4 and later).
+fn sample_corpus_with_data_files() -> Corpus {
+    let mut corpus = sample_corpus_with_tiles();
+    corpus.data_files = DataFiles {
+        gazetteer: Some("district 北碚 区 北碚区\ndistrict 渝北 区 渝北区\n".into()),
+        topics: Some("生态环保 *缙云山\n科技创新 科技 创新\n".into()),
+    };
+    corpus
+}
+
+#[test]
+fn golden_v4_sample_decodes_with_its_data_files() {
+    let path = data("bundle-v4.qx");
+    if std::env::var_os("QUXIAN_BLESS").is_some() {
+        std::fs::write(&path, sample_corpus_with_data_files().to_bundle()).unwrap();
+    }
+    let bytes = std::fs::read(&path).unwrap();
+    assert_eq!(&bytes[8..12], &4u32.to_le_bytes(), "sample is format v4");
+    assert_eq!(
+        Corpus::from_bundle(&bytes).unwrap(),
+        sample_corpus_with_data_files()
     );
 }
 
@@ -174,10 +194,10 @@ fn a_library_of_near_identical_documents_reads_back() {
     assert_eq!(Corpus::from_bundle(&bytes).unwrap(), corpus);
 }
 
-/// A bundle with a correct header around any payload.
+/// A bundle of the current format (4) with a correct header around any payload.
 fn wrap(payload: &[u8]) -> Vec<u8> {
     let mut out = b"QUXIAN\0\x1a".to_vec();
-    out.extend_from_slice(&3u32.to_le_bytes());
+    out.extend_from_slice(&4u32.to_le_bytes());
     out.extend_from_slice(&crc32fast::hash(payload).to_le_bytes());
     out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
     out.extend_from_slice(payload);

@@ -18,7 +18,8 @@
 use crate::archive;
 use quxian_core::{
     raw_documents_from_bytes, raw_documents_to_bytes, BuildReport, Corpus, CorpusBuilder,
-    Gazetteer, Lexicon, PreparedDocuments, PreparedFile, RawDoc, Segmenter, SkipReason, Skipped,
+    DataFiles, Gazetteer, Lexicon, PreparedDocuments, PreparedFile, RawDoc, Segmenter, SkipReason,
+    Skipped,
 };
 use serde::Serialize;
 
@@ -80,6 +81,15 @@ pub struct ImportReport {
     /// entries; after, also each document the builder refused (duplicates, empty text,
     /// bad JSONL lines).
     pub skipped: Vec<SkippedFile>,
+    /// After `finish`: the text of the library's gazetteer (`None`: the built-in one),
+    /// which its record keeps for editing and re-annotation — a `.qx` imported alone
+    /// brings its own.
+    pub gazetteer: Option<String>,
+    /// After `finish`: the text of its topic lexicon, the same way.
+    pub topics: Option<String>,
+    /// After `finish`, for a `.qx` imported alone: its file name without `.qx` (an
+    /// exported library's name).
+    pub name: Option<String>,
 }
 
 /// Builds one library from the user's files.
@@ -93,7 +103,7 @@ pub struct Importer {
     /// The first file's bytes when it is a `.qx` library: imported alone, the library is
     /// kept as it was built — its own districts, topics and map, from data files that this
     /// import may not have — rather than annotated again with the import's.
-    first_library: Option<Vec<u8>>,
+    first_library: Option<(String, Vec<u8>)>,
 }
 
 /// A file added a few documents at a time (see [`Importer::begin_file`]).
@@ -139,20 +149,25 @@ impl std::fmt::Debug for Importer {
 /// A segmenter and builder over `dict` with the given (or default) data files.
 fn builder(
     dict: &[u8],
-    gazetteer: Option<&str>,
-    topics: Option<&str>,
+    gazetteer_text: Option<&str>,
+    topics_text: Option<&str>,
 ) -> Result<CorpusBuilder, Error> {
-    let gazetteer = match gazetteer {
+    let gazetteer = match gazetteer_text {
         Some(text) => Gazetteer::parse(text, "gazetteer")?,
         None => Gazetteer::chongqing(),
     };
-    let lexicon = match topics {
+    let lexicon = match topics_text {
         Some(text) => Lexicon::parse(text, "topics")?,
         None => Lexicon::default_topics(),
     };
     let mut dict = dict;
     let segmenter = Segmenter::with_dict(&mut dict, &gazetteer, &lexicon)?;
-    Ok(CorpusBuilder::new(segmenter, gazetteer, lexicon))
+    let mut builder = CorpusBuilder::new(segmenter, gazetteer, lexicon);
+    builder.keep_data_files(DataFiles {
+        gazetteer: gazetteer_text.map(str::to_string),
+        topics: topics_text.map(str::to_string),
+    });
+    Ok(builder)
 }
 
 impl Importer {
@@ -184,7 +199,7 @@ impl Importer {
         self.report.files += 1;
         self.report.input_bytes += bytes.len() as u64;
         if self.report.files == 1 && extension(name) == "qx" {
-            self.first_library = Some(bytes.to_vec());
+            self.first_library = Some((name.to_string(), bytes.to_vec()));
         }
         let mut own = Vec::new();
         let mut result = add_plain_or_bundle(builder, name, bytes, &mut own);
@@ -210,14 +225,18 @@ impl Importer {
             .first_library
             .take()
             .filter(|_| self.report.files == 1)
-            .and_then(|bytes| Corpus::from_bundle(&bytes).ok());
+            .and_then(|(name, bytes)| Some((name, Corpus::from_bundle(&bytes).ok()?)));
         self.report = merge(&self.report, core, &self.own_skipped);
-        let Some(library) = alone else {
+        let Some((name, library)) = alone else {
+            self.report.keep_data_files(&corpus);
             return Ok(corpus.to_bundle());
         };
         self.report.documents = library.docs.len();
         self.report.passages = Some(library.passages.len());
         self.report.skipped = self.own_skipped.clone();
+        self.report.keep_data_files(&library);
+        let stem = std::path::Path::new(&name).file_stem();
+        self.report.name = stem.map(|s| s.to_string_lossy().into_owned());
         Ok(library.to_bundle())
     }
 
@@ -470,6 +489,15 @@ fn merge(running: &ImportReport, core: BuildReport, own: &[SkippedFile]) -> Impo
         passages: Some(core.passages),
         input_bytes: running.input_bytes,
         skipped,
+        ..ImportReport::default()
+    }
+}
+
+impl ImportReport {
+    /// The data-file texts of the library built.
+    fn keep_data_files(&mut self, library: &Corpus) {
+        self.gazetteer = library.data_files.gazetteer.clone();
+        self.topics = library.data_files.topics.clone();
     }
 }
 
@@ -593,7 +621,9 @@ pub fn reannotate(
         input_bytes: bundle.len() as u64,
         ..ImportReport::default()
     };
-    Ok((corpus.to_bundle(), merge(&report, core, &[])))
+    let mut report = merge(&report, core, &[]);
+    report.keep_data_files(&corpus);
+    Ok((corpus.to_bundle(), report))
 }
 
 #[cfg(test)]
@@ -1115,15 +1145,22 @@ mod tests {
         let built = Corpus::from_bundle(&bundle).unwrap();
         assert_eq!(built.districts, ["武侯", "锦江"]);
         assert!(built.passages.iter().any(|p| !p.topics.is_empty()));
+        let texts = (Some(gazetteer.to_string()), Some(topics.to_string()));
+        let report_texts = |r: &ImportReport| (r.gazetteer.clone(), r.topics.clone());
+        assert_eq!(report_texts(chengdu.report()), texts);
 
+        // Alone, it brings its data files' texts (to edit and re-annotate from) and its
+        // name, from the file's.
         let mut alone = importer();
-        alone.add_file("成都.qx", &bundle).unwrap();
+        alone.add_file("导出/成都.qx", &bundle).unwrap();
         let again = Corpus::from_bundle(&alone.finish().unwrap()).unwrap();
         assert_eq!(again, built);
         assert_eq!(
             (alone.report().documents, alone.report().passages),
             (2, Some(built.passages.len()))
         );
+        assert_eq!(report_texts(alone.report()), texts);
+        assert_eq!(alone.report().name.as_deref(), Some("成都"));
 
         let mut mixed = importer();
         mixed.add_file("成都.qx", &bundle).unwrap();
@@ -1132,6 +1169,12 @@ mod tests {
             .unwrap();
         let merged = Corpus::from_bundle(&mixed.finish().unwrap()).unwrap();
         assert_eq!(merged.docs.len(), 3);
+        assert_eq!(
+            report_texts(mixed.report()),
+            (None, None),
+            "the built-in data"
+        );
+        assert_eq!(mixed.report().name, None);
         assert!(
             merged.districts.iter().all(|d| d != "武侯"),
             "the import's gazetteer"

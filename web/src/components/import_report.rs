@@ -1,5 +1,5 @@
 //! After an import: what was added, what was left out and why (in Chinese, the original
-//! wording in the tooltip), a name (default 导入于 <date>) and 保存. Saving stores the
+//! wording in the tooltip), a name (default 导入于 <date>, or a `.qx` library's own) and 保存. Saving stores the
 //! library in IndexedDB; a failure (a full disk) shows the reason and keeps the report, so
 //! nothing is lost and earlier libraries stay as they were.
 
@@ -24,7 +24,8 @@ pub fn ImportReport(props: &ImportReportProps) -> Html {
     let name = use_node_ref();
     let saving = use_state(|| false);
     let error = use_state(|| None::<String>);
-    let default = use_state(default_name);
+    // A `.qx` library imported alone keeps its name.
+    let default = use_state(|| props.result.name.clone().unwrap_or_else(default_name));
     let r = &props.result;
 
     let onsubmit = {

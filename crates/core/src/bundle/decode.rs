@@ -6,7 +6,7 @@ use super::{
     read_u32, FORMAT_VERSION, HEADER_LEN, MAGIC, MAX_PAYLOAD, MAX_RATIO, OLDEST_VERSION,
     RATIO_SLACK,
 };
-use crate::corpus::{Corpus, Document, Passage};
+use crate::corpus::{Corpus, DataFiles, Document, Passage};
 use crate::tile::Tile;
 use crate::{DistrictId, Error, Result};
 use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
@@ -68,6 +68,7 @@ struct Tail {
     topics: Vec<String>,
     vocabulary: Vec<(String, u32)>,
     district_tiles: Vec<Tile>,
+    data_files: DataFiles,
 }
 
 impl<'b> BundleDecoder<'b> {
@@ -174,11 +175,15 @@ impl<'b> BundleDecoder<'b> {
                 TINFLStatus::Done => {
                     let mut plain = std::mem::take(out);
                     plain.truncate(*written);
-                    if self.version == 2 {
-                        // The tiles field it lacks, empty: postcard writes an empty list
-                        // as one 0 byte.
-                        plain.push(0);
-                    }
+                    // The fields an older format lacks, empty: postcard writes an empty
+                    // list (the tiles, format 3) and `None` (each data file, format 4)
+                    // as one 0 byte.
+                    let missing = match self.version {
+                        2 => 3,
+                        3 => 2,
+                        _ => 0,
+                    };
+                    plain.extend(std::iter::repeat_n(0, missing));
                     return Ok(Some(plain));
                 }
                 TINFLStatus::HasMoreOutput if room < out.len() => return Ok(None),
@@ -242,6 +247,7 @@ impl Reading {
             topics: tail.topics,
             vocabulary: tail.vocabulary,
             district_tiles: tail.district_tiles,
+            data_files: tail.data_files,
         };
         corpus.validate()?;
         Ok(corpus)

@@ -34,10 +34,11 @@ use std::io::Write;
 
 const MAGIC: &[u8; 8] = b"QUXIAN\0\x1a";
 /// The bundle format this build writes (and reads, with [`OLDEST_VERSION`] and later).
-/// Version 3 added the districts' map tiles at the end of the corpus.
-pub const FORMAT_VERSION: u32 = 3;
-/// The oldest bundle format this build reads: version 2 is version 3 without the map
-/// tiles, the last field of the payload.
+/// Version 3 added the districts' map tiles at the end of the corpus, version 4 the texts of
+/// its data files after them.
+pub const FORMAT_VERSION: u32 = 4;
+/// The oldest bundle format this build reads: version 3 is version 4 without the data
+/// files, the last field of the payload, and version 2 is version 3 without the map tiles.
 pub const OLDEST_VERSION: u32 = 2;
 const HEADER_LEN: usize = 24;
 /// Serialized bytes gathered before each write to the compressor.

@@ -8,7 +8,8 @@ use crate::passage::split_passages;
 use crate::read::read_file_with_warnings;
 use crate::text::{fold_script, is_cjk};
 use crate::{
-    normalize, Corpus, DocId, Document, Gazetteer, Lexicon, Passage, RawDoc, Segmenter, SkipReason,
+    normalize, Corpus, DataFiles, DocId, Document, Gazetteer, Lexicon, Passage, RawDoc, Segmenter,
+    SkipReason,
 };
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
@@ -238,6 +239,12 @@ impl CorpusBuilder {
             keys: HashSet::new(),
             report: BuildReport::default(),
         }
+    }
+
+    /// Record the texts of the data files this builder annotates with (`None`: the
+    /// built-in one), to be kept in the corpus's bundle.
+    pub fn keep_data_files(&mut self, files: DataFiles) {
+        self.corpus.data_files = files;
     }
 
     /// Read one file and add its documents. Returns how many were added.
