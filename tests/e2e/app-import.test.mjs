@@ -234,7 +234,8 @@ const CHENGDU = [
 ].join('\n');
 
 test('a custom gazetteer brings its own district map, saved with the library', { timeout: 240_000 }, async () => {
-  const app = await openApp(browser);
+  // Dark, and axe allowed in (bypassCSP): the data tab and 管理 are checked on the way.
+  const app = await openApp(browser, { contextOptions: { colorScheme: 'dark', bypassCSP: true } });
   const { page } = app;
   try {
     await waitReady(page);
@@ -243,8 +244,8 @@ test('a custom gazetteer brings its own district map, saved with the library', {
     await saveAs(page, '成都资料');
     await openDialog(page, 'manage');
     await page.getByTestId('tab-data').click();
-    const upload = (text) => page.getByTestId('gazetteer-file').setInputFiles(
-      { name: 'chengdu.txt', mimeType: 'text/plain', buffer: Buffer.from(text) });
+    const upload = (text, encode = Buffer.from) => page.getByTestId('gazetteer-file').setInputFiles(
+      { name: 'chengdu.txt', mimeType: 'text/plain', buffer: encode(text) });
     const reannotate = async () => {
       await page.getByTestId('reannotate').click();
       await page.waitForFunction(() => /已重新标注|失败/.test(document.querySelector('[data-testid=annotate-status]')?.textContent), null, { timeout: 60_000 });
@@ -260,9 +261,14 @@ test('a custom gazetteer brings its own district map, saved with the library', {
     await page.waitForFunction(() => /chengdu\.txt/.test(document.querySelector('[data-testid=gazetteer-status]')?.textContent));
     assert.equal(await topics.inputValue(), edited, 'the typed topics survive the upload');
     assert.equal(await reannotate(), '重新标注失败：区县文件第 9 行：第 1 列第 0 行已被第 7 行的区县占用，请换一个空位置');
-    await upload(CHENGDU);
+    // Saved as GBK (Notepad's "ANSI" in China): read as document import reads files.
+    await upload(CHENGDU, gbk);
     await page.waitForFunction(() => /chengdu\.txt/.test(document.querySelector('[data-testid=gazetteer-status]')?.textContent));
     assert.equal(await reannotate(), '已重新标注并保存。');
+    assert.deepEqual(await axeViolations(page), [], 'the 区县与主题 tab');
+    await page.getByTestId('tab-manage').click();
+    await page.getByTestId('library-row').first().waitFor();
+    assert.deepEqual(await axeViolations(page), [], '管理, with the open library’s 当前 badge');
     await page.getByTestId('dialog-close').click();
 
     const tiles = async () => page.locator('[data-testid=map-tile]').evaluateAll((gs) => gs.map((g) => {
@@ -526,6 +532,29 @@ test('the library dialog is modal: Tab stays inside, Esc closes it, focus return
     await page.getByTestId('library-dialog').waitFor({ state: 'detached' });
     assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid ?? document.activeElement?.outerHTML.slice(0, 120)), 'corpus-switcher',
       'focus returns to the control that opened the dialog');
+    app.assertNoErrors();
+  } finally {
+    await app.close();
+  }
+});
+
+test('the corpus menu closes on Esc (focus back on its button) and when Tab leaves it', { timeout: 60_000 }, async () => {
+  const app = await openApp(browser);
+  try {
+    const { page } = app;
+    await waitReady(page);
+    await page.getByTestId('corpus-switcher').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('corpus-menu').waitFor();
+    await page.getByTestId('open-manage').focus();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('corpus-menu').waitFor({ state: 'detached' });
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'corpus-switcher');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('corpus-menu').waitFor();
+    await page.getByTestId('open-manage').focus();
+    await page.keyboard.press('Tab');
+    await page.getByTestId('corpus-menu').waitFor({ state: 'detached' });
     app.assertNoErrors();
   } finally {
     await app.close();

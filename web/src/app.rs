@@ -1,7 +1,6 @@
 //! The root component: owns the reducer, wires the hooks, memoizes derived data and picks
 //! the page to show.
 
-use quxian_core::ViewState;
 use yew::prelude::*;
 
 use std::rc::Rc;
@@ -170,7 +169,7 @@ pub fn App(props: &AppProps) -> Html {
         <div class="qx-app">
             <header class="qx-header">
                 <button type="button" class="qx-skip" onclick={skip_to_content}>{ "跳到主要内容" }</button>
-                <a class="qx-brand" href={host.href(&ViewState::default())} onclick={on_home}>
+                <a class="qx-brand" href={host.href(&crate::state::home(view))} onclick={on_home}>
                     <span class="qx-brand-mark" aria-hidden="true">{ "区" }</span>
                     <span class="qx-brand-name">{ "区县" }</span>
                     <span class="qx-sr">{ " · 回到概览" }</span>

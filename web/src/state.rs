@@ -88,6 +88,14 @@ pub fn search_key(view: &ViewState) -> ViewState {
     }
 }
 
+/// The overview of the library `view` is in (the built-in corpus's when it names none).
+pub fn home(view: &ViewState) -> ViewState {
+    ViewState {
+        library: view.library.clone(),
+        ..ViewState::default()
+    }
+}
+
 impl AppState {
     /// The state for an app opened at `view`, with notices about the link that gave it.
     pub fn new(view: ViewState, notices: Vec<String>) -> Self {
@@ -285,7 +293,14 @@ impl Reducible for AppState {
             Action::SetDates(dates) if dates == self.view.dates => return self,
             Action::SetSort(sort) if sort == self.view.sort => return self,
             Action::SetDates(dates) => {
-                next.view.dates = dates;
+                // 从 set after 到 (or 到 before 从): the range they span, as a link's is.
+                next.view.dates = match (dates.from, dates.to) {
+                    (Some(from), Some(to)) if from > to => DateRange {
+                        from: Some(to),
+                        to: Some(from),
+                    },
+                    _ => dates,
+                };
                 next.view.doc = None;
                 next.view.passage = None;
                 next.write = HistoryWrite::Push;
@@ -301,7 +316,7 @@ impl Reducible for AppState {
                 next.write = HistoryWrite::Push;
             }
             Action::Home => {
-                next.view = ViewState::default();
+                next.view = home(&self.view);
                 next.write = HistoryWrite::Push;
             }
             Action::OpenDoc(key, passage) => {
@@ -459,6 +474,33 @@ mod tests {
     fn loaded(hash: &str) -> Rc<AppState> {
         let (view, notices) = ViewState::parse(hash);
         Rc::new(AppState::new(view, notices)).reduce(Action::Loaded(searcher(), None))
+    }
+
+    #[test]
+    fn a_reversed_date_range_is_swapped() {
+        let day = |s: &str| quxian_core::Date::parse(s);
+        let state = loaded("#/search?v=1&q=缙云山").reduce(Action::SetDates(DateRange {
+            from: day("2026-05-10"),
+            to: day("2026-04-28"),
+        }));
+        assert_eq!(
+            (state.view.dates.from, state.view.dates.to),
+            (day("2026-04-28"), day("2026-05-10"))
+        );
+    }
+
+    #[test]
+    fn home_is_the_overview_of_the_open_library() {
+        let (view, notices) = ViewState::parse("#/search?v=1&lib=abc&q=缙云山&district=北碚");
+        let state = Rc::new(AppState::new(view, notices)).reduce(Action::Home);
+        let library = Some("abc".to_string());
+        assert_eq!(
+            state.view,
+            ViewState {
+                library,
+                ..ViewState::default()
+            }
+        );
     }
 
     #[test]

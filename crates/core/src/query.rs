@@ -103,6 +103,11 @@ impl Query {
                 s
             };
             if body.trim().is_empty() {
+                // A lone `-` or quote: kept as text with nothing to search, so the search
+                // says that the query has nothing searchable (see `search`).
+                if negated || is_phrase.is_some() {
+                    query.text.push(first.to_string());
+                }
                 continue;
             }
             if negated {

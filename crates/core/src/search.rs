@@ -1233,12 +1233,12 @@ mod tests {
     #[test]
     fn a_query_of_punctuation_or_emoji_matches_all_with_a_notice() {
         let s = searcher();
-        for q in ["😀", "。，！", "\"？？\""] {
+        for q in ["😀", "。，！", "\"？？\"", "-", "\"", "- \"\""] {
             let r = s.search(&Query::parse(q).unwrap(), &Filters::default(), 10);
             assert_eq!(r.total, 4, "{q}");
             assert_eq!(r.notices.len(), 1, "{q}: {:?}", r.notices);
         }
-        for q in ["科技", "😀科技", ""] {
+        for q in ["科技", "😀科技", "", "科技 -"] {
             let r = s.search(&Query::parse(q).unwrap(), &Filters::default(), 10);
             assert!(r.notices.is_empty(), "{q}: {:?}", r.notices);
         }

@@ -99,7 +99,15 @@ impl ViewState {
                         ));
                     }
                 }
-                "q" => view.query = value.chars().take(crate::MAX_QUERY_CHARS).collect(),
+                "q" => {
+                    view.query = value.chars().take(crate::MAX_QUERY_CHARS).collect();
+                    if view.query.len() < value.len() {
+                        notices.push(format!(
+                            "链接中的查询超过 {} 个字，只保留了前 {0} 个字",
+                            crate::MAX_QUERY_CHARS
+                        ));
+                    }
+                }
                 "district" if !value.is_empty() => push_unique(&mut view.districts, value),
                 "topic" if !value.is_empty() => push_unique(&mut view.topics, value),
                 "doc" if !value.is_empty() => view.doc = Some(value),
@@ -220,6 +228,19 @@ mod tests {
         let hash = view.to_hash();
         assert!(hash.starts_with("#/doc?v=1&lib=lib-1&q="), "{hash}");
         assert_eq!(ViewState::parse(&hash), (view, vec![]));
+    }
+
+    #[test]
+    fn a_query_too_long_for_a_link_is_cut_with_a_notice() {
+        let long = "重".repeat(crate::MAX_QUERY_CHARS + 5);
+        let (view, notices) = ViewState::parse(&format!("#/search?v=1&q={long}"));
+        assert_eq!(view.query.chars().count(), crate::MAX_QUERY_CHARS);
+        assert_eq!(
+            notices,
+            ["链接中的查询超过 1000 个字，只保留了前 1000 个字"]
+        );
+        let (_, fine) = ViewState::parse("#/search?v=1&q=重庆");
+        assert!(fine.is_empty());
     }
 
     #[test]

@@ -81,8 +81,9 @@ pub fn AnnotationEditor(props: &AnnotationEditorProps) -> Html {
             };
             let uploaded = uploaded.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(text) = JsFuture::from(file.text()).await {
-                    uploaded.set(Some((file.name(), text.as_string().unwrap_or_default())));
+                if let Ok(buffer) = JsFuture::from(file.array_buffer()).await {
+                    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+                    uploaded.set(Some((file.name(), decode_data_file(&bytes))));
                 }
             });
         })
@@ -163,7 +164,7 @@ pub fn AnnotationEditor(props: &AnnotationEditorProps) -> Html {
             </fieldset>
             <fieldset class="qx-fieldset">
                 <legend>{ "主题关键词" }</legend>
-                <textarea class="qx-textarea qx-code" rows="12" spellcheck="false"
+                <textarea class="qx-textarea qx-code" rows="12" spellcheck="false" aria-label="主题关键词"
                     data-testid="topics-text" value={topics_text} {oninput} />
                 <p class="qx-muted qx-small">{ "每行：主题名 关键词…；关键词前加 * 表示强关键词。" }</p>
             </fieldset>
@@ -223,4 +224,23 @@ mod tests {
         assert_eq!(data(&edited), data(builtin));
         assert!(!edited.contains("Format:"), "no English comments left");
     }
+}
+
+/// A data file's text, read as document import reads files: UTF-8 (a BOM dropped), UTF-16
+/// with a BOM, else GB18030 — what Windows Notepad in China saves as "ANSI". (UTF-8 is
+/// checked here; the others use the browser's decoder, which this wasm carries no tables
+/// for.)
+fn decode_data_file(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return text.to_string();
+    }
+    let label = match bytes {
+        [0xFF, 0xFE, ..] => "utf-16le",
+        [0xFE, 0xFF, ..] => "utf-16be",
+        _ => "gb18030",
+    };
+    web_sys::TextDecoder::new_with_label(label)
+        .and_then(|d| d.decode_with_u8_array(bytes))
+        .unwrap_or_else(|_| String::from_utf8_lossy(bytes).into_owned())
 }

@@ -4,6 +4,7 @@
 
 use std::rc::Rc;
 
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::components::library_dialog::DialogTab;
@@ -61,6 +62,38 @@ pub fn CorpusSwitcher(props: &CorpusSwitcherProps) -> Html {
         let open = open.clone();
         Callback::from(move |_: MouseEvent| open.set(false))
     };
+    let (wrapper, button) = (use_node_ref(), use_node_ref());
+    // Esc closes the menu (and nothing behind it, such as the reader) and gives the focus
+    // back to its button.
+    let onkeydown = {
+        let (open, button) = (open.clone(), button.clone());
+        Callback::from(move |e: KeyboardEvent| {
+            if *open && e.key() == "Escape" {
+                e.stop_propagation();
+                open.set(false);
+                if let Some(b) = button.cast::<web_sys::HtmlElement>() {
+                    let _ = b.focus();
+                }
+            }
+        })
+    };
+    // Tabbing out of the menu closes it: its backdrop would otherwise catch the next click.
+    let onfocusout = {
+        let (open, wrapper) = (open.clone(), wrapper.clone());
+        Callback::from(move |e: FocusEvent| {
+            let inside = |node: &web_sys::Node| {
+                wrapper
+                    .cast::<web_sys::Node>()
+                    .is_some_and(|w| w.contains(Some(node)))
+            };
+            let to = e
+                .related_target()
+                .and_then(|t| t.dyn_into::<web_sys::Node>().ok());
+            if to.is_some_and(|node| !inside(&node)) {
+                open.set(false);
+            }
+        })
+    };
     let item = |id: Option<&str>, name: &str, count: Option<u32>| {
         let checked = props.current.as_deref() == id;
         html! {
@@ -76,10 +109,10 @@ pub fn CorpusSwitcher(props: &CorpusSwitcherProps) -> Html {
         }
     };
     html! {
-        <div class={classes!("qx-switcher", open.then_some("qx-open"))}>
+        <div class={classes!("qx-switcher", open.then_some("qx-open"))} ref={wrapper} {onkeydown} {onfocusout}>
             // A disclosure (button + panel), not an ARIA menu: the panel holds links and
             // buttons reached with Tab, not a menu's arrow keys.
-            <button type="button" class="qx-button qx-switcher-button" aria-controls="qx-corpus-menu"
+            <button ref={button} type="button" class="qx-button qx-switcher-button" aria-controls="qx-corpus-menu"
                 aria-expanded={open.to_string()} data-testid="corpus-switcher" onclick={toggle}
                 title="切换语料或导入自己的文档">
                 <svg class="qx-icon" viewBox="0 0 24 24" aria-hidden="true">

@@ -106,7 +106,6 @@ pub fn SearchBox(props: &SearchBoxProps) -> Html {
                 placeholder="搜索，如：缙云山、科技创新"
                 autocomplete="off"
                 spellcheck="false"
-                maxlength={quxian_core::MAX_QUERY_CHARS.to_string()}
                 value={(*text).clone()}
                 {oninput}
             />

@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use crate::components::{DistrictMap, FacetPanel, HeatMap, PageHeading, Timeline};
 use crate::derive::{Found, Shared, Stats, DOCS_LISTED};
+use crate::host::HostRef;
 use crate::state::{Action, AppState, CorpusHandle};
 
 #[derive(Properties, PartialEq)]
@@ -53,13 +54,18 @@ pub fn Overview(props: &OverviewProps) -> Html {
     };
     let results = &props.found.results;
     let dated = !results.timeline.is_empty();
+    let host = use_context::<HostRef>();
     let docs = s.listed.iter().filter_map(|id| corpus.doc(*id)).map(|doc| {
         let key = doc.key.clone();
-        let href = ViewState {
+        // The document in this library, as a link that works opened in a new tab too.
+        let view = ViewState {
             doc: Some(key.clone()),
+            library: handle.library.clone(),
             ..ViewState::default()
-        }
-        .to_hash();
+        };
+        let href = host
+            .as_ref()
+            .map_or_else(|| view.to_hash(), |h| h.href(&view));
         let d = d.clone();
         let onclick = Callback::from(move |e: MouseEvent| {
             if !(e.ctrl_key() || e.meta_key() || e.shift_key() || e.button() != 0) {
