@@ -538,6 +538,33 @@ test('the library dialog is modal: Tab stays inside, Esc closes it, focus return
   }
 });
 
+test('a library open here and deleted in another tab: back here, a notice and the built-in corpus', { timeout: 120_000 }, async () => {
+  const app = await openApp(browser);
+  try {
+    const { page } = app;
+    await waitReady(page);
+    await openDialog(page, 'import');
+    await importFiles(page, [FILES[1]]);
+    await saveAs(page, '将被删除');
+    const other = await app.context.newPage();
+    await other.goto(appUrl('#/search?v=1'));
+    await waitReady(other);
+    await openDialog(other, 'manage');
+    await other.getByTestId('library-delete').first().click();
+    await other.getByTestId('library-delete-confirm').click();
+    await other.waitForFunction(() => document.querySelectorAll('[data-testid=library-row]').length === 0);
+    await other.close();
+    // This tab gets the focus again.
+    await page.bringToFront();
+    await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+    await waitForText(page, '打开的文档库已被删除（也许是在另一个标签页中）；已打开内置语料');
+    await page.waitForFunction(() => document.querySelector('[data-testid=corpus-name]')?.textContent === '内置语料');
+    app.assertNoErrors();
+  } finally {
+    await app.close();
+  }
+});
+
 test('the corpus menu closes on Esc (focus back on its button) and when Tab leaves it', { timeout: 60_000 }, async () => {
   const app = await openApp(browser);
   try {

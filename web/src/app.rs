@@ -11,7 +11,8 @@ use crate::components::{
 use crate::derive::{self, Shared};
 use crate::dom;
 use crate::hooks::{
-    searcher_from, use_corpus_loader, use_hash_route, use_keyboard, use_libraries, KeyTargets,
+    searcher_from, use_corpus_loader, use_hash_route, use_keyboard, use_libraries,
+    use_library_watch, KeyTargets,
 };
 use crate::host::HostRef;
 use crate::pages::{Overview, Reader, Results};
@@ -37,6 +38,10 @@ pub fn App(props: &AppProps) -> Html {
     use_hash_route(&state, &host);
     use_corpus_loader(&state, &host);
     let libraries = use_libraries(host.libraries() && state.view.library.is_some());
+    use_library_watch(
+        state.view.library.clone().filter(|_| host.libraries()),
+        state.dispatcher(),
+    );
     let dialog = use_state(|| None::<DialogTab>);
     {
         let host = host.clone();

@@ -88,6 +88,14 @@ pub fn search_key(view: &ViewState) -> ViewState {
     }
 }
 
+/// The built-in corpus, with the query of `view` (its library was deleted).
+fn built_in(view: &ViewState) -> ViewState {
+    ViewState {
+        query: view.query.clone(),
+        ..ViewState::default()
+    }
+}
+
 /// The overview of the library `view` is in (the built-in corpus's when it names none).
 pub fn home(view: &ViewState) -> ViewState {
     ViewState {
@@ -141,6 +149,8 @@ pub enum Action {
     OpenLibrary(Option<String>),
     /// A library was deleted: if it is open, open the built-in corpus.
     LibraryDeleted(String),
+    /// The open library was deleted elsewhere (another tab): the same, with a notice.
+    LibraryGone(String),
     /// The link's library is not in this browser: open the built-in corpus with a notice.
     LibraryMissing(String),
     /// Loading failed, with a message for the page.
@@ -228,15 +238,21 @@ impl Reducible for AppState {
                 next.link_notices = Rc::new(Vec::new());
                 next.write = HistoryWrite::Push;
             }
-            Action::LibraryDeleted(id) => {
-                if self.view.library.as_deref() != Some(id.as_str()) {
-                    return self;
-                }
-                next.view = ViewState {
-                    query: self.view.query.clone(),
-                    ..ViewState::default()
-                };
+            Action::LibraryDeleted(id) | Action::LibraryGone(id)
+                if self.view.library.as_deref() != Some(id.as_str()) =>
+            {
+                return self;
+            }
+            Action::LibraryDeleted(_) => {
+                next.view = built_in(&self.view);
                 next.write = HistoryWrite::Push;
+            }
+            Action::LibraryGone(_) => {
+                next.view = built_in(&self.view);
+                next.link_notices = Rc::new(vec![
+                    "打开的文档库已被删除（也许是在另一个标签页中）；已打开内置语料".to_string(),
+                ]);
+                next.write = HistoryWrite::Replace;
             }
             Action::LibraryMissing(id) => {
                 if self.view.library.as_deref() != Some(id.as_str()) {
@@ -487,6 +503,24 @@ mod tests {
             (state.view.dates.from, state.view.dates.to),
             (day("2026-04-28"), day("2026-05-10"))
         );
+    }
+
+    #[test]
+    fn a_library_gone_elsewhere_opens_the_built_in_corpus_with_a_notice() {
+        let (view, notices) = ViewState::parse("#/search?v=1&lib=abc&q=缙云山");
+        let state = Rc::new(AppState::new(view, notices));
+        let other = state.clone().reduce(Action::LibraryGone("xyz".into()));
+        assert_eq!(
+            other.view.library.as_deref(),
+            Some("abc"),
+            "another library: nothing"
+        );
+        let gone = state.reduce(Action::LibraryGone("abc".into()));
+        assert_eq!(
+            (gone.view.library.as_ref(), gone.view.query.as_str()),
+            (None, "缙云山")
+        );
+        assert_eq!(gone.link_notices.len(), 1);
     }
 
     #[test]
