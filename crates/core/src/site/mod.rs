@@ -52,8 +52,9 @@ const TABLE_PASSAGES: u32 = 1024;
 /// Passage tables per table group: the same tables again, in one piece, fetched when the
 /// counts need most of a group's tables (a common word, or a rare one spread over the whole
 /// archive): one request instead of up to eight. At 280 MB, `缙云山`'s counts needed 799
-/// tables and came 2.4 s after its first page on loopback. (Two in tests, whose corpora
-/// have a few tables.)
+/// tables and came 2.4 s after its first page on loopback. Lengths pieces are grouped the
+/// same way, for one-char queries, which need the lengths of their passages. (Two in
+/// tests, whose corpora have a few tables.)
 const TABLES_PER_GROUP: u32 = if cfg!(test) { 2 } else { 8 };
 
 /// Documents per documents piece: a page of 10 results fetches up to 10 of them.

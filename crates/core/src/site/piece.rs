@@ -6,7 +6,8 @@
 //!      4     1  site format version (SITE_VERSION)
 //!      5     1  kind: b'm' meta, b'v' vocabulary bucket, b'g' gram bucket, b'p' postings,
 //!               b't' passage table, b'n' passage lengths, b'd' documents, b'x' passage
-//!               texts, b'u' group of passage tables, b'k' link-key bucket
+//!               texts, b'u' group of passage tables, b'l' group of passage lengths,
+//!               b'k' link-key bucket
 //!      6     8  build id, u64 little-endian (a hash of everything the site was built from)
 //!     14     4  number of the piece among those of its kind, u32 little-endian
 //!     18     4  inflated payload length, u32 little-endian (checked against a cap first)
@@ -28,7 +29,7 @@ use serde::Serialize;
 
 const MAGIC: &[u8; 4] = b"QXS\x1a";
 /// The site layout this build writes and reads; every change bumps it.
-pub const SITE_VERSION: u8 = 13;
+pub const SITE_VERSION: u8 = 14;
 const HEADER_LEN: usize = 30;
 /// Largest inflated piece accepted. The writer keeps pieces far smaller (postings of the
 /// most common gram of a 300 MB archive are a few MB); a bigger claim is damage or an attack.
@@ -47,6 +48,8 @@ pub(crate) enum Kind {
     /// [`TABLES_PER_GROUP`](super::TABLES_PER_GROUP) passage tables in one piece.
     TableGroup,
     Lengths,
+    /// [`TABLES_PER_GROUP`](super::TABLES_PER_GROUP) lengths pieces in one piece.
+    LengthsGroup,
     Docs,
     Texts,
     Keys,
@@ -62,6 +65,7 @@ impl Kind {
             Kind::Table => b't',
             Kind::TableGroup => b'u',
             Kind::Lengths => b'n',
+            Kind::LengthsGroup => b'l',
             Kind::Docs => b'd',
             Kind::Texts => b'x',
             Kind::Keys => b'k',
@@ -80,6 +84,7 @@ impl Kind {
             Kind::Table,
             Kind::TableGroup,
             Kind::Lengths,
+            Kind::LengthsGroup,
             Kind::Docs,
             Kind::Texts,
             Kind::Keys,

@@ -183,6 +183,7 @@ impl SiteIndex {
             (Kind::Table, c.tables),
             (Kind::TableGroup, c.tables.div_ceil(TABLES_PER_GROUP)),
             (Kind::Lengths, c.lengths),
+            (Kind::LengthsGroup, c.lengths.div_ceil(TABLES_PER_GROUP)),
             (Kind::Docs, c.docs),
             (Kind::Texts, c.texts),
             (Kind::Keys, c.keys),
@@ -255,6 +256,7 @@ impl SiteIndex {
             Kind::Table => Piece::Table(Rows::of(decode(name, bytes)?.1)),
             Kind::TableGroup => return self.add_table_group(name, id.number, bytes),
             Kind::Lengths => Piece::Lengths(decode(name, bytes)?.1),
+            Kind::LengthsGroup => return self.add_lengths_group(name, id.number, bytes),
             Kind::Docs => {
                 self.add_documents(decode(name, bytes)?.1);
                 Piece::Docs
@@ -292,6 +294,26 @@ impl SiteIndex {
         for (table, n) in tables.into_iter().zip(first..) {
             self.pieces
                 .insert(Slot(Kind::Table, n), Piece::Table(Rows::of(table)), share);
+        }
+        self.ranking_pieces += 1;
+        Ok(())
+    }
+
+    /// Keep the lengths pieces of a group, each as if fetched alone.
+    fn add_lengths_group(&mut self, name: &str, number: u32, bytes: &[u8]) -> Result<()> {
+        let pieces: Vec<Lengths> = decode(name, bytes)?.1;
+        let fits = |p: &Lengths| p.len() <= TABLE_PASSAGES as usize;
+        if pieces.len() > TABLES_PER_GROUP as usize || !pieces.iter().all(fits) {
+            return Err(Error::Piece {
+                name: name.to_string(),
+                problem: PieceProblem::Undecodable,
+            });
+        }
+        let share = bytes.len() / pieces.len().max(1);
+        let first = number.saturating_mul(TABLES_PER_GROUP);
+        for (piece, n) in pieces.into_iter().zip(first..) {
+            self.pieces
+                .insert(Slot(Kind::Lengths, n), Piece::Lengths(piece), share);
         }
         self.ranking_pieces += 1;
         Ok(())
@@ -696,14 +718,15 @@ impl SiteIndex {
     }
 }
 
-/// `slots` with the passage tables that are more than half of their group replaced by the
-/// group, once: fewer requests for at most twice the bytes.
+/// `slots` with the passage tables (or lengths pieces) that are more than half of their
+/// group replaced by the group, once: fewer requests for at most twice the bytes.
 fn grouped(slots: Vec<Slot>) -> Vec<Slot> {
     let group = |slot: &Slot| match slot {
-        Slot(Kind::Table, n) => Some(n / TABLES_PER_GROUP),
+        Slot(Kind::Table, n) => Some(Slot(Kind::TableGroup, n / TABLES_PER_GROUP)),
+        Slot(Kind::Lengths, n) => Some(Slot(Kind::LengthsGroup, n / TABLES_PER_GROUP)),
         _ => None,
     };
-    let mut wanted: FxHashMap<u32, u32> = FxHashMap::default();
+    let mut wanted: FxHashMap<Slot, u32> = FxHashMap::default();
     for g in slots.iter().filter_map(group) {
         *wanted.entry(g).or_default() += 1;
     }
@@ -713,7 +736,7 @@ fn grouped(slots: Vec<Slot>) -> Vec<Slot> {
         match group(&slot) {
             Some(g) if wanted[&g] * 2 > TABLES_PER_GROUP => {
                 if seen.insert(g) {
-                    out.push(Slot(Kind::TableGroup, g));
+                    out.push(g);
                 }
             }
             _ => out.push(slot),

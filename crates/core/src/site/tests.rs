@@ -544,7 +544,8 @@ fn a_document_is_read_around_its_passage() {
 }
 
 /// Counts that need most of a group's passage tables fetch the group (one request) and
-/// count the same; a group piece holding tables that are not its own is refused.
+/// count the same, and a one-char query its lengths the same way; a group piece holding
+/// pieces that are not its own is refused.
 #[test]
 fn counts_fetch_most_of_a_group_as_the_group() {
     // 2,100 passages: tables 0 and 1 in group 0, table 2 alone in group 1 (two per group
@@ -556,7 +557,7 @@ fn counts_fetch_most_of_a_group_as_the_group() {
     annotate(&mut corpus);
     let (files, _) = site_files(&corpus);
     let query = Query::parse("科技").unwrap();
-    let want = Searcher::new(corpus).search(&query, &Filters::default(), 3);
+    let want = Searcher::new(corpus.clone()).search(&query, &Filters::default(), 3);
     let page = SitePage {
         offset: 0,
         limit: 3,
@@ -593,5 +594,41 @@ fn counts_fetch_most_of_a_group_as_the_group() {
     match site.add(&group_0.name(), &forged) {
         Err(crate::Error::Piece { problem, .. }) => assert_eq!(problem, PieceProblem::Undecodable),
         other => panic!("a group of other tables was taken: {other:?}"),
+    }
+
+    // A one-char query needs its passages' lengths too: grouped the same way.
+    let one_char = Query::parse("段").unwrap();
+    let want = Searcher::new(corpus).search(&one_char, &Filters::default(), 3);
+    let (got, fetched) = site_search(&files, &one_char, &Filters::default(), page);
+    assert_eq!(got, want);
+    let of_kind = |prefix: &str| {
+        let mut names: Vec<&String> = fetched.iter().filter(|n| n.starts_with(prefix)).collect();
+        names.sort();
+        names
+            .iter()
+            .map(|n| n.rsplit('-').next().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        of_kind("l-"),
+        ["0.qxs"],
+        "both lengths of group 0 as the group"
+    );
+    assert_eq!(
+        of_kind("n-"),
+        ["2.qxs"],
+        "the lone lengths piece of group 1 alone"
+    );
+    // Too many lengths pieces in a group are refused.
+    let group_0 = super::piece::PieceId {
+        kind: super::piece::Kind::LengthsGroup,
+        number: 0,
+        ..id
+    };
+    let three: Vec<Vec<u32>> = vec![vec![1]; 3];
+    let forged = super::piece::seal(group_0, &super::piece::serialize(&three));
+    match site.add(&group_0.name(), &forged) {
+        Err(crate::Error::Piece { problem, .. }) => assert_eq!(problem, PieceProblem::Undecodable),
+        other => panic!("a group of three lengths pieces was taken: {other:?}"),
     }
 }

@@ -528,12 +528,17 @@ fn write_lengths<E: Fn(&str, &[u8]) -> std::io::Result<()> + Sync>(
     lengths: &[u32],
     out: &mut Pieces<E>,
 ) -> std::io::Result<u32> {
-    let mut count = 0;
-    for chunk in lengths.chunks(TABLE_PASSAGES as usize) {
-        out.put(Kind::Lengths, count, &Lengths::from(chunk))?;
-        count += 1;
+    let pieces: Vec<Lengths> = lengths
+        .chunks(TABLE_PASSAGES as usize)
+        .map(Lengths::from)
+        .collect();
+    for (n, piece) in pieces.iter().enumerate() {
+        out.put(Kind::Lengths, n as u32, piece)?;
     }
-    Ok(count)
+    for (g, group) in pieces.chunks(TABLES_PER_GROUP as usize).enumerate() {
+        out.put(Kind::LengthsGroup, g as u32, &group)?;
+    }
+    Ok(pieces.len() as u32)
 }
 
 /// Link-key buckets: `(key, document id)` by hash of the key; returns their number.
