@@ -38,12 +38,53 @@ pub struct BuildArgs {
     strict: bool,
 }
 
-fn collect_files(path: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let meta =
-        std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
-    if meta.is_dir() {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-            .with_context(|| format!("cannot list {}", path.display()))?
+/// The files to read: given files, and the files under given folders in name order
+/// (hidden entries left out). An input that cannot be read is an error; an entry inside a
+/// folder that cannot be (a dangling link, no permission) or a link back to a folder
+/// already read (`up -> ..`) goes to `unreadable` with its reason, and the rest is read.
+struct Inputs {
+    files: Vec<PathBuf>,
+    unreadable: Vec<(PathBuf, String)>,
+    /// Folders read, by canonical path: each once, however many links lead to it.
+    folders: std::collections::HashSet<PathBuf>,
+}
+
+impl Inputs {
+    fn collect(paths: &[PathBuf]) -> Result<Inputs> {
+        let mut inputs = Inputs {
+            files: Vec::new(),
+            unreadable: Vec::new(),
+            folders: std::collections::HashSet::new(),
+        };
+        for path in paths {
+            let meta = std::fs::metadata(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            if meta.is_dir() {
+                inputs.walk(path);
+            } else {
+                inputs.files.push(path.clone());
+            }
+        }
+        Ok(inputs)
+    }
+
+    fn walk(&mut self, dir: &Path) {
+        let canonical = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        if !self.folders.insert(canonical) {
+            let reason = "a link to a folder already read (not read again)";
+            self.unreadable
+                .push((dir.to_path_buf(), reason.to_string()));
+            return;
+        }
+        let entries = match std::fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(e) => {
+                return self
+                    .unreadable
+                    .push((dir.to_path_buf(), format!("cannot list: {e}")))
+            }
+        };
+        let mut entries: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| {
                 !p.file_name()
@@ -52,12 +93,13 @@ fn collect_files(path: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
             .collect();
         entries.sort();
         for entry in entries {
-            collect_files(&entry, out)?;
+            match std::fs::metadata(&entry) {
+                Ok(meta) if meta.is_dir() => self.walk(&entry),
+                Ok(_) => self.files.push(entry),
+                Err(e) => self.unreadable.push((entry, format!("cannot read: {e}"))),
+            }
         }
-    } else {
-        out.push(path.to_path_buf());
     }
-    Ok(())
 }
 
 /// Files handed to the worker threads at a time; committed in order after each chunk.
@@ -164,12 +206,13 @@ pub fn load_data_files(
 }
 
 pub fn run(args: BuildArgs) -> Result<()> {
+    if let Some(out) = &args.site {
+        crate::site::check_folder(out, &args.inputs)?;
+    }
     let (gazetteer, lexicon, texts) =
         load_data_files(args.gazetteer.as_deref(), args.topics.as_deref())?;
-    let mut files = Vec::new();
-    for input in &args.inputs {
-        collect_files(input, &mut files)?;
-    }
+    let inputs = Inputs::collect(&args.inputs)?;
+    let files = &inputs.files;
     let total_bytes: u64 = files
         .iter()
         .filter_map(|f| std::fs::metadata(f).ok())
@@ -194,9 +237,25 @@ pub fn run(args: BuildArgs) -> Result<()> {
         ProgressBar::hidden()
     };
     let indexing = Instant::now();
-    add_files(&mut builder, &files, |bytes| progress.inc(bytes))?;
+    add_files(&mut builder, files, |bytes| progress.inc(bytes))?;
     progress.finish_and_clear();
     let (corpus, report) = builder.finish();
+    let skipped: Vec<String> = (inputs.unreadable.iter())
+        .map(|(path, reason)| format!("{}: {reason}", path.display()))
+        .chain(
+            report
+                .skipped
+                .iter()
+                .map(|s| format!("{}: {}", s.name, s.reason)),
+        )
+        .collect();
+    if args.strict && !skipped.is_empty() {
+        print_skipped(&skipped);
+        bail!(
+            "{} file(s) skipped and --strict is set: nothing was written",
+            skipped.len()
+        );
+    }
     let encoding = Instant::now();
     let written = match (&args.output, &args.site) {
         (_, Some(out)) => {
@@ -232,15 +291,7 @@ pub fn run(args: BuildArgs) -> Result<()> {
         "built     {} documents, {} passages",
         report.documents, report.passages
     );
-    if !report.skipped.is_empty() {
-        println!(
-            "skipped   {} (reason follows each name)",
-            report.skipped.len()
-        );
-        for s in &report.skipped {
-            println!("          {}: {}", s.name, s.reason);
-        }
-    }
+    print_skipped(&skipped);
     let mut main_counts = vec![0usize; corpus.districts.len()];
     for doc in &corpus.docs {
         for d in &doc.main_districts {
@@ -268,11 +319,16 @@ pub fn run(args: BuildArgs) -> Result<()> {
         encode_time.as_secs_f64() * 1e3,
         mb / build_time.as_secs_f64().max(1e-9)
     );
-    if args.strict && !report.skipped.is_empty() {
-        bail!(
-            "{} file(s) skipped and --strict is set",
-            report.skipped.len()
-        );
-    }
     Ok(())
+}
+
+/// The summary's list of what was left out, each with its reason.
+fn print_skipped(skipped: &[String]) {
+    if skipped.is_empty() {
+        return;
+    }
+    println!("skipped   {} (reason follows each name)", skipped.len());
+    for line in skipped {
+        println!("          {line}");
+    }
 }

@@ -47,6 +47,14 @@ fn run() -> Result<()> {
 }
 
 fn main() {
+    // Rust ignores SIGPIPE, so a closed pipe (`quxian inspect … | head`) makes the next
+    // `println!` panic. Like other command-line tools, end quietly instead.
+    #[cfg(unix)]
+    // SAFETY: called first in `main`, before any other thread exists; SIG_DFL is a valid
+    // action for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     if let Err(err) = run() {
         // A closed pipe (`quxian search … | head`) is not an error worth reporting.
         let broken_pipe = err

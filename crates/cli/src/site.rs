@@ -41,6 +41,56 @@ const PRECACHED: &[&str] = &[
     "icons/icon.svg",
 ];
 
+/// Refuse a site folder where writing would lose or mix up the user's files (checked before
+/// a build starts): one inside an input folder (the next build would read its pages as
+/// documents), an index folder holding files that are not index pieces (it is replaced
+/// whole), or a folder with files of the search page but no quxian index (someone else's
+/// site, whose `index.html` would be overwritten).
+pub fn check_folder(out: &Path, inputs: &[std::path::PathBuf]) -> Result<()> {
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    for input in inputs {
+        if absolute(out).starts_with(absolute(input)) {
+            bail!(
+                "the site folder {} is inside the input {}: the next build would read its pages as documents; choose a folder outside the inputs",
+                out.display(),
+                input.display()
+            );
+        }
+    }
+    let index = out.join(INDEX_DIR);
+    if index.join(META_NAME).is_file() {
+        let foreign = std::fs::read_dir(&index)
+            .with_context(|| format!("cannot list {}", index.display()))?
+            .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+            .find(|name| !is_piece_name(name));
+        if let Some(name) = foreign {
+            bail!(
+                "{} holds {name}, which quxian did not write, and a build replaces that folder whole: move it away, or choose another site folder",
+                index.display()
+            );
+        }
+        return Ok(());
+    }
+    let taken = APP_FILES
+        .iter()
+        .map(|(_, to)| *to)
+        .chain([INDEX_DIR])
+        .find(|to| out.join(to).exists());
+    if let Some(name) = taken {
+        bail!(
+            "{} already has {name} but no quxian index: a build would overwrite it; choose an empty folder or a quxian site",
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+/// Whether `name` is a file a build writes into the index folder: the meta, or a piece
+/// (`KIND-BUILD-N.qxs`).
+fn is_piece_name(name: &str) -> bool {
+    name == META_NAME || (name.ends_with(".qxs") && name.as_bytes().get(1) == Some(&b'-'))
+}
+
 /// Write the site: the search page from `app_dir`, the index of `corpus`, into `out`.
 pub fn write(corpus: &Corpus, out: &Path, app_dir: &Path) -> Result<SiteSummary> {
     if !app_dir.join("site.html").is_file() || !app_dir.join("pkg-site").is_dir() {

@@ -412,3 +412,79 @@ fn rebuilding_a_site_replaces_its_whole_index() {
         serde_json::from_str(&ok(&["search", path(&site), "龙灯", "--json"])).unwrap();
     assert_eq!(found["total_docs"], 1, "{found}");
 }
+
+/// A build that would lose or mix up the user's files is refused before it starts: a site
+/// folder inside the inputs, an index folder holding the user's files, someone else's site.
+#[test]
+fn a_site_folder_with_the_users_files_is_refused() {
+    let (dir, docs) = fixtures("site-refused");
+    let app = app_folder(&dir);
+    let build = |site: &Path| {
+        quxian(&[
+            "build",
+            path(&docs),
+            "--site",
+            path(site),
+            "--app",
+            path(&app),
+        ])
+    };
+    let refused = |out: Output, words: &str| {
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(words), "{err}");
+    };
+    refused(build(&docs.join("site")), "inside the input");
+
+    let theirs = dir.join("theirs");
+    std::fs::create_dir_all(&theirs).unwrap();
+    std::fs::write(theirs.join("index.html"), "<h1>my own page</h1>").unwrap();
+    refused(build(&theirs), "already has index.html but no quxian index");
+    assert_eq!(
+        std::fs::read_to_string(theirs.join("index.html")).unwrap(),
+        "<h1>my own page</h1>"
+    );
+
+    let site = build_site(&dir, &docs);
+    std::fs::write(site.join("quxian/notes.txt"), "mine").unwrap();
+    refused(build(&site), "holds notes.txt, which quxian did not write");
+    assert!(site.join("quxian/notes.txt").is_file(), "nothing deleted");
+}
+
+/// `--strict` with a skipped file writes nothing: the earlier output stays.
+#[test]
+fn strict_writes_nothing_when_a_file_is_skipped() {
+    let (dir, docs) = fixtures("strict");
+    let bundle = dir.join("c.qx");
+    std::fs::write(&bundle, b"earlier").unwrap();
+    let out = quxian(&["build", path(&docs), "-o", path(&bundle), "--strict"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing was written"));
+    assert_eq!(std::fs::read(&bundle).unwrap(), b"earlier");
+}
+
+/// Links that loop back to a folder, or lead nowhere, are skipped with a reason; the rest
+/// of the folder is read.
+#[cfg(unix)]
+#[test]
+fn looping_and_dangling_links_are_skipped() {
+    let (dir, docs) = fixtures("links");
+    std::fs::create_dir_all(docs.join("sub")).unwrap();
+    std::os::unix::fs::symlink("..", docs.join("sub/up")).unwrap();
+    std::os::unix::fs::symlink("/nonexistent/file.txt", docs.join("dangling.txt")).unwrap();
+    let bundle = dir.join("c.qx");
+    let summary = ok(&["build", path(&docs), "-o", path(&bundle)]);
+    assert!(
+        summary.contains("a link to a folder already read"),
+        "{summary}"
+    );
+    assert!(summary.contains("dangling.txt: cannot read"), "{summary}");
+    let plain = ok(&["build", path(&docs), "-o", path(&dir.join("plain.qx"))]);
+    let documents = |s: &str| {
+        s.lines()
+            .find(|l| l.starts_with("built"))
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(documents(&summary), documents(&plain));
+}
