@@ -183,23 +183,31 @@ fn read_data_file(path: &Path) -> Result<String> {
         .with_context(|| format!("cannot read {} as UTF-8 text", path.display()))
 }
 
-/// The gazetteer and lexicon: the files given, else the built-in ones; and the texts of
-/// the files given.
+/// The gazetteer and lexicon: the files given, else the texts of `fallback` (a bundle's
+/// own), else the built-in ones; and the texts used.
 pub fn load_data_files(
     gazetteer: Option<&Path>,
     topics: Option<&Path>,
+    fallback: &DataFiles,
 ) -> Result<(Gazetteer, Lexicon, DataFiles)> {
     let texts = DataFiles {
-        gazetteer: gazetteer.map(read_data_file).transpose()?,
-        topics: topics.map(read_data_file).transpose()?,
+        gazetteer: match gazetteer {
+            Some(path) => Some(read_data_file(path)?),
+            None => fallback.gazetteer.clone(),
+        },
+        topics: match topics {
+            Some(path) => Some(read_data_file(path)?),
+            None => fallback.topics.clone(),
+        },
     };
-    let name = |p: Option<&Path>| p.map(|p| p.display().to_string()).unwrap_or_default();
+    let name =
+        |p: Option<&Path>, stored: &str| p.map_or(stored.to_string(), |p| p.display().to_string());
     let gazetteer_data = match &texts.gazetteer {
-        Some(text) => Gazetteer::parse(text, &name(gazetteer))?,
+        Some(text) => Gazetteer::parse(text, &name(gazetteer, "the bundle's gazetteer"))?,
         None => Gazetteer::chongqing(),
     };
     let lexicon = match &texts.topics {
-        Some(text) => Lexicon::parse(text, &name(topics))?,
+        Some(text) => Lexicon::parse(text, &name(topics, "the bundle's topics"))?,
         None => Lexicon::default_topics(),
     };
     Ok((gazetteer_data, lexicon, texts))
@@ -209,8 +217,11 @@ pub fn run(args: BuildArgs) -> Result<()> {
     if let Some(out) = &args.site {
         crate::site::check_folder(out, &args.inputs)?;
     }
-    let (gazetteer, lexicon, texts) =
-        load_data_files(args.gazetteer.as_deref(), args.topics.as_deref())?;
+    let (gazetteer, lexicon, texts) = load_data_files(
+        args.gazetteer.as_deref(),
+        args.topics.as_deref(),
+        &DataFiles::default(),
+    )?;
     let inputs = Inputs::collect(&args.inputs)?;
     let files = &inputs.files;
     let total_bytes: u64 = files

@@ -14,7 +14,7 @@ pub struct InspectArgs {
     #[arg(long)]
     json: bool,
     /// Say why each passage got each district and topic. The documents are annotated
-    /// again with the gazetteer and lexicon (the built-in ones or the files given), so
+    /// again with the gazetteer and lexicon (the files given, else the bundle's own), so
     /// an edited file shows its effect before the bundle is rebuilt.
     #[arg(long)]
     explain: bool,
@@ -56,6 +56,9 @@ pub fn run(args: InspectArgs) -> Result<()> {
             })
         })
         .collect();
+    if docs.is_empty() && args.doc.is_some() {
+        bail!("no document matches --doc (give a document's key or number, as `quxian inspect` lists them)");
+    }
     if as_json {
         println!("{}", json!({ "version": 1, "documents": docs }));
         return Ok(());
@@ -93,8 +96,11 @@ fn explain(args: &InspectArgs, corpus: &Corpus) -> Result<()> {
     if args.json {
         bail!("--explain prints text only; leave out --json");
     }
-    let (gazetteer, lexicon, _) =
-        crate::build::load_data_files(args.gazetteer.as_deref(), args.topics.as_deref())?;
+    let (gazetteer, lexicon, _) = crate::build::load_data_files(
+        args.gazetteer.as_deref(),
+        args.topics.as_deref(),
+        &corpus.data_files,
+    )?;
     let segmenter = Segmenter::with_default_dict(&gazetteer, &lexicon);
     let builder = CorpusBuilder::new(segmenter, gazetteer, lexicon);
     let mut shown = 0;

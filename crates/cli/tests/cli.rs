@@ -269,6 +269,14 @@ fn custom_gazetteer_and_topics_replace_the_defaults() {
         serde_json::from_str(&ok(&["search", path(&bundle), "武侯祠", "--json"])).unwrap();
     assert_eq!(out["hits"][0]["districts"][0], "武侯", "{out}");
     assert_eq!(out["hits"][0]["topics"][0], "旅游", "{out}");
+    // --explain annotates with the bundle's own data files, not the built-in ones.
+    let why = ok(&["inspect", path(&bundle), "--explain", "--doc", "0"]);
+    assert!(
+        why.contains("主要区县：武侯") && why.contains("文档主题：旅游"),
+        "{why}"
+    );
+    let none = quxian(&["inspect", path(&bundle), "--doc", "nokey"]);
+    assert_eq!(none.status.code(), Some(2), "an unknown --doc is an error");
 
     std::fs::write(&gazetteer, "district 武侯 区 武侯区\nplace 锦江 春熙路\n").unwrap();
     let out = quxian(&[
