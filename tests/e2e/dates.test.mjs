@@ -138,6 +138,19 @@ test('dates are found, shown, sorted and filtered from the timeline and the date
     await page.goBack();
     await settled(page, 8, [], ['from=']);
 
+    // A drag that overshoots the last bar (past the end, above the bars) stops at it.
+    const last = await bars.last().getAttribute('data-date');
+    const drawing = await page.locator('.qx-timeline-bars').boundingBox();
+    const c = await box('2026-04-20');
+    await page.mouse.move(c.x + c.width / 2, c.y + c.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(drawing.x + drawing.width + 60, drawing.y - 30, { steps: 12 });
+    await page.mouse.up();
+    const overshot = cliTitles('--sort', 'oldest', '--from', '2026-04-20', '--to', last);
+    await settled(page, overshot.length, [`from=2026-04-20&to=${last}`]);
+    await page.goBack();
+    await settled(page, 8, [], ['from=']);
+
     // From the keyboard: the date fields.
     await page.getByTestId('date-from').fill('2026-05-01');
     await page.getByTestId('date-from').dispatchEvent('change');

@@ -95,3 +95,23 @@ test('districts without matches are folded behind 显示全部 and come back on 
     await app.close();
   }
 });
+
+test('on a phone the results map fits the screen', async () => {
+  const app = await openApp(browser, { viewport: 'phone', path: `#/search?v=1&q=${encodeURIComponent('缙云山')}` });
+  try {
+    const { page } = app;
+    await waitReady(page);
+    await page.getByTestId('results-map').locator('summary').click();
+    await page.locator('[data-testid=results-map] [data-testid=map-tile]').first().waitFor();
+    const { width, inner } = await page.evaluate(() => ({
+      width: document.documentElement.scrollWidth, inner: innerWidth,
+    }));
+    assert.ok(width <= inner, `no sideways scroll: ${width} > ${inner}`);
+    const map = await page.locator('[data-testid=results-map] svg').boundingBox();
+    assert.ok(map.x >= 0 && map.x + map.width <= inner, `the map is on screen: ${JSON.stringify(map)}`);
+    await screenshot(page, 'results-map');
+    app.assertNoErrors();
+  } finally {
+    await app.close();
+  }
+});

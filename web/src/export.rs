@@ -45,6 +45,13 @@ pub struct Export {
     pub districts: Vec<String>,
     /// Topic filters in effect.
     pub topics: Vec<String>,
+    /// The start of the date range in effect (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`; None:
+    /// open).
+    pub from: Option<String>,
+    /// Its end, the same way.
+    pub to: Option<String>,
+    /// The order of the rows: `relevance`, `newest` or `oldest`.
+    pub sort: &'static str,
     /// Matching passages (equal to `rows.len()`).
     pub total: usize,
     /// The rows.
@@ -89,6 +96,9 @@ pub fn export(
         query: view.query.clone(),
         districts: view.districts.clone(),
         topics: view.topics.clone(),
+        from: view.dates.from.map(|d| d.to_iso()),
+        to: view.dates.to.map(|d| d.to_iso()),
+        sort: view.sort.as_param().unwrap_or("relevance"),
         total: results.total,
         rows,
     }
@@ -145,11 +155,15 @@ fn defuse_formula(cell: &str) -> String {
     }
 }
 
-/// A file name for the export of `query`: `quxian-` and the query's letters, digits and
-/// CJK characters (at most 20), or `quxian-全部` for an empty query.
-pub fn file_name(query: &str, extension: &str) -> String {
-    let kept: String = query
-        .chars()
+/// A file name for the export of `view`: `quxian-` and the letters, digits and CJK
+/// characters (at most 20) of its query and then its district and topic filters, or
+/// `quxian-全部` when it has none.
+pub fn file_name(view: &ViewState, extension: &str) -> String {
+    let words = std::iter::once(&view.query)
+        .chain(&view.districts)
+        .chain(&view.topics);
+    let kept: String = words
+        .flat_map(|w| w.chars())
         .filter(|c| c.is_alphanumeric())
         .take(20)
         .collect();
@@ -240,14 +254,26 @@ mod tests {
         assert_eq!(value["total"], 2);
         assert_eq!(value["rows"].as_array().unwrap().len(), 2);
         assert_eq!(value["query"], "缙云山");
+        assert_eq!(value["sort"], "relevance");
+        assert!(value["from"].is_null() && value["to"].is_null());
     }
 
     #[test]
     fn file_names_keep_only_letters() {
+        let view = |query: &str, districts: &[&str]| ViewState {
+            query: query.into(),
+            districts: districts.iter().map(|d| d.to_string()).collect(),
+            ..ViewState::default()
+        };
         assert_eq!(
-            file_name("\"缙云山\" -渝北", "csv"),
+            file_name(&view("\"缙云山\" -渝北", &[]), "csv"),
             "quxian-缙云山渝北.csv"
         );
-        assert_eq!(file_name("../..", "json"), "quxian-全部.json");
+        assert_eq!(file_name(&view("../..", &[]), "json"), "quxian-全部.json");
+        assert_eq!(
+            file_name(&view("", &["渝北", "两江新区"]), "csv"),
+            "quxian-渝北两江新区.csv",
+            "a view filtered only by district is named after its filters"
+        );
     }
 }

@@ -44,7 +44,7 @@ pub fn ExportButtons(props: &ExportButtonsProps) -> Html {
                 Format::Csv => (to_csv(&rows), "text/csv;charset=utf-8", "csv"),
                 Format::Json => (to_json(&rows), "application/json", "json"),
             };
-            let saved = crate::dom::download(&file_name(&view.query, extension), mime, &text);
+            let saved = crate::dom::download(&file_name(&view, extension), mime, &text);
             failed.set(saved.is_err());
         })
     };

@@ -58,6 +58,41 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         let drag = drag.clone();
         Callback::from(move |_: PointerEvent| drag.set(None))
     };
+    // The bars follow the pointer by its position, with the pointer captured: a finger
+    // keeps the bar it touched first as its target, and a mouse that overshoots the ends
+    // stays on the first or last bar instead of losing the drag.
+    let svg = use_node_ref();
+    let count = bars.len();
+    let bar_at = {
+        let svg = svg.clone();
+        move |e: &PointerEvent| -> Option<usize> {
+            let rect = svg.cast::<web_sys::Element>()?.get_bounding_client_rect();
+            let share = (f64::from(e.client_x()) - rect.left()) / rect.width().max(1.0);
+            Some(((share * count as f64).floor().max(0.0) as usize).min(count - 1))
+        }
+    };
+    let down = {
+        let (drag, svg, bar_at) = (drag.clone(), svg.clone(), bar_at.clone());
+        Callback::from(move |e: PointerEvent| {
+            e.prevent_default();
+            if let Some(element) = svg.cast::<web_sys::Element>() {
+                let _ = element.set_pointer_capture(e.pointer_id());
+            }
+            if let Some(i) = bar_at(&e) {
+                drag.set(Some((i, i)));
+            }
+        })
+    };
+    let moved = {
+        let drag = drag.clone();
+        Callback::from(move |e: PointerEvent| {
+            if let (Some((a, current)), Some(i)) = (*drag, bar_at(&e)) {
+                if i != current {
+                    drag.set(Some((a, i)));
+                }
+            }
+        })
+    };
     // Where the first arrow key lands: the filtered span's first bar, else the newest.
     let start = bars
         .iter()
@@ -110,10 +145,10 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             <div class="qx-timeline-keys" tabindex="0" role="group" data-testid="timeline-keys"
                 aria-label="时间轴：方向键选择日期，Shift 加方向键选择时间段，Enter 筛选"
                 onkeydown={on_key} onblur={on_blur}>
-                <svg class="qx-timeline-bars" viewBox={format!("0 0 {} {HEIGHT}", bars.len())}
+                <svg ref={svg} class="qx-timeline-bars" viewBox={format!("0 0 {} {HEIGHT}", bars.len())}
                     preserveAspectRatio="none" role="img" aria-label={summary}
-                    onpointerup={finish} onpointerleave={cancel}>
-                    { for bars.iter().enumerate().map(|(i, b)| bar_view(i, b, max, &shown, &drag)) }
+                    onpointerdown={down} onpointermove={moved} onpointerup={finish} onpointercancel={cancel}>
+                    { for bars.iter().enumerate().map(|(i, b)| bar_view(i, b, max, &shown, drag.is_some_and(|(_, c)| c == i))) }
                 </svg>
             </div>
             <p class="qx-sr" aria-live="polite" data-testid="timeline-choice">{ choosing.unwrap_or_default() }</p>
@@ -128,32 +163,15 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     }
 }
 
-/// Bar `i`: its height by documents (of `max`), highlighted inside `shown`; pressing on it
-/// starts a drag, entering it while dragging extends the drag to it.
-fn bar_view(i: usize, b: &Bar, max: u32, shown: &DateRange, drag: &Drag) -> Html {
+/// Bar `i`: its height by documents (of `max`), highlighted inside `shown`, marked when it
+/// is where a drag or the arrow keys are (`cursor`).
+fn bar_view(i: usize, b: &Bar, max: u32, shown: &DateRange, cursor: bool) -> Html {
     let h = HEIGHT * f64::from(b.docs) / f64::from(max);
     let inside = shown.contains(Some(b.date)) && !shown.is_all();
-    let cursor = drag.is_some_and(|(_, current)| current == i);
-    let down = {
-        let drag = drag.clone();
-        Callback::from(move |e: PointerEvent| {
-            e.prevent_default();
-            drag.set(Some((i, i)));
-        })
-    };
-    let enter = {
-        let drag = drag.clone();
-        Callback::from(move |_: PointerEvent| {
-            if let Some((a, _)) = *drag {
-                drag.set(Some((a, i)));
-            }
-        })
-    };
     let x = i as f64;
     html! {
         <g class={classes!("qx-bar", inside.then_some("qx-bar-in"), cursor.then_some("qx-bar-cursor"))} data-testid="timeline-bar"
-            data-date={b.date.to_iso()} data-docs={b.docs.to_string()}
-            onpointerdown={down} onpointerenter={enter}>
+            data-date={b.date.to_iso()} data-docs={b.docs.to_string()}>
             <title>{ format!("{}：{} 篇", bar_label(b.date, true), b.docs) }</title>
             <rect class="qx-bar-hit" x={x.to_string()} y="0" width="1" height={HEIGHT.to_string()} />
             <rect class="qx-bar-fill" x={(x + 0.1).to_string()} y={(HEIGHT - h).to_string()}
