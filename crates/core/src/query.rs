@@ -110,20 +110,39 @@ impl Query {
                 }
                 continue;
             }
+            // A word typed twice is searched once (a pasted list can repeat one hundreds of
+            // times; each copy would cost a clause).
+            let push_new = |list: &mut Vec<String>, item: String| {
+                if !list.contains(&item) {
+                    list.push(item);
+                }
+            };
             if negated {
-                query.excluded.push(body);
+                push_new(&mut query.excluded, body);
             } else if is_phrase.is_some() {
-                query.phrases.push(body);
+                push_new(&mut query.phrases, body);
             } else if let Some((field, value)) = body.split_once(':') {
-                match field {
-                    "district" | "区县" | "区" if !value.is_empty() => {
-                        query.districts.push(value.to_string())
+                let list = match field.to_ascii_lowercase().as_str() {
+                    "district" | "区县" | "区" => &mut query.districts,
+                    "topic" | "主题" => &mut query.topics,
+                    _ => {
+                        push_new(&mut query.text, body);
+                        continue;
                     }
-                    "topic" | "主题" if !value.is_empty() => query.topics.push(value.to_string()),
-                    _ => query.text.push(body),
+                };
+                // `district: 北碚` (a space after the colon) names the next word.
+                let value = if value.is_empty() {
+                    while chars.next_if(|c| c.is_whitespace()).is_some() {}
+                    std::iter::from_fn(|| chars.next_if(|c| !c.is_whitespace())).collect()
+                } else {
+                    value.to_string()
+                };
+                // Several names at once: `district:北碚,渝北` (also ，、).
+                for name in value.split([',', '，', '、']).filter(|n| !n.is_empty()) {
+                    push_new(list, name.to_string());
                 }
             } else {
-                query.text.push(body);
+                push_new(&mut query.text, body);
             }
         }
         Ok(query)
@@ -138,6 +157,20 @@ impl Query {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn filters_in_any_case_with_a_space_or_several_names_and_words_once() {
+        let q = Query::parse(
+            "District: 北碚 TOPIC:交通 区县:渝北，两江新区 重庆 重庆 \"高铁\" \"高铁\"",
+        )
+        .unwrap();
+        assert_eq!(q.districts, ["北碚", "渝北", "两江新区"]);
+        assert_eq!(q.topics, ["交通"]);
+        assert_eq!(q.text, ["重庆"]);
+        assert_eq!(q.phrases, ["高铁"]);
+        let q = Query::parse("district:").unwrap();
+        assert!(q.districts.is_empty(), "no name, no filter");
+    }
 
     #[test]
     fn syntax_table() {

@@ -192,6 +192,20 @@ mod tests {
     use super::*;
     use crate::segment::Segmenter;
 
+    /// 客流再创新高 is a record high, not innovation: 创新 right before 高 does not count.
+    #[test]
+    fn a_record_high_is_not_innovation() {
+        let lex = Lexicon::default_topics();
+        let tokens = ["客流", "再", "创新", "高"];
+        let found = hits(&tokens, &lex);
+        let innovation: Vec<&Hit<'_>> = found.iter().filter(|h| h.keyword == "创新").collect();
+        assert_eq!(innovation.len(), 1);
+        assert_eq!(
+            (innovation[0].score, innovation[0].voided_by),
+            (0, Some("高"))
+        );
+    }
+
     /// A user's narrow topic (one strong keyword) survives next to a broad default topic.
     #[test]
     fn a_narrow_user_topic_is_kept_next_to_a_broad_one() {
