@@ -308,3 +308,23 @@ fn stored_documents_added_again_give_the_same_corpus() {
     }
     assert_eq!(again.finish().0, corpus);
 }
+
+/// A document's date is kept as a date: written any way people write one, it is stored as
+/// `YYYY[-MM[-DD]]`; a field that holds no date gives the document none.
+#[test]
+fn dates_are_stored_as_dates() {
+    let lines = [
+        r#"{"text":"一","date":"2026年5月1日"}"#,
+        r#"{"text":"二","date":"2026-05-01T08:00:00+08:00"}"#,
+        r#"{"text":"三","date":20260501}"#,
+        r#"{"text":"四","date":"abc"}"#,
+        r#"{"text":"五","date":"0000-00-00"}"#,
+        r#"{"text":"六","date":"2026-05"}"#,
+    ];
+    let mut builder = chongqing_builder();
+    builder.add_file("d.jsonl", lines.join("\n").as_bytes());
+    let (corpus, _) = builder.finish();
+    let dates: Vec<Option<&str>> = corpus.docs.iter().map(|d| d.date.as_deref()).collect();
+    let day = Some("2026-05-01");
+    assert_eq!(dates, [day, day, day, None, None, Some("2026-05")]);
+}

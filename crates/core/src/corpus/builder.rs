@@ -204,7 +204,13 @@ impl Preparer {
         Ok(PreparedDoc {
             raw_key: raw.key,
             title,
-            date: raw.date,
+            // As a date: `2026年5月1日`, `2026-05-01T08:00` and `20260501` are all
+            // 2026-05-01, and a field that holds no date (`abc`, `0000-00-00`) is no date,
+            // not shown as one.
+            date: raw.date.as_deref().and_then(|d| {
+                let date = crate::Date::parse_loose(d).or_else(|| crate::Date::in_file_name(d));
+                date.map(|d| d.to_iso())
+            }),
             source: raw.source,
             url: raw.url,
             hash: hasher.finish(),

@@ -1,8 +1,8 @@
 //! JSON Lines (`.jsonl`). Input: decoded text. Output: one [`RawDoc`] per good line, plus the
 //! reasons for the bad ones.
 //!
-//! Each non-blank line is one JSON object with a string `text` and optional string `title`,
-//! `date`, `source`, `url` (other fields are ignored). The key is `stem#N` with N the 1-based
+//! Each non-blank line is one JSON object with a string `text` and optional `title`, `date`,
+//! `source`, `url` (strings or numbers; other fields, and other values, are ignored). The key is `stem#N` with N the 1-based
 //! line number, so it stays stable when other lines change. A missing title falls back to the
 //! first line of `text`. A line that is not such an object, or has blank `text`, is reported
 //! as `"line N: …"` and skipped; the caller decides whether the file as a whole failed.
@@ -12,14 +12,29 @@ use crate::{RecordProblem, SkipReason};
 use serde::Deserialize;
 use serde_json::error::Category;
 
-/// One record as written in the file.
+/// One record as written in the file. The optional fields take a string or a number
+/// (`"date": 20260501`); any other value (null, an object) counts as absent rather than
+/// losing the record.
 #[derive(Deserialize)]
 struct Record {
     text: String,
+    #[serde(default, deserialize_with = "lenient")]
     title: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
     date: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
     source: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
     url: Option<String>,
+}
+
+/// A string field written as a string or a number; anything else is absent.
+fn lenient<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::String(s) => Some(s),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    })
 }
 
 /// Read every line; returns the documents and one reason per bad line.
@@ -87,9 +102,14 @@ mod tests {
             {\"text\":\"无标题的正文\\n第二行\",\"source\":\" \"}\n\
             [1,2]\n\
             {\"title\":\"空\",\"text\":\"  \"}\n\
-            {\"title\":\"数字日期\",\"text\":\"x\",\"date\":2021}\n";
+            {\"title\":\"数字日期\",\"text\":\"x\",\"date\":20210102,\"url\":{\"a\":1}}\n";
         let (docs, bad) = read("news", input);
-        assert_eq!(docs.len(), 2);
+        assert_eq!(docs.len(), 3);
+        assert_eq!(
+            (docs[2].date.as_deref(), docs[2].url.as_deref()),
+            (Some("20210102"), None),
+            "a number is a string field's text; an object is no value"
+        );
         assert_eq!(
             (docs[0].key.as_str(), docs[0].title.as_str()),
             ("news#1", "标题一")
@@ -114,7 +134,6 @@ mod tests {
                 (3, Some(RecordProblem::Incomplete)),
                 (5, Some(RecordProblem::NotARecord)),
                 (6, None),
-                (7, Some(RecordProblem::NotARecord)),
             ]
         );
     }
