@@ -222,35 +222,23 @@ pub fn run(args: BuildArgs) -> Result<()> {
         args.topics.as_deref(),
         &DataFiles::default(),
     )?;
+    if gazetteer.districts().is_empty() {
+        eprintln!("warning: the gazetteer defines no district: no document will get one");
+    }
     let inputs = Inputs::collect(&args.inputs)?;
-    let files = &inputs.files;
-    let total_bytes: u64 = files
-        .iter()
-        .filter_map(|f| std::fs::metadata(f).ok())
-        .map(|m| m.len())
-        .sum();
-
     let started = Instant::now();
     let segmenter = Segmenter::with_default_dict(&gazetteer, &lexicon);
     let dictionary_time = started.elapsed();
     let mut builder = CorpusBuilder::new(segmenter, gazetteer, lexicon);
     builder.keep_data_files(texts);
-    let progress = if total_bytes >= PROGRESS_MIN_BYTES {
-        let bar = ProgressBar::new(total_bytes);
-        bar.set_style(
-            ProgressStyle::with_template(
-                "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta} {msg}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        bar
-    } else {
-        ProgressBar::hidden()
-    };
+    let progress = progress_bar(&inputs.files);
     let indexing = Instant::now();
-    add_files(&mut builder, files, |bytes| progress.inc(bytes))?;
+    add_files(&mut builder, &inputs.files, |bytes| progress.inc(bytes))?;
     progress.finish_and_clear();
     let (corpus, report) = builder.finish();
+    if report.documents == 0 {
+        eprintln!("warning: no document was read from the inputs: the output holds none");
+    }
     let skipped: Vec<String> = (inputs.unreadable.iter())
         .map(|(path, reason)| format!("{}: {reason}", path.display()))
         .chain(
@@ -268,15 +256,65 @@ pub fn run(args: BuildArgs) -> Result<()> {
         );
     }
     let encoding = Instant::now();
-    let written = match (&args.output, &args.site) {
+    let written = write_output(&args, &corpus, report.input_bytes)?;
+    let encode_time = encoding.elapsed();
+    let build_time = indexing.elapsed();
+
+    let mb = report.input_bytes as f64 / 1e6;
+    println!("read      {} files, {:.2} MB", report.files, mb);
+    println!(
+        "built     {} documents, {} passages",
+        report.documents, report.passages
+    );
+    print_skipped(&skipped);
+    print_main_districts(&corpus);
+    println!("{written}");
+    println!(
+        "time      dictionary {:.0} ms, build {:.0} ms (of which writing the output {:.0} ms), {:.1} MB/s",
+        dictionary_time.as_secs_f64() * 1e3,
+        build_time.as_secs_f64() * 1e3,
+        encode_time.as_secs_f64() * 1e3,
+        mb / build_time.as_secs_f64().max(1e-9)
+    );
+    Ok(())
+}
+
+/// A progress bar over the files' bytes, shown only for builds long enough to wonder about.
+fn progress_bar(files: &[PathBuf]) -> ProgressBar {
+    let total_bytes: u64 = files
+        .iter()
+        .filter_map(|f| std::fs::metadata(f).ok())
+        .map(|m| m.len())
+        .sum();
+    if total_bytes < PROGRESS_MIN_BYTES {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total_bytes);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta} {msg}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+/// Write the bundle (-o) or the site (--site); the summary's line about it.
+fn write_output(
+    args: &BuildArgs,
+    corpus: &quxian_core::Corpus,
+    input_bytes: u64,
+) -> Result<String> {
+    let ratio = |bytes: u64| bytes as f64 / input_bytes.max(1) as f64;
+    Ok(match (&args.output, &args.site) {
         (_, Some(out)) => {
-            let summary = crate::site::write(&corpus, out, &args.app)?;
+            let summary = crate::site::write(corpus, out, &args.app)?;
             format!(
                 "site      {} (index: {} pieces, {} bytes, {:.2}× input; meta {} bytes)",
                 out.display(),
                 summary.pieces,
                 summary.bytes,
-                summary.bytes as f64 / report.input_bytes.max(1) as f64,
+                ratio(summary.bytes),
                 summary.meta_bytes
             )
         }
@@ -288,21 +326,15 @@ pub fn run(args: BuildArgs) -> Result<()> {
                 "bundle    {} ({} bytes, {:.2}× input)",
                 output.display(),
                 bundle.len(),
-                bundle.len() as f64 / report.input_bytes.max(1) as f64
+                ratio(bundle.len() as u64)
             )
         }
         (None, None) => bail!("give -o FILE or --site DIR"),
-    };
-    let encode_time = encoding.elapsed();
-    let build_time = indexing.elapsed();
+    })
+}
 
-    let mb = report.input_bytes as f64 / 1e6;
-    println!("read      {} files, {:.2} MB", report.files, mb);
-    println!(
-        "built     {} documents, {} passages",
-        report.documents, report.passages
-    );
-    print_skipped(&skipped);
+/// The summary's line of main districts, the most frequent first.
+fn print_main_districts(corpus: &quxian_core::Corpus) {
     let mut main_counts = vec![0usize; corpus.districts.len()];
     for doc in &corpus.docs {
         for d in &doc.main_districts {
@@ -322,15 +354,6 @@ pub fn run(args: BuildArgs) -> Result<()> {
         found.len(),
         list.join(", ")
     );
-    println!("{written}");
-    println!(
-        "time      dictionary {:.0} ms, build {:.0} ms (of which writing the output {:.0} ms), {:.1} MB/s",
-        dictionary_time.as_secs_f64() * 1e3,
-        build_time.as_secs_f64() * 1e3,
-        encode_time.as_secs_f64() * 1e3,
-        mb / build_time.as_secs_f64().max(1e-9)
-    );
-    Ok(())
 }
 
 /// The summary's list of what was left out, each with its reason.
