@@ -195,6 +195,7 @@ impl Reducible for AppState {
         match action {
             Action::Navigate(view, notices) => {
                 let mut notices = notices;
+                let linked = view.clone();
                 next.view = match self.current_corpus(&view) {
                     Some(handle) => prune(&handle.searcher, view, &mut notices),
                     None => view,
@@ -203,7 +204,13 @@ impl Reducible for AppState {
                     return self;
                 }
                 next.link_notices = Rc::new(notices);
-                next.write = HistoryWrite::None;
+                // The address shows the view: what the link held that could not be used
+                // (with its notice) leaves it.
+                next.write = if next.view == linked {
+                    HistoryWrite::None
+                } else {
+                    HistoryWrite::Replace
+                };
             }
             Action::LinkNotice(notice) => {
                 let mut notices = (*self.link_notices).clone();
@@ -562,8 +569,17 @@ mod tests {
         assert_eq!(state.link_notices.len(), 1);
         assert_eq!(
             state.write,
+            HistoryWrite::Replace,
+            "what the link held that could not be used leaves the address"
+        );
+        let state = state.reduce(Action::Navigate(
+            ViewState::parse("#/search?v=1&q=缙云山").0,
+            Vec::new(),
+        ));
+        assert_eq!(
+            state.write,
             HistoryWrite::None,
-            "a view from the URL is not written back"
+            "a view from the URL that is used whole is not written back"
         );
     }
 
