@@ -53,7 +53,9 @@ fn parse_sort(s: &str) -> std::result::Result<SortOrder, String> {
 }
 
 fn parse_date(s: &str) -> std::result::Result<Date, String> {
-    Date::parse(s).ok_or_else(|| "expected YYYY, YYYY-MM or YYYY-MM-DD".to_string())
+    Date::parse(s).ok_or_else(|| {
+        "expected a date from 1900 to 2099 written YYYY, YYYY-MM or YYYY-MM-DD".to_string()
+    })
 }
 
 /// What printing results needs from a bundle or a site.
