@@ -85,10 +85,13 @@ pub fn check_folder(out: &Path, inputs: &[std::path::PathBuf]) -> Result<()> {
     Ok(())
 }
 
-/// Whether `name` is a file a build writes into the index folder: the meta, or a piece
-/// (`KIND-BUILD-N.qxs`).
+/// Whether `name` may be replaced with the index folder: a file a build writes there (the
+/// meta, or a piece `KIND-BUILD-N.qxs`), or a hidden one a file browser leaves
+/// (`.DS_Store`).
 fn is_piece_name(name: &str) -> bool {
-    name == META_NAME || (name.ends_with(".qxs") && name.as_bytes().get(1) == Some(&b'-'))
+    name == META_NAME
+        || (name.ends_with(".qxs") && name.as_bytes().get(1) == Some(&b'-'))
+        || name.starts_with('.')
 }
 
 /// Write the site: the search page from `app_dir`, the index of `corpus`, into `out`.
