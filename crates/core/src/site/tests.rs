@@ -543,6 +543,16 @@ fn a_document_is_read_around_its_passage() {
     assert!(read("doc9", 0).is_none(), "an unknown key");
 }
 
+/// The numbers (`N.qxs`) of the pieces in `fetched` whose names start with `prefix`, sorted.
+fn numbers_of(fetched: &[String], prefix: &str) -> Vec<String> {
+    let mut names: Vec<&String> = fetched.iter().filter(|n| n.starts_with(prefix)).collect();
+    names.sort();
+    names
+        .iter()
+        .map(|n| n.rsplit('-').next().unwrap().to_string())
+        .collect()
+}
+
 /// Counts that need most of a group's passage tables fetch the group (one request) and
 /// count the same, and a one-char query its lengths the same way; a group piece holding
 /// pieces that are not its own is refused.
@@ -566,14 +576,7 @@ fn counts_fetch_most_of_a_group_as_the_group() {
     };
     let (got, fetched) = site_search(&files, &query, &Filters::default(), page);
     assert_eq!(got, want);
-    let of_kind = |prefix: &str| {
-        let mut names: Vec<&String> = fetched.iter().filter(|n| n.starts_with(prefix)).collect();
-        names.sort();
-        names
-            .iter()
-            .map(|n| n.rsplit('-').next().unwrap().to_string())
-            .collect::<Vec<_>>()
-    };
+    let of_kind = |prefix: &str| numbers_of(&fetched, prefix);
     assert_eq!(
         of_kind("u-"),
         ["0.qxs"],
@@ -601,14 +604,7 @@ fn counts_fetch_most_of_a_group_as_the_group() {
     let want = Searcher::new(corpus).search(&one_char, &Filters::default(), 3);
     let (got, fetched) = site_search(&files, &one_char, &Filters::default(), page);
     assert_eq!(got, want);
-    let of_kind = |prefix: &str| {
-        let mut names: Vec<&String> = fetched.iter().filter(|n| n.starts_with(prefix)).collect();
-        names.sort();
-        names
-            .iter()
-            .map(|n| n.rsplit('-').next().unwrap().to_string())
-            .collect::<Vec<_>>()
-    };
+    let of_kind = |prefix: &str| numbers_of(&fetched, prefix);
     assert_eq!(
         of_kind("l-"),
         ["0.qxs"],

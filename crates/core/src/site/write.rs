@@ -491,13 +491,24 @@ fn write_tables<E: Fn(&str, &[u8]) -> std::io::Result<()> + Sync>(
         .enumerate()
         .map(|(t, chunk)| table_of(corpus, t as u32 * TABLE_PASSAGES, chunk))
         .collect();
-    for (t, table) in tables.iter().enumerate() {
-        out.put(Kind::Table, t as u32, table)?;
+    put_grouped(out, (Kind::Table, Kind::TableGroup), &tables)
+}
+
+/// Write `items` as pieces of `kinds.0`, then again in groups of [`TABLES_PER_GROUP`] as
+/// pieces of `kinds.1` (a reader needing most of a group fetches it whole); returns the
+/// number of items.
+fn put_grouped<T: serde::Serialize, E: Fn(&str, &[u8]) -> std::io::Result<()> + Sync>(
+    out: &mut Pieces<E>,
+    (kind, group_kind): (Kind, Kind),
+    items: &[T],
+) -> std::io::Result<u32> {
+    for (n, item) in items.iter().enumerate() {
+        out.put(kind, n as u32, item)?;
     }
-    for (g, group) in tables.chunks(TABLES_PER_GROUP as usize).enumerate() {
-        out.put(Kind::TableGroup, g as u32, &group)?;
+    for (g, group) in items.chunks(TABLES_PER_GROUP as usize).enumerate() {
+        out.put(group_kind, g as u32, &group)?;
     }
-    Ok(tables.len() as u32)
+    Ok(items.len() as u32)
 }
 
 /// The passage table of `chunk`, the passages from `first` on.
@@ -532,13 +543,7 @@ fn write_lengths<E: Fn(&str, &[u8]) -> std::io::Result<()> + Sync>(
         .chunks(TABLE_PASSAGES as usize)
         .map(Lengths::from)
         .collect();
-    for (n, piece) in pieces.iter().enumerate() {
-        out.put(Kind::Lengths, n as u32, piece)?;
-    }
-    for (g, group) in pieces.chunks(TABLES_PER_GROUP as usize).enumerate() {
-        out.put(Kind::LengthsGroup, g as u32, &group)?;
-    }
-    Ok(pieces.len() as u32)
+    put_grouped(out, (Kind::Lengths, Kind::LengthsGroup), &pieces)
 }
 
 /// Link-key buckets: `(key, document id)` by hash of the key; returns their number.
