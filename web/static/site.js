@@ -264,11 +264,6 @@ async function search(append = false) {
   // 加载更多 continues the search on screen: its counts, still coming, are not dropped.
   const ticket = append ? latest : ++latest;
   const offset = append ? shown : 0;
-  if (reversed(view.from, view.to)) {
-    clearResults();
-    showError({ message: '“从”的日期晚于“到”的日期：请改正其中一个，或清空它' });
-    return;
-  }
   status.className = '';
   if (!append) status.textContent = '搜索中…';
   setLoadingMore(append);
@@ -368,6 +363,9 @@ for (const [key, control] of Object.entries(order)) {
     clearTimeout(dating);
     const apply = () => {
       view = { ...view, [key]: control.value, doc: '' };
+      // 从 set after 到 (or 到 before 从): the range they span, as a link's is (and as the
+      // app does).
+      if (reversed(view.from, view.to)) view = { ...view, from: view.to, to: view.from };
       writeHash({ typed: key === 'sort' ? '' : key });
       render();
     };
