@@ -277,43 +277,42 @@ impl SiteIndex {
         Ok(())
     }
 
-    /// Keep the passage tables of a group, each as if fetched alone (its share of the
-    /// group's bytes counts against the cache's bound).
+    /// Keep the passage tables of a group, each as if fetched alone. A group holds its own
+    /// tables only (else a crafted piece could fill other slots).
     fn add_table_group(&mut self, name: &str, number: u32, bytes: &[u8]) -> Result<()> {
-        let tables: Vec<Table> = decode(name, bytes)?.1;
-        let first = number.saturating_mul(TABLES_PER_GROUP);
-        // A group holds its own tables only (else a crafted piece could fill other slots).
-        let own = |(table, n): (&Table, u32)| n.checked_mul(TABLE_PASSAGES) == Some(table.first);
-        if tables.len() > TABLES_PER_GROUP as usize || !tables.iter().zip(first..).all(own) {
-            return Err(Error::Piece {
-                name: name.to_string(),
-                problem: PieceProblem::Undecodable,
-            });
-        }
-        let share = bytes.len() / tables.len().max(1);
-        for (table, n) in tables.into_iter().zip(first..) {
-            self.pieces
-                .insert(Slot(Kind::Table, n), Piece::Table(Rows::of(table)), share);
-        }
-        self.ranking_pieces += 1;
-        Ok(())
+        let own = |table: &Table, n: u32| n.checked_mul(TABLE_PASSAGES) == Some(table.first);
+        let keep = |table| Piece::Table(Rows::of(table));
+        self.add_group(name, number, bytes, (Kind::Table, own, keep))
     }
 
     /// Keep the lengths pieces of a group, each as if fetched alone.
     fn add_lengths_group(&mut self, name: &str, number: u32, bytes: &[u8]) -> Result<()> {
-        let pieces: Vec<Lengths> = decode(name, bytes)?.1;
-        let fits = |p: &Lengths| p.len() <= TABLE_PASSAGES as usize;
-        if pieces.len() > TABLES_PER_GROUP as usize || !pieces.iter().all(fits) {
+        let fits = |lengths: &Lengths, _| lengths.len() <= TABLE_PASSAGES as usize;
+        self.add_group(name, number, bytes, (Kind::Lengths, fits, Piece::Lengths))
+    }
+
+    /// Keep the pieces of group `number`, each as piece `n` of `kind` as if fetched alone
+    /// (its share of the group's bytes counts against the cache's bound): at most
+    /// [`TABLES_PER_GROUP`] of them, each one `valid` as piece `n`, made a [`Piece`] by `keep`.
+    fn add_group<T: serde::de::DeserializeOwned>(
+        &mut self,
+        name: &str,
+        number: u32,
+        bytes: &[u8],
+        (kind, valid, keep): (Kind, impl Fn(&T, u32) -> bool, impl Fn(T) -> Piece),
+    ) -> Result<()> {
+        let items: Vec<T> = decode(name, bytes)?.1;
+        let first = number.saturating_mul(TABLES_PER_GROUP);
+        let all_valid = items.iter().zip(first..).all(|(item, n)| valid(item, n));
+        if items.len() > TABLES_PER_GROUP as usize || !all_valid {
             return Err(Error::Piece {
                 name: name.to_string(),
                 problem: PieceProblem::Undecodable,
             });
         }
-        let share = bytes.len() / pieces.len().max(1);
-        let first = number.saturating_mul(TABLES_PER_GROUP);
-        for (piece, n) in pieces.into_iter().zip(first..) {
-            self.pieces
-                .insert(Slot(Kind::Lengths, n), Piece::Lengths(piece), share);
+        let share = bytes.len() / items.len().max(1);
+        for (item, n) in items.into_iter().zip(first..) {
+            self.pieces.insert(Slot(kind, n), keep(item), share);
         }
         self.ranking_pieces += 1;
         Ok(())
