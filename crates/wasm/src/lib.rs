@@ -131,10 +131,11 @@ pub(crate) struct JsFacets {
     pub(crate) typed_topic: Vec<String>,
 }
 
-/// The names of a search's options (`district`, `topic`), resolved by its corpus or site.
+/// The names of a search's options (`district`, `topic`), resolved by its corpus or site:
+/// district and topic ids.
 pub(crate) struct Chosen {
-    pub(crate) districts: Vec<DistrictId>,
-    pub(crate) topics: Vec<TopicId>,
+    pub(crate) districts: Vec<u16>,
+    pub(crate) topics: Vec<u16>,
 }
 
 impl Chosen {
@@ -147,9 +148,13 @@ impl Chosen {
             districts: request
                 .districts
                 .iter()
-                .filter_map(|n| district(n))
+                .filter_map(|n| Some(district(n)?.0))
                 .collect(),
-            topics: request.topics.iter().filter_map(|n| topic(n)).collect(),
+            topics: request
+                .topics
+                .iter()
+                .filter_map(|n| Some(topic(n)?.0))
+                .collect(),
         }
     }
 }
@@ -165,27 +170,27 @@ impl JsFacets {
         let pairs = |names: &[String], counts: &[u32]| {
             names.iter().cloned().zip(counts.iter().copied()).collect()
         };
-        // The names of `ids` that are in `chosen` (`wanted`) or not (`!wanted`).
-        fn named(names: &[String], ids: &[u16], chosen: &[u16], wanted: bool) -> Vec<String> {
-            ids.iter()
-                .filter(|i| chosen.contains(i) == wanted)
-                .filter_map(|i| names.get(*i as usize).cloned())
+        // The names of the filters' `ids` that are among `chosen` (`wanted`) or not.
+        fn named(
+            names: &[String],
+            ids: impl Iterator<Item = u16>,
+            chosen: &[u16],
+            wanted: bool,
+        ) -> Vec<String> {
+            ids.filter(|i| chosen.contains(i) == wanted)
+                .filter_map(|i| names.get(i as usize).cloned())
                 .collect()
         }
-        let ids = |f: &Filters| -> (Vec<u16>, Vec<u16>) {
-            let d = f.districts.iter().map(|d| d.0).collect();
-            (d, f.topics.iter().map(|t| t.0).collect())
-        };
-        let (fd, ft) = ids(&results.filters);
-        let cd: Vec<u16> = chosen.districts.iter().map(|d| d.0).collect();
-        let ct: Vec<u16> = chosen.topics.iter().map(|t| t.0).collect();
+        let f = &results.filters;
+        let district_ids = || f.districts.iter().map(|d| d.0);
+        let topic_ids = || f.topics.iter().map(|t| t.0);
         JsFacets {
             district: pairs(districts, &results.facets.districts),
             topic: pairs(topics, &results.facets.topics),
-            chosen_district: named(districts, &fd, &cd, true),
-            chosen_topic: named(topics, &ft, &ct, true),
-            typed_district: named(districts, &fd, &cd, false),
-            typed_topic: named(topics, &ft, &ct, false),
+            chosen_district: named(districts, district_ids(), &chosen.districts, true),
+            chosen_topic: named(topics, topic_ids(), &chosen.topics, true),
+            typed_district: named(districts, district_ids(), &chosen.districts, false),
+            typed_topic: named(topics, topic_ids(), &chosen.topics, false),
         }
     }
 }
