@@ -146,11 +146,67 @@ pub(crate) enum Decode<'a> {
     Among(&'a [u32]),
 }
 
+/// Entries between two skip points of a postings piece.
+const SKIP_EVERY: u32 = 64;
+
+/// Where an entry of a postings list starts, with what reading it needs: its byte offset
+/// and the id and document of the entry before it (ids and documents are delta-coded).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SkipPoint {
+    id: u32,
+    at: u32,
+    id_before: u32,
+    doc_before: u32,
+}
+
+/// What a decode does with skip points: none, jump by them, or note them while it reads
+/// the whole list.
+enum Skips<'a> {
+    None,
+    Use(&'a [SkipPoint]),
+    Record(&'a mut Vec<SkipPoint>),
+}
+
+/// A postings piece as held between queries: its bytes, and skip points noted the first
+/// time it is read whole. A common pair (重庆 in a 280 MB archive: 150,000 entries) is
+/// mostly read at the few ids of a needle's rarest pair; without them, each such read
+/// stepped through every entry and position of the list.
+pub(crate) struct PostingsPiece {
+    bytes: Vec<u8>,
+    skips: std::cell::OnceCell<Vec<SkipPoint>>,
+}
+
+impl PostingsPiece {
+    pub(crate) fn new(bytes: Vec<u8>) -> PostingsPiece {
+        PostingsPiece {
+            bytes,
+            skips: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// [`Postings::decode_where`] over this piece, by its skip points once it has them.
+    pub(crate) fn decode(&self, key: u64, which: Decode) -> Option<Postings> {
+        if let Some(points) = self.skips.get() {
+            return Postings::decode_with(&self.bytes, key, which, Skips::Use(points));
+        }
+        let mut points = Vec::new();
+        let postings = Postings::decode_with(&self.bytes, key, which, Skips::Record(&mut points))?;
+        let _ = self.skips.set(points);
+        Some(postings)
+    }
+}
+
 impl Postings {
     /// Decode the entries that `which` keeps of the postings of gram `key`, written by
     /// [`PostingsWriter`]; `None` if they are damaged (positions stepped over are only
     /// checked for their end).
     pub(crate) fn decode_where(bytes: &[u8], key: u64, which: Decode) -> Option<Postings> {
+        Postings::decode_with(bytes, key, which, Skips::None)
+    }
+
+    /// [`Postings::decode_where`], jumping ahead by skip points or noting them. Reading only
+    /// some ids stops after the last of them, unless it notes skip points (a whole read).
+    fn decode_with(bytes: &[u8], key: u64, which: Decode, mut skips: Skips) -> Option<Postings> {
         let (positional, placed) = (is_bigram(key), is_placed(key));
         let keep_positions = positional && !matches!(which, Decode::WithoutPositions);
         let mut wanted = match which {
@@ -160,11 +216,48 @@ impl Postings {
         let mut p = Postings::default();
         let mut at = 0;
         let (mut id, mut doc) = (0u32, 0u32);
-        let mut first = true;
+        let mut entries = 0u32;
+        // Whether to look for a skip point before the next entry: after the wanted id moved.
+        let mut seek = true;
         while at < bytes.len() {
+            if let Some(ids) = wanted.as_mut() {
+                match (ids.peek(), &skips) {
+                    // Every wanted id read; a read noting skip points goes on to the end.
+                    (None, Skips::Record(_)) => {}
+                    (None, _) => break,
+                    (Some(&&next), Skips::Use(points)) if seek => {
+                        let i = points.partition_point(|s| s.id <= next);
+                        if let Some(s) = i.checked_sub(1).map(|i| points[i]) {
+                            if s.at as usize > at {
+                                (at, id, doc) = (s.at as usize, s.id_before, s.doc_before);
+                                // Not the first entry any more: the next id is a delta.
+                                entries = 1;
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+                seek = false;
+            }
+            let start = at;
+            let (id_before, doc_before) = (id, doc);
             let delta = get(bytes, &mut at)?;
-            id = if first { delta } else { id.checked_add(delta)? };
-            first = false;
+            id = if entries == 0 {
+                delta
+            } else {
+                id.checked_add(delta)?
+            };
+            if let Skips::Record(points) = &mut skips {
+                if entries > 0 && entries % SKIP_EVERY == 0 {
+                    points.push(SkipPoint {
+                        id,
+                        at: start as u32,
+                        id_before,
+                        doc_before,
+                    });
+                }
+            }
+            entries = entries.saturating_add(1);
             // Documents are delta-coded across every entry: read even where not kept.
             let place = match placed {
                 true => {
@@ -178,8 +271,12 @@ impl Postings {
             };
             let count = get(bytes, &mut at)?;
             let kept = wanted.as_mut().is_none_or(|ids| {
-                while ids.next_if(|w| **w < id).is_some() {}
-                ids.peek() == Some(&&id)
+                while ids.next_if(|w| **w < id).is_some() {
+                    seek = true;
+                }
+                let found = ids.next_if(|w| **w == id).is_some();
+                seek |= found;
+                found
             });
             if !kept || !keep_positions {
                 if positional {
@@ -434,10 +531,50 @@ mod tests {
         assert!((0..bare.ids.len()).all(|i| bare.positions_of(i).is_empty()));
         let cut = &w.bytes[..w.bytes.len() - 1];
         assert_eq!(
-            Postings::decode_where(cut, key, Decode::Among(&[1])),
+            Postings::decode_where(cut, key, Decode::Among(&[274])),
             None,
             "cut short"
         );
+    }
+
+    /// A list of `n` entries with ids 3i + 1, documents i / 5 and i % 3 + 1 positions.
+    fn long_list(n: u32) -> Vec<u8> {
+        let mut w = PostingsWriter::default();
+        for i in 0..n {
+            let placed = Placed {
+                doc: i / 5,
+                length: 100 + i % 50,
+            };
+            let positions: Vec<u32> = (0..i % 3 + 1).map(|k| k * 40 + i % 7).collect();
+            w.push(i * 3 + 1, Some(placed), positions.len() as u32, &positions);
+        }
+        w.bytes
+    }
+
+    proptest::proptest! {
+        /// A piece read by its skip points gives what a plain read gives, for any ids asked,
+        /// whichever read came first (the first notes the points).
+        #[test]
+        fn skip_points_change_no_entry(
+            n in 1u32..700,
+            first_whole in proptest::bool::ANY,
+            mut among in proptest::collection::vec(0u32..2200, 0..40),
+        ) {
+            among.sort_unstable();
+            among.dedup();
+            let key = bigram('重', '庆');
+            let piece = PostingsPiece::new(long_list(n));
+            let first = if first_whole { Decode::All } else { Decode::Among(&among) };
+            let plain_first = Postings::decode_where(&piece.bytes, key, first);
+            proptest::prop_assert_eq!(piece.decode(key, first), plain_first);
+            proptest::prop_assert_eq!(piece.skips.get().map(Vec::len), Some(((n.max(1) - 1) / SKIP_EVERY) as usize));
+            for which in [Decode::Among(&among), Decode::All, Decode::WithoutPositions] {
+                proptest::prop_assert_eq!(
+                    piece.decode(key, which),
+                    Postings::decode_where(&piece.bytes, key, which)
+                );
+            }
+        }
     }
 
     /// Whether the offsets pin every char of a needle with `pairs` pairs.

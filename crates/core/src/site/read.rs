@@ -9,7 +9,7 @@ use super::cache::PieceCache;
 use super::piece::{bucket_of, decode, Kind, PieceId, META_NAME};
 use super::postings::{
     bigram, cheapest_cover, match_needle, needle_keys, needle_of, Decode, NeedleMatch, Placed,
-    Postings, TITLE_FLAG,
+    Postings, PostingsPiece, TITLE_FLAG,
 };
 use super::write::{gram_bucket, vocabulary_bucket};
 use super::{
@@ -42,7 +42,7 @@ struct Slot(Kind, u32);
 enum Piece {
     Vocabulary(Vec<(String, u32)>),
     Grams(GramBucket),
-    Postings(Vec<u8>),
+    Postings(PostingsPiece),
     Table(Rows),
     Lengths(Lengths),
     /// A documents piece, its metadata moved to [`SiteIndex::documents`].
@@ -252,7 +252,7 @@ impl SiteIndex {
         let piece = match id.kind {
             Kind::Vocabulary => Piece::Vocabulary(decode(name, bytes)?.1),
             Kind::Grams => Piece::Grams(decode(name, bytes)?.1),
-            Kind::Postings => Piece::Postings(decode(name, bytes)?.1),
+            Kind::Postings => Piece::Postings(PostingsPiece::new(decode(name, bytes)?.1)),
             Kind::Table => Piece::Table(Rows::of(decode(name, bytes)?.1)),
             Kind::TableGroup => return self.add_table_group(name, id.number, bytes),
             Kind::Lengths => Piece::Lengths(decode(name, bytes)?.1),
@@ -656,7 +656,9 @@ impl SiteIndex {
             Some(GramPostings::Inline(bytes)) => bytes.as_slice(),
             Some(GramPostings::Piece { number, .. }) => {
                 match self.pieces.get(&Slot(Kind::Postings, *number)) {
-                    Some(Piece::Postings(bytes)) => bytes.as_slice(),
+                    Some(Piece::Postings(piece)) => {
+                        return piece.decode(key, which).unwrap_or_default()
+                    }
                     _ => return Postings::default(),
                 }
             }
