@@ -248,7 +248,7 @@ impl Postings {
                 id.checked_add(delta)?
             };
             if let Skips::Record(points) = &mut skips {
-                if entries > 0 && entries % SKIP_EVERY == 0 {
+                if entries > 0 && entries.is_multiple_of(SKIP_EVERY) {
                     points.push(SkipPoint {
                         id,
                         at: start as u32,
