@@ -15,6 +15,16 @@ pub struct FacetCounts {
     pub topics: Vec<u32>,
 }
 
+impl FacetCounts {
+    /// No passage in any of `sizes.0` districts and `sizes.1` topics.
+    pub(crate) fn zero(sizes: (usize, usize)) -> FacetCounts {
+        FacetCounts {
+            districts: vec![0; sizes.0],
+            topics: vec![0; sizes.1],
+        }
+    }
+}
+
 /// Whether a passage with these labels passes the district and topic filters.
 pub(crate) fn in_facets(labels: (&[DistrictId], &[TopicId]), f: &Filters) -> bool {
     in_districts(labels.0, f) && in_topics(labels.1, f)
@@ -37,10 +47,7 @@ pub(crate) fn count_and_filter<'a, S: Copy>(
     matched: &[(u32, S)],
     filters: &Filters,
 ) -> (FacetCounts, Vec<(u32, S)>) {
-    let mut counts = FacetCounts {
-        districts: vec![0; sizes.0],
-        topics: vec![0; sizes.1],
-    };
+    let mut counts = FacetCounts::zero(sizes);
     let mut kept = Vec::new();
     for &(id, score) in matched {
         let (districts, topics) = labels(id);

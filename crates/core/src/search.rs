@@ -623,12 +623,15 @@ pub(crate) struct Ranked {
 }
 
 /// Match, filter, count and rank; keep the documents `offset..offset + limit` of the ranking.
+/// Facets and the timeline are counted only when `counted`: a site's page asks for its first
+/// results without them, then again with them (counting a common word of a big archive
+/// was a third of such a search).
 pub(crate) fn rank(
     src: &impl SearchSource,
     query: &Query,
     filters: &Filters,
-    offset: usize,
-    limit: usize,
+    (offset, limit): (usize, usize),
+    counted: bool,
 ) -> Ranked {
     let mut notices = Vec::new();
     let filters = effective_filters(src, query, filters, &mut notices);
@@ -639,8 +642,16 @@ pub(crate) fn rank(
     }
     let matched = src.scored_matches(query);
     let dated = in_date_range(src, &matched, &filters);
-    let (facets, kept) = count_and_filter(src.facet_sizes(), |p| src.labels(p), &dated, &filters);
-    let (timeline, undated) = if filters.dates.is_all() {
+    let (facets, kept) = match counted {
+        true => count_and_filter(src.facet_sizes(), |p| src.labels(p), &dated, &filters),
+        false => (
+            FacetCounts::zero(src.facet_sizes()),
+            only_in_facets(src, dated, &filters),
+        ),
+    };
+    let (timeline, undated) = if !counted {
+        (Vec::new(), 0)
+    } else if filters.dates.is_all() {
         timeline(src, &kept)
     } else {
         let in_facets = |p: &&(u32, Score)| in_facets(src.labels(p.0), &filters);
@@ -693,6 +704,19 @@ pub(crate) fn rank(
         timeline,
         undated,
     }
+}
+
+/// The matches whose labels the filters keep (all of them without a label filter).
+fn only_in_facets(
+    src: &impl SearchSource,
+    matched: std::borrow::Cow<'_, [(u32, Score)]>,
+    filters: &Filters,
+) -> Vec<(u32, Score)> {
+    if filters.districts.is_empty() && filters.topics.is_empty() {
+        return matched.into_owned();
+    }
+    let inside = |p: &&(u32, Score)| in_facets(src.labels(p.0), filters);
+    matched.iter().filter(inside).copied().collect()
 }
 
 /// The matches of documents inside the date range (all of them, borrowed, without one).
@@ -921,7 +945,7 @@ impl Searcher {
         offset: usize,
         limit: usize,
     ) -> SearchResults {
-        let ranked = rank(self, query, filters, offset, limit);
+        let ranked = rank(self, query, filters, (offset, limit), true);
         with_snippets(self, query, ranked, usize::MAX)
     }
 

@@ -398,19 +398,21 @@ impl SiteIndex {
         // round (the documents piece only as a fallback for a group without hits, which
         // ranking does not make today).
         // Dates come from the passage tables, loaded for every match only with the facets
-        // or a date order or range: without them the timeline is left empty (it is
-        // counted with the facets) and no date is read.
+        // or a date order or range: without them no date is read (the timeline is counted
+        // with the facets).
         let dated = page.facets || needs_dates(filters);
         let source = if dated {
             source.with_dates(self)
         } else {
             source
         };
-        let mut ranked = rank(&source, query, filters, page.offset, page.limit);
-        if !dated {
-            ranked.timeline.clear();
-            ranked.undated = 0;
-        }
+        let ranked = rank(
+            &source,
+            query,
+            filters,
+            (page.offset, page.limit),
+            page.facets,
+        );
         self.show((source, ranked), query, filters, page)
     }
 
