@@ -276,9 +276,13 @@ test('site page: a result opens its document at the matching passage; back retur
     assert.ok(target.includes('缙云山'), 'the marked passage holds the query');
     assert.ok(await page.evaluate(() => document.activeElement?.classList.contains('target')), 'focus moves to it');
     await screenshot(page, 'site-reader');
-    await page.goBack();
+    // Back by the browser, or by Esc as by the back link; either way focus returns to the
+    // result that was opened.
+    if (viewport === 'desktop') await page.keyboard.press('Escape');
+    else await page.goBack();
     await page.waitForSelector('#hits mark');
     assert.ok(await page.isHidden('#reader'));
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), title, 'focus is back on the result');
     // A passage past the document's end: its start, and a notice that says so.
     await page.goto(`${server.url}#doc=${encodeURIComponent(hash.get('doc'))}&p=99999`);
     await page.waitForFunction(() => document.querySelector('#status').textContent.includes('链接中的段落 100000 不在这篇文档中'));

@@ -458,6 +458,12 @@ async function read() {
   }
 }
 
+// Esc leaves a document as its back link does (unless a control used the key first).
+addEventListener('keydown', (event) => {
+  if (event.key !== 'Escape' || reader.hidden || event.defaultPrevented) return;
+  reader.querySelector('a.back')?.click();
+});
+
 function backLink() {
   const back = el('a', 'back', '← 返回搜索结果');
   back.href = hashOf({ ...view, doc: '' });
