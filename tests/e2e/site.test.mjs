@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -599,10 +599,27 @@ test('site: 离线使用 downloads every piece; then a new query and a reload wo
   await page.reload();
   await settled();
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  // The button says how much it downloads: every piece but the meta, as written.
+  const index = join(work, 'site/quxian');
+  const pieceFiles = readdirSync(index).filter((name) => name !== 'site.qxs');
+  const indexBytes = pieceFiles.reduce((sum, name) => sum + statSync(join(index, name)).size, 0);
+  const size = indexBytes < 1e6
+    ? `${Math.ceil(indexBytes / 1e3).toLocaleString('zh-CN')} KB`
+    : `${(indexBytes / 1e6).toLocaleString('zh-CN', { maximumFractionDigits: 1 })} MB`;
+  await page.waitForFunction((label) => document.querySelector('#offline').textContent === label, `离线使用（${size}）`);
+  // A browser without that much room says so and downloads nothing. (Headless Chromium
+  // ignores CDP's quota override in a fresh context, so the estimate is what is replaced.)
+  await page.evaluate(() => { navigator.storage.estimate = async () => ({ quota: 1_000_000, usage: 200_000 }); });
+  await page.click('#offline');
+  await page.waitForFunction(() => document.querySelector('#offline-status').textContent.includes('可用空间不够'));
+  assert.match(await page.textContent('#offline-status'), new RegExp(`需要约 ${size}，现在约有 800 KB`));
+  assert.ok(await page.isHidden('#offline-progress'), 'no progress bar for a download that did not start');
+  await page.evaluate(() => { delete navigator.storage.estimate; });
   await page.click('#offline');
   await page.waitForFunction(() => document.querySelector('#offline-status').textContent.includes('已可离线使用'),
     null, { timeout: 60_000 });
-  const pieces = readdirSync(join(work, 'site/quxian')).length - 1;
+  assert.ok(await page.isHidden('#offline-progress'), 'the progress bar goes when the download is done');
+  const pieces = pieceFiles.length;
   assert.match(await page.textContent('#offline-status'), new RegExp(`下载了 ${pieces.toLocaleString('zh-CN')} 个文件`));
   assertNoErrors(errors);
 

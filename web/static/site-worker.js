@@ -3,7 +3,7 @@
 // page. The page first sends { boot: { module, meta } }: the compiled wasm and the bytes of
 // the site's meta, which it fetched while this worker's scripts loaded (either may be
 // null: then they are fetched here). Then messages: { id, method: 'search' | 'read' |
-// 'pieceNames', args } → { id, result } or { id, error } (the Chinese message of the API's
+// 'pieceNames' | 'indexBytes', args } → { id, result } or { id, error } (the Chinese message of the API's
 // Error), answered once the engine is open, whatever the order they came in.
 import init, { SiteExplorer } from './pkg-site/quxian_wasm.js';
 
@@ -46,7 +46,8 @@ addEventListener('message', async ({ data }) => {
     const engine = await explorer();
     const result = method === 'search' ? await engine.search(...args)
       : method === 'read' ? await engine.read(...args)
-        : engine.pieceNames();
+        : method === 'indexBytes' ? engine.indexBytes()
+          : engine.pieceNames();
     postMessage({ id, result });
   } catch (error) {
     postMessage({ id, error: error?.message ?? String(error) });

@@ -490,14 +490,38 @@ function readerBody(doc) {
 }
 
 // 离线使用: fetch every piece once, so the service worker keeps it; then every query works
-// with the network cut. Says how much it downloaded and how much the browser keeps.
+// with the network cut. The button says how much that is before it starts (a big archive's
+// index is hundreds of MB), the download stops before it starts when the browser has not
+// that much room, and a progress bar and the status line follow it.
 const offlineButton = document.getElementById('offline');
+const offlineProgress = document.getElementById('offline-progress');
 const offlineStatus = document.getElementById('offline-status');
-const mb = (bytes) => `${(bytes / 1e6).toLocaleString('zh-CN', { maximumFractionDigits: 1 })} MB`;
+const mb = (bytes) => (bytes < 1e6
+  ? `${Math.ceil(bytes / 1e3).toLocaleString('zh-CN')} KB`
+  : `${(bytes / 1e6).toLocaleString('zh-CN', { maximumFractionDigits: 1 })} MB`);
+let indexBytes = null; // from the meta, once the engine is open
+
+/** Say on the button how much 离线使用 downloads. */
+async function labelOffline() {
+  indexBytes = await engine('indexBytes');
+  offlineButton.textContent = `离线使用（${mb(indexBytes)}）`;
+}
+
+/** Whether the browser has room for `need` more bytes; says so when it has not. */
+async function roomFor(need) {
+  const estimate = await navigator.storage?.estimate?.().catch(() => null);
+  if (!estimate?.quota || need === null) return true;
+  const free = estimate.quota - (estimate.usage ?? 0);
+  if (free >= need) return true;
+  offlineStatus.textContent = `浏览器的可用空间不够：离线使用需要约 ${mb(need)}，现在约有 ${mb(Math.max(free, 0))}。请清理浏览器中其他网站的数据，或在空间更大的设备上使用`;
+  return false;
+}
 
 async function downloadAll() {
   const names = await engine('pieceNames');
+  if (!(await roomFor(indexBytes))) return;
   offlineButton.disabled = true;
+  offlineProgress.hidden = false;
   let done = 0;
   let bytes = 0;
   let failed = 0;
@@ -512,12 +536,15 @@ async function downloadAll() {
         failed += 1;
       }
       done += 1;
-      offlineStatus.textContent = `正在下载全部索引：${formatCount(done)} / ${formatCount(total)} 个文件，${mb(bytes)}`;
+      offlineProgress.value = done / total;
+      const of = indexBytes === null ? '' : ` / ${mb(indexBytes)}`;
+      offlineStatus.textContent = `正在下载全部索引：${formatCount(done)} / ${formatCount(total)} 个文件，${mb(bytes)}${of}`;
     }
   };
   const total = names.length;
   await Promise.all(Array.from({ length: 6 }, next));
   offlineButton.disabled = false;
+  offlineProgress.hidden = true;
   if (failed > 0) {
     offlineStatus.textContent = `有 ${failed} 个文件下载失败：请检查网络后再点“离线使用”`;
     return;
@@ -537,6 +564,8 @@ try {
   // The main thread now waits for the worker: time to set up the number format.
   (window.requestIdleCallback ?? setTimeout)(() => formatCount(0));
   await first;
+  // The size on the button is a nicety: without it, the button still works.
+  if (!offlineButton.hidden) labelOffline().catch(() => {});
 } catch (error) {
   showError(error);
 }

@@ -109,6 +109,8 @@ struct Meta {
     /// Sum of all vocabulary counts (the denominator of a word's probability).
     vocabulary_total: u64,
     counts: PieceCounts,
+    /// Bytes of every piece but the meta: what 离线使用 downloads, said before it starts.
+    index_bytes: u64,
 }
 
 /// Where a gram's postings are: inside its bucket, or in a postings piece of their own

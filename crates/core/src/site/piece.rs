@@ -29,7 +29,7 @@ use serde::Serialize;
 
 const MAGIC: &[u8; 4] = b"QXS\x1a";
 /// The site layout this build writes and reads; every change bumps it.
-pub const SITE_VERSION: u8 = 14;
+pub const SITE_VERSION: u8 = 15;
 const HEADER_LEN: usize = 30;
 /// Largest inflated piece accepted. The writer keeps pieces far smaller (postings of the
 /// most common gram of a 300 MB archive are a few MB); a bigger claim is damage or an attack.

@@ -213,6 +213,11 @@ impl SiteIndex {
         )
     }
 
+    /// Bytes of every piece of the index but the meta (what fetching all of it costs).
+    pub fn index_bytes(&self) -> u64 {
+        self.meta.index_bytes
+    }
+
     /// District display names, by id.
     pub fn districts(&self) -> &[String] {
         &self.meta.districts

@@ -358,6 +358,15 @@ fn damaged_or_missing_pieces_are_errors() {
     let mut written: Vec<String> = files.keys().cloned().collect();
     written.sort();
     assert_eq!(all, written, "the meta lists every piece written");
+    let others: usize = (files.iter())
+        .filter(|(name, _)| name.as_str() != META_NAME)
+        .map(|(_, bytes)| bytes.len())
+        .sum();
+    assert_eq!(
+        site.index_bytes(),
+        others as u64,
+        "the meta says how big the rest is"
+    );
     let query = Query::parse("科技").unwrap();
     let page = SitePage {
         offset: 0,

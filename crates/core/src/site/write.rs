@@ -155,6 +155,9 @@ pub fn write_site(
         keys: write_keys(corpus, &mut out)?,
     };
     let total_length: u64 = lengths.iter().map(|l| *l as u64).sum();
+    // Every other piece first: a folder with a meta is a complete site, and the meta
+    // says how big the rest is.
+    out.flush()?;
     let meta = Meta {
         generator: concat!("quxian ", env!("CARGO_PKG_VERSION")).to_string(),
         docs: corpus.docs.len() as u32,
@@ -174,6 +177,7 @@ pub fn write_site(
         topics: corpus.topics.clone(),
         vocabulary_total: corpus.vocabulary.iter().map(|(_, c)| *c as u64).sum(),
         counts,
+        index_bytes: out.summary.bytes,
     };
     debug_assert_eq!(
         PieceId {
@@ -184,8 +188,6 @@ pub fn write_site(
         .name(),
         META_NAME
     );
-    // Every other piece first: a folder with a meta is a complete site.
-    out.flush()?;
     out.put(Kind::Meta, 0, &meta)?;
     out.flush()?;
     Ok(SiteSummary {
