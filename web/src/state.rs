@@ -317,13 +317,7 @@ impl Reducible for AppState {
             Action::SetSort(sort) if sort == self.view.sort => return self,
             Action::SetDates(dates) => {
                 // 从 set after 到 (or 到 before 从): the range they span, as a link's is.
-                next.view.dates = match (dates.from, dates.to) {
-                    (Some(from), Some(to)) if from > to => DateRange {
-                        from: Some(to),
-                        to: Some(from),
-                    },
-                    _ => dates,
-                };
+                next.view.dates = dates.reversed().unwrap_or(dates);
                 next.view.doc = None;
                 next.view.passage = None;
                 next.write = HistoryWrite::Push;

@@ -94,17 +94,23 @@ pub fn run(args: SearchArgs) -> Result<()> {
     // Flags are the same filters as inline `district:` clauses; the core resolves both.
     query.districts.extend(args.district.iter().cloned());
     query.topics.extend(args.topic.iter().cloned());
+    let dates = DateRange {
+        from: args.from,
+        to: args.to,
+    };
     let filters = Filters {
-        dates: DateRange {
-            from: args.from,
-            to: args.to,
-        },
+        dates: dates.reversed().unwrap_or(dates),
         sort: args.sort,
         ..Filters::default()
     };
+    // A reversed range is swapped, as the app and the site page swap it, and said so.
+    let swapped = dates
+        .reversed()
+        .map(|_| "--from 晚于 --to，已对调".to_string());
     if let Some(index) = site_search::index_dir(&args.bundle) {
         // A site pages by documents; every passage of a document's group is shown.
-        let (site, results, reads) = site_search::search(&index, &query, &filters, args.limit)?;
+        let (site, mut results, reads) = site_search::search(&index, &query, &filters, args.limit)?;
+        results.notices.splice(0..0, swapped);
         if args.pieces {
             site_search::print_reads(&reads);
         }
@@ -117,7 +123,8 @@ pub fn run(args: SearchArgs) -> Result<()> {
         );
     }
     let searcher = Searcher::new(crate::load_bundle(&args.bundle)?);
-    let results = searcher.search(&query, &filters, args.limit);
+    let mut results = searcher.search(&query, &filters, args.limit);
+    results.notices.splice(0..0, swapped);
     print(&searcher, &results, &args)
 }
 

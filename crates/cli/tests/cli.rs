@@ -379,6 +379,43 @@ fn a_site_answers_like_its_bundle() {
     );
 }
 
+/// A reversed --from/--to is swapped and said so, on a bundle and on a site, as the app and
+/// the site page swap it; a year after a month of it is in order.
+#[test]
+fn a_reversed_date_range_is_swapped_with_a_notice() {
+    let (dir, docs) = fixtures("dates");
+    let bundle = dir.join("c.qx");
+    ok(&["build", path(&docs), "-o", path(&bundle)]);
+    let site = build_site(&dir, &docs);
+    let search = |target: &Path, from: &str, to: &str| -> Value {
+        let args = [
+            "search",
+            path(target),
+            "",
+            "--json",
+            "--from",
+            from,
+            "--to",
+            to,
+        ];
+        serde_json::from_str(&ok(&args)).unwrap()
+    };
+    for target in [&bundle, &site] {
+        let ordered = search(target, "2026-01", "2026-05");
+        assert_eq!(ordered["total_docs"], 2, "the two dated documents");
+        assert_eq!(ordered["notices"], serde_json::json!([]));
+        let reversed = search(target, "2026-05", "2026-01");
+        assert_eq!(reversed["total_docs"], ordered["total_docs"]);
+        assert_eq!(reversed["notices"][0], "--from 晚于 --to，已对调");
+        let year = search(target, "2026-05", "2026");
+        assert_eq!(
+            year["total_docs"], 1,
+            "May to the end of 2026: one document"
+        );
+        assert_eq!(year["notices"], serde_json::json!([]));
+    }
+}
+
 /// Rebuilding a site in place swaps in the whole new index: no piece of the earlier build
 /// and no working folder is left, and the site answers for the new documents.
 #[test]

@@ -119,13 +119,36 @@ pub(crate) fn district_by_name(
         .or_else(|| aliases.iter().find(|(a, _)| a == name).map(|(_, id)| *id))
 }
 
-/// Resolve a topic name against the lexicon's topic names.
+/// Resolve a topic name against the lexicon's topic names: as written, else in either
+/// script (生態環保 is 生态环保, as 北碚區 is 北碚; a user's lexicon may name its topics in
+/// traditional characters).
 pub(crate) fn topic_by_name(topics: &[String], name: &str) -> Option<TopicId> {
     let name = name.trim();
+    let folded = crate::text::fold_script(name);
     topics
         .iter()
         .position(|t| t == name)
+        .or_else(|| {
+            topics
+                .iter()
+                .position(|t| crate::text::fold_script(t) == folded)
+        })
         .map(|i| TopicId(i as u16))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn topics_are_found_in_either_script() {
+        let topics = ["生态环保".to_string(), "科技創新".to_string()];
+        assert_eq!(topic_by_name(&topics, " 生态环保 "), Some(TopicId(0)));
+        assert_eq!(topic_by_name(&topics, "生態環保"), Some(TopicId(0)));
+        assert_eq!(topic_by_name(&topics, "科技创新"), Some(TopicId(1)));
+        assert_eq!(topic_by_name(&topics, "科技創新"), Some(TopicId(1)));
+        assert_eq!(topic_by_name(&topics, "交通"), None);
+    }
 }
 
 /// A whole searchable collection, as stored in a bundle.

@@ -334,6 +334,18 @@ impl DateRange {
         self.from.is_none() && self.to.is_none()
     }
 
+    /// The range with its ends swapped when `from` starts after `to` ends (从 set after 到;
+    /// a year or month counts from its first day to its last, so 2026-05 … 2026 is in
+    /// order): what a link, the date fields and the CLI make of such a range. `None` when
+    /// it is in order.
+    pub fn reversed(&self) -> Option<DateRange> {
+        let (from, to) = (self.from?, self.to?);
+        (from.first_day() > to.last_day()).then_some(DateRange {
+            from: Some(to),
+            to: Some(from),
+        })
+    }
+
     /// Whether a document dated `date` is kept.
     pub fn contains(&self, date: Option<Date>) -> bool {
         if self.is_all() {
@@ -386,6 +398,27 @@ impl SortOrder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_range_is_reversed_when_its_start_is_after_its_end() {
+        let range = |from: &str, to: &str| DateRange {
+            from: Date::parse(from),
+            to: Date::parse(to),
+        };
+        let swapped = range("2026-05-15", "2026-05-14").reversed();
+        assert_eq!(swapped, Some(range("2026-05-14", "2026-05-15")));
+        assert_eq!(
+            range("2026-05", "2026-04").reversed(),
+            Some(range("2026-04", "2026-05"))
+        );
+        assert_eq!(
+            range("2026-05", "2026").reversed(),
+            None,
+            "May … the end of 2026"
+        );
+        assert_eq!(range("2026", "2026-05-01").reversed(), None);
+        assert_eq!(range("2026-05-01", "").reversed(), None, "an open end");
+    }
 
     fn d(year: u16, month: u8, day: u8) -> Option<Date> {
         Some(Date { year, month, day })

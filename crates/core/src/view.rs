@@ -135,14 +135,9 @@ impl ViewState {
                 _ => notices.push(format!("链接中有未知参数“{}”，已忽略", truncate(key, 40))),
             }
         }
-        if let (Some(from), Some(to)) = (view.dates.from, view.dates.to) {
-            if from > to {
-                view.dates = DateRange {
-                    from: Some(to),
-                    to: Some(from),
-                };
-                notices.push("链接中的起始日期晚于结束日期，已对调".to_string());
-            }
+        if let Some(swapped) = view.dates.reversed() {
+            view.dates = swapped;
+            notices.push("链接中的起始日期晚于结束日期，已对调".to_string());
         }
         if view.passage.is_some() && view.doc.is_none() {
             notices.push("链接给出段落却没有文档，已忽略段落".to_string());
