@@ -137,7 +137,15 @@ pub(crate) struct Score {
 }
 
 /// The scored matches of a query, by passage id, shared by the searches that reuse them.
-pub(crate) type Scored = Rc<Vec<(u32, Score)>>;
+pub(crate) type Scored = Rc<Matches>;
+
+/// A query's matching passages, by id, with their scores, and what a reader should be told
+/// about how they were matched.
+#[derive(Default)]
+pub(crate) struct Matches {
+    pub(crate) passages: Vec<(u32, Score)>,
+    pub(crate) notices: Vec<String>,
+}
 
 impl Score {
     /// Whole passages first, then by score.
@@ -352,7 +360,7 @@ fn effective_filters(
 }
 
 /// Passage ids matching the query's clauses and exclusions, with scores, by passage id.
-pub(crate) fn match_set(src: &impl SearchSource, query: &Query) -> Vec<(u32, Score)> {
+pub(crate) fn match_set(src: &impl SearchSource, query: &Query) -> Matches {
     let clauses: Vec<Clause> = query_clauses(src.vocabulary(), src.district_names(), query)
         .into_iter()
         .map(|query| Clause {
@@ -360,20 +368,49 @@ pub(crate) fn match_set(src: &impl SearchSource, query: &Query) -> Vec<(u32, Sco
             query,
         })
         .collect();
-    let mut matched: Vec<(u32, Score)> = if clauses.is_empty() {
+    let mut matched = if clauses.is_empty() {
         let all = Score {
             value: 0.0,
             whole: true,
         };
-        (0..src.passage_count() as u32).map(|p| (p, all)).collect()
+        Matches {
+            passages: (0..src.passage_count() as u32).map(|p| (p, all)).collect(),
+            notices: Vec::new(),
+        }
     } else {
         score_all(src, &clauses)
     };
     let excluded = excluded_docs(src, query);
     if !excluded.is_empty() {
-        matched.retain(|(p, _)| excluded.binary_search(&src.doc_of(*p).0).is_err());
+        let kept = |(p, _): &(u32, Score)| excluded.binary_search(&src.doc_of(*p).0).is_err();
+        matched.passages.retain(kept);
     }
     matched
+}
+
+/// For each typed chunk of several words that no passage holds all of (火锅北碚: 火锅 and 北碚
+/// never in one passage) but some hold its most specific word, a notice: its matches are
+/// the passages of that word alone (see [`chunk_shares`]), which a reader who ran two words
+/// together did not ask for. `held`: the most of each chunk any passage holds.
+fn unheld_chunk_notices(clauses: &[Clause], keys: &[usize], held: &[f32]) -> Vec<String> {
+    let word = |c: &Clause| c.query.alternatives.first().map(|a| unit_string(a));
+    (0..keys.len())
+        .filter(|chunk| held[*chunk] == PARTIAL_CHUNK)
+        .filter_map(|chunk| {
+            let words: Vec<String> = (clauses.iter())
+                .filter(|c| c.query.chunk == chunk && !c.query.literal)
+                .filter_map(word)
+                .collect();
+            let key = word(clauses.get(keys[chunk])?)?;
+            (words.len() > 1).then(|| {
+                format!(
+                    "没有段落同时含有“{}”中的各个词：下面只按其中最少见的“{key}”列出。要求每个词都出现，请用空格把它们分开（如 {}）",
+                    words.concat(),
+                    words.join(" ")
+                )
+            })
+        })
+        .collect()
 }
 
 /// The documents that hold an excluded clause (`-词`) in any passage, sorted. Exclusion is
@@ -464,7 +501,7 @@ fn title_bonus(src: &impl SearchSource, doc: DocId, needles: &[Vec<String>], out
 /// so passages with all the words come first; a district's names count less in a passage
 /// not tagged with it ([`NOT_THE_DISTRICT`]). A chunk's literal clause adds nothing to the
 /// score; it tells whether the passage holds the chunk whole ([`holds_whole`]).
-fn score_all(src: &impl SearchSource, clauses: &[Clause]) -> Vec<(u32, Score)> {
+fn score_all(src: &impl SearchSource, clauses: &[Clause]) -> Matches {
     let n = src.passage_count() as f32;
     let k = clauses.iter().map(|c| c.query.chunk + 1).max().unwrap_or(0);
     let idfs: Vec<f32> = clauses
@@ -481,6 +518,10 @@ fn score_all(src: &impl SearchSource, clauses: &[Clause]) -> Vec<(u32, Score)> {
         chunk_shares(clauses, &keys, counts.tfs(i), &mut shares);
     }
     let share = |i: usize| &shares[i * k..(i + 1) * k];
+    // Per chunk, the most of it any passage holds (1.0: all of its words).
+    let held: Vec<f32> = (0..k)
+        .map(|c| (0..counts.passages.len()).fold(0.0, |most, i| share(i)[c].max(most)))
+        .collect();
     let needles = title_needles(clauses);
     let mut bonus = Vec::new();
     let mut out = Vec::new();
@@ -502,7 +543,10 @@ fn score_all(src: &impl SearchSource, clauses: &[Clause]) -> Vec<(u32, Score)> {
             }
         }
     }
-    out
+    Matches {
+        passages: out,
+        notices: unheld_chunk_notices(clauses, &keys, &held),
+    }
 }
 
 /// BM25 of one passage over the clauses of the chunks it holds (`share` > 0), each with
@@ -640,8 +684,10 @@ pub(crate) fn rank(
             "查询里没有可检索的文字（标点和表情符号不参与检索）：请输入汉字、字母或数字；现在显示的是全部段落".to_string(),
         );
     }
-    let matched = src.scored_matches(query);
-    let dated = in_date_range(src, &matched, &filters);
+    let scored = src.scored_matches(query);
+    notices.extend(scored.notices.iter().cloned());
+    let matched = &scored.passages;
+    let dated = in_date_range(src, matched, &filters);
     let (facets, kept) = match counted {
         true => count_and_filter(src.facet_sizes(), |p| src.labels(p), &dated, &filters),
         false => (
@@ -925,6 +971,7 @@ impl Searcher {
     /// in corpus order: the match set without ranking or snippets.
     pub fn matching_passages(&self, query: &Query) -> Vec<PassageId> {
         match_set(self, query)
+            .passages
             .into_iter()
             .map(|(p, _)| PassageId(p))
             .collect()
@@ -1136,6 +1183,41 @@ mod tests {
             run("低空经济 ，"),
             run("低空经济"),
             "a chunk of punctuation adds nothing"
+        );
+    }
+
+    #[test]
+    fn words_run_together_that_never_meet_are_said_so() {
+        let mut corpus = corpus_of(&[&["低空飞行表演。", "数字经济。"], &["低空经济发展。"]]);
+        corpus.vocabulary = vec![("低空".into(), 5), ("经济".into(), 9), ("数字".into(), 9)];
+        let s = Searcher::new(corpus);
+        let notices = |q: &str| {
+            s.search(&Query::parse(q).unwrap(), &Filters::default(), 10)
+                .notices
+        };
+        assert_eq!(
+            notices("低空经济"),
+            Vec::<String>::new(),
+            "they meet in one passage"
+        );
+        let apart = notices("数字低空");
+        assert_eq!(apart.len(), 1, "{apart:?}");
+        assert!(
+            apart[0].contains("“数字低空”")
+                && apart[0].contains("“数字”")
+                && apart[0].contains("数字 低空"),
+            "names the chunk, the word it was listed by and the query with a space: {}",
+            apart[0]
+        );
+        assert_eq!(
+            notices("数字 低空"),
+            Vec::<String>::new(),
+            "with a space: two words"
+        );
+        assert_eq!(
+            notices("表演火锅"),
+            Vec::<String>::new(),
+            "nothing matches: nothing to explain"
         );
     }
 
