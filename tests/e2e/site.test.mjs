@@ -522,6 +522,37 @@ test('site page: counts that fail keep the results; a meta that failed once is f
   await broken.goto(`${server.url}#q=${encodeURIComponent('缙云山')}`);
   await broken.waitForFunction(() => document.querySelector('#status').className === 'error');
   assert.match(await broken.textContent('#status'), /^无法载入搜索程序（pkg-site\/quxian_wasm_bg\.wasm）：/);
+
+  // No worker script: a Chinese message, not 搜索中… for ever; a search typed then too.
+  const workerless = await context.newPage();
+  await workerless.route(/site-worker\.js/, (route) => route.fulfill({ status: 404, body: 'not found' }));
+  await workerless.goto(`${server.url}#q=${encodeURIComponent('缙云山')}`);
+  await workerless.waitForFunction(() => document.querySelector('#status').className === 'error');
+  assert.match(await workerless.textContent('#status'), /^无法载入搜索程序（site-worker\.js）：/);
+  await workerless.fill('#q', '重庆');
+  await workerless.press('#q', 'Enter');
+  await workerless.waitForFunction(() => document.querySelector('#status').textContent.includes('site-worker.js'));
+
+  // A document that fails to open after another was read: not the other one's text.
+  const reading = await context.newPage();
+  await reading.goto(`${server.url}#q=${encodeURIComponent('重庆')}`);
+  await reading.waitForSelector('#hits mark');
+  const links = reading.locator('li.doc h2 a');
+  const second = await links.nth(1).getAttribute('href');
+  await links.first().click();
+  await reading.waitForSelector('#reader li.target');
+  await reading.route(/\/quxian\/[xdk]-/, (route) => route.fulfill({ status: 500, body: 'down' }));
+  await reading.evaluate((hash) => { location.hash = hash; }, second);
+  await reading.waitForFunction(() => document.querySelector('#status').className === 'error');
+  assert.equal(await reading.locator('#reader h2').count(), 0, 'the document read before is gone');
+  assert.equal(await reading.locator('#reader a.back').count(), 1, 'the way back stays');
+  assert.equal(await reading.evaluate(() => scrollY), 0, 'the message is in sight');
+
+  // A link with the view in its query string (?q=) shows that view.
+  const queried = await context.newPage();
+  await queried.goto(`${server.url}?q=${encodeURIComponent('缙云山')}`);
+  await queried.waitForSelector('#hits mark');
+  assert.equal(new URLSearchParams((await queried.evaluate(() => location.hash)).slice(1)).get('q'), '缙云山');
   await context.close();
 });
 
@@ -620,7 +651,8 @@ test('site: 离线使用 downloads every piece; then a new query and a reload wo
     null, { timeout: 60_000 });
   assert.ok(await page.isHidden('#offline-progress'), 'the progress bar goes when the download is done');
   const pieces = pieceFiles.length;
-  assert.match(await page.textContent('#offline-status'), new RegExp(`下载了 ${pieces.toLocaleString('zh-CN')} 个文件`));
+  assert.match(await page.textContent('#offline-status'), new RegExp(`下载了 ${pieces.toLocaleString('zh-CN')} 个文件，${size}`),
+    'every byte counted, whatever order the downloads end in');
   assertNoErrors(errors);
 
   await context.setOffline(true);
@@ -631,5 +663,31 @@ test('site: 离线使用 downloads every piece; then a new query and a reload wo
   const cli = cliSearch(`"${query}"`);
   await page.waitForFunction((t) => document.querySelector('#status').textContent.includes(t),
     `${cli.total_docs.toLocaleString('zh-CN')} 篇文档`);
+  await context.close();
+});
+
+test('site: 离线使用 clicked before the service worker takes over waits for it, then keeps everything', async () => {
+  const context = await browser.newContext();
+  // The service worker's script comes late, as on a slow first visit.
+  await context.route(/\/sw\.js$/, async (route) => {
+    await new Promise((resolve) => { setTimeout(resolve, 2000); });
+    await route.continue();
+  });
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(`${server.url}#q=`);
+  await page.waitForFunction(() => document.querySelector('#offline').textContent.startsWith('离线使用（'));
+  assert.equal(await page.evaluate(() => navigator.serviceWorker.controller), null, 'not controlled yet');
+  await page.click('#offline');
+  await page.waitForFunction(() => document.querySelector('#offline-status').textContent.includes('已可离线使用'),
+    null, { timeout: 60_000 });
+  assert.ok(await page.evaluate(() => navigator.serviceWorker.controller !== null));
+  await context.setOffline(true);
+  const query = sampleSubstrings(30)[7];
+  await page.fill('#q', `"${query}"`);
+  await page.press('#q', 'Enter');
+  await page.waitForSelector('#hits mark');
+  assert.equal(await page.textContent('#status').then((t) => t.includes('无法获取')), false);
+  assertNoErrors(errors);
   await context.close();
 });

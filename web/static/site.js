@@ -36,8 +36,17 @@ worker.addEventListener('message', ({ data: { id, result, error } }) => {
   if (error === undefined) call.resolve(result);
   else call.reject(new Error(error));
 });
+// A worker whose script could not be loaded never answers: every call, waiting or to come,
+// fails with a message instead of 搜索中… for ever.
+let workerFailed = null;
+worker.addEventListener('error', () => {
+  workerFailed = new Error('无法载入搜索程序（site-worker.js）：请检查网络连接后刷新页面；若仍不行，请确认网站的文件已完整上传');
+  for (const call of pending.values()) call.reject(workerFailed);
+  pending.clear();
+});
 /** Calls `method(...args)` of the SiteExplorer in the worker; a Promise. */
 function engine(method, ...args) {
+  if (workerFailed) return Promise.reject(workerFailed);
   const id = nextCall++;
   worker.postMessage({ id, method, args });
   return new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
@@ -49,6 +58,11 @@ function engine(method, ...args) {
 let numberFormat;
 const formatCount = (n) => (numberFormat ??= new Intl.NumberFormat('zh-CN')).format(n);
 
+// A link may carry the view as a query string (?q=重庆) instead of the hash: it becomes the
+// hash, where this page keeps its views.
+if (location.hash === '' && location.search !== '') {
+  history.replaceState(null, '', `${location.pathname}#${location.search.slice(1)}`);
+}
 let { view, notices: linkNotices } = readHash();
 let shown = 0; // documents on screen
 let latest = 0; // ticket of the newest search or reading; older answers are dropped
@@ -454,7 +468,11 @@ async function read() {
       status.textContent += `（链接中的段落 ${view.p + 1} 不在这篇文档中，它只有 ${formatCount(doc.passages)} 段）`;
     }
   } catch (error) {
-    if (ticket === latest) showError(error);
+    if (ticket !== latest) return;
+    // Not the document read before: only the way back, and the message in sight.
+    reader.replaceChildren(backLink());
+    scrollTo(0, 0);
+    showError(error);
   }
 }
 
@@ -517,9 +535,26 @@ async function roomFor(need) {
   return false;
 }
 
+/**
+ * Whether a service worker controls the page (it keeps what the page fetches). On a first
+ * visit it takes over a moment after the page loads; a download before that would keep
+ * nothing and still say 已可离线使用.
+ */
+async function controlled() {
+  if (navigator.serviceWorker.controller) return true;
+  offlineStatus.textContent = '正在准备离线功能…';
+  const takeOver = new Promise((resolve) => {
+    navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true });
+  });
+  await Promise.race([takeOver, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+  if (navigator.serviceWorker.controller) return true;
+  offlineStatus.textContent = '离线功能还没有准备好：请刷新页面，再点“离线使用”';
+  return false;
+}
+
 async function downloadAll() {
   const names = await engine('pieceNames');
-  if (!(await roomFor(indexBytes))) return;
+  if (!(await controlled()) || !(await roomFor(indexBytes))) return;
   offlineButton.disabled = true;
   offlineProgress.hidden = false;
   let done = 0;
@@ -531,7 +566,10 @@ async function downloadAll() {
       try {
         const response = await fetch(`./quxian/${name}`);
         if (!response.ok) throw new Error(String(response.status));
-        bytes += (await response.arrayBuffer()).byteLength;
+        // Read first, then add: `bytes += await …` would add to the total read before the
+        // wait, losing what the other downloads added meanwhile.
+        const size = (await response.arrayBuffer()).byteLength;
+        bytes += size;
       } catch {
         failed += 1;
       }
