@@ -334,6 +334,32 @@ fn nothing_searchable(query: &Query) -> bool {
     typed.peek().is_some() && typed.all(|t| phrase_units(t).is_empty())
 }
 
+/// Notices for syntax that other search engines have and this one does not, so that a
+/// query written for them is not silently searched as something else: `-district:` /
+/// `-topic:` (an exclusion of a label: searched as text, it excluded nothing) and `OR` /
+/// `AND` / `NOT` between words (searched as words, they usually found nothing).
+fn syntax_notices(query: &Query) -> Vec<String> {
+    let label = |e: &&String| {
+        e.split_once([':', '：']).is_some_and(|(field, _)| {
+            matches!(
+                field.to_lowercase().as_str(),
+                "district" | "区县" | "区" | "topic" | "主题"
+            )
+        })
+    };
+    let labels =
+        query.excluded.iter().filter(label).map(|e| {
+            format!("不能排除区县或主题（“-{e}”），已忽略：请在筛选中只勾选想看的区县或主题")
+        });
+    let several = query.text.len() + query.phrases.len() > 1;
+    let operator =
+        |t: &&String| several && matches!(t.as_str(), "OR" | "AND" | "NOT" | "or" | "and");
+    let operators = query.text.iter().filter(operator).map(|t| {
+        format!("“{t}”不是运算符，已当作普通的词检索：用空格分开的词须同时出现在一篇文档中；要排除某个词，在它前面加 -")
+    });
+    labels.chain(operators).collect()
+}
+
 /// Resolve `district:` / `topic:` names of the query and add them to `filters`.
 fn effective_filters(
     src: &impl SearchSource,
@@ -677,7 +703,7 @@ pub(crate) fn rank(
     (offset, limit): (usize, usize),
     counted: bool,
 ) -> Ranked {
-    let mut notices = Vec::new();
+    let mut notices = syntax_notices(query);
     let filters = effective_filters(src, query, filters, &mut notices);
     if nothing_searchable(query) {
         notices.push(
@@ -1219,6 +1245,31 @@ mod tests {
             Vec::<String>::new(),
             "nothing matches: nothing to explain"
         );
+    }
+
+    #[test]
+    fn syntax_of_other_engines_is_said_so() {
+        let notices = |q: &str| syntax_notices(&Query::parse(q).unwrap());
+        let label = notices("重庆 -district:北碚 -主题：交通 -北碚");
+        assert_eq!(label.len(), 2, "{label:?}");
+        assert!(
+            label[0].contains("“-district:北碚”") && label[1].contains("“-主题:交通”"),
+            "{label:?}"
+        );
+        let or = notices("重庆 OR 北碚");
+        assert_eq!(or.len(), 1, "{or:?}");
+        assert!(or[0].starts_with("“OR”不是运算符"), "{or:?}");
+        assert_eq!(
+            notices("AND"),
+            Vec::<String>::new(),
+            "alone it is a word to look for"
+        );
+        assert_eq!(
+            notices("重庆 Or 北碚"),
+            Vec::<String>::new(),
+            "mixed case: a word"
+        );
+        assert_eq!(notices("重庆 -北碚"), Vec::<String>::new());
     }
 
     #[test]
