@@ -200,6 +200,14 @@ test('site page: a shared link shows highlighted hits; filter, load more, back',
     assert.ok(metas.some((m) => m.includes('本文另有')), 'some document has more than one match');
     await page.click('#more');
     await page.waitForFunction(() => document.querySelectorAll('li.doc').length > 10);
+    // On a phone the filters come after the results, and a button at the top leads there.
+    assert.equal(await page.isVisible('#to-facets'), viewport === 'phone');
+    if (viewport === 'phone') {
+      await page.click('#to-facets');
+      await page.waitForFunction(() => document.activeElement?.dataset.facet === 'district');
+      const top = await page.locator('#facets').evaluate((f) => f.getBoundingClientRect().top);
+      assert.ok(Math.abs(top) < 5, `the filters are scrolled to the top: ${top}`);
+    }
     const label = page.locator('#facets label').first();
     const box = label.locator('input');
     const name = await box.inputValue();

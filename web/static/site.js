@@ -236,7 +236,8 @@ function renderFacets(result) {
     return set;
   };
   const { district, topic, typed_district: typedDistricts, typed_topic: typedTopics } = result.facets;
-  facets.replaceChildren(group('区县', 'district', district, typedDistricts), group('主题', 'topic', topic, typedTopics));
+  // The counts are passages (段), which the status line counts too, not documents.
+  facets.replaceChildren(group('区县（段数）', 'district', district, typedDistricts), group('主题（段数）', 'topic', topic, typedTopics));
   if (focused?.dataset.facet) {
     [...facets.querySelectorAll('input')]
       .find((box) => box.dataset.facet === focused.dataset.facet && box.value === focused.value)
@@ -424,6 +425,7 @@ function render() {
   reader.hidden = !reading;
   results.hidden = reading;
   facets.hidden = reading;
+  document.getElementById('to-facets').hidden = reading;
   if (reading) return read();
   // The same search again: the results on screen stay. Back from a document finds them
   // as they were, pages, place and focus kept, and counts that a document cut short
@@ -593,6 +595,12 @@ async function downloadAll() {
 }
 
 offlineButton.addEventListener('click', downloadAll);
+
+// On a phone the filters follow the results; this button leads to them.
+document.getElementById('to-facets').addEventListener('click', () => {
+  facets.scrollIntoView({ block: 'start' });
+  facets.querySelector('input:not([disabled])')?.focus({ preventScroll: true });
+});
 
 try {
   // Offline use needs a service worker (http(s) pages only).
