@@ -22,7 +22,7 @@ pub struct Tile {
 /// Largest column or row: a map wider or taller than 64 tiles is no longer readable.
 pub const MAX_TILE_POSITION: u8 = 63;
 
-const FORM: &str = "tile <display> <column> <row>";
+const FORM: &str = "tile 显示名 列 行";
 
 /// The `(display name, column, row)` of a `tile` line's fields (`tile` first).
 pub fn tile_fields<'a>(f: &[&'a str]) -> Result<(&'a str, u8, u8), DataProblem> {

@@ -319,7 +319,7 @@ impl Parser<'_> {
             return Err(error(
                 self.file,
                 line,
-                form("district <display> <kind> <full name> [<other name>...]"),
+                form("district 显示名 类别 全称 [其他名称…]"),
             ));
         };
         let id = u16::try_from(self.g.districts.len())
@@ -346,7 +346,7 @@ impl Parser<'_> {
             return Err(error(
                 self.file,
                 line,
-                form("alias <display> <name>... [until=<date>]"),
+                form("alias 显示名 名称… [until=日期]"),
             ));
         };
         let mut until = None;
@@ -382,10 +382,10 @@ impl Parser<'_> {
     /// and the names of the city itself.
     fn city(&mut self, line: usize, f: &[&str]) -> Result<()> {
         let [_, display, names @ ..] = f else {
-            return Err(error(self.file, line, form("city <display> <name>...")));
+            return Err(error(self.file, line, form("city 显示名 名称…")));
         };
         if names.is_empty() {
-            return Err(error(self.file, line, form("city <display> <name>...")));
+            return Err(error(self.file, line, form("city 显示名 名称…")));
         }
         if self.g.city.is_some() {
             return Err(error(self.file, line, DataProblem::CityTwice));
@@ -414,7 +414,7 @@ impl Parser<'_> {
     /// `citywide <word>...`: words that speak of the whole city.
     fn citywide(&mut self, line: usize, f: &[&str]) -> Result<()> {
         if f.len() < 2 {
-            return Err(error(self.file, line, form("citywide <word>...")));
+            return Err(error(self.file, line, form("citywide 词语…")));
         }
         for word in f.iter().skip(1) {
             self.define(line, word, Role::Blocked, None)?;
@@ -428,10 +428,7 @@ impl Parser<'_> {
     fn context(&mut self, line: usize, f: &[&str]) -> Result<()> {
         let expected = || {
             let roles: Vec<&str> = ContextRoles::NAMES.iter().map(|(n, _)| *n).collect();
-            form(format!(
-                "context <role> <word>... (role: {})",
-                roles.join(", ")
-            ))
+            form(format!("context 角色 词语…（角色：{}）", roles.join(", ")))
         };
         let [_, role, words @ ..] = f else {
             return Err(error(self.file, line, expected()));
@@ -484,10 +481,10 @@ impl Parser<'_> {
 
     fn place(&mut self, line: usize, f: &[&str]) -> Result<()> {
         let [_, display, names @ ..] = f else {
-            return Err(error(self.file, line, form("place <display> <name>...")));
+            return Err(error(self.file, line, form("place 显示名 名称…")));
         };
         if names.is_empty() {
-            return Err(error(self.file, line, form("place <display> <name>...")));
+            return Err(error(self.file, line, form("place 显示名 名称…")));
         }
         let id = self.district_ref(line, display)?;
         for name in names {
@@ -501,14 +498,14 @@ impl Parser<'_> {
             return Err(error(
                 self.file,
                 line,
-                form("merged <date> <into> <district>..."),
+                form("merged 日期 并入的区县 原区县…"),
             ));
         };
         if olds.is_empty() {
             return Err(error(
                 self.file,
                 line,
-                form("merged <date> <into> <district>..."),
+                form("merged 日期 并入的区县 原区县…"),
             ));
         }
         self.date(line, date)?;
@@ -537,7 +534,7 @@ impl Parser<'_> {
 
     fn block(&mut self, line: usize, f: &[&str]) -> Result<()> {
         if f.len() < 2 {
-            return Err(error(self.file, line, form("block <word>...")));
+            return Err(error(self.file, line, form("block 词语…")));
         }
         for word in f.iter().skip(1) {
             self.define(line, word, Role::Blocked, None)?;
@@ -547,7 +544,7 @@ impl Parser<'_> {
 
     fn ambiguous(&mut self, line: usize, f: &[&str]) -> Result<()> {
         if f.len() < 2 {
-            return Err(error(self.file, line, form("ambiguous <name>...")));
+            return Err(error(self.file, line, form("ambiguous 名称…")));
         }
         for name in f.iter().skip(1) {
             match self.g.names.get_mut(*name) {
@@ -578,14 +575,14 @@ impl Parser<'_> {
                 return Err(error(
                     self.file,
                     line,
-                    form("moved <date> <from> <to> <name>..."),
+                    form("moved 日期 原区县 新区县 名称…"),
                 ));
             };
             if names.is_empty() {
                 return Err(error(
                     self.file,
                     line,
-                    form("moved <date> <from> <to> <name>..."),
+                    form("moved 日期 原区县 新区县 名称…"),
                 ));
             }
             let key = self.date(line, date)?;
@@ -817,7 +814,7 @@ block 大甲区
         let head = "district 甲 区 甲区\ndistrict 乙 县 乙县\ntile 甲 0 0\n";
         for (line, want) in [
             ("tile 丙 1 1", "`丙` is not a district"),
-            ("tile 乙 1", "expected `tile <display> <column> <row>`"),
+            ("tile 乙 1", "expected `tile 显示名 列 行`"),
             ("tile 乙 1 64", "tile position `64`"),
             ("tile 甲 1 1", "already has a tile on line 3"),
             (

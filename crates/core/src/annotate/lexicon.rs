@@ -36,6 +36,21 @@ pub struct Lexicon {
 
 const EMBEDDED: &str = include_str!("../../../../data/topics.txt");
 
+/// The forms a keyword is matched in: as written, normalized as documents are (ＧＤＰ is
+/// GDP in a document), and in simplified characters (火鍋 meets the 火锅 of a simplified
+/// document, and still the 火鍋 of a traditional one).
+fn keyword_forms(word: &str) -> Vec<String> {
+    let normalized = crate::normalize::normalize(word).text;
+    let simplified = crate::text::fold_script(&normalized).into_owned();
+    let mut forms = Vec::new();
+    for form in [word.to_string(), normalized, simplified] {
+        if !form.is_empty() && !forms.contains(&form) {
+            forms.push(form);
+        }
+    }
+    forms
+}
+
 impl Lexicon {
     /// Parse a lexicon file: lines `<topic> <keyword>...`, a leading `*` marking a strong
     /// keyword. `file_label` names the file in errors.
@@ -56,7 +71,11 @@ impl Lexicon {
                 _ => None,
             } {
                 if keywords.is_empty() {
-                    return Err(error(file_label, line, form(format!("{topic} <word>..."))));
+                    return Err(error(
+                        file_label,
+                        line,
+                        form(format!("{topic} 词语1 词语2 …")),
+                    ));
                 }
                 set.extend(keywords.iter().map(|w| w.to_string()));
                 continue;
@@ -81,11 +100,12 @@ impl Lexicon {
                 .map(TopicId)
                 .map_err(|_| error(file_label, line, DataProblem::TooMany { what: "topics" }))?;
             for raw in keywords {
-                let (word, weight) = match raw.strip_prefix('*') {
+                // `＊` (full width) marks a strong keyword as `*` does.
+                let (word, weight) = match raw.strip_prefix(['*', '＊']) {
                     Some(w) => (w, STRONG_WEIGHT),
                     None => (*raw, PLAIN_WEIGHT),
                 };
-                if word.is_empty() || word.starts_with('*') {
+                if word.is_empty() || word.starts_with(['*', '＊']) {
                     return Err(error(
                         file_label,
                         line,
@@ -105,8 +125,14 @@ impl Lexicon {
                     ));
                 }
                 first_line.insert(word.to_string(), line);
-                lex.keywords.insert(word.to_string(), (id, weight));
-                lex.words.push(word.to_string());
+                for form in keyword_forms(word) {
+                    if let std::collections::hash_map::Entry::Vacant(slot) =
+                        lex.keywords.entry(form)
+                    {
+                        lex.words.push(slot.key().clone());
+                        slot.insert((id, weight));
+                    }
+                }
             }
         }
         Ok(lex)
@@ -124,7 +150,8 @@ impl Lexicon {
         &self.topics
     }
 
-    /// Every keyword (without its `*`), in file order, each once.
+    /// Every keyword (without its `*`) in every form it is matched in (see
+    /// [`keyword_forms`]), in file order, each once.
     pub fn words(&self) -> impl Iterator<Item = &str> {
         self.words.iter().map(String::as_str)
     }
@@ -149,6 +176,21 @@ impl Lexicon {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keywords_match_in_simplified_and_half_width_forms() {
+        let lex = Lexicon::parse("饮食 *火鍋 ＊ＧＤＰ 美食節\n", "t").unwrap();
+        let strong = Some((TopicId(0), STRONG_WEIGHT));
+        assert_eq!(lex.keyword("火锅"), strong, "a simplified document's word");
+        assert_eq!(lex.keyword("火鍋"), strong, "a traditional document's word");
+        assert_eq!(lex.keyword("GDP"), strong, "full-width letters and ＊");
+        assert_eq!(lex.keyword("美食节"), Some((TopicId(0), PLAIN_WEIGHT)));
+        let words: Vec<&str> = lex.words().collect();
+        assert_eq!(words, ["火鍋", "火锅", "ＧＤＰ", "GDP", "美食節", "美食节"]);
+        // Both forms written: one keyword, not an error.
+        let both = Lexicon::parse("饮食 火鍋 火锅\n", "t").unwrap();
+        assert_eq!(both.words().collect::<Vec<_>>(), ["火鍋", "火锅"]);
+    }
     use crate::Error;
 
     #[test]
