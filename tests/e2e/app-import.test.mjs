@@ -93,6 +93,13 @@ test('import, save, search, reload, export, re-import and delete a library in th
     await topics.waitFor();
     assert.match(await topics.inputValue(), /生态环保 \*生态环境/);
     const builtin = await topics.inputValue();
+    // A table left without topics asks before re-annotating; the built-in one comes back.
+    await topics.fill('# 没有主题\n');
+    const emptied = new Promise((resolve) => page.once('dialog', (d) => { resolve(d.message()); d.dismiss(); }));
+    await page.getByTestId('reannotate').click();
+    assert.match(await emptied, /没有任何主题/);
+    await page.getByTestId('reset-topics').click();
+    assert.equal(await topics.inputValue(), builtin);
     // A bad line: a Chinese message naming the file and line, and the library stays.
     const badLine = builtin.split('\n').length + 1;
     await topics.fill(`${builtin}\n山林保护\n`);
@@ -101,6 +108,14 @@ test('import, save, search, reload, export, re-import and delete a library in th
     assert.equal(await page.getByTestId('annotate-status').innerText(),
       `重新标注失败：主题文件第 ${badLine} 行：主题“山林保护”没有关键词，应写成：主题名 关键词1 关键词2 …`);
     await topics.fill(`${builtin}\n山林保护 *缙云山 *保护区\n`);
+    // Edits not applied: Esc asks before the dialog closes them away; declined, they stay,
+    // also across another tab.
+    const asked = new Promise((resolve) => page.once('dialog', (d) => { resolve(d.message()); d.dismiss(); }));
+    await page.keyboard.press('Escape');
+    assert.match(await asked, /区县与主题的修改还没有应用/);
+    await page.getByTestId('tab-manage').click();
+    await page.getByTestId('tab-data').click();
+    assert.match(await topics.inputValue(), /山林保护 \*缙云山 \*保护区/);
     await page.getByTestId('reannotate').click();
     await page.waitForFunction(() => /已重新标注|失败/.test(document.querySelector('[data-testid=annotate-status]')?.textContent), null, { timeout: 60_000 });
     assert.equal(await page.getByTestId('annotate-status').innerText(), '已重新标注并保存。');

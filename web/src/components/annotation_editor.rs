@@ -19,7 +19,13 @@ pub struct AnnotationEditorProps {
     /// Re-annotated: the library's id and new bundle.
     pub on_reannotated: Callback<(String, Rc<Vec<u8>>)>,
     pub on_changed: Callback<()>,
+    /// Whether the panel holds edits not applied yet (typed topics, an uploaded gazetteer):
+    /// closing the dialog would lose them.
+    pub on_unsaved: Callback<bool>,
 }
+
+/// Asked before 重新标注 with a topic table that has no topic left.
+const NO_TOPICS: &str = "新的主题表里没有任何主题：重新标注后，文档库的主题筛选会全部消失。确定继续吗？（可用“恢复内置主题表”找回内置的主题）";
 
 #[derive(Clone, PartialEq)]
 enum Status {
@@ -102,33 +108,48 @@ pub fn AnnotationEditor(props: &AnnotationEditorProps) -> Html {
         let text = builtin.0.clone();
         Callback::from(move |_: MouseEvent| uploaded.set(Some(("内置区县表".into(), text.clone()))))
     };
-    let topics_text = (*typed).clone().unwrap_or_else(|| {
-        lib.topics
-            .clone()
-            .unwrap_or_else(|| editable_topics(&builtin.1))
-    });
+    let saved_topics = lib
+        .topics
+        .clone()
+        .unwrap_or_else(|| editable_topics(&builtin.1));
+    let topics_text = (*typed).clone().unwrap_or_else(|| saved_topics.clone());
+    let unsaved = uploaded.is_some() || topics_text != saved_topics;
+    {
+        let on_unsaved = props.on_unsaved.clone();
+        use_effect_with(unsaved, move |unsaved| on_unsaved.emit(*unsaved));
+    }
+    let reset_topics = {
+        let (typed, text) = (typed.clone(), editable_topics(&builtin.1));
+        Callback::from(move |_: MouseEvent| typed.set(Some(text.clone())))
+    };
     let onsubmit = {
         let (status, typed, builtin) = (status.clone(), topics_text.clone(), builtin.clone());
         let (on_done, on_changed) = (props.on_reannotated.clone(), props.on_changed.clone());
-        let lib = lib.clone();
+        let (lib, uploaded) = (lib.clone(), uploaded.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let typed = typed.clone();
+            if !has_topics(&typed) && !crate::dom::confirm(NO_TOPICS) {
+                return;
+            }
             // The built-in texts are passed as "none", so the library records no custom data.
             let topics =
                 (typed != builtin.1 && typed != editable_topics(&builtin.1)).then_some(typed);
             let gazetteer = gazetteer.clone().filter(|g| *g != builtin.0);
             status.set(Status::Working);
-            let (status, on_done, on_changed, lib) = (
+            let (status, on_done, on_changed, lib, uploaded) = (
                 status.clone(),
                 on_done.clone(),
                 on_changed.clone(),
                 lib.clone(),
+                uploaded.clone(),
             );
             wasm_bindgen_futures::spawn_local(async move {
                 match library::reannotate(&lib, gazetteer, topics).await {
                     Ok(bytes) => {
                         status.set(Status::Done);
+                        // Applied: the library now holds it.
+                        uploaded.set(None);
                         on_changed.emit(());
                         on_done.emit((lib.id.clone(), Rc::new(bytes)));
                     }
@@ -166,7 +187,11 @@ pub fn AnnotationEditor(props: &AnnotationEditorProps) -> Html {
                 <legend>{ "主题关键词" }</legend>
                 <textarea class="qx-textarea qx-code" rows="12" spellcheck="false" aria-label="主题关键词"
                     data-testid="topics-text" value={topics_text} {oninput} />
-                <p class="qx-muted qx-small">{ "每行：主题名 关键词…；关键词前加 * 表示强关键词。" }</p>
+                <div class="qx-form-row">
+                    <p class="qx-muted qx-small">{ "每行：主题名 关键词…；关键词前加 * 表示强关键词。" }</p>
+                    <button type="button" class="qx-button qx-button-quiet" data-testid="reset-topics"
+                        onclick={reset_topics}>{ "恢复内置主题表" }</button>
+                </div>
             </fieldset>
             <div class="qx-form-row">
                 <button type="submit" class="qx-button qx-button-primary" data-testid="reannotate" disabled={working}>
@@ -198,6 +223,17 @@ const TOPICS_HEADER: &str = "\
 #   not-after 词…    关键词紧跟在这些词后面时不算（如“免费 开放”里的 开放）
 ";
 
+/// Whether a topic table has a topic line (not only comments and `not-before` /
+/// `not-after` lines).
+fn has_topics(text: &str) -> bool {
+    text.lines().map(str::trim).any(|l| {
+        !l.is_empty()
+            && !l.starts_with('#')
+            && !l.starts_with("not-before")
+            && !l.starts_with("not-after")
+    })
+}
+
 /// The built-in topic table for editing: its leading comment block replaced by
 /// [`TOPICS_HEADER`].
 fn editable_topics(builtin: &str) -> String {
@@ -223,6 +259,8 @@ mod tests {
         };
         assert_eq!(data(&edited), data(builtin));
         assert!(!edited.contains("Format:"), "no English comments left");
+        assert!(super::has_topics(&edited));
+        assert!(!super::has_topics("# 注释\n\nnot-before 公司\n"));
     }
 }
 

@@ -25,6 +25,9 @@ fn focus_if_possible(element: &web_sys::Element) -> bool {
 
 /// Asked before the dialog closes while the import tab holds work not saved yet.
 const LEAVE_IMPORT: &str = "这次导入还没有保存，关闭窗口会放弃它。确定关闭吗？";
+/// Asked before the dialog closes while 区县与主题 holds edits not applied.
+const LEAVE_EDITS: &str =
+    "区县与主题的修改还没有应用（点“重新标注”才会保存），关闭窗口会放弃这些修改。确定关闭吗？";
 
 /// Which tab is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,10 +67,25 @@ pub fn LibraryDialog(props: &LibraryDialogProps) -> Html {
         let busy = busy.clone();
         Callback::from(move |b: bool| *busy.borrow_mut() = b)
     };
-    let may_close = {
-        let busy = busy.clone();
-        move || !*busy.borrow() || crate::dom::confirm(LEAVE_IMPORT)
+    // The same for edits in 区县与主题 not applied yet.
+    let unsaved = use_mut_ref(|| false);
+    let on_unsaved = {
+        let unsaved = unsaved.clone();
+        Callback::from(move |u: bool| *unsaved.borrow_mut() = u)
     };
+    let may_close = {
+        let (busy, unsaved) = (busy.clone(), unsaved.clone());
+        move || {
+            (!*busy.borrow() || crate::dom::confirm(LEAVE_IMPORT))
+                && (!*unsaved.borrow() || crate::dom::confirm(LEAVE_EDITS))
+        }
+    };
+    // 区县与主题 is mounted the first time its tab is shown (it reads the built-in data
+    // then), and stays mounted, hidden, on the other tabs: leaving its tab keeps the edits.
+    let data_shown = use_mut_ref(|| false);
+    if props.tab == DialogTab::Data {
+        *data_shown.borrow_mut() = true;
+    }
     let request_close = {
         let (may_close, on_close) = (may_close.clone(), props.on_close.clone());
         Callback::from(move |()| {
@@ -165,17 +183,22 @@ pub fn LibraryDialog(props: &LibraryDialogProps) -> Html {
                 {on_busy} />
         </div>
     };
+    let data = match *data_shown.borrow() {
+        true => html! {
+            <div hidden={props.tab != DialogTab::Data}>
+                <AnnotationEditor library={current.map(Rc::new)} on_reannotated={props.on_reannotated.clone()}
+                    on_changed={props.on_changed.clone()} {on_unsaved} />
+            </div>
+        },
+        false => crate::dom::nothing(),
+    };
     let body = match props.tab {
-        DialogTab::Import => crate::dom::nothing(),
         DialogTab::Manage => html! {
             <LibraryList libraries={props.libraries.clone()} current={props.current.clone()}
                 {on_open} on_changed={props.on_changed.clone()}
                 on_deleted={props.on_deleted.clone()} />
         },
-        DialogTab::Data => html! {
-            <AnnotationEditor library={current.map(Rc::new)} on_reannotated={props.on_reannotated.clone()}
-                on_changed={props.on_changed.clone()} />
-        },
+        _ => crate::dom::nothing(),
     };
     // The browser's own close request (Esc) is left to the listener above, which tells the
     // app; the dialog element itself never closes behind the app's back.
@@ -194,7 +217,7 @@ pub fn LibraryDialog(props: &LibraryDialogProps) -> Html {
                     { tab_button(DialogTab::Manage, "管理", "tab-manage") }
                     { tab_button(DialogTab::Data, "区县与主题", "tab-data") }
                 </nav>
-                <div class="qx-dialog-body">{ import }{ body }</div>
+                <div class="qx-dialog-body">{ import }{ data }{ body }</div>
             </dialog>
     }
 }
