@@ -409,14 +409,18 @@ fn prune(searcher: &Searcher, mut view: ViewState, notices: &mut Vec<String>) ->
     for name in &view.districts {
         match corpus.district_by_name(name) {
             Some(id) => push_unique(&mut districts, corpus.district_name(id)),
-            None => notices.push(format!("链接中的区县“{name}”不在语料中，已忽略")),
+            None => notices.push(format!(
+                "链接中的区县“{name}”不在当前语料的区县表中（可能已被删除或改名），已忽略"
+            )),
         }
     }
     let mut topics = Vec::new();
     for name in &view.topics {
         match corpus.topic_by_name(name) {
             Some(id) => push_unique(&mut topics, corpus.topic_name(id)),
-            None => notices.push(format!("链接中的主题“{name}”不在语料中，已忽略")),
+            None => notices.push(format!(
+                "链接中的主题“{name}”不在当前语料的主题表中（可能已被删除或改名），已忽略"
+            )),
         }
     }
     view.districts = districts;
