@@ -282,6 +282,8 @@ test('site page: a result opens its document at the matching passage; back retur
     assert.ok(hit, `the document and passage of a hit: ${hash}`);
     const target = await page.textContent('#reader li.target');
     assert.ok(target.includes('缙云山'), 'the marked passage holds the query');
+    assert.ok((await page.locator('#reader li.target mark').allTextContents()).includes('缙云山'),
+      'the query is highlighted in the document, as in the results');
     assert.ok(await page.evaluate(() => document.activeElement?.classList.contains('target')), 'focus moves to it');
     await screenshot(page, 'site-reader');
     // Back by the browser, or by Esc as by the back link; either way focus returns to the

@@ -450,7 +450,7 @@ async function read() {
   status.className = '';
   status.textContent = '正在打开文档…';
   try {
-    const doc = await engine('read', view.doc, view.p);
+    const doc = await engine('read', view.doc, view.p, view.q || undefined);
     if (ticket !== latest) return;
     if (doc === null) {
       status.className = 'error';
@@ -502,7 +502,8 @@ function readerBody(doc) {
   const passages = el('ol', 'passages');
   passages.start = doc.first + 1;
   for (const passage of doc.shown) {
-    const item = el('li', passage.number === view.p ? 'target' : '', passage.text);
+    const item = el('li', passage.number === view.p ? 'target' : '');
+    item.append(marked(passage.text, passage.highlights));
     item.tabIndex = -1;
     passages.append(item);
   }

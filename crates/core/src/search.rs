@@ -887,7 +887,7 @@ fn hit(text: &str, passage: u32, score: Score, needles: &[String], budget: &mut 
 
 /// The query's clauses (every alternative) as unit strings: what gets highlighted. A
 /// chunk's literal clause is left out: its words are there.
-fn highlight_needles(src: &impl SearchSource, query: &Query) -> Vec<String> {
+pub(crate) fn highlight_needles(src: &impl SearchSource, query: &Query) -> Vec<String> {
     query_clauses(src.vocabulary(), src.district_names(), query)
         .iter()
         .filter(|c| !c.literal)
@@ -1029,7 +1029,7 @@ impl Searcher {
 }
 
 /// Where the clauses (as unit strings) occur in `text`, as merged byte ranges of `text`.
-fn highlight_ranges(text: &str, needles: &[String]) -> Vec<Range<usize>> {
+pub(crate) fn highlight_ranges(text: &str, needles: &[String]) -> Vec<Range<usize>> {
     if needles.is_empty() {
         return Vec::new();
     }

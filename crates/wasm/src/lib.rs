@@ -209,12 +209,16 @@ fn utf16_len(s: &str) -> usize {
 }
 
 fn utf16_highlights(snippet: &Snippet) -> Vec<[usize; 2]> {
-    snippet
-        .highlights
+    utf16_ranges(&snippet.text, &snippet.highlights)
+}
+
+/// Byte ranges of `text` as UTF-16 `[start, end)` offsets, ready for JavaScript's slice.
+pub(crate) fn utf16_ranges(text: &str, ranges: &[std::ops::Range<usize>]) -> Vec<[usize; 2]> {
+    ranges
         .iter()
         .filter_map(|h| {
-            let start = utf16_len(snippet.text.get(..h.start)?);
-            Some([start, start + utf16_len(snippet.text.get(h.clone())?)])
+            let start = utf16_len(text.get(..h.start)?);
+            Some([start, start + utf16_len(text.get(h.clone())?)])
         })
         .collect()
 }
@@ -273,7 +277,7 @@ pub(crate) fn parse_options(query: &str, options: JsValue) -> Result<Request, St
 
 /// The NFKC form of `text` by the browser's `String.prototype.normalize`, so that this wasm
 /// carries no Unicode normalization tables (see `quxian_core::Query::parse_with`).
-fn nfkc(text: &str) -> String {
+pub(crate) fn nfkc(text: &str) -> String {
     js_sys::JsString::from(text).normalize("NFKC").into()
 }
 

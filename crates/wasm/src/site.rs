@@ -19,7 +19,7 @@ use std::ops::ControlFlow;
 use std::rc::Rc;
 
 use js_sys::{Array, Promise, Uint8Array};
-use quxian_core::{PieceCache, SearchResults, SiteIndex, SitePage, SiteStep, META_NAME};
+use quxian_core::{PieceCache, Query, SearchResults, SiteIndex, SitePage, SiteStep, META_NAME};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
@@ -89,6 +89,8 @@ struct JsReading<'a> {
 struct JsPassage {
     number: u32,
     text: String,
+    /// The query's matches in `text`, UTF-16 `[start, end)` (none without a query).
+    highlights: Vec<[usize; 2]>,
     districts: Vec<String>,
     topics: Vec<String>,
 }
@@ -251,15 +253,23 @@ impl SiteExplorer {
     }
 
     /// Read a document: a Promise of `{ key, title, date, source, url, passages, first,
-    /// shown: [{ number, text, districts, topics }] }` — its metadata, its number of
-    /// passages and at most 200 of them from passage `first` on, around passage `number`
-    /// (the `p` of a link) — or `null` for a key the site does not have.
-    pub fn read(&self, key: String, number: u32) -> Promise {
+    /// shown: [{ number, text, highlights, districts, topics }] }` — its metadata, its
+    /// number of passages and at most 200 of them from passage `first` on, around passage
+    /// `number` (the `p` of a link), with the matches of `query` (optional: the search the
+    /// document was opened from) marked as in results — or `null` for a key the site does
+    /// not have.
+    pub fn read(&self, key: String, number: u32, query: Option<String>) -> Promise {
         let inner = self.inner.clone();
+        // A query that does not parse (too long) marks nothing; the reading still opens.
+        let query = query.and_then(|q| Query::parse_with(&q, crate::nfkc).ok());
         future_to_promise(async move {
-            let needs = |index: &SiteIndex| match index.reading_needs(&key, number) {
-                names if names.is_empty() => ControlFlow::Break(()),
-                names => ControlFlow::Continue(names),
+            let needs = |index: &SiteIndex| {
+                let mut names = index.reading_needs(&key, number);
+                names.extend(query.iter().flat_map(|q| index.highlight_needs(q)));
+                match names {
+                    names if names.is_empty() => ControlFlow::Break(()),
+                    names => ControlFlow::Continue(names),
+                }
             };
             settle(&inner, needs).await.map_err(SiteError::into_js)?;
             let index = inner.index.borrow();
@@ -268,9 +278,15 @@ impl SiteExplorer {
             };
             let shown = window.clone().filter_map(|p| {
                 let info = index.passage_info(quxian_core::PassageId(p))?;
+                let text = index.passage_text(p)?;
+                let highlights = match &query {
+                    Some(q) => crate::utf16_ranges(text, &index.highlights(text, q)),
+                    None => Vec::new(),
+                };
                 Some(JsPassage {
                     number: info.number,
-                    text: index.passage_text(p)?.to_string(),
+                    text: text.to_string(),
+                    highlights,
                     districts: info.districts.iter().map(|d| d.to_string()).collect(),
                     topics: info.topics.iter().map(|t| t.to_string()).collect(),
                 })

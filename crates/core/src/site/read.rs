@@ -19,8 +19,8 @@ use super::{
 use crate::analyze::Vocabulary;
 use crate::index::Posting;
 use crate::search::{
-    excluded_clauses, match_set, query_clauses, rank, union_matches, with_snippets, DistrictNames,
-    Ranked, Scored, SearchSource,
+    excluded_clauses, highlight_needles, highlight_ranges, match_set, query_clauses, rank,
+    union_matches, with_snippets, DistrictNames, Ranked, Scored, SearchSource,
 };
 use crate::text::{fold_script, is_cjk, Unit};
 use crate::{
@@ -540,6 +540,18 @@ impl SiteIndex {
         };
         let texts = reading_window(document, number).filter_map(|p| self.text_slot(p));
         self.missing(texts.collect())
+    }
+
+    /// The pieces [`SiteIndex::highlights`] needs for `query`: the vocabulary buckets of
+    /// its chars, so that it is cut into words as a search cuts it.
+    pub fn highlight_needs(&self, query: &Query) -> Vec<String> {
+        self.missing(self.vocabulary_slots(query))
+    }
+
+    /// Byte ranges of `query`'s matches in `text` (a passage being read), as a search
+    /// highlights its snippets.
+    pub fn highlights(&self, text: &str, query: &Query) -> Vec<Range<usize>> {
+        highlight_ranges(text, &highlight_needles(&self.source(query), query))
     }
 
     /// Document `key` with the passages shown of it (at most [`READER_PASSAGES`], around
