@@ -544,10 +544,27 @@ fn score_all(src: &impl SearchSource, clauses: &[Clause]) -> Matches {
         chunk_shares(clauses, &keys, counts.tfs(i), &mut shares);
     }
     let share = |i: usize| &shares[i * k..(i + 1) * k];
-    // Per chunk, the most of it any passage holds (1.0: all of its words).
-    let held: Vec<f32> = (0..k)
-        .map(|c| (0..counts.passages.len()).fold(0.0, |most, i| share(i)[c].max(most)))
-        .collect();
+    // Per chunk of several words, the most of it any passage holds (1.0: all of its
+    // words; looked for first, so a chunk held whole stops at its first such passage). A
+    // chunk of one word is whole wherever it is.
+    let several = |c: usize| {
+        let words = clauses
+            .iter()
+            .filter(|cl| cl.query.chunk == c && !cl.query.literal);
+        words.count() > 1
+    };
+    let any =
+        |c: usize, holds: fn(f32) -> bool| (0..counts.passages.len()).any(|i| holds(share(i)[c]));
+    let most_held = |c: usize| {
+        if !several(c) || any(c, |s| s == 1.0) {
+            1.0
+        } else if any(c, |s| s > 0.0) {
+            PARTIAL_CHUNK
+        } else {
+            0.0
+        }
+    };
+    let held: Vec<f32> = (0..k).map(most_held).collect();
     let needles = title_needles(clauses);
     let mut bonus = Vec::new();
     let mut out = Vec::new();
