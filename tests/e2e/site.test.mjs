@@ -257,6 +257,9 @@ test('site page: 排序 and 从/到 order and filter by date, in the link, as th
   await page.goBack();
   await page.waitForFunction(() => !location.hash.includes('from='));
   assert.equal(await page.inputValue('#from'), '');
+  // A range with no document in it says to widen it.
+  await page.goto(`${server.url}#q=${encodeURIComponent('重庆')}&from=1950&to=1951`);
+  await page.waitForFunction(() => document.querySelector('#status').textContent.includes('放宽日期范围'));
   assertNoErrors(errors);
   await context.close();
 });

@@ -334,8 +334,10 @@ function renderPage(result, append, offset) {
   if (append) list.append(...docs.map(renderDoc));
   else list.replaceChildren(...docs.map(renderDoc));
   shown = offset + docs.length;
+  // Nothing found: what to try, the date range first when there is one.
+  const dated = view.from !== '' || view.to !== '';
   status.textContent = result.total === 0
-    ? '没有找到匹配的段落：试试更短的词，或去掉筛选条件'
+    ? `没有找到匹配的段落：试试更短的词${dated ? '，放宽日期范围' : ''}，或去掉筛选条件`
     : `${formatCount(result.total_docs)} 篇文档 · ${formatCount(result.total)} 段匹配`;
   [...linkNotices, ...result.notices].forEach((n) => { status.textContent += `（${n}）`; });
   lastStatus = status.textContent;
