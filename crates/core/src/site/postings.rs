@@ -196,6 +196,30 @@ impl PostingsPiece {
     }
 }
 
+/// The skip point to jump to before reading the entry of id `next`: the last one at or
+/// before it, when it lies past `at` (entries between hold only smaller ids).
+fn jump(points: &[SkipPoint], next: u32, at: usize) -> Option<SkipPoint> {
+    let i = points.partition_point(|s| s.id <= next);
+    let point = points[i.checked_sub(1)?];
+    (point.at as usize > at).then_some(point)
+}
+
+/// Whether the entry numbered `entries` (from 0) gets a skip point: every
+/// [`SKIP_EVERY`]th but the first, whose id is not a delta.
+fn is_skip_entry(entries: u32) -> bool {
+    entries > 0 && entries.is_multiple_of(SKIP_EVERY)
+}
+
+/// Read `count` delta-coded positions at `*at` onto `out`; `None` past the end.
+fn read_positions(bytes: &[u8], at: &mut usize, count: u32, out: &mut Vec<u32>) -> Option<()> {
+    let mut pos = 0u32;
+    for _ in 0..count {
+        pos = pos.checked_add(get(bytes, at)?)?;
+        out.push(pos);
+    }
+    Some(())
+}
+
 impl Postings {
     /// Decode the entries that `which` keeps of the postings of gram `key`, written by
     /// [`PostingsWriter`]; `None` if they are damaged (positions stepped over are only
@@ -226,13 +250,10 @@ impl Postings {
                     (None, Skips::Record(_)) => {}
                     (None, _) => break,
                     (Some(&&next), Skips::Use(points)) if seek => {
-                        let i = points.partition_point(|s| s.id <= next);
-                        if let Some(s) = i.checked_sub(1).map(|i| points[i]) {
-                            if s.at as usize > at {
-                                (at, id, doc) = (s.at as usize, s.id_before, s.doc_before);
-                                // Not the first entry any more: the next id is a delta.
-                                entries = 1;
-                            }
+                        if let Some(s) = jump(points, next, at) {
+                            (at, id, doc) = (s.at as usize, s.id_before, s.doc_before);
+                            // Not the first entry any more: the next id is a delta.
+                            entries = 1;
                         }
                     }
                     _ => {}
@@ -247,15 +268,14 @@ impl Postings {
             } else {
                 id.checked_add(delta)?
             };
-            if let Skips::Record(points) = &mut skips {
-                if entries > 0 && entries.is_multiple_of(SKIP_EVERY) {
-                    points.push(SkipPoint {
-                        id,
-                        at: start as u32,
-                        id_before,
-                        doc_before,
-                    });
-                }
+            if let (Skips::Record(points), true) = (&mut skips, is_skip_entry(entries)) {
+                let at = start as u32;
+                points.push(SkipPoint {
+                    id,
+                    at,
+                    id_before,
+                    doc_before,
+                });
             }
             entries = entries.saturating_add(1);
             // Documents are delta-coded across every entry: read even where not kept.
@@ -291,11 +311,7 @@ impl Postings {
             p.placed.extend(place);
             p.starts.push(p.positions.len() as u32);
             if keep_positions {
-                let mut pos = 0u32;
-                for _ in 0..count {
-                    pos = pos.checked_add(get(bytes, &mut at)?)?;
-                    p.positions.push(pos);
-                }
+                read_positions(bytes, &mut at, count, &mut p.positions)?;
             }
         }
         p.starts.push(p.positions.len() as u32);
