@@ -12,6 +12,7 @@ const list = document.getElementById('hits');
 const more = document.getElementById('more');
 const facets = document.getElementById('facets');
 const reader = document.getElementById('reader');
+const toFacets = document.getElementById('to-facets'); // on a phone, the way to the filters
 const order = { sort: document.getElementById('sort'), from: document.getElementById('from'), to: document.getElementById('to') };
 
 const worker = new Worker('./site-worker.js', { type: 'module' });
@@ -427,7 +428,7 @@ function render() {
   reader.hidden = !reading;
   results.hidden = reading;
   facets.hidden = reading;
-  document.getElementById('to-facets').hidden = reading;
+  toFacets.hidden = reading;
   if (reading) return read();
   // The same search again: the results on screen stay. Back from a document finds them
   // as they were, pages, place and focus kept, and counts that a document cut short
@@ -600,7 +601,7 @@ async function downloadAll() {
 offlineButton.addEventListener('click', downloadAll);
 
 // On a phone the filters follow the results; this button leads to them.
-document.getElementById('to-facets').addEventListener('click', () => {
+toFacets.addEventListener('click', () => {
   facets.scrollIntoView({ block: 'start' });
   facets.querySelector('input:not([disabled])')?.focus({ preventScroll: true });
 });

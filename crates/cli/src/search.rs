@@ -98,15 +98,14 @@ pub fn run(args: SearchArgs) -> Result<()> {
         from: args.from,
         to: args.to,
     };
+    // A reversed range is swapped, as the app and the site page swap it, and said so.
+    let reversed = dates.reversed();
     let filters = Filters {
-        dates: dates.reversed().unwrap_or(dates),
+        dates: reversed.unwrap_or(dates),
         sort: args.sort,
         ..Filters::default()
     };
-    // A reversed range is swapped, as the app and the site page swap it, and said so.
-    let swapped = dates
-        .reversed()
-        .map(|_| "--from 晚于 --to，已对调".to_string());
+    let swapped = reversed.map(|_| "--from 晚于 --to，已对调".to_string());
     if let Some(index) = site_search::index_dir(&args.bundle) {
         // A site pages by documents; every passage of a document's group is shown.
         let (site, mut results, reads) = site_search::search(&index, &query, &filters, args.limit)?;

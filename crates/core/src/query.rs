@@ -122,10 +122,10 @@ impl Query {
             } else if is_phrase.is_some() {
                 push_new(&mut query.phrases, body);
             } else if let Some((field, value)) = body.split_once(':') {
-                let list = match field.to_ascii_lowercase().as_str() {
-                    "district" | "区县" | "区" => &mut query.districts,
-                    "topic" | "主题" => &mut query.topics,
-                    _ => {
+                let list = match label_field(field) {
+                    Some(Label::District) => &mut query.districts,
+                    Some(Label::Topic) => &mut query.topics,
+                    None => {
                         push_new(&mut query.text, body);
                         continue;
                     }
@@ -151,6 +151,23 @@ impl Query {
     /// True when the query has no search terms (only filters, or nothing).
     pub fn has_terms(&self) -> bool {
         !(self.text.is_empty() && self.phrases.is_empty())
+    }
+}
+
+/// The label an inline filter's field names (`district:` / `区县:` / `区:`, `topic:` /
+/// `主题:`, in any case).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Label {
+    District,
+    Topic,
+}
+
+/// The label `field` (the text before a `:`) names, if any.
+pub(crate) fn label_field(field: &str) -> Option<Label> {
+    match field.to_ascii_lowercase().as_str() {
+        "district" | "区县" | "区" => Some(Label::District),
+        "topic" | "主题" => Some(Label::Topic),
+        _ => None,
     }
 }
 

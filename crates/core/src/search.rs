@@ -161,6 +161,13 @@ struct Clause {
     postings: Vec<Posting>,
 }
 
+impl Clause {
+    /// Whether the clause is one of the words typed in `chunk` (not the chunk's literal).
+    fn is_word_of(&self, chunk: usize) -> bool {
+        self.query.chunk == chunk && !self.query.literal
+    }
+}
+
 /// The district names a source knows, for expanding a query word that names a district.
 #[derive(Clone, Copy)]
 pub(crate) struct DistrictNames<'a> {
@@ -339,13 +346,10 @@ fn nothing_searchable(query: &Query) -> bool {
 /// `-topic:` (an exclusion of a label: searched as text, it excluded nothing) and `OR` /
 /// `AND` / `NOT` between words (searched as words, they usually found nothing).
 fn syntax_notices(query: &Query) -> Vec<String> {
+    // Parsed as the filters are (the query is NFKC-folded: ： is already :).
     let label = |e: &&String| {
-        e.split_once([':', '：']).is_some_and(|(field, _)| {
-            matches!(
-                field.to_lowercase().as_str(),
-                "district" | "区县" | "区" | "topic" | "主题"
-            )
-        })
+        e.split_once(':')
+            .is_some_and(|(field, _)| crate::query::label_field(field).is_some())
     };
     let labels =
         query.excluded.iter().filter(label).map(|e| {
@@ -424,7 +428,7 @@ fn unheld_chunk_notices(clauses: &[Clause], keys: &[usize], held: &[f32]) -> Vec
         .filter(|chunk| held[*chunk] == PARTIAL_CHUNK)
         .filter_map(|chunk| {
             let words: Vec<String> = (clauses.iter())
-                .filter(|c| c.query.chunk == chunk && !c.query.literal)
+                .filter(|c| c.is_word_of(chunk))
                 .filter_map(word)
                 .collect();
             let key = word(clauses.get(keys[chunk])?)?;
@@ -487,7 +491,7 @@ fn chunk_keys(clauses: &[Clause], idfs: &[f32], chunks: usize) -> Vec<usize> {
     (0..chunks)
         .map(|c| {
             (0..clauses.len())
-                .filter(|i| clauses[*i].query.chunk == c && !clauses[*i].query.literal)
+                .filter(|i| clauses[*i].is_word_of(c))
                 .max_by(|a, b| idfs[*a].total_cmp(&idfs[*b]))
                 .unwrap_or(0)
         })
@@ -547,12 +551,7 @@ fn score_all(src: &impl SearchSource, clauses: &[Clause]) -> Matches {
     // Per chunk of several words, the most of it any passage holds (1.0: all of its
     // words; looked for first, so a chunk held whole stops at its first such passage). A
     // chunk of one word is whole wherever it is.
-    let several = |c: usize| {
-        let words = clauses
-            .iter()
-            .filter(|cl| cl.query.chunk == c && !cl.query.literal);
-        words.count() > 1
-    };
+    let several = |c: usize| clauses.iter().filter(|cl| cl.is_word_of(c)).count() > 1;
     let any =
         |c: usize, holds: fn(f32) -> bool| (0..counts.passages.len()).any(|i| holds(share(i)[c]));
     let most_held = |c: usize| {

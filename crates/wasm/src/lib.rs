@@ -24,8 +24,8 @@ pub use bundle::Explorer;
 pub use site::SiteExplorer;
 
 use quxian_core::{
-    Date, DateRange, DistrictId, Filters, Hit, PassageInfo, Query, SearchResults, Snippet,
-    SortOrder, TopicId,
+    Date, DateRange, DistrictId, Filters, Hit, PassageInfo, Query, SearchResults, SortOrder,
+    TopicId,
 };
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -208,10 +208,6 @@ fn utf16_len(s: &str) -> usize {
     s.encode_utf16().count()
 }
 
-fn utf16_highlights(snippet: &Snippet) -> Vec<[usize; 2]> {
-    utf16_ranges(&snippet.text, &snippet.highlights)
-}
-
 /// Byte ranges of `text` as UTF-16 `[start, end)` offsets, ready for JavaScript's slice.
 pub(crate) fn utf16_ranges(text: &str, ranges: &[std::ops::Range<usize>]) -> Vec<[usize; 2]> {
     ranges
@@ -291,7 +287,7 @@ pub(crate) fn js_hit((hit, document_hits): (&Hit, usize), info: PassageInfo<'_>)
         score: hit.score,
         whole: hit.whole,
         text: hit.snippet.text.clone(),
-        highlights: utf16_highlights(&hit.snippet),
+        highlights: utf16_ranges(&hit.snippet.text, &hit.snippet.highlights),
         districts: info.districts.iter().map(|d| d.to_string()).collect(),
         topics: info.topics.iter().map(|t| t.to_string()).collect(),
         document_hits,

@@ -176,6 +176,7 @@ impl Lexicon {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Error;
 
     #[test]
     fn keywords_match_in_simplified_and_half_width_forms() {
@@ -191,7 +192,6 @@ mod tests {
         let both = Lexicon::parse("饮食 火鍋 火锅\n", "t").unwrap();
         assert_eq!(both.words().collect::<Vec<_>>(), ["火鍋", "火锅"]);
     }
-    use crate::Error;
 
     #[test]
     fn parses_topics_in_order_with_weights() {
