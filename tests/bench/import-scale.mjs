@@ -17,9 +17,9 @@
 // Prints a table, then one JSON line; exits 1 when a result differs.
 
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
+import { BASE_URL, CHROMIUM, CLI, QUERIES, importableFiles, pickFiles, residentOfDescendants } from './imports.mjs';
 
 const dir = resolve(process.argv[2] ?? '');
 // --helpers N: the size of the import's pool of helpers (default: by the machine's cores).
@@ -29,53 +29,11 @@ if (!process.argv[2]) {
   console.error('usage: node bench/import-scale.mjs CORPUS_DIR [--helpers N]');
   process.exit(2);
 }
-const BASE_URL = process.env.QUXIAN_URL ?? 'http://127.0.0.1:8080/';
-const CHROMIUM = process.env.QUXIAN_CHROMIUM ?? '/usr/bin/chromium';
-const CLI = process.env.QUXIAN_CLI ?? resolve('../target/release/quxian');
 const CLI_BUNDLE = resolve('../target/bench/import-scale-cli.qx');
-const QUERIES = ['重庆', '北碚', '缙云山', '两江新区', '生态', '科技创新', '乡村振兴', '高铁',
-  '渝北区', '经济 发展', '旅游', '文化', '教育', '医疗', '就业', '交通', '长江', '嘉陵江',
-  '"建设 5G"', '2026'];
 const LIMIT = 10;
 
-const files = readdirSync(dir).filter((n) => /\.(txt|md|html?|jsonl)$/i.test(n)).sort().map((n) => join(dir, n));
+const files = importableFiles(dir);
 execFileSync(CLI, ['build', dir, '-o', CLI_BUNDLE], { stdio: ['ignore', 'ignore', 'inherit'] });
-
-/** Resident memory (bytes) of each process descending from this one (Chromium and its
- * renderers), from /proc. */
-function residentOfDescendants() {
-  const parentOf = new Map();
-  for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
-    try {
-      // Field 4 of /proc/PID/stat, after the parenthesised command name.
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      parentOf.set(pid, stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  const ours = new Set([String(process.pid)]);
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const [pid, parent] of parentOf) {
-      if (!ours.has(pid) && ours.has(parent)) {
-        ours.add(pid);
-        grew = true;
-      }
-    }
-  }
-  ours.delete(String(process.pid));
-  const out = [0];
-  for (const pid of ours) {
-    try {
-      const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-      out.push(kb * 1024);
-    } catch {
-      // Ended.
-    }
-  }
-  return out;
-}
 
 const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
 let peak = 0;
@@ -84,13 +42,7 @@ const sampler = setInterval(() => {
 }, 100);
 try {
   const page = await browser.newPage();
-  await page.goto(new URL('import-demo.html', BASE_URL).href);
-  await page.evaluate(() => {
-    const input = Object.assign(document.createElement('input'), { type: 'file', multiple: true, id: 'bench-files' });
-    input.hidden = true;
-    document.body.append(input);
-  });
-  await page.setInputFiles('#bench-files', files);
+  await pickFiles(page, files);
   const idle = Math.max(...residentOfDescendants());
   peak = idle;
   const imported = await page.evaluate(async (helpers) => {

@@ -45,6 +45,8 @@ pub struct LibraryMeta {
     /// Custom data-file texts the library was annotated with (None: the built-in ones).
     pub gazetteer: Option<String>,
     pub topics: Option<String>,
+    /// Bytes of its site index, once written (see [`open_as_site`]).
+    pub site_bytes: Option<f64>,
 }
 
 /// Progress of an import, from the worker's `progress` messages.
@@ -171,6 +173,7 @@ pub async fn list() -> Result<Vec<LibraryMeta>, String> {
                 bytes: num(&row, "bytes"),
                 gazetteer: text(&row, "gazetteer"),
                 topics: text(&row, "topics"),
+                site_bytes: get(&get(&row, "site"), "bytes").as_f64(),
             }
         })
         .collect())
@@ -207,6 +210,31 @@ pub async fn delete(meta: &LibraryMeta) -> Result<(), String> {
     call("deleteLibrary", std::slice::from_ref(&meta.key))
         .await
         .map(drop)
+}
+
+/// Open the library in the site page (`site.html?library=ID`, in this tab), which searches
+/// it piece by piece from IndexedDB instead of loading it whole: a big library's memory
+/// stays small. Its site index is written first unless it is stored;
+/// `on_progress(pieces, bytes)` reports the pieces stored meanwhile.
+pub async fn open_as_site(
+    meta: &LibraryMeta,
+    on_progress: yew::Callback<(u32, f64)>,
+) -> Result<(), String> {
+    let closure = wasm_bindgen::closure::Closure::<dyn Fn(JsValue)>::new(move |p: JsValue| {
+        on_progress.emit((num(&p, "pieces") as u32, num(&p, "bytes")))
+    });
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"onProgress".into(), closure.as_ref());
+    let url = call("openLibrarySite", &[meta.key.clone(), options.into()]).await;
+    drop(closure);
+    let url = url?
+        .as_string()
+        .ok_or("quxian-library.js 没有给出分片索引页的地址")?;
+    web_sys::window()
+        .ok_or("没有浏览器窗口")?
+        .location()
+        .assign(&url)
+        .map_err(message)
 }
 
 /// Download the library as `<name>.qx`.

@@ -28,6 +28,8 @@
 //   { type: 'defaults' }                         the built-in data-file texts
 //   { type: 'reannotate', bundle: ArrayBuffer, gazetteer?, topics? }
 //       re-annotate a library with these data files (the built-in ones when absent)
+//   { type: 'site', bundle: ArrayBuffer }
+//       write a library as a site index (pieces searched one query at a time)
 //
 // worker → main
 //   { type: 'progress', phase: 'loading' | 'indexing', filesDone, filesTotal, bytesDone,
@@ -46,6 +48,9 @@
 //       of big files (batches of a JSONL file's documents, files of a zip archive)
 //   { type: 'defaults', gazetteer, topics }                  answer to 'defaults'
 //   { type: 'reannotated', bundle: ArrayBuffer (transferred) }      answer to 'reannotate'
+//   { type: 'site-piece', name, bytes: ArrayBuffer (transferred) }  one piece of 'site', as
+//       soon as it is written (the page stores it: the worker keeps none); the meta last
+//   { type: 'site-written', pieces, bytes, build }                  'site' is complete
 //   { type: 'error', error }          the import stopped; `error` is typed (see `failure`)
 //       and quxian-library.js words it in Chinese by kind
 //   { type: 'cancelled' }
@@ -59,7 +64,9 @@
 // loop (a macrotask) so that 'cancel', 'snapshot' and more files arrive, inside a big file
 // too.
 
-import init, { Indexer, reannotate, defaultGazetteer, defaultTopics } from './import/quxian_import.js';
+import init, {
+  Indexer, reannotate, defaultGazetteer, defaultTopics, writeSite,
+} from './import/quxian_import.js';
 import {
   HELPER_BYTES_IN_FLIGHT, HELPER_MAX_FILE_BYTES, defaultHelpers, defaultPoolsReadFiles, dispatch, helpersFor, poolable,
   prepareHere, sendToHelpers, takeAhead, waitForHelpers, wake,
@@ -548,9 +555,24 @@ async function answerReannotate(msg) {
   }
 }
 
+async function answerSite(msg) {
+  try {
+    await loadWasm();
+    const summary = writeSite(new Uint8Array(msg.bundle), (name, bytes) => {
+      postMessage({ type: 'site-piece', name, bytes: bytes.buffer }, [bytes.buffer]);
+    });
+    postMessage({ type: 'site-written', ...summary });
+  } catch (err) {
+    postFailure(err);
+  }
+}
+
 self.onmessage = (event) => {
   const msg = event.data ?? {};
   switch (msg.type) {
+    case 'site':
+      answerSite(msg);
+      break;
     case 'defaults':
       answerDefaults();
       break;

@@ -20,19 +20,31 @@
 //   reannotateLibrary(id, { gazetteer, topics }) → Uint8Array: rebuilds the library's
 //     districts and topics in the worker with these data-file texts, stores the new bundle
 //     and the texts (one transaction) and resolves with the new bundle
+//   openLibrarySite(id, { onProgress }) → the URL of the site page (site.html?library=ID)
+//     that searches the library piece by piece: its site index (the layout of
+//     `quxian build --site`) is written first, in the worker, unless it is stored already.
+//     onProgress({ pieces, bytes }) while pieces are stored. For big libraries: the app
+//     holds a whole library and its index in memory, the site page only what a query needs.
+//   readLibraryPiece(id, name) → Uint8Array | undefined: a stored piece (for site-worker.js)
+//   librarySiteInfo(id) → { id, name, site } | null: a library (found by a link's text id)
+//     and whether its pieces are complete (`site`: { pieces, bytes, build } once they are)
+//   forgetLibrarySite(id): delete a library's pieces (damaged ones: the next open rewrites)
 //   filesFromEntries(entries) → File[]: the files under dropped FileSystemEntry objects
 //     (DataTransferItem.webkitGetAsEntry(), taken during the drop event), folders walked,
 //     each file named by its path from the dropped item ('报告/2023/a.txt')
 //   reasonLabel(reason) → the Chinese label of a skip reason ({ kind, …fields })
 //
-// Storage: IndexedDB database 'quxian', store 'libraries' (metadata, key `id`) and store
-// 'bundles' (bundle bytes, same key). Each write is one transaction over both stores, so a
-// full disk (QuotaExceededError) rolls back only that write and earlier libraries stay.
+// Storage: IndexedDB database 'quxian', store 'libraries' (metadata, key `id`), store
+// 'bundles' (bundle bytes, same key) and store 'pieces' (a library's site index: bytes by
+// [id, piece name]). Each write is one transaction over the stores it changes, so a full
+// disk (QuotaExceededError) rolls back only that write and earlier libraries stay. A
+// library's `site` field is set only once all its pieces are stored; deleting or
+// re-annotating a library deletes its pieces in the same transaction.
 // All URLs are relative to this module, so the site works under a sub-path.
 
 const WORKER_URL = new URL('./import-worker.js', import.meta.url);
 const DB_NAME = 'quxian';
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 /** Bytes read ahead of the worker; bounds memory when thousands of files are chosen. */
 const MAX_IN_FLIGHT = 32 * 1024 * 1024;
 /**
@@ -90,11 +102,12 @@ function releaseWorker(worker) {
 }
 
 /**
- * One request/answer exchange with an idle worker (defaults, reannotate): posts `msg` and
- * resolves with the first answer of type `answer`; an 'error' answer rejects. The worker
- * is kept for the next exchange or import when `keepAfter` (see KEEP_WORKER_MAX_INPUT).
+ * One request/answer exchange with an idle worker (defaults, reannotate, site): posts `msg`
+ * and resolves with the first answer of type `answer`; an 'error' answer rejects, and
+ * `onPiece` receives the 'site-piece' messages before it. The worker is kept for the next
+ * exchange or import when `keepAfter` (see KEEP_WORKER_MAX_INPUT).
  */
-function askWorker(msg, transfer, answer, keepAfter = true) {
+function askWorker(msg, transfer, answer, keepAfter = true, onPiece = null) {
   const worker = takeWorker();
   return new Promise((resolve, reject) => {
     const done = (fn, value, keep) => {
@@ -110,8 +123,9 @@ function askWorker(msg, transfer, answer, keepAfter = true) {
     };
     worker.onmessage = (event) => {
       const reply = event.data ?? {};
-      if (reply.type === answer) done(resolve, reply, keepAfter);
-      else if (reply.type === 'error') done(reject, new Error(failureLabel(reply.error)), false);
+      if (reply.type === 'site-piece') onPiece?.(reply);
+      else if (reply.type === answer) done(resolve, reply, keepAfter);
+      else if (reply.type === 'error') done(reject, Object.assign(new Error(failureLabel(reply.error)), { kind: reply.error?.kind }), false);
     };
     worker.postMessage(msg, transfer);
   });
@@ -410,6 +424,7 @@ function openDb() {
         db.createObjectStore('libraries', { keyPath: 'id', autoIncrement: true });
       }
       if (!db.objectStoreNames.contains('bundles')) db.createObjectStore('bundles');
+      if (!db.objectStoreNames.contains('pieces')) db.createObjectStore('pieces');
     };
     request.onsuccess = () => {
       const db = request.result;
@@ -545,9 +560,10 @@ export async function renameLibrary(id, name) {
 }
 
 export function deleteLibrary(id) {
-  return transact(['libraries', 'bundles'], 'readwrite', (s) => {
+  return transact(['libraries', 'bundles', 'pieces'], 'readwrite', (s) => {
     s.libraries.delete(id);
     s.bundles.delete(id);
+    s.pieces.delete(piecesOf(id));
   });
 }
 
@@ -562,12 +578,15 @@ export async function reannotateLibrary(id, { gazetteer, topics } = {}) {
   const keepAfter = bundle.byteLength <= KEEP_WORKER_MAX_BUNDLE;
   const reply = await askWorker({ type: 'reannotate', bundle, gazetteer, topics }, [bundle], 'reannotated', keepAfter);
   const bytes = new Uint8Array(reply.bundle);
-  await transact(['libraries', 'bundles'], 'readwrite', (s, done) => {
+  await transact(['libraries', 'bundles', 'pieces'], 'readwrite', (s, done) => {
     const request = s.libraries.get(id);
     request.onsuccess = () => {
       const meta = request.result;
       if (!meta) return;
+      // Its site index holds the old districts and topics: written again when next opened.
+      s.pieces.delete(piecesOf(id));
       const next = { ...meta, bytes: bytes.byteLength };
+      delete next.site;
       if (typeof reply.documents === 'number') next.documents = reply.documents;
       if (typeof reply.passages === 'number') next.passages = reply.passages;
       for (const [key, text] of [['gazetteer', gazetteer], ['topics', topics]]) {
@@ -580,6 +599,113 @@ export async function reannotateLibrary(id, { gazetteer, topics } = {}) {
     };
   });
   return bytes;
+}
+
+// ---------------------------------------------------------------- site index
+
+/** The keys of a library's pieces: [id, name] for every name (arrays sort after strings). */
+function piecesOf(id) {
+  return IDBKeyRange.bound([id], [id, []]);
+}
+
+/** Pieces stored per transaction, and their most bytes: few commits, bounded memory. */
+const PIECES_PER_WRITE = 256;
+const BYTES_PER_WRITE = 8 * 1024 * 1024;
+
+/** A library's record, or undefined. */
+function libraryRecord(id) {
+  return transact(['libraries'], 'readonly', (s, done) => {
+    const request = s.libraries.get(id);
+    request.onsuccess = () => done(request.result);
+  });
+}
+
+export async function librarySiteInfo(id) {
+  // A link's id is text; libraries saved by older versions have numbers.
+  const meta = await libraryRecord(id) ?? (/^\d+$/.test(id) ? await libraryRecord(Number(id)) : undefined);
+  return meta ? { id: meta.id, name: meta.name, site: meta.site ?? null } : null;
+}
+
+export async function readLibraryPiece(id, name) {
+  const buffer = await transact(['pieces'], 'readonly', (s, done) => {
+    const request = s.pieces.get([id, name]);
+    request.onsuccess = () => done(request.result);
+  });
+  return buffer ? new Uint8Array(buffer) : undefined;
+}
+
+export async function forgetLibrarySite(id) {
+  await transact(['libraries', 'pieces'], 'readwrite', (s) => {
+    s.pieces.delete(piecesOf(id));
+    const request = s.libraries.get(id);
+    request.onsuccess = () => {
+      if (!request.result?.site) return;
+      const { site, ...rest } = request.result;
+      s.libraries.put(rest);
+    };
+  });
+}
+
+export async function openLibrarySite(id, { onProgress } = {}) {
+  const meta = await libraryRecord(id);
+  if (!meta) throw libraryGone();
+  if (!meta.site) await writeLibrarySite(id, onProgress);
+  return new URL(`./site.html?library=${encodeURIComponent(id)}`, import.meta.url).href;
+}
+
+/**
+ * Write a library's site index: the worker writes pieces and posts each one; they are
+ * stored here a transaction at a time as they come, and the library's `site` field is set
+ * once the last one is stored. A failure deletes what was stored.
+ */
+async function writeLibrarySite(id, onProgress) {
+  await forgetLibrarySite(id);
+  const bundle = (await loadLibrary(id)).slice().buffer;
+  const keepAfter = bundle.byteLength <= KEEP_WORKER_MAX_BUNDLE;
+  const stored = { pieces: 0, bytes: 0 };
+  let batch = [];
+  let batchBytes = 0;
+  let writing = Promise.resolve();
+  const store = () => {
+    const pieces = batch;
+    batch = [];
+    batchBytes = 0;
+    writing = writing.then(() => transact(['pieces'], 'readwrite', (s) => {
+      for (const { name, bytes } of pieces) s.pieces.put(bytes, [id, name]);
+    })).then(() => {
+      for (const { bytes } of pieces) {
+        stored.pieces += 1;
+        stored.bytes += bytes.byteLength;
+      }
+      onProgress?.({ ...stored });
+    });
+  };
+  const onPiece = ({ name, bytes }) => {
+    batch.push({ name, bytes });
+    batchBytes += bytes.byteLength;
+    if (batch.length >= PIECES_PER_WRITE || batchBytes >= BYTES_PER_WRITE) store();
+  };
+  try {
+    const written = await askWorker({ type: 'site', bundle }, [bundle], 'site-written', keepAfter, onPiece);
+    store();
+    await writing;
+    await transact(['libraries'], 'readwrite', (s) => {
+      const request = s.libraries.get(id);
+      request.onsuccess = () => {
+        if (!request.result) return;
+        const site = { pieces: written.pieces, bytes: written.bytes, build: written.build };
+        s.libraries.put({ ...request.result, site });
+      };
+    });
+  } catch (err) {
+    // Pieces already stored are of no use without the rest (and may have filled the disk).
+    await writing.catch(() => {});
+    await forgetLibrarySite(id).catch(() => {});
+    if (err.kind === 'crash') {
+      throw new Error('建立分片索引时程序停止了（可能是内存不足）：请关闭其他标签页后重试。文档库本身没有受影响');
+    }
+    throw err;
+  }
 }
 
 /** Download a saved library as `<name>.qx`. */

@@ -1,10 +1,13 @@
 // The site page's search engine, off the main thread: the JS API's SiteExplorer lives
 // here, so ranking a common word over tens of thousands of passages never freezes the
-// page. The page first sends { boot: { module, meta } }: the compiled wasm and the bytes of
-// the site's meta, which it fetched while this worker's scripts loaded (either may be
-// null: then they are fetched here). Then messages: { id, method: 'search' | 'read' |
-// 'pieceNames' | 'indexBytes', args } → { id, result } or { id, error } (the Chinese message of the API's
-// Error), answered once the engine is open, whatever the order they came in.
+// page. The page first sends { boot: { module, meta, library } }: the compiled wasm and the
+// bytes of the site's meta, which it fetched while this worker's scripts loaded (either may
+// be null: then they are fetched here), or the id of a library stored in this browser
+// whose pieces are read from IndexedDB (quxian-library.js) instead of ./quxian/. Then
+// messages: { id, method: 'search' | 'read' | 'pieceNames' | 'indexBytes', args } →
+// { id, result } or { id, error, kind } (the Chinese message of the API's Error, and its
+// kind: 'stored' for a stored piece missing or damaged), answered once the engine is open,
+// whatever the order they came in.
 import init, { SiteExplorer } from './pkg-site/quxian_wasm.js';
 
 let booted;
@@ -19,7 +22,7 @@ let opening = null;
  */
 function explorer() {
   opening ??= (async () => {
-    const { module, meta } = await boot;
+    const { module, meta, library } = await boot;
     try {
       // An explicit URL: `cargo xtask dist` inlines the API's glue into this file, where
       // the glue's own default (next to itself) would name the wrong folder.
@@ -27,11 +30,15 @@ function explorer() {
     } catch {
       throw new Error('无法载入搜索程序（pkg-site/quxian_wasm_bg.wasm）：请检查网络连接后重试；若仍不行，请确认网站的文件已完整上传');
     }
+    if (library !== undefined) {
+      const { readLibraryPiece } = await import('./quxian-library.js');
+      return SiteExplorer.open('', undefined, (name) => readLibraryPiece(library, name));
+    }
     return SiteExplorer.open('./quxian/', meta ? new Uint8Array(meta) : undefined);
   })();
   opening.catch(() => {
     opening = null;
-    boot = Promise.resolve({});
+    boot = boot.then(({ library }) => ({ library }));
   });
   return opening;
 }
@@ -50,6 +57,6 @@ addEventListener('message', async ({ data }) => {
           : engine.pieceNames();
     postMessage({ id, result });
   } catch (error) {
-    postMessage({ id, error: error?.message ?? String(error) });
+    postMessage({ id, error: error?.message ?? String(error), kind: error?.kind });
   }
 });

@@ -15,35 +15,79 @@ const reader = document.getElementById('reader');
 const toFacets = document.getElementById('to-facets'); // on a phone, the way to the filters
 const order = { sort: document.getElementById('sort'), from: document.getElementById('from'), to: document.getElementById('to') };
 
+// A library stored in this browser (site.html?library=ID, opened by 分片打开 in the app's
+// 文档库) is searched from its pieces in IndexedDB instead of the host's ./quxian/.
+const linkParams = new URLSearchParams(location.search);
+const library = linkParams.get('library');
+linkParams.delete('library');
+let libraryId = library; // its IndexedDB key, once found (older libraries have numbers)
+
 const worker = new Worker('./site-worker.js', { type: 'module' });
-// The engine's wasm and the site's meta are fetched here, at once (site.html preloads
-// both), rather than by the worker once its two scripts have loaded: the wasm compiles off
+// The engine's wasm and the site's meta are fetched here, at once (site.html preloads the
+// wasm), rather than by the worker once its two scripts have loaded: the wasm compiles off
 // the main thread while they load, and the worker gets the compiled module and the meta's
 // bytes. Anything that fails here (no WebAssembly at all included) is left to the worker,
 // which fetches again and reports the failure in its own words.
 async function bootWorker() {
+  if (library !== null) {
+    await bootLibrary();
+    return;
+  }
   const [module, meta] = await Promise.all([
     WebAssembly.compileStreaming(fetch('./pkg-site/quxian_wasm_bg.wasm')).catch(() => null),
     fetch('./quxian/site.qxs').then((r) => (r.ok ? r.arrayBuffer() : null)).catch(() => null),
   ]);
   worker.postMessage({ boot: { module, meta } }, meta ? [meta] : []);
 }
-bootWorker().catch(() => worker.postMessage({ boot: {} }));
+
+/** The stored library's module (quxian-library.js), loaded in library mode only. */
+const libraryModule = () => import('./quxian-library.js');
+
+/**
+ * Boot the worker on a stored library: its name heads the page; a library that is gone,
+ * or whose pieces are not all stored, fails every call with what to do.
+ */
+async function bootLibrary() {
+  const module = WebAssembly.compileStreaming(fetch('./pkg-site/quxian_wasm_bg.wasm')).catch(() => null);
+  const info = await (await libraryModule()).librarySiteInfo(library);
+  if (info === null) {
+    failAll(new Error('找不到这个文档库：它可能已被删除（也许是在另一个标签页中）。请回到区县应用，打开“文档库”查看现有的文档库'));
+    return;
+  }
+  document.title = `${info.name} · 区县 · 检索`;
+  document.querySelector('h1').textContent = info.name;
+  const back = el('a', '', '← 返回区县应用');
+  back.href = './';
+  const line = el('p', 'library');
+  line.append(back);
+  document.querySelector('header').prepend(line);
+  libraryId = info.id;
+  if (info.site === null) {
+    failAll(new Error('这个文档库还没有完整的分片索引：请回到区县应用，在“文档库”中点它的“分片打开”'));
+    return;
+  }
+  worker.postMessage({ boot: { module: await module, library: info.id } });
+}
+// (A stored library that cannot be read fails here: the host has no index to fall back on.)
+bootWorker().catch((error) => (library === null ? worker.postMessage({ boot: {} }) : failAll(error)));
 const pending = new Map();
 let nextCall = 0;
-worker.addEventListener('message', ({ data: { id, result, error } }) => {
+worker.addEventListener('message', ({ data: { id, result, error, kind } }) => {
   const call = pending.get(id);
   pending.delete(id);
   if (error === undefined) call.resolve(result);
-  else call.reject(new Error(error));
+  else call.reject(Object.assign(new Error(error), { kind }));
 });
 // A worker whose script could not be loaded never answers: every call, waiting or to come,
 // fails with a message instead of 搜索中… for ever.
 let workerFailed = null;
-worker.addEventListener('error', () => {
-  workerFailed = new Error('无法载入搜索程序（site-worker.js）：请检查网络连接后刷新页面；若仍不行，请确认网站的文件已完整上传');
-  for (const call of pending.values()) call.reject(workerFailed);
+function failAll(error) {
+  workerFailed = error;
+  for (const call of pending.values()) call.reject(error);
   pending.clear();
+}
+worker.addEventListener('error', () => {
+  failAll(new Error('无法载入搜索程序（site-worker.js）：请检查网络连接后刷新页面；若仍不行，请确认网站的文件已完整上传'));
 });
 /** Calls `method(...args)` of the SiteExplorer in the worker; a Promise. */
 function engine(method, ...args) {
@@ -61,8 +105,10 @@ const formatCount = (n) => (numberFormat ??= new Intl.NumberFormat('zh-CN')).for
 
 // A link may carry the view as a query string (?q=重庆) instead of the hash: it becomes the
 // hash, where this page keeps its views.
-if (location.hash === '' && location.search !== '') {
-  history.replaceState(null, '', `${location.pathname}#${location.search.slice(1)}`);
+// (A library's id stays in the query string.)
+if (location.hash === '' && linkParams.size > 0) {
+  const stays = library === null ? '' : `?library=${encodeURIComponent(library)}`;
+  history.replaceState(null, '', `${location.pathname}${stays}#${linkParams}`);
 }
 let { view, notices: linkNotices } = readHash();
 let shown = 0; // documents on screen
@@ -249,6 +295,11 @@ function renderFacets(result) {
 function showError(error) {
   status.className = 'error';
   status.textContent = error?.message ?? String(error);
+  // A stored piece missing or damaged: the library's pieces are deleted, so that its next
+  // 分片打开 writes them again (the library itself is kept apart and stays).
+  if (error?.kind === 'stored' && library !== null) {
+    libraryModule().then((m) => m.forgetLibrarySite(libraryId)).catch(() => {});
+  }
 }
 
 /** No results on screen: a query that failed must not leave another query's behind. */
@@ -608,7 +659,8 @@ toFacets.addEventListener('click', () => {
 
 try {
   // Offline use needs a service worker (http(s) pages only).
-  offlineButton.hidden = !('serviceWorker' in navigator && /^https?:$/.test(location.protocol));
+  // (A stored library is on this device already.)
+  offlineButton.hidden = library !== null || !('serviceWorker' in navigator && /^https?:$/.test(location.protocol));
   input.value = view.q;
   const first = render();
   // The main thread now waits for the worker: time to set up the number format.

@@ -5,7 +5,8 @@
 //! from `jieba/dict.txt`, a copy of `data/jieba-dict.txt`, so the wasm stays small and the
 //! dictionary is cached on its own), files arrive
 //! as bytes through `addFile`, and `finish` returns the bundle bytes that `quxian-wasm`'s
-//! `Explorer` loads. [`reannotate`] rebuilds a stored library with new data files. All text
+//! `Explorer` loads. [`reannotate`] rebuilds a stored library with new data files;
+//! `writeSite` writes one as a site index, to search it piece by piece. All text
 //! work is core's; this crate only unpacks archives and re-feeds bundles.
 //!
 //! ```js
@@ -31,6 +32,7 @@
 
 mod archive;
 mod importer;
+mod site;
 
 pub use archive::{MAX_ARCHIVE_BYTES, MAX_ENTRIES, MAX_ENTRY_BYTES};
 pub use importer::{

@@ -8,6 +8,10 @@
 //! const { total, hits, fetched } = await explorer.search("缙云山", { limit: 10 });
 //! ```
 //!
+//! A site stored in this browser instead (a library's pieces in IndexedDB, see
+//! `quxian-library.js`) is opened with a function that reads a piece by name:
+//! `SiteExplorer.open("", undefined, (name) => readPiece(name))`.
+//!
 //! Decoded pieces stay in wasm memory between queries (a follow-up query often needs
 //! none); past [`MAX_HELD_BYTES`], a query first drops the least recently used (it then
 //! keeps everything it needs, however much that is). Their bytes as fetched stay in
@@ -65,7 +69,7 @@ pub struct SiteExplorer {
 }
 
 struct Inner {
-    base: String,
+    source: Source,
     index: RefCell<SiteIndex>,
     /// Pieces as fetched, by name (see [`KEPT_BYTES`]).
     kept: RefCell<PieceCache<String, Uint8Array>>,
@@ -109,6 +113,47 @@ struct SiteResults {
     /// Whether `facets` holds counts (asked with `facets: true`) or zeros.
     counted: bool,
     fetched: Fetched,
+}
+
+/// Where a site's pieces come from.
+#[derive(Clone)]
+enum Source {
+    /// A host: the folder URL (ending in `/`) that holds them.
+    Host(String),
+    /// This browser: `read(name)` → a Promise of the piece's `Uint8Array`, or of
+    /// `undefined` when it is not stored.
+    Stored(js_sys::Function),
+}
+
+impl Source {
+    /// The piece's bytes (in JavaScript memory).
+    async fn bytes(&self, name: &str) -> Result<Uint8Array, SiteError> {
+        match self {
+            Source::Host(base) => fetch_bytes(base, name).await,
+            Source::Stored(read) => read_stored(read, name).await,
+        }
+    }
+
+    /// The error for a piece that arrived but cannot be read.
+    fn damaged(&self, name: &str, error: quxian_core::Error) -> SiteError {
+        match self {
+            Source::Host(_) => SiteError::Core(name.to_string(), error),
+            Source::Stored(_) => SiteError::Stored(name.to_string(), Some(error)),
+        }
+    }
+}
+
+/// A piece stored in this browser, through the page's `read` function.
+async fn read_stored(read: &js_sys::Function, name: &str) -> Result<Uint8Array, SiteError> {
+    let answer = read
+        .call1(&JsValue::NULL, &name.into())
+        .map_err(SiteError::from_js)?;
+    let bytes = JsFuture::from(Promise::resolve(&answer))
+        .await
+        .map_err(SiteError::from_js)?;
+    bytes
+        .dyn_into::<Uint8Array>()
+        .map_err(|_| SiteError::Stored(name.to_string(), None))
 }
 
 /// Fetch `base + name` as bytes (in JavaScript memory); errors name the file and the HTTP
@@ -157,7 +202,7 @@ async fn load_batch(
     }
     let requests: Array = missing
         .iter()
-        .map(|name| future_to_promise(fetch_piece(inner.base.clone(), name.to_string())))
+        .map(|name| future_to_promise(fetch_piece(inner.source.clone(), name.to_string())))
         .collect();
     let all = JsFuture::from(Promise::all(&requests))
         .await
@@ -181,11 +226,11 @@ fn add_piece(inner: &Inner, name: &str, bytes: &Uint8Array) -> Result<(), SiteEr
         .index
         .borrow_mut()
         .add(name, &bytes.to_vec())
-        .map_err(|e| SiteError::Core(name.to_string(), e))
+        .map_err(|e| inner.source.damaged(name, e))
 }
 
-async fn fetch_piece(base: String, name: String) -> Result<JsValue, JsValue> {
-    match fetch_bytes(&base, &name).await {
+async fn fetch_piece(source: Source, name: String) -> Result<JsValue, JsValue> {
+    match source.bytes(&name).await {
         Ok(bytes) => Ok(bytes.into()),
         Err(e) => Err(e.into_js()),
     }
@@ -211,26 +256,31 @@ async fn settle<T>(
 impl SiteExplorer {
     /// Open the site whose meta (`site.qxs`) is at `base` (a folder URL ending in `/`);
     /// `meta`, if given, is the meta's bytes as a `Uint8Array`, already fetched (a page
-    /// that starts the fetch early). Resolves to a `SiteExplorer`; rejects with an `Error` whose message says, in
-    /// Chinese, what is wrong (missing, another format version, damaged).
-    pub fn open(base: String, meta: Option<Vec<u8>>) -> Promise {
+    /// that starts the fetch early). `read`, if given, reads the pieces instead of the
+    /// network (a site stored in this browser; `base` is then unused): `read(name)` returns
+    /// a Promise of the piece's `Uint8Array`, or of `undefined` for a piece not stored.
+    /// Resolves to a `SiteExplorer`; rejects with an `Error` whose message says, in
+    /// Chinese, what is wrong (missing, another format version, damaged), and whose `kind`
+    /// is `"stored"` when a stored piece is missing or damaged (the page may rebuild them).
+    pub fn open(base: String, meta: Option<Vec<u8>>, read: Option<js_sys::Function>) -> Promise {
         future_to_promise(async move {
-            let base = if base.ends_with('/') {
-                base
-            } else {
-                format!("{base}/")
+            let source = match read {
+                Some(read) => Source::Stored(read),
+                None if base.ends_with('/') => Source::Host(base),
+                None => Source::Host(format!("{base}/")),
             };
             let meta = match meta {
                 Some(bytes) => bytes,
-                None => fetch_bytes(&base, META_NAME)
+                None => source
+                    .bytes(META_NAME)
                     .await
                     .map_err(SiteError::into_js)?
                     .to_vec(),
             };
-            let index = SiteIndex::open(&meta)
-                .map_err(|e| SiteError::Core(META_NAME.into(), e).into_js())?;
+            let index =
+                SiteIndex::open(&meta).map_err(|e| source.damaged(META_NAME, e).into_js())?;
             let inner = Rc::new(Inner {
-                base,
+                source,
                 index: RefCell::new(index),
                 kept: RefCell::default(),
             });
@@ -395,6 +445,8 @@ pub(crate) enum SiteError {
     Http(String, u16),
     /// The file arrived but is not what it should be.
     Core(String, quxian_core::Error),
+    /// A piece stored in this browser is missing (None) or damaged.
+    Stored(String, Option<quxian_core::Error>),
     /// A query kept naming new pieces (a site whose pieces contradict each other).
     TooManyRounds,
     /// A JavaScript error passed through.
@@ -419,6 +471,7 @@ impl SiteError {
                 format!("索引文件 {name} 获取失败（HTTP {status}）：请稍后重试")
             }
             SiteError::Core(name, error) => core_message(&name, &error),
+            SiteError::Stored(name, problem) => return stored_error(&name, problem.as_ref()),
             SiteError::TooManyRounds => {
                 "网站索引的各个文件互不一致，无法完成搜索：请刷新页面；若仍出错，请联系网站维护者重新构建".to_string()
             }
@@ -426,6 +479,24 @@ impl SiteError {
         };
         js_sys::Error::new(&message).into()
     }
+}
+
+/// The `Error` for a stored piece that is missing or damaged: its `kind` is `"stored"`, so
+/// the page can have the pieces rebuilt from the library (which is kept apart).
+fn stored_error(name: &str, problem: Option<&quxian_core::Error>) -> JsValue {
+    let what = match problem {
+        None => format!("本机文档库的分片索引缺少文件 {name}"),
+        // It names its piece itself.
+        Some(error @ quxian_core::Error::Piece { .. }) => {
+            format!("本机文档库的分片索引：{}", error.zh())
+        }
+        Some(error) => format!("本机文档库的分片索引文件 {name} {}", error.zh()),
+    };
+    let error = js_sys::Error::new(&format!(
+        "{what}：请回到文档库，再点“分片打开”重新建立（文档库本身没有受影响）"
+    ));
+    let _ = js_sys::Reflect::set(&error, &"kind".into(), &"stored".into());
+    error.into()
 }
 
 /// The Chinese message for a core error about index file `name`, with what to do.

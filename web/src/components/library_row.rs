@@ -1,5 +1,6 @@
-//! One saved library in 管理: name, documents and size; 打开, 重命名 (inline), 导出 (a `.qx`
-//! download) and 删除 (asks first, in the row).
+//! One saved library in 管理: name, documents and size; 打开, 分片打开 (the site page, for
+//! big libraries: its index is written first, with progress in the row), 重命名 (inline),
+//! 导出 (a `.qx` download) and 删除 (asks first, in the row).
 
 use std::rc::Rc;
 
@@ -61,6 +62,26 @@ pub fn LibraryRow(props: &LibraryRowProps) -> Html {
         let (on_open, id) = (props.on_open.clone(), lib.id.clone());
         Callback::from(move |_: MouseEvent| on_open.emit(Some(id.clone())))
     };
+    // Pieces and bytes stored so far while 分片打开 writes the site index.
+    let writing = use_state(|| None::<(u32, f64)>);
+    let open_site = {
+        let (lib, error, writing) = (lib.clone(), error.clone(), writing.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (lib, error, writing) = (lib.clone(), error.clone(), writing.clone());
+            writing.set(Some((0, 0.0)));
+            let progress = {
+                let writing = writing.clone();
+                Callback::from(move |done| writing.set(Some(done)))
+            };
+            wasm_bindgen_futures::spawn_local(async move {
+                // On success the page is leaving for the site page.
+                if let Err(e) = library::open_as_site(&lib, progress).await {
+                    writing.set(None);
+                    error.set(Some(e));
+                }
+            });
+        })
+    };
     let export = {
         let (lib, run) = (lib.clone(), run.clone());
         Callback::from(move |_: MouseEvent| {
@@ -114,24 +135,34 @@ pub fn LibraryRow(props: &LibraryRowProps) -> Html {
             <span class="qx-muted qx-library-meta">
                 { format!("{} 篇文档 · {}", lib.documents, format_bytes(lib.bytes)) }
                 if lib.gazetteer.is_some() || lib.topics.is_some() { { " · 自定义区县/主题" } }
+                if let Some(bytes) = lib.site_bytes { { format!(" · 分片索引 {}", format_bytes(bytes)) } }
             </span>
         </div>
     };
-    let actions = match *mode {
-        Mode::Normal => html! {
+    let actions = match (*mode, *writing) {
+        (Mode::Normal, Some((pieces, bytes))) => html! {
+            <div class="qx-library-actions" role="status" data-testid="library-site-progress">
+                { format!("正在建立分片索引：已保存 {pieces} 个文件，{}…", format_bytes(bytes)) }
+            </div>
+        },
+        (Mode::Normal, None) => html! {
             <div class="qx-library-actions">
                 if props.current {
                     <span class="qx-badge">{ "当前" }</span>
                 } else {
                     <button type="button" class="qx-button" data-testid="library-open" onclick={open}>{ "打开" }</button>
                 }
+                <button type="button" class="qx-button" data-testid="library-open-site" onclick={open_site}
+                    title="适合大的文档库：每次搜索只读取需要的部分，不把整个文档库载入内存。第一次打开时先建立分片索引">
+                    { "分片打开" }
+                </button>
                 <button type="button" class="qx-button" data-testid="library-rename" onclick={set(Mode::Renaming)}>{ "重命名" }</button>
                 <button type="button" class="qx-button" data-testid="library-export" onclick={export}>{ "导出 .qx" }</button>
                 <button type="button" class="qx-button qx-button-danger" data-testid="library-delete"
                     onclick={set(Mode::ConfirmDelete)}>{ "删除" }</button>
             </div>
         },
-        Mode::Renaming => html! {
+        (Mode::Renaming, _) => html! {
             <form class="qx-library-actions" onsubmit={rename}>
                 <input ref={field.clone()} type="text" class="qx-input" value={lib.name.clone()} maxlength="80"
                     aria-label="新的名称" data-testid="library-rename-input" />
@@ -139,7 +170,7 @@ pub fn LibraryRow(props: &LibraryRowProps) -> Html {
                 <button type="button" class="qx-button qx-button-quiet" onclick={set(Mode::Normal)}>{ "取消" }</button>
             </form>
         },
-        Mode::ConfirmDelete => html! {
+        (Mode::ConfirmDelete, _) => html! {
             <div class="qx-library-actions qx-confirm" role="alert">
                 <span>{ "删除后不能恢复，确定吗？" }</span>
                 <button type="button" class="qx-button qx-button-danger" data-testid="library-delete-confirm"

@@ -1,0 +1,170 @@
+// 分片打开: a library imported in the app is written as a site index into IndexedDB and
+// searched by the site page piece by piece (site.html?library=ID), as big libraries are.
+// Its answers must be the CLI's on a bundle of the same documents; a stored piece that goes
+// missing gives a Chinese message and is written again by the next 分片打开; deleting the
+// library deletes its pieces. The console stays clean throughout.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launch, openApp, screenshot } from './helpers.mjs';
+import { REPO, waitReady } from './app-helpers.mjs';
+
+const ARCHIVE = process.env.QUXIAN_ARCHIVE ?? join(REPO, 'target/e2e-archive');
+const CLI = process.env.QUXIAN_CLI ?? join(REPO, 'target/release/quxian');
+const NAME = '生成的档案';
+
+let browser;
+let work;
+before(async () => {
+  browser = await launch();
+  work = mkdtempSync(join(tmpdir(), 'quxian-library-site-'));
+  execFileSync(CLI, ['build', ARCHIVE, '-o', join(work, 'same.qx')]);
+});
+after(async () => {
+  await browser?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** `quxian search --json` on a bundle of the same documents. */
+function cliSearch(query) {
+  const out = execFileSync(CLI, ['search', join(work, 'same.qx'), query, '--json', '--limit', '100000']);
+  return JSON.parse(out.toString());
+}
+
+async function openManage(page) {
+  await page.getByTestId('corpus-switcher').click();
+  await page.getByTestId('open-manage').click();
+  await page.getByTestId('library-dialog').waitFor();
+}
+
+/** Imports the archive through the app's dialog and saves it as NAME. */
+async function importArchive(page) {
+  await page.getByTestId('corpus-switcher').click();
+  await page.getByTestId('open-import').click();
+  const files = readdirSync(ARCHIVE).filter((f) => f.endsWith('.txt')).map((f) => join(ARCHIVE, f));
+  await page.getByTestId('import-files').setInputFiles(files);
+  await page.getByTestId('import-report').waitFor({ timeout: 120_000 });
+  await page.getByTestId('library-name').fill(NAME);
+  await page.getByTestId('library-save').click();
+  await page.getByTestId('library-dialog').waitFor({ state: 'detached' });
+  await waitReady(page);
+}
+
+/** Clicks the library's 分片打开 and waits for the site page to show the library. */
+async function openAsSite(page) {
+  await openManage(page);
+  const row = page.getByTestId('library-row').filter({ hasText: NAME });
+  await row.getByTestId('library-open-site').click();
+  await page.waitForURL(/site\.html\?library=/, { timeout: 120_000 });
+  await page.waitForFunction((name) => document.querySelector('h1')?.textContent === name, NAME);
+}
+
+/** Searches in the site page like a user; its status line, once the counts are in. */
+async function siteSearch(page, query) {
+  await page.fill('#q', query);
+  await page.press('#q', 'Enter');
+  await page.waitForFunction((q) => new URLSearchParams(location.hash.slice(1)).get('q') === q
+    && !/搜索中/.test(document.getElementById('status').textContent)
+    && document.getElementById('facets').getAttribute('aria-busy') !== 'true', query, { timeout: 30_000 });
+  return page.locator('#status').innerText();
+}
+
+/** The IndexedDB keys of a library's pieces. */
+function storedPieces(page, id) {
+  return page.evaluate((id) => new Promise((resolve, reject) => {
+    const open = indexedDB.open('quxian');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const request = open.result.transaction('pieces').objectStore('pieces')
+        .getAllKeys(IDBKeyRange.bound([id], [id, []]));
+      request.onsuccess = () => {
+        open.result.close();
+        resolve(request.result.map(([, name]) => name));
+      };
+    };
+  }), id);
+}
+
+test('分片打开: the site page searches a stored library as the CLI does, and heals a missing piece', { timeout: 300_000 }, async () => {
+  const app = await openApp(browser);
+  const { page } = app;
+  await waitReady(page);
+  await importArchive(page);
+  await openAsSite(page);
+  const id = new URL(page.url()).searchParams.get('library');
+  const pieces = await storedPieces(page, id);
+  assert.ok(pieces.includes('site.qxs') && pieces.length > 20, `pieces stored: ${pieces.length}`);
+  // Every piece the index names is stored.
+  const named = await page.evaluate(async (id) => {
+    const [m, lib] = await Promise.all([import('./pkg-site/quxian_wasm.js'), import('./quxian-library.js')]);
+    await m.default();
+    const explorer = await m.SiteExplorer.open('', undefined, (name) => lib.readLibraryPiece(id, name));
+    return explorer.pieceNames();
+  }, id);
+  assert.deepEqual([...named, 'site.qxs'].sort(), [...pieces].sort());
+  // Nothing is asked of the host's ./quxian/: the app has no site there.
+  const hostPieces = [];
+  page.on('request', (r) => { if (r.url().includes('/quxian/')) hostPieces.push(r.url()); });
+
+  for (const query of ['重庆', '"缙云山"', '发展 -重庆', '区县']) {
+    const status = await siteSearch(page, query);
+    const cli = cliSearch(query);
+    const expected = cli.total === 0 ? '没有找到' : `${cli.total_docs.toLocaleString('zh-CN')} 篇文档 · ${cli.total.toLocaleString('zh-CN')} 段匹配`;
+    assert.ok(status.startsWith(expected), `${query}: ${status} / CLI ${expected}`);
+    const docs = await page.$$eval('#hits h2 a', (links) => links.map((a) => new URLSearchParams(a.hash.slice(1)).get('doc')));
+    assert.deepEqual(docs, [...new Set(cli.hits.map((h) => h.key))].slice(0, 10), `best documents of ${query}`);
+    const districts = await page.$$eval('#facets fieldset:first-child label', (labels) => Object.fromEntries(
+      labels.map((l) => [l.querySelector('input').value, Number(l.querySelector('.count').textContent.replace(/,/g, ''))])));
+    assert.deepEqual(districts, cli.facets.district, `district counts of ${query}`);
+  }
+  await screenshot(page, 'library-site');
+
+  // A document opens from its result and Back returns; a reload keeps the view.
+  await page.locator('#hits h2 a').first().click();
+  await page.waitForSelector('#reader:not([hidden]) p');
+  await page.goBack();
+  await page.waitForSelector('#hits h2');
+  await page.reload();
+  await page.waitForFunction(() => /段匹配/.test(document.getElementById('status').textContent));
+  assert.equal(await page.inputValue('#q'), '区县');
+  assert.deepEqual(hostPieces, []);
+  app.assertNoErrors();
+
+  // Pieces go missing (the gram buckets): the next query says so in Chinese and what to do;
+  // the library's pieces are then dropped, and 分片打开 writes them again.
+  const grams = pieces.filter((name) => name.startsWith('g-'));
+  await page.evaluate(({ id, grams }) => new Promise((resolve) => {
+    const open = indexedDB.open('quxian');
+    open.onsuccess = () => {
+      const tx = open.result.transaction('pieces', 'readwrite');
+      for (const name of grams) tx.objectStore('pieces').delete([id, name]);
+      tx.oncomplete = () => { open.result.close(); resolve(); };
+    };
+  }), { id, grams });
+  await page.reload();
+  // (The view's search, 区县, needs them.)
+  await page.waitForFunction(() => /分片索引/.test(document.getElementById('status').textContent));
+  assert.match(await page.locator('#status').innerText(),
+    /^本机文档库的分片索引缺少文件 g-\S+：请回到文档库，再点“分片打开”重新建立（文档库本身没有受影响）$/);
+  await page.waitForFunction(async (id) => (await import('./quxian-library.js')).librarySiteInfo(id).then((i) => i.site === null), id);
+  await page.getByRole('link', { name: '← 返回区县应用' }).click();
+  await waitReady(page);
+  await openAsSite(page);
+  assert.deepEqual(await storedPieces(page, id), pieces, 'the same pieces are written again');
+  assert.match(await siteSearch(page, '缙云山'), /段匹配/);
+  app.assertNoErrors();
+
+  // Deleting the library deletes its pieces.
+  await page.getByRole('link', { name: '← 返回区县应用' }).click();
+  await waitReady(page);
+  await openManage(page);
+  const row = page.getByTestId('library-row').filter({ hasText: NAME });
+  await row.getByTestId('library-delete').click();
+  await row.getByTestId('library-delete-confirm').click();
+  await row.waitFor({ state: 'detached' });
+  assert.deepEqual(await storedPieces(page, id), []);
+  await app.context.close();
+});
