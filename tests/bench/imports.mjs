@@ -18,9 +18,12 @@ export function importableFiles(dir) {
   return readdirSync(dir).filter((n) => /\.(txt|md|html?|jsonl)$/i.test(n)).sort().map((n) => join(dir, n));
 }
 
-/** Resident memory (bytes) of each process descending from this one (Chromium and its
- * renderers), from /proc. */
-export function residentOfDescendants() {
+/**
+ * Resident memory (bytes) of each process descending from this one (Chromium and its
+ * renderers), from /proc; with `renderers`, of its renderer processes only (where pages,
+ * their workers and their wasm live; the browser process holds IndexedDB's caches).
+ */
+export function residentOfDescendants({ renderers = false } = {}) {
   const parentOf = new Map();
   for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
     try {
@@ -45,6 +48,7 @@ export function residentOfDescendants() {
   const out = [0];
   for (const pid of ours) {
     try {
+      if (renderers && !readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) continue;
       const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
       out.push(kb * 1024);
     } catch {

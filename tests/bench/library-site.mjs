@@ -15,7 +15,8 @@
 // (`site.html?library=ID#q=缙云山`), time to the first <mark>, then QUERIES typed one after
 // the other, each compared with `quxian search --json` on the CLI's bundle of the same
 // files (total passages and documents). Memory: the largest resident set of any Chromium
-// process during each step (sampled from /proc every 100 ms, Linux only).
+// process, and of any renderer process (pages, workers, wasm), during each step (sampled
+// from /proc every 100 ms, Linux only).
 // Prints a table, then one JSON line; exits 1 when a result differs.
 
 import { execFileSync } from 'node:child_process';
@@ -34,17 +35,20 @@ const files = importableFiles(dir);
 execFileSync(CLI, ['build', dir, '-o', CLI_BUNDLE], { stdio: ['ignore', 'ignore', 'inherit'] });
 
 let peak = 0;
+let peakRenderer = 0;
 const sampler = setInterval(() => {
   peak = Math.max(peak, ...residentOfDescendants());
+  peakRenderer = Math.max(peakRenderer, ...residentOfDescendants({ renderers: true }));
 }, 100);
-/** Runs `step(page)` in a fresh page; its result, time and largest process. */
+/** Runs `step(page)` in a fresh page; its result, time, largest process and largest renderer. */
 async function measured(context, step) {
   const page = await context.newPage();
   peak = Math.max(...residentOfDescendants());
+  peakRenderer = Math.max(...residentOfDescendants({ renderers: true }));
   const start = performance.now();
   try {
     const result = await step(page);
-    return { result, ms: performance.now() - start, peak };
+    return { result, ms: performance.now() - start, peak, renderer: peakRenderer };
   } finally {
     await page.close();
   }
@@ -110,17 +114,17 @@ try {
   });
   clearInterval(sampler);
   console.log(`files ${files.length}, ${mb(report.input_bytes)} MB of text, library ${mb(imported.result.bundleBytes)} MB`);
-  console.log(`import and save        ${(imported.ms / 1000).toFixed(1)} s, largest process ${mb(imported.peak)} MB`);
-  console.log(`opened whole (the app) first result ${(whole.result / 1000).toFixed(2)} s, largest process ${mb(whole.peak)} MB`);
-  console.log(`分片打开: writing       ${(written.ms / 1000).toFixed(1)} s, ${written.result.pieces} pieces, ${mb(written.result.bytes)} MB, largest process ${mb(written.peak)} MB`);
-  console.log(`分片打开: site page     first result ${(site.result / 1000).toFixed(2)} s, with ${QUERIES.length} more queries largest process ${mb(site.peak)} MB`);
+  console.log(`import and save        ${(imported.ms / 1000).toFixed(1)} s, largest process ${mb(imported.peak)} MB, renderer ${mb(imported.renderer)} MB`);
+  console.log(`opened whole (the app) first result ${(whole.result / 1000).toFixed(2)} s, largest process ${mb(whole.peak)} MB, renderer ${mb(whole.renderer)} MB`);
+  console.log(`分片打开: writing       ${(written.ms / 1000).toFixed(1)} s, ${written.result.pieces} pieces, ${mb(written.result.bytes)} MB, largest process ${mb(written.peak)} MB, renderer ${mb(written.renderer)} MB`);
+  console.log(`分片打开: site page     first result ${(site.result / 1000).toFixed(2)} s, with ${QUERIES.length} more queries largest process ${mb(site.peak)} MB, renderer ${mb(site.renderer)} MB`);
   for (const r of rows) console.log(`${r.same ? 'same  ' : 'DIFFER'} ${r.q.padEnd(8)} ${String(Math.round(r.ms)).padStart(6)} ms  ${r.status}${r.same ? '' : `  (CLI: ${r.expected})`}`);
   console.log(JSON.stringify({
     bench: 'library-site', files: files.length, input_bytes: report.input_bytes,
-    import_ms: Math.round(imported.ms), import_peak: imported.peak,
-    whole_first_ms: Math.round(whole.result), whole_peak: whole.peak,
-    write_ms: Math.round(written.ms), pieces: written.result.pieces, piece_bytes: written.result.bytes, write_peak: written.peak,
-    site_first_ms: Math.round(site.result), site_peak: site.peak, differ,
+    import_ms: Math.round(imported.ms), import_peak: imported.peak, import_renderer: imported.renderer,
+    whole_first_ms: Math.round(whole.result), whole_peak: whole.peak, whole_renderer: whole.renderer,
+    write_ms: Math.round(written.ms), pieces: written.result.pieces, piece_bytes: written.result.bytes, write_peak: written.peak, write_renderer: written.renderer,
+    site_first_ms: Math.round(site.result), site_peak: site.peak, site_renderer: site.renderer, differ,
   }));
   process.exitCode = differ ? 1 : 0;
 } finally {
