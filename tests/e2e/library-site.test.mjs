@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launch, openApp, screenshot } from './helpers.mjs';
@@ -166,5 +166,40 @@ test('分片打开: the site page searches a stored library as the CLI does, and
   await row.getByTestId('library-delete-confirm').click();
   await row.waitFor({ state: 'detached' });
   assert.deepEqual(await storedPieces(page, id), []);
+  await app.context.close();
+});
+
+test('a big import is offered 保存并分片打开, which saves it and opens it by pieces', { timeout: 300_000 }, async () => {
+  // 17 MB of JSONL: the archive's documents twelve times over, each copy told apart.
+  const docs = readdirSync(ARCHIVE).filter((f) => f.endsWith('.txt')).sort()
+    .map((f) => readFileSync(join(ARCHIVE, f), 'utf8'));
+  const lines = [];
+  for (let copy = 1; Buffer.byteLength(lines.join('\n')) < 17_000_000; copy++) {
+    docs.forEach((text, i) => {
+      const [title, ...body] = text.split('\n');
+      lines.push(JSON.stringify({ title: `${title}（${copy}）`, text: `第 ${copy} 份第 ${i} 篇。\n${body.join('\n')}` }));
+    });
+  }
+  const file = join(work, 'big.jsonl');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  execFileSync(CLI, ['build', file, '-o', join(work, 'big.qx')]);
+
+  const app = await openApp(browser);
+  const { page } = app;
+  await waitReady(page);
+  await page.getByTestId('corpus-switcher').click();
+  await page.getByTestId('open-import').click();
+  await page.getByTestId('import-files').setInputFiles([file]);
+  await page.getByTestId('import-report').waitFor({ timeout: 120_000 });
+  assert.match(await page.getByTestId('big-import-hint').innerText(), /保存并分片打开/);
+  await screenshot(page, 'big-import-report');
+  await page.getByTestId('library-name').fill('大档案');
+  await page.getByTestId('library-save-site').click();
+  await page.waitForURL(/site\.html\?library=/, { timeout: 120_000 });
+  await page.waitForFunction(() => document.querySelector('h1')?.textContent === '大档案');
+  const status = await siteSearch(page, '缙云山');
+  const cli = JSON.parse(execFileSync(CLI, ['search', join(work, 'big.qx'), '缙云山', '--json', '--limit', '10']).toString());
+  assert.ok(status.startsWith(`${cli.total_docs.toLocaleString('zh-CN')} 篇文档 · ${cli.total.toLocaleString('zh-CN')} 段匹配`), status);
+  app.assertNoErrors();
   await app.context.close();
 });

@@ -1,7 +1,9 @@
 //! After an import: what was added, what was left out and why (in Chinese, the original
 //! wording in the tooltip), a name (default 导入于 <date>, or a `.qx` library's own) and 保存. Saving stores the
 //! library in IndexedDB; a failure (a full disk) shows the reason and keeps the report, so
-//! nothing is lost and earlier libraries stay as they were.
+//! nothing is lost and earlier libraries stay as they were. A big import is also offered
+//! 保存并分片打开: saved, then searched piece by piece in the site page (see
+//! `library::open_as_site`) instead of loaded whole.
 
 use std::rc::Rc;
 
@@ -9,6 +11,20 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::library::{self, format_bytes, ImportResult};
+
+/// Imports of this much input or more are offered 保存并分片打开: opened whole, 28 MB of
+/// text took 3 s and 100 MB 9 s and 850 MB before the first result, by pieces 0.3 s
+/// (BENCHMARKS.md, "opened whole or by 分片打开").
+const BIG_IMPORT_BYTES: f64 = 16.0 * 1024.0 * 1024.0;
+
+/// What happens once the library is saved.
+#[derive(Clone, Copy, PartialEq)]
+enum AfterSave {
+    /// The app opens it (whole).
+    Open,
+    /// The site page opens it by pieces.
+    OpenBySite,
+}
 
 #[derive(Properties, PartialEq)]
 pub struct ImportReportProps {
@@ -28,12 +44,14 @@ pub fn ImportReport(props: &ImportReportProps) -> Html {
     let default = use_state(|| props.result.name.clone().unwrap_or_else(default_name));
     let r = &props.result;
 
-    let onsubmit = {
-        let (name, saving, error) = (name.clone(), saving.clone(), error.clone());
+    // Pieces and bytes stored so far while 保存并分片打开 writes the site index.
+    let writing = use_state(|| None::<(u32, f64)>);
+    let save = |after: AfterSave| {
+        let (name, saving, error, writing) =
+            (name.clone(), saving.clone(), error.clone(), writing.clone());
         let default = (*default).clone();
         let (result, on_saved) = (props.result.clone(), props.on_saved.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
+        move || {
             if *saving {
                 return;
             }
@@ -47,22 +65,58 @@ pub fn ImportReport(props: &ImportReportProps) -> Html {
                 typed
             };
             saving.set(true);
-            let (saving, error, result, on_saved) = (
+            let (saving, error, writing, result, on_saved) = (
                 saving.clone(),
                 error.clone(),
+                writing.clone(),
                 result.clone(),
                 on_saved.clone(),
             );
             wasm_bindgen_futures::spawn_local(async move {
-                match library::save(&title, &result).await {
-                    Ok(id) => on_saved.emit(id),
+                let saved = match library::save(&title, &result).await {
+                    Ok(id) => id,
                     Err(e) => {
                         error.set(Some(e));
                         saving.set(false);
+                        return;
                     }
+                };
+                if after == AfterSave::Open {
+                    on_saved.emit(saved);
+                    return;
+                }
+                writing.set(Some((0, 0.0)));
+                let progress = {
+                    let writing = writing.clone();
+                    Callback::from(move |done| writing.set(Some(done)))
+                };
+                // On success the page is leaving for the site page. On failure the library
+                // is saved all the same (the buttons stay off: saving again would save it
+                // twice), and 管理 lists it with 打开 and 分片打开.
+                let opened = match library::find(&saved).await {
+                    Ok(Some(meta)) => library::open_as_site(&meta, progress).await,
+                    Ok(None) => Err("刚保存的文档库找不到了".to_string()),
+                    Err(e) => Err(e),
+                };
+                if let Err(e) = opened {
+                    writing.set(None);
+                    error.set(Some(format!(
+                        "文档库已保存，但分片打开失败：{e}。可在“文档库 → 管理”中打开它或再试分片打开"
+                    )));
                 }
             });
+        }
+    };
+    let onsubmit = {
+        let save = save(AfterSave::Open);
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            save();
         })
+    };
+    let by_site = {
+        let save = save(AfterSave::OpenBySite);
+        Callback::from(move |_: MouseEvent| save())
     };
     let discard = {
         let d = props.on_discard.clone();
@@ -102,9 +156,27 @@ pub fn ImportReport(props: &ImportReportProps) -> Html {
                             data-testid="library-name" maxlength="80" />
                     </label>
                     <button type="submit" class="qx-button qx-button-primary" data-testid="library-save"
-                        disabled={*saving}>{ if *saving { "正在保存…" } else { "保存" } }</button>
+                        disabled={*saving}>{ match (*saving, error.is_some()) {
+                            (true, true) => "已保存",
+                            (true, false) => "正在保存…",
+                            (false, _) => "保存",
+                        } }</button>
+                    if r.input_bytes >= BIG_IMPORT_BYTES {
+                        <button type="button" class="qx-button" data-testid="library-save-site"
+                            disabled={*saving} onclick={by_site}>{ "保存并分片打开" }</button>
+                    }
                     <button type="button" class="qx-button qx-button-quiet" onclick={discard}>{ "放弃" }</button>
                 </form>
+                if r.input_bytes >= BIG_IMPORT_BYTES {
+                    <p class="qx-muted" data-testid="big-import-hint">
+                        { "文档库较大：“保存”后整个载入，需要一些时间和内存；“保存并分片打开”每次搜索只读取需要的部分，第一次打开时先建立分片索引。" }
+                    </p>
+                }
+                if let Some((pieces, bytes)) = *writing {
+                    <p role="status" data-testid="library-site-progress">
+                        { format!("正在建立分片索引：已保存 {pieces} 个文件，{}…", format_bytes(bytes)) }
+                    </p>
+                }
                 if let Some(e) = &*error {
                     <p class="qx-error" role="alert" data-testid="save-error">{ e.clone() }</p>
                 }
