@@ -170,6 +170,56 @@ test('after one import online, the next import works offline', { timeout: 180_00
   }
 });
 
+test('a library opened by pieces once online opens by pieces offline, its search and reader too', { timeout: 180_000 }, async () => {
+  const copy = copyDist(DIST);
+  const server = await serveDir(copy.dir);
+  const { context, page, errors } = await firstVisit(server.url);
+  try {
+    await page.getByTestId('corpus-switcher').click();
+    await page.getByTestId('open-import').click();
+    const text = (title) => `${title}\n\n北碚区缙云山国家级自然保护区的生态环境持续改善，游客越来越多。\n\n渝北区的数字经济发展很快。\n`;
+    await page.getByTestId('import-files').setInputFiles(['缙云山', '数字经济'].map((name) => (
+      { name: `${name}.txt`, mimeType: 'text/plain', buffer: Buffer.from(text(name), 'utf8') })));
+    await page.getByTestId('import-report').waitFor({ timeout: 120_000 });
+    await page.getByTestId('library-save').click();
+    await page.getByTestId('library-dialog').waitFor({ state: 'detached' });
+    await waitReady(page);
+    const openBySite = async () => {
+      await page.getByTestId('corpus-switcher').click();
+      await page.getByTestId('open-manage').click();
+      await page.getByTestId('library-open-site').first().click();
+      await page.waitForURL(/site\.html\?library=/);
+      await page.waitForFunction(() => /段匹配/.test(document.getElementById('status').textContent) || document.getElementById('status').className === 'error');
+    };
+    const searchSite = async (query) => {
+      await page.fill('#q', query);
+      await page.press('#q', 'Enter');
+      await page.waitForFunction((q) => new URLSearchParams(location.hash.slice(1)).get('q') === q
+        && /段匹配|没有找到/.test(document.getElementById('status').textContent), query);
+      return page.locator('#status').innerText();
+    };
+    await openBySite();
+    assert.match(await searchSite('缙云山'), /^2 篇文档 · 2 段匹配/);
+    await page.goto(server.url);
+    await waitReady(page);
+
+    await context.setOffline(true);
+    await page.reload();
+    await waitReady(page);
+    await openBySite();
+    assert.match(await searchSite('数字经济'), /^2 篇文档 · 2 段匹配/, 'a new query reads its pieces from IndexedDB');
+    await page.locator('#hits h2 a').first().click();
+    await page.waitForFunction(() => !document.getElementById('reader').hidden
+      && /渝北区的数字经济发展很快/.test(document.getElementById('reader').textContent));
+    await screenshot(page, 'offline-library-site');
+    assertNoErrors(errors);
+  } finally {
+    await context.close();
+    await server.close();
+    copy.remove();
+  }
+});
+
 test('sub-path deployment: the app, its service worker and an embed work under /sub/path/', { timeout: 90_000 }, async () => {
   const server = await serveDir(DIST, { prefix: '/sub/path/' });
   try {

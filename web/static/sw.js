@@ -10,10 +10,14 @@
 // - fetch: same-origin GETs of listed files are answered from the cache (navigations by
 //   path, ignoring the query: `index.html?corpus=…` is the page); files under import/,
 //   jieba/ and pkg-api/ (the in-browser import engine, its dictionary, and the JS API that
-//   searches an import while it runs, fetched only when needed) and under quxian/ (the pieces of a site index, `quxian build --site`, fetched
-//   per query or all at once by 离线使用) are cached on first use, in this version's cache,
-//   so after one import online the next one works offline, and a site works offline once
-//   its pieces are in; anything else goes to the network untouched.
+//   searches an import while it runs, fetched only when needed), the site page and its
+//   engine (site.html and its files, pkg-site/: the app opens a library by pieces there,
+//   分片打开) and under quxian/ (the pieces of a site index, `quxian build --site`, fetched
+//   per query or all at once by 离线使用) are cached on first use, by path, in this
+//   version's cache, so after one import online the next one works offline, a library once
+//   opened by pieces opens so offline (any library: site.html?library=ID is one page), and
+//   a site works offline once its pieces are in; anything else goes to the network
+//   untouched.
 //
 // The precache list holds every file a page loads later (import-worker.js and
 // quxian-library.js included), so a page never pairs its code with another build's.
@@ -22,7 +26,8 @@ const BUILD = { "version": "dev", "files": [] };
 const CACHE = `quxian-${BUILD.version}`;
 const SCOPE = new URL('./', self.location.href);
 const PRECACHED = new Set(BUILD.files.map((f) => new URL(f, SCOPE).pathname));
-const RUNTIME = ['import/', 'jieba/', 'pkg-api/', 'quxian/'].map((d) => new URL(d, SCOPE).pathname);
+const RUNTIME = ['import/', 'jieba/', 'pkg-api/', 'pkg-site/', 'quxian/', 'site.html', 'site.js', 'site-worker.js', 'site.css']
+  .map((d) => new URL(d, SCOPE).pathname);
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
@@ -53,7 +58,7 @@ self.addEventListener('fetch', (event) => {
   if (PRECACHED.has(path)) {
     event.respondWith(fromCache(path, request));
   } else if (RUNTIME.some((dir) => path.startsWith(dir))) {
-    event.respondWith(cacheOnFirstUse(request));
+    event.respondWith(cacheOnFirstUse(new URL(path, SCOPE).href, request));
   }
 });
 
@@ -63,13 +68,14 @@ async function fromCache(path, request) {
   return hit ?? fetch(request);
 }
 
-async function cacheOnFirstUse(request) {
+/** Answers from the cache entry `key` (the URL without its query), filled on first use. */
+async function cacheOnFirstUse(key, request) {
   const cache = await caches.open(CACHE);
-  // The exact URL (these have no query): with ignoreSearch, Chromium compares every entry
-  // of the cache, so 离线使用 of a site's 23,000 pieces slowed from ~70 to ~9 pieces a second.
-  const hit = await cache.match(request);
+  // An exact key, not ignoreSearch: with it, Chromium compares every entry of the cache, so
+  // 离线使用 of a site's 23,000 pieces slowed from ~70 to ~9 pieces a second.
+  const hit = await cache.match(key);
   if (hit) return hit;
   const response = await fetch(request);
-  if (response.ok) await cache.put(request, response.clone());
+  if (response.ok) await cache.put(key, response.clone());
   return response;
 }
