@@ -166,6 +166,11 @@ test('分片打开: the site page searches a stored library as the CLI does, and
   await row.getByTestId('library-delete-confirm').click();
   await row.waitFor({ state: 'detached' });
   assert.deepEqual(await storedPieces(page, id), []);
+  // Its link now says so, with the way back.
+  await page.goto(new URL(`site.html?library=${id}#q=缙云山`, page.url()).href);
+  await page.waitForFunction(() => document.getElementById('status').className === 'error');
+  assert.match(await page.locator('#status').innerText(), /^找不到这个文档库：它可能已被删除/);
+  assert.equal(await page.getByRole('link', { name: '← 返回区县应用' }).count(), 1);
   await app.context.close();
 });
 
@@ -200,6 +205,114 @@ test('a big import is offered 保存并分片打开, which saves it and opens it
   const status = await siteSearch(page, '缙云山');
   const cli = JSON.parse(execFileSync(CLI, ['search', join(work, 'big.qx'), '缙云山', '--json', '--limit', '10']).toString());
   assert.ok(status.startsWith(`${cli.total_docs.toLocaleString('zh-CN')} 篇文档 · ${cli.total.toLocaleString('zh-CN')} 段匹配`), status);
+  app.assertNoErrors();
+  await app.context.close();
+});
+
+/** Resolves with the library's id once the app has saved the archive as NAME. */
+async function savedArchive(page) {
+  await importArchive(page);
+  return /[?&]lib=([^&]+)/.exec(decodeURIComponent(await page.evaluate(() => location.hash)))[1];
+}
+
+test('pieces being written stop, and none stay, when the library is deleted or re-annotated meanwhile', { timeout: 300_000 }, async () => {
+  const app = await openApp(browser);
+  const { page } = app;
+  await waitReady(page);
+  const id = await savedArchive(page);
+  const outcome = await page.evaluate(async (id) => {
+    const lib = await import('./quxian-library.js');
+    const bundle = await lib.loadLibrary(id);
+    const copy = () => lib.saveLibrary({ name: '副本', bundle: bundle.slice(), report: { documents: 300 } });
+    const piecesOf = (key) => new Promise((resolve) => {
+      const open = indexedDB.open('quxian');
+      open.onsuccess = () => {
+        const request = open.result.transaction('pieces').objectStore('pieces').count(IDBKeyRange.bound([key], [key, []]));
+        request.onsuccess = () => { open.result.close(); resolve(request.result); };
+      };
+    });
+    /** As another tab's 重新标注 leaves the library: a new revision, no pieces. */
+    const reannotatedElsewhere = (key) => new Promise((resolve) => {
+      const open = indexedDB.open('quxian');
+      open.onsuccess = () => {
+        const tx = open.result.transaction(['libraries', 'pieces'], 'readwrite');
+        const get = tx.objectStore('libraries').get(key);
+        get.onsuccess = () => {
+          const { site, ...record } = get.result;
+          tx.objectStore('libraries').put({ ...record, revision: (record.revision ?? 0) + 1 });
+          tx.objectStore('pieces').delete(IDBKeyRange.bound([key], [key, []]));
+        };
+        tx.oncomplete = () => { open.result.close(); resolve(); };
+      };
+    });
+    const during = async (key, change) => {
+      let changing = null;
+      try {
+        await lib.openLibrarySite(key, { onProgress: () => { changing ??= change(key); } });
+        return { message: 'resolved' };
+      } catch (error) {
+        await changing;
+        return { message: error.message, pieces: await piecesOf(key), info: await lib.librarySiteInfo(key) };
+      }
+    };
+    const deleted = await during(await copy(), (key) => lib.deleteLibrary(key));
+    const reannotated = await during(await copy(), reannotatedElsewhere);
+    return { deleted, reannotated };
+  }, id);
+  assert.match(outcome.deleted.message, /^找不到这个文档库/);
+  assert.equal(outcome.deleted.pieces, 0, 'a deleted library keeps no pieces');
+  assert.match(outcome.reannotated.message, /在另一个标签页中被重新标注了：请再点“分片打开”/);
+  assert.equal(outcome.reannotated.pieces, 0, 'the abandoned pieces are deleted');
+  assert.equal(outcome.reannotated.info.site, null, 'and the library is not marked as having pieces');
+  app.assertNoErrors();
+  await app.context.close();
+});
+
+test('a tab reading old pieces after the library was re-annotated elsewhere asks for a refresh, and leaves the new pieces', { timeout: 300_000 }, async () => {
+  const app = await openApp(browser);
+  const { page } = app;
+  await waitReady(page);
+  const id = await savedArchive(page);
+  await openAsSite(page);
+  await siteSearch(page, '重庆');
+  // Another tab re-annotates the library (with one more topic) and opens it by pieces again.
+  const other = await app.context.newPage();
+  await other.goto(new URL('import-demo.html', page.url()).href);
+  const site = await other.evaluate(async (id) => {
+    const lib = await import('./quxian-library.js');
+    const { topics } = await lib.defaultData();
+    await lib.reannotateLibrary(id, { topics: `${topics}\n测试主题 缙云山\n` });
+    await lib.openLibrarySite(id);
+    return (await lib.librarySiteInfo(id)).site;
+  }, id);
+  assert.match(await siteSearch(page, '嘉陵江'), /^这个文档库已经更新（重新标注了，或重建了分片索引，也许是在另一个标签页中）：请刷新页面$/);
+  assert.deepEqual((await page.evaluate(async (id) => (await import('./quxian-library.js')).librarySiteInfo(id), id)).site, site,
+    'the new pieces stay');
+  assert.equal((await storedPieces(page, id)).length, site.pieces);
+  await page.reload();
+  assert.match(await siteSearch(page, '缙云山'), /段匹配/);
+  assert.ok(await page.locator('#facets').getByText('测试主题').count() > 0, 'the new topic is counted');
+  app.assertNoErrors();
+  await app.context.close();
+});
+
+test('no room for the pieces: one Chinese message, nothing half-written, the library kept', { timeout: 300_000 }, async () => {
+  const app = await openApp(browser, { contextOptions: { serviceWorkers: 'block' } });
+  const { page } = app;
+  // A quota for the origin before it stores anything: room for the library, not its pieces.
+  const cdp = await app.context.newCDPSession(page);
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(page.url()).origin, quotaSize: 1_500_000 });
+  await page.reload();
+  await waitReady(page);
+  const id = await savedArchive(page);
+  await openManage(page);
+  const row = page.getByTestId('library-row').filter({ hasText: NAME });
+  await row.getByTestId('library-open-site').click();
+  const error = row.locator('.qx-library-error');
+  await error.waitFor({ timeout: 60_000 });
+  assert.match(await error.innerText(), /^存储空间不足：浏览器没有足够的空间保存分片索引（约需 [\d.]+ MB）。文档库本身没有受影响；请删除不用的文档库后再试$/);
+  assert.deepEqual(await storedPieces(page, id), []);
+  await screenshot(page, 'library-site-no-room');
   app.assertNoErrors();
   await app.context.close();
 });

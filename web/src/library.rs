@@ -237,6 +237,18 @@ pub async fn open_as_site(
         .map_err(message)
 }
 
+/// The progress line of [`open_as_site`]: the library is read and decoded first (seconds
+/// for a big one), then its pieces are stored.
+pub fn site_progress_label((pieces, bytes): (u32, f64)) -> String {
+    match pieces {
+        0 => "正在建立分片索引：正在读取文档库…".to_string(),
+        _ => format!(
+            "正在建立分片索引：已保存 {pieces} 个文件，{}…",
+            format_bytes(bytes)
+        ),
+    }
+}
+
 /// Download the library as `<name>.qx`.
 pub async fn export(meta: &LibraryMeta) -> Result<(), String> {
     call("exportLibrary", std::slice::from_ref(&meta.key))

@@ -28,7 +28,8 @@
 //   readLibraryPiece(id, name) → Uint8Array | undefined: a stored piece (for site-worker.js)
 //   librarySiteInfo(id) → { id, name, site } | null: a library (found by a link's text id)
 //     and whether its pieces are complete (`site`: { pieces, bytes, build } once they are)
-//   forgetLibrarySite(id): delete a library's pieces (damaged ones: the next open rewrites)
+//   forgetLibrarySite(id, { build }): delete a library's pieces (damaged ones: the next open
+//     rewrites them); with `build`, only if the library's pieces are still that build's
 //   filesFromEntries(entries) → File[]: the files under dropped FileSystemEntry objects
 //     (DataTransferItem.webkitGetAsEntry(), taken during the drop event), folders walked,
 //     each file named by its path from the dropped item ('报告/2023/a.txt')
@@ -104,10 +105,12 @@ function releaseWorker(worker) {
 /**
  * One request/answer exchange with an idle worker (defaults, reannotate, site): posts `msg`
  * and resolves with the first answer of type `answer`; an 'error' answer rejects, and
- * `onPiece` receives the 'site-piece' messages before it. The worker is kept for the next
- * exchange or import when `keepAfter` (see KEEP_WORKER_MAX_INPUT).
+ * `onPiece` receives the 'site-piece' messages before it. `control.stop(error)`, set here,
+ * ends the exchange early: the worker is terminated and the promise rejects with `error`.
+ * The worker is kept for the next exchange or import when `keepAfter` (see
+ * KEEP_WORKER_MAX_INPUT).
  */
-function askWorker(msg, transfer, answer, keepAfter = true, onPiece = null) {
+function askWorker(msg, transfer, answer, keepAfter = true, { onPiece, control } = {}) {
   const worker = takeWorker();
   return new Promise((resolve, reject) => {
     const done = (fn, value, keep) => {
@@ -121,6 +124,7 @@ function askWorker(msg, transfer, answer, keepAfter = true, onPiece = null) {
       event.preventDefault?.();
       done(reject, new Error(`无法启动导入程序（${event.message || '未知错误'}）`), false);
     };
+    if (control) control.stop = (error) => done(reject, error, false);
     worker.onmessage = (event) => {
       const reply = event.data ?? {};
       if (reply.type === 'site-piece') onPiece?.(reply);
@@ -454,12 +458,18 @@ function isQuotaError(err) {
 function storageError(err) {
   if (isQuotaError(err)) {
     const detail = err.message ? `（${err.message}）` : '';
-    return new Error(`存储空间不足：浏览器没有足够的空间保存此文档库，已保存的文档库不受影响。请删除不用的文档库或导出后再试。${detail}`);
+    return Object.assign(
+      new Error(`存储空间不足：浏览器没有足够的空间保存此文档库，已保存的文档库不受影响。请删除不用的文档库或导出后再试。${detail}`),
+      { kind: 'quota' },
+    );
   }
   return new Error(`存储出错：${err?.message ?? err}`);
 }
 
-/** Runs `body(stores)` in one transaction; resolves with what `body` returns once committed. */
+/**
+ * Runs `body(stores, done, abort)` in one transaction; resolves with the value given to
+ * `done` once committed; `abort(error)` rolls it back and rejects with `error`.
+ */
 async function transact(storeNames, mode, body) {
   const db = await openDb();
   return new Promise((resolve, reject) => {
@@ -472,12 +482,16 @@ async function transact(storeNames, mode, body) {
     }
     const stores = Object.fromEntries(storeNames.map((n) => [n, tx.objectStore(n)]));
     let result;
+    let aborted = null;
     tx.oncomplete = () => resolve(result);
-    tx.onabort = () => reject(storageError(tx.error));
+    tx.onabort = () => reject(aborted ?? storageError(tx.error));
     tx.onerror = (event) => event.preventDefault?.(); // reported once, by onabort
     try {
       body(stores, (value) => {
         result = value;
+      }, (error) => {
+        aborted = error;
+        tx.abort();
       });
     } catch (err) {
       tx.abort();
@@ -585,7 +599,8 @@ export async function reannotateLibrary(id, { gazetteer, topics } = {}) {
       if (!meta) return;
       // Its site index holds the old districts and topics: written again when next opened.
       s.pieces.delete(piecesOf(id));
-      const next = { ...meta, bytes: bytes.byteLength };
+      // A new revision: pieces being written meanwhile (another tab) are not taken for it.
+      const next = { ...meta, bytes: bytes.byteLength, revision: (meta.revision ?? 0) + 1 };
       delete next.site;
       if (typeof reply.documents === 'number') next.documents = reply.documents;
       if (typeof reply.passages === 'number') next.passages = reply.passages;
@@ -634,14 +649,34 @@ export async function readLibraryPiece(id, name) {
   return buffer ? new Uint8Array(buffer) : undefined;
 }
 
-export async function forgetLibrarySite(id) {
+export async function forgetLibrarySite(id, { build = null } = {}) {
   await transact(['libraries', 'pieces'], 'readwrite', (s) => {
-    s.pieces.delete(piecesOf(id));
     const request = s.libraries.get(id);
     request.onsuccess = () => {
-      if (!request.result?.site) return;
-      const { site, ...rest } = request.result;
+      const site = request.result?.site;
+      // The library has moved on (re-annotated, its pieces rewritten): not ours to judge.
+      if (build !== null && site?.build !== build) return;
+      s.pieces.delete(piecesOf(id));
+      if (!site) return;
+      const { site: _, ...rest } = request.result;
       s.libraries.put(rest);
+    };
+  });
+}
+
+/**
+ * Delete the pieces of `build` that a write abandoned (its library re-annotated meanwhile),
+ * unless they are the library's pieces now (the same annotations give the same build).
+ */
+function dropAbandonedPieces(id, build) {
+  return transact(['libraries', 'pieces'], 'readwrite', (s) => {
+    const request = s.libraries.get(id);
+    request.onsuccess = () => {
+      if (request.result?.site?.build === build) return;
+      const keys = s.pieces.getAllKeys(piecesOf(id));
+      keys.onsuccess = () => keys.result
+        .filter(([, name]) => name.includes(`-${build}-`))
+        .forEach((key) => s.pieces.delete(key));
     };
   });
 }
@@ -653,16 +688,45 @@ export async function openLibrarySite(id, { onProgress } = {}) {
   return new URL(`./site.html?library=${encodeURIComponent(id)}`, import.meta.url).href;
 }
 
+/** The pieces of a library re-annotated while they were being written are not its own. */
+function libraryChanged() {
+  return Object.assign(
+    new Error('建立分片索引时，这个文档库在另一个标签页中被重新标注了：请再点“分片打开”'),
+    { kind: 'changed' },
+  );
+}
+
 /**
  * Write a library's site index: the worker writes pieces and posts each one; they are
- * stored here a transaction at a time as they come, and the library's `site` field is set
- * once the last one is stored. A failure deletes what was stored.
+ * stored here a transaction at a time as they come, each checking that the library is
+ * still there and of the same revision (not deleted or re-annotated meanwhile, perhaps in
+ * another tab), and the library's `site` field is set once the last one is stored and
+ * counted. A failure stops the worker and deletes what was stored.
  */
 async function writeLibrarySite(id, onProgress) {
+  const meta = await libraryRecord(id);
+  if (!meta) throw libraryGone();
+  const revision = meta.revision ?? 0;
+  /** Calls `then(record)` if the library is as it was, else aborts the transaction. */
+  const unchanged = (s, abort, then = () => {}) => {
+    const request = s.libraries.get(id);
+    request.onsuccess = () => {
+      if (!request.result) abort(libraryGone());
+      else if ((request.result.revision ?? 0) !== revision) abort(libraryChanged());
+      else then(request.result);
+    };
+  };
   await forgetLibrarySite(id);
   const bundle = (await loadLibrary(id)).slice().buffer;
   const keepAfter = bundle.byteLength <= KEEP_WORKER_MAX_BUNDLE;
   const stored = { pieces: 0, bytes: 0 };
+  const control = {};
+  let failure = null;
+  let build = null;
+  const fail = (error) => {
+    failure ??= error;
+    control.stop?.(error);
+  };
   let batch = [];
   let batchBytes = 0;
   let writing = Promise.resolve();
@@ -670,42 +734,65 @@ async function writeLibrarySite(id, onProgress) {
     const pieces = batch;
     batch = [];
     batchBytes = 0;
-    writing = writing.then(() => transact(['pieces'], 'readwrite', (s) => {
-      for (const { name, bytes } of pieces) s.pieces.put(bytes, [id, name]);
-    })).then(() => {
+    writing = writing.then(async () => {
+      if (failure) return;
+      await transact(['libraries', 'pieces'], 'readwrite', (s, done, abort) => {
+        unchanged(s, abort);
+        for (const { name, bytes } of pieces) s.pieces.put(bytes, [id, name]);
+      });
       for (const { bytes } of pieces) {
         stored.pieces += 1;
         stored.bytes += bytes.byteLength;
       }
       onProgress?.({ ...stored });
-    });
+    }).catch(fail);
   };
   const onPiece = ({ name, bytes }) => {
+    build ??= /^[a-z]-([0-9a-f]{16})-/.exec(name)?.[1] ?? null;
     batch.push({ name, bytes });
     batchBytes += bytes.byteLength;
     if (batch.length >= PIECES_PER_WRITE || batchBytes >= BYTES_PER_WRITE) store();
   };
   try {
-    const written = await askWorker({ type: 'site', bundle }, [bundle], 'site-written', keepAfter, onPiece);
+    const written = await askWorker({ type: 'site', bundle }, [bundle], 'site-written', keepAfter, { onPiece, control });
     store();
     await writing;
-    await transact(['libraries'], 'readwrite', (s) => {
-      const request = s.libraries.get(id);
-      request.onsuccess = () => {
-        if (!request.result) return;
-        const site = { pieces: written.pieces, bytes: written.bytes, build: written.build };
-        s.libraries.put({ ...request.result, site });
-      };
+    if (failure) throw failure;
+    await transact(['libraries', 'pieces'], 'readwrite', (s, done, abort) => {
+      unchanged(s, abort, (record) => {
+        const count = s.pieces.count(piecesOf(id));
+        count.onsuccess = () => {
+          if (count.result !== written.pieces) {
+            abort(new Error('分片索引没有写全（也许另一个标签页同时在写）：请再点“分片打开”'));
+            return;
+          }
+          const site = { pieces: written.pieces, bytes: written.bytes, build: written.build };
+          s.libraries.put({ ...record, site });
+        };
+      });
     });
   } catch (err) {
-    // Pieces already stored are of no use without the rest (and may have filled the disk).
-    await writing.catch(() => {});
-    await forgetLibrarySite(id).catch(() => {});
-    if (err.kind === 'crash') {
-      throw new Error('建立分片索引时程序停止了（可能是内存不足）：请关闭其他标签页后重试。文档库本身没有受影响');
-    }
-    throw err;
+    const error = failure ?? err;
+    await writing;
+    // Pieces already stored are of no use without the rest (and may have filled the disk);
+    // a library re-annotated meanwhile keeps whatever its new revision has.
+    if (error.kind !== 'changed') await forgetLibrarySite(id).catch(() => {});
+    else if (build !== null) await dropAbandonedPieces(id, build).catch(() => {});
+    throw siteWriteError(error, meta);
   }
+}
+
+/** What to tell the user when writing a library's pieces failed. */
+function siteWriteError(error, meta) {
+  if (error.kind === 'crash') {
+    return new Error('建立分片索引时程序停止了（可能是内存不足）：请关闭其他标签页后重试。文档库本身没有受影响');
+  }
+  if (error.kind === 'quota') {
+    // Pieces take about twice the text (BENCHMARKS.md), and a bundle about 0.43 of it.
+    const need = formatBytes(2.1 * (meta.inputBytes || meta.bytes / 0.43));
+    return new Error(`存储空间不足：浏览器没有足够的空间保存分片索引（约需 ${need}）。文档库本身没有受影响；请删除不用的文档库后再试`);
+  }
+  return error;
 }
 
 /** Download a saved library as `<name>.qx`. */

@@ -21,6 +21,8 @@ const linkParams = new URLSearchParams(location.search);
 const library = linkParams.get('library');
 linkParams.delete('library');
 let libraryId = library; // its IndexedDB key, once found (older libraries have numbers)
+let libraryBuild = null; // the build of the pieces this page reads
+const LIBRARY_GONE = '找不到这个文档库：它可能已被删除（也许是在另一个标签页中）。请回到区县应用，打开“文档库”查看现有的文档库';
 
 const worker = new Worker('./site-worker.js', { type: 'module' });
 // The engine's wasm and the site's meta are fetched here, at once (site.html preloads the
@@ -49,19 +51,20 @@ const libraryModule = () => import('./quxian-library.js');
  */
 async function bootLibrary() {
   const module = WebAssembly.compileStreaming(fetch('./pkg-site/quxian_wasm_bg.wasm')).catch(() => null);
-  const info = await (await libraryModule()).librarySiteInfo(library);
-  if (info === null) {
-    failAll(new Error('找不到这个文档库：它可能已被删除（也许是在另一个标签页中）。请回到区县应用，打开“文档库”查看现有的文档库'));
-    return;
-  }
-  document.title = `${info.name} · 区县 · 检索`;
-  document.querySelector('h1').textContent = info.name;
   const back = el('a', '', '← 返回区县应用');
   back.href = './';
   const line = el('p', 'library');
   line.append(back);
   document.querySelector('header').prepend(line);
+  const info = await (await libraryModule()).librarySiteInfo(library);
+  if (info === null) {
+    failAll(new Error(LIBRARY_GONE));
+    return;
+  }
+  document.title = `${info.name} · 区县 · 检索`;
+  document.querySelector('h1').textContent = info.name;
   libraryId = info.id;
+  libraryBuild = info.site?.build ?? null;
   if (info.site === null) {
     failAll(new Error('这个文档库还没有完整的分片索引：请回到区县应用，在“文档库”中点它的“分片打开”'));
     return;
@@ -295,10 +298,25 @@ function renderFacets(result) {
 function showError(error) {
   status.className = 'error';
   status.textContent = error?.message ?? String(error);
-  // A stored piece missing or damaged: the library's pieces are deleted, so that its next
-  // 分片打开 writes them again (the library itself is kept apart and stays).
-  if (error?.kind === 'stored' && library !== null) {
-    libraryModule().then((m) => m.forgetLibrarySite(libraryId)).catch(() => {});
+  if (error?.kind === 'stored' && library !== null) explainStored(error).catch(() => {});
+}
+
+/**
+ * A stored piece missing or damaged. The library may be gone or have moved on (deleted, or
+ * re-annotated and its pieces rewritten, in another tab): then that is the message.
+ * Otherwise the pieces this page reads are deleted, so that the next 分片打开 writes them
+ * again (the library itself is kept apart and stays).
+ */
+async function explainStored(error) {
+  const stored = await libraryModule();
+  const info = await stored.librarySiteInfo(libraryId);
+  const shown = () => status.textContent === error.message;
+  if (info === null) {
+    if (shown()) status.textContent = LIBRARY_GONE;
+  } else if (info.site?.build !== libraryBuild) {
+    if (shown()) status.textContent = '这个文档库已经更新（重新标注了，或重建了分片索引，也许是在另一个标签页中）：请刷新页面';
+  } else {
+    await stored.forgetLibrarySite(libraryId, { build: libraryBuild });
   }
 }
 

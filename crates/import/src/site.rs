@@ -31,8 +31,10 @@ struct WrittenSite {
 /// function may keep or transfer) is called once per piece, the meta (`site.qxs`) last.
 /// Returns `{ pieces, bytes, build }`.
 #[wasm_bindgen(js_name = writeSite)]
-pub fn write_site(bundle: &[u8], emit: Function) -> Result<JsValue, JsError> {
-    let corpus = Corpus::from_bundle(bundle).map_err(|e| JsError::new(&e.zh()))?;
+pub fn write_site(bundle: Vec<u8>, emit: Function) -> Result<JsValue, JsError> {
+    let corpus = Corpus::from_bundle(&bundle).map_err(|e| JsError::new(&e.zh()))?;
+    // Its memory goes to the postings (wasm memory never shrinks: this lowers the peak).
+    drop(bundle);
     EMIT.with(|cell| *cell.borrow_mut() = Some(emit));
     let written = quxian_core::write_site(&corpus, emit_to_page);
     EMIT.with(|cell| *cell.borrow_mut() = None);

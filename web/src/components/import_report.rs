@@ -37,32 +37,32 @@ pub struct ImportReportProps {
 
 #[component]
 pub fn ImportReport(props: &ImportReportProps) -> Html {
-    let name = use_node_ref();
     let saving = use_state(|| false);
     let error = use_state(|| None::<String>);
-    // A `.qx` library imported alone keeps its name.
+    // A `.qx` library imported alone keeps its name. Kept as typed: the form is drawn again
+    // while 保存并分片打开 reports progress, and must not fall back to the default.
     let default = use_state(|| props.result.name.clone().unwrap_or_else(default_name));
+    let typed = use_state(|| (*default).clone());
     let r = &props.result;
 
     // Pieces and bytes stored so far while 保存并分片打开 writes the site index.
     let writing = use_state(|| None::<(u32, f64)>);
     let save = |after: AfterSave| {
-        let (name, saving, error, writing) =
-            (name.clone(), saving.clone(), error.clone(), writing.clone());
+        let (typed, saving, error, writing) = (
+            typed.clone(),
+            saving.clone(),
+            error.clone(),
+            writing.clone(),
+        );
         let default = (*default).clone();
         let (result, on_saved) = (props.result.clone(), props.on_saved.clone());
         move || {
             if *saving {
                 return;
             }
-            let typed = name
-                .cast::<HtmlInputElement>()
-                .map(|i| i.value().trim().to_string())
-                .unwrap_or_default();
-            let title = if typed.is_empty() {
-                default.clone()
-            } else {
-                typed
+            let title = match typed.trim() {
+                "" => default.clone(),
+                name => name.to_string(),
             };
             saving.set(true);
             let (saving, error, writing, result, on_saved) = (
@@ -101,7 +101,8 @@ pub fn ImportReport(props: &ImportReportProps) -> Html {
                 if let Err(e) = opened {
                     writing.set(None);
                     error.set(Some(format!(
-                        "文档库已保存，但分片打开失败：{e}。可在“文档库 → 管理”中打开它或再试分片打开"
+                        "文档库已保存，但分片打开失败：{}。可在“文档库 → 管理”中打开它或再试分片打开",
+                        e.trim_end_matches('。')
                     )));
                 }
             });
@@ -117,6 +118,14 @@ pub fn ImportReport(props: &ImportReportProps) -> Html {
     let by_site = {
         let save = save(AfterSave::OpenBySite);
         Callback::from(move |_: MouseEvent| save())
+    };
+    let oninput = {
+        let typed = typed.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
+                typed.set(input.value());
+            }
+        })
     };
     let discard = {
         let d = props.on_discard.clone();
@@ -152,7 +161,7 @@ pub fn ImportReport(props: &ImportReportProps) -> Html {
                 <form class="qx-form-row" {onsubmit}>
                     <label class="qx-field">
                         <span>{ "文档库名称" }</span>
-                        <input ref={name} type="text" class="qx-input" value={(*default).clone()}
+                        <input type="text" class="qx-input" value={(*typed).clone()} {oninput}
                             data-testid="library-name" maxlength="80" />
                     </label>
                     <button type="submit" class="qx-button qx-button-primary" data-testid="library-save"
@@ -172,10 +181,8 @@ pub fn ImportReport(props: &ImportReportProps) -> Html {
                         { "文档库较大：“保存”后整个载入，需要一些时间和内存；“保存并分片打开”每次搜索只读取需要的部分，第一次打开时先建立分片索引。" }
                     </p>
                 }
-                if let Some((pieces, bytes)) = *writing {
-                    <p role="status" data-testid="library-site-progress">
-                        { format!("正在建立分片索引：已保存 {pieces} 个文件，{}…", format_bytes(bytes)) }
-                    </p>
+                if let Some(done) = *writing {
+                    <p role="status" data-testid="library-site-progress">{ library::site_progress_label(done) }</p>
                 }
                 if let Some(e) = &*error {
                     <p class="qx-error" role="alert" data-testid="save-error">{ e.clone() }</p>

@@ -140,9 +140,9 @@ pub fn LibraryRow(props: &LibraryRowProps) -> Html {
         </div>
     };
     let actions = match (*mode, *writing) {
-        (Mode::Normal, Some((pieces, bytes))) => html! {
+        (Mode::Normal, Some(done)) => html! {
             <div class="qx-library-actions" role="status" data-testid="library-site-progress">
-                { format!("正在建立分片索引：已保存 {pieces} 个文件，{}…", format_bytes(bytes)) }
+                { library::site_progress_label(done) }
             </div>
         },
         (Mode::Normal, None) => html! {
