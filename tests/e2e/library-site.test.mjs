@@ -205,6 +205,12 @@ test('a big import is offered 保存并分片打开, which saves it and opens it
   const status = await siteSearch(page, '缙云山');
   const cli = JSON.parse(execFileSync(CLI, ['search', join(work, 'big.qx'), '缙云山', '--json', '--limit', '10']).toString());
   assert.ok(status.startsWith(`${cli.total_docs.toLocaleString('zh-CN')} 篇文档 · ${cli.total.toLocaleString('zh-CN')} 段匹配`), status);
+  // Back in the app, a library this big has 分片打开 as its main button.
+  await page.getByRole('link', { name: '← 返回区县应用' }).click();
+  await waitReady(page);
+  await openManage(page);
+  const row = page.getByTestId('library-row').filter({ hasText: '大档案' });
+  assert.match(await row.getByTestId('library-open-site').getAttribute('class'), /qx-button-primary/);
   app.assertNoErrors();
   await app.context.close();
 });

@@ -47,6 +47,25 @@ pub struct LibraryMeta {
     pub topics: Option<String>,
     /// Bytes of its site index, once written (see [`open_as_site`]).
     pub site_bytes: Option<f64>,
+    /// Bytes of the files it was imported from (0 when not recorded).
+    pub input_bytes: f64,
+}
+
+/// Libraries imported from this much text or more are offered 分片打开 first: opened whole,
+/// 28 MB of text took 3 s and 100 MB 9 s and 850 MB before the first result, by pieces
+/// 0.3 s (BENCHMARKS.md, "opened whole or by 分片打开").
+pub const BIG_LIBRARY_INPUT_BYTES: f64 = 16.0 * 1024.0 * 1024.0;
+
+impl LibraryMeta {
+    /// Whether this library is big enough to be opened by pieces first (its bundle holds
+    /// about 0.43 of its text, for libraries that did not record their input).
+    pub fn is_big(&self) -> bool {
+        let input = match self.input_bytes {
+            0.0 => self.bytes / 0.43,
+            n => n,
+        };
+        input >= BIG_LIBRARY_INPUT_BYTES
+    }
 }
 
 /// Progress of an import, from the worker's `progress` messages.
@@ -174,6 +193,7 @@ pub async fn list() -> Result<Vec<LibraryMeta>, String> {
                 gazetteer: text(&row, "gazetteer"),
                 topics: text(&row, "topics"),
                 site_bytes: get(&get(&row, "site"), "bytes").as_f64(),
+                input_bytes: num(&row, "inputBytes"),
             }
         })
         .collect())

@@ -152,7 +152,8 @@ pub fn LibraryRow(props: &LibraryRowProps) -> Html {
                 } else {
                     <button type="button" class="qx-button" data-testid="library-open" onclick={open}>{ "打开" }</button>
                 }
-                <button type="button" class="qx-button" data-testid="library-open-site" onclick={open_site}
+                <button type="button" data-testid="library-open-site" onclick={open_site}
+                    class={classes!("qx-button", lib.is_big().then_some("qx-button-primary"))}
                     title="适合大的文档库：每次搜索只读取需要的部分，不把整个文档库载入内存。第一次打开时先建立分片索引">
                     { "分片打开" }
                 </button>
