@@ -149,6 +149,8 @@ test('分片打开: the site page searches a stored library as the CLI does, and
   await page.waitForFunction(() => /分片索引/.test(document.getElementById('status').textContent));
   assert.match(await page.locator('#status').innerText(),
     /^本机文档库的分片索引缺少文件 g-\S+：请回到文档库，再点“分片打开”重新建立（文档库本身没有受影响）$/);
+  // The next query (its pieces now deleted by this page) says the same, not "updated".
+  assert.match(await siteSearch(page, '嘉陵江'), /^本机文档库的分片索引缺少文件 \S+：请回到文档库，再点“分片打开”重新建立/);
   await page.waitForFunction(async (id) => (await import('./quxian-library.js')).librarySiteInfo(id).then((i) => i.site === null), id);
   await page.getByRole('link', { name: '← 返回区县应用' }).click();
   await waitReady(page);
@@ -263,13 +265,27 @@ test('pieces being written stop, and none stay, when the library is deleted or r
     };
     const deleted = await during(await copy(), (key) => lib.deleteLibrary(key));
     const reannotated = await during(await copy(), reannotatedElsewhere);
-    return { deleted, reannotated };
+    // A second 分片打开 of a library being written (another tab, or the row drawn anew)
+    // waits for the first instead of deleting its pieces: both open the same pieces.
+    const twice = await copy();
+    let second = null;
+    const first = lib.openLibrarySite(twice, { onProgress: () => { second ??= lib.openLibrarySite(twice); } });
+    const both = await Promise.allSettled([first, (async () => { await first.catch(() => {}); return second; })()]);
+    const twiceOpened = { outcomes: both.map((o) => o.status), pieces: await piecesOf(twice), site: (await lib.librarySiteInfo(twice)).site };
+    // The stopped writes leave the import engine able to write the next library.
+    const next = await copy();
+    const late = new Promise((resolve) => { setTimeout(() => resolve('no answer in 60 s'), 60_000); });
+    const third = await Promise.race([lib.openLibrarySite(next).then(() => 'written'), late]);
+    return { deleted, reannotated, twiceOpened, third };
   }, id);
   assert.match(outcome.deleted.message, /^找不到这个文档库/);
   assert.equal(outcome.deleted.pieces, 0, 'a deleted library keeps no pieces');
   assert.match(outcome.reannotated.message, /在另一个标签页中被重新标注了：请再点“分片打开”/);
   assert.equal(outcome.reannotated.pieces, 0, 'the abandoned pieces are deleted');
   assert.equal(outcome.reannotated.info.site, null, 'and the library is not marked as having pieces');
+  assert.deepEqual(outcome.twiceOpened.outcomes, ['fulfilled', 'fulfilled']);
+  assert.equal(outcome.twiceOpened.pieces, outcome.twiceOpened.site?.pieces, 'every piece of the site is stored');
+  assert.equal(outcome.third, 'written');
   app.assertNoErrors();
   await app.context.close();
 });

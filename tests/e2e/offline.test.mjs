@@ -198,6 +198,18 @@ test('a library opened by pieces once online opens by pieces offline, its search
         && /段匹配|没有找到/.test(document.getElementById('status').textContent), query);
       return page.locator('#status').innerText();
     };
+    // Offline before the search page was ever opened: a message in the row, and the app stays.
+    await context.setOffline(true);
+    await page.getByTestId('corpus-switcher').click();
+    await page.getByTestId('open-manage').click();
+    await page.getByTestId('library-open-site').first().click();
+    const error = page.locator('.qx-library-error');
+    await error.waitFor({ timeout: 60_000 });
+    assert.match(await error.innerText(), /^无法打开检索页（site\.html）：现在离线，而本机还没有保存过它。请联网后再点“分片打开”/);
+    assert.ok(!page.url().includes('site.html'), 'the tab stays in the app');
+    await context.setOffline(false);
+    await page.keyboard.press('Escape');
+
     await openBySite();
     assert.match(await searchSite('缙云山'), /^2 篇文档 · 2 段匹配/);
     await page.goto(server.url);

@@ -22,6 +22,7 @@ const library = linkParams.get('library');
 linkParams.delete('library');
 let libraryId = library; // its IndexedDB key, once found (older libraries have numbers)
 let libraryBuild = null; // the build of the pieces this page reads
+let piecesForgotten = false; // this page deleted them (one was missing or damaged)
 const LIBRARY_GONE = '找不到这个文档库：它可能已被删除（也许是在另一个标签页中）。请回到区县应用，打开“文档库”查看现有的文档库';
 
 const worker = new Worker('./site-worker.js', { type: 'module' });
@@ -297,27 +298,35 @@ function renderFacets(result) {
 
 function showError(error) {
   status.className = 'error';
+  if (error?.kind === 'stored' && library !== null) {
+    // Said once known why (a moment: one look into IndexedDB), unless a newer view came.
+    const ticket = latest;
+    const show = (message) => { if (ticket === latest) status.textContent = message; };
+    explainStored(error).then(show, () => show(error.message));
+    return;
+  }
   status.textContent = error?.message ?? String(error);
-  if (error?.kind === 'stored' && library !== null) explainStored(error).catch(() => {});
 }
 
 /**
- * A stored piece missing or damaged. The library may be gone or have moved on (deleted, or
- * re-annotated and its pieces rewritten, in another tab): then that is the message.
- * Otherwise the pieces this page reads are deleted, so that the next 分片打开 writes them
- * again (the library itself is kept apart and stays).
+ * Why a stored piece is missing or damaged. The library may be gone or have moved on
+ * (deleted, or re-annotated and its pieces rewritten, in another tab): then that is the
+ * message. Otherwise the pieces this page reads are deleted, so that the next 分片打开
+ * writes them again (the library itself is kept apart and stays), and the error's own
+ * message says so.
  */
 async function explainStored(error) {
+  // Once this page has deleted its pieces, the next missing one is the same problem.
+  if (piecesForgotten) return error.message;
   const stored = await libraryModule();
   const info = await stored.librarySiteInfo(libraryId);
-  const shown = () => status.textContent === error.message;
-  if (info === null) {
-    if (shown()) status.textContent = LIBRARY_GONE;
-  } else if (info.site?.build !== libraryBuild) {
-    if (shown()) status.textContent = '这个文档库已经更新（重新标注了，或重建了分片索引，也许是在另一个标签页中）：请刷新页面';
-  } else {
-    await stored.forgetLibrarySite(libraryId, { build: libraryBuild });
+  if (info === null) return LIBRARY_GONE;
+  if (info.site?.build !== libraryBuild) {
+    return '这个文档库已经更新（重新标注了，或重建了分片索引，也许是在另一个标签页中）：请刷新页面';
   }
+  piecesForgotten = true;
+  await stored.forgetLibrarySite(libraryId, { build: libraryBuild });
+  return error.message;
 }
 
 /** No results on screen: a query that failed must not leave another query's behind. */

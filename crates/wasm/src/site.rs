@@ -138,7 +138,7 @@ impl Source {
     fn damaged(&self, name: &str, error: quxian_core::Error) -> SiteError {
         match self {
             Source::Host(_) => SiteError::Core(name.to_string(), error),
-            Source::Stored(_) => SiteError::Stored(name.to_string(), Some(error)),
+            Source::Stored(_) => SiteError::Stored(name.to_string(), StoredPiece::Damaged),
         }
     }
 }
@@ -153,7 +153,7 @@ async fn read_stored(read: &js_sys::Function, name: &str) -> Result<Uint8Array, 
         .map_err(SiteError::from_js)?;
     bytes
         .dyn_into::<Uint8Array>()
-        .map_err(|_| SiteError::Stored(name.to_string(), None))
+        .map_err(|_| SiteError::Stored(name.to_string(), StoredPiece::Missing))
 }
 
 /// Fetch `base + name` as bytes (in JavaScript memory); errors name the file and the HTTP
@@ -445,12 +445,20 @@ pub(crate) enum SiteError {
     Http(String, u16),
     /// The file arrived but is not what it should be.
     Core(String, quxian_core::Error),
-    /// A piece stored in this browser is missing (None) or damaged.
-    Stored(String, Option<quxian_core::Error>),
+    /// A piece stored in this browser is missing or damaged.
+    Stored(String, StoredPiece),
     /// A query kept naming new pieces (a site whose pieces contradict each other).
     TooManyRounds,
     /// A JavaScript error passed through.
     Js(JsValue),
+}
+
+/// What is wrong with a piece stored in this browser.
+pub(crate) enum StoredPiece {
+    /// Not stored (deleted, or never written).
+    Missing,
+    /// Stored, but not a piece of this site (damaged, or of another build).
+    Damaged,
 }
 
 impl SiteError {
@@ -471,7 +479,7 @@ impl SiteError {
                 format!("索引文件 {name} 获取失败（HTTP {status}）：请稍后重试")
             }
             SiteError::Core(name, error) => core_message(&name, &error),
-            SiteError::Stored(name, problem) => return stored_error(&name, problem.as_ref()),
+            SiteError::Stored(name, problem) => return stored_error(&name, problem),
             SiteError::TooManyRounds => {
                 "网站索引的各个文件互不一致，无法完成搜索：请刷新页面；若仍出错，请联系网站维护者重新构建".to_string()
             }
@@ -483,14 +491,11 @@ impl SiteError {
 
 /// The `Error` for a stored piece that is missing or damaged: its `kind` is `"stored"`, so
 /// the page can have the pieces rebuilt from the library (which is kept apart).
-fn stored_error(name: &str, problem: Option<&quxian_core::Error>) -> JsValue {
+fn stored_error(name: &str, problem: StoredPiece) -> JsValue {
+    // (The core's words for a damaged piece speak of a host; these pieces have none.)
     let what = match problem {
-        None => format!("本机文档库的分片索引缺少文件 {name}"),
-        // It names its piece itself.
-        Some(error @ quxian_core::Error::Piece { .. }) => {
-            format!("本机文档库的分片索引：{}", error.zh())
-        }
-        Some(error) => format!("本机文档库的分片索引文件 {name} {}", error.zh()),
+        StoredPiece::Missing => format!("本机文档库的分片索引缺少文件 {name}"),
+        StoredPiece::Damaged => format!("本机文档库的分片索引文件 {name} 已损坏"),
     };
     let error = js_sys::Error::new(&format!(
         "{what}：请回到文档库，再点“分片打开”重新建立（文档库本身没有受影响）"
