@@ -232,16 +232,26 @@ pub async fn delete(meta: &LibraryMeta) -> Result<(), String> {
         .map(drop)
 }
 
+/// Pieces and bytes stored so far while [`open_as_site`] writes a site index (None: not
+/// writing), as the component showing the progress keeps them.
+pub type SiteWriting = yew::UseStateHandle<Option<(u32, f64)>>;
+
 /// Open the library in the site page (`site.html?library=ID`, in this tab), which searches
 /// it piece by piece from IndexedDB instead of loading it whole: a big library's memory
-/// stays small. Its site index is written first unless it is stored;
-/// `on_progress(pieces, bytes)` reports the pieces stored meanwhile.
-pub async fn open_as_site(
-    meta: &LibraryMeta,
-    on_progress: yew::Callback<(u32, f64)>,
-) -> Result<(), String> {
+/// stays small. Its site index is written first unless it is stored; `writing` follows the
+/// pieces stored meanwhile, and is cleared when this fails (on success the page leaves).
+pub async fn open_as_site(meta: &LibraryMeta, writing: &SiteWriting) -> Result<(), String> {
+    writing.set(Some((0, 0.0)));
+    let opened = open_site_page(meta, writing.clone()).await;
+    if opened.is_err() {
+        writing.set(None);
+    }
+    opened
+}
+
+async fn open_site_page(meta: &LibraryMeta, writing: SiteWriting) -> Result<(), String> {
     let closure = wasm_bindgen::closure::Closure::<dyn Fn(JsValue)>::new(move |p: JsValue| {
-        on_progress.emit((num(&p, "pieces") as u32, num(&p, "bytes")))
+        writing.set(Some((num(&p, "pieces") as u32, num(&p, "bytes"))))
     });
     let options = Object::new();
     let _ = Reflect::set(&options, &"onProgress".into(), closure.as_ref());

@@ -820,10 +820,7 @@ function siteWriteError(error, meta) {
 
 /** Download a saved library as `<name>.qx`. */
 export async function exportLibrary(id) {
-  const meta = await transact(['libraries'], 'readonly', (s, done) => {
-    const request = s.libraries.get(id);
-    request.onsuccess = () => done(request.result);
-  });
+  const meta = await libraryRecord(id);
   if (!meta) throw libraryGone();
   const bytes = await loadLibrary(id);
   const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));

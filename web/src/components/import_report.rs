@@ -80,21 +80,15 @@ pub fn ImportReport(props: &ImportReportProps) -> Html {
                     on_saved.emit(saved);
                     return;
                 }
-                writing.set(Some((0, 0.0)));
-                let progress = {
-                    let writing = writing.clone();
-                    Callback::from(move |done| writing.set(Some(done)))
-                };
                 // On success the page is leaving for the site page. On failure the library
                 // is saved all the same (the buttons stay off: saving again would save it
                 // twice), and 管理 lists it with 打开 and 分片打开.
                 let opened = match library::find(&saved).await {
-                    Ok(Some(meta)) => library::open_as_site(&meta, progress).await,
+                    Ok(Some(meta)) => library::open_as_site(&meta, &writing).await,
                     Ok(None) => Err("刚保存的文档库找不到了".to_string()),
                     Err(e) => Err(e),
                 };
                 if let Err(e) = opened {
-                    writing.set(None);
                     error.set(Some(format!(
                         "文档库已保存，但分片打开失败：{}。可在“文档库 → 管理”中打开它或再试分片打开",
                         e.trim_end_matches('。')

@@ -68,15 +68,9 @@ pub fn LibraryRow(props: &LibraryRowProps) -> Html {
         let (lib, error, writing) = (lib.clone(), error.clone(), writing.clone());
         Callback::from(move |_: MouseEvent| {
             let (lib, error, writing) = (lib.clone(), error.clone(), writing.clone());
-            writing.set(Some((0, 0.0)));
-            let progress = {
-                let writing = writing.clone();
-                Callback::from(move |done| writing.set(Some(done)))
-            };
             wasm_bindgen_futures::spawn_local(async move {
                 // On success the page is leaving for the site page.
-                if let Err(e) = library::open_as_site(&lib, progress).await {
-                    writing.set(None);
+                if let Err(e) = library::open_as_site(&lib, &writing).await {
                     error.set(Some(e));
                 }
             });
