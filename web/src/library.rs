@@ -14,7 +14,7 @@
 //!
 //! Every call is fallible and answers in Chinese: errors are messages for the page.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
@@ -239,17 +239,27 @@ pub type SiteWriting = yew::UseStateHandle<Option<(u32, f64)>>;
 /// Open the library in the site page (`site.html?library=ID`, in this tab), which searches
 /// it piece by piece from IndexedDB instead of loading it whole: a big library's memory
 /// stays small. Its site index is written first unless it is stored; `writing` follows the
-/// pieces stored meanwhile, and is cleared when this fails (on success the page leaves).
-pub async fn open_as_site(meta: &LibraryMeta, writing: &SiteWriting) -> Result<(), String> {
+/// pieces stored meanwhile, and is cleared when this fails (on success the page leaves,
+/// unless `shown` says the component that asked is gone: the pieces are kept, and the next
+/// 分片打开 opens them at once).
+pub async fn open_as_site(
+    meta: &LibraryMeta,
+    writing: &SiteWriting,
+    shown: &Cell<bool>,
+) -> Result<(), String> {
     writing.set(Some((0, 0.0)));
-    let opened = open_site_page(meta, writing.clone()).await;
+    let opened = open_site_page(meta, writing.clone(), shown).await;
     if opened.is_err() {
         writing.set(None);
     }
     opened
 }
 
-async fn open_site_page(meta: &LibraryMeta, writing: SiteWriting) -> Result<(), String> {
+async fn open_site_page(
+    meta: &LibraryMeta,
+    writing: SiteWriting,
+    shown: &Cell<bool>,
+) -> Result<(), String> {
     let closure = wasm_bindgen::closure::Closure::<dyn Fn(JsValue)>::new(move |p: JsValue| {
         writing.set(Some((num(&p, "pieces") as u32, num(&p, "bytes"))))
     });
@@ -260,6 +270,9 @@ async fn open_site_page(meta: &LibraryMeta, writing: SiteWriting) -> Result<(), 
     let url = url?
         .as_string()
         .ok_or("quxian-library.js 没有给出分片索引页的地址")?;
+    if !shown.get() {
+        return Ok(());
+    }
     web_sys::window()
         .ok_or("没有浏览器窗口")?
         .location()

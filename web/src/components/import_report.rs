@@ -10,6 +10,7 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::hooks::use_mounted;
 use crate::library::{self, format_bytes, ImportResult};
 
 /// What happens once the library is saved.
@@ -42,12 +43,14 @@ pub fn ImportReport(props: &ImportReportProps) -> Html {
 
     // Pieces and bytes stored so far while 保存并分片打开 writes the site index.
     let writing = use_state(|| None::<(u32, f64)>);
+    let shown = use_mounted();
     let save = |after: AfterSave| {
-        let (typed, saving, error, writing) = (
+        let (typed, saving, error, writing, shown) = (
             typed.clone(),
             saving.clone(),
             error.clone(),
             writing.clone(),
+            shown.clone(),
         );
         let default = (*default).clone();
         let (result, on_saved) = (props.result.clone(), props.on_saved.clone());
@@ -60,12 +63,13 @@ pub fn ImportReport(props: &ImportReportProps) -> Html {
                 name => name.to_string(),
             };
             saving.set(true);
-            let (saving, error, writing, result, on_saved) = (
+            let (saving, error, writing, result, on_saved, shown) = (
                 saving.clone(),
                 error.clone(),
                 writing.clone(),
                 result.clone(),
                 on_saved.clone(),
+                shown.clone(),
             );
             wasm_bindgen_futures::spawn_local(async move {
                 let saved = match library::save(&title, &result).await {
@@ -84,7 +88,7 @@ pub fn ImportReport(props: &ImportReportProps) -> Html {
                 // is saved all the same (the buttons stay off: saving again would save it
                 // twice), and 管理 lists it with 打开 and 分片打开.
                 let opened = match library::find(&saved).await {
-                    Ok(Some(meta)) => library::open_as_site(&meta, &writing).await,
+                    Ok(Some(meta)) => library::open_as_site(&meta, &writing, &shown).await,
                     Ok(None) => Err("刚保存的文档库找不到了".to_string()),
                     Err(e) => Err(e),
                 };

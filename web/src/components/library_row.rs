@@ -7,6 +7,7 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::hooks::use_mounted;
 use crate::library::{self, format_bytes, LibraryMeta};
 
 #[derive(Clone, Copy, PartialEq)]
@@ -64,13 +65,15 @@ pub fn LibraryRow(props: &LibraryRowProps) -> Html {
     };
     // Pieces and bytes stored so far while 分片打开 writes the site index.
     let writing = use_state(|| None::<(u32, f64)>);
+    let shown = use_mounted();
     let open_site = {
-        let (lib, error, writing) = (lib.clone(), error.clone(), writing.clone());
+        let (lib, error, writing, shown) = (lib.clone(), error.clone(), writing.clone(), shown);
         Callback::from(move |_: MouseEvent| {
-            let (lib, error, writing) = (lib.clone(), error.clone(), writing.clone());
+            let (lib, error, writing, shown) =
+                (lib.clone(), error.clone(), writing.clone(), shown.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 // On success the page is leaving for the site page.
-                if let Err(e) = library::open_as_site(&lib, &writing).await {
+                if let Err(e) = library::open_as_site(&lib, &writing, &shown).await {
                     error.set(Some(e));
                 }
             });
