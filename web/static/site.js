@@ -31,13 +31,16 @@ const worker = new Worker('./site-worker.js', { type: 'module' });
 // the main thread while they load, and the worker gets the compiled module and the meta's
 // bytes. Anything that fails here (no WebAssembly at all included) is left to the worker,
 // which fetches again and reports the failure in its own words.
+/** The engine's wasm, compiled here for the worker; null if that fails (the worker retries). */
+const compileEngine = () => WebAssembly.compileStreaming(fetch('./pkg-site/quxian_wasm_bg.wasm')).catch(() => null);
+
 async function bootWorker() {
   if (library !== null) {
     await bootLibrary();
     return;
   }
   const [module, meta] = await Promise.all([
-    WebAssembly.compileStreaming(fetch('./pkg-site/quxian_wasm_bg.wasm')).catch(() => null),
+    compileEngine(),
     fetch('./quxian/site.qxs').then((r) => (r.ok ? r.arrayBuffer() : null)).catch(() => null),
   ]);
   worker.postMessage({ boot: { module, meta } }, meta ? [meta] : []);
@@ -51,7 +54,7 @@ const libraryModule = () => import('./quxian-library.js');
  * or whose pieces are not all stored, fails every call with what to do.
  */
 async function bootLibrary() {
-  const module = WebAssembly.compileStreaming(fetch('./pkg-site/quxian_wasm_bg.wasm')).catch(() => null);
+  const module = compileEngine();
   const back = el('a', '', '← 返回区县应用');
   back.href = './';
   const line = el('p', 'library');

@@ -53,7 +53,7 @@ fn emit_to_page(name: &str, bytes: &[u8]) -> std::io::Result<()> {
         let cell = cell.borrow();
         let emit = cell
             .as_ref()
-            .ok_or_else(|| std::io::Error::other("no emit function"))?;
+            .ok_or_else(|| std::io::Error::other("页面没有给出接收分片的函数"))?;
         emit.call2(&JsValue::NULL, &name.into(), &Uint8Array::from(bytes))
             .map(drop)
             .map_err(|e| {
