@@ -38,12 +38,12 @@ execFileSync(CLI, ['build', dir, '-o', CLI_BUNDLE], { stdio: ['ignore', 'ignore'
 const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
 let peak = 0;
 const sampler = setInterval(() => {
-  peak = Math.max(peak, ...residentOfDescendants());
+  peak = Math.max(peak, ...residentOfDescendants().values());
 }, 100);
 try {
   const page = await browser.newPage();
   await pickFiles(page, files);
-  const idle = Math.max(...residentOfDescendants());
+  const idle = Math.max(0, ...residentOfDescendants().values());
   peak = idle;
   const imported = await page.evaluate(async (helpers) => {
     const { importFiles } = await import('./quxian-library.js');

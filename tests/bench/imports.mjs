@@ -20,8 +20,9 @@ export function importableFiles(dir) {
 
 /**
  * Resident memory (bytes) of each process descending from this one (Chromium and its
- * renderers), from /proc; with `renderers`, of its renderer processes only (where pages,
- * their workers and their wasm live; the browser process holds IndexedDB's caches).
+ * renderers), from /proc, by process id; with `renderers`, of its renderer processes only
+ * (where pages, their workers and their wasm live; the browser process holds IndexedDB's
+ * caches).
  */
 export function residentOfDescendants({ renderers = false } = {}) {
   const parentOf = new Map();
@@ -45,12 +46,12 @@ export function residentOfDescendants({ renderers = false } = {}) {
     }
   }
   ours.delete(String(process.pid));
-  const out = [0];
+  const out = new Map();
   for (const pid of ours) {
     try {
       if (renderers && !readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) continue;
       const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-      out.push(kb * 1024);
+      out.set(pid, kb * 1024);
     } catch {
       // Ended.
     }

@@ -8,8 +8,8 @@
 //   node bench/library-site.mjs DIR   (from tests/, after `cargo xtask dist` and a release
 //       build of the CLI; QUXIAN_URL serves dist/)
 //
-// In headless Chromium, one browser context (IndexedDB is per context), each step in a
-// fresh page: (1) import every file of DIR and save the library (quxian-library.js);
+// In headless Chromium, one browser profile (IndexedDB is per profile), each step in a
+// browser of its own: (1) import every file of DIR and save the library (quxian-library.js);
 // (2) open it whole: the app from a link (`#/search?v=1&lib=ID&q=缙云山`), time to the first
 // <mark>; (3) write its site index (`openLibrarySite`); (4) the site page from a link
 // (`site.html?library=ID#q=缙云山`), time to the first <mark>, then QUERIES typed one after
@@ -20,7 +20,9 @@
 // Prints a table, then one JSON line; exits 1 when a result differs.
 
 import { execFileSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { BASE_URL, CHROMIUM, CLI, QUERIES, importableFiles, pickFiles, residentOfDescendants } from './imports.mjs';
 
@@ -37,20 +39,27 @@ execFileSync(CLI, ['build', dir, '-o', CLI_BUNDLE], { stdio: ['ignore', 'ignore'
 let peak = 0;
 let peakRenderer = 0;
 const sampler = setInterval(() => {
-  peak = Math.max(peak, ...residentOfDescendants());
-  peakRenderer = Math.max(peakRenderer, ...residentOfDescendants({ renderers: true }));
+  peak = Math.max(peak, ...residentOfDescendants().values());
+  peakRenderer = Math.max(peakRenderer, ...residentOfDescendants({ renderers: true }).values());
 }, 100);
-/** Runs `step(page)` in a fresh page; its result, time, largest process and largest renderer. */
-async function measured(context, step) {
-  const page = await context.newPage();
-  peak = Math.max(...residentOfDescendants());
-  peakRenderer = Math.max(...residentOfDescendants({ renderers: true }));
-  const start = performance.now();
+/** Browser profile of every step: IndexedDB (the saved library and its pieces) lives here. */
+const profile = mkdtempSync(join(tmpdir(), 'quxian-library-site-'));
+/**
+ * Runs `step(page)` in a browser of its own (on the shared profile), so that no memory of
+ * an earlier step is counted (Chromium reuses renderer processes, and a closed page's may
+ * still be exiting); its result, time, largest process and largest renderer.
+ */
+async function measured(step) {
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
   try {
+    const page = context.pages()[0] ?? await context.newPage();
+    peak = Math.max(0, ...residentOfDescendants().values());
+    peakRenderer = Math.max(0, ...residentOfDescendants({ renderers: true }).values());
+    const start = performance.now();
     const result = await step(page);
     return { result, ms: performance.now() - start, peak, renderer: peakRenderer };
   } finally {
-    await page.close();
+    await context.close();
   }
 }
 
@@ -69,11 +78,9 @@ async function firstMark(page, url) {
   return page.evaluate(() => window.firstMarkAt);
 }
 
-const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
 const mb = (n) => (n / 1024 / 1024).toFixed(0);
 try {
-  const context = await browser.newContext();
-  const imported = await measured(context, async (page) => {
+  const imported = await measured(async (page) => {
     await pickFiles(page, files);
     return page.evaluate(async () => {
       const { importFiles, saveLibrary } = await import('./quxian-library.js');
@@ -82,8 +89,8 @@ try {
     });
   });
   const { id, report } = imported.result;
-  const whole = await measured(context, (page) => firstMark(page, new URL(`./#/search?v=1&lib=${id}&q=缙云山`, BASE_URL).href));
-  const written = await measured(context, async (page) => {
+  const whole = await measured((page) => firstMark(page, new URL(`./#/search?v=1&lib=${id}&q=缙云山`, BASE_URL).href));
+  const written = await measured(async (page) => {
     await page.goto(new URL('import-demo.html', BASE_URL).href);
     return page.evaluate(async (id) => {
       const { openLibrarySite, librarySiteInfo } = await import('./quxian-library.js');
@@ -93,7 +100,7 @@ try {
   });
   let differ = 0;
   const rows = [];
-  const site = await measured(context, async (page) => {
+  const site = await measured(async (page) => {
     const first = await firstMark(page, new URL(`./site.html?library=${id}#q=缙云山`, BASE_URL).href);
     for (const q of QUERIES) {
       const started = performance.now();
@@ -129,5 +136,5 @@ try {
   process.exitCode = differ ? 1 : 0;
 } finally {
   clearInterval(sampler);
-  await browser.close();
+  rmSync(profile, { recursive: true, force: true });
 }

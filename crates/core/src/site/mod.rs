@@ -30,6 +30,7 @@
 //! mixes builds, and the meta stays a few KB whatever the archive's size.
 
 mod cache;
+mod grams;
 mod piece;
 mod postings;
 mod read;

@@ -7,19 +7,25 @@ use crate::{Corpus, DistrictId, Filters, PieceProblem, Query, SearchResults, Sea
 use proptest::prelude::*;
 use std::collections::HashMap;
 
-/// Write `corpus` as a site into memory.
+/// Write `corpus` as a site into memory, its gram postings in three passes (so that every
+/// test reads a site written in several).
 fn site_files(corpus: &Corpus) -> (HashMap<String, Vec<u8>>, SiteSummary) {
+    site_files_in_passes(corpus, 3)
+}
+
+/// Write `corpus` as a site into memory, its gram postings in `passes` passes.
+fn site_files_in_passes(corpus: &Corpus, passes: u32) -> (HashMap<String, Vec<u8>>, SiteSummary) {
     let files = std::sync::Mutex::new(HashMap::new());
     let last = std::sync::Mutex::new(String::new());
-    let summary = write_site(corpus, |name, bytes| {
+    let emit = |name: &str, bytes: &[u8]| {
         files
             .lock()
             .unwrap()
             .insert(name.to_string(), bytes.to_vec());
         *last.lock().unwrap() = name.to_string();
         Ok(())
-    })
-    .unwrap();
+    };
+    let summary = write::write_site_in_passes(corpus, emit, Some(passes)).unwrap();
     assert_eq!(
         last.into_inner().unwrap(),
         META_NAME,
@@ -251,10 +257,9 @@ fn same_results_as_the_in_memory_searcher() {
     );
 }
 
-#[test]
-fn many_tables_and_texts_pieces() {
-    // 2,100 passages of ~150 bytes in documents of 7: 3 passage tables and 263 texts pieces
-    // of 8 passages, whose boundaries fall inside documents.
+/// 2,100 passages of ~150 bytes in documents of 7: 3 passage tables and 263 texts pieces
+/// of 8 passages, whose boundaries fall inside documents, and postings pieces of their own.
+fn many_passages() -> Corpus {
     let texts: Vec<String> = (0..2100)
         .map(|i| {
             format!(
@@ -266,8 +271,13 @@ fn many_tables_and_texts_pieces() {
     let mut corpus = documents_of(&texts, 7);
     corpus.vocabulary = vec![("科技创新".into(), 4), ("发展".into(), 9)];
     annotate(&mut corpus);
+    corpus
+}
+
+#[test]
+fn many_tables_and_texts_pieces() {
     assert_same(
-        corpus,
+        many_passages(),
         &[
             "科技创新",
             "\"第2099段\"",
@@ -279,6 +289,20 @@ fn many_tables_and_texts_pieces() {
             "发展 -9",
         ],
     );
+}
+
+/// Gram postings written in any number of passes make the same pieces, byte for byte:
+/// postings pieces are numbered by gram group, whichever pass wrote them.
+#[test]
+fn any_number_of_passes_writes_the_same_pieces() {
+    let corpus = many_passages();
+    let (one, _) = site_files_in_passes(&corpus, 1);
+    let own_pieces = one.keys().filter(|name| name.starts_with("p-")).count();
+    assert!(own_pieces > 20, "{own_pieces} postings pieces");
+    for passes in [2, 5, 16] {
+        let (files, _) = site_files_in_passes(&corpus, passes);
+        assert!(files == one, "{passes} passes wrote other pieces than one");
+    }
 }
 
 /// A page ranked while its texts are missing is kept until they come (not ranked again);

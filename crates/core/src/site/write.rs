@@ -1,22 +1,14 @@
 //! Writing a site index from a [`Corpus`] (build time, natively by the CLI).
 
+use super::grams::{passes_for, write_grams, GramText};
 use super::piece::{bucket_of, seal, serialize, Kind, PieceId, META_NAME};
-use super::postings::{bigram, is_placed, unigram, Placed, PostingsWriter, TITLE_FLAG};
+use super::postings::TITLE_FLAG;
 use super::{
-    DocsPiece, GramBucket, GramPostings, KeyBucket, Lengths, Meta, PieceCounts, SiteDocument,
-    Table, TextsPiece, DOCS_PER_PIECE, SITE_VERSION, TABLES_PER_GROUP, TABLE_PASSAGES,
-    TEXTS_PER_PIECE,
+    DocsPiece, KeyBucket, Lengths, Meta, PieceCounts, SiteDocument, Table, TextsPiece,
+    DOCS_PER_PIECE, SITE_VERSION, TABLES_PER_GROUP, TABLE_PASSAGES, TEXTS_PER_PIECE,
 };
-use crate::text::unit_string_and_count;
 use crate::{Corpus, Passage, PassageId};
-use rustc_hash::FxHashMap;
 
-/// Postings bigger than this (bytes) get a piece of their own instead of sharing a bucket.
-const OWN_PIECE_BYTES: usize = 2 * 1024;
-/// Target size of a gram bucket before compression. A query reads one bucket per pair of
-/// its text and one vocabulary bucket per char, whatever the archive's size: halving both
-/// (format 12) took 缙云山's first result at 280 MB from 305 to ~290 KB.
-const BUCKET_BYTES: usize = 4 * 1024;
 /// Target size of a vocabulary bucket before compression.
 const VOCABULARY_BUCKET_BYTES: usize = 2 * 1024;
 /// Link keys per key bucket (on average).
@@ -42,7 +34,7 @@ const BATCH_BYTES: usize = 16 << 20;
 /// Writes pieces through the caller's `emit`, numbering them per kind. Pieces are
 /// compressed and emitted a batch at a time on every core: compressing and creating
 /// thousands of files is most of a build's time.
-struct Pieces<E> {
+pub(super) struct Pieces<E> {
     emit: E,
     build: u64,
     next_postings: u32,
@@ -52,7 +44,7 @@ struct Pieces<E> {
 }
 
 impl<E: Fn(&str, &[u8]) -> std::io::Result<()> + Sync> Pieces<E> {
-    fn put<T: serde::Serialize>(
+    pub(super) fn put<T: serde::Serialize>(
         &mut self,
         kind: Kind,
         number: u32,
@@ -73,7 +65,7 @@ impl<E: Fn(&str, &[u8]) -> std::io::Result<()> + Sync> Pieces<E> {
     }
 
     /// Write a postings piece; returns its number.
-    fn put_postings(&mut self, bytes: &Vec<u8>) -> std::io::Result<u32> {
+    pub(super) fn put_postings(&mut self, bytes: &Vec<u8>) -> std::io::Result<u32> {
         let number = self.next_postings;
         self.next_postings += 1;
         self.put(Kind::Postings, number, bytes)?;
@@ -111,12 +103,12 @@ impl<E: Fn(&str, &[u8]) -> std::io::Result<()> + Sync> Pieces<E> {
 }
 
 /// The cores a build runs on (one in a browser).
-fn cores() -> usize {
+pub(super) fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// Run `work(t, n)` for t in 0..n on n threads, one per available core; results by t.
-fn on_every_core<T: Send>(work: impl Fn(usize, usize) -> T + Sync) -> Vec<T> {
+pub(super) fn on_every_core<T: Send>(work: impl Fn(usize, usize) -> T + Sync) -> Vec<T> {
     let n = cores();
     if n == 1 {
         return vec![work(0, 1)];
@@ -138,6 +130,16 @@ pub fn write_site(
     corpus: &Corpus,
     emit: impl Fn(&str, &[u8]) -> std::io::Result<()> + Sync,
 ) -> std::io::Result<SiteSummary> {
+    write_site_in_passes(corpus, emit, None)
+}
+
+/// [`write_site`], the gram postings built in `passes` passes (by default as many as the
+/// text's size needs: see `grams`); any number writes the same pieces.
+pub(crate) fn write_site_in_passes(
+    corpus: &Corpus,
+    emit: impl Fn(&str, &[u8]) -> std::io::Result<()> + Sync,
+    passes: Option<u32>,
+) -> std::io::Result<SiteSummary> {
     let mut out = Pieces {
         emit,
         build: build_id(corpus),
@@ -146,8 +148,10 @@ pub fn write_site(
         batch_bytes: 0,
         summary: SiteSummary::default(),
     };
-    let (grams, lengths) = gram_postings(corpus);
-    let grams = write_gram_buckets(grams, &mut out)?;
+    let text = GramText::new(corpus);
+    let passes = passes.unwrap_or_else(|| passes_for(text.units()));
+    let grams = write_grams(&text, passes, &mut out)?;
+    let lengths = text.lengths;
     let vocabulary = write_vocabulary(corpus, &mut out)?;
     let counts = PieceCounts {
         grams,
@@ -201,8 +205,13 @@ pub fn write_site(
     })
 }
 
-/// The build id: a hash of the format and of everything the pieces are made from, so two
-/// builds share piece names only when they share every piece.
+/// Bumped when the writer lays out pieces of the same format differently (revision 2:
+/// postings pieces numbered by gram group, not by key): the build id names the pieces, so
+/// another layout of the same documents must not get the same names.
+const LAYOUT_REVISION: u8 = 2;
+
+/// The build id: a hash of the format, the layout and everything the pieces are made from,
+/// so two builds share piece names only when they share every piece.
 fn build_id(corpus: &Corpus) -> u64 {
     /// Feeds postcard's output to the hasher in blocks.
     struct Sink(xxhash_rust::xxh3::Xxh3, Vec<u8>);
@@ -216,7 +225,7 @@ fn build_id(corpus: &Corpus) -> u64 {
         }
     }
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    hasher.update(&[SITE_VERSION]);
+    hasher.update(&[SITE_VERSION, LAYOUT_REVISION]);
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
     // invariant: serializing plain owned data cannot fail.
     #[allow(clippy::expect_used)]
@@ -224,196 +233,6 @@ fn build_id(corpus: &Corpus) -> u64 {
         .expect("postcard serializes owned data");
     sink.0.update(&sink.1);
     sink.0.digest()
-}
-
-/// Postings of every gram of every passage (ids: passages) and title (ids: documents, keys
-/// flagged), plus each passage's length in units. Built on every core: thread t of n
-/// keeps the grams of shard t.
-fn gram_postings(corpus: &Corpus) -> (FxHashMap<u64, PostingsWriter>, Vec<u32>) {
-    // Several cores each read every passage's unit string, so they are made once and shared
-    // (on 2 cores that saves 9 % of a write's time). One core (a browser writing a library's
-    // site) makes each where it is used instead, without a copy of the whole text: 98 MB of
-    // text on one core natively, peak 620 → 522 MB for 10.0 → 10.6 s, the same pieces.
-    let shared = (cores() > 1).then(|| passage_units(corpus));
-    let lengths = match &shared {
-        Some(units) => units.iter().map(|(_, length)| *length).collect(),
-        None => passage_lengths(corpus),
-    };
-    let titles: Vec<String> = corpus
-        .docs
-        .iter()
-        .map(|d| unit_string_and_count(&d.title).0)
-        .collect();
-    let placed = |p: u32| Placed {
-        doc: corpus.passages[p as usize].doc.0,
-        length: lengths[p as usize],
-    };
-    let shards = on_every_core(|t, n| {
-        // Fibonacci hashing spread over n shards by a multiply (a `%` here was a tenth of
-        // the postings' time).
-        let shard = |key: u64| ((key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) * n as u64) >> 32;
-        let mut sink = GramSink::new(|key| shard(key) == t as u64, placed);
-        for p in 0..corpus.passages.len() as u32 {
-            match &shared {
-                Some(units) => sink.add(p, &units[p as usize].0, 0),
-                None => {
-                    let (string, _) = unit_string_and_count(corpus.passage_text(PassageId(p)));
-                    sink.add(p, &string, 0);
-                }
-            }
-        }
-        for (d, title) in titles.iter().enumerate() {
-            sink.add(d as u32, title, TITLE_FLAG);
-        }
-        sink.finish()
-    });
-    let mut grams = FxHashMap::default();
-    for shard in shards {
-        grams.extend(shard);
-    }
-    (grams, lengths)
-}
-
-/// The unit string and length of every passage, computed on every core.
-fn passage_units(corpus: &Corpus) -> Vec<(String, u32)> {
-    let count = corpus.passages.len();
-    let parts = on_every_core(|t, n| {
-        let range = count * t / n..count * (t + 1) / n;
-        range
-            .map(|p| unit_string_and_count(corpus.passage_text(PassageId(p as u32))))
-            .collect::<Vec<_>>()
-    });
-    parts.concat()
-}
-
-/// The length in units of every passage (one core: see `gram_postings`).
-fn passage_lengths(corpus: &Corpus) -> Vec<u32> {
-    (0..corpus.passages.len() as u32)
-        .map(|p| unit_string_and_count(corpus.passage_text(PassageId(p))).1)
-        .collect()
-}
-
-/// One occurrence of gram `key` in `id` at `position`, as a number that sorts by all three.
-fn occurrence(key: u64, id: u32, position: u32) -> u128 {
-    (key as u128) << 64 | (id as u128) << 32 | position as u128
-}
-
-/// Gram occurrences gathered before they are added to the postings (16 MB per thread).
-/// Bigger blocks touch each gram's postings fewer times: at 28 MB of text, 2^16 took the
-/// postings 1.3 s, 2^20 0.9 s, 2^24 1.3 s again (the sort leaves the caches).
-#[cfg(not(test))]
-const BLOCK_GRAMS: usize = 1 << 20;
-/// Tiny in tests, so that every test corpus spans several blocks.
-#[cfg(test)]
-const BLOCK_GRAMS: usize = 50;
-
-/// Collects the gram occurrences `(key, id, position)` of many consecutive ids, then adds
-/// them to the postings sorted by key. The postings of different grams lie far apart in
-/// memory: appending each passage's entries one gram at a time made nearly every append a
-/// cache miss (most of a build's postings time); a block touches each gram once.
-struct GramSink<K, P> {
-    grams: FxHashMap<u64, PostingsWriter>,
-    block: Vec<u128>,
-    keeps: K,
-    placed: P,
-}
-
-impl<K: Fn(u64) -> bool, P: Fn(u32) -> Placed> GramSink<K, P> {
-    /// A sink keeping the grams `keeps` accepts; `placed(id)` places a passage.
-    fn new(keeps: K, placed: P) -> Self {
-        GramSink {
-            grams: FxHashMap::default(),
-            // With room for the grams of the passage that crosses the bound.
-            block: Vec::with_capacity(BLOCK_GRAMS + 4096),
-            keeps,
-            placed,
-        }
-    }
-
-    /// Add the grams of one unit string: passage `id` (`flag` 0) or the title of document
-    /// `id` (`flag` [`TITLE_FLAG`]). Ids of one flag arrive in increasing order.
-    fn add(&mut self, id: u32, string: &str, flag: u64) {
-        let mut prev: Option<char> = None;
-        for (i, c) in string.chars().enumerate() {
-            if c != ' ' && (self.keeps)(unigram(c) | flag) {
-                self.block.push(occurrence(unigram(c) | flag, id, 0));
-            }
-            if let Some(a) = prev {
-                let key = bigram(a, c) | flag;
-                if (self.keeps)(key) {
-                    self.block.push(occurrence(key, id, i as u32 - 1));
-                }
-            }
-            prev = Some(c);
-        }
-        if self.block.len() >= BLOCK_GRAMS {
-            self.flush();
-        }
-    }
-
-    /// Add the block's occurrences to the postings, one run of a gram at a time.
-    fn flush(&mut self) {
-        self.block.sort_unstable();
-        let mut positions = Vec::new();
-        for run in self.block.chunk_by(|a, b| a >> 64 == b >> 64) {
-            let key = (run[0] >> 64) as u64;
-            let writer = self.grams.entry(key).or_default();
-            for entry in run.chunk_by(|a, b| a >> 32 == b >> 32) {
-                let id = (entry[0] >> 32) as u32;
-                let count = entry.len() as u32;
-                if !super::postings::is_bigram(key) {
-                    writer.push(id, None, count, &[]);
-                    continue;
-                }
-                positions.clear();
-                positions.extend(entry.iter().map(|o| *o as u32));
-                let placed = is_placed(key).then(|| (self.placed)(id));
-                writer.push(id, placed, count, &positions);
-            }
-        }
-        self.block.clear();
-    }
-
-    /// The postings of every gram added.
-    fn finish(mut self) -> FxHashMap<u64, PostingsWriter> {
-        self.flush();
-        self.grams
-    }
-}
-
-/// Spread the grams over buckets (big postings in pieces of their own); returns the
-/// number of buckets.
-fn write_gram_buckets<E: Fn(&str, &[u8]) -> std::io::Result<()> + Sync>(
-    mut grams: FxHashMap<u64, PostingsWriter>,
-    out: &mut Pieces<E>,
-) -> std::io::Result<u32> {
-    let shared: usize = grams
-        .values()
-        .map(|w| w.bytes.len())
-        .filter(|n| *n <= OWN_PIECE_BYTES)
-        .sum();
-    let count = shared.div_ceil(BUCKET_BYTES).max(1) as u32;
-    let mut buckets: Vec<GramBucket> = vec![Vec::new(); count as usize];
-    let mut keys: Vec<u64> = grams.keys().copied().collect();
-    keys.sort_unstable();
-    for key in keys {
-        let Some(writer) = grams.remove(&key) else {
-            continue;
-        };
-        let postings = if writer.bytes.len() > OWN_PIECE_BYTES {
-            GramPostings::Piece {
-                number: out.put_postings(&writer.bytes)?,
-                bytes: writer.bytes.len() as u32,
-            }
-        } else {
-            GramPostings::Inline(writer.bytes)
-        };
-        buckets[gram_bucket(key, count) as usize].push((key, postings));
-    }
-    for (number, bucket) in buckets.iter().enumerate() {
-        out.put(Kind::Grams, number as u32, bucket)?;
-    }
-    Ok(count)
 }
 
 /// The bucket of a gram; a title gram goes where its passage gram goes.
