@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch, VIEWPORTS, watchErrors, assertNoErrors, screenshot } from './helpers.mjs';
 import { serveDir } from './static-server.mjs';
+import { axeViolations } from './app-helpers.mjs';
 
 const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const ARCHIVE = process.env.QUXIAN_ARCHIVE ?? join(REPO, 'target/e2e-archive');
@@ -262,6 +263,93 @@ test('site page: 排序 and 从/到 order and filter by date, in the link, as th
   await page.waitForFunction(() => document.querySelector('#status').textContent.includes('放宽日期范围'));
   assertNoErrors(errors);
   await context.close();
+});
+
+test('site page: the timeline counts documents as the CLI does; a bar, Shift, the keys and 清除日期 set 从/到', async () => {
+  for (const [name, scheme] of [['desktop', 'light'], ['phone', 'dark']]) {
+    const context = await browser.newContext({ ...VIEWPORTS[name], colorScheme: scheme });
+    const page = await context.newPage();
+    page.viewportName = `${name}-${scheme}`;
+    const errors = watchErrors(page);
+    const q = '重庆';
+    const statusOf = (cli) => `${cli.total_docs.toLocaleString('zh-CN')} 篇文档 · ${cli.total.toLocaleString('zh-CN')} 段匹配`;
+    const waitStatus = (text) => page.waitForFunction((t) => document.querySelector('#status').textContent.startsWith(t), text);
+    await page.goto(`${server.url}#q=${encodeURIComponent(q)}`);
+    await page.waitForSelector('#timeline .bar');
+    // The archive's dates span 2019–2026: a bar per month, gaps included.
+    assert.match(await page.locator('#timeline figcaption').innerText(), /按月/);
+    const bars = page.locator('#timeline .bar');
+    assert.equal(await bars.count(), 96);
+    const docsOf = async (date) => Number((await page.locator(`#timeline .bar[data-date="${date}"]`).getAttribute('title')).split('：')[1].replace(/[^\d]/g, ''));
+    for (const month of ['2019-01', '2024-03', '2026-12']) {
+      const cli = cliSearch(q, ['--from', month, '--to', month]);
+      assert.equal(await docsOf(month), cli.total_docs, `documents of ${month}`);
+    }
+    await screenshot(page, 'site-timeline');
+
+    // A bar filters by its month, in the link at the month's precision.
+    await page.click('#timeline .bar[data-date="2024-03"]');
+    await page.waitForFunction(() => location.hash.includes('from=2024-03&to=2024-03'));
+    await waitStatus(statusOf(cliSearch(q, ['--from', '2024-03', '--to', '2024-03'])));
+    assert.equal(await page.inputValue('#from'), '2024-03-01');
+    assert.equal(await page.inputValue('#to'), '2024-03-31');
+    await page.waitForSelector('#timeline .bar.in[data-date="2024-03"][aria-pressed="true"]');
+    assert.equal(await page.locator('#timeline .bar.in').count(), 1, 'only the chosen month is marked');
+    // The bars still show the months outside the filter.
+    assert.equal(await bars.count(), 96);
+    await screenshot(page, 'site-timeline-month');
+
+    // Shift widens the span to the bar clicked.
+    await page.click('#timeline .bar[data-date="2024-05"]', { modifiers: ['Shift'] });
+    await page.waitForFunction(() => location.hash.includes('from=2024-03&to=2024-05'));
+    await waitStatus(statusOf(cliSearch(q, ['--from', '2024-03', '--to', '2024-05'])));
+    await page.waitForFunction(() => document.querySelectorAll('#timeline .bar.in').length === 3);
+
+    // From the keyboard: one bar in the tab order, ← moves, Enter filters by it.
+    await page.focus('#timeline .bar[tabindex="0"]');
+    const start = await page.evaluate(() => document.activeElement.dataset.date);
+    assert.equal(start, '2024-05', 'the bar clicked keeps the focus');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => location.hash.includes('from=2024-04&to=2024-04'));
+    await waitStatus(statusOf(cliSearch(q, ['--from', '2024-04', '--to', '2024-04'])));
+    await page.waitForFunction(() => document.activeElement?.dataset.date === '2024-04');
+
+    // The bar of the span clears it, and so does 清除日期; back returns to the span.
+    await page.click('#timeline .bar[data-date="2024-04"]');
+    await page.waitForFunction(() => !location.hash.includes('from='));
+    await waitStatus(statusOf(cliSearch(q)));
+    await page.goBack();
+    await page.waitForFunction(() => location.hash.includes('from=2024-04&to=2024-04'));
+    await page.click('#timeline .clear');
+    await page.waitForFunction(() => !location.hash.includes('from=') && !location.hash.includes('to='));
+    assert.equal(await page.inputValue('#from'), '');
+    await page.waitForFunction(() => document.querySelectorAll('#timeline .bar.in').length === 0 && !document.querySelector('#timeline .clear'));
+
+    // Nothing matches: no timeline.
+    await page.fill('#q', '不存在的词语组合');
+    await page.press('#q', 'Enter');
+    await page.waitForFunction(() => document.querySelector('#status').textContent.startsWith('没有找到'));
+    await page.waitForFunction(() => document.querySelector('#timeline').hidden);
+    assertNoErrors(errors);
+    await context.close();
+  }
+});
+
+test('site page: axe finds no critical or serious violation, light and dark, with the timeline and a date filter', async () => {
+  for (const scheme of ['light', 'dark']) {
+    // bypassCSP: the page's CSP (rightly) forbids the injected axe script.
+    const context = await browser.newContext({ ...VIEWPORTS.desktop, colorScheme: scheme, bypassCSP: true });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${server.url}#q=${encodeURIComponent('重庆')}&from=2024-03&to=2024-05`);
+    await page.waitForSelector('#timeline .bar.in');
+    await page.waitForSelector('#facets input');
+    const found = await axeViolations(page);
+    assert.deepEqual(found, [], `axe found (${scheme}):\n  ${found.join('\n  ')}`);
+    assertNoErrors(errors);
+    await context.close();
+  }
 });
 
 test('site page: a result opens its document at the matching passage; back returns; a bad link says so', async () => {

@@ -258,6 +258,149 @@ function renderDoc(best) {
   return li;
 }
 
+// The timeline: the matching documents per day, month or year, whichever gives a readable
+// number of bars for the span (as the app's), with empty bars for the gaps so that the axis
+// is true to time. It is counted with the facets and without the date filter, so it shows
+// what lies outside the filter too, the filtered span marked. A bar sets 从/到 to its span
+// (kept in the link at the bar's precision: 2026-05, 2026); Shift widens the span to it;
+// the bar of the current span clears it. One bar is in the tab order; ←/→, Home and End
+// move between them.
+const timelineBox = document.getElementById('timeline');
+/** Spans up to this many days get a bar per day; up to MAX_MONTH_BARS months, one per month. */
+const MAX_DAY_BARS = 62;
+const MAX_MONTH_BARS = 120;
+
+/** A date of the engine or a link (2026, 2026-05, 2026-05-02) as [year, month, day], 0 for none. */
+const dateParts = (iso) => [...iso.split('-').map(Number), 0, 0].slice(0, 3);
+const isoOf = ([y, m, d]) => [String(y).padStart(4, '0'), ...[m, d].filter((n) => n > 0).map((n) => String(n).padStart(2, '0'))].join('-');
+const compareDates = (a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+const daysIn = (y, m) => new Date(Date.UTC(y, m, 0)).getUTCDate();
+const firstDay = ([y, m, d]) => [y, m || 1, d || 1];
+const lastDay = ([y, m, d]) => [y, m || 12, d || daysIn(y, m || 12)];
+
+/** The bar of a date at `step`: a date less precise than the step goes to its first bar. */
+function barOf([y, m, d], step) {
+  if (step === 'year') return [y, 0, 0];
+  if (step === 'month') return [y, m || 1, 0];
+  return [y, m || 1, d || 1];
+}
+
+function nextBar([y, m, d], step) {
+  if (step === 'year') return [y + 1, 0, 0];
+  if (step === 'month') return m === 12 ? [y + 1, 1, 0] : [y, m + 1, 0];
+  const next = new Date(Date.UTC(y, m - 1, d + 1));
+  return [next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate()];
+}
+
+/** The step and bars ({ date, docs }) of a timeline ([iso, documents] by date). */
+function timelineBars(timeline) {
+  const dates = timeline.map(([iso]) => dateParts(iso));
+  if (dates.length === 0) return { step: 'month', bars: [] };
+  const first = dates.map(firstDay).reduce((a, b) => (compareDates(a, b) <= 0 ? a : b));
+  const last = dates.map(lastDay).reduce((a, b) => (compareDates(a, b) >= 0 ? a : b));
+  const fits = (step, limit) => {
+    let at = barOf(first, step);
+    for (let n = 1; n <= limit; n += 1, at = nextBar(at, step)) {
+      if (compareDates(at, barOf(last, step)) >= 0) return true;
+    }
+    return false;
+  };
+  const step = fits('day', MAX_DAY_BARS) ? 'day' : fits('month', MAX_MONTH_BARS) ? 'month' : 'year';
+  const bars = [];
+  const at = new Map();
+  for (let date = barOf(first, step); compareDates(date, barOf(last, step)) <= 0; date = nextBar(date, step)) {
+    at.set(isoOf(date), bars.length);
+    bars.push({ date, docs: 0 });
+  }
+  timeline.forEach(([, docs], i) => { bars[at.get(isoOf(barOf(dates[i], step)))].docs += docs; });
+  return { step, bars };
+}
+
+/** A bar's name for people: 2026年, 2026年5月, 2026年5月2日. */
+function barLabel([y, m, d]) {
+  return `${y}年${m > 0 ? `${m}月` : ''}${d > 0 ? `${d}日` : ''}`;
+}
+
+/** The 从/到 of a click on the bar of `iso`: its span, wider with Shift, none if it is the span. */
+function spanOfClick(iso, widen) {
+  if (view.from === iso && view.to === iso) return { from: '', to: '' };
+  if (!widen || (view.from === '' && view.to === '')) return { from: iso, to: iso };
+  const from = view.from !== '' && fieldDate(view.from, false) < fieldDate(iso, false) ? view.from : iso;
+  const to = view.to !== '' && fieldDate(view.to, true) > fieldDate(iso, true) ? view.to : iso;
+  return { from, to };
+}
+
+/** Whether the bar of `iso` lies (in part) in the date filter; false without one. */
+function inDateFilter(iso) {
+  if (view.from === '' && view.to === '') return false;
+  return (view.from === '' || fieldDate(iso, true) >= fieldDate(view.from, false))
+    && (view.to === '' || fieldDate(iso, false) <= fieldDate(view.to, true));
+}
+
+function renderTimeline({ timeline, undated }) {
+  // The bar that has the focus is drawn anew: the focus goes to its new self.
+  const focused = timelineBox.contains(document.activeElement) ? document.activeElement.dataset.date : undefined;
+  const { step, bars } = timelineBars(timeline);
+  timelineBox.hidden = bars.length === 0;
+  if (bars.length === 0) {
+    timelineBox.replaceChildren();
+    return;
+  }
+  const max = Math.max(1, ...bars.map((b) => b.docs));
+  const caption = el('figcaption');
+  caption.append(el('span', '', `时间分布（篇数，${{ day: '按日', month: '按月', year: '按年' }[step]}）`));
+  if (undated > 0) caption.append(el('span', '', `另有 ${formatCount(undated)} 篇无日期`));
+  if (view.from !== '' || view.to !== '') {
+    const clear = el('button', 'clear', '清除日期');
+    clear.type = 'button';
+    clear.addEventListener('click', () => setDates({ from: '', to: '' }));
+    caption.append(clear);
+  }
+  const row = el('div', 'bars');
+  row.setAttribute('role', 'group');
+  row.setAttribute('aria-label', '时间分布：点一根柱子按它的时间筛选，按住 Shift 点击可扩大范围');
+  const buttons = bars.map(({ date, docs }) => {
+    const iso = isoOf(date);
+    const bar = el('button', inDateFilter(iso) ? 'bar in' : 'bar');
+    bar.type = 'button';
+    bar.tabIndex = -1;
+    bar.dataset.date = iso;
+    bar.title = `${barLabel(date)}：${formatCount(docs)} 篇`;
+    bar.setAttribute('aria-label', bar.title);
+    bar.setAttribute('aria-pressed', String(view.from === iso && view.to === iso));
+    const fill = el('span');
+    // A bar with documents stays visible however tall the tallest is.
+    fill.style.height = docs === 0 ? '0' : `${Math.max(4, (docs / max) * 100)}%`;
+    bar.append(fill);
+    bar.addEventListener('click', (event) => setDates(spanOfClick(iso, event.shiftKey)));
+    return bar;
+  });
+  // In the tab order: the bar that had the focus, else the first of the filter, else the newest.
+  const again = buttons.find((b) => b.dataset.date === focused);
+  (again ?? buttons.find((b) => b.classList.contains('in')) ?? buttons[buttons.length - 1]).tabIndex = 0;
+  row.addEventListener('keydown', (event) => {
+    const i = buttons.indexOf(document.activeElement);
+    const to = { ArrowLeft: i - 1, ArrowRight: i + 1, Home: 0, End: buttons.length - 1 }[event.key];
+    if (i < 0 || to === undefined || !buttons[to]) return;
+    event.preventDefault();
+    buttons[i].tabIndex = -1;
+    buttons[to].tabIndex = 0;
+    buttons[to].focus();
+  });
+  row.append(...buttons);
+  const axis = el('div', 'axis');
+  axis.append(el('span', '', barLabel(bars[0].date)), el('span', '', barLabel(bars[bars.length - 1].date)));
+  timelineBox.replaceChildren(caption, row, axis);
+  again?.focus({ preventScroll: true });
+}
+
+/** Filter by a date span (a timeline's bar or its 清除日期), as 从/到 do. */
+function setDates({ from, to }) {
+  view = { ...view, from, to, doc: '' };
+  writeHash();
+  render();
+}
+
 function renderFacets(result) {
   // The box that has the focus is drawn anew: the focus goes to its new self.
   const focused = facets.contains(document.activeElement) ? document.activeElement : null;
@@ -337,6 +480,7 @@ function clearResults() {
   list.replaceChildren();
   facets.replaceChildren();
   facets.removeAttribute('aria-busy');
+  timelineBox.hidden = true;
   more.hidden = true;
   shown = 0;
   lastSearch = '';
@@ -393,10 +537,12 @@ async function count(ticket) {
     const counted = await engine('search', view.q, { ...optionsOf(0), facets: true });
     if (ticket !== latest) return;
     renderFacets(counted);
+    renderTimeline(counted);
     countedSearch = lastSearch;
   } catch (error) {
     if (ticket !== latest) return;
     facets.replaceChildren();
+    timelineBox.hidden = true;
     showError(error);
   } finally {
     if (ticket === latest) facets.removeAttribute('aria-busy');
