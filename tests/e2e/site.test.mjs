@@ -64,6 +64,14 @@ async function withExplorer(fn, arg) {
   return { result, errors };
 }
 
+/** A fresh page of the site at a viewport ('desktop', 'phone') and color scheme, watched for errors. */
+async function sitePage(viewport, scheme) {
+  const context = await browser.newContext({ ...VIEWPORTS[viewport], colorScheme: scheme });
+  const page = await context.newPage();
+  page.viewportName = `${viewport}-${scheme}`;
+  return { context, page, errors: watchErrors(page) };
+}
+
 /** Verbatim 2–6 character substrings of the archive's documents, chosen deterministically. */
 function sampleSubstrings(count) {
   const files = readdirSync(ARCHIVE).filter((f) => f.endsWith('.txt')).sort();
@@ -175,10 +183,7 @@ test('site: a follow-up query fetches little, a repeated one nothing', async () 
 
 test('site page: a shared link shows highlighted hits; filter, load more, back', async () => {
   for (const [viewport, scheme] of [['desktop', 'light'], ['phone', 'dark']]) {
-    const context = await browser.newContext({ ...VIEWPORTS[viewport], colorScheme: scheme });
-    const page = await context.newPage();
-    page.viewportName = `${viewport}-${scheme}`;
-    const errors = watchErrors(page);
+    const { context, page, errors } = await sitePage(viewport, scheme);
     await page.goto(`${server.url}#q=${encodeURIComponent('重庆')}`);
     await page.waitForSelector('#hits mark');
     assert.equal(await page.inputValue('#q'), '重庆');
@@ -266,11 +271,8 @@ test('site page: 排序 and 从/到 order and filter by date, in the link, as th
 });
 
 test('site page: the timeline counts documents as the CLI does; a bar, Shift, the keys and 清除日期 set 从/到', async () => {
-  for (const [name, scheme] of [['desktop', 'light'], ['phone', 'dark']]) {
-    const context = await browser.newContext({ ...VIEWPORTS[name], colorScheme: scheme });
-    const page = await context.newPage();
-    page.viewportName = `${name}-${scheme}`;
-    const errors = watchErrors(page);
+  for (const [viewport, scheme] of [['desktop', 'light'], ['phone', 'dark']]) {
+    const { context, page, errors } = await sitePage(viewport, scheme);
     const q = '重庆';
     const statusOf = (cli) => `${cli.total_docs.toLocaleString('zh-CN')} 篇文档 · ${cli.total.toLocaleString('zh-CN')} 段匹配`;
     const waitStatus = (text) => page.waitForFunction((t) => document.querySelector('#status').textContent.startsWith(t), text);
@@ -354,10 +356,7 @@ test('site page: axe finds no critical or serious violation, light and dark, wit
 
 test('site page: a result opens its document at the matching passage; back returns; a bad link says so', async () => {
   for (const [viewport, scheme] of [['desktop', 'dark'], ['phone', 'light']]) {
-    const context = await browser.newContext({ ...VIEWPORTS[viewport], colorScheme: scheme });
-    const page = await context.newPage();
-    page.viewportName = `${viewport}-${scheme}`;
-    const errors = watchErrors(page);
+    const { context, page, errors } = await sitePage(viewport, scheme);
     await page.goto(`${server.url}#q=${encodeURIComponent('缙云山')}`);
     await page.waitForSelector('#hits mark');
     const first = page.locator('li.doc h2 a').first();
