@@ -340,6 +340,9 @@ test('no room for the pieces: one Chinese message, nothing half-written, the lib
   // A quota for the origin before it stores anything: room for the library, not its pieces.
   const cdp = await app.context.newCDPSession(page);
   await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(page.url()).origin, quotaSize: 1_500_000 });
+  // Once the first load's requests are done: a reload aborts the icon still being fetched
+  // (net::ERR_ABORTED, a failed request; seen once in CI).
+  await page.waitForLoadState('networkidle');
   await page.reload();
   await waitReady(page);
   const id = await savedArchive(page);
