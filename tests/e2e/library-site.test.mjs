@@ -218,14 +218,27 @@ test('a big import is offered 保存并分片打开, which saves it and opens it
   const id = await page.evaluate(async () => (await (await import('./quxian-library.js')).listLibraries())
     .find((l) => l.name === '大档案').id);
   await page.evaluate(async (id) => (await import('./quxian-library.js')).forgetLibrarySite(id), id);
+  // Every progress line shown while the pieces are written.
+  await page.evaluate(() => {
+    window.progressLines = [];
+    new MutationObserver(() => {
+      const line = document.querySelector('[data-testid="library-site-progress"]')?.textContent;
+      if (line && line !== window.progressLines.at(-1)) window.progressLines.push(line);
+    }).observe(document.body, { childList: true, subtree: true, characterData: true });
+  });
   await row.getByTestId('library-open-site').click();
   await page.getByTestId('library-site-progress').waitFor();
+  // Reading the library, then the write's steps (one pass over the grams and three more).
+  await page.waitForFunction(() => window.progressLines.some((l) => /第 \d 步，共 4 步/.test(l)));
   await page.keyboard.press('Escape');
   await page.getByTestId('library-dialog').waitFor({ state: 'detached' });
   await page.waitForFunction(async (id) => (await (await import('./quxian-library.js')).librarySiteInfo(id)).site !== null,
     id, { timeout: 120_000, polling: 200 });
   await page.waitForTimeout(1000);
   assert.ok(!page.url().includes('site.html'), `still in the app: ${page.url()}`);
+  const progress = await page.evaluate(() => window.progressLines);
+  assert.equal(progress[0], '正在建立分片索引：正在读取文档库…');
+  assert.ok(progress.slice(1).every((l) => /^正在建立分片索引：第 [1-4] 步，共 4 步；已保存 \d+ 个文件，[\d.]+ (B|KB|MB)…$/.test(l)), progress.join('\n'));
   await openManage(page);
   await row.getByTestId('library-open-site').click();
   await page.waitForURL(/site\.html\?library=/);

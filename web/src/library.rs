@@ -232,9 +232,19 @@ pub async fn delete(meta: &LibraryMeta) -> Result<(), String> {
         .map(drop)
 }
 
-/// Pieces and bytes stored so far while [`open_as_site`] writes a site index (None: not
-/// writing), as the component showing the progress keeps them.
-pub type SiteWriting = yew::UseStateHandle<Option<(u32, f64)>>;
+/// How far [`open_as_site`] is in writing a site index: pieces and bytes stored, and the
+/// steps of the write stored (`steps` is 0 until the worker has read the library).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct SiteWritten {
+    pub pieces: u32,
+    pub bytes: f64,
+    pub step: u32,
+    pub steps: u32,
+}
+
+/// [`SiteWritten`] while a site index is written (None: not writing), as the component
+/// showing the progress keeps it.
+pub type SiteWriting = yew::UseStateHandle<Option<SiteWritten>>;
 
 /// Open the library in the site page (`site.html?library=ID`, in this tab), which searches
 /// it piece by piece from IndexedDB instead of loading it whole: a big library's memory
@@ -247,7 +257,7 @@ pub async fn open_as_site(
     writing: &SiteWriting,
     shown: &Cell<bool>,
 ) -> Result<(), String> {
-    writing.set(Some((0, 0.0)));
+    writing.set(Some(SiteWritten::default()));
     let opened = open_site_page(meta, writing.clone(), shown).await;
     if opened.is_err() {
         writing.set(None);
@@ -261,7 +271,12 @@ async fn open_site_page(
     shown: &Cell<bool>,
 ) -> Result<(), String> {
     let closure = wasm_bindgen::closure::Closure::<dyn Fn(JsValue)>::new(move |p: JsValue| {
-        writing.set(Some((num(&p, "pieces") as u32, num(&p, "bytes"))))
+        writing.set(Some(SiteWritten {
+            pieces: num(&p, "pieces") as u32,
+            bytes: num(&p, "bytes"),
+            step: num(&p, "step") as u32,
+            steps: num(&p, "steps") as u32,
+        }))
     });
     let options = Object::new();
     let _ = Reflect::set(&options, &"onProgress".into(), closure.as_ref());
@@ -281,15 +296,22 @@ async fn open_site_page(
 }
 
 /// The progress line of [`open_as_site`]: the library is read and decoded first (seconds
-/// for a big one), then its pieces are stored.
-pub fn site_progress_label((pieces, bytes): (u32, f64)) -> String {
-    match pieces {
-        0 => "正在建立分片索引：正在读取文档库…".to_string(),
-        _ => format!(
-            "正在建立分片索引：已保存 {pieces} 个文件，{}…",
-            format_bytes(bytes)
-        ),
+/// for a big one), then its pieces are stored, step by step.
+pub fn site_progress_label(written: SiteWritten) -> String {
+    let SiteWritten {
+        pieces,
+        bytes,
+        step,
+        steps,
+    } = written;
+    if steps == 0 {
+        return "正在建立分片索引：正在读取文档库…".to_string();
     }
+    format!(
+        "正在建立分片索引：第 {} 步，共 {steps} 步；已保存 {pieces} 个文件，{}…",
+        (step + 1).min(steps),
+        format_bytes(bytes)
+    )
 }
 
 /// Download the library as `<name>.qx`.
@@ -472,5 +494,32 @@ pub fn format_bytes(n: f64) -> String {
         format!("{:.0} KB", n / 1024.0)
     } else {
         format!("{n:.0} B")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_progress_line_says_the_step_once_the_library_is_read() {
+        let reading = SiteWritten::default();
+        assert_eq!(
+            site_progress_label(reading),
+            "正在建立分片索引：正在读取文档库…"
+        );
+        let writing = SiteWritten {
+            pieces: 1200,
+            bytes: 3.5 * 1024.0 * 1024.0,
+            step: 2,
+            steps: 7,
+        };
+        let label = site_progress_label(writing);
+        assert!(
+            label.starts_with("正在建立分片索引：第 3 步，共 7 步；已保存 1200 个文件，"),
+            "{label}"
+        );
+        let done = SiteWritten { step: 7, ..writing };
+        assert!(site_progress_label(done).contains("第 7 步，共 7 步"));
     }
 }

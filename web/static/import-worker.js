@@ -50,6 +50,7 @@
 //   { type: 'reannotated', bundle: ArrayBuffer (transferred) }      answer to 'reannotate'
 //   { type: 'site-piece', name, bytes: ArrayBuffer (transferred) }  one piece of 'site', as
 //       soon as it is written (the page stores it: the worker keeps none); the meta last
+//   { type: 'site-step', done, steps }        how far 'site' is, from its start on
 //   { type: 'site-written', pieces, bytes, build }                  'site' is complete
 //   { type: 'error', error }          the import stopped; `error` is typed (see `failure`)
 //       and quxian-library.js words it in Chinese by kind
@@ -560,7 +561,7 @@ async function answerSite(msg) {
     await loadWasm();
     const summary = writeSite(new Uint8Array(msg.bundle), (name, bytes) => {
       postMessage({ type: 'site-piece', name, bytes: bytes.buffer }, [bytes.buffer]);
-    });
+    }, (done, steps) => postMessage({ type: 'site-step', done, steps }));
     postMessage({ type: 'site-written', ...summary });
   } catch (err) {
     postFailure(err);

@@ -23,7 +23,8 @@
 //   openLibrarySite(id, { onProgress }) → the URL of the site page (site.html?library=ID)
 //     that searches the library piece by piece: its site index (the layout of
 //     `quxian build --site`) is written first, in the worker, unless it is stored already.
-//     onProgress({ pieces, bytes }) while pieces are stored. For big libraries: the app
+//     onProgress({ pieces, bytes, step, steps }) while pieces are stored (`step` of `steps`
+//     steps of the write stored). For big libraries: the app
 //     holds a whole library and its index in memory, the site page only what a query needs.
 //   readLibraryPiece(id, name) → Uint8Array | undefined: a stored piece (for site-worker.js)
 //   librarySiteInfo(id) → { id, name, site } | null: a library (found by a link's text id)
@@ -105,12 +106,12 @@ function releaseWorker(worker) {
 /**
  * One request/answer exchange with an idle worker (defaults, reannotate, site): posts `msg`
  * and resolves with the first answer of type `answer`; an 'error' answer rejects, and
- * `onPiece` receives the 'site-piece' messages before it. `control.stop(error)`, set here,
+ * `onPiece` and `onStep` receive the 'site-piece' and 'site-step' messages before it. `control.stop(error)`, set here,
  * ends the exchange early: the worker is terminated and the promise rejects with `error`.
  * The worker is kept for the next exchange or import when `keepAfter` (see
  * KEEP_WORKER_MAX_INPUT).
  */
-function askWorker(msg, transfer, answer, keepAfter = true, { onPiece, control } = {}) {
+function askWorker(msg, transfer, answer, keepAfter = true, { onPiece, onStep, control } = {}) {
   const worker = takeWorker();
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -134,6 +135,7 @@ function askWorker(msg, transfer, answer, keepAfter = true, { onPiece, control }
     worker.onmessage = (event) => {
       const reply = event.data ?? {};
       if (reply.type === 'site-piece') onPiece?.(reply);
+      else if (reply.type === 'site-step') onStep?.(reply);
       else if (reply.type === answer) done(resolve, reply, keepAfter);
       else if (reply.type === 'error') done(reject, Object.assign(new Error(failureLabel(reply.error)), { kind: reply.error?.kind }), false);
     };
@@ -742,7 +744,7 @@ async function writeLibrarySite(id, onProgress) {
   await forgetLibrarySite(id);
   const bundle = (await loadLibrary(id)).slice().buffer;
   const keepAfter = bundle.byteLength <= KEEP_WORKER_MAX_BUNDLE;
-  const stored = { pieces: 0, bytes: 0 };
+  const stored = { pieces: 0, bytes: 0, step: 0, steps: 0 };
   const control = {};
   let failure = null;
   let build = null;
@@ -776,8 +778,18 @@ async function writeLibrarySite(id, onProgress) {
     batchBytes += bytes.byteLength;
     if (batch.length >= PIECES_PER_WRITE || batchBytes >= BYTES_PER_WRITE) store();
   };
+  // The worker's steps (its passes over the grams, then the other pieces): a step counts
+  // once its pieces are stored too.
+  const onStep = ({ done, steps }) => {
+    stored.steps = steps;
+    if (batch.length > 0) store();
+    writing = writing.then(() => {
+      stored.step = Math.max(stored.step, done);
+      onProgress?.({ ...stored });
+    });
+  };
   try {
-    const written = await askWorker({ type: 'site', bundle }, [bundle], 'site-written', keepAfter, { onPiece, control });
+    const written = await askWorker({ type: 'site', bundle }, [bundle], 'site-written', keepAfter, { onPiece, onStep, control });
     store();
     await writing;
     if (failure) throw failure;

@@ -75,8 +75,8 @@ pub use search::{DocGroup, Hit, SearchResults, Searcher};
 #[cfg(feature = "build")]
 pub use segment::Segmenter;
 pub use site::{
-    write_site, PieceCache, SiteDocument, SiteIndex, SitePage, SiteStep, SiteSummary, META_NAME,
-    SITE_VERSION,
+    write_site, write_site_with_progress, PieceCache, SiteDocument, SiteIndex, SitePage,
+    SiteProgress, SiteStep, SiteSummary, META_NAME, SITE_VERSION,
 };
 pub use snippet::{Snippet, SNIPPET_CHARS};
 #[cfg(feature = "nfkc")]

@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 
 use js_sys::{Function, Uint8Array};
-use quxian_core::{Corpus, SiteSummary};
+use quxian_core::{Corpus, SiteProgress, SiteSummary};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -28,15 +28,26 @@ struct WrittenSite {
 }
 
 /// Write the site index of a library's `bundle`: `emit(name, bytes)` (a `Uint8Array` the
-/// function may keep or transfer) is called once per piece, the meta (`site.qxs`) last.
-/// Returns `{ pieces, bytes, build }`.
+/// function may keep or transfer) is called once per piece, the meta (`site.qxs`) last,
+/// and `progress(done, steps)`, if given, at the start and after each step of the write
+/// (see core's `SiteProgress`). Returns `{ pieces, bytes, build }`.
 #[wasm_bindgen(js_name = writeSite)]
-pub fn write_site(bundle: Vec<u8>, emit: Function) -> Result<JsValue, JsError> {
+pub fn write_site(
+    bundle: Vec<u8>,
+    emit: Function,
+    progress: Option<Function>,
+) -> Result<JsValue, JsError> {
     let corpus = Corpus::from_bundle(&bundle).map_err(|e| JsError::new(&e.zh()))?;
     // Its memory goes to the postings (wasm memory never shrinks: this lowers the peak).
     drop(bundle);
     EMIT.with(|cell| *cell.borrow_mut() = Some(emit));
-    let written = quxian_core::write_site(&corpus, emit_to_page);
+    let report = |p: SiteProgress| {
+        if let Some(progress) = &progress {
+            // A failing progress callback only loses a progress line.
+            let _ = progress.call2(&JsValue::NULL, &p.done.into(), &p.steps.into());
+        }
+    };
+    let written = quxian_core::write_site_with_progress(&corpus, emit_to_page, report);
     EMIT.with(|cell| *cell.borrow_mut() = None);
     let summary: SiteSummary =
         written.map_err(|e| JsError::new(&format!("无法保存分片索引：{e}")))?;

@@ -41,8 +41,8 @@ pub fn ImportReport(props: &ImportReportProps) -> Html {
     let typed = use_state(|| (*default).clone());
     let r = &props.result;
 
-    // Pieces and bytes stored so far while 保存并分片打开 writes the site index.
-    let writing = use_state(|| None::<(u32, f64)>);
+    // How far it is while 保存并分片打开 writes the site index.
+    let writing = use_state(|| None::<library::SiteWritten>);
     let shown = use_mounted();
     let save = |after: AfterSave| {
         let (typed, saving, error, writing, shown) = (

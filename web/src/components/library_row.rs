@@ -63,8 +63,8 @@ pub fn LibraryRow(props: &LibraryRowProps) -> Html {
         let (on_open, id) = (props.on_open.clone(), lib.id.clone());
         Callback::from(move |_: MouseEvent| on_open.emit(Some(id.clone())))
     };
-    // Pieces and bytes stored so far while 分片打开 writes the site index.
-    let writing = use_state(|| None::<(u32, f64)>);
+    // How far it is while 分片打开 writes the site index.
+    let writing = use_state(|| None::<library::SiteWritten>);
     let shown = use_mounted();
     let open_site = {
         let (lib, error, writing, shown) = (lib.clone(), error.clone(), writing.clone(), shown);

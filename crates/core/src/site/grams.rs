@@ -137,16 +137,20 @@ impl<'a> GramText<'a> {
 }
 
 /// Write the postings of every gram in `passes` passes — big postings as pieces of their
-/// own as each pass ends — then the gram buckets; returns the number of buckets.
+/// own as each pass ends, then `passed(pass)` — then the gram buckets; returns the number
+/// of buckets.
 pub(super) fn write_grams<E: Fn(&str, &[u8]) -> std::io::Result<()> + Sync>(
     text: &GramText,
     passes: u32,
     out: &mut Pieces<E>,
+    passed: &mut dyn FnMut(u32),
 ) -> std::io::Result<u32> {
     let mut entries = Vec::new();
     for pass in 0..passes {
         let groups = GROUPS * pass / passes..GROUPS * (pass + 1) / passes;
         entries.extend(write_big_postings(text.postings(groups), out)?);
+        out.flush()?;
+        passed(pass);
     }
     write_gram_buckets(entries, out)
 }

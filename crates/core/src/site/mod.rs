@@ -39,7 +39,7 @@ mod write;
 pub use cache::PieceCache;
 pub use piece::{META_NAME, SITE_VERSION};
 pub use read::{SiteIndex, SitePage, SiteStep};
-pub use write::{write_site, SiteSummary};
+pub use write::{write_site, write_site_with_progress, SiteProgress, SiteSummary};
 
 use crate::{DistrictId, TopicId};
 use serde::{Deserialize, Serialize};

@@ -25,7 +25,7 @@ fn site_files_in_passes(corpus: &Corpus, passes: u32) -> (HashMap<String, Vec<u8
         *last.lock().unwrap() = name.to_string();
         Ok(())
     };
-    let summary = write::write_site_in_passes(corpus, emit, Some(passes)).unwrap();
+    let summary = write::write_site_in_passes(corpus, emit, |_| {}, Some(passes)).unwrap();
     assert_eq!(
         last.into_inner().unwrap(),
         META_NAME,
@@ -303,6 +303,48 @@ fn any_number_of_passes_writes_the_same_pieces() {
         let (files, _) = site_files_in_passes(&corpus, passes);
         assert!(files == one, "{passes} passes wrote other pieces than one");
     }
+}
+
+/// Progress goes from 0 to its last step in order, one step per pass over the grams and
+/// three after, each reported once its pieces are emitted.
+#[test]
+fn progress_counts_the_steps_as_their_pieces_are_emitted() {
+    let corpus = many_passages();
+    let emitted = std::sync::Mutex::new(Vec::<String>::new());
+    let reports = std::cell::RefCell::new(Vec::new());
+    let emit = |name: &str, _: &[u8]| {
+        emitted.lock().unwrap().push(name.to_string());
+        Ok(())
+    };
+    let progress = |p: SiteProgress| {
+        let names = emitted.lock().unwrap();
+        let postings = names.iter().filter(|n| n.starts_with("p-")).count();
+        let texts = names.iter().filter(|n| n.starts_with("x-")).count();
+        reports.borrow_mut().push((p, names.len(), postings, texts));
+    };
+    let summary = write::write_site_in_passes(&corpus, emit, progress, Some(3)).unwrap();
+    let reports = reports.into_inner();
+    let done: Vec<u32> = reports.iter().map(|r| r.0.done).collect();
+    assert_eq!(done, [0, 1, 2, 3, 4, 5, 6]);
+    assert!(reports.iter().all(|r| r.0.steps == 6));
+    let names = emitted.into_inner().unwrap();
+    let all_postings = names.iter().filter(|n| n.starts_with("p-")).count();
+    let all_texts = names.iter().filter(|n| n.starts_with("x-")).count();
+    assert!(all_postings > 20 && all_texts > 200);
+    assert_eq!(reports[0].1, 0, "nothing emitted at the start");
+    assert_eq!(
+        reports[3].2, all_postings,
+        "every postings piece emitted after the passes"
+    );
+    assert_eq!(reports[4].3, 0, "no texts piece before their step");
+    assert_eq!(
+        reports[5].3, all_texts,
+        "every texts piece emitted after their step"
+    );
+    assert_eq!(
+        reports[6].1, summary.pieces,
+        "every piece, the meta included, at the end"
+    );
 }
 
 /// A page ranked while its texts are missing is kept until they come (not ranked again);

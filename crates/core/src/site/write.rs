@@ -74,7 +74,7 @@ impl<E: Fn(&str, &[u8]) -> std::io::Result<()> + Sync> Pieces<E> {
 
     /// Seal and emit the batch on every core. Thread t of n takes pieces t, t + n, …:
     /// their sizes vary, interleaving evens them out.
-    fn flush(&mut self) -> std::io::Result<()> {
+    pub(super) fn flush(&mut self) -> std::io::Result<()> {
         let batch = std::mem::take(&mut self.batch);
         self.batch_bytes = 0;
         let emit = &self.emit;
@@ -123,6 +123,20 @@ pub(super) fn on_every_core<T: Send>(work: impl Fn(usize, usize) -> T + Sync) ->
     })
 }
 
+/// How far a site write is: `done` of `steps` steps. Each pass over the gram groups is a
+/// step (together most of a write's time), then the other index pieces, the texts, and
+/// the link keys with the meta.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SiteProgress {
+    /// Steps done.
+    pub done: u32,
+    /// Steps in all (known once the text is read: the passes depend on its size).
+    pub steps: u32,
+}
+
+/// The steps of a write after its passes over the gram groups.
+const STEPS_AFTER_GRAMS: u32 = 3;
+
 /// Write the site index of `corpus`: `emit(name, bytes)` is called once per piece, from
 /// several threads at once, the meta (`site.qxs`) last, so a folder with a meta is a
 /// complete site.
@@ -130,14 +144,25 @@ pub fn write_site(
     corpus: &Corpus,
     emit: impl Fn(&str, &[u8]) -> std::io::Result<()> + Sync,
 ) -> std::io::Result<SiteSummary> {
-    write_site_in_passes(corpus, emit, None)
+    write_site_in_passes(corpus, emit, |_| {}, None)
 }
 
-/// [`write_site`], the gram postings built in `passes` passes (by default as many as the
-/// text's size needs: see `grams`); any number writes the same pieces.
+/// [`write_site`], telling `progress` at the start and after each step (once every piece
+/// of the step is emitted): a browser shows how far writing a big library is.
+pub fn write_site_with_progress(
+    corpus: &Corpus,
+    emit: impl Fn(&str, &[u8]) -> std::io::Result<()> + Sync,
+    progress: impl FnMut(SiteProgress),
+) -> std::io::Result<SiteSummary> {
+    write_site_in_passes(corpus, emit, progress, None)
+}
+
+/// [`write_site_with_progress`], the gram postings built in `passes` passes (by default as
+/// many as the text's size needs: see `grams`); any number writes the same pieces.
 pub(crate) fn write_site_in_passes(
     corpus: &Corpus,
     emit: impl Fn(&str, &[u8]) -> std::io::Result<()> + Sync,
+    mut progress: impl FnMut(SiteProgress),
     passes: Option<u32>,
 ) -> std::io::Result<SiteSummary> {
     let mut out = Pieces {
@@ -150,23 +175,45 @@ pub(crate) fn write_site_in_passes(
     };
     let text = GramText::new(corpus);
     let passes = passes.unwrap_or_else(|| passes_for(text.units()));
-    let grams = write_grams(&text, passes, &mut out)?;
+    let steps = passes + STEPS_AFTER_GRAMS;
+    let mut report = |done| progress(SiteProgress { done, steps });
+    report(0);
+    let grams = write_grams(&text, passes, &mut out, &mut |pass| report(pass + 1))?;
     let lengths = text.lengths;
     let vocabulary = write_vocabulary(corpus, &mut out)?;
+    let tables = write_tables(corpus, &mut out)?;
+    let lengths_pieces = write_lengths(&lengths, &mut out)?;
+    let docs = write_docs(corpus, &mut out)?;
+    out.flush()?;
+    report(passes + 1);
+    let texts = write_texts(corpus, &mut out)?;
+    out.flush()?;
+    report(passes + 2);
     let counts = PieceCounts {
         grams,
         vocabulary,
         postings: out.next_postings,
-        tables: write_tables(corpus, &mut out)?,
-        lengths: write_lengths(&lengths, &mut out)?,
-        docs: write_docs(corpus, &mut out)?,
-        texts: write_texts(corpus, &mut out)?,
+        tables,
+        lengths: lengths_pieces,
+        docs,
+        texts,
         keys: write_keys(corpus, &mut out)?,
     };
-    let total_length: u64 = lengths.iter().map(|l| *l as u64).sum();
-    // Every other piece first: a folder with a meta is a complete site, and the meta
-    // says how big the rest is.
+    let summary = write_meta(corpus, &lengths, counts, out)?;
+    report(steps);
+    Ok(summary)
+}
+
+/// Write the meta, once every other piece is emitted: a folder with a meta is a complete
+/// site, and the meta says how big the rest is.
+fn write_meta<E: Fn(&str, &[u8]) -> std::io::Result<()> + Sync>(
+    corpus: &Corpus,
+    lengths: &[u32],
+    counts: PieceCounts,
+    mut out: Pieces<E>,
+) -> std::io::Result<SiteSummary> {
     out.flush()?;
+    let total_length: u64 = lengths.iter().map(|l| *l as u64).sum();
     let meta = Meta {
         generator: concat!("quxian ", env!("CARGO_PKG_VERSION")).to_string(),
         docs: corpus.docs.len() as u32,
