@@ -1,11 +1,14 @@
-//! Writing the gram postings of a site index, in passes over groups of grams.
+//! Writing the gram postings of a site index, in passes over ranges of gram keys.
 //!
 //! The postings of every gram are most of what a write holds besides the corpus (98 MB of
 //! news: 227 MB of postings, 335 MB with their vectors' spare room). A browser writing a
-//! library's site holds the whole library too, so a write builds the postings of a few
-//! groups of grams at a time, writes the big ones as pieces at once and keeps only the
-//! small ones (a few percent) for the gram buckets written at the end. Postings pieces are
-//! numbered in (group, key) order, so any number of passes writes the same pieces.
+//! library's site holds the whole library too, so a write builds the postings of one range
+//! of keys at a time, writes the big ones as pieces at once and keeps only the small ones
+//! (a few percent) for the gram buckets written at the end. The ranges are contiguous and
+//! taken in order, so postings pieces are numbered in key order whatever the number of
+//! passes: any number writes the same pieces, as one pass did before. (Ranges by hash
+//! numbered them in another order, which made the gram buckets that hold the numbers
+//! compress worse: the 280 MB archive's first result took 313 → 322 KB.)
 
 use super::piece::Kind;
 use super::postings::{bigram, is_bigram, is_placed, unigram, Placed, PostingsWriter, TITLE_FLAG};
@@ -23,11 +26,6 @@ const OWN_PIECE_BYTES: usize = 2 * 1024;
 /// (format 12) took 缙云山's first result at 280 MB from 305 to ~290 KB.
 const BUCKET_BYTES: usize = 4 * 1024;
 
-/// Grams fall into `1 << GROUP_BITS` groups by hash; a pass builds the postings of a run
-/// of groups.
-const GROUP_BITS: u32 = 4;
-const GROUPS: u32 = 1 << GROUP_BITS;
-
 /// Postings bytes a pass should hold at most. A browser (one 32-bit memory, which never
 /// shrinks, beside the whole library) takes small passes; natively a 2 GB budget for a
 /// 300 MB archive allows big ones, and each pass reads all the text again.
@@ -38,22 +36,32 @@ const PASS_BYTES: u64 = if cfg!(target_arch = "wasm32") {
 };
 /// Postings bytes per unit of text, measured on news (98 MB: 227 MB for 29.9 M units).
 const POSTINGS_PER_UNIT: u64 = 8;
+/// The most passes a write takes.
+const MAX_PASSES: u64 = 16;
+/// The passes' key ranges are cut at quantiles of the grams of every `SAMPLE_EVERY`th
+/// passage and title, so that each pass holds about as much postings as the others.
+const SAMPLE_EVERY: usize = 64;
 
 /// The passes a write of `units` units of text takes.
 pub(super) fn passes_for(units: u64) -> u32 {
     let passes = (units * POSTINGS_PER_UNIT).div_ceil(PASS_BYTES);
-    passes.clamp(1, GROUPS as u64) as u32
+    passes.clamp(1, MAX_PASSES) as u32
 }
 
-/// A gram's key spread over 64 bits (Fibonacci hashing: a multiply, where a `%` was a
-/// tenth of the postings' time). Its top bits choose the group, the next ones the core.
-fn spread(key: u64) -> u64 {
-    key.wrapping_mul(0x9E37_79B9_7F4A_7C15)
-}
-
-/// The group of a gram.
-fn group_of(key: u64) -> u32 {
-    (spread(key) >> (64 - GROUP_BITS)) as u32
+/// Call `gram(key, position)` for every gram of a unit string: each char but the space
+/// between words (position 0: unigrams carry counts only) and each pair of chars, keys
+/// flagged with `flag` ([`TITLE_FLAG`] for a title).
+fn for_each_gram(string: &str, flag: u64, mut gram: impl FnMut(u64, u32)) {
+    let mut prev: Option<char> = None;
+    for (i, c) in string.chars().enumerate() {
+        if c != ' ' {
+            gram(unigram(c) | flag, 0);
+        }
+        if let Some(a) = prev {
+            gram(bigram(a, c) | flag, i as u32 - 1);
+        }
+        prev = Some(c);
+    }
 }
 
 /// The text grams are taken from: the unit string of every passage and title.
@@ -99,29 +107,54 @@ impl<'a> GramText<'a> {
         self.lengths.iter().map(|l| *l as u64).sum()
     }
 
-    /// Postings of the grams of `groups` in every passage (ids: passages) and title (ids:
-    /// documents, keys flagged). Built on every core: thread t of n keeps the grams of
-    /// shard t.
-    fn postings(&self, groups: Range<u32>) -> FxHashMap<u64, PostingsWriter> {
+    /// The unit string of passage `p` (shared, or made now).
+    fn passage(&self, p: u32) -> std::borrow::Cow<'_, str> {
+        match &self.shared {
+            Some(strings) => std::borrow::Cow::Borrowed(&strings[p as usize]),
+            None => {
+                let text = self.corpus.passage_text(PassageId(p));
+                std::borrow::Cow::Owned(unit_string_and_count(text).0)
+            }
+        }
+    }
+
+    /// The key ranges of `passes` passes, in order, together covering every key: cut at
+    /// quantiles of a sample of the grams.
+    fn pass_ranges(&self, passes: u32) -> Vec<Range<u64>> {
+        let mut sample = Vec::new();
+        for p in (0..self.corpus.passages.len()).step_by(SAMPLE_EVERY) {
+            for_each_gram(&self.passage(p as u32), 0, |key, _| sample.push(key));
+        }
+        for title in self.titles.iter().step_by(SAMPLE_EVERY) {
+            for_each_gram(title, TITLE_FLAG, |key, _| sample.push(key));
+        }
+        sample.sort_unstable();
+        // Exactly `passes` ranges, some perhaps empty (a sample without grams).
+        let cut = |pass: usize| sample.get(sample.len() * pass / passes as usize).copied();
+        let mut cuts = vec![0];
+        cuts.extend((1..passes as usize).map(|pass| cut(pass).unwrap_or(u64::MAX)));
+        cuts.push(u64::MAX);
+        cuts.windows(2).map(|w| w[0]..w[1]).collect()
+    }
+
+    /// Postings of the grams whose keys are in `keys`, in every passage (ids: passages) and
+    /// title (ids: documents, keys flagged). Built on every core: thread t of n keeps the
+    /// grams of shard t.
+    fn postings(&self, keys: &Range<u64>) -> FxHashMap<u64, PostingsWriter> {
         let placed = |p: u32| Placed {
             doc: self.corpus.passages[p as usize].doc.0,
             length: self.lengths[p as usize],
         };
         let shards = on_every_core(|t, n| {
+            // Fibonacci hashing spread over n shards by a multiply (a `%` here was a tenth
+            // of the postings' time).
             let keeps = |key: u64| {
-                let spread = spread(key);
-                let shard = (((spread >> (32 - GROUP_BITS)) & 0xFFFF_FFFF) * n as u64) >> 32;
-                shard == t as u64 && groups.contains(&((spread >> (64 - GROUP_BITS)) as u32))
+                let shard = ((key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) * n as u64) >> 32;
+                shard == t as u64 && keys.contains(&key)
             };
             let mut sink = GramSink::new(keeps, placed);
             for p in 0..self.corpus.passages.len() as u32 {
-                match &self.shared {
-                    Some(strings) => sink.add(p, &strings[p as usize], 0),
-                    None => {
-                        let text = self.corpus.passage_text(PassageId(p));
-                        sink.add(p, &unit_string_and_count(text).0, 0);
-                    }
-                }
+                sink.add(p, &self.passage(p), 0);
             }
             for (d, title) in self.titles.iter().enumerate() {
                 sink.add(d as u32, title, TITLE_FLAG);
@@ -146,16 +179,15 @@ pub(super) fn write_grams<E: Fn(&str, &[u8]) -> std::io::Result<()> + Sync>(
     passed: &mut dyn FnMut(u32),
 ) -> std::io::Result<u32> {
     let mut entries = Vec::new();
-    for pass in 0..passes {
-        let groups = GROUPS * pass / passes..GROUPS * (pass + 1) / passes;
-        entries.extend(write_big_postings(text.postings(groups), out)?);
+    for (pass, keys) in (0..).zip(text.pass_ranges(passes)) {
+        entries.extend(write_big_postings(text.postings(&keys), out)?);
         out.flush()?;
         passed(pass);
     }
     write_gram_buckets(entries, out)
 }
 
-/// Write the big postings of `grams` as pieces of their own, in (group, key) order;
+/// Write the big postings of `grams` as pieces of their own, in key order;
 /// returns what each gram's bucket says of it (small postings themselves, shrunk: they
 /// are kept until the end).
 fn write_big_postings<E: Fn(&str, &[u8]) -> std::io::Result<()> + Sync>(
@@ -163,7 +195,7 @@ fn write_big_postings<E: Fn(&str, &[u8]) -> std::io::Result<()> + Sync>(
     out: &mut Pieces<E>,
 ) -> std::io::Result<Vec<(u64, GramPostings)>> {
     let mut grams: Vec<(u64, PostingsWriter)> = grams.into_iter().collect();
-    grams.sort_unstable_by_key(|(key, _)| (group_of(*key), *key));
+    grams.sort_unstable_by_key(|(key, _)| *key);
     let mut entries = Vec::with_capacity(grams.len());
     for (key, writer) in grams {
         let mut bytes = writer.bytes;
@@ -246,19 +278,11 @@ impl<K: Fn(u64) -> bool, P: Fn(u32) -> Placed> GramSink<K, P> {
     /// Add the grams of one unit string: passage `id` (`flag` 0) or the title of document
     /// `id` (`flag` [`TITLE_FLAG`]). Ids of one flag arrive in increasing order.
     fn add(&mut self, id: u32, string: &str, flag: u64) {
-        let mut prev: Option<char> = None;
-        for (i, c) in string.chars().enumerate() {
-            if c != ' ' && (self.keeps)(unigram(c) | flag) {
-                self.block.push(occurrence(unigram(c) | flag, id, 0));
+        for_each_gram(string, flag, |key, position| {
+            if (self.keeps)(key) {
+                self.block.push(occurrence(key, id, position));
             }
-            if let Some(a) = prev {
-                let key = bigram(a, c) | flag;
-                if (self.keeps)(key) {
-                    self.block.push(occurrence(key, id, i as u32 - 1));
-                }
-            }
-            prev = Some(c);
-        }
+        });
         if self.block.len() >= BLOCK_GRAMS {
             self.flush();
         }

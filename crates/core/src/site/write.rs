@@ -252,13 +252,8 @@ fn write_meta<E: Fn(&str, &[u8]) -> std::io::Result<()> + Sync>(
     })
 }
 
-/// Bumped when the writer lays out pieces of the same format differently (revision 2:
-/// postings pieces numbered by gram group, not by key): the build id names the pieces, so
-/// another layout of the same documents must not get the same names.
-const LAYOUT_REVISION: u8 = 2;
-
-/// The build id: a hash of the format, the layout and everything the pieces are made from,
-/// so two builds share piece names only when they share every piece.
+/// The build id: a hash of the format and of everything the pieces are made from, so two
+/// builds share piece names only when they share every piece.
 fn build_id(corpus: &Corpus) -> u64 {
     /// Feeds postcard's output to the hasher in blocks.
     struct Sink(xxhash_rust::xxh3::Xxh3, Vec<u8>);
@@ -272,7 +267,7 @@ fn build_id(corpus: &Corpus) -> u64 {
         }
     }
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    hasher.update(&[SITE_VERSION, LAYOUT_REVISION]);
+    hasher.update(&[SITE_VERSION]);
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
     // invariant: serializing plain owned data cannot fail.
     #[allow(clippy::expect_used)]
