@@ -211,6 +211,13 @@ pub(crate) fn unit_string_and_count(text: &str) -> (String, u32) {
     (string, count)
 }
 
+/// The number of units of `text`: the length of its unit string, without making it.
+pub(crate) fn unit_count(text: &str) -> u32 {
+    let mut count = 0;
+    for_each_unit(text, |_, _| count += 1);
+    count
+}
+
 /// Build the unit string of `text`, reporting each unit's (unit string range, text range).
 fn build_unit_string(text: &str, mut on_unit: impl FnMut(Range<usize>, Range<usize>)) -> String {
     let mut string = String::with_capacity(text.len());
@@ -288,6 +295,15 @@ mod tests {
             folded
         } else {
             text.to_string()
+        }
+    }
+
+    proptest::proptest! {
+        /// Counting units is counting the units a unit string is made of.
+        #[test]
+        fn unit_count_is_the_unit_strings_count(text in "[北碚區ab İẞ4.，“”\\- 12]{0,80}") {
+            proptest::prop_assert_eq!(unit_count(&text), unit_string_and_count(&text).1);
+            proptest::prop_assert_eq!(unit_count(&text) as usize, units(&text).len());
         }
     }
 

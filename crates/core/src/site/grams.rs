@@ -14,7 +14,7 @@ use super::piece::Kind;
 use super::postings::{bigram, is_bigram, is_placed, unigram, Placed, PostingsWriter, TITLE_FLAG};
 use super::write::{cores, gram_bucket, on_every_core, Pieces};
 use super::{GramBucket, GramPostings};
-use crate::text::unit_string_and_count;
+use crate::text::{unit_count, unit_string_and_count};
 use crate::{Corpus, PassageId};
 use rustc_hash::FxHashMap;
 use std::ops::Range;
@@ -90,7 +90,8 @@ impl<'a> GramText<'a> {
             let (strings, lengths) = parts.into_iter().flatten().unzip();
             (Some(strings), lengths)
         } else {
-            let lengths = (0..corpus.passages.len()).map(|p| unit_string(p).1);
+            let passages = 0..corpus.passages.len() as u32;
+            let lengths = passages.map(|p| unit_count(corpus.passage_text(PassageId(p))));
             (None, lengths.collect())
         };
         let titles = corpus.docs.iter();
