@@ -122,6 +122,9 @@ impl<'a> GramText<'a> {
     /// The key ranges of `passes` passes, in order, together covering every key: cut at
     /// quantiles of a sample of the grams.
     fn pass_ranges(&self, passes: u32) -> Vec<Range<u64>> {
+        if passes == 1 {
+            return vec![0..u64::MAX];
+        }
         let mut sample = Vec::new();
         for p in (0..self.corpus.passages.len()).step_by(SAMPLE_EVERY) {
             for_each_gram(&self.passage(p as u32), 0, |key, _| sample.push(key));
