@@ -270,72 +270,118 @@ test('site page: 排序 and 从/到 order and filter by date, in the link, as th
   await context.close();
 });
 
+/** The documents a timeline bar says it holds (its title: "2024年3月：12 篇"). */
+async function barDocs(page, date) {
+  const title = await page.locator(`#timeline .bar[data-date="${date}"]`).getAttribute('title');
+  return Number(title.split('：')[1].replace(/[^\d]/g, ''));
+}
+
+/** Opens the search for `q`; its timeline's step (按日, 按月, 按年) and number of bars. */
+async function openTimeline(page, q) {
+  await page.goto(`${server.url}#q=${encodeURIComponent(q)}`);
+  await page.waitForSelector('#timeline .bar');
+  const caption = await page.locator('#timeline figcaption').innerText();
+  return { step: /按[日月年]/.exec(caption)?.[0], bars: await page.locator('#timeline .bar').count() };
+}
+
+const statusOf = (cli) => `${cli.total_docs.toLocaleString('zh-CN')} 篇文档 · ${cli.total.toLocaleString('zh-CN')} 段匹配`;
+const waitStatus = (page, text) => page.waitForFunction((t) => document.querySelector('#status').textContent.startsWith(t), text);
+
 test('site page: the timeline counts documents as the CLI does; a bar, Shift, the keys and 清除日期 set 从/到', async () => {
-  for (const [viewport, scheme] of [['desktop', 'light'], ['phone', 'dark']]) {
-    const { context, page, errors } = await sitePage(viewport, scheme);
-    const q = '重庆';
-    const statusOf = (cli) => `${cli.total_docs.toLocaleString('zh-CN')} 篇文档 · ${cli.total.toLocaleString('zh-CN')} 段匹配`;
-    const waitStatus = (text) => page.waitForFunction((t) => document.querySelector('#status').textContent.startsWith(t), text);
-    await page.goto(`${server.url}#q=${encodeURIComponent(q)}`);
-    await page.waitForSelector('#timeline .bar');
-    // The archive's dates span 2019–2026: a bar per month, gaps included.
-    assert.match(await page.locator('#timeline figcaption').innerText(), /按月/);
-    const bars = page.locator('#timeline .bar');
-    assert.equal(await bars.count(), 96);
-    const docsOf = async (date) => Number((await page.locator(`#timeline .bar[data-date="${date}"]`).getAttribute('title')).split('：')[1].replace(/[^\d]/g, ''));
-    for (const month of ['2019-01', '2024-03', '2026-12']) {
-      const cli = cliSearch(q, ['--from', month, '--to', month]);
-      assert.equal(await docsOf(month), cli.total_docs, `documents of ${month}`);
-    }
-    await screenshot(page, 'site-timeline');
-
-    // A bar filters by its month, in the link at the month's precision.
-    await page.click('#timeline .bar[data-date="2024-03"]');
-    await page.waitForFunction(() => location.hash.includes('from=2024-03&to=2024-03'));
-    await waitStatus(statusOf(cliSearch(q, ['--from', '2024-03', '--to', '2024-03'])));
-    assert.equal(await page.inputValue('#from'), '2024-03-01');
-    assert.equal(await page.inputValue('#to'), '2024-03-31');
-    await page.waitForSelector('#timeline .bar.in[data-date="2024-03"][aria-pressed="true"]');
-    assert.equal(await page.locator('#timeline .bar.in').count(), 1, 'only the chosen month is marked');
-    // The bars still show the months outside the filter.
-    assert.equal(await bars.count(), 96);
-    await screenshot(page, 'site-timeline-month');
-
-    // Shift widens the span to the bar clicked.
-    await page.click('#timeline .bar[data-date="2024-05"]', { modifiers: ['Shift'] });
-    await page.waitForFunction(() => location.hash.includes('from=2024-03&to=2024-05'));
-    await waitStatus(statusOf(cliSearch(q, ['--from', '2024-03', '--to', '2024-05'])));
-    await page.waitForFunction(() => document.querySelectorAll('#timeline .bar.in').length === 3);
-
-    // From the keyboard: one bar in the tab order, ← moves, Enter filters by it.
-    await page.focus('#timeline .bar[tabindex="0"]');
-    const start = await page.evaluate(() => document.activeElement.dataset.date);
-    assert.equal(start, '2024-05', 'the bar clicked keeps the focus');
-    await page.keyboard.press('ArrowLeft');
-    await page.keyboard.press('Enter');
-    await page.waitForFunction(() => location.hash.includes('from=2024-04&to=2024-04'));
-    await waitStatus(statusOf(cliSearch(q, ['--from', '2024-04', '--to', '2024-04'])));
-    await page.waitForFunction(() => document.activeElement?.dataset.date === '2024-04');
-
-    // The bar of the span clears it, and so does 清除日期; back returns to the span.
-    await page.click('#timeline .bar[data-date="2024-04"]');
-    await page.waitForFunction(() => !location.hash.includes('from='));
-    await waitStatus(statusOf(cliSearch(q)));
-    await page.goBack();
-    await page.waitForFunction(() => location.hash.includes('from=2024-04&to=2024-04'));
-    await page.click('#timeline .clear');
-    await page.waitForFunction(() => !location.hash.includes('from=') && !location.hash.includes('to='));
-    assert.equal(await page.inputValue('#from'), '');
-    await page.waitForFunction(() => document.querySelectorAll('#timeline .bar.in').length === 0 && !document.querySelector('#timeline .clear'));
-
-    // Nothing matches: no timeline.
-    await page.fill('#q', '不存在的词语组合');
-    await page.press('#q', 'Enter');
-    await page.waitForFunction(() => document.querySelector('#status').textContent.startsWith('没有找到'));
-    await page.waitForFunction(() => document.querySelector('#timeline').hidden);
-    assertNoErrors(errors);
-    await context.close();
+  const { context, page, errors } = await sitePage('desktop', 'light');
+  const q = '重庆';
+  // The archive's dates span 2019–2026: a bar per month, gaps included.
+  assert.deepEqual(await openTimeline(page, q), { step: '按月', bars: 96 });
+  const bars = page.locator('#timeline .bar');
+  for (const month of ['2019-01', '2024-03', '2026-12']) {
+    const cli = cliSearch(q, ['--from', month, '--to', month]);
+    assert.equal(await barDocs(page, month), cli.total_docs, `documents of ${month}`);
   }
+  await screenshot(page, 'site-timeline');
+
+  // A bar filters by its month, in the link at the month's precision.
+  await page.click('#timeline .bar[data-date="2024-03"]');
+  await page.waitForFunction(() => location.hash.includes('from=2024-03&to=2024-03'));
+  await waitStatus(page, statusOf(cliSearch(q, ['--from', '2024-03', '--to', '2024-03'])));
+  assert.equal(await page.inputValue('#from'), '2024-03-01');
+  assert.equal(await page.inputValue('#to'), '2024-03-31');
+  await page.waitForSelector('#timeline .bar.in[data-date="2024-03"][aria-pressed="true"]');
+  assert.equal(await page.locator('#timeline .bar.in').count(), 1, 'only the chosen month is marked');
+  // The bars still show the months outside the filter.
+  assert.equal(await bars.count(), 96);
+  await screenshot(page, 'site-timeline-month');
+
+  // Shift widens the span to the bar clicked.
+  await page.click('#timeline .bar[data-date="2024-05"]', { modifiers: ['Shift'] });
+  await page.waitForFunction(() => location.hash.includes('from=2024-03&to=2024-05'));
+  await waitStatus(page, statusOf(cliSearch(q, ['--from', '2024-03', '--to', '2024-05'])));
+  await page.waitForFunction(() => document.querySelectorAll('#timeline .bar.in').length === 3);
+
+  // From the keyboard: one bar in the tab order (the one clicked), ← moves, Enter filters.
+  await page.focus('#timeline .bar[tabindex="0"]');
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.date), '2024-05');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => location.hash.includes('from=2024-04&to=2024-04'));
+  await waitStatus(page, statusOf(cliSearch(q, ['--from', '2024-04', '--to', '2024-04'])));
+  await page.waitForFunction(() => document.activeElement?.dataset.date === '2024-04');
+
+  // The bar of the span clears it, and so does 清除日期 (the focus staying on the bars);
+  // back returns to the span.
+  await page.click('#timeline .bar[data-date="2024-04"]');
+  await page.waitForFunction(() => !location.hash.includes('from='));
+  await waitStatus(page, statusOf(cliSearch(q)));
+  await page.goBack();
+  await page.waitForFunction(() => location.hash.includes('from=2024-04&to=2024-04'));
+  await page.focus('#timeline .clear');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => !location.hash.includes('from=') && !location.hash.includes('to='));
+  assert.equal(await page.inputValue('#from'), '');
+  await page.waitForFunction(() => document.querySelectorAll('#timeline .bar.in').length === 0 && !document.querySelector('#timeline .clear'));
+  await page.waitForFunction(() => document.activeElement?.classList.contains('bar'));
+
+  // An open end stays open: Shift on a bar after 从 keeps 从; on a bar before it, moves it.
+  await page.goto(`${server.url}#q=${encodeURIComponent(q)}&from=2024`);
+  await page.waitForSelector('#timeline .bar.in');
+  await page.click('#timeline .bar[data-date="2021-06"]', { modifiers: ['Shift'] });
+  await page.waitForFunction(() => location.hash.endsWith('from=2021-06'));
+  await waitStatus(page, statusOf(cliSearch(q, ['--from', '2021-06'])));
+  // A link's month as days is that month's bar: clicking it clears the filter.
+  await page.goto(`${server.url}#q=${encodeURIComponent(q)}&from=2024-03-01&to=2024-03-31`);
+  await page.waitForSelector('#timeline .bar.in[data-date="2024-03"]');
+  await page.click('#timeline .bar[data-date="2024-03"]');
+  await page.waitForFunction(() => !location.hash.includes('from='));
+
+  // Nothing matches: no timeline.
+  await page.fill('#q', '不存在的词语组合');
+  await page.press('#q', 'Enter');
+  await page.waitForFunction(() => document.querySelector('#status').textContent.startsWith('没有找到'));
+  await page.waitForFunction(() => document.querySelector('#timeline').hidden);
+  assertNoErrors(errors);
+  await context.close();
+});
+
+test('site page: on a phone the timeline has bars a finger can tap, by year, and the page does not scroll sideways', async () => {
+  const { context, page, errors } = await sitePage('phone', 'dark');
+  const q = '重庆';
+  // 96 months do not fit a phone: eight years.
+  assert.deepEqual(await openTimeline(page, q), { step: '按年', bars: 8 });
+  assert.equal(await barDocs(page, '2024'), cliSearch(q, ['--from', '2024', '--to', '2024']).total_docs);
+  const width = await page.locator('#timeline .bar[data-date="2024"]').evaluate((b) => b.getBoundingClientRect().width);
+  assert.ok(width >= 9, `a bar is ${width}px wide`);
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), 'no sideways scrolling');
+  await screenshot(page, 'site-timeline');
+  await page.tap('#timeline .bar[data-date="2024"]');
+  await page.waitForFunction(() => location.hash.includes('from=2024&to=2024'));
+  await waitStatus(page, statusOf(cliSearch(q, ['--from', '2024', '--to', '2024'])));
+  await screenshot(page, 'site-timeline-year');
+  // A year the engine does not take (1900–2099) is dropped from a link with a notice, as
+  // the app does, instead of failing the search.
+  await page.goto(`${server.url}#q=${encodeURIComponent(q)}&from=1800`);
+  await waitStatus(page, statusOf(cliSearch(q)));
+  assert.match(await page.locator('#status').innerText(), /链接中的日期“1800”无效/);
+  assertNoErrors(errors);
+  await context.close();
 });
 
 test('site page: axe finds no critical or serious violation, light and dark, with the timeline and a date filter', async () => {

@@ -126,11 +126,16 @@ let lastStatus = ''; // and the status line that went with them
 let resultsScroll = 0; // where the results were scrolled when a document was opened
 let opened = ''; // and the hash of that document (its result's link)
 
-/** A date as a link holds it (2026, 2026-05 or 2026-05-02) that names a real day or month. */
+/**
+ * A date as a link holds it (2026, 2026-05 or 2026-05-02) that names a real day or month
+ * of the years the engine takes (core's date.rs: 1900–2099; another year would fail the
+ * whole search, where the app drops it with a notice).
+ */
 function isDate(text) {
   const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(text);
   if (!m) return false;
   const [year, month, day] = [Number(m[1]), Number(m[2] ?? 1), Number(m[3] ?? 1)];
+  if (year < 1900 || year > 2099) return false;
   const date = new Date(Date.UTC(year, month - 1, day));
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
@@ -269,6 +274,8 @@ const timelineBox = document.getElementById('timeline');
 /** Spans up to this many days get a bar per day; up to MAX_MONTH_BARS months, one per month. */
 const MAX_DAY_BARS = 62;
 const MAX_MONTH_BARS = 120;
+/** Width a bar takes, gap included (px): a finger needs more than a mouse. */
+const barWidth = () => (matchMedia('(pointer: coarse)').matches ? 10 : 4);
 
 /** A date of the engine or a link (2026, 2026-05, 2026-05-02) as [year, month, day], 0 for none. */
 const dateParts = (iso) => [...iso.split('-').map(Number), 0, 0].slice(0, 3);
@@ -292,8 +299,11 @@ function nextBar([y, m, d], step) {
   return [next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate()];
 }
 
-/** The step and bars ({ date, docs }) of a timeline ([iso, documents] by date). */
-function timelineBars(timeline) {
+/**
+ * The step and bars ({ date, docs }) of a timeline ([iso, documents] by date): days or
+ * months when that many bars fit in `room` (year bars scroll when they do not).
+ */
+function timelineBars(timeline, room) {
   const dates = timeline.map(([iso]) => dateParts(iso));
   if (dates.length === 0) return { step: 'month', bars: [] };
   const first = dates.map(firstDay).reduce((a, b) => (compareDates(a, b) <= 0 ? a : b));
@@ -305,7 +315,8 @@ function timelineBars(timeline) {
     }
     return false;
   };
-  const step = fits('day', MAX_DAY_BARS) ? 'day' : fits('month', MAX_MONTH_BARS) ? 'month' : 'year';
+  const step = fits('day', Math.min(MAX_DAY_BARS, room)) ? 'day'
+    : fits('month', Math.min(MAX_MONTH_BARS, room)) ? 'month' : 'year';
   const bars = [];
   const at = new Map();
   for (let date = barOf(first, step); compareDates(date, barOf(last, step)) <= 0; date = nextBar(date, step)) {
@@ -321,12 +332,17 @@ function barLabel([y, m, d]) {
   return `${y}年${m > 0 ? `${m}月` : ''}${d > 0 ? `${d}日` : ''}`;
 }
 
-/** The 从/到 of a click on the bar of `iso`: its span, wider with Shift, none if it is the span. */
+/**
+ * The 从/到 of a click on the bar of `iso`: its span, none if the filter is that span
+ * (a link's 2024-03-01…2024-03-31 is the bar 2024-03 too); with Shift, the filter widened
+ * to the bar, an open end staying open (it holds the bar already on its side).
+ */
 function spanOfClick(iso, widen) {
-  if (view.from === iso && view.to === iso) return { from: '', to: '' };
+  const [first, last] = [fieldDate(iso, false), fieldDate(iso, true)];
+  if (fieldDate(view.from, false) === first && fieldDate(view.to, true) === last) return { from: '', to: '' };
   if (!widen || (view.from === '' && view.to === '')) return { from: iso, to: iso };
-  const from = view.from !== '' && fieldDate(view.from, false) < fieldDate(iso, false) ? view.from : iso;
-  const to = view.to !== '' && fieldDate(view.to, true) > fieldDate(iso, true) ? view.to : iso;
+  const from = view.from === '' || fieldDate(view.from, false) <= first ? view.from : iso;
+  const to = view.to === '' || fieldDate(view.to, true) >= last ? view.to : iso;
   return { from, to };
 }
 
@@ -340,7 +356,9 @@ function inDateFilter(iso) {
 function renderTimeline({ timeline, undated }) {
   // The bar that has the focus is drawn anew: the focus goes to its new self.
   const focused = timelineBox.contains(document.activeElement) ? document.activeElement.dataset.date : undefined;
-  const { step, bars } = timelineBars(timeline);
+  // The room of the results column (the timeline itself may be hidden yet), less its padding.
+  const room = Math.floor((document.getElementById('results').clientWidth - 26) / barWidth());
+  const { step, bars } = timelineBars(timeline, room);
   timelineBox.hidden = bars.length === 0;
   if (bars.length === 0) {
     timelineBox.replaceChildren();
@@ -353,6 +371,7 @@ function renderTimeline({ timeline, undated }) {
   if (view.from !== '' || view.to !== '') {
     const clear = el('button', 'clear', '清除日期');
     clear.type = 'button';
+    clear.dataset.date = 'clear';
     clear.addEventListener('click', () => setDates({ from: '', to: '' }));
     caption.append(clear);
   }
@@ -367,17 +386,23 @@ function renderTimeline({ timeline, undated }) {
     bar.dataset.date = iso;
     bar.title = `${barLabel(date)}：${formatCount(docs)} 篇`;
     bar.setAttribute('aria-label', bar.title);
-    bar.setAttribute('aria-pressed', String(view.from === iso && view.to === iso));
+    bar.setAttribute('aria-pressed', String(inDateFilter(iso)));
     const fill = el('span');
     // A bar with documents stays visible however tall the tallest is.
     fill.style.height = docs === 0 ? '0' : `${Math.max(4, (docs / max) * 100)}%`;
     bar.append(fill);
-    bar.addEventListener('click', (event) => setDates(spanOfClick(iso, event.shiftKey)));
+    bar.addEventListener('click', (event) => {
+      // The bar clicked takes the tab stop, whatever the click does.
+      buttons.forEach((b) => { b.tabIndex = b === bar ? 0 : -1; });
+      setDates(spanOfClick(iso, event.shiftKey));
+    });
     return bar;
   });
-  // In the tab order: the bar that had the focus, else the first of the filter, else the newest.
+  // In the tab order: the bar that had the focus, else the first of the filter, else the
+  // newest. 清除日期, gone once pressed, leaves the focus to that bar.
   const again = buttons.find((b) => b.dataset.date === focused);
-  (again ?? buttons.find((b) => b.classList.contains('in')) ?? buttons[buttons.length - 1]).tabIndex = 0;
+  const stop = again ?? buttons.find((b) => b.classList.contains('in')) ?? buttons[buttons.length - 1];
+  stop.tabIndex = 0;
   row.addEventListener('keydown', (event) => {
     const i = buttons.indexOf(document.activeElement);
     const to = { ArrowLeft: i - 1, ArrowRight: i + 1, Home: 0, End: buttons.length - 1 }[event.key];
@@ -391,7 +416,7 @@ function renderTimeline({ timeline, undated }) {
   const axis = el('div', 'axis');
   axis.append(el('span', '', barLabel(bars[0].date)), el('span', '', barLabel(bars[bars.length - 1].date)));
   timelineBox.replaceChildren(caption, row, axis);
-  again?.focus({ preventScroll: true });
+  if (focused !== undefined) (again ?? stop).focus({ preventScroll: true });
 }
 
 /** Filter by a date span (a timeline's bar or its 清除日期), as 从/到 do. */
