@@ -64,9 +64,12 @@ async function withExplorer(fn, arg) {
   return { result, errors };
 }
 
-/** A fresh page of the site at a viewport ('desktop', 'phone') and color scheme, watched for errors. */
-async function sitePage(viewport, scheme) {
-  const context = await browser.newContext({ ...VIEWPORTS[viewport], colorScheme: scheme });
+/**
+ * A fresh page of the site at a viewport ('desktop', 'phone') and color scheme, watched for
+ * errors; `options` go to its browser context.
+ */
+async function sitePage(viewport, scheme, options = {}) {
+  const context = await browser.newContext({ ...VIEWPORTS[viewport], colorScheme: scheme, ...options });
   const page = await context.newPage();
   page.viewportName = `${viewport}-${scheme}`;
   return { context, page, errors: watchErrors(page) };
@@ -288,7 +291,8 @@ const statusOf = (cli) => `${cli.total_docs.toLocaleString('zh-CN')} 篇文档 �
 const waitStatus = (page, text) => page.waitForFunction((t) => document.querySelector('#status').textContent.startsWith(t), text);
 
 test('site page: the timeline counts documents as the CLI does; a bar, Shift, the keys and 清除日期 set 从/到', async () => {
-  const { context, page, errors } = await sitePage('desktop', 'light');
+  // No service worker: it would answer the requests that the test holds back below.
+  const { context, page, errors } = await sitePage('desktop', 'light', { serviceWorkers: 'block' });
   const q = '重庆';
   // The archive's dates span 2019–2026: a bar per month, gaps included.
   assert.deepEqual(await openTimeline(page, q), { step: '按月', bars: 96 });
@@ -351,6 +355,21 @@ test('site page: the timeline counts documents as the CLI does; a bar, Shift, th
   await page.waitForSelector('#timeline .bar.in[data-date="2024-03"]');
   await page.click('#timeline .bar[data-date="2024-03"]');
   await page.waitForFunction(() => !location.hash.includes('from='));
+
+  // While another query is on its way, the bars on screen are the last one's: busy, and a
+  // click on them does nothing (the new query's pieces held back a moment to see it).
+  await page.route(/\/quxian\/[vgp]-/, async (route) => {
+    await new Promise((ok) => setTimeout(ok, 800));
+    await route.continue();
+  });
+  await page.fill('#q', '数字经济');
+  await page.press('#q', 'Enter');
+  await page.waitForSelector('#timeline[aria-busy="true"]');
+  await page.click('#timeline .bar[data-date="2024-03"]');
+  await page.waitForFunction(() => document.querySelector('#status').textContent.includes('篇文档'));
+  await page.waitForSelector('#timeline:not([aria-busy])');
+  assert.ok(!page.url().includes('from='), `a busy bar set no filter: ${page.url()}`);
+  await page.unroute(/\/quxian\/[vgp]-/);
 
   // Nothing matches: no timeline.
   await page.fill('#q', '不存在的词语组合');

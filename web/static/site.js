@@ -392,6 +392,7 @@ function renderTimeline({ timeline, undated }) {
     fill.style.height = docs === 0 ? '0' : `${Math.max(4, (docs / max) * 100)}%`;
     bar.append(fill);
     bar.addEventListener('click', (event) => {
+      if (timelineBox.getAttribute('aria-busy') === 'true') return;
       // The bar clicked takes the tab stop, whatever the click does.
       buttons.forEach((b) => { b.tabIndex = b === bar ? 0 : -1; });
       setDates(spanOfClick(iso, event.shiftKey));
@@ -506,6 +507,7 @@ function clearResults() {
   facets.replaceChildren();
   facets.removeAttribute('aria-busy');
   timelineBox.hidden = true;
+  timelineBox.removeAttribute('aria-busy');
   more.hidden = true;
   shown = 0;
   lastSearch = '';
@@ -533,6 +535,8 @@ async function search(append = false) {
   status.className = '';
   if (!append) status.textContent = '搜索中…';
   setLoadingMore(append);
+  // The bars on screen are the last search's until the counts come: not to be clicked.
+  if (!append) timelineBox.setAttribute('aria-busy', 'true');
   try {
     const result = await engine('search', view.q, { ...optionsOf(offset), facets: false });
     if (ticket !== latest) return;
@@ -570,7 +574,10 @@ async function count(ticket) {
     timelineBox.hidden = true;
     showError(error);
   } finally {
-    if (ticket === latest) facets.removeAttribute('aria-busy');
+    if (ticket === latest) {
+      facets.removeAttribute('aria-busy');
+      timelineBox.removeAttribute('aria-busy');
+    }
   }
 }
 
