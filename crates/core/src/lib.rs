@@ -38,6 +38,7 @@ mod passage;
 mod query;
 #[cfg(feature = "build")]
 mod read;
+mod script;
 mod search;
 #[cfg(feature = "build")]
 mod segment;

@@ -15,10 +15,11 @@
 //! Traditional characters are folded to simplified ones here (縉雲山 → 缙云山), so every
 //! index and every query sees the same units whichever script a text uses; full-width
 //! forms were already folded by NFKC when the text was normalized. The table is fast2s's
-//! (OpenCC-derived, character level, with its few context rules such as 著 staying 著
+//! ([`crate::script`]; OpenCC-derived, character level, with its few context rules such as 著 staying 著
 //! except in 看著); every mapping keeps the UTF-8 length, so byte ranges of the folded text
 //! are ranges of the original.
 
+use crate::script;
 use std::borrow::Cow;
 use std::ops::Range;
 
@@ -60,10 +61,10 @@ pub(crate) enum Unit {
 /// `text` with traditional characters folded to simplified ones, byte for byte the same
 /// length (a text the table would change in length is left as it is).
 pub(crate) fn fold_script(text: &str) -> Cow<'_, str> {
-    if text.is_ascii() || (text.len() >= SCANNED_TEXT && !text.chars().any(may_fold)) {
+    if text.is_ascii() || (text.len() >= SCANNED_TEXT && !text.chars().any(script::may_change)) {
         return Cow::Borrowed(text);
     }
-    let folded = fast2s::convert(text);
+    let folded = script::to_simplified(text);
     if folded.len() == text.len() && folded != text {
         Cow::Owned(folded)
     } else {
@@ -71,40 +72,13 @@ pub(crate) fn fold_script(text: &str) -> Cow<'_, str> {
     }
 }
 
-/// Texts at least this long are scanned with [`may_fold`] before fast2s is asked: a text
-/// in simplified characters (most of what is indexed) then costs a table look-up per
-/// character instead of fast2s's hash look-ups and a copy. Shorter texts (queries, most
-/// titles) go to fast2s directly, so that a page answering a query never builds the table
-/// for the query alone. (At 256 bytes, a third of news passages went to fast2s: 4 % of
-/// writing a site's postings.)
+/// Texts at least this long are scanned with [`script::may_change`] before they are folded:
+/// a text in simplified characters (most of what is indexed) then costs a bitmap look-up
+/// per character instead of a table search per character and a copy. Shorter texts
+/// (queries, most titles) are folded directly, so that a page answering a query never
+/// builds the bitmap for the query alone. (At 256 bytes, a third of news passages were
+/// folded: 4 % of writing a site's postings.)
 const SCANNED_TEXT: usize = 64;
-
-/// Whether fast2s may change `c` in some context: it changes it on its own, or it is one of
-/// the characters fast2s changes only next to certain others (看著 → 看着, 苧麻 → 苎麻, and
-/// 藉 in its rules; fast2s 0.3's rules, checked by a test). The characters it changes on its
-/// own are read from fast2s itself, once: every character it can change (it only changes
-/// three-byte UTF-8 characters), each between two ASCII characters, in one call.
-fn may_fold(c: char) -> bool {
-    static CHANGED: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
-    const CONTEXT_ONLY: [char; 3] = ['藉', '著', '苧'];
-    if c.len_utf8() != 3 {
-        return false;
-    }
-    let changed = CHANGED.get_or_init(|| {
-        let all: Vec<char> = ('\u{800}'..='\u{FFFF}').collect();
-        let spaced: String = all.iter().flat_map(|c| ['0', *c]).collect();
-        let mut bits = vec![0u64; 0x1_0000 / 64];
-        let folded = fast2s::convert(&spaced);
-        for (from, to) in all.iter().zip(folded.chars().skip(1).step_by(2)) {
-            if from != &to {
-                bits[*from as usize / 64] |= 1 << (*from as usize % 64);
-            }
-        }
-        bits
-    });
-    let code = c as usize;
-    changed[code / 64] & (1 << (code % 64)) != 0 || CONTEXT_ONLY.contains(&c)
-}
 
 /// The NFKC form of `text`, by Rust's Unicode tables (native builds; see [`crate::Query`]).
 #[cfg(feature = "nfkc")]

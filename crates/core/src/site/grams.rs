@@ -122,7 +122,7 @@ impl<'a> GramText<'a> {
     /// quantiles of a sample of the grams.
     fn pass_ranges(&self, passes: u32) -> Vec<Range<u64>> {
         if passes == 1 {
-            return vec![0..u64::MAX];
+            return std::iter::once(0..u64::MAX).collect();
         }
         let mut sample = Vec::new();
         for p in (0..self.corpus.passages.len()).step_by(SAMPLE_EVERY) {
