@@ -168,6 +168,33 @@ test('site: a page without facets leaves the passage tables to the counts that f
   assert.deepEqual(nonzero(counted.facets.district), cli.facets.district);
 });
 
+test('site: options of the wrong type are refused in Chinese, naming the field; the explorer goes on', async () => {
+  const bad = [
+    [{ limit: -1 }, '搜索选项无效：limit 应是不小于 0 的整数'],
+    [{ limit: 2.5 }, '搜索选项无效：limit 应是不小于 0 的整数'],
+    [{ offset: '10' }, '搜索选项无效：offset 应是不小于 0 的整数'],
+    [{ district: 5 }, '搜索选项无效：district 应是名称的数组，例如 ["北碚"]'],
+    [{ topic: ['科技创新', 7] }, '搜索选项无效：topic 应是名称的数组，例如 ["北碚"]'],
+    [{ facets: 'no' }, '搜索选项无效：facets 应是布尔值 true 或 false'],
+    [{ sort: 1 }, '搜索选项无效：sort 应是文字'],
+    ['limit=3', '搜索选项无效：应是一个对象，例如 { limit: 10 }'],
+  ];
+  const { result, errors } = await withExplorer(async (bad) => {
+    const { explorer } = window;
+    const refused = [];
+    for (const [options] of bad) {
+      refused.push(await explorer.search('缙云山', options).then(() => 'accepted', (e) => String(e)));
+    }
+    const one = await explorer.search('缙云山', { district: '北碚', limit: 3, facets: false, per_document: 1 });
+    const many = await explorer.search('缙云山', { district: ['北碚'], limit: 3, facets: false, per_document: 1, from: null });
+    return { refused, one: one.hits, many: many.hits, total: one.total };
+  }, bad);
+  assertNoErrors(errors);
+  assert.deepEqual(result.refused, bad.map(([, message]) => message));
+  assert.ok(result.total > 0, '缙云山 in 北碚 is in the archive');
+  assert.deepEqual(result.one, result.many, 'one name is the same filter as an array of it; null is no option');
+});
+
 test('site: a follow-up query fetches little, a repeated one nothing', async () => {
   const { result } = await withExplorer(async () => {
     const { explorer } = window;

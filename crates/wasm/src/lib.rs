@@ -27,12 +27,13 @@ use quxian_core::{
     Date, DateRange, DistrictId, Filters, Hit, PassageInfo, Query, SearchResults, SortOrder,
     TopicId,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 /// Options of `search` (the `Explorer`'s and the `SiteExplorer`'s); every field is optional.
-#[derive(Deserialize, Default)]
-#[serde(default)]
+/// Read by hand ([`SearchOptions::read`]): serde_wasm_bindgen's deserializer was 15 KB of
+/// the site page's gzip wasm, and its messages were English.
+#[derive(Default)]
 struct SearchOptions {
     district: Vec<String>,
     topic: Vec<String>,
@@ -51,6 +52,94 @@ struct SearchOptions {
     from: Option<String>,
     /// Latest date kept, written the same way.
     to: Option<String>,
+}
+
+impl SearchOptions {
+    /// The options of a JavaScript object (`undefined` or `null`: the defaults); a field
+    /// of the wrong type is an error in Chinese that names it.
+    fn read(options: &JsValue) -> Result<SearchOptions, String> {
+        if options.is_undefined() || options.is_null() {
+            return Ok(SearchOptions::default());
+        }
+        if !options.is_object() {
+            return Err("搜索选项无效：应是一个对象，例如 { limit: 10 }".to_string());
+        }
+        let field = |name: &'static str| OptionField {
+            name,
+            value: js_sys::Reflect::get(options, &JsValue::from_str(name))
+                .ok()
+                .filter(|v| !v.is_undefined() && !v.is_null()),
+        };
+        Ok(SearchOptions {
+            district: field("district").names()?,
+            topic: field("topic").names()?,
+            limit: field("limit").count()?,
+            offset: field("offset").count()?.unwrap_or(0),
+            facets: field("facets").flag()?,
+            sort: field("sort").text()?,
+            per_document: field("per_document").count()?,
+            from: field("from").text()?,
+            to: field("to").text()?,
+        })
+    }
+}
+
+/// One field of the options object, `None` when it is absent, `undefined` or `null`.
+struct OptionField {
+    name: &'static str,
+    value: Option<JsValue>,
+}
+
+impl OptionField {
+    fn invalid(&self, wanted: &str) -> String {
+        format!("搜索选项无效：{} 应是{wanted}", self.name)
+    }
+
+    /// District or topic names: an array of strings (or one string).
+    fn names(self) -> Result<Vec<String>, String> {
+        let Some(value) = &self.value else {
+            return Ok(Vec::new());
+        };
+        if let Some(one) = value.as_string() {
+            return Ok(vec![one]);
+        }
+        let wanted = "名称的数组，例如 [\"北碚\"]";
+        if !js_sys::Array::is_array(value) {
+            return Err(self.invalid(wanted));
+        }
+        let array = js_sys::Array::from(value);
+        let names: Option<Vec<String>> = array.iter().map(|v| v.as_string()).collect();
+        names.ok_or_else(|| self.invalid(wanted))
+    }
+
+    /// A whole number, 0 or more.
+    fn count(self) -> Result<Option<usize>, String> {
+        let whole = |n: &f64| n.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(n);
+        match &self.value {
+            None => Ok(None),
+            Some(v) => match v.as_f64().filter(whole) {
+                Some(n) => Ok(Some(n as usize)),
+                None => Err(self.invalid("不小于 0 的整数")),
+            },
+        }
+    }
+
+    fn flag(self) -> Result<Option<bool>, String> {
+        match &self.value {
+            None => Ok(None),
+            Some(v) => v
+                .as_bool()
+                .map(Some)
+                .ok_or_else(|| self.invalid("布尔值 true 或 false")),
+        }
+    }
+
+    fn text(self) -> Result<Option<String>, String> {
+        match &self.value {
+            None => Ok(None),
+            Some(v) => v.as_string().map(Some).ok_or_else(|| self.invalid("文字")),
+        }
+    }
 }
 
 /// A search request: the query with its filters, and what to return.
@@ -228,11 +317,7 @@ pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
 /// Parse a query and `search`'s options: the query with the option filters added, the
 /// limit (default 20) and the offset (default 0).
 pub(crate) fn parse_options(query: &str, options: JsValue) -> Result<Request, String> {
-    let options: SearchOptions = if options.is_undefined() || options.is_null() {
-        SearchOptions::default()
-    } else {
-        serde_wasm_bindgen::from_value(options).map_err(|e| format!("搜索选项无效：{e}"))?
-    };
+    let options = SearchOptions::read(&options)?;
     let mut q = Query::parse_with(query, nfkc).map_err(|e| e.zh())?;
     q.districts.extend(options.district.iter().cloned());
     q.topics.extend(options.topic.iter().cloned());
