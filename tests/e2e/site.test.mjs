@@ -430,7 +430,57 @@ test('site page: on a phone the timeline has bars a finger can tap, by year, and
   await context.close();
 });
 
-test('site page: axe finds no critical or serious violation, light and dark, with the timeline and a date filter', async () => {
+test('site page: the 区县 × 主题 heat map counts as the CLI does; a cell lists its passages; back; busy', async () => {
+  const { context, page, errors } = await sitePage('desktop', 'light', { serviceWorkers: 'block' });
+  const q = '重庆';
+  await page.goto(`${server.url}#q=${encodeURIComponent(q)}`);
+  await page.waitForSelector('#heat:not([hidden])');
+  await page.click('#heat summary');
+  const cells = async () => (await page.locator('#heat td button').evaluateAll((bs) => bs.map((b) => b.getAttribute('aria-label'))))
+    .map((label) => label.match(/^(.+) · (.+)：([\d,]+) 段$/).slice(1))
+    .map(([d, t, n]) => [d, t, Number(n.replaceAll(',', ''))]);
+  const shown = await cells();
+  const cli = cliSearch(q).facets.pairs;
+  assert.ok(shown.length >= 20, `${shown.length} cells`);
+  // Every cell shown is the CLI's pair; the rows left out are the districts with fewest passages.
+  const cliCount = new Map(cli.map(([d, t, n]) => [`${d}|${t}`, n]));
+  for (const [d, t, n] of shown) assert.equal(n, cliCount.get(`${d}|${t}`), `${d} · ${t}`);
+  const rows = new Set(shown.map(([d]) => d));
+  const perDistrict = (d) => cli.filter((p) => p[0] === d).reduce((a, p) => a + p[2], 0);
+  const hidden = [...new Set(cli.map(([d]) => d))].filter((d) => !rows.has(d));
+  assert.equal(cli.filter(([d]) => rows.has(d)).length, shown.length, 'a listed district shows all its cells');
+  for (const d of hidden) assert.ok([...rows].every((r) => perDistrict(r) >= perDistrict(d)), `${d} left out`);
+  if (hidden.length > 0) assert.ok((await page.textContent('#heat .note')).includes(`另有 ${hidden.length} 个区县`));
+  await screenshot(page, 'site-heat');
+
+  // A cell lists its district and topic only, in the link; the counts stay the search's.
+  const [d, t, n] = shown.find(([, , count]) => count > 1 && count < 50);
+  await page.click(`#heat button[data-cell="${d}|${t}"]`);
+  await page.waitForFunction(() => location.hash.includes('district=') && location.hash.includes('topic='));
+  const hash = new URLSearchParams((await page.evaluate(() => location.hash)).slice(1));
+  assert.deepEqual([hash.getAll('district'), hash.getAll('topic')], [[d], [t]]);
+  await waitStatus(page, statusOf(cliSearch(q, ['--district', d, '--topic', t])));
+  assert.equal(cliSearch(q, ['--district', d, '--topic', t]).total, n, 'the cell counted what it lists');
+  await page.waitForSelector(`#heat button[data-cell="${d}|${t}"][aria-pressed="true"]`);
+  assert.deepEqual(await cells(), shown, 'the map is the search\'s, without its district and topic filters');
+  await page.goBack();
+  await waitStatus(page, statusOf(cliSearch(q)));
+  await page.waitForFunction(() => !location.hash.includes('district='));
+
+  // While another search is on its way the cells are the last one's: a click does nothing.
+  await page.route('**/quxian/*.qxs', async (route) => { await new Promise((r) => setTimeout(r, 1500)); await route.continue(); });
+  await page.fill('#q', '缙云山');
+  await page.press('#q', 'Enter');
+  await page.waitForSelector('#heat[aria-busy="true"]');
+  await page.locator('#heat td button').first().click();
+  assert.ok(!(await page.evaluate(() => location.hash)).includes('district='), 'a busy cell sets no filter');
+  await page.unroute('**/quxian/*.qxs');
+  await page.waitForFunction(() => !document.querySelector('#heat').hasAttribute('aria-busy'));
+  assertNoErrors(errors);
+  await context.close();
+});
+
+test('site page: axe finds no critical or serious violation, light and dark, with the timeline, the heat map and a date filter', async () => {
   for (const scheme of ['light', 'dark']) {
     // bypassCSP: the page's CSP (rightly) forbids the injected axe script.
     const context = await browser.newContext({ ...VIEWPORTS.desktop, colorScheme: scheme, bypassCSP: true });
@@ -439,6 +489,8 @@ test('site page: axe finds no critical or serious violation, light and dark, wit
     await page.goto(`${server.url}#q=${encodeURIComponent('重庆')}&from=2024-03&to=2024-05`);
     await page.waitForSelector('#timeline .bar.in');
     await page.waitForSelector('#facets input');
+    await page.click('#heat summary');
+    await page.waitForSelector('#heat td button');
     const found = await axeViolations(page);
     assert.deepEqual(found, [], `axe found (${scheme}):\n  ${found.join('\n  ')}`);
     assertNoErrors(errors);

@@ -420,6 +420,66 @@ function renderTimeline({ timeline, undated }) {
   if (focused !== undefined) (again ?? stop).focus({ preventScroll: true });
 }
 
+const heatBox = document.getElementById('heat');
+/** Districts the heat map lists at most, those with the most passages. */
+const HEAT_ROWS = 20;
+
+/**
+ * The district × topic heat map of a counted search: per cell the passages having both,
+ * counted without the district and topic filters, so a cell, which replaces them with its
+ * two, lists that many. Hidden while the query itself names a district or topic
+ * (`district:名`), which a cell could not replace.
+ */
+function renderHeat({ facets: { pairs, topic, typed_district: typedDistricts, typed_topic: typedTopics } }) {
+  const focused = heatBox.contains(document.activeElement) ? document.activeElement.dataset.cell : undefined;
+  const rows = new Map(); // district → Map(topic → passages)
+  for (const [d, t, n] of pairs) rows.set(d, (rows.get(d) ?? new Map()).set(t, n));
+  const sum = (cells) => [...cells.values()].reduce((a, b) => a + b, 0);
+  const districts = [...rows].sort((a, b) => sum(b[1]) - sum(a[1])).slice(0, HEAT_ROWS);
+  const topics = topic.map(([name]) => name).filter((t) => districts.some(([, cells]) => cells.has(t)));
+  heatBox.hidden = districts.length === 0 || typedDistricts.length + typedTopics.length > 0;
+  const max = Math.max(1, ...pairs.map(([, , n]) => n));
+  const header = (text, scope) => Object.assign(el('th', '', text), { scope });
+  const table = el('table');
+  table.createTHead().insertRow().append(el('td'), ...topics.map((t) => header(t, 'col')));
+  const body = table.createTBody();
+  for (const [d, cells] of districts) {
+    const row = body.insertRow();
+    row.append(header(d, 'row'));
+    for (const t of topics) {
+      const n = cells.get(t) ?? 0;
+      const td = row.insertCell();
+      // Shades by the square root: one district (全市) often has most passages of all.
+      if (n > 0) td.append(heatCell(d, t, n, 1 + Math.min(3, Math.floor(Math.sqrt(n / max) * 4))));
+    }
+  }
+  const hidden = rows.size - districts.length;
+  const note = hidden > 0 ? [el('p', 'note', `另有 ${hidden} 个区县未列出（只列段数最多的 ${HEAT_ROWS} 个）`)] : [];
+  heatBox.querySelector('.heat-scroll').replaceChildren(table, ...note);
+  if (focused !== undefined) {
+    [...heatBox.querySelectorAll('button')].find((b) => b.dataset.cell === focused)?.focus({ preventScroll: true });
+  }
+}
+
+/** A heat map cell: `n` passages of district `d` and topic `t`, shaded at `level` 1–4. */
+function heatCell(d, t, n, level) {
+  const cell = el('button', `h${level}`, formatCount(n));
+  cell.type = 'button';
+  cell.dataset.cell = `${d}|${t}`;
+  const only = (list, name) => list.length === 1 && list[0] === name;
+  cell.setAttribute('aria-pressed', String(only(view.district, d) && only(view.topic, t)));
+  cell.title = `${d} · ${t}：${formatCount(n)} 段`;
+  cell.setAttribute('aria-label', cell.title);
+  cell.addEventListener('click', () => {
+    // The cells on screen are the last search's until its counts come.
+    if (heatBox.getAttribute('aria-busy') === 'true') return;
+    view = { ...view, district: [d], topic: [t], doc: '' };
+    writeHash();
+    search();
+  });
+  return cell;
+}
+
 /** Filter by a date span (a timeline's bar or its 清除日期), as 从/到 do. */
 function setDates({ from, to }) {
   view = { ...view, from, to, doc: '' };
@@ -508,6 +568,8 @@ function clearResults() {
   facets.removeAttribute('aria-busy');
   timelineBox.hidden = true;
   timelineBox.removeAttribute('aria-busy');
+  heatBox.hidden = true;
+  heatBox.removeAttribute('aria-busy');
   more.hidden = true;
   shown = 0;
   lastSearch = '';
@@ -536,7 +598,7 @@ async function search(append = false) {
   if (!append) status.textContent = '搜索中…';
   setLoadingMore(append);
   // The bars on screen are the last search's until the counts come: not to be clicked.
-  if (!append) timelineBox.setAttribute('aria-busy', 'true');
+  if (!append) [timelineBox, heatBox].forEach((box) => box.setAttribute('aria-busy', 'true'));
   try {
     const result = await engine('search', view.q, { ...optionsOf(offset), facets: false });
     if (ticket !== latest) return;
@@ -567,16 +629,17 @@ async function count(ticket) {
     if (ticket !== latest) return;
     renderFacets(counted);
     renderTimeline(counted);
+    renderHeat(counted);
     countedSearch = lastSearch;
   } catch (error) {
     if (ticket !== latest) return;
     facets.replaceChildren();
     timelineBox.hidden = true;
+    heatBox.hidden = true;
     showError(error);
   } finally {
     if (ticket === latest) {
-      facets.removeAttribute('aria-busy');
-      timelineBox.removeAttribute('aria-busy');
+      [facets, timelineBox, heatBox].forEach((box) => box.removeAttribute('aria-busy'));
     }
   }
 }

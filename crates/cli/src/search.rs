@@ -173,6 +173,9 @@ fn to_json(source: &impl Labels, results: &SearchResults, limit: usize) -> Value
         "facets": {
             "district": facet(&results.facets.districts, &|i| source.districts()[i].clone()),
             "topic": facet(&results.facets.topics, &|i| source.topics()[i].clone()),
+            "pairs": results.facets.pairs.iter().map(|(d, t, n)| {
+                json!([source.districts()[d.0 as usize], source.topics()[t.0 as usize], n])
+            }).collect::<Vec<_>>(),
         },
         "notices": results.notices,
     })

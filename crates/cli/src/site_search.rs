@@ -68,7 +68,7 @@ fn settle(
     let mut stages = Vec::new();
     loop {
         let names = match site.step(query, filters, page) {
-            SiteStep::Done(results) => return Ok((results, stages)),
+            SiteStep::Done(results) => return Ok((*results, stages)),
             SiteStep::Fetch(names) => names,
         };
         if stages.len() == MAX_STAGES {

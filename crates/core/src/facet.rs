@@ -3,6 +3,8 @@
 //! Counts are *disjunctive*: a facet's values are counted with the other facet's filter
 //! applied but not its own, so choosing 北碚 still shows how many passages 渝北 would add
 //! (OR within a facet), while a topic filter narrows the district counts (AND across).
+//! The pairs of a district and a topic (a heat map's cells) are counted without either
+//! filter: a cell's count is what choosing that district and that topic alone lists.
 
 use crate::{DistrictId, Filters, TopicId};
 
@@ -13,6 +15,9 @@ pub struct FacetCounts {
     pub districts: Vec<u32>,
     /// Matching passages per topic.
     pub topics: Vec<u32>,
+    /// Matching passages per district and topic that a passage has both of, ignoring the
+    /// district and topic filters; only pairs with passages, by district then topic.
+    pub pairs: Vec<(DistrictId, TopicId, u32)>,
 }
 
 impl FacetCounts {
@@ -21,6 +26,7 @@ impl FacetCounts {
         FacetCounts {
             districts: vec![0; sizes.0],
             topics: vec![0; sizes.1],
+            pairs: Vec::new(),
         }
     }
 }
@@ -48,9 +54,11 @@ pub(crate) fn count_and_filter<'a, S: Copy>(
     filters: &Filters,
 ) -> (FacetCounts, Vec<(u32, S)>) {
     let mut counts = FacetCounts::zero(sizes);
+    let mut pairs = PairCounts::new(sizes);
     let mut kept = Vec::new();
     for &(id, score) in matched {
         let (districts, topics) = labels(id);
+        pairs.add(districts, topics);
         let (d_ok, t_ok) = (in_districts(districts, filters), in_topics(topics, filters));
         if t_ok {
             for d in districts {
@@ -70,7 +78,44 @@ pub(crate) fn count_and_filter<'a, S: Copy>(
             kept.push((id, score));
         }
     }
+    counts.pairs = pairs.nonzero();
     (counts, kept)
+}
+
+/// Passages per (district, topic), a row of topics per district.
+struct PairCounts {
+    topics: usize,
+    counts: Vec<u32>,
+}
+
+impl PairCounts {
+    fn new((districts, topics): (usize, usize)) -> PairCounts {
+        PairCounts {
+            topics,
+            counts: vec![0; districts * topics],
+        }
+    }
+
+    fn add(&mut self, districts: &[DistrictId], topics: &[TopicId]) {
+        for d in districts {
+            for t in topics.iter().filter(|t| (t.0 as usize) < self.topics) {
+                let cell = d.0 as usize * self.topics + t.0 as usize;
+                if let Some(c) = self.counts.get_mut(cell) {
+                    *c += 1;
+                }
+            }
+        }
+    }
+
+    fn nonzero(self) -> Vec<(DistrictId, TopicId, u32)> {
+        let topics = self.topics;
+        let cell = |(i, n): (usize, u32)| {
+            let (d, t) = (i / topics, i % topics);
+            (DistrictId(d as u16), TopicId(t as u16), n)
+        };
+        let counts = self.counts.into_iter().enumerate();
+        counts.filter(|(_, n)| *n > 0).map(cell).collect()
+    }
 }
 
 #[cfg(test)]
@@ -103,6 +148,9 @@ mod tests {
             (c.districts.clone(), c.topics.clone(), ids(kept)),
             (vec![2, 2], vec![2, 1], vec![0, 1, 2, 3])
         );
+        let (d, t) = (DistrictId, TopicId);
+        let pairs = vec![(d(0), t(0), 1), (d(0), t(1), 1), (d(1), t(0), 1)];
+        assert_eq!(c.pairs, pairs);
 
         let f = Filters {
             districts: vec![DistrictId(0)],
@@ -127,5 +175,6 @@ mod tests {
         assert_eq!(c.districts, vec![1, 1]);
         assert_eq!(c.topics, vec![2, 1]);
         assert_eq!(ids(kept), vec![0, 2]);
+        assert_eq!(c.pairs, pairs, "pairs are counted without the filters");
     }
 }

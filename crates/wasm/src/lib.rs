@@ -214,6 +214,9 @@ pub(crate) fn js_timeline(timeline: &[(Date, u32)]) -> Vec<(String, u32)> {
 pub(crate) struct JsFacets {
     pub(crate) district: Vec<(String, u32)>,
     pub(crate) topic: Vec<(String, u32)>,
+    /// Passages per district and topic a passage has both of, without the district and
+    /// topic filters (a heat map's cells): `[district, topic, count]`, counts above 0.
+    pub(crate) pairs: Vec<(String, String, u32)>,
     pub(crate) chosen_district: Vec<String>,
     pub(crate) chosen_topic: Vec<String>,
     pub(crate) typed_district: Vec<String>,
@@ -276,6 +279,15 @@ impl JsFacets {
         JsFacets {
             district: pairs(districts, &results.facets.districts),
             topic: pairs(topics, &results.facets.topics),
+            pairs: results
+                .facets
+                .pairs
+                .iter()
+                .filter_map(|(d, t, n)| {
+                    let name = |names: &[String], i: u16| names.get(i as usize).cloned();
+                    Some((name(districts, d.0)?, name(topics, t.0)?, *n))
+                })
+                .collect(),
             chosen_district: named(districts, district_ids(), &chosen.districts, true),
             chosen_topic: named(topics, topic_ids(), &chosen.topics, true),
             typed_district: named(districts, district_ids(), &chosen.districts, false),

@@ -397,7 +397,7 @@ impl SiteExplorer {
                 per_document: request.per_document,
             };
             let step = |index: &SiteIndex| match index.step(q, filters, page) {
-                SiteStep::Done(results) => ControlFlow::Break(results),
+                SiteStep::Done(results) => ControlFlow::Break(*results),
                 SiteStep::Fetch(names) => ControlFlow::Continue(names),
             };
             let (results, fetched) = settle(&inner, step).await.map_err(SiteError::into_js)?;

@@ -153,7 +153,7 @@ pub enum SiteStep {
     /// Fetch and add these pieces, then ask again.
     Fetch(Vec<String>),
     /// Every piece was there: the results.
-    Done(SearchResults),
+    Done(Box<SearchResults>),
 }
 
 impl SiteIndex {
@@ -367,7 +367,12 @@ impl SiteIndex {
             Plan::Fetch(names) => SiteStep::Fetch(names),
             Plan::Ready(ready) => {
                 let (source, ranked) = *ready;
-                SiteStep::Done(with_snippets(&source, query, ranked, page.per_document))
+                SiteStep::Done(Box::new(with_snippets(
+                    &source,
+                    query,
+                    ranked,
+                    page.per_document,
+                )))
             }
         }
     }

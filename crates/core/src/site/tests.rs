@@ -58,7 +58,7 @@ fn settle(
     let mut fetched = Vec::new();
     for _ in 0..10 {
         let needs = match site.step(query, filters, page) {
-            SiteStep::Done(results) => return (results, fetched),
+            SiteStep::Done(results) => return (*results, fetched),
             SiteStep::Fetch(needs) => needs,
         };
         for name in needs {
