@@ -178,21 +178,35 @@ test('site: options of the wrong type are refused in Chinese, naming the field; 
     [{ facets: 'no' }, '搜索选项无效：facets 应是布尔值 true 或 false'],
     [{ sort: 1 }, '搜索选项无效：sort 应是文字'],
     ['limit=3', '搜索选项无效：应是一个对象，例如 { limit: 10 }'],
+    [[], '搜索选项无效：应是一个对象，例如 { limit: 10 }'],
+    ['throwing getter', '搜索选项无效：无法读取 limit'],
   ];
   const { result, errors } = await withExplorer(async (bad) => {
     const { explorer } = window;
     const refused = [];
     for (const [options] of bad) {
-      refused.push(await explorer.search('缙云山', options).then(() => 'accepted', (e) => String(e)));
+      const given = options === 'throwing getter' ? { get limit() { throw new Error('no'); } } : options;
+      refused.push(await explorer.search('缙云山', given).then(() => 'accepted', (e) => `${e instanceof Error}: ${e.message}`));
     }
     const one = await explorer.search('缙云山', { district: '北碚', limit: 3, facets: false, per_document: 1 });
     const many = await explorer.search('缙云山', { district: ['北碚'], limit: 3, facets: false, per_document: 1, from: null });
-    return { refused, one: one.hits, many: many.hits, total: one.total };
+    // A whole number past what can be listed lists everything; a reversed range is swapped.
+    const all = await explorer.search('重庆', { limit: 2 ** 53, facets: false });
+    const some = await explorer.search('重庆', { limit: 1000000, facets: false });
+    const reversed = await explorer.search('重庆', { from: '2026', to: '2024', facets: false });
+    const ordered = await explorer.search('重庆', { from: '2024', to: '2026', facets: false });
+    return {
+      refused, one: one.hits, many: many.hits, total: one.total,
+      all: all.hits.length, some: some.hits.length,
+      reversed: [reversed.total, reversed.notices], ordered: [ordered.total, ordered.notices],
+    };
   }, bad);
   assertNoErrors(errors);
-  assert.deepEqual(result.refused, bad.map(([, message]) => message));
+  assert.deepEqual(result.refused, bad.map(([, message]) => `true: ${message}`), 'an Error with the message');
   assert.ok(result.total > 0, '缙云山 in 北碚 is in the archive');
   assert.deepEqual(result.one, result.many, 'one name is the same filter as an array of it; null is no option');
+  assert.ok(result.all > 20 && result.all === result.some, `limit 2^53 lists all: ${result.all}`);
+  assert.deepEqual(result.reversed, [result.ordered[0], ['搜索选项 from 晚于 to，已对调', ...result.ordered[1]]]);
 });
 
 test('site: a follow-up query fetches little, a repeated one nothing', async () => {
@@ -467,15 +481,35 @@ test('site page: the 区县 × 主题 heat map counts as the CLI does; a cell li
   await waitStatus(page, statusOf(cliSearch(q)));
   await page.waitForFunction(() => !location.hash.includes('district='));
 
+  // One cell is in the tab order; the arrow keys move between cells.
+  assert.equal(await page.locator('#heat button[tabindex="0"]').count(), 1);
+  await page.locator('#heat button[tabindex="0"]').focus();
+  const cellOf = () => page.evaluate(() => document.activeElement.dataset.cell);
+  const start = await cellOf();
+  await page.keyboard.press('ArrowRight');
+  assert.notEqual(await cellOf(), start, '→ moves on');
+  await page.keyboard.press('ArrowDown');
+  const below = await cellOf();
+  assert.notEqual(below.split('|')[0], start.split('|')[0], '↓ moves to another district');
+  await page.keyboard.press('Home');
+  assert.equal(await cellOf(), await page.locator('#heat td button').first().getAttribute('data-cell'));
+  assert.equal(await page.locator('#heat button[tabindex="0"]').count(), 1);
+
   // While another search is on its way the cells are the last one's: a click does nothing.
+  // Back before it comes makes them this view's again.
   await page.route('**/quxian/*.qxs', async (route) => { await new Promise((r) => setTimeout(r, 1500)); await route.continue(); });
   await page.fill('#q', '缙云山');
   await page.press('#q', 'Enter');
   await page.waitForSelector('#heat[aria-busy="true"]');
   await page.locator('#heat td button').first().click();
   assert.ok(!(await page.evaluate(() => location.hash)).includes('district='), 'a busy cell sets no filter');
+  await page.goBack();
+  await page.waitForFunction(() => !document.querySelector('#heat').hasAttribute('aria-busy')
+    && !document.querySelector('#timeline').hasAttribute('aria-busy'));
+  await page.click(`#heat button[data-cell="${d}|${t}"]`);
+  await page.waitForFunction(() => location.hash.includes('district='));
   await page.unroute('**/quxian/*.qxs');
-  await page.waitForFunction(() => !document.querySelector('#heat').hasAttribute('aria-busy'));
+  await waitStatus(page, statusOf(cliSearch(q, ['--district', d, '--topic', t])));
   assertNoErrors(errors);
   await context.close();
 });

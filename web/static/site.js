@@ -430,12 +430,15 @@ const HEAT_ROWS = 20;
  * two, lists that many. Hidden while the query itself names a district or topic
  * (`district:名`), which a cell could not replace.
  */
-function renderHeat({ facets: { pairs, topic, typed_district: typedDistricts, typed_topic: typedTopics } }) {
+function renderHeat({ facets: { pairs, district, topic, typed_district: typedDistricts, typed_topic: typedTopics } }) {
   const focused = heatBox.contains(document.activeElement) ? document.activeElement.dataset.cell : undefined;
-  const rows = new Map(); // district → Map(topic → passages)
-  for (const [d, t, n] of pairs) rows.set(d, (rows.get(d) ?? new Map()).set(t, n));
+  const rows = new Map(); // district → Map(topic → passages), in the gazetteer's order
+  for (const [d] of district) rows.set(d, new Map());
+  for (const [d, t, n] of pairs) rows.get(d)?.set(t, n);
   const sum = (cells) => [...cells.values()].reduce((a, b) => a + b, 0);
-  const districts = [...rows].sort((a, b) => sum(b[1]) - sum(a[1])).slice(0, HEAT_ROWS);
+  // Most passages first; a tie keeps the gazetteer's order (the sort is stable).
+  const districts = [...rows].filter(([, cells]) => cells.size > 0).sort((a, b) => sum(b[1]) - sum(a[1]));
+  const hidden = districts.splice(HEAT_ROWS).length;
   const topics = topic.map(([name]) => name).filter((t) => districts.some(([, cells]) => cells.has(t)));
   heatBox.hidden = districts.length === 0 || typedDistricts.length + typedTopics.length > 0;
   const max = Math.max(1, ...pairs.map(([, , n]) => n));
@@ -453,12 +456,37 @@ function renderHeat({ facets: { pairs, topic, typed_district: typedDistricts, ty
       if (n > 0) td.append(heatCell(d, t, n, 1 + Math.min(3, Math.floor(Math.sqrt(n / max) * 4))));
     }
   }
-  const hidden = rows.size - districts.length;
+  const scroll = el('div', 'heat-scroll');
+  scroll.append(table);
   const note = hidden > 0 ? [el('p', 'note', `另有 ${hidden} 个区县未列出（只列段数最多的 ${HEAT_ROWS} 个）`)] : [];
-  heatBox.querySelector('.heat-scroll').replaceChildren(table, ...note);
-  if (focused !== undefined) {
-    [...heatBox.querySelectorAll('button')].find((b) => b.dataset.cell === focused)?.focus({ preventScroll: true });
-  }
+  heatBox.replaceChildren(heatBox.querySelector('summary'), scroll, ...note);
+  // One cell in the tab order (the one that had the focus, else the chosen one, else the
+  // first); the arrow keys move between cells, as between the timeline's bars.
+  const cells = [...table.querySelectorAll('button')];
+  const stop = cells.find((b) => b.dataset.cell === focused)
+    ?? cells.find((b) => b.getAttribute('aria-pressed') === 'true') ?? cells[0];
+  cells.forEach((b) => { b.tabIndex = b === stop ? 0 : -1; });
+  table.addEventListener('keydown', (event) => moveInHeat(event, cells));
+  if (focused !== undefined) stop?.focus({ preventScroll: true });
+}
+
+/** ←/→ to the cell before or after, ↑/↓ to the nearest cell of the row above or below, Home/End. */
+function moveInHeat(event, cells) {
+  const from = cells.indexOf(document.activeElement);
+  if (from < 0) return;
+  const place = (b) => [b.closest('tr').rowIndex, b.closest('td').cellIndex];
+  const [row, column] = place(cells[from]);
+  const nearestIn = (r) => cells.filter((b) => place(b)[0] === r)
+    .sort((a, b) => Math.abs(place(a)[1] - column) - Math.abs(place(b)[1] - column))[0];
+  const to = {
+    ArrowLeft: cells[from - 1], ArrowRight: cells[from + 1], Home: cells[0], End: cells[cells.length - 1],
+    ArrowUp: nearestIn(row - 1), ArrowDown: nearestIn(row + 1),
+  }[event.key];
+  if (to === undefined) return;
+  event.preventDefault();
+  cells[from].tabIndex = -1;
+  to.tabIndex = 0;
+  to.focus();
 }
 
 /** A heat map cell: `n` passages of district `d` and topic `t`, shaded at `level` 1–4. */
@@ -764,7 +792,11 @@ function render() {
       const links = [...list.querySelectorAll('li.doc h2 a')];
       links.find((a) => a.getAttribute('href') === opened)?.focus({ preventScroll: true });
     }
-    return countedSearch === lastSearch ? Promise.resolve() : count(ticket);
+    if (countedSearch !== lastSearch) return count(ticket);
+    // A search this view cancelled (typed, then undone; Back before it came) had marked
+    // the counts on screen busy: they are this view's.
+    [facets, timelineBox, heatBox].forEach((box) => box.removeAttribute('aria-busy'));
+    return Promise.resolve();
   }
   return search();
 }

@@ -81,7 +81,7 @@ impl Explorer {
             total_docs: results.total_docs,
             hits,
             facets: JsFacets::of(&c.districts, &c.topics, &results, &chosen),
-            notices: results.notices,
+            notices: [&request.notices[..], &results.notices[..]].concat(),
             timeline: js_timeline(&results.timeline),
             undated: results.undated,
         })

@@ -61,25 +61,27 @@ impl SearchOptions {
         if options.is_undefined() || options.is_null() {
             return Ok(SearchOptions::default());
         }
-        if !options.is_object() {
+        // (An array is an object too, and `sort` would find `Array.prototype.sort`.)
+        if !options.is_object() || js_sys::Array::is_array(options) {
             return Err("搜索选项无效：应是一个对象，例如 { limit: 10 }".to_string());
         }
-        let field = |name: &'static str| OptionField {
-            name,
-            value: js_sys::Reflect::get(options, &JsValue::from_str(name))
-                .ok()
-                .filter(|v| !v.is_undefined() && !v.is_null()),
+        let field = |name: &'static str| -> Result<OptionField, String> {
+            // A getter that throws: refused, not taken for an absent field.
+            let value = js_sys::Reflect::get(options, &JsValue::from_str(name))
+                .map_err(|_| format!("搜索选项无效：无法读取 {name}"))?;
+            let value = Some(value).filter(|v| !v.is_undefined() && !v.is_null());
+            Ok(OptionField { name, value })
         };
         Ok(SearchOptions {
-            district: field("district").names()?,
-            topic: field("topic").names()?,
-            limit: field("limit").count()?,
-            offset: field("offset").count()?.unwrap_or(0),
-            facets: field("facets").flag()?,
-            sort: field("sort").text()?,
-            per_document: field("per_document").count()?,
-            from: field("from").text()?,
-            to: field("to").text()?,
+            district: field("district")?.names()?,
+            topic: field("topic")?.names()?,
+            limit: field("limit")?.count()?,
+            offset: field("offset")?.count()?.unwrap_or(0),
+            facets: field("facets")?.flag()?,
+            sort: field("sort")?.text()?,
+            per_document: field("per_document")?.count()?,
+            from: field("from")?.text()?,
+            to: field("to")?.text()?,
         })
     }
 }
@@ -112,11 +114,12 @@ impl OptionField {
         names.ok_or_else(|| self.invalid(wanted))
     }
 
-    /// A whole number, 0 or more.
+    /// A whole number, 0 or more (one past what a search can list lists everything).
     fn count(self) -> Result<Option<usize>, String> {
-        let whole = |n: &f64| n.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(n);
+        let whole = |n: &f64| n.fract() == 0.0 && *n >= 0.0;
         match &self.value {
             None => Ok(None),
+            // `as` saturates: 2^53 is `usize::MAX` here.
             Some(v) => match v.as_f64().filter(whole) {
                 Some(n) => Ok(Some(n as usize)),
                 None => Err(self.invalid("不小于 0 的整数")),
@@ -155,6 +158,8 @@ pub(crate) struct Request {
     pub(crate) facets: bool,
     /// Passages kept per document.
     pub(crate) per_document: usize,
+    /// What the options changed (a reversed date range swapped), before the search's own.
+    pub(crate) notices: Vec<String>,
 }
 
 /// The hits of `results` in display order, at most `per_document` of each document, each
@@ -352,12 +357,16 @@ pub(crate) fn parse_options(query: &str, options: JsValue) -> Result<Request, St
         from: date(options.from)?,
         to: date(options.to)?,
     };
+    // A reversed range is swapped, as the CLI, the app and the site page swap it, and said so.
+    let reversed = dates.reversed();
+    let notices = reversed.map(|_| "搜索选项 from 晚于 to，已对调".to_string());
     Ok(Request {
+        notices: notices.into_iter().collect(),
         query: q,
         districts: options.district,
         topics: options.topic,
         filters: Filters {
-            dates,
+            dates: reversed.unwrap_or(dates),
             sort,
             ..Filters::default()
         },

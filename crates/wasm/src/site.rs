@@ -382,7 +382,8 @@ impl SiteExplorer {
     pub fn search(&self, query: String, options: JsValue) -> Promise {
         let inner = self.inner.clone();
         future_to_promise(async move {
-            let request = parse_options(&query, options)?;
+            let request = parse_options(&query, options)
+                .map_err(|e| JsValue::from(js_sys::Error::new(&e)))?;
             let q = &request.query;
             inner
                 .index
@@ -428,7 +429,7 @@ fn site_results(
             total_docs: results.total_docs,
             hits,
             facets: JsFacets::of(index.districts(), index.topics(), results, &chosen),
-            notices: results.notices.clone(),
+            notices: [&request.notices[..], &results.notices[..]].concat(),
             timeline: crate::js_timeline(&results.timeline),
             undated: results.undated,
         },
