@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { launch, openApp } from './helpers.mjs';
+import { launch, openApp, parseCsv } from './helpers.mjs';
 import { search, total, waitReady } from './app-helpers.mjs';
 
 let browser;
@@ -13,35 +13,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-/** RFC 4180 records of `text` (quoted fields may hold commas, quotes and line breaks). */
-function parseCsv(text) {
-  const records = [];
-  let record = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i += 1;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      record.push(field);
-      field = '';
-    } else if (c === '\n') {
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-    } else if (c !== '\r') field += c;
-  }
-  if (field !== '' || record.length > 0) records.push([...record, field]);
-  return records;
-}
 
 /** Clicks `testId` and returns the downloaded file's name and text. */
 async function download(page, testId) {

@@ -11,7 +11,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launch, VIEWPORTS, watchErrors, assertNoErrors, screenshot } from './helpers.mjs';
+import { launch, VIEWPORTS, watchErrors, assertNoErrors, screenshot, parseCsv } from './helpers.mjs';
 import { serveDir } from './static-server.mjs';
 import { axeViolations } from './app-helpers.mjs';
 
@@ -510,6 +510,65 @@ test('site page: the 区县 × 主题 heat map counts as the CLI does; a cell li
   await page.waitForFunction(() => location.hash.includes('district='));
   await page.unroute('**/quxian/*.qxs');
   await waitStatus(page, statusOf(cliSearch(q, ['--district', d, '--topic', t])));
+  assertNoErrors(errors);
+  await context.close();
+});
+
+test('site page: 导出 CSV and JSON hold every matching passage the CLI finds, in the app\'s format; 取消导出 stops', async () => {
+  const { context, page, errors } = await sitePage('desktop', 'light', { acceptDownloads: true });
+  const q = '缙云山';
+  await page.goto(`${server.url}#q=${encodeURIComponent(q)}&sort=newest`);
+  await page.waitForSelector('#export:not([hidden])');
+  const cli = cliSearch(q, ['--sort', 'newest']);
+  const download = async (format) => {
+    const [file] = await Promise.all([page.waitForEvent('download'), page.click(`#export button[data-format="${format}"]`)]);
+    return { name: file.suggestedFilename(), text: readFileSync(await file.path(), 'utf8') };
+  };
+
+  const csv = await download('csv');
+  assert.equal(csv.name, 'quxian-缙云山.csv');
+  assert.ok(csv.text.startsWith('\uFEFF'), 'a byte-order mark for spreadsheets');
+  const [header, ...rows] = parseCsv(csv.text.slice(1));
+  assert.deepEqual(header, ['文档', '文档键', '日期', '来源', '段落', '区县', '主题', '文本', '链接']);
+  assert.equal(rows.length, cli.total, 'every matching passage');
+  assert.deepEqual(rows.map((r) => [r[1], Number(r[4]) - 1]), cli.hits.map((h) => [h.key, h.passage]),
+    'the passages of the CLI, in its order');
+  rows.forEach((r, i) => {
+    assert.equal(r[0], cli.hits[i].title);
+    assert.deepEqual([r[5], r[6]], [cli.hits[i].districts.join('、'), cli.hits[i].topics.join('、')]);
+    assert.ok(r[7].includes(q), `the full text holds the query: ${r[7].slice(0, 40)}`);
+  });
+  assert.match(await page.textContent('#export-status'), new RegExp(`已导出 ${rows.length} 段`));
+
+  const json = await download('json');
+  assert.equal(json.name, 'quxian-缙云山.json');
+  const exported = JSON.parse(json.text);
+  assert.deepEqual(Object.keys(exported), ['query', 'districts', 'topics', 'from', 'to', 'sort', 'total', 'rows']);
+  assert.deepEqual([exported.query, exported.sort, exported.total], [q, 'newest', cli.total]);
+  assert.deepEqual(Object.keys(exported.rows[0]), ['title', 'key', 'date', 'source', 'passage', 'districts', 'topics', 'text', 'link']);
+  // The same texts, but in CSV a text that a spreadsheet would run as a formula (this
+  // archive has one starting with "- ") gets a leading ' as in the app's export.
+  const guarded = (text) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
+  assert.deepEqual(exported.rows.map((r) => guarded(r.text)), rows.map((r) => r[7]), 'CSV and JSON hold the same texts');
+
+  // A row's link opens its passage.
+  const row = exported.rows[Math.floor(exported.rows.length / 2)];
+  await page.goto(row.link);
+  await page.waitForSelector('#reader li.target');
+  assert.equal(await page.textContent('#reader h2'), row.title);
+  assert.ok((await page.textContent('#reader li.target')).includes(row.text.slice(0, 20)));
+  assert.ok(await page.isHidden('#export'), 'no 导出 while reading');
+
+  // 取消导出 stops a longer export between two steps: nothing is downloaded.
+  await page.goto(`${server.url}#q=${encodeURIComponent('重庆')}`);
+  await page.waitForSelector('#export:not([hidden])');
+  let downloaded = false;
+  page.on('download', () => { downloaded = true; });
+  await page.click('#export button[data-format="csv"]');
+  await page.click('#export-cancel');
+  await page.waitForFunction(() => document.querySelector('#export-status').textContent === '已取消导出');
+  assert.ok(await page.isHidden('#export-cancel'));
+  assert.equal(downloaded, false);
   assertNoErrors(errors);
   await context.close();
 });

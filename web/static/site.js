@@ -599,6 +599,8 @@ function clearResults() {
   heatBox.hidden = true;
   heatBox.removeAttribute('aria-busy');
   more.hidden = true;
+  lastTotal = 0;
+  exportBar.hidden = true;
   shown = 0;
   lastSearch = '';
   countedSearch = '';
@@ -692,6 +694,8 @@ function renderPage(result, append, offset) {
     : `${formatCount(result.total_docs)} 篇文档 · ${formatCount(result.total)} 段匹配`;
   [...linkNotices, ...result.notices].forEach((n) => { status.textContent += `（${n}）`; });
   lastStatus = status.textContent;
+  lastTotal = result.total;
+  exportBar.hidden = result.total === 0;
   more.hidden = shown >= result.total_docs;
 }
 
@@ -777,6 +781,7 @@ function render() {
   }
   reader.hidden = !reading;
   results.hidden = reading;
+  exportBar.hidden = reading || lastTotal === 0;
   facets.hidden = reading;
   toFacets.hidden = reading;
   if (reading) return read();
@@ -871,6 +876,61 @@ function readerBody(doc) {
 // with the network cut. The button says how much that is before it starts (a big archive's
 // index is hundreds of MB), the download stops before it starts when the browser has not
 // that much room, and a progress bar and the status line follow it.
+const exportBar = document.getElementById('export');
+const exportStatus = document.getElementById('export-status');
+const exportCancel = document.getElementById('export-cancel');
+/** Passages above which 导出 asks first: each needs its document's text downloaded. */
+const EXPORT_ASK_ABOVE = 5000;
+let lastTotal = 0; // matching passages of the results on screen
+let exporting = null; // { cancelled } while an export runs
+
+/**
+ * 导出 CSV / JSON: every matching passage of the view on screen, as the app exports them;
+ * the file is downloaded once all are collected. One export at a time; 取消导出 stops it
+ * between two steps.
+ */
+async function exportView(format) {
+  if (exporting !== null) return;
+  const ask = `将导出 ${formatCount(lastTotal)} 段，需要下载它们所在文档的全文，可能要一些时间。继续吗？`;
+  if (lastTotal > EXPORT_ASK_ABOVE && !confirm(ask)) return;
+  const run = { cancelled: false };
+  exporting = run;
+  exportCancel.hidden = false;
+  const exported = { ...view, doc: '', p: 0 };
+  const options = optionsOf(0);
+  const here = `${location.origin}${location.pathname}${location.search}`;
+  try {
+    const { collectRows, toCsv, toJson, fileName } = await import('./site-export.js');
+    exportStatus.textContent = '正在导出…';
+    const collected = await collectRows({
+      engine, q: exported.q, options,
+      linkOf: (key, number) => `${here}${hashOf({ ...exported, doc: key, p: number })}`,
+      progress: (rows, total) => { exportStatus.textContent = `正在导出：${formatCount(rows)} / ${formatCount(total)} 段`; },
+      cancelled: () => run.cancelled,
+    });
+    const text = format === 'csv' ? toCsv(collected) : toJson(exported, collected);
+    const type = format === 'csv' ? 'text/csv;charset=utf-8' : 'application/json';
+    const link = el('a');
+    link.href = URL.createObjectURL(new Blob([text], { type }));
+    link.download = fileName(exported, format);
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+    exportStatus.textContent = `已导出 ${formatCount(collected.rows.length)} 段（${link.download}）`;
+  } catch (error) {
+    exportStatus.textContent = run.cancelled ? '已取消导出' : `导出失败：${error?.message ?? error}`;
+  } finally {
+    exporting = null;
+    exportCancel.hidden = true;
+  }
+}
+for (const button of exportBar.querySelectorAll('button[data-format]')) {
+  button.addEventListener('click', () => exportView(button.dataset.format));
+}
+exportCancel.addEventListener('click', () => {
+  if (exporting !== null) exporting.cancelled = true;
+  exportStatus.textContent = '正在取消…';
+});
+
 const offlineButton = document.getElementById('offline');
 const offlineProgress = document.getElementById('offline-progress');
 const offlineStatus = document.getElementById('offline-status');

@@ -26,7 +26,7 @@ const BUILD = { "version": "dev", "files": [] };
 const CACHE = `quxian-${BUILD.version}`;
 const SCOPE = new URL('./', self.location.href);
 const PRECACHED = new Set(BUILD.files.map((f) => new URL(f, SCOPE).pathname));
-const RUNTIME = ['import/', 'jieba/', 'pkg-api/', 'pkg-site/', 'quxian/', 'site.html', 'site.js', 'site-worker.js', 'site.css']
+const RUNTIME = ['import/', 'jieba/', 'pkg-api/', 'pkg-site/', 'quxian/', 'site.html', 'site.js', 'site-export.js', 'site-worker.js', 'site.css']
   .map((d) => new URL(d, SCOPE).pathname);
 
 self.addEventListener('install', (event) => {

@@ -19,6 +19,7 @@ const INDEX_DIR: &str = "quxian";
 const APP_FILES: &[(&str, &str)] = &[
     ("site.html", "index.html"),
     ("site.js", "site.js"),
+    ("site-export.js", "site-export.js"),
     ("site-worker.js", "site-worker.js"),
     ("site.css", "site.css"),
     ("pkg-site", "pkg-site"),
@@ -28,11 +29,13 @@ const APP_FILES: &[(&str, &str)] = &[
 ];
 
 /// What the service worker precaches for a site: the page and everything it loads before
-/// its first query. Index pieces are cached as they are fetched (or all at once, 离线使用).
+/// its first query, and the script of 导出 (so that it works offline). Index pieces are
+/// cached as they are fetched (or all at once, 离线使用).
 const PRECACHED: &[&str] = &[
     "./",
     "index.html",
     "site.js",
+    "site-export.js",
     "site-worker.js",
     "site.css",
     "sw-register.js",

@@ -305,6 +305,7 @@ fn app_folder(dir: &Path) -> PathBuf {
     for file in [
         "site.html",
         "site.js",
+        "site-export.js",
         "site-worker.js",
         "site.css",
         "sw.js",

@@ -12,7 +12,7 @@
 //! | `pkg/quxian_web{.js,_bg.wasm}` | the app (wasm-bindgen `--target web`) |
 //! | `pkg-api/quxian_wasm{.js,_bg.wasm}` | the JS search API (`crates/wasm`) |
 //! | `pkg-site/quxian_wasm{.js,_bg.wasm}` | the same with only `SiteExplorer` (feature `site`): what a site's page loads |
-//! | `site.html`, `site.js`, `site-worker.js` (with `pkg-site/quxian_wasm.js` inlined), `site.css` | a site's search page, copied by `quxian build --site` |
+//! | `site.html`, `site.js`, `site-export.js`, `site-worker.js` (with `pkg-site/quxian_wasm.js` inlined), `site.css` | a site's search page, copied by `quxian build --site` |
 //! | `corpus.qx`, `corpus-yubei.qx` | bundles built by the real CLI: all of `corpus/`, and seed 004 only |
 //! | `examples/` | `web/examples/`: host pages embedding the explorer or using the API |
 //! | `import/quxian_import{.js,_bg.wasm}`, `jieba/dict.txt` | the in-browser import, when `crates/import` builds |
@@ -58,6 +58,7 @@ const NOT_PRECACHED: &[&str] = &[
     "pkg-site/",
     "site.html",
     "site.js",
+    "site-export.js",
     "site-worker.js",
     "site.css",
     "import/",

@@ -1,0 +1,114 @@
+// 导出 on a site's page: every matching passage of the view as CSV or JSON, in the format of
+// the app's export (web/src/export.rs: the same columns, CSV quoting, formula guard, JSON
+// shape and file name), so a report reads the same from either. Loaded on the first click:
+// nothing of it comes before a first result.
+//
+// The engine lists the matching passages a page of documents at a time, then reads each
+// document for the full texts of its matching passages (the results carry snippets).
+
+/** Documents listed per step: each step is one search, then one read per document. */
+const DOCUMENTS_PER_STEP = 20;
+/** Every matching passage of a document (the API's `per_document`). */
+const ALL_PASSAGES = 2 ** 32 - 1;
+
+/** The export was cancelled (its `cancelled()` said so between two steps). */
+export class Cancelled extends Error {}
+
+/**
+ * Every matching passage of the search `q` with `options` (the page's, without paging),
+ * best document first: `{ total, rows }`, rows as the app's `ExportRow`. `engine(method,
+ * ...args)` calls the worker; `linkOf(key, number)` is a passage's link; `progress(rows,
+ * total)` is told after each step; `cancelled()` is asked before each.
+ */
+export async function collectRows({ engine, q, options, linkOf, progress, cancelled }) {
+  const rows = [];
+  for (let offset = 0; ; offset += DOCUMENTS_PER_STEP) {
+    if (cancelled()) throw new Cancelled();
+    const page = await engine('search', q, {
+      ...options, offset, limit: DOCUMENTS_PER_STEP, per_document: ALL_PASSAGES, facets: false,
+    });
+    for (const hits of byDocument(page.hits)) rows.push(...await documentRows(engine, hits, linkOf));
+    progress(rows.length, page.total);
+    if (offset + DOCUMENTS_PER_STEP >= page.total_docs) return { total: page.total, rows };
+  }
+}
+
+/** Consecutive hits of one document (results list a document's passages together). */
+function byDocument(hits) {
+  const groups = [];
+  for (const hit of hits) {
+    if (groups.length > 0 && groups[groups.length - 1][0].doc === hit.doc) groups[groups.length - 1].push(hit);
+    else groups.push([hit]);
+  }
+  return groups;
+}
+
+/** The rows of one document's matching passages, their full texts read from the document. */
+async function documentRows(engine, hits, linkOf) {
+  let reading = null;
+  const rows = [];
+  for (const hit of hits) {
+    // A reading shows up to 200 passages: another is read when a match lies outside it.
+    let passage = reading?.shown.find((p) => p.number === hit.passage);
+    if (passage === undefined) {
+      reading = await engine('read', hit.doc, hit.passage);
+      passage = reading?.shown.find((p) => p.number === hit.passage);
+    }
+    if (passage === undefined) continue; // (the site lost it since the search: not exported)
+    rows.push({
+      title: reading.title,
+      key: hit.doc,
+      date: reading.date ?? null,
+      source: reading.source ?? null,
+      passage: hit.passage + 1,
+      districts: hit.districts,
+      topics: hit.topics,
+      text: passage.text,
+      link: linkOf(hit.doc, hit.passage),
+    });
+  }
+  return rows;
+}
+
+const CSV_HEADER = ['文档', '文档键', '日期', '来源', '段落', '区县', '主题', '文本', '链接'];
+
+/**
+ * A cell as the app's export writes it: a leading `'` before what a spreadsheet would run
+ * as a formula, then quoted (quotes doubled) when it holds a comma, quote or line break.
+ */
+function csvCell(value) {
+  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** CSV behind a UTF-8 byte-order mark, so spreadsheet programs read the Chinese as UTF-8. */
+export function toCsv({ rows }) {
+  const line = (cells) => `${cells.map(csvCell).join(',')}\n`;
+  const body = rows.map((r) => line([
+    r.title, r.key, r.date ?? '', r.source ?? '', String(r.passage),
+    r.districts.join('、'), r.topics.join('、'), r.text, r.link,
+  ]));
+  return `\u{FEFF}${line(CSV_HEADER)}${body.join('')}`;
+}
+
+/** What was asked, and every row: the app's `Export`. */
+export function toJson(view, { total, rows }) {
+  const exported = {
+    query: view.q,
+    districts: view.district,
+    topics: view.topic,
+    from: view.from || null,
+    to: view.to || null,
+    sort: view.sort || 'relevance',
+    total,
+    rows,
+  };
+  return JSON.stringify(exported, null, 2);
+}
+
+/** `quxian-缙云山北碚.csv`: letters and digits of the query and filters, at most 20. */
+export function fileName(view, extension) {
+  const words = [view.q, ...view.district, ...view.topic].join('');
+  const kept = [...words].filter((c) => /[\p{L}\p{N}]/u.test(c)).slice(0, 20).join('');
+  return `quxian-${kept || '全部'}.${extension}`;
+}
