@@ -543,6 +543,7 @@ test('site page: 导出 CSV and JSON hold every matching passage the CLI finds, 
   const json = await download('json');
   assert.equal(json.name, 'quxian-缙云山.json');
   const exported = JSON.parse(json.text);
+  assert.equal(json.text, JSON.stringify(exported, null, 2), 'pretty JSON, as the app writes it');
   assert.deepEqual(Object.keys(exported), ['query', 'districts', 'topics', 'from', 'to', 'sort', 'total', 'rows']);
   assert.deepEqual([exported.query, exported.sort, exported.total], [q, 'newest', cli.total]);
   assert.deepEqual(Object.keys(exported.rows[0]), ['title', 'key', 'date', 'source', 'passage', 'districts', 'topics', 'text', 'link']);

@@ -5,6 +5,7 @@
 //
 // The engine lists the matching passages a page of documents at a time, then reads each
 // document for the full texts of its matching passages (the results carry snippets).
+// CSV and JSON are written as they come (see `exportFile`).
 
 /** Documents listed per step: each step is one search, then one read per document. */
 const DOCUMENTS_PER_STEP = 20;
@@ -12,24 +13,36 @@ const DOCUMENTS_PER_STEP = 20;
 const ALL_PASSAGES = 2 ** 32 - 1;
 
 /** The export was cancelled (its `cancelled()` said so between two steps). */
-export class Cancelled extends Error {}
+class Cancelled extends Error {}
 
 /**
  * Every matching passage of the search `q` with `options` (the page's, without paging),
- * best document first: `{ total, rows }`, rows as the app's `ExportRow`. `engine(method,
- * ...args)` calls the worker; `linkOf(key, number)` is a passage's link; `progress(rows,
- * total)` is told after each step; `cancelled()` is asked before each.
+ * best document first, written step by step into a `Blob` as `format` ('csv' or 'json')
+ * for `view`: `{ blob, rows, total }`. Each step's text becomes a part of the Blob at once,
+ * so a big export is not held in the page's memory. `engine(method, ...args)` calls the
+ * worker; `linkOf(key, number)` is a passage's link; `progress(rows, total)` is told after
+ * each step; `cancelled()` is asked before each.
  */
-export async function collectRows({ engine, q, options, linkOf, progress, cancelled }) {
-  const rows = [];
+export async function exportFile({ engine, view, q, options, format, linkOf, progress, cancelled }) {
+  const writer = format === 'csv' ? csvWriter() : jsonWriter(view);
+  const parts = [];
+  let rows = 0;
   for (let offset = 0; ; offset += DOCUMENTS_PER_STEP) {
     if (cancelled()) throw new Cancelled();
     const page = await engine('search', q, {
       ...options, offset, limit: DOCUMENTS_PER_STEP, per_document: ALL_PASSAGES, facets: false,
     });
-    for (const hits of byDocument(page.hits)) rows.push(...await documentRows(engine, hits, linkOf));
-    progress(rows.length, page.total);
-    if (offset + DOCUMENTS_PER_STEP >= page.total_docs) return { total: page.total, rows };
+    if (offset === 0) parts.push(new Blob([writer.head(page.total)]));
+    const step = [];
+    for (const hits of byDocument(page.hits)) step.push(...await documentRows(engine, hits, linkOf));
+    parts.push(new Blob([writer.rows(step, rows)]));
+    rows += step.length;
+    progress(rows, page.total);
+    if (offset + DOCUMENTS_PER_STEP >= page.total_docs) {
+      parts.push(new Blob([writer.tail(rows)]));
+      const type = format === 'csv' ? 'text/csv;charset=utf-8' : 'application/json';
+      return { blob: new Blob(parts, { type }), rows, total: page.total };
+    }
   }
 }
 
@@ -82,28 +95,42 @@ function csvCell(value) {
 }
 
 /** CSV behind a UTF-8 byte-order mark, so spreadsheet programs read the Chinese as UTF-8. */
-export function toCsv({ rows }) {
+function csvWriter() {
   const line = (cells) => `${cells.map(csvCell).join(',')}\n`;
-  const body = rows.map((r) => line([
-    r.title, r.key, r.date ?? '', r.source ?? '', String(r.passage),
-    r.districts.join('、'), r.topics.join('、'), r.text, r.link,
-  ]));
-  return `\u{FEFF}${line(CSV_HEADER)}${body.join('')}`;
+  return {
+    head: () => `\u{FEFF}${line(CSV_HEADER)}`,
+    rows: (rows) => rows.map((r) => line([
+      r.title, r.key, r.date ?? '', r.source ?? '', String(r.passage),
+      r.districts.join('、'), r.topics.join('、'), r.text, r.link,
+    ])).join(''),
+    tail: () => '',
+  };
 }
 
-/** What was asked, and every row: the app's `Export`. */
-export function toJson(view, { total, rows }) {
-  const exported = {
-    query: view.q,
-    districts: view.district,
-    topics: view.topic,
-    from: view.from || null,
-    to: view.to || null,
-    sort: view.sort || 'relevance',
-    total,
-    rows,
+/**
+ * What was asked and every row, as the app's `Export` (pretty JSON, two spaces): written
+ * as the whole object with no rows, opened at its `rows`, then each row indented.
+ */
+function jsonWriter(view) {
+  return {
+    head: (total) => {
+      const asked = {
+        query: view.q,
+        districts: view.district,
+        topics: view.topic,
+        from: view.from || null,
+        to: view.to || null,
+        sort: view.sort || 'relevance',
+        total,
+        rows: [],
+      };
+      return JSON.stringify(asked, null, 2).replace(/\[\]\n\}$/, '[');
+    },
+    rows: (rows, before) => rows
+      .map((r, i) => `${before + i > 0 ? ',' : ''}\n${JSON.stringify(r, null, 2).replace(/^/gm, '    ')}`)
+      .join(''),
+    tail: (rows) => (rows > 0 ? '\n  ]\n}' : ']\n}'),
   };
-  return JSON.stringify(exported, null, 2);
 }
 
 /** `quxian-缙云山北碚.csv`: letters and digits of the query and filters, at most 20. */

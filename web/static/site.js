@@ -900,22 +900,20 @@ async function exportView(format) {
   const options = optionsOf(0);
   const here = `${location.origin}${location.pathname}${location.search}`;
   try {
-    const { collectRows, toCsv, toJson, fileName } = await import('./site-export.js');
+    const { exportFile, fileName } = await import('./site-export.js');
     exportStatus.textContent = '正在导出…';
-    const collected = await collectRows({
-      engine, q: exported.q, options,
+    const { blob, rows } = await exportFile({
+      engine, view: exported, q: exported.q, options, format,
       linkOf: (key, number) => `${here}${hashOf({ ...exported, doc: key, p: number })}`,
-      progress: (rows, total) => { exportStatus.textContent = `正在导出：${formatCount(rows)} / ${formatCount(total)} 段`; },
+      progress: (done, total) => { exportStatus.textContent = `正在导出：${formatCount(done)} / ${formatCount(total)} 段`; },
       cancelled: () => run.cancelled,
     });
-    const text = format === 'csv' ? toCsv(collected) : toJson(exported, collected);
-    const type = format === 'csv' ? 'text/csv;charset=utf-8' : 'application/json';
     const link = el('a');
-    link.href = URL.createObjectURL(new Blob([text], { type }));
+    link.href = URL.createObjectURL(blob);
     link.download = fileName(exported, format);
     link.click();
     setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
-    exportStatus.textContent = `已导出 ${formatCount(collected.rows.length)} 段（${link.download}）`;
+    exportStatus.textContent = `已导出 ${formatCount(rows)} 段（${link.download}）`;
   } catch (error) {
     exportStatus.textContent = run.cancelled ? '已取消导出' : `导出失败：${error?.message ?? error}`;
   } finally {
