@@ -515,7 +515,8 @@ test('site page: the 区县 × 主题 heat map counts as the CLI does; a cell li
 });
 
 test('site page: 导出 CSV and JSON hold every matching passage the CLI finds, in the app\'s format; 取消导出 stops', async () => {
-  const { context, page, errors } = await sitePage('desktop', 'light', { acceptDownloads: true });
+  // No service worker: it would answer the requests that the test holds back below.
+  const { context, page, errors } = await sitePage('desktop', 'light', { acceptDownloads: true, serviceWorkers: 'block' });
   const q = '缙云山';
   await page.goto(`${server.url}#q=${encodeURIComponent(q)}&sort=newest`);
   await page.waitForSelector('#export:not([hidden])');
@@ -538,7 +539,7 @@ test('site page: 导出 CSV and JSON hold every matching passage the CLI finds, 
     assert.deepEqual([r[5], r[6]], [cli.hits[i].districts.join('、'), cli.hits[i].topics.join('、')]);
     assert.ok(r[7].includes(q), `the full text holds the query: ${r[7].slice(0, 40)}`);
   });
-  assert.match(await page.textContent('#export-status'), new RegExp(`已导出 ${rows.length} 段`));
+  assert.equal(await page.textContent('#export-status'), `已导出 ${rows.length} 段（quxian-缙云山.csv）`);
 
   const json = await download('json');
   assert.equal(json.name, 'quxian-缙云山.json');
@@ -560,16 +561,31 @@ test('site page: 导出 CSV and JSON hold every matching passage the CLI finds, 
   assert.ok((await page.textContent('#reader li.target')).includes(row.text.slice(0, 20)));
   assert.ok(await page.isHidden('#export'), 'no 导出 while reading');
 
-  // 取消导出 stops a longer export between two steps: nothing is downloaded.
-  await page.goto(`${server.url}#q=${encodeURIComponent('重庆')}`);
+  // 取消导出, from the keyboard, stops an export even in its last step (one step here: the
+  // pieces are held back so that it is still running): nothing is downloaded, and the
+  // focus goes back to the button that started it. A new search clears the line. (A fresh
+  // page: this one holds every piece of 缙云山's passages by now.)
+  await page.goto('about:blank');
+  await page.goto(`${server.url}#q=${encodeURIComponent('缙云山')}`);
   await page.waitForSelector('#export:not([hidden])');
   let downloaded = false;
   page.on('download', () => { downloaded = true; });
-  await page.click('#export button[data-format="csv"]');
-  await page.click('#export-cancel');
+  await page.route('**/quxian/*.qxs', async (route) => { await new Promise((r) => setTimeout(r, 500)); await route.continue(); });
+  await page.focus('#export button[data-format="csv"]');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#export-cancel:not([hidden])');
+  assert.equal(await page.getAttribute('#export button[data-format="json"]', 'aria-disabled'), 'true', 'one export at a time');
+  await page.focus('#export-cancel');
+  await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.querySelector('#export-status').textContent === '已取消导出');
+  await page.unroute('**/quxian/*.qxs');
   assert.ok(await page.isHidden('#export-cancel'));
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.format), 'csv');
+  await new Promise((r) => setTimeout(r, 300));
   assert.equal(downloaded, false);
+  await page.fill('#q', '重庆');
+  await page.press('#q', 'Enter');
+  await page.waitForFunction(() => document.querySelector('#export-status').textContent === '');
   assertNoErrors(errors);
   await context.close();
 });

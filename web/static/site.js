@@ -629,6 +629,8 @@ async function search(append = false) {
   setLoadingMore(append);
   // The bars on screen are the last search's until the counts come: not to be clicked.
   if (!append) [timelineBox, heatBox].forEach((box) => box.setAttribute('aria-busy', 'true'));
+  // What the last export said is of another view now (a running one names its file).
+  if (!append && exporting === null) exportStatus.textContent = '';
   try {
     const result = await engine('search', view.q, { ...optionsOf(offset), facets: false });
     if (ticket !== latest) return;
@@ -889,41 +891,51 @@ let exporting = null; // { cancelled } while an export runs
  * the file is downloaded once all are collected. One export at a time; 取消导出 stops it
  * between two steps.
  */
-async function exportView(format) {
+async function exportView(button) {
   if (exporting !== null) return;
   const ask = `将导出 ${formatCount(lastTotal)} 段，需要下载它们所在文档的全文，可能要一些时间。继续吗？`;
   if (lastTotal > EXPORT_ASK_ABOVE && !confirm(ask)) return;
   const run = { cancelled: false };
   exporting = run;
+  // The buttons keep the focus while it runs (hidden or disabled, they would drop it):
+  // another click is ignored instead.
+  formatButtons.forEach((b) => b.setAttribute('aria-disabled', 'true'));
   exportCancel.hidden = false;
+  const format = button.dataset.format;
   const exported = { ...view, doc: '', p: 0 };
   const options = optionsOf(0);
   const here = `${location.origin}${location.pathname}${location.search}`;
   try {
     const { exportFile, fileName } = await import('./site-export.js');
-    exportStatus.textContent = '正在导出…';
+    // The file's name says which view the progress is of, whatever is on screen meanwhile.
+    const name = fileName(exported, format);
+    const say = (done, total) => {
+      if (!run.cancelled) exportStatus.textContent = `正在导出 ${name}：${formatCount(done)} / ${formatCount(total)} 段`;
+    };
+    say(0, lastTotal);
     const { blob, rows } = await exportFile({
       engine, view: exported, q: exported.q, options, format,
       linkOf: (key, number) => `${here}${hashOf({ ...exported, doc: key, p: number })}`,
-      progress: (done, total) => { exportStatus.textContent = `正在导出：${formatCount(done)} / ${formatCount(total)} 段`; },
+      progress: say,
       cancelled: () => run.cancelled,
     });
     const link = el('a');
     link.href = URL.createObjectURL(blob);
-    link.download = fileName(exported, format);
+    link.download = name;
     link.click();
     setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
-    exportStatus.textContent = `已导出 ${formatCount(rows)} 段（${link.download}）`;
+    exportStatus.textContent = `已导出 ${formatCount(rows)} 段（${name}）`;
   } catch (error) {
     exportStatus.textContent = run.cancelled ? '已取消导出' : `导出失败：${error?.message ?? error}`;
   } finally {
     exporting = null;
+    formatButtons.forEach((b) => b.removeAttribute('aria-disabled'));
+    if (document.activeElement === exportCancel) button.focus();
     exportCancel.hidden = true;
   }
 }
-for (const button of exportBar.querySelectorAll('button[data-format]')) {
-  button.addEventListener('click', () => exportView(button.dataset.format));
-}
+const formatButtons = [...exportBar.querySelectorAll('button[data-format]')];
+formatButtons.forEach((button) => button.addEventListener('click', () => exportView(button)));
 exportCancel.addEventListener('click', () => {
   if (exporting !== null) exporting.cancelled = true;
   exportStatus.textContent = '正在取消…';

@@ -88,6 +88,7 @@ fn time_query(
             limit: 10,
             facets,
             per_document: 1,
+            whole_passages: false,
         };
         while let SiteStep::Fetch(names) = site.step(query, &Filters::default(), page) {
             for name in names {

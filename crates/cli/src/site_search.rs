@@ -40,6 +40,7 @@ pub fn search(
         limit,
         facets: false,
         per_document: usize::MAX,
+        whole_passages: false,
     };
     let (_, first) = settle(&mut site, index, query, filters, page)?;
     page.facets = true;

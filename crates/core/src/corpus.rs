@@ -95,6 +95,8 @@ pub struct PassageInfo<'a> {
     pub title: &'a str,
     /// That document's date, if it has one.
     pub date: Option<&'a str>,
+    /// That document's source (publisher or origin), if it has one.
+    pub source: Option<&'a str>,
     /// The passage's number inside its document (0-based; the `p` of links).
     pub number: u32,
     /// Display names of the passage's districts.
@@ -221,6 +223,7 @@ impl Corpus {
             key: &doc.key,
             title: &doc.title,
             date: doc.date.as_deref(),
+            source: doc.source.as_deref(),
             number: id.0.checked_sub(doc.passages.start)?,
             districts: p.districts.iter().map(|d| self.district_name(*d)).collect(),
             topics: p.topics.iter().map(|t| self.topic_name(*t)).collect(),

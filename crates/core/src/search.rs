@@ -858,12 +858,13 @@ fn timeline<T>(src: &impl SearchSource, passages: &[(u32, T)]) -> (Vec<(Date, u3
 }
 
 /// Add snippets to a ranking, for the first `per_document` matching passages of each
-/// document of the page: the only step that reads passage text.
+/// document of the page: the only step that reads passage text. A snippet is at most
+/// `width` characters (`usize::MAX`: the whole passage).
 pub(crate) fn with_snippets(
     src: &impl SearchSource,
     query: &Query,
     ranked: Ranked,
-    per_document: usize,
+    (per_document, width): (usize, usize),
 ) -> SearchResults {
     let needles = highlight_needles(src, query);
     let mut budget = HIGHLIGHT_BUDGET;
@@ -877,7 +878,10 @@ pub(crate) fn with_snippets(
             hits: list
                 .into_iter()
                 .take(per_document)
-                .map(|(p, score)| hit(src.passage_text(p), p, score, &needles, &mut budget))
+                .map(|(p, score)| {
+                    let text = src.passage_text(p);
+                    hit(text, p, score, (&needles, width), &mut budget)
+                })
                 .collect(),
         })
         .collect();
@@ -893,8 +897,15 @@ pub(crate) fn with_snippets(
     }
 }
 
-/// A hit with its snippet, highlighted while `budget` (bytes of text) lasts.
-fn hit(text: &str, passage: u32, score: Score, needles: &[String], budget: &mut usize) -> Hit {
+/// A hit with its snippet (`width` characters), highlighted while `budget` (bytes of
+/// text) lasts.
+fn hit(
+    text: &str,
+    passage: u32,
+    score: Score,
+    (needles, width): (&[String], usize),
+    budget: &mut usize,
+) -> Hit {
     let highlights = if *budget > 0 {
         let prefix = &text[..text.floor_char_boundary(HIGHLIGHT_PREFIX)];
         *budget = budget.saturating_sub(prefix.len());
@@ -906,7 +917,7 @@ fn hit(text: &str, passage: u32, score: Score, needles: &[String], budget: &mut 
         passage: PassageId(passage),
         score: score.value,
         whole: score.whole,
-        snippet: Snippet::new(text, highlights, SNIPPET_CHARS),
+        snippet: Snippet::new(text, highlights, width),
     }
 }
 
@@ -1044,7 +1055,7 @@ impl Searcher {
         limit: usize,
     ) -> SearchResults {
         let ranked = rank(self, query, filters, (offset, limit), true);
-        with_snippets(self, query, ranked, usize::MAX)
+        with_snippets(self, query, ranked, (usize::MAX, SNIPPET_CHARS))
     }
 
     /// Byte ranges of the query's matches in any text (a passage or a title), for readers.

@@ -52,6 +52,9 @@ struct SearchOptions {
     from: Option<String>,
     /// Latest date kept, written the same way.
     to: Option<String>,
+    /// Each hit's `text` is its whole passage instead of a snippet around its first match
+    /// (an export; default false).
+    whole_passages: Option<bool>,
 }
 
 impl SearchOptions {
@@ -82,6 +85,7 @@ impl SearchOptions {
             per_document: field("per_document")?.count()?,
             from: field("from")?.text()?,
             to: field("to")?.text()?,
+            whole_passages: field("whole_passages")?.flag()?,
         })
     }
 }
@@ -160,6 +164,8 @@ pub(crate) struct Request {
     pub(crate) per_document: usize,
     /// What the options changed (a reversed date range swapped), before the search's own.
     pub(crate) notices: Vec<String>,
+    /// Whole passages in the hits' texts, not snippets.
+    pub(crate) whole_passages: bool,
 }
 
 /// The hits of `results` in display order, at most `per_document` of each document, each
@@ -179,6 +185,8 @@ pub(crate) struct JsHit {
     pub(crate) doc: String,
     pub(crate) title: String,
     pub(crate) date: Option<String>,
+    /// The document's source (publisher or origin), if any.
+    pub(crate) source: Option<String>,
     pub(crate) passage: u32,
     pub(crate) score: f32,
     /// Whether it holds the whole query (see `quxian_core::Hit::whole`): a document's
@@ -374,6 +382,7 @@ pub(crate) fn parse_options(query: &str, options: JsValue) -> Result<Request, St
         offset: options.offset,
         facets: options.facets.unwrap_or(true),
         per_document: options.per_document.unwrap_or(usize::MAX),
+        whole_passages: options.whole_passages.unwrap_or(false),
     })
 }
 
@@ -389,6 +398,7 @@ pub(crate) fn js_hit((hit, document_hits): (&Hit, usize), info: PassageInfo<'_>)
         doc: info.key.to_string(),
         title: info.title.to_string(),
         date: info.date.map(str::to_string),
+        source: info.source.map(str::to_string),
         passage: info.number,
         score: hit.score,
         whole: hit.whole,

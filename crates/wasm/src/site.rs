@@ -396,6 +396,7 @@ impl SiteExplorer {
                 limit: request.limit,
                 facets: request.facets,
                 per_document: request.per_document,
+                whole_passages: request.whole_passages,
             };
             let step = |index: &SiteIndex| match index.step(q, filters, page) {
                 SiteStep::Done(results) => ControlFlow::Break(*results),

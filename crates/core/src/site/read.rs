@@ -22,6 +22,7 @@ use crate::search::{
     excluded_clauses, highlight_needles, highlight_ranges, match_set, query_clauses, rank,
     union_matches, with_snippets, DistrictNames, Ranked, Scored, SearchSource,
 };
+use crate::snippet::SNIPPET_CHARS;
 use crate::text::{fold_script, is_cjk, Unit};
 use crate::{
     Date, DistrictId, DocId, Error, Filters, PassageId, PassageInfo, PieceProblem, Query, Result,
@@ -145,6 +146,9 @@ pub struct SitePage {
     /// listing documents by their best passage needs one text each, not every match's;
     /// [`DocGroup::matching`](crate::DocGroup::matching) still counts them all).
     pub per_document: usize,
+    /// Each hit's text is its whole passage, not a snippet around its first match (an
+    /// export needs the texts; a page, snippets).
+    pub whole_passages: bool,
 }
 
 /// One step of a search on a site ([`SiteIndex::step`]).
@@ -367,12 +371,12 @@ impl SiteIndex {
             Plan::Fetch(names) => SiteStep::Fetch(names),
             Plan::Ready(ready) => {
                 let (source, ranked) = *ready;
-                SiteStep::Done(Box::new(with_snippets(
-                    &source,
-                    query,
-                    ranked,
-                    page.per_document,
-                )))
+                let width = match page.whole_passages {
+                    true => usize::MAX,
+                    false => SNIPPET_CHARS,
+                };
+                let snippets = (page.per_document, width);
+                SiteStep::Done(Box::new(with_snippets(&source, query, ranked, snippets)))
             }
         }
     }
@@ -498,6 +502,7 @@ impl SiteIndex {
             key: &document.key,
             title: &document.title,
             date: document.date.as_deref(),
+            source: document.source.as_deref(),
             number: passage.0 - document.passages.start,
             districts: texts
                 .districts

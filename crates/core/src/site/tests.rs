@@ -145,6 +145,7 @@ fn assert_same(corpus: Corpus, queries: &[&str]) {
                 limit: 3,
                 facets,
                 per_document,
+                whole_passages: false,
             };
             let (got, fetched) = site_search(&files, &query, &filters, asked(true, usize::MAX));
             assert_eq!(got, want, "query {q:?}, filters {filters:?}");
@@ -364,6 +365,7 @@ fn interleaved_searches_each_get_their_own_page() {
         limit: 5,
         facets: false,
         per_document: usize::MAX,
+        whole_passages: false,
     };
     let alone = |q: &Query, offset| site_search(&files, q, &filters, page(offset)).0;
     let mut site = SiteIndex::open(&files[META_NAME]).unwrap();
@@ -439,6 +441,7 @@ fn damaged_or_missing_pieces_are_errors() {
         limit: 10,
         facets: true,
         per_document: usize::MAX,
+        whole_passages: false,
     };
     let SiteStep::Fetch(needs) = site.step(&query, &Filters::default(), page) else {
         panic!("a search with no piece loaded needs pieces");
@@ -648,6 +651,7 @@ fn counts_fetch_most_of_a_group_as_the_group() {
         limit: 3,
         facets: true,
         per_document: usize::MAX,
+        whole_passages: false,
     };
     let (got, fetched) = site_search(&files, &query, &Filters::default(), page);
     assert_eq!(got, want);
