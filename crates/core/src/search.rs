@@ -1058,6 +1058,17 @@ impl Searcher {
         with_snippets(self, query, ranked, (usize::MAX, SNIPPET_CHARS))
     }
 
+    /// [`Searcher::search`] with each hit's whole passage as its snippet (an export).
+    pub fn search_whole_passages(
+        &self,
+        query: &Query,
+        filters: &Filters,
+        max_docs: usize,
+    ) -> SearchResults {
+        let ranked = rank(self, query, filters, (0, max_docs), true);
+        with_snippets(self, query, ranked, (usize::MAX, usize::MAX))
+    }
+
     /// Byte ranges of the query's matches in any text (a passage or a title), for readers.
     pub fn highlights(&self, text: &str, query: &Query) -> Vec<Range<usize>> {
         highlight_ranges(text, &highlight_needles(self, query))
@@ -1403,6 +1414,31 @@ mod tests {
             6
         );
         assert!(snippet.text.chars().count() <= SNIPPET_CHARS + 1);
+    }
+
+    #[test]
+    fn whole_passages_are_the_passages_texts_with_the_same_hits() {
+        let long = "北碚区缙云山自然保护区生态修复成效明显。".repeat(30);
+        let s = Searcher::new(corpus_of(&[&[long.as_str(), "缙云山"], &["重庆缙云山"]]));
+        let (q, f) = (Query::parse("缙云山").unwrap(), Filters::default());
+        let (snippets, whole) = (s.search(&q, &f, 10), s.search_whole_passages(&q, &f, 10));
+        let hits = |r: &SearchResults| -> Vec<PassageId> {
+            r.groups
+                .iter()
+                .flat_map(|g| g.hits.iter().map(|h| h.passage))
+                .collect()
+        };
+        assert_eq!(hits(&whole), hits(&snippets));
+        for hit in whole.groups.iter().flat_map(|g| &g.hits) {
+            assert_eq!(hit.snippet.text, s.corpus().passage_text(hit.passage));
+        }
+        let mut all = snippets.groups.iter().flat_map(|g| &g.hits);
+        let cut = all.find(|h| s.corpus().passage_text(h.passage) == long);
+        let cut = &cut.expect("the long passage matches").snippet.text;
+        assert!(
+            cut.chars().count() <= SNIPPET_CHARS + 1,
+            "a search's snippet is cut"
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! `Explorer`: a whole bundle (`.qx`) loaded into memory and searched there.
 
 use js_sys::{Function, Promise, Reflect};
-use quxian_core::{Corpus, Query, SearchResults, Searcher, SearcherLoader, Snippet, LOAD_SLICE_MS};
+use quxian_core::{Corpus, Searcher, SearcherLoader, LOAD_SLICE_MS};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
@@ -69,10 +69,10 @@ impl Explorer {
     pub fn search(&self, query: &str, options: JsValue) -> Result<JsValue, JsError> {
         let request = parse_options(query, options).map_err(|e| JsError::new(&e))?;
         let (q, filters, limit) = (&request.query, &request.filters, request.limit);
-        let mut results = self.searcher.search(q, filters, limit);
-        if request.whole_passages {
-            self.whole_passages(&mut results, q);
-        }
+        let results = match request.whole_passages {
+            true => self.searcher.search_whole_passages(q, filters, limit),
+            false => self.searcher.search(q, filters, limit),
+        };
         let c = self.searcher.corpus();
         let chosen = Chosen::of(&request, |n| c.district_by_name(n), |n| c.topic_by_name(n));
         let hits = page_hits(&results, request.per_document)
@@ -88,17 +88,6 @@ impl Explorer {
             timeline: js_timeline(&results.timeline),
             undated: results.undated,
         })
-    }
-}
-
-impl Explorer {
-    /// Each hit's snippet made its whole passage, with the query's matches marked.
-    fn whole_passages(&self, results: &mut SearchResults, query: &Query) {
-        for hit in results.groups.iter_mut().flat_map(|g| g.hits.iter_mut()) {
-            let text = self.searcher.corpus().passage_text(hit.passage);
-            let marks = self.searcher.highlights(text, query);
-            hit.snippet = Snippet::new(text, marks, usize::MAX);
-        }
     }
 }
 

@@ -118,12 +118,13 @@ impl OptionField {
         names.ok_or_else(|| self.invalid(wanted))
     }
 
-    /// A whole number, 0 or more (one past what a search can list lists everything).
+    /// A whole number, 0 or more; one past what a search can list (up to 2^53) lists
+    /// everything.
     fn count(self) -> Result<Option<usize>, String> {
         let whole = |n: &f64| n.fract() == 0.0 && *n >= 0.0;
         match &self.value {
             None => Ok(None),
-            // `as` saturates: 2^53 is `usize::MAX` here.
+            // `as` saturates: 2^53 becomes `usize::MAX` here.
             Some(v) => match v.as_f64().filter(whole) {
                 Some(n) => Ok(Some(n as usize)),
                 None => Err(self.invalid("不小于 0 的整数")),
