@@ -58,9 +58,13 @@ impl Explorer {
     }
 
     /// Search. `options`: `{ district?: string[], topic?: string[], limit?: number, sort?:
-    /// "relevance" | "newest" | "oldest", from?: string, to?: string, per_document?: number }`
-    /// (limit counts passages, default 20; dates `YYYY`, `YYYY-MM` or `YYYY-MM-DD`;
-    /// per_document: passages kept of each document, default all). Returns `{ total,
+    /// "relevance" | "newest" | "oldest", from?: string, to?: string, per_document?: number,
+    /// whole_passages?: boolean }` (limit counts passages, default 20; dates `YYYY`,
+    /// `YYYY-MM` or `YYYY-MM-DD`, a reversed range swapped with a notice; per_document:
+    /// passages kept of each document, default all; whole_passages: each hit's `text` is
+    /// its whole passage, not a snippet). A field of the wrong type throws an `Error` whose
+    /// Chinese message names it. Hits carry their document's `title`, `date` and `source`.
+    /// Returns `{ total,
     /// total_docs, hits, facets, notices, timeline, undated }`; `facets.district` and
     /// `facets.topic` are `[name, count]` pairs in gazetteer / lexicon order; the names
     /// filtered on, as the gazetteer and lexicon write them, are `facets.chosen_district`
