@@ -66,7 +66,8 @@ impl Explorer {
     /// Chinese message names it. Hits carry their document's `title`, `date` and `source`.
     /// Returns `{ total,
     /// total_docs, hits, facets, notices, timeline, undated }`; `facets.district` and
-    /// `facets.topic` are `[name, count]` pairs in gazetteer / lexicon order; the names
+    /// `facets.topic` are `[name, count]` pairs in gazetteer / lexicon order,
+    /// `facets.pairs` `[district, topic, count]` for passages having both; the names
     /// filtered on, as the gazetteer and lexicon write them, are `facets.chosen_district`
     /// and `facets.chosen_topic` (from the options) and `facets.typed_district` and
     /// `facets.typed_topic` (from the query's own `district:` / `topic:`).
