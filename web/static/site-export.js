@@ -15,20 +15,20 @@ const ALL_PASSAGES = 2 ** 32 - 1;
 class Cancelled extends Error {}
 
 /**
- * Every matching passage of the search `q` with `options` (the page's, without paging),
- * best document first, written step by step into a `Blob` as `format` ('csv' or 'json')
- * for `view`: `{ blob, rows, total }`. Each step's text becomes a part of the Blob at once,
+ * Every matching passage of `view`'s search with `options` (the page's, without paging),
+ * best document first, written step by step into a `Blob` as `format` ('csv' or 'json'):
+ * `{ blob, rows }`. Each step's text becomes a part of the Blob at once,
  * so a big export is not held in the page's memory. `engine(method, ...args)` calls the
  * worker; `linkOf(key, number)` is a passage's link; `progress(rows, total)` is told after
  * each step; `cancelled()` is asked before and after each step's search.
  */
-export async function exportFile({ engine, view, q, options, format, linkOf, progress, cancelled }) {
+export async function exportFile({ engine, view, options, format, linkOf, progress, cancelled }) {
   const writer = format === 'csv' ? csvWriter() : jsonWriter(view);
   const parts = [];
   let rows = 0;
   for (let offset = 0; ; offset += DOCUMENTS_PER_STEP) {
     if (cancelled()) throw new Cancelled();
-    const page = await engine('search', q, {
+    const page = await engine('search', view.q, {
       ...options, offset, limit: DOCUMENTS_PER_STEP, per_document: ALL_PASSAGES, facets: false, whole_passages: true,
     });
     // (Also after the last step's search: a cancel while it ran downloads nothing.)
@@ -51,7 +51,7 @@ export async function exportFile({ engine, view, q, options, format, linkOf, pro
     if (offset + DOCUMENTS_PER_STEP >= page.total_docs) {
       parts.push(new Blob([writer.tail(rows)]));
       const type = format === 'csv' ? 'text/csv;charset=utf-8' : 'application/json';
-      return { blob: new Blob(parts, { type }), rows, total: page.total };
+      return { blob: new Blob(parts, { type }), rows };
     }
   }
 }

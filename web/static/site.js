@@ -589,15 +589,16 @@ async function explainStored(error) {
   return error.message;
 }
 
+/** The counts, timeline and heat map on screen are the current view's: clickable. */
+const countsNotBusy = () => [facets, timelineBox, heatBox].forEach((box) => box.removeAttribute('aria-busy'));
+
 /** No results on screen: a query that failed must not leave another query's behind. */
 function clearResults() {
   list.replaceChildren();
   facets.replaceChildren();
-  facets.removeAttribute('aria-busy');
   timelineBox.hidden = true;
-  timelineBox.removeAttribute('aria-busy');
   heatBox.hidden = true;
-  heatBox.removeAttribute('aria-busy');
+  countsNotBusy();
   more.hidden = true;
   lastTotal = 0;
   exportBar.hidden = true;
@@ -671,7 +672,7 @@ async function count(ticket) {
     showError(error);
   } finally {
     if (ticket === latest) {
-      [facets, timelineBox, heatBox].forEach((box) => box.removeAttribute('aria-busy'));
+      countsNotBusy();
     }
   }
 }
@@ -802,7 +803,7 @@ function render() {
     if (countedSearch !== lastSearch) return count(ticket);
     // A search this view cancelled (typed, then undone; Back before it came) had marked
     // the counts on screen busy: they are this view's.
-    [facets, timelineBox, heatBox].forEach((box) => box.removeAttribute('aria-busy'));
+    countsNotBusy();
     return Promise.resolve();
   }
   return search();
@@ -874,26 +875,22 @@ function readerBody(doc) {
   return [el('h2', '', doc.title), meta, passages];
 }
 
-// 离线使用: fetch every piece once, so the service worker keeps it; then every query works
-// with the network cut. The button says how much that is before it starts (a big archive's
-// index is hundreds of MB), the download stops before it starts when the browser has not
-// that much room, and a progress bar and the status line follow it.
 const exportBar = document.getElementById('export');
 const exportStatus = document.getElementById('export-status');
 const exportCancel = document.getElementById('export-cancel');
-/** Passages above which 导出 asks first: each needs its document's text downloaded. */
+/** Passages above which 导出 asks first: each one's text is downloaded. */
 const EXPORT_ASK_ABOVE = 5000;
 let lastTotal = 0; // matching passages of the results on screen
 let exporting = null; // { cancelled } while an export runs
 
 /**
  * 导出 CSV / JSON: every matching passage of the view on screen, as the app exports them;
- * the file is downloaded once all are collected. One export at a time; 取消导出 stops it
+ * the file is downloaded once all are written. One export at a time; 取消导出 stops it
  * between two steps.
  */
 async function exportView(button) {
   if (exporting !== null) return;
-  const ask = `将导出 ${formatCount(lastTotal)} 段，需要下载它们所在文档的全文，可能要一些时间。继续吗？`;
+  const ask = `将导出 ${formatCount(lastTotal)} 段，需要下载它们的全文，可能要一些时间。继续吗？`;
   if (lastTotal > EXPORT_ASK_ABOVE && !confirm(ask)) return;
   const run = { cancelled: false };
   exporting = run;
@@ -914,7 +911,7 @@ async function exportView(button) {
     };
     say(0, lastTotal);
     const { blob, rows } = await exportFile({
-      engine, view: exported, q: exported.q, options, format,
+      engine, view: exported, options, format,
       linkOf: (key, number) => `${here}${hashOf({ ...exported, doc: key, p: number })}`,
       progress: say,
       cancelled: () => run.cancelled,
@@ -941,6 +938,10 @@ exportCancel.addEventListener('click', () => {
   exportStatus.textContent = '正在取消…';
 });
 
+// 离线使用: fetch every piece once, so the service worker keeps it; then every query works
+// with the network cut. The button says how much that is before it starts (a big archive's
+// index is hundreds of MB), the download stops before it starts when the browser has not
+// that much room, and a progress bar and the status line follow it.
 const offlineButton = document.getElementById('offline');
 const offlineProgress = document.getElementById('offline-progress');
 const offlineStatus = document.getElementById('offline-status');
