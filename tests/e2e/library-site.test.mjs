@@ -68,6 +68,7 @@ async function siteSearch(page, query) {
   await page.press('#q', 'Enter');
   await page.waitForFunction((q) => new URLSearchParams(location.hash.slice(1)).get('q') === q
     && !/搜索中/.test(document.getElementById('status').textContent)
+    && !document.getElementById('hits').hasAttribute('aria-busy')
     && document.getElementById('facets').getAttribute('aria-busy') !== 'true', query, { timeout: 30_000 });
   return page.locator('#status').innerText();
 }

@@ -229,7 +229,7 @@ test('site page: a shared link shows highlighted hits; filter, load more, back',
   for (const [viewport, scheme] of [['desktop', 'light'], ['phone', 'dark']]) {
     const { context, page, errors } = await sitePage(viewport, scheme);
     await page.goto(`${server.url}#q=${encodeURIComponent('重庆')}`);
-    await page.waitForSelector('#hits mark');
+    await page.waitForSelector('#hits:not([aria-busy]) mark');
     assert.equal(await page.inputValue('#q'), '重庆');
     const status = await page.textContent('#status');
     const cli = cliSearch('重庆');
@@ -289,7 +289,7 @@ test('site page: 排序 and 从/到 order and filter by date, in the link, as th
   };
   const titles = () => page.locator('li.doc h2 a').allTextContents();
   await page.goto(`${server.url}#q=${encodeURIComponent('重庆')}&sort=newest`);
-  await page.waitForSelector('#hits mark');
+  await page.waitForSelector('#hits:not([aria-busy]) mark');
   assert.equal(await page.inputValue('#sort'), 'newest');
   assert.deepEqual(await titles(), docsOf(cliSearch('重庆', ['--sort', 'newest'])));
   const dates = await page.locator('li.doc .meta .date').allTextContents();
@@ -612,7 +612,7 @@ test('site page: a result opens its document at the matching passage; back retur
   for (const [viewport, scheme] of [['desktop', 'dark'], ['phone', 'light']]) {
     const { context, page, errors } = await sitePage(viewport, scheme);
     await page.goto(`${server.url}#q=${encodeURIComponent('缙云山')}`);
-    await page.waitForSelector('#hits mark');
+    await page.waitForSelector('#hits:not([aria-busy]) mark');
     const first = page.locator('li.doc h2 a').first();
     const title = await first.textContent();
     await first.click();
@@ -634,7 +634,7 @@ test('site page: a result opens its document at the matching passage; back retur
     // result that was opened.
     if (viewport === 'desktop') await page.keyboard.press('Escape');
     else await page.goBack();
-    await page.waitForSelector('#hits mark');
+    await page.waitForSelector('#hits:not([aria-busy]) mark');
     assert.ok(await page.isHidden('#reader'));
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), title, 'focus is back on the result');
     // A passage past the document's end: its start, and a notice that says so.
@@ -657,7 +657,7 @@ test('site page: links with a bad order or date, the skip link, typing, back fro
   // A bad order and a bad date are notices; the search runs. A month shows as its last day
   // in 到 (the field holds days), and stays a month in the link.
   await page.goto(`${server.url}#q=${encodeURIComponent('重庆')}&sort=random&from=banana&to=2099-06`);
-  await page.waitForSelector('#hits mark');
+  await page.waitForSelector('#hits:not([aria-busy]) mark');
   assert.ok((await status()).includes('链接中的排序“random”无效（可用 newest 或 oldest），已按相关度排序'), await status());
   assert.ok((await status()).includes('链接中的日期“banana”无效（应写成 2026-05-02、2026-05 或 2026），已忽略'), await status());
   assert.equal(await page.inputValue('#sort'), '');
@@ -723,7 +723,7 @@ test('site page: district: typed in the box ticks its box; -词 drops whole docu
   });
   // The query's own filter is ticked and can only be changed in the box.
   await page.goto(`${server.url}#q=${encodeURIComponent('重庆 district:北碚')}`);
-  await page.waitForSelector('#hits mark');
+  await page.waitForSelector('#hits:not([aria-busy]) mark');
   await counted();
   const box = page.locator('#facets input[value="北碚"]');
   assert.ok(await box.isChecked(), 'ticked by district:北碚');
@@ -791,7 +791,7 @@ test('site page: a link’s 北碚区 is the box 北碚; counts cut short by a d
     await route.continue();
   });
   await page.goto(`${server.url}#q=${encodeURIComponent('发展')}`);
-  await page.waitForSelector('#hits mark');
+  await page.waitForSelector('#hits:not([aria-busy]) mark');
   await page.waitForFunction(() => document.querySelector('#facets').hasAttribute('aria-busy'));
   await page.click('li.doc h2 a');
   await page.waitForSelector('#reader li.target');
@@ -843,6 +843,51 @@ test('site page: a link’s 北碚区 is the box 北碚; counts cut short by a d
   await context.close();
 });
 
+test('site page: a new search shows its first document before the rest of its page; a rest that fails keeps it', async () => {
+  const { context, page, errors } = await sitePage('desktop', 'light', { serviceWorkers: 'block' });
+  // Texts after the first one wait until the test lets them through.
+  let texts = 0;
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route(/\/quxian\/x-/, async (route) => {
+    texts += 1;
+    if (texts > 1) await held;
+    return route.continue();
+  });
+  await page.goto(`${server.url}#q=${encodeURIComponent('重庆')}`);
+  await page.waitForSelector('#hits mark');
+  assert.equal(await page.locator('li.doc').count(), 1, 'the first document alone');
+  assert.equal(await page.textContent('#status'), '搜索中…', 'the totals wait for the whole page');
+  assert.equal(await page.getAttribute('#hits', 'aria-busy'), 'true');
+  assert.ok(await page.isHidden('#more'), '加载更多 waits for the rest of the page');
+  release();
+  await page.waitForSelector('#hits:not([aria-busy]) mark');
+  assert.equal(await page.locator('li.doc').count(), 10);
+  const cli = cliSearch('重庆');
+  assert.match(await page.textContent('#status'), new RegExp(`^${cli.total_docs.toLocaleString('zh-CN')} 篇文档`));
+  const docs = await page.$$eval('li.doc h2 a', (links) => links.map((a) => new URLSearchParams(a.hash.slice(1)).get('doc')));
+  assert.deepEqual(docs, [...new Set(cli.hits.map((h) => h.key))].slice(0, 10), 'in the CLI\'s order');
+  await page.unroute(/\/quxian\/x-/);
+
+  // The rest of a page fails (the host answers 500 for texts after the first): the first
+  // document stays, with the message; no counts of this search are shown.
+  texts = 0;
+  await page.route(/\/quxian\/x-/, (route) => {
+    texts += 1;
+    return texts > 1 ? route.fulfill({ status: 500, body: 'down' }) : route.continue();
+  });
+  await page.fill('#q', '发展');
+  await page.press('#q', 'Enter');
+  await page.waitForFunction(() => document.querySelector('#status').className === 'error');
+  assert.match(await page.textContent('#status'), /HTTP 500/);
+  assert.equal(await page.locator('li.doc').count(), 1, 'the first document stays');
+  assert.equal(await page.locator('#facets label').count(), 0, 'no counts of another search');
+  assert.equal(await page.getAttribute('#hits', 'aria-busy'), null);
+  assert.ok(await page.isHidden('#more'));
+  assertNoErrors(errors.filter((e) => !/^HTTP 500: .*\/quxian\/x-/.test(e)));
+  await context.close();
+});
+
 test('site page: counts that fail keep the results; a meta that failed once is fetched again; a missing wasm says so in Chinese', async () => {
   const context = await browser.newContext({ ...VIEWPORTS.desktop, serviceWorkers: 'block' });
   const page = await context.newPage();
@@ -868,7 +913,7 @@ test('site page: counts that fail keep the results; a meta that failed once is f
   await fresh.unroute(/\/quxian\/site\.qxs/);
   await fresh.fill('#q', '重庆');
   await fresh.press('#q', 'Enter');
-  await fresh.waitForSelector('#hits mark');
+  await fresh.waitForSelector('#hits:not([aria-busy]) mark');
 
   // No wasm on the host: a Chinese message.
   const broken = await context.newPage();
@@ -890,7 +935,7 @@ test('site page: counts that fail keep the results; a meta that failed once is f
   // A document that fails to open after another was read: not the other one's text.
   const reading = await context.newPage();
   await reading.goto(`${server.url}#q=${encodeURIComponent('重庆')}`);
-  await reading.waitForSelector('#hits mark');
+  await reading.waitForSelector('#hits:not([aria-busy]) mark');
   await reading.locator('li.doc h2 a').first().click();
   await reading.waitForSelector('#reader li.target');
   // The archive's last document: none of its pieces came with the results above.
@@ -905,7 +950,7 @@ test('site page: counts that fail keep the results; a meta that failed once is f
   // A link with the view in its query string (?q=) shows that view.
   const queried = await context.newPage();
   await queried.goto(`${server.url}?q=${encodeURIComponent('缙云山')}`);
-  await queried.waitForSelector('#hits mark');
+  await queried.waitForSelector('#hits:not([aria-busy]) mark');
   assert.equal(new URLSearchParams((await queried.evaluate(() => location.hash)).slice(1)).get('q'), '缙云山');
   await context.close();
 });
@@ -1013,7 +1058,7 @@ test('site: 离线使用 downloads every piece; then a new query and a reload wo
   const query = sampleSubstrings(30)[29];
   await page.goto(`${server.url}#q=${encodeURIComponent(`"${query}"`)}`);
   await page.reload();
-  await page.waitForSelector('#hits mark');
+  await page.waitForSelector('#hits:not([aria-busy]) mark');
   const cli = cliSearch(`"${query}"`);
   await page.waitForFunction((t) => document.querySelector('#status').textContent.includes(t),
     `${cli.total_docs.toLocaleString('zh-CN')} 篇文档`);
@@ -1040,7 +1085,7 @@ test('site: 离线使用 clicked before the service worker takes over waits for 
   const query = sampleSubstrings(30)[7];
   await page.fill('#q', `"${query}"`);
   await page.press('#q', 'Enter');
-  await page.waitForSelector('#hits mark');
+  await page.waitForSelector('#hits:not([aria-busy]) mark');
   assert.equal(await page.textContent('#status').then((t) => t.includes('无法获取')), false);
   assertNoErrors(errors);
   await context.close();

@@ -6,6 +6,7 @@
 // runs in site-worker.js, so the page never freezes while a big result is ranked.
 
 const PAGE = 10; // documents per page
+const FIRST = 1; // documents of a new search shown before the rest of its page (see search)
 const input = document.getElementById('q');
 const status = document.getElementById('status');
 const list = document.getElementById('hits');
@@ -595,16 +596,22 @@ const countsNotBusy = () => [facets, timelineBox, heatBox].forEach((box) => box.
 /** No results on screen: a query that failed must not leave another query's behind. */
 function clearResults() {
   list.replaceChildren();
-  facets.replaceChildren();
-  timelineBox.hidden = true;
-  heatBox.hidden = true;
-  countsNotBusy();
+  list.removeAttribute('aria-busy');
+  clearCounts();
   more.hidden = true;
   lastTotal = 0;
   exportBar.hidden = true;
   shown = 0;
   lastSearch = '';
   countedSearch = '';
+}
+
+/** No counts, timeline or heat map on screen (they would be another search's). */
+function clearCounts() {
+  facets.replaceChildren();
+  timelineBox.hidden = true;
+  heatBox.hidden = true;
+  countsNotBusy();
 }
 
 /** The engine's options for the view's search, documents from `offset` on. */
@@ -632,18 +639,39 @@ async function search(append = false) {
   if (!append) [timelineBox, heatBox].forEach((box) => box.setAttribute('aria-busy', 'true'));
   // What the last export said is of another view now (a running one names its file).
   if (!append && exporting === null) exportStatus.textContent = '';
+  let listed = append; // pages of this search on screen, which a failure keeps
   try {
-    const result = await engine('search', view.q, { ...optionsOf(offset), facets: false });
+    // A new search shows its first documents as soon as their texts come, then the rest of
+    // the page: its texts are fetched in parallel, and the slowest of ten would hold up the
+    // first. The engine keeps the ranking for the second call.
+    const first = append ? PAGE : FIRST;
+    if (!append) {
+      list.setAttribute('aria-busy', 'true');
+      more.hidden = true;
+    }
+    let result = await engine('search', view.q, { ...optionsOf(offset), limit: first, facets: false });
     if (ticket !== latest) return;
     if (!append) adoptChosen(result.facets);
-    renderPage(result, append, offset);
+    listDocs(result, append, offset);
+    listed = true;
+    // The status line says 搜索中… until the page is whole (加载更多 waits too).
+    if (shown < result.total_docs && first < PAGE) {
+      result = await engine('search', view.q, { ...optionsOf(shown), limit: PAGE - first, facets: false });
+      if (ticket !== latest) return;
+      listDocs(result, true, shown);
+    }
+    list.removeAttribute('aria-busy');
+    sayTotals(result);
     if (append) return;
     lastSearch = searchKey(view);
     await count(ticket);
   } catch (error) {
     if (ticket !== latest) return;
-    // A page more that failed leaves the pages shown; a search that failed, nothing.
-    if (!append) clearResults();
+    // A page more that failed leaves the pages shown; a search that failed, nothing (its
+    // first documents stay, without counts, when only the rest of its page failed).
+    if (!listed) clearResults();
+    else if (!append) clearCounts();
+    list.removeAttribute('aria-busy');
     showError(error);
   } finally {
     if (append) setLoadingMore(false);
@@ -666,9 +694,7 @@ async function count(ticket) {
     countedSearch = lastSearch;
   } catch (error) {
     if (ticket !== latest) return;
-    facets.replaceChildren();
-    timelineBox.hidden = true;
-    heatBox.hidden = true;
+    clearCounts();
     showError(error);
   } finally {
     if (ticket === latest) {
@@ -685,11 +711,16 @@ function setLoadingMore(on) {
   more.setAttribute('aria-disabled', String(on));
 }
 
-function renderPage(result, append, offset) {
+/** Documents of a search into the list: a new list, or more of the one on screen. */
+function listDocs(result, append, offset) {
   const docs = result.hits;
   if (append) list.append(...docs.map(renderDoc));
   else list.replaceChildren(...docs.map(renderDoc));
   shown = offset + docs.length;
+}
+
+/** The list's totals in the status line, and the controls that depend on them. */
+function sayTotals(result) {
   // Nothing found: what to try, the date range first when there is one.
   const dated = view.from !== '' || view.to !== '';
   status.textContent = result.total === 0
