@@ -118,7 +118,7 @@ struct Meta {
 /// (its number, and the postings' size: what choosing a needle's cheapest pairs weighs).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 enum GramPostings {
-    Inline(Vec<u8>),
+    Inline(#[serde(with = "serde_bytes")] Vec<u8>),
     Piece { number: u32, bytes: u32 },
 }
 

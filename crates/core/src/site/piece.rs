@@ -143,7 +143,7 @@ pub(crate) fn encode<T: Serialize>(id: PieceId, value: &T) -> Vec<u8> {
 }
 
 /// A piece's value as uncompressed bytes (cheap; [`seal`] does the slow part).
-pub(crate) fn serialize<T: Serialize>(value: &T) -> Vec<u8> {
+pub(crate) fn serialize<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
     // invariant: serializing plain owned data into a Vec cannot fail.
     #[allow(clippy::expect_used)]
     postcard::to_allocvec(value).expect("postcard serializes owned data")
@@ -266,6 +266,17 @@ pub(crate) fn bucket_of(bytes: &[u8], buckets: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn byte_strings_keep_the_wire_format_of_a_byte_vector() {
+        // Postings were written as a `Vec<u8>` (a sequence of bytes) before serde_bytes:
+        // sites built then read the same, and sites built now read as they would have.
+        let bytes: Vec<u8> = (0..=255u8).cycle().take(1000).collect();
+        let as_vector = serialize(&bytes);
+        assert_eq!(as_vector, serialize(serde_bytes::Bytes::new(&bytes)));
+        let back: serde_bytes::ByteBuf = postcard::from_bytes(&as_vector).unwrap();
+        assert_eq!(back.into_vec(), bytes);
+    }
 
     #[test]
     fn round_trip_and_damage() {

@@ -261,7 +261,10 @@ impl SiteIndex {
         let piece = match id.kind {
             Kind::Vocabulary => Piece::Vocabulary(decode(name, bytes)?.1),
             Kind::Grams => Piece::Grams(decode(name, bytes)?.1),
-            Kind::Postings => Piece::Postings(PostingsPiece::new(decode(name, bytes)?.1)),
+            Kind::Postings => {
+                let postings: serde_bytes::ByteBuf = decode(name, bytes)?.1;
+                Piece::Postings(PostingsPiece::new(postings.into_vec()))
+            }
             Kind::Table => Piece::Table(Rows::of(decode(name, bytes)?.1)),
             Kind::TableGroup => return self.add_table_group(name, id.number, bytes),
             Kind::Lengths => Piece::Lengths(decode(name, bytes)?.1),

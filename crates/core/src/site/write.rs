@@ -44,7 +44,7 @@ pub(super) struct Pieces<E> {
 }
 
 impl<E: Fn(&str, &[u8]) -> std::io::Result<()> + Sync> Pieces<E> {
-    pub(super) fn put<T: serde::Serialize>(
+    pub(super) fn put<T: serde::Serialize + ?Sized>(
         &mut self,
         kind: Kind,
         number: u32,
@@ -65,10 +65,10 @@ impl<E: Fn(&str, &[u8]) -> std::io::Result<()> + Sync> Pieces<E> {
     }
 
     /// Write a postings piece; returns its number.
-    pub(super) fn put_postings(&mut self, bytes: &Vec<u8>) -> std::io::Result<u32> {
+    pub(super) fn put_postings(&mut self, bytes: &[u8]) -> std::io::Result<u32> {
         let number = self.next_postings;
         self.next_postings += 1;
-        self.put(Kind::Postings, number, bytes)?;
+        self.put(Kind::Postings, number, serde_bytes::Bytes::new(bytes))?;
         Ok(number)
     }
 
