@@ -543,6 +543,14 @@ test('site page: 导出 CSV and JSON hold every matching passage the CLI finds, 
 
   const json = await download('json');
   assert.equal(json.name, 'quxian-缙云山.json');
+  // Names of other views, as the app names them (web/src/export.rs's unit test): an
+  // excluded word is not named as if the file held it.
+  const names = await page.evaluate(async () => {
+    const { fileName } = await import('./site-export.js');
+    return [['"缙云山" -渝北', []], ['重庆 高铁', ['渝北']], ['', ['渝北', '两江新区']], ['../..', []]]
+      .map(([q, district]) => fileName({ q, district, topic: [] }, 'csv'));
+  });
+  assert.deepEqual(names, ['quxian-缙云山_不含渝北.csv', 'quxian-重庆_高铁_渝北.csv', 'quxian-渝北_两江新区.csv', 'quxian-全部.csv']);
   const exported = JSON.parse(json.text);
   assert.equal(json.text, JSON.stringify(exported, null, 2), 'pretty JSON, as the app writes it');
   assert.deepEqual(Object.keys(exported), ['query', 'districts', 'topics', 'from', 'to', 'sort', 'total', 'rows']);

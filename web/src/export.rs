@@ -156,23 +156,30 @@ fn defuse_formula(cell: &str) -> String {
 }
 
 /// A file name for the export of `view`: `quxian-` and the letters, digits and CJK
-/// characters (at most 20) of its query and then its district and topic filters, or
-/// `quxian-全部` when it has none.
+/// characters of its query's words and then of its district and topic filters, words
+/// joined by `_`, an excluded word (`-渝北`) as `不含渝北` so the name does not read as if
+/// the file held it; at most 20 characters, or `quxian-全部` when there are none.
 pub fn file_name(view: &ViewState, extension: &str) -> String {
-    let words = std::iter::once(&view.query)
-        .chain(&view.districts)
-        .chain(&view.topics);
-    let kept: String = words
-        .flat_map(|w| w.chars())
-        .filter(|c| c.is_alphanumeric())
-        .take(20)
-        .collect();
-    let stem = if kept.is_empty() {
-        "全部".to_string()
-    } else {
-        kept
-    };
-    format!("quxian-{stem}.{extension}")
+    let letters = |word: &str| -> String { word.chars().filter(|c| c.is_alphanumeric()).collect() };
+    let query = view
+        .query
+        .split_whitespace()
+        .map(|word| match word.strip_prefix('-') {
+            Some(excluded) if !letters(excluded).is_empty() => format!("不含{}", letters(excluded)),
+            _ => letters(word),
+        });
+    let filters = view
+        .districts
+        .iter()
+        .chain(&view.topics)
+        .map(|w| letters(w));
+    let words: Vec<String> = query.chain(filters).filter(|w| !w.is_empty()).collect();
+    let stem: String = words.join("_").chars().take(20).collect();
+    let stem = stem.trim_end_matches('_');
+    format!(
+        "quxian-{}.{extension}",
+        if stem.is_empty() { "全部" } else { stem }
+    )
 }
 
 #[cfg(test)]
@@ -267,12 +274,29 @@ mod tests {
         };
         assert_eq!(
             file_name(&view("\"缙云山\" -渝北", &[]), "csv"),
-            "quxian-缙云山渝北.csv"
+            "quxian-缙云山_不含渝北.csv",
+            "an excluded word is named as such"
+        );
+        assert_eq!(
+            file_name(&view("重庆 高铁", &["渝北"]), "json"),
+            "quxian-重庆_高铁_渝北.json"
+        );
+        assert_eq!(
+            file_name(&view("- 缙云山", &[]), "csv"),
+            "quxian-缙云山.csv"
+        );
+        assert_eq!(
+            file_name(
+                &view("一二三四五六七八九十一二三四五六七八九 十", &[]),
+                "csv"
+            ),
+            "quxian-一二三四五六七八九十一二三四五六七八九.csv",
+            "at most 20 characters, no separator at the end"
         );
         assert_eq!(file_name(&view("../..", &[]), "json"), "quxian-全部.json");
         assert_eq!(
             file_name(&view("", &["渝北", "两江新区"]), "csv"),
-            "quxian-渝北两江新区.csv",
+            "quxian-渝北_两江新区.csv",
             "a view filtered only by district is named after its filters"
         );
     }

@@ -106,9 +106,16 @@ function jsonWriter(view) {
   };
 }
 
-/** `quxian-缙云山北碚.csv`: letters and digits of the query and filters, at most 20. */
+/**
+ * `quxian-缙云山_不含渝北_北碚.csv`: the letters and digits of the query's words, an excluded
+ * word (`-渝北`) as 不含渝北, then the filters; words joined by `_`, at most 20 characters
+ * (the app's `export::file_name`).
+ */
 export function fileName(view, extension) {
-  const words = [view.q, ...view.district, ...view.topic].join('');
-  const kept = [...words].filter((c) => /[\p{L}\p{N}]/u.test(c)).slice(0, 20).join('');
-  return `quxian-${kept || '全部'}.${extension}`;
+  const letters = (word) => [...word].filter((c) => /[\p{L}\p{N}]/u.test(c)).join('');
+  const query = view.q.split(/\s+/).map((word) => (word.startsWith('-') && letters(word) !== ''
+    ? `不含${letters(word)}` : letters(word)));
+  const words = [...query, ...view.district.map(letters), ...view.topic.map(letters)].filter((w) => w !== '');
+  const stem = [...words.join('_')].slice(0, 20).join('').replace(/_+$/, '');
+  return `quxian-${stem || '全部'}.${extension}`;
 }
