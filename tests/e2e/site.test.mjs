@@ -514,6 +514,75 @@ test('site page: the 区县 × 主题 heat map counts as the CLI does; a cell li
   await context.close();
 });
 
+test('site page: the 区县 map shades each district by its passages as the CLI counts them; a tile filters; keys; busy', async () => {
+  const { context, page, errors } = await sitePage('desktop', 'light', { serviceWorkers: 'block' });
+  const q = '重庆';
+  await page.goto(`${server.url}#q=${encodeURIComponent(q)}`);
+  await page.waitForSelector('#map:not([hidden]) .tile', { state: 'attached' });
+  await page.click('#map summary');
+  const tiles = async () => (await page.locator('#map .tile').evaluateAll((ts) => ts.map((t) => [t.dataset.tile, t.querySelector('title').textContent])))
+    .map(([d, title]) => [d, Number(title.match(/：([\d,]+) 段$/)[1].replaceAll(',', ''))]);
+  const shown = await tiles();
+  const cli = cliSearch(q).facets.district;
+  // Every district of the built-in gazetteer's map, with the CLI's count (0 for none).
+  assert.ok(shown.length >= 38, `${shown.length} tiles`);
+  for (const [d, n] of shown) assert.equal(n, cli[d] ?? 0, d);
+  // Districts the map does not place (全市: a city-level article) are named under it.
+  const placed = new Set(shown.map(([d]) => d));
+  const elsewhere = Object.entries(cli).filter(([d, n]) => n > 0 && !placed.has(d));
+  assert.ok(elsewhere.length > 0);
+  assert.equal(await page.textContent('#map .note'), `地图之外：${elsewhere.map(([d, n]) => `${d} ${n.toLocaleString('zh-CN')}`).join('、')}`);
+  // The most passages get the darkest shade; a district without any is no button.
+  const most = shown.reduce((a, b) => (b[1] > a[1] ? b : a));
+  assert.match(await page.getAttribute(`#map .tile[data-tile="${most[0]}"]`, 'class'), /\bm4\b/);
+  for (const [d, n] of shown.filter(([, count]) => count === 0)) {
+    assert.equal(await page.getAttribute(`#map .tile[data-tile="${d}"]`, 'role'), null, `${d} has no passages`);
+  }
+  await screenshot(page, 'site-map');
+
+  // A tile chooses its district (the link, the status as the CLI's, its box ticked); again drops it.
+  const [d, n] = shown.find(([, count]) => count > 1 && count < most[1]);
+  await page.click(`#map .tile[data-tile="${d}"]`);
+  await page.waitForFunction(() => location.hash.includes('district='));
+  assert.deepEqual(new URLSearchParams((await page.evaluate(() => location.hash)).slice(1)).getAll('district'), [d]);
+  await waitStatus(page, statusOf(cliSearch(q, ['--district', d])));
+  assert.equal(cliSearch(q, ['--district', d]).total, n, 'the tile counted what it lists');
+  await page.waitForSelector(`#map .tile[data-tile="${d}"][aria-pressed="true"]`);
+  assert.ok(await page.isChecked(`#facets input[data-facet="district"][value="${d}"]`));
+  await page.click(`#map .tile[data-tile="${d}"]`);
+  await page.waitForFunction(() => !location.hash.includes('district='));
+  await waitStatus(page, statusOf(cliSearch(q)));
+
+  // One tile is in the tab order; the arrow keys move; Enter chooses.
+  await page.waitForFunction(() => !document.querySelector('#map').hasAttribute('aria-busy'));
+  assert.equal(await page.locator('#map .tile[tabindex="0"]').count(), 1);
+  await page.locator('#map .tile[tabindex="0"]').focus();
+  const tileOf = () => page.evaluate(() => document.activeElement.dataset.tile);
+  const start = await tileOf();
+  await page.keyboard.press('ArrowDown');
+  const below = await tileOf();
+  assert.notEqual(below, start, '↓ moves to the row below');
+  await page.keyboard.press('ArrowRight');
+  assert.notEqual(await tileOf(), below, '→ moves on');
+  const chosen = await tileOf();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((t) => new URLSearchParams(location.hash.slice(1)).getAll('district').includes(t), chosen);
+  await page.waitForFunction((t) => document.activeElement?.dataset.tile === t, chosen);
+  assert.equal(await page.locator('#map .tile[tabindex="0"]').count(), 1, 'the focus stays on the tile drawn anew');
+
+  // While another search is on its way the tiles are the last one's: a click does nothing.
+  await page.route('**/quxian/*.qxs', async (route) => { await new Promise((r) => setTimeout(r, 1500)); await route.continue(); });
+  await page.fill('#q', '缙云山');
+  await page.press('#q', 'Enter');
+  await page.waitForSelector('#map[aria-busy="true"]');
+  const other = shown.find(([t, count]) => count > 0 && t !== chosen)[0];
+  await page.locator(`#map .tile[data-tile="${other}"]`).click();
+  assert.ok(!new URLSearchParams((await page.evaluate(() => location.hash)).slice(1)).getAll('district').includes(other), 'a busy tile sets no filter');
+  await page.unroute('**/quxian/*.qxs');
+  assertNoErrors(errors);
+  await context.close();
+});
+
 test('site page: 导出 CSV and JSON hold every matching passage the CLI finds, in the app\'s format; 取消导出 stops', async () => {
   // No service worker: it would answer the requests that the test holds back below.
   const { context, page, errors } = await sitePage('desktop', 'light', { acceptDownloads: true, serviceWorkers: 'block' });
@@ -598,7 +667,7 @@ test('site page: 导出 CSV and JSON hold every matching passage the CLI finds, 
   await context.close();
 });
 
-test('site page: axe finds no critical or serious violation, light and dark, with the timeline, the heat map and a date filter', async () => {
+test('site page: axe finds no critical or serious violation, light and dark, with the timeline, the map, the heat map and a date filter', async () => {
   for (const scheme of ['light', 'dark']) {
     // bypassCSP: the page's CSP (rightly) forbids the injected axe script.
     const context = await browser.newContext({ ...VIEWPORTS.desktop, colorScheme: scheme, bypassCSP: true });
@@ -609,6 +678,8 @@ test('site page: axe finds no critical or serious violation, light and dark, wit
     await page.waitForSelector('#facets input');
     await page.click('#heat summary');
     await page.waitForSelector('#heat td button');
+    await page.click('#map summary');
+    await page.waitForSelector('#map .tile[role=button]');
     const found = await axeViolations(page);
     assert.deepEqual(found, [], `axe found (${scheme}):\n  ${found.join('\n  ')}`);
     assertNoErrors(errors);

@@ -4,7 +4,7 @@
 // bytes of the site's meta, which it fetched while this worker's scripts loaded (either may
 // be null: then they are fetched here), or the id of a library stored in this browser
 // whose pieces are read from IndexedDB (quxian-library.js) instead of ./quxian/. Then
-// messages: { id, method: 'search' | 'read' | 'pieceNames' | 'indexBytes', args } →
+// messages: { id, method: 'search' | 'read' | 'pieceNames' | 'indexBytes' | 'stats', args } →
 // { id, result } or { id, error, kind } (the Chinese message of the API's Error, and its
 // kind: 'stored' for a stored piece missing or damaged), answered once the engine is open,
 // whatever the order they came in.
@@ -54,7 +54,8 @@ addEventListener('message', async ({ data }) => {
     const result = method === 'search' ? await engine.search(...args)
       : method === 'read' ? await engine.read(...args)
         : method === 'indexBytes' ? engine.indexBytes()
-          : engine.pieceNames();
+          : method === 'stats' ? engine.stats()
+            : engine.pieceNames();
     postMessage({ id, result });
   } catch (error) {
     postMessage({ id, error: error?.message ?? String(error), kind: error?.kind });

@@ -467,25 +467,33 @@ function renderHeat({ facets: { pairs, district, topic, typed_district: typedDis
   const stop = cells.find((b) => b.dataset.cell === focused)
     ?? cells.find((b) => b.getAttribute('aria-pressed') === 'true') ?? cells[0];
   cells.forEach((b) => { b.tabIndex = b === stop ? 0 : -1; });
-  table.addEventListener('keydown', (event) => moveInHeat(event, cells));
+  const cellPlace = (b) => [b.closest('tr').rowIndex, b.closest('td').cellIndex];
+  table.addEventListener('keydown', (event) => moveInGrid(event, cells, cellPlace));
   if (focused !== undefined) stop?.focus({ preventScroll: true });
 }
 
-/** ←/→ to the cell before or after, ↑/↓ to the nearest cell of the row above or below, Home/End. */
-function moveInHeat(event, cells) {
-  const from = cells.indexOf(document.activeElement);
+/**
+ * Arrow keys in a grid of buttons with one tab stop (the heat map's cells, the map's tiles):
+ * ←/→ to the item before or after, ↑/↓ to the nearest item of the nearest row above or
+ * below, Home/End to the first and last. `place(item)` is its [row, column].
+ */
+function moveInGrid(event, items, place) {
+  const from = items.indexOf(document.activeElement);
   if (from < 0) return;
-  const place = (b) => [b.closest('tr').rowIndex, b.closest('td').cellIndex];
-  const [row, column] = place(cells[from]);
-  const nearestIn = (r) => cells.filter((b) => place(b)[0] === r)
-    .sort((a, b) => Math.abs(place(a)[1] - column) - Math.abs(place(b)[1] - column))[0];
+  const [row, column] = place(items[from]);
+  const distance = (item) => {
+    const [r, c] = place(item);
+    return [Math.abs(r - row), Math.abs(c - column)];
+  };
+  const nearest = (inRow) => items.filter((item) => inRow(place(item)[0]))
+    .sort((a, b) => distance(a)[0] - distance(b)[0] || distance(a)[1] - distance(b)[1])[0];
   const to = {
-    ArrowLeft: cells[from - 1], ArrowRight: cells[from + 1], Home: cells[0], End: cells[cells.length - 1],
-    ArrowUp: nearestIn(row - 1), ArrowDown: nearestIn(row + 1),
+    ArrowLeft: items[from - 1], ArrowRight: items[from + 1], Home: items[0], End: items[items.length - 1],
+    ArrowUp: nearest((r) => r < row), ArrowDown: nearest((r) => r > row),
   }[event.key];
   if (to === undefined) return;
   event.preventDefault();
-  cells[from].tabIndex = -1;
+  items[from].tabIndex = -1;
   to.tabIndex = 0;
   to.focus();
 }
@@ -514,6 +522,95 @@ function setDates({ from, to }) {
   view = { ...view, from, to, doc: '' };
   writeHash();
   render();
+}
+
+// The districts' map (the gazetteer's `tile` lines, from the site's statistics): each tile
+// shaded by its matching passages, a click (Enter, Space) choosing or dropping its district
+// as its box in the filters does. A site written before the map has no tiles: no map.
+const mapBox = document.getElementById('map');
+let mapTiles = [];
+let mapReady = Promise.resolve();
+const TILE = 64;
+const TILE_GAP = 4;
+const SVG = 'http://www.w3.org/2000/svg';
+
+/** An SVG element with attributes. */
+function svg(tag, attributes = {}, text) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/**
+ * The map of the counts' districts, and a note naming the districts with passages that it
+ * does not place; hidden without tiles. The tile that had the focus keeps it.
+ */
+function renderMap({ facets: { district, typed_district: typedDistricts } }) {
+  mapBox.hidden = mapTiles.length === 0;
+  if (mapBox.hidden) return;
+  const focused = mapBox.contains(document.activeElement) ? document.activeElement.dataset.tile : undefined;
+  const counts = new Map(district);
+  const max = Math.max(1, ...mapTiles.map(([name]) => counts.get(name) ?? 0));
+  const width = (Math.max(...mapTiles.map(([, column]) => column)) + 1) * TILE;
+  const height = (Math.max(...mapTiles.map(([, , row]) => row)) + 1) * TILE;
+  const map = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'group', 'aria-label': '区县地图：各区县的匹配段数' });
+  // Reading order (rows, then columns): the order the arrow keys follow.
+  const tiles = [...mapTiles].sort((a, b) => a[2] - b[2] || a[1] - b[1])
+    .map(([name, column, row]) => mapTile(name, column, row, counts.get(name) ?? 0, max, typedDistricts.includes(name)));
+  map.append(...tiles);
+  const live = tiles.filter((t) => t.getAttribute('role') === 'button');
+  const stop = live.find((t) => t.dataset.tile === focused)
+    ?? live.find((t) => t.getAttribute('aria-pressed') === 'true') ?? live[0];
+  live.forEach((t) => { t.tabIndex = t === stop ? 0 : -1; });
+  const tilePlace = (t) => ['y', 'x'].map((a) => Number(t.querySelector('rect').getAttribute(a)));
+  map.addEventListener('keydown', (event) => moveInGrid(event, live, tilePlace));
+  const placed = new Set(mapTiles.map(([name]) => name));
+  const elsewhere = district.filter(([name, n]) => n > 0 && !placed.has(name));
+  const note = elsewhere.length === 0 ? []
+    : [el('p', 'note', `地图之外：${elsewhere.map(([name, n]) => `${name} ${formatCount(n)}`).join('、')}`)];
+  mapBox.replaceChildren(mapBox.querySelector('summary'), map, ...note);
+  if (focused !== undefined) stop?.focus();
+}
+
+/**
+ * One tile: the district `name` at `column`, `row` with `n` passages, shaded in four steps
+ * by the square root of n / max (one district often has most passages). A tile with
+ * passages, or chosen, is a button; a district named in the query (`district:名`) is
+ * changed there, not here.
+ */
+function mapTile(name, column, row, n, max, inQuery) {
+  const chosen = view.district.includes(name) || inQuery;
+  const level = n === 0 ? 0 : 1 + Math.min(3, Math.floor(Math.sqrt(n / max) * 4));
+  const tile = svg('g', { class: `tile m${level}${chosen ? ' chosen' : ''}`, 'data-tile': name });
+  const [x, y] = [column * TILE, row * TILE];
+  const side = TILE - TILE_GAP;
+  const label = `${name}：${formatCount(n)} 段`;
+  tile.append(
+    svg('title', {}, label),
+    svg('rect', { x, y, width: side, height: side, rx: 6 }),
+    // As large as fits the tile: a phone shows the map at about half its size.
+    svg('text', { x: x + side / 2, y: y + side / 2 - 2, 'text-anchor': 'middle', 'font-size': Math.min(17, Math.floor(54 / Math.max(3, [...name].length))) }, name),
+    svg('text', { class: 'n', x: x + side / 2, y: y + side / 2 + 16, 'text-anchor': 'middle' }, formatCount(n)),
+  );
+  if ((n === 0 && !chosen) || inQuery) return tile;
+  tile.setAttribute('role', 'button');
+  tile.setAttribute('aria-pressed', String(chosen));
+  tile.setAttribute('aria-label', label);
+  const toggle = () => {
+    // The tiles on screen are the last search's until its counts come.
+    if (mapBox.getAttribute('aria-busy') === 'true') return;
+    view = { ...view, district: chosen ? view.district.filter((d) => d !== name) : [...view.district, name], doc: '' };
+    writeHash();
+    search();
+  };
+  tile.addEventListener('click', toggle);
+  tile.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter' && event.key !== ' ') return;
+    event.preventDefault();
+    toggle();
+  });
+  return tile;
 }
 
 function renderFacets(result) {
@@ -591,7 +688,7 @@ async function explainStored(error) {
 }
 
 /** The counts, timeline and heat map on screen are the current view's: clickable. */
-const countsNotBusy = () => [facets, timelineBox, heatBox].forEach((box) => box.removeAttribute('aria-busy'));
+const countsNotBusy = () => [facets, timelineBox, mapBox, heatBox].forEach((box) => box.removeAttribute('aria-busy'));
 
 /** No results on screen: a query that failed must not leave another query's behind. */
 function clearResults() {
@@ -610,6 +707,7 @@ function clearResults() {
 function clearCounts() {
   facets.replaceChildren();
   timelineBox.hidden = true;
+  mapBox.hidden = true;
   heatBox.hidden = true;
   countsNotBusy();
 }
@@ -636,7 +734,7 @@ async function search(append = false) {
   if (!append) status.textContent = '搜索中…';
   setLoadingMore(append);
   // The bars on screen are the last search's until the counts come: not to be clicked.
-  if (!append) [timelineBox, heatBox].forEach((box) => box.setAttribute('aria-busy', 'true'));
+  if (!append) [timelineBox, mapBox, heatBox].forEach((box) => box.setAttribute('aria-busy', 'true'));
   // What the last export said is of another view now (a running one names its file).
   if (!append && exporting === null) exportStatus.textContent = '';
   let listed = append; // pages of this search on screen, which a failure keeps
@@ -686,10 +784,11 @@ async function count(ticket) {
   countedSearch = '';
   facets.setAttribute('aria-busy', 'true');
   try {
-    const counted = await engine('search', view.q, { ...optionsOf(0), facets: true });
+    const [counted] = await Promise.all([engine('search', view.q, { ...optionsOf(0), facets: true }), mapReady]);
     if (ticket !== latest) return;
     renderFacets(counted);
     renderTimeline(counted);
+    renderMap(counted);
     renderHeat(counted);
     countedSearch = lastSearch;
   } catch (error) {
@@ -1068,6 +1167,8 @@ try {
   offlineButton.hidden = library !== null || !('serviceWorker' in navigator && /^https?:$/.test(location.protocol));
   input.value = view.q;
   const first = render();
+  // Asked after the first search, which it must not delay; the counts wait for it.
+  mapReady = engine('stats').then(({ tiles }) => { mapTiles = tiles; }, () => {});
   // The main thread now waits for the worker: time to set up the number format.
   (window.requestIdleCallback ?? setTimeout)(() => formatCount(0));
   await first;

@@ -45,7 +45,8 @@ impl Explorer {
         })
     }
 
-    /// Corpus statistics: counts plus district and topic names.
+    /// Corpus statistics: counts, district and topic names, and the map's tiles
+    /// (`[district, column, row]`).
     pub fn stats(&self) -> Result<JsValue, JsError> {
         let c = self.searcher.corpus();
         to_js(&JsStats {
@@ -54,6 +55,7 @@ impl Explorer {
             characters: c.docs.iter().map(|d| d.text.chars().count()).sum(),
             districts: c.districts.clone(),
             topics: c.topics.clone(),
+            tiles: JsStats::tiles_of(&c.district_tiles, &c.districts),
         })
     }
 

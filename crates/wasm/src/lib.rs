@@ -317,6 +317,23 @@ pub(crate) struct JsStats {
     pub(crate) characters: usize,
     pub(crate) districts: Vec<String>,
     pub(crate) topics: Vec<String>,
+    /// `[district, column, row]`: where each district sits on a map (the gazetteer's
+    /// `tile` lines; columns west to east, rows north to south).
+    pub(crate) tiles: Vec<(String, u8, u8)>,
+}
+
+impl JsStats {
+    /// The tiles of `districts` (display names, by id) as `[name, column, row]`.
+    pub(crate) fn tiles_of(
+        tiles: &[quxian_core::Tile],
+        districts: &[String],
+    ) -> Vec<(String, u8, u8)> {
+        let name = |t: &quxian_core::Tile| districts.get(usize::from(t.district.0)).cloned();
+        tiles
+            .iter()
+            .filter_map(|t| Some((name(t)?, t.column, t.row)))
+            .collect()
+    }
 }
 
 fn utf16_len(s: &str) -> usize {

@@ -355,7 +355,8 @@ impl SiteExplorer {
         })
     }
 
-    /// Corpus statistics: `{ documents, passages, characters, districts, topics }`.
+    /// Corpus statistics: `{ documents, passages, characters, districts, topics, tiles }`
+    /// (`tiles`: `[district, column, row]` of the map; empty for a site written before it).
     pub fn stats(&self) -> Result<JsValue, JsError> {
         let index = self.inner.index.borrow();
         let (documents, passages, characters) = index.counts();
@@ -365,6 +366,7 @@ impl SiteExplorer {
             characters: characters as usize,
             districts: index.districts().to_vec(),
             topics: index.topics().to_vec(),
+            tiles: crate::JsStats::tiles_of(index.tiles(), index.districts()),
         })
     }
 

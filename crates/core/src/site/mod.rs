@@ -41,7 +41,7 @@ pub use piece::{META_NAME, SITE_VERSION};
 pub use read::{SiteIndex, SitePage, SiteStep};
 pub use write::{write_site, write_site_with_progress, SiteProgress, SiteSummary};
 
-use crate::{DistrictId, TopicId};
+use crate::{DistrictId, Tile, TopicId};
 use serde::{Deserialize, Serialize};
 
 /// Passages per passage table (about 2 KB): facets fetch the tables of the matching
@@ -112,6 +112,15 @@ struct Meta {
     counts: PieceCounts,
     /// Bytes of every piece but the meta: what 离线使用 downloads, said before it starts.
     index_bytes: u64,
+}
+
+/// What the meta piece holds after its [`Meta`] (see `piece::decode_with_tail`): added
+/// after format 15 without a new version, so sites written before still read (with no
+/// map) and readers from before read new sites.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+struct MetaTail {
+    /// Where each district sits on the explorer's map.
+    tiles: Vec<Tile>,
 }
 
 /// Where a gram's postings are: inside its bucket, or in a postings piece of their own

@@ -207,10 +207,39 @@ fn u64_at(bytes: &[u8], at: usize) -> Option<u64> {
 /// Decode the piece `name` from `bytes`, checking that it is that piece (the meta: of any
 /// build) and undamaged before inflating. Returns the build id and the value.
 pub(crate) fn decode<T: DeserializeOwned>(name: &str, bytes: &[u8]) -> Result<(u64, T)> {
-    let damaged = |problem: PieceProblem| Error::Piece {
+    let (build, plain) = payload(name, bytes)?;
+    let value =
+        postcard::from_bytes(&plain).map_err(|_| damaged(name, PieceProblem::Undecodable))?;
+    Ok((build, value))
+}
+
+/// [`decode`] for a piece whose value may be followed by a second one, added to the
+/// format later: pieces written before end after the first (`None`), and readers from
+/// before read the first and ignore the rest, so neither needs a new format version.
+pub(crate) fn decode_with_tail<T: DeserializeOwned, U: DeserializeOwned>(
+    name: &str,
+    bytes: &[u8],
+) -> Result<(u64, T, Option<U>)> {
+    let (build, plain) = payload(name, bytes)?;
+    let undecodable = |_| damaged(name, PieceProblem::Undecodable);
+    let (value, rest) = postcard::take_from_bytes(&plain).map_err(undecodable)?;
+    let tail = match rest.is_empty() {
+        true => None,
+        false => Some(postcard::from_bytes(rest).map_err(undecodable)?),
+    };
+    Ok((build, value, tail))
+}
+
+fn damaged(name: &str, problem: PieceProblem) -> Error {
+    Error::Piece {
         name: name.to_string(),
         problem,
-    };
+    }
+}
+
+/// The checked and inflated payload of the piece `name` (see [`decode`]), with its build.
+fn payload(name: &str, bytes: &[u8]) -> Result<(u64, Vec<u8>)> {
+    let damaged = |problem: PieceProblem| damaged(name, problem);
     let wanted = PieceId::parse(name).ok_or_else(|| damaged(PieceProblem::NotAName))?;
     if bytes.get(..4) != Some(MAGIC.as_slice()) {
         return Err(damaged(PieceProblem::NotAPiece));
@@ -253,8 +282,7 @@ pub(crate) fn decode<T: DeserializeOwned>(name: &str, bytes: &[u8]) -> Result<(u
     if plain.len() != declared {
         return Err(damaged(PieceProblem::Undecodable));
     }
-    let value = postcard::from_bytes(&plain).map_err(|_| damaged(PieceProblem::Undecodable))?;
-    Ok((build, value))
+    Ok((build, plain))
 }
 
 /// Stable bucket of a byte string among `buckets` (the same on every platform, wasm32

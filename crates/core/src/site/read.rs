@@ -6,15 +6,15 @@
 //! match).
 
 use super::cache::PieceCache;
-use super::piece::{bucket_of, decode, Kind, PieceId, META_NAME};
+use super::piece::{bucket_of, decode, decode_with_tail, Kind, PieceId, META_NAME};
 use super::postings::{
     bigram, cheapest_cover, match_needle, needle_keys, needle_of, Decode, NeedleMatch, Placed,
     Postings, PostingsPiece, TITLE_FLAG,
 };
 use super::write::{gram_bucket, vocabulary_bucket};
 use super::{
-    DocsPiece, GramBucket, GramPostings, KeyBucket, Labels, Lengths, Meta, SiteDocument, Table,
-    TextsPiece, DOCS_PER_PIECE, TABLES_PER_GROUP, TABLE_PASSAGES, TEXTS_PER_PIECE,
+    DocsPiece, GramBucket, GramPostings, KeyBucket, Labels, Lengths, Meta, MetaTail, SiteDocument,
+    Table, TextsPiece, DOCS_PER_PIECE, TABLES_PER_GROUP, TABLE_PASSAGES, TEXTS_PER_PIECE,
 };
 use crate::analyze::Vocabulary;
 use crate::index::Posting;
@@ -26,7 +26,7 @@ use crate::snippet::SNIPPET_CHARS;
 use crate::text::{fold_script, is_cjk, Unit};
 use crate::{
     Date, DistrictId, DocId, Error, Filters, PassageId, PassageInfo, PieceProblem, Query, Result,
-    SearchResults, TopicId,
+    SearchResults, Tile, TopicId,
 };
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -112,6 +112,9 @@ impl<T> Flat<T> {
 /// A site index being read: the meta plus every piece fetched so far.
 pub struct SiteIndex {
     meta: Meta,
+    /// Where each district sits on the explorer's map (none in sites written before the
+    /// map, 5 Dec 2026: see [`MetaTail`]).
+    tiles: Vec<Tile>,
     /// The build id of the meta: every other piece's name carries it.
     build: u64,
     /// Keyed by slot rather than name: looking up a passage's table or texts piece is
@@ -163,9 +166,10 @@ pub enum SiteStep {
 impl SiteIndex {
     /// Open a site from the bytes of its meta piece, `site.qxs` ([`META_NAME`]).
     pub fn open(bytes: &[u8]) -> Result<SiteIndex> {
-        let (build, meta) = decode(META_NAME, bytes)?;
+        let (build, meta, tail) = decode_with_tail::<Meta, MetaTail>(META_NAME, bytes)?;
         Ok(SiteIndex {
             meta,
+            tiles: tail.map(|t| t.tiles).unwrap_or_default(),
             build,
             pieces: PieceCache::new(),
             documents: FxHashMap::default(),
@@ -225,6 +229,12 @@ impl SiteIndex {
     /// District display names, by id.
     pub fn districts(&self) -> &[String] {
         &self.meta.districts
+    }
+
+    /// The districts' places on the explorer's map (the gazetteer's `tile` lines; none in
+    /// a site written before the map).
+    pub fn tiles(&self) -> &[Tile] {
+        &self.tiles
     }
 
     /// Topic display names, by id.

@@ -415,6 +415,38 @@ fn link_keys_find_their_documents() {
 }
 
 #[test]
+fn the_map_tiles_follow_the_meta_and_sites_without_them_still_read() {
+    let mut corpus = corpus_of(&[&["北碚。"], &["渝北。"]]);
+    let tiles = vec![
+        crate::Tile {
+            district: DistrictId(0),
+            column: 3,
+            row: 1,
+        },
+        crate::Tile {
+            district: DistrictId(1),
+            column: 4,
+            row: 1,
+        },
+    ];
+    corpus.district_tiles = tiles.clone();
+    let (files, _) = site_files(&corpus);
+    let meta = &files[META_NAME];
+    assert_eq!(SiteIndex::open(meta).unwrap().tiles(), tiles.as_slice());
+
+    // A reader from before the tiles decodes the meta alone and ignores them.
+    let (build, alone): (u64, Meta) = piece::decode(META_NAME, meta).unwrap();
+    // A site written before them ends after the meta: it reads, with no map.
+    let id = piece::PieceId::parse(META_NAME)
+        .map(|id| piece::PieceId { build, ..id })
+        .unwrap();
+    let old = piece::seal(id, &piece::serialize(&alone));
+    let site = SiteIndex::open(&old).unwrap();
+    assert!(site.tiles().is_empty());
+    assert_eq!(site.districts(), SiteIndex::open(meta).unwrap().districts());
+}
+
+#[test]
 fn damaged_or_missing_pieces_are_errors() {
     let corpus = corpus_of(&[&["北碚区科技创新走在前列。"]]);
     let (files, summary) = site_files(&corpus);

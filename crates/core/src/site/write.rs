@@ -4,7 +4,7 @@ use super::grams::{passes_for, write_grams, GramText};
 use super::piece::{bucket_of, seal, serialize, Kind, PieceId, META_NAME};
 use super::postings::TITLE_FLAG;
 use super::{
-    DocsPiece, KeyBucket, Lengths, Meta, PieceCounts, SiteDocument, Table, TextsPiece,
+    DocsPiece, KeyBucket, Lengths, Meta, MetaTail, PieceCounts, SiteDocument, Table, TextsPiece,
     DOCS_PER_PIECE, SITE_VERSION, TABLES_PER_GROUP, TABLE_PASSAGES, TEXTS_PER_PIECE,
 };
 use crate::{Corpus, Passage, PassageId};
@@ -244,7 +244,10 @@ fn write_meta<E: Fn(&str, &[u8]) -> std::io::Result<()> + Sync>(
         .name(),
         META_NAME
     );
-    out.put(Kind::Meta, 0, &meta)?;
+    let tail = MetaTail {
+        tiles: corpus.district_tiles.clone(),
+    };
+    out.put(Kind::Meta, 0, &(meta, tail))?;
     out.flush()?;
     Ok(SiteSummary {
         build: out.build,
