@@ -251,6 +251,8 @@ function summarizeFollowUps(follow) {
     page_bytes_median: median(pageOnly.map((r) => r.result.page_bytes)),
     page_p50_ms: pageOnly.length ? percentile(pageOnly.map((r) => r.result.page_ms), 0.5) : null,
     page_p95_ms: pageOnly.length ? percentile(pageOnly.map((r) => r.result.page_ms), 0.95) : null,
+    first_p50_ms: pageOnly.length ? percentile(pageOnly.map((r) => r.result.first_ms), 0.5) : null,
+    first_p95_ms: pageOnly.length ? percentile(pageOnly.map((r) => r.result.first_ms), 0.95) : null,
     bytes_median: median(first.map((r) => r.bytes)), bytes_max: Math.max(...first.map((r) => r.bytes)),
     p50_ms: percentile(ms, 0.5), p95_ms: percentile(ms, 0.95),
     cached_p50_ms: percentile(cachedMs, 0.5), cached_p95_ms: percentile(cachedMs, 0.95),
@@ -308,7 +310,8 @@ function printCorpus(r) {
   const load = (side, key) => (side?.[key]?.error ? `error: ${side[key].error}` : `${ms(side?.[key]?.ms)}, ${kb(side?.[key]?.bytes)}`);
   const build = (b) => (!b ? '—' : b.ok ? `${b.seconds.toFixed(1)} s, ${b.peak_mb} MB peak, index ${(b.index_bytes / 1e6).toFixed(1)} MB` : `FAILED after ${b.seconds.toFixed(0)} s, ${b.peak_mb} MB peak: ${b.error}`);
   const follow = (f) => (!f ? '—' : f.error ? `error: ${f.error}` : `${kb(f.bytes_median)} median (max ${kb(f.bytes_max)}, ${f.requests_median} requests); ${ms(f.p50_ms)} / ${ms(f.p95_ms)} p50/p95; cached ${ms(f.cached_p50_ms)} / ${ms(f.cached_p95_ms)} (${f.cached_requests_median} requests)`);
-  const pageFollow = (f) => (!f || f.error || f.page_bytes_median == null ? '—' : `${kb(f.page_bytes_median)} median; ${ms(f.page_p50_ms)} / ${ms(f.page_p95_ms)} p50/p95`);
+  const pageFollow = (f) => (!f || f.error || f.page_bytes_median == null ? '—'
+    : `${kb(f.page_bytes_median)} median; ${ms(f.page_p50_ms)} / ${ms(f.page_p95_ms)} p50/p95 (first document ${ms(f.first_p50_ms)} / ${ms(f.first_p95_ms)})`);
   const facets = (side) => (side?.loopback?.facets_ms == null ? '' : ` (counts at ${ms(side.loopback.facets_ms)})`);
   const memory = (f) => (!f || f.error ? '—' : `wasm ${f.wasm_mb?.toFixed(1)} MB, JS heap ${f.js_heap_mb?.toFixed(1)} MB`);
   console.log(`\n== ${r.name}: ${r.docs} documents, ${r.mb.toFixed(2)} MB of text, ${r.queries} substring queries ==`);
