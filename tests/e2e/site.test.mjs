@@ -570,6 +570,20 @@ test('site page: the 区县 map shades each district by its passages as the CLI 
   await page.waitForFunction((t) => document.activeElement?.dataset.tile === t, chosen);
   assert.equal(await page.locator('#map .tile[tabindex="0"]').count(), 1, 'the focus stays on the tile drawn anew');
 
+  // No matches: the map shows only a chosen district; dropping it hides the map, and the
+  // focus goes to the results, not to the page.
+  await page.goto(`${server.url}#q=${encodeURIComponent('熊猫')}&district=北碚`);
+  await page.waitForSelector('#map:not([hidden]) .tile[role=button]', { state: 'attached' });
+  if (await page.getAttribute('#map', 'open') === null) await page.click('#map summary');
+  assert.deepEqual(await page.locator('#map .tile[role=button]').evaluateAll((ts) => ts.map((t) => t.dataset.tile)), ['北碚']);
+  await page.focus('#map .tile[data-tile="北碚"]');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('#map').hidden);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'results');
+  await page.goto(`${server.url}#q=${encodeURIComponent(q)}`);
+  await page.waitForSelector('#map:not([hidden]) .tile', { state: 'attached' });
+  if (await page.getAttribute('#map', 'open') === null) await page.click('#map summary');
+
   // While another search is on its way the tiles are the last one's: a click does nothing.
   await page.route('**/quxian/*.qxs', async (route) => { await new Promise((r) => setTimeout(r, 1500)); await route.continue(); });
   await page.fill('#q', '缙云山');
@@ -964,6 +978,70 @@ test('site page: a new search shows its first document before the rest of its pa
   assert.equal(await page.getAttribute('#hits', 'aria-busy'), null);
   assert.ok(await page.isHidden('#more'));
   assertNoErrors(errors.filter((e) => !/^HTTP 500: .*\/quxian\/x-/.test(e)));
+  await context.close();
+});
+
+test('site page: Back or an undone query while a page loads shows the search of the view; the focus comes back; the last 加载更多 hands it on', async () => {
+  const { context, page, errors } = await sitePage('desktop', 'light', { serviceWorkers: 'block' });
+  const docsOf = () => page.$$eval('li.doc h2 a', (links) => links.map((a) => new URLSearchParams(a.hash.slice(1)).get('doc')));
+  const cliDocs = (q, extra) => [...new Set(cliSearch(q, extra).hits.map((h) => h.key))].slice(0, 10);
+  await page.goto(`${server.url}#q=${encodeURIComponent('重庆')}`);
+  await page.waitForSelector('#hits:not([aria-busy]) mark');
+  // Texts after the first of a search wait while `holding`.
+  let holding = true;
+  let texts = 0;
+  let release = () => {};
+  await page.route(/\/quxian\/x-/, async (route) => {
+    texts += 1;
+    if (holding && texts > 1) await new Promise((resolve) => { release = resolve; });
+    return route.continue();
+  });
+  await page.fill('#q', '缙云山');
+  await page.press('#q', 'Enter');
+  await page.waitForFunction(() => document.querySelectorAll('li.doc').length === 1
+    && document.querySelector('#status').textContent === '搜索中…');
+  // Back before the rest came: 重庆's page again, whole, not 缙云山's first document.
+  holding = false;
+  await page.goBack();
+  release();
+  await waitStatus(page, statusOf(cliSearch('重庆')));
+  await page.waitForSelector('#hits:not([aria-busy]) mark');
+  assert.deepEqual(await docsOf(), cliDocs('重庆'));
+  assert.ok(await page.isVisible('#more'), '加载更多 is back');
+
+  // A document opened before the rest of its page came: Back finds the page, the focus on it.
+  // (A query not searched before, whose texts are not at hand.)
+  holding = true;
+  texts = 0;
+  await page.fill('#q', '长江');
+  await page.press('#q', 'Enter');
+  await page.waitForFunction(() => document.querySelectorAll('li.doc').length === 1);
+  const first = page.locator('li.doc h2 a').first();
+  const href = await first.getAttribute('href');
+  await first.focus();
+  holding = false; // the document's own texts come; the page's rest stays held
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#reader:not([hidden]) p');
+  release();
+  await page.goBack();
+  await page.waitForFunction((h) => document.activeElement?.getAttribute('href') === h, href);
+  assert.deepEqual(await docsOf(), cliDocs('长江'));
+  await page.unroute(/\/quxian\/x-/);
+
+  // The last 加载更多 hides itself: the focus goes to the first document it brought.
+  const q = '重庆';
+  const extra = ['--district', '江北'];
+  const all = cliSearch(q, extra);
+  assert.ok(all.total_docs > 10 && all.total_docs <= 20, `${all.total_docs} documents`);
+  await page.goto(`${server.url}#q=${encodeURIComponent(q)}&district=江北`);
+  await page.waitForSelector('#hits:not([aria-busy]) mark');
+  await page.focus('#more');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((n) => document.querySelectorAll('li.doc').length === n, all.total_docs);
+  assert.ok(await page.isHidden('#more'));
+  assert.equal(await page.evaluate(() => document.activeElement?.closest('li.doc') === document.querySelectorAll('li.doc')[10]), true,
+    'the focus is on the 11th document');
+  assertNoErrors(errors);
   await context.close();
 });
 

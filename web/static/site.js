@@ -547,10 +547,16 @@ function svg(tag, attributes = {}, text) {
  * does not place; hidden without tiles. The tile that had the focus keeps it.
  */
 function renderMap({ facets: { district, typed_district: typedDistricts } }) {
-  mapBox.hidden = mapTiles.length === 0;
-  if (mapBox.hidden) return;
   const focused = mapBox.contains(document.activeElement) ? document.activeElement.dataset.tile : undefined;
   const counts = new Map(district);
+  // Nothing to show or choose: no matches and no district chosen.
+  const chosenAny = mapTiles.some(([name]) => view.district.includes(name) || typedDistricts.includes(name));
+  mapBox.hidden = mapTiles.length === 0 || (!chosenAny && district.every(([, n]) => n === 0));
+  if (mapBox.hidden) {
+    // A tile that had the focus is gone: the results take it.
+    if (focused !== undefined) document.getElementById('results').focus();
+    return;
+  }
   const max = Math.max(1, ...mapTiles.map(([name]) => counts.get(name) ?? 0));
   const width = (Math.max(...mapTiles.map(([, column]) => column)) + 1) * TILE;
   const height = (Math.max(...mapTiles.map(([, , row]) => row)) + 1) * TILE;
@@ -569,8 +575,11 @@ function renderMap({ facets: { district, typed_district: typedDistricts } }) {
   const elsewhere = district.filter(([name, n]) => n > 0 && !placed.has(name));
   const note = elsewhere.length === 0 ? []
     : [el('p', 'note', `地图之外：${elsewhere.map(([name, n]) => `${name} ${formatCount(n)}`).join('、')}`)];
-  mapBox.replaceChildren(mapBox.querySelector('summary'), map, ...note);
-  if (focused !== undefined) stop?.focus();
+  const scroll = el('div', 'map-scroll');
+  scroll.append(map);
+  mapBox.replaceChildren(mapBox.querySelector('summary'), scroll, ...note);
+  // The focus stays on its tile, or the nearest thing left: the map's summary.
+  if (focused !== undefined) (stop ?? mapBox.querySelector('summary')).focus();
 }
 
 /**
@@ -590,7 +599,8 @@ function mapTile(name, column, row, n, max, inQuery) {
     svg('title', {}, label),
     svg('rect', { x, y, width: side, height: side, rx: 6 }),
     // As large as fits the tile: a phone shows the map at about half its size.
-    svg('text', { x: x + side / 2, y: y + side / 2 - 2, 'text-anchor': 'middle', 'font-size': Math.min(17, Math.floor(54 / Math.max(3, [...name].length))) }, name),
+    // Chosen: a tick before the name as well as the outline (which no shade hides).
+    svg('text', { x: x + side / 2, y: y + side / 2 - 2, 'text-anchor': 'middle', 'font-size': Math.min(17, Math.floor(54 / Math.max(3, [...name].length + (chosen ? 1 : 0)))) }, chosen ? `✓${name}` : name),
     svg('text', { class: 'n', x: x + side / 2, y: y + side / 2 + 16, 'text-anchor': 'middle' }, formatCount(n)),
   );
   if ((n === 0 && !chosen) || inQuery) return tile;
@@ -737,6 +747,14 @@ async function search(append = false) {
   if (!append) [timelineBox, mapBox, heatBox].forEach((box) => box.setAttribute('aria-busy', 'true'));
   // What the last export said is of another view now (a running one names its file).
   if (!append && exporting === null) exportStatus.textContent = '';
+  if (!append) {
+    // The list is about to be this search's: Back to the search it showed must search
+    // again, not keep it.
+    lastSearch = '';
+    // 导出 would ask (or not) by the last search's total: hidden until this one's comes
+    // (unless an export is running, whose progress it shows).
+    if (exporting === null) exportBar.hidden = true;
+  }
   let listed = append; // pages of this search on screen, which a failure keeps
   try {
     // A new search shows its first documents as soon as their texts come, then the rest of
@@ -759,7 +777,10 @@ async function search(append = false) {
       listDocs(result, true, shown);
     }
     list.removeAttribute('aria-busy');
+    const moreFocused = document.activeElement === more;
     sayTotals(result);
+    // The last 加载更多 hides itself: the focus goes to the first document it brought.
+    if (moreFocused && more.hidden) list.children[offset]?.querySelector('h2 a')?.focus();
     if (append) return;
     lastSearch = searchKey(view);
     await count(ticket);
@@ -769,6 +790,7 @@ async function search(append = false) {
     // first documents stay, without counts, when only the rest of its page failed).
     if (!listed) clearResults();
     else if (!append) clearCounts();
+    if (!append && exporting === null) exportBar.hidden = true;
     list.removeAttribute('aria-busy');
     showError(error);
   } finally {
@@ -925,18 +947,26 @@ function render() {
     const ticket = ++latest; // a document still opening is not shown over them
     status.className = '';
     status.textContent = lastStatus;
-    if (returning) {
-      scrollTo(0, resultsScroll);
-      const links = [...list.querySelectorAll('li.doc h2 a')];
-      links.find((a) => a.getAttribute('href') === opened)?.focus({ preventScroll: true });
-    }
+    if (returning) backToOpened();
     if (countedSearch !== lastSearch) return count(ticket);
     // A search this view cancelled (typed, then undone; Back before it came) had marked
     // the counts on screen busy: they are this view's.
     countsNotBusy();
     return Promise.resolve();
   }
-  return search();
+  // Back from a document opened before its search's page was whole: searched again, then
+  // the place and the focus as above (unless the reader has moved on meanwhile).
+  const ticket = latest + 1;
+  return search().then(() => {
+    if (returning && ticket === latest && document.activeElement === document.body) backToOpened();
+  });
+}
+
+/** Back from a document to its results: where they were, the focus on the one opened. */
+function backToOpened() {
+  scrollTo(0, resultsScroll);
+  const links = [...list.querySelectorAll('li.doc h2 a')];
+  links.find((a) => a.getAttribute('href') === opened)?.focus({ preventScroll: true });
 }
 
 /** The document of the hash, its passages around passage `p` (the one marked). */
