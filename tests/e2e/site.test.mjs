@@ -1010,10 +1010,11 @@ test('site page: Back or an undone query while a page loads shows the search of 
   assert.ok(await page.isVisible('#more'), '加载更多 is back');
 
   // A document opened before the rest of its page came: Back finds the page, the focus on it.
-  // (A query not searched before, whose texts are not at hand.)
+  // (A query not searched before, whose texts are not at hand, with several documents.)
+  const fresh = ['长江', '旅游', '高铁', '发展'].find((w) => cliSearch(w).total_docs >= 3);
   holding = true;
   texts = 0;
-  await page.fill('#q', '长江');
+  await page.fill('#q', fresh);
   await page.press('#q', 'Enter');
   await page.waitForFunction(() => document.querySelectorAll('li.doc').length === 1);
   const first = page.locator('li.doc h2 a').first();
@@ -1025,15 +1026,19 @@ test('site page: Back or an undone query while a page loads shows the search of 
   release();
   await page.goBack();
   await page.waitForFunction((h) => document.activeElement?.getAttribute('href') === h, href);
-  assert.deepEqual(await docsOf(), cliDocs('长江'));
+  assert.deepEqual(await docsOf(), cliDocs(fresh));
   await page.unroute(/\/quxian\/x-/);
 
   // The last 加载更多 hides itself: the focus goes to the first document it brought.
+  // (A district with 11–20 documents of the query: two pages.)
   const q = '重庆';
-  const extra = ['--district', '江北'];
-  const all = cliSearch(q, extra);
-  assert.ok(all.total_docs > 10 && all.total_docs <= 20, `${all.total_docs} documents`);
-  await page.goto(`${server.url}#q=${encodeURIComponent(q)}&district=江北`);
+  const district = Object.keys(cliSearch(q).facets.district).find((d) => {
+    const docs = cliSearch(q, ['--district', d]).total_docs;
+    return docs > 10 && docs <= 20;
+  });
+  assert.ok(district, `a district with 11–20 documents of ${q}`);
+  const all = cliSearch(q, ['--district', district]);
+  await page.goto(`${server.url}#q=${encodeURIComponent(q)}&district=${encodeURIComponent(district)}`);
   await page.waitForSelector('#hits:not([aria-busy]) mark');
   await page.focus('#more');
   await page.keyboard.press('Enter');
