@@ -572,8 +572,9 @@ test('site page: the 区县 map shades each district by its passages as the CLI 
 
   // No matches: the map shows only a chosen district; dropping it hides the map, and the
   // focus goes to the results, not to the page.
-  await page.goto(`${server.url}#q=${encodeURIComponent('熊猫')}&district=北碚`);
-  await page.waitForSelector('#map:not([hidden]) .tile[role=button]', { state: 'attached' });
+  await page.goto(`${server.url}#q=${encodeURIComponent('"熊猫缙云山北碚重庆"')}&district=北碚`);
+  await page.waitForFunction(() => document.querySelector('#status').textContent.startsWith('没有找到')
+    && !document.querySelector('#map').hidden && !document.querySelector('#map').hasAttribute('aria-busy'));
   if (await page.getAttribute('#map', 'open') === null) await page.click('#map summary');
   assert.deepEqual(await page.locator('#map .tile[role=button]').evaluateAll((ts) => ts.map((t) => t.dataset.tile)), ['北碚']);
   await page.focus('#map .tile[data-tile="北碚"]');
@@ -677,6 +678,21 @@ test('site page: 导出 CSV and JSON hold every matching passage the CLI finds, 
   await page.fill('#q', '重庆');
   await page.press('#q', 'Enter');
   await page.waitForFunction(() => document.querySelector('#export-status').textContent === '');
+
+  // A search with no matches typed while an export runs: the export's bar stays, with its
+  // progress and 取消导出; once it is cancelled, 导出 goes (nothing to export now).
+  await page.waitForSelector('#export:not([hidden])');
+  await page.route('**/quxian/*.qxs', async (route) => { await new Promise((r) => setTimeout(r, 500)); await route.continue(); });
+  await page.click('#export button[data-format="csv"]');
+  await page.waitForSelector('#export-cancel:not([hidden])');
+  await page.fill('#q', '"重庆熊猫缙云山"');
+  await page.press('#q', 'Enter');
+  await page.waitForFunction(() => document.querySelector('#status').textContent.startsWith('没有找到'));
+  assert.ok(await page.isVisible('#export-cancel'), 'the running export can still be cancelled');
+  await page.click('#export-cancel');
+  await page.waitForFunction(() => document.querySelector('#export-status').textContent === '已取消导出');
+  await page.waitForSelector('#export', { state: 'hidden' });
+  await page.unroute('**/quxian/*.qxs');
   assertNoErrors(errors);
   await context.close();
 });

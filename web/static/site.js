@@ -707,7 +707,7 @@ function clearResults() {
   clearCounts();
   more.hidden = true;
   lastTotal = 0;
-  exportBar.hidden = true;
+  showExport(false);
   shown = 0;
   lastSearch = '';
   countedSearch = '';
@@ -715,11 +715,15 @@ function clearResults() {
 
 /** No counts, timeline or heat map on screen (they would be another search's). */
 function clearCounts() {
+  // A filter, bar, tile or cell that had the focus goes: the results take it.
+  const boxes = [facets, timelineBox, mapBox, heatBox];
+  const focusLost = boxes.some((box) => box.contains(document.activeElement));
   facets.replaceChildren();
   timelineBox.hidden = true;
   mapBox.hidden = true;
   heatBox.hidden = true;
   countsNotBusy();
+  if (focusLost) document.getElementById('results').focus();
 }
 
 /** The engine's options for the view's search, documents from `offset` on. */
@@ -753,7 +757,8 @@ async function search(append = false) {
     lastSearch = '';
     // 导出 would ask (or not) by the last search's total: hidden until this one's comes
     // (unless an export is running, whose progress it shows).
-    if (exporting === null) exportBar.hidden = true;
+    lastTotal = 0;
+    showExport(false);
   }
   let listed = append; // pages of this search on screen, which a failure keeps
   try {
@@ -790,7 +795,7 @@ async function search(append = false) {
     // first documents stay, without counts, when only the rest of its page failed).
     if (!listed) clearResults();
     else if (!append) clearCounts();
-    if (!append && exporting === null) exportBar.hidden = true;
+    if (!append) showExport(false);
     list.removeAttribute('aria-busy');
     showError(error);
   } finally {
@@ -850,7 +855,7 @@ function sayTotals(result) {
   [...linkNotices, ...result.notices].forEach((n) => { status.textContent += `（${n}）`; });
   lastStatus = status.textContent;
   lastTotal = result.total;
-  exportBar.hidden = result.total === 0;
+  showExport(result.total > 0);
   more.hidden = shown >= result.total_docs;
 }
 
@@ -936,7 +941,8 @@ function render() {
   }
   reader.hidden = !reading;
   results.hidden = reading;
-  exportBar.hidden = reading || lastTotal === 0;
+  if (reading) exportBar.hidden = true;
+  else showExport(lastTotal > 0);
   facets.hidden = reading;
   toFacets.hidden = reading;
   if (reading) return read();
@@ -1041,6 +1047,11 @@ const exportCancel = document.getElementById('export-cancel');
 /** Passages above which 导出 asks first: each one's text is downloaded. */
 const EXPORT_ASK_ABOVE = 5000;
 let lastTotal = 0; // matching passages of the results on screen
+
+/** 导出 shown for results with matches; a running export keeps it (its progress, 取消导出). */
+function showExport(shown) {
+  exportBar.hidden = !shown && exporting === null;
+}
 let exporting = null; // { cancelled } while an export runs
 
 /**
@@ -1086,6 +1097,8 @@ async function exportView(button) {
     exportStatus.textContent = run.cancelled ? '已取消导出' : `导出失败：${error?.message ?? error}`;
   } finally {
     exporting = null;
+    // A search typed meanwhile may have no total yet (or none): 导出 waits for it.
+    showExport(lastTotal > 0);
     formatButtons.forEach((b) => b.removeAttribute('aria-disabled'));
     if (document.activeElement === exportCancel) button.focus();
     exportCancel.hidden = true;
