@@ -529,7 +529,7 @@ function setDates({ from, to }) {
 // as its box in the filters does. A site written before the map has no tiles: no map.
 const mapBox = document.getElementById('map');
 let mapTiles = [];
-let mapReady = Promise.resolve();
+let mapReady = null; // the statistics' call, made with the first counts
 const TILE = 64;
 const TILE_GAP = 4;
 const SVG = 'http://www.w3.org/2000/svg';
@@ -811,7 +811,11 @@ async function count(ticket) {
   countedSearch = '';
   facets.setAttribute('aria-busy', 'true');
   try {
-    const [counted] = await Promise.all([engine('search', view.q, { ...optionsOf(0), facets: true }), mapReady]);
+    const counting = engine('search', view.q, { ...optionsOf(0), facets: true });
+    // The map's tiles are asked for with the first counts, not before the first page,
+    // which they must not delay.
+    mapReady ??= engine('stats').then(({ tiles }) => { mapTiles = tiles; }, () => {});
+    const [counted] = await Promise.all([counting, mapReady]);
     if (ticket !== latest) return;
     renderFacets(counted);
     renderTimeline(counted);
@@ -1210,8 +1214,6 @@ try {
   offlineButton.hidden = library !== null || !('serviceWorker' in navigator && /^https?:$/.test(location.protocol));
   input.value = view.q;
   const first = render();
-  // Asked after the first search, which it must not delay; the counts wait for it.
-  mapReady = engine('stats').then(({ tiles }) => { mapTiles = tiles; }, () => {});
   // The main thread now waits for the worker: time to set up the number format.
   (window.requestIdleCallback ?? setTimeout)(() => formatCount(0));
   await first;
