@@ -745,20 +745,22 @@ async function search(append = false) {
   const ticket = append ? latest : ++latest;
   const offset = append ? shown : 0;
   status.className = '';
-  if (!append) status.textContent = '搜索中…';
   setLoadingMore(append);
-  // The bars on screen are the last search's until the counts come: not to be clicked.
-  if (!append) [timelineBox, mapBox, heatBox].forEach((box) => box.setAttribute('aria-busy', 'true'));
-  // What the last export said is of another view now (a running one names its file).
-  if (!append && exporting === null) exportStatus.textContent = '';
   if (!append) {
-    // The list is about to be this search's: Back to the search it showed must search
-    // again, not keep it.
+    status.textContent = '搜索中…';
+    // The bars on screen are the last search's until the counts come: not to be clicked.
+    [timelineBox, mapBox, heatBox].forEach((box) => box.setAttribute('aria-busy', 'true'));
+    // The list is about to be this search's, and 加载更多 waits for its whole page. Back
+    // to the search it showed must search again, not keep it.
+    list.setAttribute('aria-busy', 'true');
+    more.hidden = true;
     lastSearch = '';
     // 导出 would ask (or not) by the last search's total: hidden until this one's comes
-    // (unless an export is running, whose progress it shows).
+    // (unless an export is running, whose progress it shows); what the last export said
+    // is of another view now (a running one names its file).
     lastTotal = 0;
     showExport(false);
+    if (exporting === null) exportStatus.textContent = '';
   }
   let listed = append; // pages of this search on screen, which a failure keeps
   try {
@@ -766,10 +768,6 @@ async function search(append = false) {
     // the page: its texts are fetched in parallel, and the slowest of ten would hold up the
     // first. The engine keeps the ranking for the second call.
     const first = append ? PAGE : FIRST;
-    if (!append) {
-      list.setAttribute('aria-busy', 'true');
-      more.hidden = true;
-    }
     let result = await engine('search', view.q, { ...optionsOf(offset), limit: first, facets: false });
     if (ticket !== latest) return;
     if (!append) adoptChosen(result.facets);
@@ -795,7 +793,6 @@ async function search(append = false) {
     // first documents stay, without counts, when only the rest of its page failed).
     if (!listed) clearResults();
     else if (!append) clearCounts();
-    if (!append) showExport(false);
     list.removeAttribute('aria-busy');
     showError(error);
   } finally {

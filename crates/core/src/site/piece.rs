@@ -209,7 +209,7 @@ fn u64_at(bytes: &[u8], at: usize) -> Option<u64> {
 pub(crate) fn decode<T: DeserializeOwned>(name: &str, bytes: &[u8]) -> Result<(u64, T)> {
     let (build, plain) = payload(name, bytes)?;
     let value =
-        postcard::from_bytes(&plain).map_err(|_| damaged(name, PieceProblem::Undecodable))?;
+        postcard::from_bytes(&plain).map_err(|_| damaged_piece(name, PieceProblem::Undecodable))?;
     Ok((build, value))
 }
 
@@ -221,7 +221,7 @@ pub(crate) fn decode_with_tail<T: DeserializeOwned, U: DeserializeOwned>(
     bytes: &[u8],
 ) -> Result<(u64, T, Option<U>)> {
     let (build, plain) = payload(name, bytes)?;
-    let undecodable = |_| damaged(name, PieceProblem::Undecodable);
+    let undecodable = |_| damaged_piece(name, PieceProblem::Undecodable);
     let (value, rest) = postcard::take_from_bytes(&plain).map_err(undecodable)?;
     let tail = match rest.is_empty() {
         true => None,
@@ -230,7 +230,7 @@ pub(crate) fn decode_with_tail<T: DeserializeOwned, U: DeserializeOwned>(
     Ok((build, value, tail))
 }
 
-fn damaged(name: &str, problem: PieceProblem) -> Error {
+fn damaged_piece(name: &str, problem: PieceProblem) -> Error {
     Error::Piece {
         name: name.to_string(),
         problem,
@@ -239,7 +239,7 @@ fn damaged(name: &str, problem: PieceProblem) -> Error {
 
 /// The checked and inflated payload of the piece `name` (see [`decode`]), with its build.
 fn payload(name: &str, bytes: &[u8]) -> Result<(u64, Vec<u8>)> {
-    let damaged = |problem: PieceProblem| damaged(name, problem);
+    let damaged = |problem: PieceProblem| damaged_piece(name, problem);
     let wanted = PieceId::parse(name).ok_or_else(|| damaged(PieceProblem::NotAName))?;
     if bytes.get(..4) != Some(MAGIC.as_slice()) {
         return Err(damaged(PieceProblem::NotAPiece));
