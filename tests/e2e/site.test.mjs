@@ -593,7 +593,63 @@ test('site page: the 区县 map shades each district by its passages as the CLI 
   const other = shown.find(([t, count]) => count > 0 && t !== chosen)[0];
   await page.locator(`#map .tile[data-tile="${other}"]`).click();
   assert.ok(!new URLSearchParams((await page.evaluate(() => location.hash)).slice(1)).getAll('district').includes(other), 'a busy tile sets no filter');
+  // So do the filters' boxes, whose counts are the last search's too.
+  const box = `#facets input[data-facet="district"][value="${other}"]`;
+  assert.equal(await page.getAttribute('#facets', 'aria-busy'), 'true');
+  await page.click(box);
+  assert.ok(!(await page.isChecked(box)), 'a busy box stays as it was');
+  assert.ok(!new URLSearchParams((await page.evaluate(() => location.hash)).slice(1)).getAll('district').includes(other), 'a busy box sets no filter');
   await page.unroute('**/quxian/*.qxs');
+  assertNoErrors(errors);
+  await context.close();
+});
+
+test('site page: on a phone the map opens at its busiest district or the chosen one, and keeps where the reader scrolled it', async () => {
+  const { context, page, errors } = await sitePage('phone', 'light', { serviceWorkers: 'block' });
+  const q = '重庆';
+  // Which tile the box shows, by its centre: inside the scroll box's visible part.
+  const visible = (tile) => page.evaluate((t) => {
+    const box = document.querySelector('#map .map-scroll').getBoundingClientRect();
+    const r = document.querySelector(`#map .tile[data-tile="${t}"]`).getBoundingClientRect();
+    const middle = r.left + r.width / 2;
+    return middle >= box.left && middle <= box.right;
+  }, tile);
+  const scrollLeft = () => page.evaluate(() => document.querySelector('#map .map-scroll').scrollLeft);
+  await page.goto(`${server.url}#q=${encodeURIComponent(q)}`);
+  await page.waitForSelector('#map:not([hidden]) .tile', { state: 'attached' });
+  assert.equal(await page.getAttribute('#map', 'open'), null, 'the map starts closed');
+  await page.click('#map summary');
+  // Placed once open (the toggle event comes a moment after the click).
+  await page.waitForSelector('#map .map-scroll[data-placed]');
+  const counts = Object.entries(cliSearch(q).facets.district);
+  const placed = await page.locator('#map .tile').evaluateAll((ts) => ts.map((t) => t.dataset.tile));
+  const [busiest] = counts.filter(([d]) => placed.includes(d)).reduce((a, b) => (b[1] > a[1] ? b : a));
+  assert.ok(await page.evaluate(() => {
+    const scroll = document.querySelector('#map .map-scroll');
+    return scroll.scrollWidth > scroll.clientWidth;
+  }), 'on a phone the map is wider than its box');
+  assert.ok(await visible(busiest), `the busiest district (${busiest}) is in view`);
+  await screenshot(page, 'site-map-phone');
+
+  // The reader scrolls it back west, then chooses a tile there: the map drawn anew stays put.
+  await page.evaluate(() => { document.querySelector('#map .map-scroll').scrollLeft = 0; });
+  const west = await page.locator('#map .tile[role=button]').evaluateAll((ts) => {
+    const box = document.querySelector('#map .map-scroll').getBoundingClientRect();
+    return ts.find((t) => t.getBoundingClientRect().right <= box.right)?.dataset.tile;
+  });
+  assert.ok(west, 'a tile with passages at the west end');
+  await page.click(`#map .tile[data-tile="${west}"]`);
+  await page.waitForSelector(`#map:not([aria-busy]) .tile[data-tile="${west}"][aria-pressed="true"]`);
+  assert.equal(await scrollLeft(), 0, 'the map stays where the reader left it');
+
+  // A link with a district chosen opens the map at that district.
+  const east = placed.filter((d) => counts.some(([c, n]) => c === d && n > 0)).at(-1);
+  await page.goto('about:blank');
+  await page.goto(`${server.url}#q=${encodeURIComponent(q)}&district=${encodeURIComponent(east)}`);
+  await page.waitForSelector('#map:not([hidden]):not([aria-busy]) .tile.chosen', { state: 'attached' });
+  if (await page.getAttribute('#map', 'open') === null) await page.click('#map summary');
+  await page.waitForSelector('#map .map-scroll[data-placed]');
+  assert.ok(await visible(east), `the chosen district (${east}) is in view`);
   assertNoErrors(errors);
   await context.close();
 });

@@ -577,10 +577,41 @@ function renderMap({ facets: { district, typed_district: typedDistricts } }) {
     : [el('p', 'note', `地图之外：${elsewhere.map(([name, n]) => `${name} ${formatCount(n)}`).join('、')}`)];
   const scroll = el('div', 'map-scroll');
   scroll.append(map);
+  const before = mapBox.querySelector('.map-scroll');
   mapBox.replaceChildren(mapBox.querySelector('summary'), scroll, ...note);
+  // A phone shows part of the map: where the reader left it, or, first seen, its busiest part.
+  if (before?.dataset.placed) {
+    scroll.scrollLeft = before.scrollLeft;
+    scroll.dataset.placed = 'true';
+  } else {
+    placeMap(scroll);
+  }
   // The focus stays on its tile, or the nearest thing left: the map's summary.
   if (focused !== undefined) (stop ?? mapBox.querySelector('summary')).focus();
 }
+
+/**
+ * Scroll a map wider than its box (a phone) to its chosen tile, or else its tile with the
+ * most passages: a map opened at its west end hid the north-east, where most districts
+ * are. Done once the map is open (a closed one has no width); the reader's own scrolling
+ * is kept after that.
+ */
+function placeMap(scroll) {
+  if (!mapBox.open || scroll.clientWidth === 0) return;
+  scroll.dataset.placed = 'true';
+  if (scroll.scrollWidth <= scroll.clientWidth) return;
+  const tiles = [...scroll.querySelectorAll('.tile')];
+  const passages = (t) => Number(t.dataset.n);
+  const target = tiles.find((t) => t.classList.contains('chosen'))
+    ?? tiles.reduce((best, t) => (passages(t) > passages(best) ? t : best));
+  const tile = target.getBoundingClientRect();
+  const box = scroll.getBoundingClientRect();
+  scroll.scrollLeft += tile.left + tile.width / 2 - (box.left + box.width / 2);
+}
+mapBox.addEventListener('toggle', () => {
+  const scroll = mapBox.querySelector('.map-scroll');
+  if (scroll && !scroll.dataset.placed) placeMap(scroll);
+});
 
 /**
  * One tile: the district `name` at `column`, `row` with `n` passages, shaded in four steps
@@ -591,7 +622,7 @@ function renderMap({ facets: { district, typed_district: typedDistricts } }) {
 function mapTile(name, column, row, n, max, inQuery) {
   const chosen = view.district.includes(name) || inQuery;
   const level = n === 0 ? 0 : 1 + Math.min(3, Math.floor(Math.sqrt(n / max) * 4));
-  const tile = svg('g', { class: `tile m${level}${chosen ? ' chosen' : ''}`, 'data-tile': name });
+  const tile = svg('g', { class: `tile m${level}${chosen ? ' chosen' : ''}`, 'data-tile': name, 'data-n': n });
   const [x, y] = [column * TILE, row * TILE];
   const side = TILE - TILE_GAP;
   const label = `${name}：${formatCount(n)} 段`;
@@ -622,6 +653,12 @@ function mapTile(name, column, row, n, max, inQuery) {
   });
   return tile;
 }
+
+// A box of the last search's counts, clicked while a new search is on its way, stays as it
+// was (its count is not of the new search), as its bar, tile and cell do.
+facets.addEventListener('click', (event) => {
+  if (facets.getAttribute('aria-busy') === 'true' && event.target.matches('input')) event.preventDefault();
+});
 
 function renderFacets(result) {
   // The box that has the focus is drawn anew: the focus goes to its new self.
@@ -748,8 +785,9 @@ async function search(append = false) {
   setLoadingMore(append);
   if (!append) {
     status.textContent = '搜索中…';
-    // The bars on screen are the last search's until the counts come: not to be clicked.
-    [timelineBox, mapBox, heatBox].forEach((box) => box.setAttribute('aria-busy', 'true'));
+    // The boxes and bars on screen are the last search's until the counts come: not to be
+    // clicked.
+    [facets, timelineBox, mapBox, heatBox].forEach((box) => box.setAttribute('aria-busy', 'true'));
     // The list is about to be this search's, and 加载更多 waits for its whole page. Back
     // to the search it showed must search again, not keep it.
     list.setAttribute('aria-busy', 'true');
