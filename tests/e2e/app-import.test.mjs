@@ -76,7 +76,7 @@ test('import, save, search, reload, export, re-import and delete a library in th
     assert.match(summary, /导入 2 篇文档/, summary);
     const skipped = await page.$$eval('[data-testid=import-skipped] tbody tr', (rows) =>
       rows.map((r) => [...r.cells].map((c) => c.textContent)));
-    assert.deepEqual(skipped, [['数据.txt', '二进制文件'], ['北碚副本', '与 北碚 内容重复']]);
+    assert.deepEqual(skipped, [['数据.txt', '二进制文件，不是文字：请导入 .txt、.md、.html、.jsonl 或 .zip'], ['北碚副本', '与 北碚 内容重复']]);
     assert.match(await page.getByTestId('library-name').inputValue(), /^导入于 \d{4}-\d\d-\d\d \d\d:\d\d$/);
     await screenshot(page, 'import-report');
 
@@ -275,6 +275,15 @@ test('a custom gazetteer brings its own district map, saved with the library', {
     await upload(`${CHENGDU}\ntile 金牛 1 0\n`);
     await page.waitForFunction(() => /chengdu\.txt/.test(document.querySelector('[data-testid=gazetteer-status]')?.textContent));
     assert.equal(await topics.inputValue(), edited, 'the typed topics survive the upload');
+    // A file without a district line (empty, comments only) asks before it drops every tag.
+    await page.getByTestId('gazetteer-file').setInputFiles({ name: 'empty.txt', mimeType: 'text/plain', buffer: Buffer.from('# 只有注释\n') });
+    await page.waitForFunction(() => /empty\.txt/.test(document.querySelector('[data-testid=gazetteer-status]')?.textContent));
+    const noDistricts = new Promise((resolve) => page.once('dialog', (d) => { resolve(d.message()); d.dismiss(); }));
+    await page.getByTestId('reannotate').click();
+    assert.match(await noDistricts, /没有任何区县/);
+    assert.equal(await page.getByTestId('annotate-status').innerText(), '', 'nothing re-annotated');
+    await upload(`${CHENGDU}\ntile 金牛 1 0\n`);
+    await page.waitForFunction(() => /chengdu\.txt/.test(document.querySelector('[data-testid=gazetteer-status]')?.textContent));
     assert.equal(await reannotate(), '重新标注失败：区县文件第 9 行：第 1 列第 0 行已被第 7 行的区县占用，请换一个空位置');
     // Saved as GBK (Notepad's "ANSI" in China): read as document import reads files.
     await upload(CHENGDU, gbk);
@@ -336,6 +345,9 @@ test('a 70 MB one-document file and a JSONL line over 32 MiB are skipped with th
       ['一行.txt', '单篇文档过大（超过 32 MiB）：请拆分成较小的文件，或存为 JSONL（每行一篇）再导入'],
       ['档案.jsonl', '第 2 行过大（超过 32 MiB）：请把这篇文档拆分后再导入'],
     ]);
+    // 104 MB given, three short documents kept: a small library, not offered 分片打开.
+    assert.equal(await page.getByTestId('big-import-hint').count(), 0);
+    assert.equal(await page.getByTestId('library-save-site').count(), 0);
     await saveAs(page, '大文件之后');
     await search(page, '数字经济');
     assert.deepEqual(await titles(page), ['渝北产业发展'], 'the file after the huge one is searchable');
@@ -377,6 +389,18 @@ test('the import dialog on a phone; cancelling saves nothing', { timeout: 120_00
     await page.getByTestId('tab-manage').click();
     assert.equal(await page.getByTestId('library-row').count(), 0);
 
+    // 粘贴文本 with nothing pasted says so; its box fits inside the dialog on a phone.
+    await page.getByTestId('tab-import').click();
+    await page.locator('.qx-paste summary').click();
+    await page.getByTestId('paste-import').click();
+    await app.waitForText('没有可导入的文字：请先把文章粘贴到上面的框里');
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'paste-text');
+    const [box, dialog] = await Promise.all(['paste-text', 'library-dialog'].map((id) => page.getByTestId(id).boundingBox()));
+    assert.ok(box.x + box.width <= dialog.x + dialog.width - 8, `the paste box ${JSON.stringify(box)} inside the dialog ${JSON.stringify(dialog)}`);
+    await page.getByTestId('paste-text').fill('   \n  ');
+    await page.getByTestId('paste-import').click();
+    await app.waitForText('没有可导入的文字');
+
     // The report on a phone, with long reasons beside the names: a short name stays on one
     // line, a long one wraps inside the table; bad JSONL lines are explained in Chinese.
     await page.getByTestId('tab-import').click();
@@ -405,6 +429,17 @@ test('the import dialog on a phone; cancelling saves nothing', { timeout: 120_00
     assert.equal(byName('一行.txt')[0].lines, 1, `一行.txt on one line: ${JSON.stringify(rows)}`);
     assert.ok(byName(long)[0].lines > 1 && rows.every((r) => r.fits), JSON.stringify(rows));
     await screenshot(page, 'import-report');
+
+    // A report of nothing has nothing to lose: the dialog closes without asking.
+    await page.getByRole('button', { name: '放弃', exact: true }).click();
+    await page.getByTestId('import-files').setInputFiles([
+      { name: '图.txt', mimeType: 'text/plain', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 1]) }]);
+    await app.waitForText('没有可导入的文档，无法保存', 60_000);
+    let asked = '';
+    page.once('dialog', (d) => { asked = d.message(); d.dismiss(); });
+    await page.getByTestId('dialog-close').click();
+    await page.getByTestId('library-dialog').waitFor({ state: 'detached' });
+    assert.equal(asked, '', 'closed without a question');
     app.assertNoErrors();
   } finally {
     await app.close();

@@ -58,7 +58,7 @@ test('import files in the browser, search, keep, export, re-import and delete a 
     const skipped = await page.$$eval('#skipped tbody tr', (rows) =>
       rows.map((r) => [...r.cells].map((c) => c.textContent)));
     assert.deepEqual(skipped, [
-      ['数据.txt', '二进制文件'],
+      ['数据.txt', '二进制文件，不是文字：请导入 .txt、.md、.html、.jsonl 或 .zip'],
       ['北碚副本', '与 北碚 内容重复'],
     ]);
     const titles = await page.$$eval('#skipped tbody td[title]', (cells) => cells.map((c) => c.title));

@@ -41,6 +41,21 @@ test('the district map shows every district and opens a district by click or key
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => decodeURIComponent(location.hash).includes('district=渝北'));
     assert.ok((await hash(page)).includes('district=渝北'));
+    // The results are drawn anew, their map closed: the focus goes to the results, not to
+    // the page.
+    const focused = () => page.evaluate(() => {
+      const el = document.activeElement;
+      return `${el?.dataset.testid}:${el?.dataset.district ?? el?.dataset.name ?? ''}`;
+    });
+    await page.waitForFunction(() => document.activeElement?.id === 'qx-results');
+    // So from a facet of the overview: Space on 北碚 keeps the focus on 北碚's box.
+    await page.goBack();
+    await page.getByTestId('district-map').waitFor();
+    await page.locator('[data-testid=facet-district][data-name="北碚"]').focus();
+    await page.keyboard.press('Space');
+    await page.waitForFunction(() => decodeURIComponent(location.hash).includes('district=北碚'));
+    await page.waitForFunction(() => document.activeElement?.dataset.testid === 'facet-district');
+    assert.equal(await focused(), 'facet-district:北碚');
     app.assertNoErrors();
   } finally {
     await app.close();

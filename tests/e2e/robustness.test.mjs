@@ -117,11 +117,15 @@ test('a damaged bundle (right header, bad payload) shows a clear error', { timeo
   }
 });
 
-test('an invalid bundle name shows a clear error; a missing one falls back to corpus.qx', { timeout: 60_000 }, async () => {
-  const app = await openApp(browser, { path: '?corpus=..%2Fsecret.qx' });
+test('an invalid or missing bundle name falls back to corpus.qx, with a notice', { timeout: 60_000 }, async () => {
+  // A path is never fetched; the default corpus opens (refreshing could not help).
+  const app = await openApp(browser, { path: '?corpus=..%2Fsecret.qx#/search?v=1&q=北碚' });
   try {
-    const text = await app.page.getByTestId('load-error').innerText();
-    assert.ok(text.includes('无效'), text);
+    await waitReady(app.page);
+    const text = await app.page.getByTestId('notice-bar').innerText();
+    assert.ok(text.includes('无效') && text.includes('corpus.qx'), text);
+    assert.ok((await total(app.page)) > 0, 'the default corpus answers the query');
+    assert.equal(await app.page.getByTestId('load-error').count(), 0);
     app.assertNoErrors();
   } finally {
     await app.close();

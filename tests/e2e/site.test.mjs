@@ -539,6 +539,7 @@ test('site page: the 区县 map shades each district by its passages as the CLI 
     assert.equal(await page.getAttribute(`#map .tile[data-tile="${d}"]`, 'role'), null, `${d} has no passages`);
   }
   await screenshot(page, 'site-map');
+  assert.ok(!(await page.isVisible('#map .scroll-hint')), 'the whole map fits: no scrolling hint');
 
   // A tile chooses its district (the link, the status as the CLI's, its box ticked); again drops it.
   const [d, n] = shown.find(([, count]) => count > 1 && count < most[1]);
@@ -629,6 +630,8 @@ test('site page: on a phone the map opens at its busiest district or the chosen 
     return scroll.scrollWidth > scroll.clientWidth;
   }), 'on a phone the map is wider than its box');
   assert.ok(await visible(busiest), `the busiest district (${busiest}) is in view`);
+  assert.equal(await page.textContent('#map .scroll-hint'), '← 左右滑动可看到全部区县 →');
+  assert.ok(await page.isVisible('#map .scroll-hint'), 'a line says the map scrolls sideways');
   await screenshot(page, 'site-map-phone');
 
   // The reader scrolls it back west, then chooses a tile there: the map drawn anew stays put.
@@ -829,6 +832,21 @@ test('site page: links with a bad order or date, the skip link, typing, back fro
   assert.equal(await page.inputValue('#to'), '2099-06-30');
   const all = cliSearch('重庆');
   assert.match(await status(), new RegExp(`^${all.total_docs.toLocaleString('zh-CN')} 篇文档`));
+
+  // An unknown parameter, a district or topic the site does not have, a broken encoding,
+  // a bad passage number: each a notice, as the app gives; the rest of the view is used.
+  await page.goto('about:blank');
+  await page.goto(`${server.url}#q=${encodeURIComponent('重庆')}&foo=bar&district=${encodeURIComponent('火星')}&topic=${encodeURIComponent('无')}&from=%E4%B8%ZZ`);
+  await page.waitForSelector('#hits:not([aria-busy]) mark');
+  for (const notice of ['链接中有未知参数“foo”，已忽略', '筛选条件中的区县“火星”不在这个文档库的区县表中，已忽略',
+    '筛选条件中的主题“无”不在这个文档库的主题表中，已忽略', '链接参数 from 的编码有误，已忽略']) {
+    assert.ok((await status()).includes(notice), `${notice}: ${await status()}`);
+  }
+  assert.match(await status(), new RegExp(`^${all.total_docs.toLocaleString('zh-CN')} 篇文档`));
+  await page.goto('about:blank');
+  await page.goto(`${server.url}#q=${encodeURIComponent('重庆')}&p=-1`);
+  await page.waitForSelector('#hits:not([aria-busy]) mark');
+  assert.ok((await status()).includes('链接中的段落编号“-1”无效，已忽略'), await status());
 
   // The skip link moves the focus to the results; the view stays.
   const hash = await page.evaluate(() => location.hash);

@@ -137,10 +137,15 @@ pub fn scroll_into_view(element: &web_sys::Element, center: bool) {
     element.scroll_into_view_with_scroll_into_view_options(&options);
 }
 
-/// Focus an element (an input, a button) if it can take focus.
+/// Focus an element (an input, a button, an SVG map tile) if it can take focus. `focus()`
+/// belongs to HTML and SVG elements alike, not to `Element`: called by name, so that a tile
+/// (an SVG `g`) takes it too.
 pub fn focus(element: &web_sys::Element) {
-    if let Some(el) = element.dyn_ref::<web_sys::HtmlElement>() {
-        let _ = el.focus();
+    let method = js_sys::Reflect::get(element, &"focus".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    if let Some(method) = method {
+        let _ = method.call0(element);
     }
 }
 
@@ -159,6 +164,103 @@ pub fn focus_in_app(event: &web_sys::Event, selectors: &[&str]) {
     if let Some(element) = found {
         focus(&element);
     }
+}
+
+/// The attributes that tell a filter's control from its siblings: a facet's name, a tile's
+/// or cell's district (and a cell's topic), a timeline bar's month.
+const CONTROL_KEYS: [&str; 4] = ["data-name", "data-district", "data-topic", "data-date"];
+
+/// Keep the focus across a change of page: the overview's filters (a facet, a tile, a
+/// cell, a bar) open the results, which are drawn anew, and the focus fell to the page.
+/// Once the next view is drawn, the control with the same `data-testid` and keys as the
+/// focused one takes the focus, else the results.
+pub fn refocus_after_render() {
+    let Some(active) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+    else {
+        return;
+    };
+    let (Some(testid), Some(app)) = (
+        active.get_attribute("data-testid"),
+        active.closest(".qx-app").ok().flatten(),
+    ) else {
+        return;
+    };
+    let keys: Vec<Option<String>> = CONTROL_KEYS
+        .iter()
+        .map(|k| active.get_attribute(k))
+        .collect();
+    // Yew draws the dispatched view a moment after this event: look once the control that
+    // had the focus is gone (it stays when the view keeps it: nothing to do then).
+    refocus_when_gone(
+        Refocus {
+            active,
+            app,
+            testid,
+            keys,
+        },
+        0,
+    );
+}
+
+/// What [`refocus_after_render`] waits with: the control that had the focus, and how to
+/// find its like.
+struct Refocus {
+    active: web_sys::Element,
+    app: web_sys::Element,
+    testid: String,
+    keys: Vec<Option<String>>,
+}
+
+/// Every 20 ms for at most a second: once `r.active` is gone, focus its like when it is
+/// drawn; at the end, the results if nothing has the focus.
+fn refocus_when_gone(r: Refocus, tries: u32) {
+    gloo_timers::callback::Timeout::new(20, move || {
+        if r.active.is_connected() {
+            if tries < 50 {
+                refocus_when_gone(r, tries + 1);
+            }
+            return;
+        }
+        let same = r
+            .app
+            .query_selector_all(&format!("[data-testid=\"{}\"]", r.testid))
+            .ok()
+            .and_then(|list| {
+                (0..list.length())
+                    .filter_map(|i| list.item(i)?.dyn_into::<web_sys::Element>().ok())
+                    .find(|el| {
+                        CONTROL_KEYS
+                            .iter()
+                            .zip(&r.keys)
+                            .all(|(k, v)| el.get_attribute(k) == *v)
+                    })
+            });
+        let results = || r.app.query_selector("#qx-results").ok().flatten();
+        match same {
+            // Its like may not take the focus (the results' map is closed at first).
+            Some(element) => {
+                focus(&element);
+                if !has_focus(&element) {
+                    results().inspect(focus);
+                }
+            }
+            None if tries < 50 => refocus_when_gone(r, tries + 1),
+            None => {
+                results().inspect(focus);
+            }
+        }
+    })
+    .forget();
+}
+
+/// Whether `element` has the focus.
+fn has_focus(element: &web_sys::Element) -> bool {
+    let active = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element());
+    active.as_ref() == Some(element)
 }
 
 /// True when the event's target is a text field, where plain keys belong to the field.

@@ -47,7 +47,8 @@ pub struct LibraryMeta {
     pub topics: Option<String>,
     /// Bytes of its site index, once written (see [`open_as_site`]).
     pub site_bytes: Option<f64>,
-    /// Bytes of the files it was imported from (0 when not recorded).
+    /// Bytes of its text (`inputBytes`; libraries saved before 6 Dec 2026 recorded the
+    /// bytes of every file given, left out or not; 0 when not recorded).
     pub input_bytes: f64,
 }
 
@@ -105,6 +106,8 @@ pub struct ImportResult {
     pub files: u32,
     pub documents: u32,
     pub input_bytes: f64,
+    /// Bytes of the library's text: what "big" is judged by (files left out not counted).
+    pub text_bytes: f64,
     pub skipped: Vec<SkippedFile>,
     /// The name of a `.qx` library imported alone (its file's name).
     pub name: Option<String>,
@@ -471,6 +474,7 @@ pub async fn import(
         files: num(&report, "files") as u32,
         documents: num(&report, "documents") as u32,
         input_bytes: num(&report, "input_bytes"),
+        text_bytes: num(&report, "text_bytes"),
         name: text(&report, "name"),
         report,
         skipped,

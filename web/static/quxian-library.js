@@ -537,7 +537,9 @@ export function saveLibrary({ name, bundle, report, gazetteer, topics }) {
     documents: report?.documents ?? 0,
     passages: report?.passages ?? 0,
     files: report?.files ?? 0,
-    inputBytes: report?.input_bytes ?? 0,
+    // The library's text (files left out do not count); a report from before text_bytes
+    // has the bytes of every file given.
+    inputBytes: report?.text_bytes || report?.input_bytes || 0,
     bytes: bytes.byteLength,
   };
   // The data files' texts: given, else the import's (a .qx imported alone brings its own).
@@ -891,18 +893,18 @@ const RECORD_PROBLEMS = {
 export function reasonLabel(reason) {
   const r = reason ?? {};
   switch (r.kind) {
-    case 'binary': return '二进制文件';
-    case 'empty': return '空文件';
-    case 'undecodable': return '无法识别编码';
-    case 'no-extension': return '不支持的文件类型（无扩展名）';
-    case 'unsupported-type': return `不支持的文件类型（.${r.extension}）`;
+    case 'binary': return '二进制文件，不是文字：请导入 .txt、.md、.html、.jsonl 或 .zip';
+    case 'empty': return '空文件：文件里没有内容，请确认选对了文件';
+    case 'undecodable': return '无法识别编码：请用记事本等另存为 UTF-8 编码后重新导入';
+    case 'no-extension': return '不支持的文件类型（无扩展名）：文字请存为 .txt（或 .md、.html、.jsonl）再导入';
+    case 'unsupported-type': return `不支持的文件类型（.${r.extension}）：请另存为 .txt 或 .jsonl（每行一篇，如 {"text": "正文"}）再导入`;
     case 'too-large': return `文件过大（超过 ${r.limit_mib} MiB，请拆分成较小的文件再导入）`;
     case 'document-too-large': return `单篇文档过大（超过 ${r.limit_mib} MiB）：请拆分成较小的文件，或存为 JSONL（每行一篇）再导入`;
     case 'record-too-large': return `第 ${r.line} 行过大（超过 ${r.limit_mib} MiB）：请把这篇文档拆分后再导入`;
-    case 'no-text': return '没有文字';
-    case 'no-text-after-markup': return '去掉标记后没有文字';
-    case 'no-records': return '没有记录';
-    case 'empty-record': return `第 ${r.line} 行：text 为空`;
+    case 'no-text': return '没有文字：文件里只有空白或符号';
+    case 'no-text-after-markup': return '去掉标记后没有文字：网页的正文可能由脚本生成，请复制正文存为 .txt 再导入';
+    case 'no-records': return '没有记录：JSONL 文件应每行一个 JSON 对象，如 {"text": "正文"}';
+    case 'empty-record': return `第 ${r.line} 行：text 为空，这一行未导入`;
     case 'bad-record': return `第 ${r.line} 行无法读取（${RECORD_PROBLEMS[r.problem] ?? '格式不对'}）：每行应是一个 JSON 对象，如 {"text": "正文"}，改正后重新导入这个文件`;
     case 'duplicate': return `与 ${r.of} 内容重复`;
     case 'not-a-zip': return '不是可读的 zip 压缩包';
@@ -910,7 +912,7 @@ export function reasonLabel(reason) {
     case 'archive-full': return `压缩包解压后超过 ${r.limit_mib} MiB，${r.from} 及其后的文件未导入`;
     case 'nested-archive': return '压缩包中的压缩包（请先解压）';
     case 'could-not-unpack': return '无法解压（可能已加密或损坏）';
-    case 'not-a-library': return '不是可用的区县文档库文件';
+    case 'not-a-library': return '不是可用的区县文档库文件（可能已损坏或不完整）：请从原来的浏览器重新导出 .qx 后再导入';
     default: return `未导入（${String(r.kind ?? '原因未知')}）`;
   }
 }

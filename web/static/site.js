@@ -142,14 +142,42 @@ function isDate(text) {
 }
 
 /**
+ * The hash's parameters, decoded, and a notice for each one left out: a name this page
+ * does not know, or a value whose percent-encoding is broken (URLSearchParams would
+ * search for "�%ZZ"). Worded as the app's (core's view.rs).
+ */
+function hashParams() {
+  // The parameters a view link may have (`v`: the app's link version, not needed here).
+  const known = ['q', 'district', 'topic', 'sort', 'from', 'to', 'doc', 'p', 'v'];
+  const params = new URLSearchParams();
+  const notices = [];
+  for (const pair of location.hash.slice(1).split('&').filter(Boolean)) {
+    const cut = pair.indexOf('=');
+    const [rawKey, rawValue] = cut < 0 ? [pair, ''] : [pair.slice(0, cut), pair.slice(cut + 1)];
+    let key;
+    let value;
+    try {
+      [key, value] = [rawKey, rawValue].map((text) => decodeURIComponent(text.replaceAll('+', ' ')));
+    } catch {
+      notices.push(`链接参数 ${rawKey.slice(0, 40)} 的编码有误，已忽略`);
+      continue;
+    }
+    if (known.includes(key)) params.append(key, value);
+    else notices.push(`链接中有未知参数“${key.slice(0, 40)}”，已忽略`);
+  }
+  return { params, notices };
+}
+
+/**
  * The view of the hash, and what in it could not be used: an unknown order or a date that
  * is not one is dropped with a notice worded as the app's (core's view.rs), and the rest of
  * the view is shown.
  */
 function readHash() {
-  const params = new URLSearchParams(location.hash.slice(1));
-  const p = Number.parseInt(params.get('p') ?? '0', 10);
-  const notices = [];
+  const { params, notices } = hashParams();
+  const pText = params.get('p') ?? '0';
+  const p = /^\d+$/.test(pText) ? Number(pText) : NaN;
+  if (!Number.isSafeInteger(p)) notices.push(`链接中的段落编号“${pText.slice(0, 20)}”无效，已忽略`);
   let sort = params.get('sort') ?? '';
   if (sort === 'relevance') sort = '';
   if (!['', 'newest', 'oldest'].includes(sort)) {
@@ -460,7 +488,8 @@ function renderHeat({ facets: { pairs, district, topic, typed_district: typedDis
   const scroll = el('div', 'heat-scroll');
   scroll.append(table);
   const note = hidden > 0 ? [el('p', 'note', `另有 ${hidden} 个区县未列出（只列段数最多的 ${HEAT_ROWS} 个）`)] : [];
-  heatBox.replaceChildren(heatBox.querySelector('summary'), scroll, ...note);
+  heatBox.replaceChildren(heatBox.querySelector('summary'), scroll, scrollHint('左右滑动可看到全部主题'), ...note);
+  markOverflow();
   // One cell in the tab order (the one that had the focus, else the chosen one, else the
   // first); the arrow keys move between cells, as between the timeline's bars.
   const cells = [...table.querySelectorAll('button')];
@@ -578,7 +607,8 @@ function renderMap({ facets: { district, typed_district: typedDistricts } }) {
   const scroll = el('div', 'map-scroll');
   scroll.append(map);
   const before = mapBox.querySelector('.map-scroll');
-  mapBox.replaceChildren(mapBox.querySelector('summary'), scroll, ...note);
+  mapBox.replaceChildren(mapBox.querySelector('summary'), scroll, scrollHint('左右滑动可看到全部区县'), ...note);
+  markOverflow();
   // A phone shows part of the map: where the reader left it, or, first seen, its busiest part.
   if (before?.dataset.placed) {
     scroll.scrollLeft = before.scrollLeft;
@@ -611,7 +641,24 @@ function placeMap(scroll) {
 mapBox.addEventListener('toggle', () => {
   const scroll = mapBox.querySelector('.map-scroll');
   if (scroll && !scroll.dataset.placed) placeMap(scroll);
+  markOverflow();
 });
+
+/** A line under a box that scrolls sideways, shown only while it does (markOverflow). */
+const scrollHint = (text) => el('p', 'scroll-hint', `← ${text} →`);
+
+/**
+ * Mark the map's and the heat map's boxes that are wider than the screen (a phone): their
+ * hint shows, as nothing else says that part of them is off to the side. Measured when
+ * drawn, opened, or the window changes size (a closed box has no width).
+ */
+function markOverflow() {
+  for (const box of document.querySelectorAll('.map-scroll, .heat-scroll')) {
+    box.classList.toggle('overflows', box.scrollWidth > box.clientWidth + 1);
+  }
+}
+addEventListener('resize', markOverflow);
+heatBox.addEventListener('toggle', markOverflow);
 
 /**
  * One tile: the district `name` at `column`, `row` with `n` passages, shaded in four steps
@@ -808,6 +855,9 @@ async function search(append = false) {
     const first = append ? PAGE : FIRST;
     let result = await engine('search', view.q, { ...optionsOf(offset), limit: first, facets: false });
     if (ticket !== latest) return;
+    // Its notices are said with the page's (a filter it left out is gone from the view,
+    // and so from the second call).
+    const firstNotices = result.notices;
     if (!append) adoptChosen(result.facets);
     listDocs(result, append, offset);
     listed = true;
@@ -819,7 +869,7 @@ async function search(append = false) {
     }
     list.removeAttribute('aria-busy');
     const moreFocused = document.activeElement === more;
-    sayTotals(result);
+    sayTotals({ ...result, notices: [...new Set([...firstNotices, ...result.notices])] });
     // The last 加载更多 hides itself: the focus goes to the first document it brought.
     if (moreFocused && more.hidden) list.children[offset]?.querySelector('h2 a')?.focus();
     if (append) return;

@@ -93,7 +93,15 @@ impl Inputs {
             .collect();
         entries.sort();
         for entry in entries {
-            match std::fs::metadata(&entry) {
+            // A file that cannot be opened (no permission) is skipped, as a broken link is,
+            // not the end of the build.
+            let readable = std::fs::metadata(&entry).and_then(|meta| {
+                if !meta.is_dir() {
+                    std::fs::File::open(&entry)?;
+                }
+                Ok(meta)
+            });
+            match readable {
                 Ok(meta) if meta.is_dir() => self.walk(&entry),
                 Ok(_) => self.files.push(entry),
                 Err(e) => self.unreadable.push((entry, format!("cannot read: {e}"))),
@@ -216,6 +224,8 @@ pub fn load_data_files(
 pub fn run(args: BuildArgs) -> Result<()> {
     if let Some(out) = &args.site {
         crate::site::check_folder(out, &args.inputs)?;
+    } else if let Some(output) = &args.output {
+        check_output_file(output)?;
     }
     let (gazetteer, lexicon, texts) = load_data_files(
         args.gazetteer.as_deref(),
@@ -297,6 +307,33 @@ fn progress_bar(files: &[PathBuf]) -> ProgressBar {
         .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar
+}
+
+/// Refuse an output file that is not a bundle (checked before a build starts): `-o` named
+/// one of the inputs or a user's own file, and the build would have replaced it. A bundle
+/// is replaced only after every input is read, so `-o lib.qx` may also be an input.
+fn check_output_file(output: &Path) -> Result<()> {
+    use std::io::Read;
+    if output.is_dir() {
+        bail!(
+            "{} is a folder: give -o a file name (NAME.qx), or --site DIR for a site",
+            output.display()
+        );
+    }
+    let Ok(file) = std::fs::File::open(output) else {
+        return Ok(()); // nothing there (or nothing readable, which the write will say)
+    };
+    let mut start = Vec::new();
+    file.take(8)
+        .read_to_end(&mut start)
+        .with_context(|| format!("cannot read {}", output.display()))?;
+    if !start.is_empty() && !quxian_core::is_bundle_start(&start) {
+        bail!(
+            "{} exists and is not a quxian bundle: the build would replace it; choose another output name, or move that file away",
+            output.display()
+        );
+    }
+    Ok(())
 }
 
 /// Write the bundle (-o) or the site (--site); the summary's line about it.

@@ -46,9 +46,10 @@ const PRECACHED: &[&str] = &[
 
 /// Refuse a site folder where writing would lose or mix up the user's files (checked before
 /// a build starts): one inside an input folder (the next build would read its pages as
-/// documents), an index folder holding files that are not index pieces (it is replaced
-/// whole), or a folder with files of the search page but no quxian index (someone else's
-/// site, whose `index.html` would be overwritten).
+/// documents), a site's index folder (`SITE/quxian`, given for `SITE`), an index folder
+/// holding files that are not index pieces (it is replaced whole), or a folder with files
+/// of the search page but no quxian index (someone else's site, whose `index.html` would be
+/// overwritten) — unless a first build of ours was stopped there (`quxian.new/` left).
 pub fn check_folder(out: &Path, inputs: &[std::path::PathBuf]) -> Result<()> {
     let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     for input in inputs {
@@ -59,6 +60,13 @@ pub fn check_folder(out: &Path, inputs: &[std::path::PathBuf]) -> Result<()> {
                 input.display()
             );
         }
+    }
+    if out.join(META_NAME).is_file() {
+        bail!(
+            "{} is the index folder of a site (it holds {META_NAME}): give the site's own folder, {}",
+            out.display(),
+            out.parent().map_or_else(|| "..".into(), |p| p.display().to_string())
+        );
     }
     let index = out.join(INDEX_DIR);
     if index.join(META_NAME).is_file() {
@@ -72,6 +80,10 @@ pub fn check_folder(out: &Path, inputs: &[std::path::PathBuf]) -> Result<()> {
                 index.display()
             );
         }
+        return Ok(());
+    }
+    // A first build that was stopped left the page and an unfinished index: ours to redo.
+    if out.join(format!("{INDEX_DIR}.new")).is_dir() {
         return Ok(());
     }
     let taken = APP_FILES

@@ -492,9 +492,55 @@ fn a_site_folder_with_the_users_files_is_refused() {
     );
 
     let site = build_site(&dir, &docs);
+    // A site's index folder given for the site: refused, nothing written into it.
+    let pieces = std::fs::read_dir(site.join("quxian")).unwrap().count();
+    refused(build(&site.join("quxian")), "is the index folder of a site");
+    assert_eq!(
+        std::fs::read_dir(site.join("quxian")).unwrap().count(),
+        pieces
+    );
+
     std::fs::write(site.join("quxian/notes.txt"), "mine").unwrap();
     refused(build(&site), "holds notes.txt, which quxian did not write");
     assert!(site.join("quxian/notes.txt").is_file(), "nothing deleted");
+}
+
+/// A first site build that was stopped (the page copied, the index half-written in
+/// `quxian.new/`) is ours: the next build finishes it.
+#[test]
+fn a_stopped_first_site_build_is_built_again() {
+    let (dir, docs) = fixtures("site-stopped");
+    let site = build_site(&dir, &docs);
+    std::fs::rename(site.join("quxian"), site.join("quxian.new")).unwrap();
+    build_site(&dir, &docs);
+    assert!(site.join("quxian/site.qxs").is_file());
+    assert!(
+        !site.join("quxian.new").exists(),
+        "the unfinished index is gone"
+    );
+}
+
+/// `-o` never replaces a file that is not a bundle (an input, the user's notes); a bundle,
+/// even one of the inputs, is replaced once every input is read.
+#[test]
+fn an_output_file_that_is_not_a_bundle_is_refused() {
+    let (dir, docs) = fixtures("output-refused");
+    let first = std::fs::read_dir(&docs)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|e| e == "txt"))
+        .unwrap();
+    let text = std::fs::read(&first).unwrap();
+    let out = quxian(&["build", path(&docs), "-o", path(&first)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not a quxian bundle"));
+    assert_eq!(std::fs::read(&first).unwrap(), text, "the input is kept");
+
+    let bundle = dir.join("lib.qx");
+    ok(&["build", path(&first), "-o", path(&bundle)]);
+    ok(&["build", path(&bundle), path(&docs), "-o", path(&bundle)]);
+    let report = ok(&["inspect", path(&bundle)]);
+    assert!(report.lines().count() > 1, "{report}");
 }
 
 /// `--strict` with a skipped file writes nothing: the earlier output stays.
@@ -502,11 +548,12 @@ fn a_site_folder_with_the_users_files_is_refused() {
 fn strict_writes_nothing_when_a_file_is_skipped() {
     let (dir, docs) = fixtures("strict");
     let bundle = dir.join("c.qx");
-    std::fs::write(&bundle, b"earlier").unwrap();
+    ok(&["build", path(&docs.join("gbk.txt")), "-o", path(&bundle)]);
+    let earlier = std::fs::read(&bundle).unwrap();
     let out = quxian(&["build", path(&docs), "-o", path(&bundle), "--strict"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nothing was written"));
-    assert_eq!(std::fs::read(&bundle).unwrap(), b"earlier");
+    assert_eq!(std::fs::read(&bundle).unwrap(), earlier);
 }
 
 /// Links that loop back to a folder, or lead nowhere, are skipped with a reason; the rest

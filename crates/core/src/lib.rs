@@ -50,6 +50,7 @@ mod view;
 
 #[cfg(feature = "build")]
 pub use annotate::{Explanation, Gazetteer, Lexicon};
+pub use bundle::is_bundle_start;
 #[cfg(feature = "build")]
 pub use corpus::{
     raw_documents_from_bytes, raw_documents_to_bytes, BuildReport, CorpusBuilder,

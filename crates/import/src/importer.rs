@@ -77,6 +77,9 @@ pub struct ImportReport {
     pub passages: Option<usize>,
     /// Bytes of the files given to `add_file`.
     pub input_bytes: u64,
+    /// After `finish`: bytes of the library's text (its documents' text, UTF-8), what its
+    /// size is judged by; files left out count in `input_bytes` only.
+    pub text_bytes: u64,
     /// Everything left out, with reasons. Before `finish`, only whole files and archive
     /// entries; after, also each document the builder refused (duplicates, empty text,
     /// bad JSONL lines).
@@ -488,6 +491,7 @@ fn merge(running: &ImportReport, core: BuildReport, own: &[SkippedFile]) -> Impo
         documents: core.documents,
         passages: Some(core.passages),
         input_bytes: running.input_bytes,
+        text_bytes: core.text_bytes,
         skipped,
         ..ImportReport::default()
     }
@@ -752,6 +756,11 @@ mod tests {
         let corpus = Corpus::from_bundle(&bundle).unwrap();
         assert_eq!(corpus.docs.len(), 2);
         assert_eq!(corpus.docs[0].title, "北碚生态");
+        // The library's size is its documents' text: the binary file and the duplicate,
+        // given and counted in input_bytes, are not in it.
+        let text: usize = corpus.docs.iter().map(|d| d.text.len()).sum();
+        assert_eq!(report.text_bytes, text as u64);
+        assert!(report.input_bytes > report.text_bytes);
         let beibei = corpus.district_by_name("北碚").unwrap();
         assert_eq!(
             corpus.docs[0].main_districts,

@@ -17,7 +17,7 @@
 //! indexer.beginFile("档案.jsonl", bytes);     // or a few documents at a time:
 //! let done; while (!(done = indexer.continueFile(64))) { /* answer messages */ }
 //! const bundle = indexer.finish();            // Uint8Array
-//! const { files, documents, passages, input_bytes, skipped: all } = indexer.report();
+//! const { files, documents, passages, input_bytes, text_bytes, skipped: all } = indexer.report();
 //! ```
 //!
 //! ```
@@ -239,8 +239,9 @@ impl Indexer {
         self.inner.snapshot().map_err(core_error)
     }
 
-    /// `{ files, documents, passages, input_bytes, skipped }`; `passages` is `null` and
-    /// `skipped` lacks the builder's per-document reasons until `finish`.
+    /// `{ files, documents, passages, input_bytes, text_bytes, skipped }`; `passages` is
+    /// `null`, `text_bytes` 0 and `skipped` lacks the builder's per-document reasons until
+    /// `finish`.
     pub fn report(&self) -> Result<JsValue, JsError> {
         to_js(self.inner.report())
     }

@@ -27,6 +27,9 @@ pub struct AnnotationEditorProps {
 /// Asked before 重新标注 with a topic table that has no topic left.
 const NO_TOPICS: &str = "新的主题表里没有任何主题：重新标注后，文档库的主题筛选会全部消失。确定继续吗？（可用“恢复内置主题表”找回内置的主题）";
 
+/// Asked before 重新标注 with a gazetteer that has no district (an empty or wrong file).
+const NO_DISTRICTS: &str = "新的区县表里没有任何区县（没有以 district 开头的行）：重新标注后，文档库的区县标注和筛选会全部消失。确定继续吗？（可用“恢复内置区县表”找回内置的区县）";
+
 #[derive(Clone, PartialEq)]
 enum Status {
     Idle,
@@ -132,6 +135,10 @@ pub fn AnnotationEditor(props: &AnnotationEditorProps) -> Html {
             if !has_topics(&typed) && !crate::dom::confirm(NO_TOPICS) {
                 return;
             }
+            let no_districts = gazetteer.as_deref().is_some_and(|g| !has_districts(g));
+            if no_districts && !crate::dom::confirm(NO_DISTRICTS) {
+                return;
+            }
             // The built-in texts are passed as "none", so the library records no custom data.
             let topics =
                 (typed != builtin.1 && typed != editable_topics(&builtin.1)).then_some(typed);
@@ -234,6 +241,13 @@ fn has_topics(text: &str) -> bool {
     })
 }
 
+/// Whether a gazetteer has a district line (`district 名 …`): without one, re-annotating
+/// drops every district tag of the library.
+fn has_districts(text: &str) -> bool {
+    text.lines()
+        .any(|l| l.split_whitespace().next() == Some("district"))
+}
+
 /// The built-in topic table for editing: its leading comment block replaced by
 /// [`TOPICS_HEADER`].
 fn editable_topics(builtin: &str) -> String {
@@ -261,6 +275,18 @@ mod tests {
         assert!(!edited.contains("Format:"), "no English comments left");
         assert!(super::has_topics(&edited));
         assert!(!super::has_topics("# 注释\n\nnot-before 公司\n"));
+    }
+
+    #[test]
+    fn a_gazetteer_without_district_lines_has_no_districts() {
+        assert!(super::has_districts(include_str!(
+            "../../../data/gazetteer.txt"
+        )));
+        assert!(super::has_districts("# 注释\n  district 北碚 区 北碚区\n"));
+        assert!(!super::has_districts(""));
+        assert!(!super::has_districts(
+            "# 只有注释\nplace 北碚 缙云山\ndistricts 北碚\n"
+        ));
     }
 }
 

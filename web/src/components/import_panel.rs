@@ -29,7 +29,7 @@ pub struct ImportPanelProps {
     /// Storage changed: reread the list.
     pub on_changed: Callback<()>,
     /// Whether the panel holds work that closing would lose: an import running, or its
-    /// report not saved yet.
+    /// report not saved yet (one with documents: a report of nothing has nothing to lose).
     pub on_busy: Callback<bool>,
 }
 
@@ -37,7 +37,11 @@ pub struct ImportPanelProps {
 pub fn ImportPanel(props: &ImportPanelProps) -> Html {
     let phase = use_state(|| Phase::Choose(None));
     {
-        let busy = !matches!(*phase, Phase::Choose(_));
+        let busy = match &*phase {
+            Phase::Choose(_) => false,
+            Phase::Running(_) => true,
+            Phase::Report(result) => result.documents > 0,
+        };
         let on_busy = props.on_busy.clone();
         use_effect_with(busy, move |busy| on_busy.emit(*busy));
     }

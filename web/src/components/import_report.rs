@@ -163,13 +163,13 @@ pub fn ImportReport(props: &ImportReportProps) -> Html {
                             (true, false) => "正在保存…",
                             (false, _) => "保存",
                         } }</button>
-                    if r.input_bytes >= library::BIG_LIBRARY_INPUT_BYTES {
+                    if r.text_bytes >= library::BIG_LIBRARY_INPUT_BYTES {
                         <button type="button" class="qx-button" data-testid="library-save-site"
                             disabled={*saving} onclick={by_site}>{ "保存并分片打开" }</button>
                     }
                     <button type="button" class="qx-button qx-button-quiet" onclick={discard}>{ "放弃" }</button>
                 </form>
-                if r.input_bytes >= library::BIG_LIBRARY_INPUT_BYTES {
+                if r.text_bytes >= library::BIG_LIBRARY_INPUT_BYTES {
                     <p class="qx-muted" data-testid="big-import-hint">
                         { "文档库较大：“保存”后整个载入，需要一些时间和内存；“保存并分片打开”每次搜索只读取需要的部分，第一次打开时先建立分片索引。" }
                     </p>

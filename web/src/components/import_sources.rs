@@ -21,6 +21,8 @@ pub struct ImportSourcesProps {
 pub fn ImportSources(props: &ImportSourcesProps) -> Html {
     let over = use_state(|| false);
     let paste = use_node_ref();
+    // 导入粘贴的文本 clicked with nothing (or only blanks) in the box: said, not ignored.
+    let paste_blank = use_state(|| false);
 
     let from_input = {
         let on_files = props.on_files.clone();
@@ -77,16 +79,26 @@ pub fn ImportSources(props: &ImportSourcesProps) -> Html {
     };
     let on_paste = {
         let (paste, on_files) = (paste.clone(), props.on_files.clone());
+        let paste_blank = paste_blank.clone();
         Callback::from(move |_: MouseEvent| {
             let Some(area) = paste.cast::<HtmlTextAreaElement>() else {
                 return;
             };
-            let text = area.value();
-            if let Some(file) = pasted_file(&text) {
-                area.set_value("");
-                on_files.emit(vec![file]);
+            match pasted_file(&area.value()) {
+                Some(file) => {
+                    area.set_value("");
+                    on_files.emit(vec![file]);
+                }
+                None => {
+                    paste_blank.set(true);
+                    let _ = area.focus();
+                }
             }
         })
+    };
+    let on_paste_input = {
+        let paste_blank = paste_blank.clone();
+        Callback::from(move |_: InputEvent| paste_blank.set(false))
     };
 
     html! {
@@ -114,10 +126,13 @@ pub fn ImportSources(props: &ImportSourcesProps) -> Html {
             <details class="qx-paste">
                 <summary>{ "粘贴文本" }</summary>
                 <textarea ref={paste} class="qx-textarea" rows="6" data-testid="paste-text"
-                    placeholder="把文章粘贴到这里；第一行作为标题和文件名" />
+                    placeholder="把文章粘贴到这里；第一行作为标题和文件名" oninput={on_paste_input} />
                 <button type="button" class="qx-button" data-testid="paste-import" onclick={on_paste}>
                     { "导入粘贴的文本" }
                 </button>
+                <span class="qx-error" role="status" data-testid="paste-status">
+                    { if *paste_blank { "没有可导入的文字：请先把文章粘贴到上面的框里" } else { "" } }
+                </span>
             </details>
         </div>
     }

@@ -114,7 +114,14 @@ async fn load(
         BundleSource::Bytes(bytes) => ("内嵌语料".to_string(), bytes.to_vec()),
         BundleSource::Url(url) => (url.clone(), fetch_bytes(url).await.map_err(|f| f.message)?),
         BundleSource::PageParam => {
-            let name = dom::bundle_name()?;
+            // A link whose corpus cannot be opened opens the default one, with a notice
+            // (refreshing the same link could never help).
+            let name = dom::bundle_name().unwrap_or_else(|why| {
+                dispatcher.dispatch(Action::LinkNotice(format!(
+                    "{why}；已改为打开默认语料 {DEFAULT_BUNDLE}"
+                )));
+                DEFAULT_BUNDLE.to_string()
+            });
             match fetch_bytes(&name).await {
                 Ok(bytes) => (name, bytes),
                 Err(f) if f.status == Some(404) && name != DEFAULT_BUNDLE => {

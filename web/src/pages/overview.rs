@@ -26,26 +26,31 @@ pub fn Overview(props: &OverviewProps) -> Html {
     let corpus = handle.searcher.corpus();
     let s = &props.stats;
     let d = &props.dispatcher;
-    let on_district = {
+    // Each opens the results, drawn anew: the focus follows to the same control there.
+    let dispatch = {
         let d = d.clone();
-        Callback::from(move |id| d.dispatch(Action::ToggleDistrict(id)))
+        move |action: Action| {
+            crate::dom::refocus_after_render();
+            d.dispatch(action);
+        }
+    };
+    let on_district = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |id| dispatch(Action::ToggleDistrict(id)))
     };
     let on_topic = {
-        let d = d.clone();
-        Callback::from(move |id| d.dispatch(Action::ToggleTopic(id)))
+        let dispatch = dispatch.clone();
+        Callback::from(move |id| dispatch(Action::ToggleTopic(id)))
     };
     let on_tile = {
-        let d = d.clone();
-        Callback::from(move |id| d.dispatch(Action::ToggleDistrict(id)))
+        let dispatch = dispatch.clone();
+        Callback::from(move |id| dispatch(Action::ToggleDistrict(id)))
     };
     let on_dates = {
-        let d = d.clone();
-        Callback::from(move |range| d.dispatch(Action::SetDates(range)))
+        let dispatch = dispatch.clone();
+        Callback::from(move |range| dispatch(Action::SetDates(range)))
     };
-    let on_cell = {
-        let d = d.clone();
-        Callback::from(move |(a, b)| d.dispatch(Action::ShowCell(a, b)))
-    };
+    let on_cell = Callback::from(move |(a, b)| dispatch(Action::ShowCell(a, b)));
 
     let stat = |label: &'static str, value: String| {
         html! {

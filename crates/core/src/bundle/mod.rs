@@ -33,6 +33,12 @@ use serde::Serialize;
 use std::io::Write;
 
 const MAGIC: &[u8; 8] = b"QUXIAN\0\x1a";
+
+/// Whether `bytes` (a file's first bytes, at least 8) start as a bundle does, of any
+/// version: what a build may replace without losing a user's file.
+pub fn is_bundle_start(bytes: &[u8]) -> bool {
+    bytes.starts_with(MAGIC)
+}
 /// The bundle format this build writes (and reads, with [`OLDEST_VERSION`] and later).
 /// Version 3 added the districts' map tiles at the end of the corpus, version 4 the texts of
 /// its data files after them.

@@ -36,6 +36,9 @@ pub struct BuildReport {
     pub documents: usize,
     /// Passages added.
     pub passages: usize,
+    /// Bytes (UTF-8) of the added documents' text: the library's size, which files left
+    /// out (a 34 MB file over the limit, a video named .txt) do not count in.
+    pub text_bytes: u64,
     /// Files and documents left out.
     pub skipped: Vec<Skipped>,
 }
@@ -362,6 +365,7 @@ impl CorpusBuilder {
         }
         self.report.documents += 1;
         self.report.passages += prepared.ranges.len();
+        self.report.text_bytes += prepared.text.len() as u64;
         self.corpus.docs.push(Document {
             title: if prepared.title.is_empty() {
                 prepared.raw_key.clone()
