@@ -31,10 +31,15 @@ pub struct InspectArgs {
 
 pub fn run(args: InspectArgs) -> Result<()> {
     let corpus = crate::load_bundle(&args.bundle)?;
-    if args.explain {
-        return explain(&args, &corpus);
+    if corpus.docs.is_empty() && !args.json {
+        println!("the bundle holds no documents");
+        return Ok(());
     }
-    let selected = |i: usize, key: &str| is_selected(args.doc.as_deref(), i, key);
+    let chosen = chosen_document(args.doc.as_deref(), &corpus)?;
+    let selected = |i: usize| chosen.is_none_or(|c| c == i);
+    if args.explain {
+        return explain(&args, &corpus, selected);
+    }
     let as_json = args.json;
     let district = |d: quxian_core::DistrictId| corpus.district_name(d).to_string();
     let topic = |t: quxian_core::TopicId| corpus.topic_name(t).to_string();
@@ -42,7 +47,7 @@ pub fn run(args: InspectArgs) -> Result<()> {
         .docs
         .iter()
         .enumerate()
-        .filter(|(i, d)| selected(*i, &d.key))
+        .filter(|(i, _)| selected(*i))
         .map(|(i, d)| {
             json!({
                 "doc": i,
@@ -56,15 +61,12 @@ pub fn run(args: InspectArgs) -> Result<()> {
             })
         })
         .collect();
-    if docs.is_empty() && args.doc.is_some() {
-        bail!("no document matches --doc (give a document's key or number, as `quxian inspect` lists them)");
-    }
     if as_json {
         println!("{}", json!({ "version": 1, "documents": docs }));
         return Ok(());
     }
     for (i, d) in corpus.docs.iter().enumerate() {
-        if !selected(i, &d.key) {
+        if !selected(i) {
             continue;
         }
         let scores: Vec<String> = d
@@ -86,13 +88,22 @@ pub fn run(args: InspectArgs) -> Result<()> {
     Ok(())
 }
 
-/// True when `--doc` is absent or names document `i` by key or number.
-fn is_selected(doc: Option<&str>, i: usize, key: &str) -> bool {
-    doc.is_none_or(|d| d == key || d.parse::<usize>().is_ok_and(|n| n == i))
+/// The document `--doc` names (None: every document): by its key, else by its number —
+/// one document, even when a number is also another document's key (`2.txt` is key 2).
+fn chosen_document(doc: Option<&str>, corpus: &Corpus) -> Result<Option<usize>> {
+    let Some(doc) = doc else {
+        return Ok(None);
+    };
+    let by_key = corpus.docs.iter().position(|d| d.key == doc);
+    let by_number = doc.parse::<usize>().ok().filter(|n| *n < corpus.docs.len());
+    match by_key.or(by_number) {
+        Some(i) => Ok(Some(i)),
+        None => bail!("no document matches --doc (give a document's key or number, as `quxian inspect` lists them)"),
+    }
 }
 
 /// `--explain`: annotate the selected documents again and print the reasons.
-fn explain(args: &InspectArgs, corpus: &Corpus) -> Result<()> {
+fn explain(args: &InspectArgs, corpus: &Corpus, selected: impl Fn(usize) -> bool) -> Result<()> {
     if args.json {
         bail!("--explain prints text only; leave out --json");
     }
@@ -103,12 +114,10 @@ fn explain(args: &InspectArgs, corpus: &Corpus) -> Result<()> {
     )?;
     let segmenter = Segmenter::with_default_dict(&gazetteer, &lexicon);
     let builder = CorpusBuilder::new(segmenter, gazetteer, lexicon);
-    let mut shown = 0;
     for (i, doc) in corpus.docs.iter().enumerate() {
-        if !is_selected(args.doc.as_deref(), i, &doc.key) {
+        if !selected(i) {
             continue;
         }
-        shown += 1;
         let why = builder.explain(corpus, doc);
         println!(
             "{i:>4} {} [{}] {}",
@@ -131,9 +140,6 @@ fn explain(args: &InspectArgs, corpus: &Corpus) -> Result<()> {
                 println!("         {line}");
             }
         }
-    }
-    if shown == 0 {
-        bail!("no document matches --doc");
     }
     Ok(())
 }

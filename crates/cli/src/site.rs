@@ -61,6 +61,12 @@ pub fn check_folder(out: &Path, inputs: &[std::path::PathBuf]) -> Result<()> {
             );
         }
     }
+    if out.exists() && !out.is_dir() {
+        bail!(
+            "{} is a file, not a folder: give --site a folder (new or empty, or a quxian site)",
+            out.display()
+        );
+    }
     if out.join(META_NAME).is_file() {
         bail!(
             "{} is the index folder of a site (it holds {META_NAME}): give the site's own folder, {}",

@@ -2,7 +2,7 @@
 //! way a browser does — stage by stage, reading only the pieces the query needs — and say
 //! what it read, so the cost of a query on a host can be checked without a browser.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use quxian_core::{Filters, Query, SearchResults, SiteIndex, SitePage, SiteStep, META_NAME};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -52,9 +52,17 @@ pub fn search(
     Ok((site, results, reads))
 }
 
+/// A piece of the site's index. A missing one means the site is not whole: an upload cut
+/// short, or a meta of another build than its pieces.
 fn read(index: &Path, name: &str) -> Result<Vec<u8>> {
     let path = index.join(name);
-    std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))
+    std::fs::read(&path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => anyhow::anyhow!(
+            "the site in {} lacks the piece {name}: it is incomplete, or its meta is of another build than its pieces; build it again or copy the whole site",
+            index.display()
+        ),
+        _ => anyhow::Error::new(e).context(format!("cannot read {}", path.display())),
+    })
 }
 
 /// Read the pieces the search asks for, stage by stage, until it answers; returns its

@@ -581,3 +581,74 @@ fn looping_and_dangling_links_are_skipped() {
     };
     assert_eq!(documents(&summary), documents(&plain));
 }
+
+/// `inspect --doc 2` shows one document: the one whose key is 2 before the one numbered 2.
+/// An empty bundle says it holds none.
+#[test]
+fn inspect_shows_one_document_and_says_when_there_is_none() {
+    let dir = scratch("inspect-one");
+    let docs = dir.join("docs");
+    std::fs::create_dir_all(&docs).unwrap();
+    for (name, text) in [
+        ("2.txt", "北碚区新闻二"),
+        ("a.txt", "渝中区新闻甲"),
+        ("b.txt", "万州区新闻乙"),
+    ] {
+        std::fs::write(docs.join(name), text).unwrap();
+    }
+    let bundle = dir.join("c.qx");
+    ok(&["build", path(&docs), "-o", path(&bundle)]);
+    let shown = ok(&["inspect", path(&bundle), "--doc", "2"]);
+    let titles: Vec<&str> = shown.lines().filter(|l| l.contains('[')).collect();
+    assert_eq!(titles.len(), 1, "{shown}");
+    assert!(titles[0].contains("[2]"), "{shown}");
+
+    let empty = dir.join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let nothing = dir.join("e.qx");
+    ok(&["build", path(&empty), "-o", path(&nothing)]);
+    assert_eq!(
+        ok(&["inspect", path(&nothing)]).trim(),
+        "the bundle holds no documents"
+    );
+}
+
+/// A site missing a piece says so, and what to do; `--site` naming a file is refused.
+#[test]
+fn a_site_missing_a_piece_or_a_file_for_a_site_is_explained() {
+    let (dir, docs) = fixtures("site-incomplete");
+    let site = build_site(&dir, &docs);
+    for entry in std::fs::read_dir(site.join("quxian")).unwrap() {
+        let path = entry.unwrap().path();
+        if path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("g-")
+        {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+    let out = quxian(&["search", path(&site), "缙云山"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("lacks the piece") && err.contains("build it again"),
+        "{err}"
+    );
+
+    let file = dir.join("a-file");
+    std::fs::write(&file, "mine").unwrap();
+    let app = app_folder(&dir);
+    let out = quxian(&[
+        "build",
+        path(&docs),
+        "--site",
+        path(&file),
+        "--app",
+        path(&app),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is a file, not a folder"));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
+}
