@@ -261,7 +261,7 @@ pub fn run(args: BuildArgs) -> Result<()> {
     if args.strict && !skipped.is_empty() {
         print_skipped(&skipped);
         bail!(
-            "{} file(s) skipped and --strict is set: nothing was written",
+            "{} skipped (files, or lines of JSONL files) and --strict is set: nothing was written",
             skipped.len()
         );
     }
@@ -342,12 +342,16 @@ fn write_output(
     corpus: &quxian_core::Corpus,
     input_bytes: u64,
 ) -> Result<String> {
-    let ratio = |bytes: u64| bytes as f64 / input_bytes.max(1) as f64;
+    // The output's size against the input's ("—" for no input: an empty folder).
+    let ratio = |bytes: u64| match input_bytes {
+        0 => "—".to_string(),
+        n => format!("{:.2}×", bytes as f64 / n as f64),
+    };
     Ok(match (&args.output, &args.site) {
         (_, Some(out)) => {
             let summary = crate::site::write(corpus, out, &args.app)?;
             format!(
-                "site      {} (index: {} pieces, {} bytes, {:.2}× input; meta {} bytes)",
+                "site      {} (index: {} pieces, {} bytes, {} input; meta {} bytes)",
                 out.display(),
                 summary.pieces,
                 summary.bytes,
@@ -360,7 +364,7 @@ fn write_output(
             std::fs::write(output, &bundle)
                 .with_context(|| format!("cannot write {}", output.display()))?;
             format!(
-                "bundle    {} ({} bytes, {:.2}× input)",
+                "bundle    {} ({} bytes, {} input)",
                 output.display(),
                 bundle.len(),
                 ratio(bundle.len() as u64)

@@ -455,7 +455,7 @@ pub enum SkipReason {
     #[error("empty file")]
     Empty,
     /// Neither UTF-8, UTF-16 nor plausible GB18030.
-    #[error("could not decode as UTF-8, UTF-16 or GB18030")]
+    #[error("could not decode as UTF-8, UTF-16 or GB18030: save it as UTF-8 and build again")]
     Undecodable,
     /// A file name without an extension.
     #[error("unsupported file type (no extension)")]

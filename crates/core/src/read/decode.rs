@@ -205,17 +205,17 @@ mod tests {
             (
                 "latin-1",
                 b"caf\xe9 au lait, cr\xe8me br\xfbl\xe9e".to_vec(),
-                "could not decode as UTF-8, UTF-16 or GB18030",
+                "could not decode as UTF-8, UTF-16 or GB18030: save it as UTF-8 and build again",
             ),
             (
                 "lone high bytes",
                 vec![0xFF; 40],
-                "could not decode as UTF-8, UTF-16 or GB18030",
+                "could not decode as UTF-8, UTF-16 or GB18030: save it as UTF-8 and build again",
             ),
             (
                 "odd utf-16",
                 vec![0xFF, 0xFE, 0x41],
-                "could not decode as UTF-8, UTF-16 or GB18030",
+                "could not decode as UTF-8, UTF-16 or GB18030: save it as UTF-8 and build again",
             ),
         ];
         for (label, bytes, reason) in cases {
