@@ -44,11 +44,12 @@ async function importFiles(page, files) {
   await page.getByTestId('import-report').waitFor({ timeout: 120_000 });
 }
 
-async function saveAs(page, name) {
+/** Save the import as `name`; the library is then named `saved` (a taken name gets （2）). */
+async function saveAs(page, name, saved = name) {
   await page.getByTestId('library-name').fill(name);
   await page.getByTestId('library-save').click();
   await page.getByTestId('library-dialog').waitFor({ state: 'detached' });
-  await page.waitForFunction((n) => document.querySelector('[data-testid=corpus-name]')?.textContent === n, name);
+  await page.waitForFunction((n) => document.querySelector('[data-testid=corpus-name]')?.textContent === n, saved);
   await waitReady(page);
 }
 
@@ -165,7 +166,8 @@ test('import, save, search, reload, export, re-import and delete a library in th
     assert.match(await page.getByTestId('import-summary').innerText(), /共 1 个文件.*导入 2 篇文档/);
     // A library imported alone offers its own name.
     assert.equal(await page.getByTestId('library-name').inputValue(), '北碚渝北资料');
-    await saveAs(page, '再次导入');
+    // Saved under it, it is told apart from the library of that name already here.
+    await saveAs(page, '北碚渝北资料', '北碚渝北资料（2）');
     const second = /[?&]lib=([^&]+)/.exec(await hash(page))?.[1];
     assert.ok(second && second !== lib, `a new library: ${second}`);
     await search(page, '缙云山');

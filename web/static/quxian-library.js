@@ -546,13 +546,25 @@ export function saveLibrary({ name, bundle, report, gazetteer, topics }) {
   const texts = { gazetteer: gazetteer ?? report?.gazetteer, topics: topics ?? report?.topics };
   for (const [key, text] of Object.entries(texts)) if (typeof text === 'string') meta[key] = text;
   return transact(['libraries', 'bundles'], 'readwrite', (s, done) => {
-    const add = s.libraries.add(meta);
-    add.onsuccess = () => {
-      const id = add.result;
-      s.bundles.put(stored, id);
-      done(id);
+    // Two libraries of one name could not be told apart in the list: the second is 名称（2）.
+    const saved = s.libraries.getAll();
+    saved.onsuccess = () => {
+      meta.name = unusedName(meta.name, new Set(saved.result.map((l) => l.name)));
+      const add = s.libraries.add(meta);
+      add.onsuccess = () => {
+        const id = add.result;
+        s.bundles.put(stored, id);
+        done(id);
+      };
     };
   });
+}
+
+/** `name`, or `name（2）`, `name（3）`… : the first that no library in `taken` has. */
+function unusedName(name, taken) {
+  let candidate = name;
+  for (let n = 2; taken.has(candidate); n++) candidate = `${name}（${n}）`;
+  return candidate;
 }
 
 /** A library that is not (or no longer) saved: deleted, perhaps in another tab. */
