@@ -42,19 +42,23 @@ pub struct BuildArgs {
 /// (hidden entries left out). An input that cannot be read is an error; an entry inside a
 /// folder that cannot be (a dangling link, no permission) or a link back to a folder
 /// already read (`up -> ..`) goes to `unreadable` with its reason, and the rest is read.
+/// A link to the site folder being written is not followed: its pages are no documents.
 struct Inputs {
     files: Vec<PathBuf>,
     unreadable: Vec<(PathBuf, String)>,
     /// Folders read, by canonical path: each once, however many links lead to it.
     folders: std::collections::HashSet<PathBuf>,
+    /// The site folder of `--site`, by canonical path, if it exists.
+    site: Option<PathBuf>,
 }
 
 impl Inputs {
-    fn collect(paths: &[PathBuf]) -> Result<Inputs> {
+    fn collect(paths: &[PathBuf], site: Option<&Path>) -> Result<Inputs> {
         let mut inputs = Inputs {
             files: Vec::new(),
             unreadable: Vec::new(),
             folders: std::collections::HashSet::new(),
+            site: site.and_then(|s| std::fs::canonicalize(s).ok()),
         };
         for path in paths {
             let meta = std::fs::metadata(path)
@@ -70,6 +74,16 @@ impl Inputs {
 
     fn walk(&mut self, dir: &Path) {
         let canonical = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        if self
+            .site
+            .as_ref()
+            .is_some_and(|site| canonical.starts_with(site))
+        {
+            let reason = "a link to the site folder being written (not read)";
+            self.unreadable
+                .push((dir.to_path_buf(), reason.to_string()));
+            return;
+        }
         if !self.folders.insert(canonical) {
             let reason = "a link to a folder already read (not read again)";
             self.unreadable
@@ -235,7 +249,7 @@ pub fn run(args: BuildArgs) -> Result<()> {
     if gazetteer.districts().is_empty() {
         eprintln!("warning: the gazetteer defines no district: no document will get one");
     }
-    let inputs = Inputs::collect(&args.inputs)?;
+    let inputs = Inputs::collect(&args.inputs, args.site.as_deref())?;
     let started = Instant::now();
     let segmenter = Segmenter::with_default_dict(&gazetteer, &lexicon);
     let dictionary_time = started.elapsed();

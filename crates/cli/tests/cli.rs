@@ -652,3 +652,27 @@ fn a_site_missing_a_piece_or_a_file_for_a_site_is_explained() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("is a file, not a folder"));
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
 }
+
+/// A link among the inputs to the site folder is not followed: rebuilding reads the same
+/// documents, not the site's own pages.
+#[cfg(unix)]
+#[test]
+fn a_link_to_the_site_folder_is_not_read() {
+    let (dir, docs) = fixtures("site-link");
+    let site = build_site(&dir, &docs);
+    std::os::unix::fs::symlink(&site, docs.join("link")).unwrap();
+    let app = app_folder(&dir);
+    let again = ok(&[
+        "build",
+        path(&docs),
+        "--site",
+        path(&site),
+        "--app",
+        path(&app),
+    ]);
+    assert!(again.contains("built     5 documents"), "{again}");
+    assert!(
+        again.contains("a link to the site folder being written"),
+        "{again}"
+    );
+}
