@@ -92,15 +92,18 @@ pub fn check_folder(out: &Path, inputs: &[std::path::PathBuf]) -> Result<()> {
     if out.join(format!("{INDEX_DIR}.new")).is_dir() {
         return Ok(());
     }
-    let taken = APP_FILES
+    // Every name at once: moving them away one refusal at a time took five runs.
+    let taken: Vec<&str> = APP_FILES
         .iter()
         .map(|(_, to)| *to)
         .chain([INDEX_DIR])
-        .find(|to| out.join(to).exists());
-    if let Some(name) = taken {
+        .filter(|to| out.join(to).exists())
+        .collect();
+    if !taken.is_empty() {
         bail!(
-            "{} already has {name} but no quxian index: a build would overwrite it; choose an empty folder or a quxian site",
-            out.display()
+            "{} already has {} but no quxian index: a build would overwrite them; choose an empty folder or a quxian site",
+            out.display(),
+            taken.join(", ")
         );
     }
     Ok(())

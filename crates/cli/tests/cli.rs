@@ -485,7 +485,11 @@ fn a_site_folder_with_the_users_files_is_refused() {
     let theirs = dir.join("theirs");
     std::fs::create_dir_all(&theirs).unwrap();
     std::fs::write(theirs.join("index.html"), "<h1>my own page</h1>").unwrap();
-    refused(build(&theirs), "already has index.html but no quxian index");
+    std::fs::write(theirs.join("site.css"), "h1 {}").unwrap();
+    refused(
+        build(&theirs),
+        "already has index.html, site.css but no quxian index",
+    );
     assert_eq!(
         std::fs::read_to_string(theirs.join("index.html")).unwrap(),
         "<h1>my own page</h1>"
