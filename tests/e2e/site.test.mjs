@@ -807,7 +807,7 @@ test('site page: a result opens its document at the matching passage; back retur
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), title, 'focus is back on the result');
     // A passage past the document's end: its start, and a notice that says so.
     await page.goto(`${server.url}#doc=${encodeURIComponent(hash.get('doc'))}&p=99999`);
-    await page.waitForFunction(() => document.querySelector('#status').textContent.includes('链接中的段落 100000 不在这篇文档中'));
+    await page.waitForFunction(() => document.querySelector('#status').textContent.includes('链接中的 p=99999（第 100000 段）不在这篇文档中'));
     await page.goto(`${server.url}#doc=${encodeURIComponent('<img src=x onerror=alert(1)>')}&p=3`);
     await page.waitForFunction(() => document.querySelector('#status').textContent.includes('不在本网站'));
     assert.equal(await page.locator('#reader img').count(), 0, 'a key is never HTML');

@@ -1087,7 +1087,7 @@ async function read() {
     target?.scrollIntoView({ block: 'center' });
     target?.focus({ preventScroll: true });
     if (!target && view.p >= doc.passages) {
-      status.textContent += `（链接中的段落 ${view.p + 1} 不在这篇文档中，它只有 ${formatCount(doc.passages)} 段）`;
+      status.textContent += `（链接中的 p=${view.p}（第 ${view.p + 1} 段）不在这篇文档中，它只有 ${formatCount(doc.passages)} 段）`;
     }
   } catch (error) {
     if (ticket !== latest) return;
