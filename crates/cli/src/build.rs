@@ -46,8 +46,10 @@ pub struct BuildArgs {
 struct Inputs {
     files: Vec<PathBuf>,
     unreadable: Vec<(PathBuf, String)>,
-    /// Folders read, by canonical path: each once, however many links lead to it.
+    /// Folders and files read, by canonical path: each once, however many links lead to
+    /// it or however often it is given (a file read twice was its own duplicate).
     folders: std::collections::HashSet<PathBuf>,
+    read_files: std::collections::HashSet<PathBuf>,
     /// The site folder of `--site`, by canonical path, if it exists.
     site: Option<PathBuf>,
 }
@@ -58,6 +60,7 @@ impl Inputs {
             files: Vec::new(),
             unreadable: Vec::new(),
             folders: std::collections::HashSet::new(),
+            read_files: std::collections::HashSet::new(),
             site: site.and_then(|s| std::fs::canonicalize(s).ok()),
         };
         for path in paths {
@@ -66,10 +69,18 @@ impl Inputs {
             if meta.is_dir() {
                 inputs.walk(path);
             } else {
-                inputs.files.push(path.clone());
+                inputs.add_file(path.clone());
             }
         }
         Ok(inputs)
+    }
+
+    /// Read `file`, unless it was already (by another path or name for it).
+    fn add_file(&mut self, file: PathBuf) {
+        let canonical = std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone());
+        if self.read_files.insert(canonical) {
+            self.files.push(file);
+        }
     }
 
     fn walk(&mut self, dir: &Path) {
@@ -85,7 +96,7 @@ impl Inputs {
             return;
         }
         if !self.folders.insert(canonical) {
-            let reason = "a link to a folder already read (not read again)";
+            let reason = "a folder already read (given twice, or a link to it): not read again";
             self.unreadable
                 .push((dir.to_path_buf(), reason.to_string()));
             return;
@@ -117,7 +128,7 @@ impl Inputs {
             });
             match readable {
                 Ok(meta) if meta.is_dir() => self.walk(&entry),
-                Ok(_) => self.files.push(entry),
+                Ok(_) => self.add_file(entry),
                 Err(e) => self.unreadable.push((entry, format!("cannot read: {e}"))),
             }
         }

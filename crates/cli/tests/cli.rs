@@ -572,10 +572,24 @@ fn looping_and_dangling_links_are_skipped() {
     let bundle = dir.join("c.qx");
     let summary = ok(&["build", path(&docs), "-o", path(&bundle)]);
     assert!(
-        summary.contains("a link to a folder already read"),
+        summary.contains("a folder already read (given twice, or a link to it)"),
         "{summary}"
     );
     assert!(summary.contains("dangling.txt: cannot read"), "{summary}");
+    // A file given twice (itself and in its folder) is read once: not its own duplicate.
+    let first = std::fs::read_dir(&docs)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|e| e == "md"))
+        .unwrap();
+    let twice = ok(&[
+        "build",
+        path(&docs),
+        path(&first),
+        "-o",
+        path(&dir.join("twice.qx")),
+    ]);
+    assert!(!twice.contains("duplicate of"), "{twice}");
     let plain = ok(&["build", path(&docs), "-o", path(&dir.join("plain.qx"))]);
     let documents = |s: &str| {
         s.lines()
