@@ -186,6 +186,14 @@ test('import, save, search, reload, export, re-import and delete a library in th
 
     // Renaming a library that another tab has just deleted says so, in its row.
     await openDialog(page, 'manage');
+    // (A name another library has is refused first: the list could not tell them apart.)
+    const row = page.locator(`[data-testid=library-row][data-library="${second}"]`);
+    await row.getByTestId('library-rename').click();
+    await row.getByTestId('library-rename-input').fill('北碚渝北资料');
+    await row.getByTestId('library-rename-save').click();
+    await row.locator('[role=alert]').waitFor();
+    assert.equal(await row.locator('[role=alert]').innerText(), '已有名为“北碚渝北资料”的文档库：请换一个名称');
+    await row.getByRole('button', { name: '取消' }).click();
     const other = await app.context.newPage();
     await other.goto(appUrl('#/search?v=1'));
     await waitReady(other);

@@ -585,14 +585,20 @@ export async function loadLibrary(id) {
 export async function renameLibrary(id, name) {
   const clean = String(name ?? '').trim();
   if (!clean) throw new Error('名称不能为空');
-  const renamed = await transact(['libraries'], 'readwrite', (s, done) => {
-    const request = s.libraries.get(id);
+  // 'gone', 'taken' (another library has that name: the list could not tell them apart)
+  // or 'renamed'.
+  const outcome = await transact(['libraries'], 'readwrite', (s, done) => {
+    const request = s.libraries.getAll();
     request.onsuccess = () => {
-      if (request.result) s.libraries.put({ ...request.result, name: clean });
-      done(Boolean(request.result));
+      const library = request.result.find((l) => l.id === id);
+      if (!library) return done('gone');
+      if (request.result.some((l) => l.id !== id && l.name === clean)) return done('taken');
+      s.libraries.put({ ...library, name: clean });
+      done('renamed');
     };
   });
-  if (!renamed) throw libraryGone();
+  if (outcome === 'gone') throw libraryGone();
+  if (outcome === 'taken') throw new Error(`已有名为“${clean}”的文档库：请换一个名称`);
 }
 
 export function deleteLibrary(id) {
@@ -919,11 +925,11 @@ export function reasonLabel(reason) {
     case 'empty-record': return `第 ${r.line} 行：text 为空，这一行未导入`;
     case 'bad-record': return `第 ${r.line} 行无法读取（${RECORD_PROBLEMS[r.problem] ?? '格式不对'}）：每行应是一个 JSON 对象，如 {"text": "正文"}，改正后重新导入这个文件`;
     case 'duplicate': return `与 ${r.of} 内容重复`;
-    case 'not-a-zip': return '不是可读的 zip 压缩包';
-    case 'too-many-entries': return `压缩包内文件过多（${r.entries} 个，最多读取 ${r.max} 个）`;
-    case 'archive-full': return `压缩包解压后超过 ${r.limit_mib} MiB，${r.from} 及其后的文件未导入`;
+    case 'not-a-zip': return '不是可读的 zip 压缩包（可能已损坏，或是 rar、7z 等其他格式）：请解压后导入其中的文件';
+    case 'too-many-entries': return `压缩包内文件过多（${r.entries} 个，最多读取 ${r.max} 个）：请解压后分成几个较小的压缩包再导入`;
+    case 'archive-full': return `压缩包解压后超过 ${r.limit_mib} MiB，${r.from} 及其后的文件未导入：请把其余文件另打一个压缩包再导入`;
     case 'nested-archive': return '压缩包中的压缩包（请先解压）';
-    case 'could-not-unpack': return '无法解压（可能已加密或损坏）';
+    case 'could-not-unpack': return '无法解压（可能已加密或损坏）：请先解压，再导入其中的文件';
     case 'not-a-library': return '不是可用的区县文档库文件（可能已损坏或不完整）：请从原来的浏览器重新导出 .qx 后再导入';
     default: return `未导入（${String(r.kind ?? '原因未知')}）`;
   }

@@ -606,29 +606,30 @@ function renderMap({ facets: { district, typed_district: typedDistricts } }) {
     : [el('p', 'note', `地图之外：${elsewhere.map(([name, n]) => `${name} ${formatCount(n)}`).join('、')}`)];
   const scroll = el('div', 'map-scroll');
   scroll.append(map);
-  const before = mapBox.querySelector('.map-scroll');
+  scroll.addEventListener('scroll', () => { mapScrolled = scroll.scrollLeft; });
   mapBox.replaceChildren(mapBox.querySelector('summary'), scroll, scrollHint('左右滑动可看到全部区县'), ...note);
   markOverflow();
-  // A phone shows part of the map: where the reader left it, or, first seen, its busiest part.
-  if (before?.dataset.placed) {
-    scroll.scrollLeft = before.scrollLeft;
-    scroll.dataset.placed = 'true';
-  } else {
-    placeMap(scroll);
-  }
+  placeMap(scroll);
   // The focus stays on its tile, or the nearest thing left: the map's summary.
   if (focused !== undefined) (stop ?? mapBox.querySelector('summary')).focus();
 }
 
+/** Where the reader left the map (its box's scrollLeft), once it was first placed. */
+let mapScrolled = null;
+
 /**
- * Scroll a map wider than its box (a phone) to its chosen tile, or else its tile with the
- * most passages: a map opened at its west end hid the north-east, where most districts
- * are. Done once the map is open (a closed one has no width); the reader's own scrolling
- * is kept after that.
+ * Scroll a map wider than its box (a phone) where the reader left it, or, the first time,
+ * to its chosen tile, or else its tile with the most passages: a map opened at its west
+ * end hid the north-east, where most districts are. Done once the map is open (a closed
+ * one has no width), and again each time it is drawn anew (each search).
  */
 function placeMap(scroll) {
   if (!mapBox.open || scroll.clientWidth === 0) return;
   scroll.dataset.placed = 'true';
+  if (mapScrolled !== null) {
+    scroll.scrollLeft = mapScrolled;
+    return;
+  }
   if (scroll.scrollWidth <= scroll.clientWidth) return;
   const tiles = [...scroll.querySelectorAll('.tile')];
   const passages = (t) => Number(t.dataset.n);
@@ -637,10 +638,11 @@ function placeMap(scroll) {
   const tile = target.getBoundingClientRect();
   const box = scroll.getBoundingClientRect();
   scroll.scrollLeft += tile.left + tile.width / 2 - (box.left + box.width / 2);
+  mapScrolled = scroll.scrollLeft;
 }
 mapBox.addEventListener('toggle', () => {
   const scroll = mapBox.querySelector('.map-scroll');
-  if (scroll && !scroll.dataset.placed) placeMap(scroll);
+  if (scroll) placeMap(scroll);
   markOverflow();
 });
 

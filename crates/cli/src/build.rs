@@ -68,8 +68,13 @@ impl Inputs {
                 .with_context(|| format!("cannot read {}", path.display()))?;
             if meta.is_dir() {
                 inputs.walk(path);
-            } else {
+            } else if meta.is_file() {
                 inputs.add_file(path.clone());
+            } else {
+                bail!(
+                    "{} is not a regular file (a pipe, a device): give files or folders",
+                    path.display()
+                );
             }
         }
         Ok(inputs)
@@ -120,15 +125,20 @@ impl Inputs {
         for entry in entries {
             // A file that cannot be opened (no permission) is skipped, as a broken link is,
             // not the end of the build.
+            // Opened before the build, not read: a pipe or a device would block the read.
             let readable = std::fs::metadata(&entry).and_then(|meta| {
-                if !meta.is_dir() {
+                if meta.is_file() {
                     std::fs::File::open(&entry)?;
                 }
                 Ok(meta)
             });
             match readable {
                 Ok(meta) if meta.is_dir() => self.walk(&entry),
-                Ok(_) => self.add_file(entry),
+                Ok(meta) if meta.is_file() => self.add_file(entry),
+                Ok(_) => self.unreadable.push((
+                    entry,
+                    "not a regular file (a pipe, a device): not read".into(),
+                )),
                 Err(e) => self.unreadable.push((entry, format!("cannot read: {e}"))),
             }
         }

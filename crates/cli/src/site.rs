@@ -68,10 +68,14 @@ pub fn check_folder(out: &Path, inputs: &[std::path::PathBuf]) -> Result<()> {
         );
     }
     if out.join(META_NAME).is_file() {
+        // The folder it is in, by its real path (`--site quxian` has no parent to name).
+        let site = std::fs::canonicalize(out.join("..")).map_or_else(
+            |_| "the folder above it".into(),
+            |p| p.display().to_string(),
+        );
         bail!(
-            "{} is the index folder of a site (it holds {META_NAME}): give the site's own folder, {}",
-            out.display(),
-            out.parent().map_or_else(|| "..".into(), |p| p.display().to_string())
+            "{} is the index folder of a site (it holds {META_NAME}): give the site's own folder, {site}",
+            out.display()
         );
     }
     let index = out.join(INDEX_DIR);

@@ -576,6 +576,16 @@ fn looping_and_dangling_links_are_skipped() {
         "{summary}"
     );
     assert!(summary.contains("dangling.txt: cannot read"), "{summary}");
+    // A pipe is not read (reading it would wait forever).
+    let fifo = docs.join("pipe.txt");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let piped = ok(&["build", path(&docs), "-o", path(&dir.join("piped.qx"))]);
+    assert!(piped.contains("pipe.txt: not a regular file"), "{piped}");
+    std::fs::remove_file(&fifo).unwrap();
     // A file given twice (itself and in its folder) is read once: not its own duplicate.
     let first = std::fs::read_dir(&docs)
         .unwrap()

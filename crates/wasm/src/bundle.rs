@@ -91,12 +91,7 @@ impl Explorer {
             total_docs: results.total_docs,
             hits,
             facets: JsFacets::of(&c.districts, &c.topics, &results, &chosen),
-            notices: [
-                &request.notices[..],
-                &chosen.notices[..],
-                &results.notices[..],
-            ]
-            .concat(),
+            notices: [&request.notices[..], &results.notices[..]].concat(),
             timeline: js_timeline(&results.timeline),
             undated: results.undated,
         })

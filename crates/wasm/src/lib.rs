@@ -238,12 +238,10 @@ pub(crate) struct JsFacets {
 }
 
 /// The names of a search's options (`district`, `topic`), resolved by its corpus or site:
-/// district and topic ids, and a notice for each name it does not have (the filter is
-/// left out, as a link's unknown name is in the app).
+/// district and topic ids.
 pub(crate) struct Chosen {
     pub(crate) districts: Vec<u16>,
     pub(crate) topics: Vec<u16>,
-    pub(crate) notices: Vec<String>,
 }
 
 impl Chosen {
@@ -252,26 +250,17 @@ impl Chosen {
         district: impl Fn(&str) -> Option<DistrictId>,
         topic: impl Fn(&str) -> Option<TopicId>,
     ) -> Chosen {
-        let mut notices = Vec::new();
-        let mut resolve = |names: &[String], kind: &str, id: &dyn Fn(&str) -> Option<u16>| {
-            let mut ids = Vec::new();
-            for name in names {
-                match id(name) {
-                    Some(i) => ids.push(i),
-                    None => notices.push(format!(
-                        "筛选条件中的{kind}“{}”不在这个文档库的{kind}表中，已忽略",
-                        name.chars().take(20).collect::<String>()
-                    )),
-                }
-            }
-            ids
-        };
-        let districts = resolve(&request.districts, "区县", &|n| Some(district(n)?.0));
-        let topics = resolve(&request.topics, "主题", &|n| Some(topic(n)?.0));
         Chosen {
-            districts,
-            topics,
-            notices,
+            districts: request
+                .districts
+                .iter()
+                .filter_map(|n| Some(district(n)?.0))
+                .collect(),
+            topics: request
+                .topics
+                .iter()
+                .filter_map(|n| Some(topic(n)?.0))
+                .collect(),
         }
     }
 }

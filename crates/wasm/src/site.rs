@@ -432,12 +432,7 @@ fn site_results(
             total_docs: results.total_docs,
             hits,
             facets: JsFacets::of(index.districts(), index.topics(), results, &chosen),
-            notices: [
-                &request.notices[..],
-                &chosen.notices[..],
-                &results.notices[..],
-            ]
-            .concat(),
+            notices: [&request.notices[..], &results.notices[..]].concat(),
             timeline: crate::js_timeline(&results.timeline),
             undated: results.undated,
         },

@@ -132,11 +132,12 @@ pub fn AnnotationEditor(props: &AnnotationEditorProps) -> Html {
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let typed = typed.clone();
-            if !has_topics(&typed) && !crate::dom::confirm(NO_TOPICS) {
-                return;
-            }
             let no_districts = gazetteer.as_deref().is_some_and(|g| !has_districts(g));
-            if no_districts && !crate::dom::confirm(NO_DISTRICTS) {
+            let declined = (!has_topics(&typed) && !crate::dom::confirm(NO_TOPICS))
+                || (no_districts && !crate::dom::confirm(NO_DISTRICTS));
+            if declined {
+                // Nothing applied: an earlier 已重新标注并保存 would say otherwise.
+                status.set(Status::Idle);
                 return;
             }
             // The built-in texts are passed as "none", so the library records no custom data.

@@ -145,7 +145,7 @@ fn list(files: &web_sys::FileList) -> Vec<File> {
 /// A `.txt` file holding `text`, named after its first non-empty line (at most 40
 /// characters, without path separators); None for blank text.
 fn pasted_file(text: &str) -> Option<File> {
-    let first = text.lines().map(str::trim).find(|l| !l.is_empty())?;
+    let first = text.lines().map(str::trim).find(|l| !is_blank(l))?;
     let name: String = first
         .chars()
         .map(|c| {
@@ -161,4 +161,21 @@ fn pasted_file(text: &str) -> Option<File> {
     let options = web_sys::FilePropertyBag::new();
     options.set_type("text/plain");
     File::new_with_str_sequence_and_options(&parts, &format!("{name}.txt"), &options).ok()
+}
+
+/// Whether a line has nothing to read: spaces, and the invisible characters a copy from a
+/// web page carries (zero-width spaces and joiners, a byte-order mark).
+fn is_blank(line: &str) -> bool {
+    line.chars().all(|c| {
+        c.is_whitespace() || matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}')
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn invisible_characters_are_blank() {
+        assert!(super::is_blank("\u{200b}\u{3000}\t \u{feff}"));
+        assert!(!super::is_blank("\u{200b}北碚"));
+    }
 }
