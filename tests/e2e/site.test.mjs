@@ -859,9 +859,10 @@ test('site page: links with a bad order or date, the skip link, typing, back fro
   }
   assert.match(await status(), new RegExp(`^${all.total_docs.toLocaleString('zh-CN')} 篇文档`));
   await page.goto('about:blank');
-  await page.goto(`${server.url}#q=${encodeURIComponent('重庆')}&p=-1`);
+  await page.goto(`${server.url}#q=${encodeURIComponent('重庆')}&p=-1&district=`);
   await page.waitForSelector('#hits:not([aria-busy]) mark');
   assert.ok((await status()).includes('链接中的段落编号“-1”无效，已忽略'), await status());
+  assert.ok(!(await status()).includes('区县'), `an empty district= is no filter: ${await status()}`);
 
   // The skip link moves the focus to the results; the view stays.
   const hash = await page.evaluate(() => location.hash);

@@ -196,7 +196,9 @@ function readHash() {
     notices.push('链接中的起始日期晚于结束日期，已对调');
   }
   const view = {
-    q: params.get('q') ?? '', district: params.getAll('district'), topic: params.getAll('topic'),
+    q: params.get('q') ?? '',
+    // An empty name (`district=`) is no filter, as in the app.
+    district: params.getAll('district').filter(Boolean), topic: params.getAll('topic').filter(Boolean),
     sort, from, to,
     doc: params.get('doc') ?? '', p: Number.isSafeInteger(p) && p >= 0 ? p : 0,
   };
