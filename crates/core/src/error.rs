@@ -451,7 +451,7 @@ pub enum SkipReason {
     /// NUL bytes in the first 8 KB, and not UTF-16 either.
     #[error("binary file")]
     Binary,
-    /// Nothing but whitespace.
+    /// Nothing but whitespace (or an archive without a file in it).
     #[error("empty file")]
     Empty,
     /// Neither UTF-8, UTF-16 nor plausible GB18030.

@@ -50,7 +50,13 @@ impl Entries {
     /// `Err` (with a reason) when the bytes are not a readable zip archive at all or list
     /// too many entries.
     pub fn open(archive: &str, bytes: Vec<u8>) -> Result<Self, SkipReason> {
-        let zip = ZipArchive::new(Cursor::new(bytes)).map_err(|_| SkipReason::NotAZip)?;
+        let mut zip = ZipArchive::new(Cursor::new(bytes)).map_err(|_| SkipReason::NotAZip)?;
+        // Without a file in it (empty, or folders only) it would leave no line in the
+        // report at all.
+        let has_file = (0..zip.len()).any(|i| zip.by_index_raw(i).is_ok_and(|e| e.is_file()));
+        if !has_file {
+            return Err(SkipReason::Empty);
+        }
         if zip.len() > MAX_ENTRIES {
             return Err(SkipReason::TooManyEntries {
                 entries: zip.len() as u64,
@@ -223,5 +229,14 @@ mod tests {
     fn garbage_is_not_an_archive() {
         let result = Entries::open("x.zip", b"PK\x03\x04 not really".to_vec());
         assert_eq!(result.err(), Some(SkipReason::NotAZip));
+    }
+
+    /// An archive of nothing, or of folders only, is skipped as empty (it left no line).
+    #[test]
+    fn an_archive_without_files_is_empty() {
+        // The end-of-central-directory record alone: a zip with no entries.
+        let mut empty = b"PK\x05\x06".to_vec();
+        empty.extend([0; 18]);
+        assert_eq!(Entries::open("x.zip", empty).err(), Some(SkipReason::Empty));
     }
 }
