@@ -316,6 +316,19 @@ fn app_folder(dir: &Path) -> PathBuf {
     app
 }
 
+/// `quxian build DOCS --site OUT` with the page of [`app_folder`], whatever comes of it.
+fn build_into(dir: &Path, docs: &Path, out: &Path) -> Output {
+    let app = app_folder(dir);
+    quxian(&[
+        "build",
+        path(docs),
+        "--site",
+        path(out),
+        "--app",
+        path(&app),
+    ])
+}
+
 /// Build `docs` as a site into `dir/site` (again if it is there), with the page of
 /// [`app_folder`]; the site folder.
 fn build_site(dir: &Path, docs: &Path) -> PathBuf {
@@ -464,17 +477,7 @@ fn rebuilding_a_site_replaces_its_whole_index() {
 #[test]
 fn a_site_folder_with_the_users_files_is_refused() {
     let (dir, docs) = fixtures("site-refused");
-    let app = app_folder(&dir);
-    let build = |site: &Path| {
-        quxian(&[
-            "build",
-            path(&docs),
-            "--site",
-            path(site),
-            "--app",
-            path(&app),
-        ])
-    };
+    let build = |site: &Path| build_into(&dir, &docs, site);
     let refused = |out: Output, words: &str| {
         assert_eq!(out.status.code(), Some(2));
         let err = String::from_utf8_lossy(&out.stderr);
@@ -667,15 +670,7 @@ fn a_site_missing_a_piece_or_a_file_for_a_site_is_explained() {
 
     let file = dir.join("a-file");
     std::fs::write(&file, "mine").unwrap();
-    let app = app_folder(&dir);
-    let out = quxian(&[
-        "build",
-        path(&docs),
-        "--site",
-        path(&file),
-        "--app",
-        path(&app),
-    ]);
+    let out = build_into(&dir, &docs, &file);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is a file, not a folder"));
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
@@ -689,15 +684,9 @@ fn a_link_to_the_site_folder_is_not_read() {
     let (dir, docs) = fixtures("site-link");
     let site = build_site(&dir, &docs);
     std::os::unix::fs::symlink(&site, docs.join("link")).unwrap();
-    let app = app_folder(&dir);
-    let again = ok(&[
-        "build",
-        path(&docs),
-        "--site",
-        path(&site),
-        "--app",
-        path(&app),
-    ]);
+    let out = build_into(&dir, &docs, &site);
+    assert!(out.status.success());
+    let again = String::from_utf8_lossy(&out.stdout);
     assert!(again.contains("built     5 documents"), "{again}");
     assert!(
         again.contains("a link to the site folder being written"),
