@@ -175,10 +175,7 @@ const CONTROL_KEYS: [&str; 4] = ["data-name", "data-district", "data-topic", "da
 /// Once the next view is drawn, the control with the same `data-testid` and keys as the
 /// focused one takes the focus, else the results.
 pub fn refocus_after_render() {
-    let Some(active) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.active_element())
-    else {
+    let Some(active) = active_element() else {
         return;
     };
     let (Some(testid), Some(app)) = (
@@ -241,8 +238,7 @@ fn refocus_when_gone(r: Refocus, tries: u32) {
         match same {
             // Its like may not take the focus (the results' map is closed at first).
             Some(element) => {
-                focus(&element);
-                if !has_focus(&element) {
+                if !focus_if_possible(&element) {
                     results().inspect(focus);
                 }
             }
@@ -255,12 +251,22 @@ fn refocus_when_gone(r: Refocus, tries: u32) {
     .forget();
 }
 
-/// Whether `element` has the focus.
-fn has_focus(element: &web_sys::Element) -> bool {
-    let active = web_sys::window()
+/// Focus `element`; false when it cannot take focus (detached, hidden, inert, inside a
+/// closed `<details>`).
+pub fn focus_if_possible(element: &web_sys::Element) -> bool {
+    focus(element);
+    element
+        .owner_document()
+        .and_then(|d| d.active_element())
+        .as_ref()
+        == Some(element)
+}
+
+/// The element that has the focus in the page.
+pub fn active_element() -> Option<web_sys::Element> {
+    web_sys::window()
         .and_then(|w| w.document())
-        .and_then(|d| d.active_element());
-    active.as_ref() == Some(element)
+        .and_then(|d| d.active_element())
 }
 
 /// True when the event's target is a text field, where plain keys belong to the field.

@@ -46,9 +46,10 @@ pub struct BuildArgs {
 struct Inputs {
     files: Vec<PathBuf>,
     unreadable: Vec<(PathBuf, String)>,
-    /// Folders and files read, by canonical path: each once, however many links lead to
-    /// it or however often it is given (a file read twice was its own duplicate).
+    /// Folders read, by canonical path: each once, however many links lead to it.
     folders: std::collections::HashSet<PathBuf>,
+    /// Files read, by canonical path: each once, however often it is given (a file read
+    /// twice was its own duplicate).
     read_files: std::collections::HashSet<PathBuf>,
     /// The site folder of `--site`, by canonical path, if it exists.
     site: Option<PathBuf>,
@@ -124,8 +125,8 @@ impl Inputs {
         entries.sort();
         for entry in entries {
             // A file that cannot be opened (no permission) is skipped, as a broken link is,
-            // not the end of the build.
-            // Opened before the build, not read: a pipe or a device would block the read.
+            // not the end of the build. Only regular files are opened: a pipe or a device
+            // would block.
             let readable = std::fs::metadata(&entry).and_then(|meta| {
                 if meta.is_file() {
                     std::fs::File::open(&entry)?;

@@ -11,18 +11,6 @@ use yew::prelude::*;
 use crate::components::{AnnotationEditor, ImportPanel, LibraryList};
 use crate::library::LibraryMeta;
 
-/// Focus `element`; false when it cannot take focus (detached, hidden, inert).
-fn focus_if_possible(element: &web_sys::Element) -> bool {
-    let Some(html) = element.dyn_ref::<web_sys::HtmlElement>() else {
-        return false;
-    };
-    let _ = html.focus();
-    html.owner_document()
-        .and_then(|d| d.active_element())
-        .as_ref()
-        == Some(element)
-}
-
 /// Asked before the dialog closes while the import tab holds work not saved yet.
 const LEAVE_IMPORT: &str = "这次导入还没有保存，关闭窗口会放弃它。确定关闭吗？";
 /// Asked before the dialog closes while 区县与主题 holds edits not applied.
@@ -101,9 +89,7 @@ pub fn LibraryDialog(props: &LibraryDialogProps) -> Html {
         let dialog = dialog.clone();
         use_effect_with((), move |_| {
             let element = dialog.cast::<web_sys::HtmlDialogElement>();
-            let opener = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.active_element());
+            let opener = crate::dom::active_element();
             let app = element
                 .as_ref()
                 .and_then(|d| d.closest(".qx-app").ok().flatten());
@@ -118,13 +104,13 @@ pub fn LibraryDialog(props: &LibraryDialogProps) -> Html {
                 // (a closed menu's item; then focus was on the body), then the switcher.
                 gloo_timers::callback::Timeout::new(0, move || {
                     let opener = opener.filter(|e| e.tag_name() != "BODY");
-                    if !opener.as_ref().is_some_and(focus_if_possible) {
+                    if !opener.as_ref().is_some_and(crate::dom::focus_if_possible) {
                         let switcher = app.and_then(|a| {
                             a.query_selector("[data-testid=corpus-switcher]")
                                 .ok()
                                 .flatten()
                         });
-                        switcher.as_ref().map(focus_if_possible);
+                        switcher.as_ref().map(crate::dom::focus_if_possible);
                     }
                 })
                 .forget();
