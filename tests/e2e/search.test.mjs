@@ -186,6 +186,41 @@ test('keyboard: / focuses search, arrows move, Enter opens, Esc returns', { time
   }
 });
 
+test('keyboard: the focus goes into a document opened from its result, and back to that result', { timeout: 60_000 }, async () => {
+  const app = await openApp(browser);
+  try {
+    const { page } = app;
+    await waitReady(page);
+    await search(page, '缙云山');
+    const active = () => page.evaluate(() => ({
+      testid: document.activeElement?.dataset.testid,
+      doc: document.activeElement?.closest('[data-testid=doc-group]')?.dataset.doc,
+    }));
+    const second = page.getByTestId('doc-group').nth(1);
+    const key = await second.getAttribute('data-doc');
+    await second.getByTestId('doc-title').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('reader').waitFor();
+    // The result link that had the focus is gone: the reader's title takes it, not <body>.
+    await page.waitForFunction(() => document.activeElement?.dataset.testid === 'reader-title');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('hit-list').waitFor();
+    await page.waitForFunction(() => document.activeElement !== document.body);
+    assert.deepEqual(await active(), { testid: 'doc-title', doc: key }, 'back on the result just read');
+    // Enter opens it again from there, and the browser's Back lands the same way.
+    await page.keyboard.press('Enter');
+    await page.getByTestId('reader').waitFor();
+    await page.waitForFunction(() => document.activeElement?.dataset.testid === 'reader-title');
+    await page.goBack();
+    await page.getByTestId('hit-list').waitFor();
+    await page.waitForFunction(() => document.activeElement !== document.body);
+    assert.deepEqual(await active(), { testid: 'doc-title', doc: key });
+    app.assertNoErrors();
+  } finally {
+    await app.close();
+  }
+});
+
 test('nothing found: nearby views with their counts, one click away', { timeout: 60_000 }, async () => {
   const view = `#/search?v=1&q=${encodeURIComponent('缙云山')}&district=${encodeURIComponent('万州')}`;
   const app = await openApp(browser, { path: view });

@@ -11,8 +11,8 @@ use crate::components::{
 use crate::derive::{self, Shared};
 use crate::dom;
 use crate::hooks::{
-    searcher_from, use_corpus_loader, use_hash_route, use_keyboard, use_libraries,
-    use_library_watch, KeyTargets,
+    searcher_from, use_corpus_loader, use_focus_landing, use_hash_route, use_keyboard,
+    use_libraries, use_library_watch, KeyTargets, Page,
 };
 use crate::host::HostRef;
 use crate::pages::{Overview, Reader, Results};
@@ -158,6 +158,16 @@ pub fn App(props: &AppProps) -> Html {
                 {on_reannotated} {on_deleted} />
         }
     });
+
+    let shown_page = match (&corpus, found.as_ref(), stats.as_ref()) {
+        (Some(_), Some(_), Some(_)) => Some(match &view.doc {
+            Some(key) => Page::Reader(key.clone()),
+            None if view.is_overview() => Page::Overview,
+            None => Page::Results,
+        }),
+        _ => None,
+    };
+    use_focus_landing(host.clone(), shown_page);
 
     let body = match (&corpus, found.as_ref(), stats.as_ref()) {
         (Some(handle), Some(found), Some(stats)) => page(&state, &host, handle, found, stats),

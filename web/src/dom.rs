@@ -1,7 +1,7 @@
 //! The few browser calls the app makes, each one fallible and quiet: a missing window,
 //! element or API gives a default, never a panic.
 
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// What a component renders when it has nothing to show: an empty text node, not no node
 /// at all. yew 0.23 panics ("failed to insert node before next sibling", yewstack/yew#4092,
@@ -141,11 +141,37 @@ pub fn scroll_into_view(element: &web_sys::Element, center: bool) {
 /// belongs to HTML and SVG elements alike, not to `Element`: called by name, so that a tile
 /// (an SVG `g`) takes it too.
 pub fn focus(element: &web_sys::Element) {
+    call_focus(element, &JsValue::UNDEFINED);
+}
+
+/// [`focus`] without scrolling to the element: the view keeps its place (the reader is
+/// scrolled to the linked passage, not to its title).
+pub fn focus_in_place(element: &web_sys::Element) {
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"preventScroll".into(), &JsValue::TRUE);
+    call_focus(element, &options);
+}
+
+/// `element.focus(options)`, called by name (see [`focus`]).
+fn call_focus(element: &web_sys::Element, options: &JsValue) {
     let method = js_sys::Reflect::get(element, &"focus".into())
         .ok()
         .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
     if let Some(method) = method {
-        let _ = method.call0(element);
+        let _ = method.call1(element, options);
+    }
+}
+
+/// Whether the focus fell to the page (`<body>`, or nowhere): the element that had it was
+/// drawn away.
+pub fn focus_lost() -> bool {
+    let body = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body());
+    match (active_element(), body) {
+        (None, _) => true,
+        (Some(active), Some(body)) => active == *body.as_ref(),
+        (Some(_), None) => false,
     }
 }
 

@@ -80,7 +80,7 @@ pub fn DocGroupView(props: &DocGroupProps) -> Html {
 
     html! {
         <li class={classes!("qx-group", props.focused.then_some("qx-focused"))} id={format!("qx-g-{}", props.index)}
-            data-testid="doc-group" aria-current={props.focused.then_some("true")}>
+            data-testid="doc-group" data-doc={doc.key.clone()} aria-current={props.focused.then_some("true")}>
             <h3 class="qx-group-title">
                 <a href={href(best)} onclick={on_title} data-testid="doc-title">{ doc.title.clone() }</a>
             </h3>

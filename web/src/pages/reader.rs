@@ -106,7 +106,7 @@ pub fn Reader(props: &ReaderProps) -> Html {
                 }
             </div>
             <header class="qx-reader-head">
-                <h1 id="qx-reader-title" data-testid="reader-title">{ marked(&title) }</h1>
+                <h1 id="qx-reader-title" data-testid="reader-title" tabindex="-1">{ marked(&title) }</h1>
                 <div class="qx-group-meta">
                     { for [doc.date.as_deref(), doc.source.as_deref()].into_iter().flatten().map(|m| html! { <span>{ m.to_string() }</span> }) }
                     <span>{ format!("{} 段 · {} 字", passages.len(), doc.text.chars().count()) }</span>
