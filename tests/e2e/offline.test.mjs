@@ -116,7 +116,7 @@ test('a redeploy shows 有新版本，刷新 and the button switches every tab t
     const button = page.getByRole('button', { name: '有新版本，刷新' });
     await button.waitFor({ timeout: 30_000 });
     // Until the button is pressed the page still runs on the old cache.
-    assert.ok(await page.evaluate((v) => caches.has(`quxian-${v}`), old));
+    assert.ok(await page.evaluate((v) => caches.has(`quxian-${v} /`), old));
     await screenshot(page, 'update-prompt');
 
     // Both tabs reload: the other one must not go on running old code over the new cache.
@@ -128,7 +128,7 @@ test('a redeploy shows 有新版本，刷新 and the button switches every tab t
     assert.ok((await hash(other)).includes('q=北碚'), 'the other tab keeps its view');
     assertNoErrors(otherErrors);
     const caches_ = await page.evaluate(() => caches.keys());
-    assert.deepEqual(caches_, [`quxian-${next}`], 'only the new cache is left');
+    assert.deepEqual(caches_, [`quxian-${next} /`], 'only the new cache is left');
     const css = await page.evaluate(async () => (await fetch('styles.css')).text());
     assert.ok(css.includes('/* redeployed */'), 'the new files are served');
     assert.equal(await page.locator('.qx-update').count(), 0, 'no prompt after the update');

@@ -119,6 +119,7 @@ if (location.hash === '' && linkParams.size > 0) {
   history.replaceState(null, '', `${location.pathname}${stays}#${linkParams}`);
 }
 let { view, notices: linkNotices } = readHash();
+showHashOfView();
 let shown = 0; // documents on screen
 let latest = 0; // ticket of the newest search or reading; older answers are dropped
 let lastSearch = ''; // searchKey of the results on screen ('' when none)
@@ -225,6 +226,14 @@ function hashOf(v) {
 // Typing writes one history entry, not one per pause: Back returns to the view before it.
 // The field being typed in ('q', 'from', 'to'), or '' when the last entry was not typed.
 let typedEntry = '';
+
+/**
+ * After a link with something left out or put right (its notices say what), the address
+ * bar shows the view on screen: a link copied from it is the view, not the faulty one.
+ */
+function showHashOfView() {
+  if (linkNotices.length > 0) history.replaceState(null, '', hashOf(view));
+}
 
 /**
  * Put the view in the hash: a new history entry, or with `typed` (the field typed in) the
@@ -752,8 +761,20 @@ function renderFacets(result) {
   }
 }
 
+/** Said while a new version of the site takes over (the page then reloads). */
+const UPDATING = '网站已更新，正在载入新版本…';
+/** Take a new version of the site if one waits (sw-register.js); whether it will. */
+const takeUpdate = async () => (await import('./sw-register.js')).takeUpdate();
+
 function showError(error) {
   status.className = 'error';
+  if (error?.kind === 'missing' && library === null) {
+    // After a redeploy: a reload would not help while the old service worker answers.
+    const ticket = latest;
+    status.textContent = error.message;
+    takeUpdate().then((taking) => { if (taking && ticket === latest) status.textContent = UPDATING; }, () => {});
+    return;
+  }
   if (error?.kind === 'stored' && library !== null) {
     // Said once known why (a moment: one look into IndexedDB), unless a newer view came.
     const ticket = latest;
@@ -939,13 +960,16 @@ function listDocs(result, append, offset) {
 }
 
 /** The list's totals in the status line, and the controls that depend on them. */
+/** Notices as the status line adds them to what it says. */
+const noticesText = (notices) => notices.map((n) => `（${n}）`).join('');
+
 function sayTotals(result) {
   // Nothing found: what to try, the date range first when there is one.
   const dated = view.from !== '' || view.to !== '';
   status.textContent = result.total === 0
     ? `没有找到匹配的段落：试试更短的词${dated ? '，放宽日期范围' : ''}，或去掉筛选条件`
     : `${formatCount(result.total_docs)} 篇文档 · ${formatCount(result.total)} 段匹配`;
-  [...linkNotices, ...result.notices].forEach((n) => { status.textContent += `（${n}）`; });
+  status.textContent += noticesText([...linkNotices, ...result.notices]);
   lastStatus = status.textContent;
   lastTotal = result.total;
   showExport(result.total > 0);
@@ -1017,6 +1041,7 @@ function showOrder() {
 }
 addEventListener('popstate', () => {
   ({ view, notices: linkNotices } = readHash());
+  showHashOfView();
   typedEntry = '';
   input.value = view.q;
   render();
@@ -1093,6 +1118,7 @@ async function read() {
     if (!target && view.p >= doc.passages) {
       status.textContent += `（链接中的 p=${view.p}（第 ${view.p + 1} 段）不在这篇文档中，它只有 ${formatCount(doc.passages)} 段）`;
     }
+    status.textContent += noticesText(linkNotices);
   } catch (error) {
     if (ticket !== latest) return;
     // Not the document read before: only the way back, and the message in sight.
@@ -1245,31 +1271,65 @@ async function controlled() {
   });
   await Promise.race([takeOver, new Promise((resolve) => setTimeout(resolve, 10_000))]);
   if (navigator.serviceWorker.controller) return true;
-  offlineStatus.textContent = '离线功能还没有准备好：请刷新页面，再点“离线使用”';
+  offlineStatus.textContent = '离线功能还没有准备好：请刷新页面，再点“离线使用”。若仍如此，可能是浏览器的存储空间不够：请清理浏览器中其他网站的数据后再试';
   return false;
 }
 
+/** The first bytes of every piece of a site index ("QXS\x1a", crates/core/src/site/piece.rs). */
+const PIECE_MAGIC = [0x51, 0x58, 0x53, 0x1a];
+
+/**
+ * Fetch one piece for 离线使用 (the service worker keeps it); what became of it: 'ok',
+ * 'gone' (404), 'foreign' (not a piece: a host's error page), 'full' (no room to keep it)
+ * or 'failed' (the network, another HTTP error).
+ */
+async function downloadPiece(name) {
+  try {
+    const response = await fetch(`./quxian/${name}`);
+    if (response.status === 404) return { outcome: 'gone', size: 0 };
+    if (!response.ok) return { outcome: 'failed', size: 0 };
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    if (!PIECE_MAGIC.every((byte, i) => bytes[i] === byte)) return { outcome: 'foreign', size: 0 };
+    const full = response.headers.get('X-Quxian-Not-Kept') === 'quota';
+    return { outcome: full ? 'full' : 'ok', size: bytes.length };
+  } catch {
+    return { outcome: 'failed', size: 0 };
+  }
+}
+
+/** What 离线使用 says when `count` files of an outcome other than 'ok' were left. */
+const DOWNLOAD_PROBLEMS = {
+  full: (n) => `浏览器的存储空间不够，有 ${n} 个文件没能保存：请清理浏览器中其他网站的数据（或在空间更大的设备上使用），再点“离线使用”`,
+  foreign: (n) => `有 ${n} 个文件不是本网站的索引文件（主机可能返回了错误页面）：请稍后再点“离线使用”；若仍如此，请联系网站维护者`,
+  gone: (n) => `有 ${n} 个文件在网站上不存在（网站可能刚更新过）：请刷新页面，再点“离线使用”`,
+  failed: (n) => `有 ${n} 个文件下载失败：请检查网络后再点“离线使用”`,
+};
+
 async function downloadAll() {
+  try {
+    await downloadAllPieces();
+  } catch (error) {
+    // The engine could not open the index (the page says why): nothing to download.
+    offlineStatus.textContent = `无法离线使用：${error?.message ?? error}`;
+  } finally {
+    offlineButton.disabled = false;
+    offlineProgress.hidden = true;
+  }
+}
+
+async function downloadAllPieces() {
   const names = await engine('pieceNames');
   if (!(await controlled()) || !(await roomFor(indexBytes))) return;
   offlineButton.disabled = true;
   offlineProgress.hidden = false;
   let done = 0;
   let bytes = 0;
-  let failed = 0;
+  const problems = { full: 0, foreign: 0, gone: 0, failed: 0 };
   const next = async () => {
     while (names.length > 0) {
-      const name = names.pop();
-      try {
-        const response = await fetch(`./quxian/${name}`);
-        if (!response.ok) throw new Error(String(response.status));
-        // Read first, then add: `bytes += await …` would add to the total read before the
-        // wait, losing what the other downloads added meanwhile.
-        const size = (await response.arrayBuffer()).byteLength;
-        bytes += size;
-      } catch {
-        failed += 1;
-      }
+      const { outcome, size } = await downloadPiece(names.pop());
+      if (outcome !== 'ok') problems[outcome] += 1;
+      bytes += size;
       done += 1;
       offlineProgress.value = done / total;
       const of = indexBytes === null ? '' : ` / ${mb(indexBytes)}`;
@@ -1278,10 +1338,14 @@ async function downloadAll() {
   };
   const total = names.length;
   await Promise.all(Array.from({ length: 6 }, next));
-  offlineButton.disabled = false;
-  offlineProgress.hidden = true;
-  if (failed > 0) {
-    offlineStatus.textContent = `有 ${failed} 个文件下载失败：请检查网络后再点“离线使用”`;
+  // The most telling problem first: no room, then what the host answered, then the network.
+  const problem = Object.keys(DOWNLOAD_PROBLEMS).find((outcome) => problems[outcome] > 0);
+  if (problem === 'gone' && (await takeUpdate())) {
+    offlineStatus.textContent = UPDATING;
+    return;
+  }
+  if (problem !== undefined) {
+    offlineStatus.textContent = DOWNLOAD_PROBLEMS[problem](formatCount(problems[problem]));
     return;
   }
   const estimate = await navigator.storage?.estimate?.();

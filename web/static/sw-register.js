@@ -40,6 +40,37 @@ async function register() {
   });
 }
 
+/**
+ * Let a new version take over now, if there is one: the page found the old one broken.
+ * After a redeploy this page's worker still answers with the old build's files (a site's
+ * meta among them), whose pieces the host no longer has, and a reload keeps the old worker
+ * (it hands over only once every tab of the site is closed). True when the new worker
+ * takes over; every tab then reloads (see `register`).
+ */
+export async function takeUpdate() {
+  if (!('serviceWorker' in navigator) || !navigator.serviceWorker.controller) return false;
+  const registration = await navigator.serviceWorker.getRegistration(here.href).catch(() => undefined);
+  if (!registration) return false;
+  await registration.update().catch(() => {});
+  const worker = registration.waiting ?? registration.installing;
+  if (!worker || !(await installed(worker))) return false;
+  worker.postMessage({ type: 'SKIP_WAITING' });
+  return true;
+}
+
+/** Whether `worker` is installed (waiting to take over), once it has finished installing. */
+function installed(worker) {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (worker.state === 'installing') return;
+      worker.removeEventListener('statechange', check);
+      resolve(worker.state === 'installed');
+    };
+    worker.addEventListener('statechange', check);
+    check();
+  });
+}
+
 function showPrompt(worker) {
   if (document.querySelector('.qx-update')) return;
   const bar = document.createElement('div');

@@ -5,8 +5,10 @@
 // deploy therefore changes this file's bytes, which is what makes the browser install the
 // new worker; it then waits until the page sends SKIP_WAITING (the 有新版本，刷新 button).
 //
-// - install: fetch every listed file, bypassing the HTTP cache, into `quxian-<version>`;
-// - activate: delete every other quxian cache;
+// - install: fetch every listed file, bypassing the HTTP cache, into `quxian-<version> <scope
+//   path>`;
+// - activate: delete this scope's older caches (one origin may serve several quxian pages,
+//   the app at / and a site under /archive/, each with its own worker and offline copy);
 // - fetch: same-origin GETs of listed files are answered from the cache (navigations by
 //   path, ignoring the query: `index.html?corpus=…` is the page); files under import/,
 //   jieba/ and pkg-api/ (the in-browser import engine, its dictionary, and the JS API that
@@ -17,14 +19,20 @@
 //   version's cache, so after one import online the next one works offline, a library once
 //   opened by pieces opens so offline (any library: site.html?library=ID is one page), and
 //   a site works offline once its pieces are in; anything else goes to the network
-//   untouched.
+//   untouched. A request for a piece marked `?retry` (the engine's second try at a piece it
+//   found damaged) skips the cache and replaces the entry. What cannot be kept (a full
+//   disk) is answered all the same, marked `X-Quxian-Not-Kept`, and a site's piece that is
+//   not one (an error page a host answered 200 with) is never kept.
 //
 // The precache list holds every file a page loads later (import-worker.js and
 // quxian-library.js included), so a page never pairs its code with another build's.
 const BUILD = { "version": "dev", "files": [] };
 
-const CACHE = `quxian-${BUILD.version}`;
 const SCOPE = new URL('./', self.location.href);
+const CACHE = `quxian-${BUILD.version} ${SCOPE.pathname}`;
+/** A site index's pieces (`quxian build --site`) and the bytes each one starts with. */
+const PIECES = new URL('quxian/', SCOPE).pathname;
+const PIECE_MAGIC = [0x51, 0x58, 0x53, 0x1a]; // "QXS\x1a", crates/core/src/site/piece.rs
 const PRECACHED = new Set(BUILD.files.map((f) => new URL(f, SCOPE).pathname));
 const RUNTIME = ['import/', 'jieba/', 'pkg-api/', 'pkg-site/', 'quxian/', 'site.html', 'site.js', 'site-export.js', 'site-worker.js', 'site.css']
   .map((d) => new URL(d, SCOPE).pathname);
@@ -38,8 +46,8 @@ self.addEventListener('install', (event) => {
 
 self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
-    const names = await caches.keys();
-    await Promise.all(names.filter((n) => n.startsWith('quxian-') && n !== CACHE).map((n) => caches.delete(n)));
+    const old = await olderCaches();
+    await Promise.all(old.map((n) => caches.delete(n)));
     await self.clients.claim();
   })());
 });
@@ -62,10 +70,22 @@ self.addEventListener('fetch', (event) => {
   }
 });
 
+/** This scope's caches of other versions; caches named before scopes were (`quxian-<version>`)
+ * count when they hold this scope's page. */
+async function olderCaches() {
+  const page = new URL('index.html', SCOPE).href;
+  const names = (await caches.keys()).filter((n) => n.startsWith('quxian-') && n !== CACHE);
+  const ours = await Promise.all(names.map(async (n) => (n.includes(' ')
+    ? n.endsWith(` ${SCOPE.pathname}`)
+    : (await (await caches.open(n)).match(page)) !== undefined)));
+  return names.filter((_, i) => ours[i]);
+}
+
 async function fromCache(path, request) {
   const cache = await caches.open(CACHE);
-  const hit = await cache.match(new URL(path, SCOPE).href);
-  return hit ?? fetch(request);
+  const key = new URL(path, SCOPE).href;
+  if (secondTry(request)) return keep(cache, key, await fetch(request));
+  return (await cache.match(key)) ?? fetch(request);
 }
 
 /** Answers from the cache entry `key` (the URL without its query), filled on first use. */
@@ -73,9 +93,34 @@ async function cacheOnFirstUse(key, request) {
   const cache = await caches.open(CACHE);
   // An exact key, not ignoreSearch: with it, Chromium compares every entry of the cache, so
   // 离线使用 of a site's 23,000 pieces slowed from ~70 to ~9 pieces a second.
-  const hit = await cache.match(key);
-  if (hit) return hit;
-  const response = await fetch(request);
-  if (response.ok) await cache.put(key, response.clone());
-  return response;
+  const hit = secondTry(request) ? undefined : await cache.match(key);
+  return hit ?? keep(cache, key, await fetch(request));
+}
+
+/** The engine's second try at a piece (or the meta) of a site index, marked `?retry` (not
+ * told by `request.cache`: with DevTools' "Disable cache" every request is a reload). */
+function secondTry(request) {
+  const url = new URL(request.url);
+  return url.searchParams.has('retry') && url.pathname.startsWith(PIECES);
+}
+
+/** `response`, kept under `key` when it is a good answer; marked when it could not be. */
+async function keep(cache, key, response) {
+  if (!response.ok || !(await mayKeep(key, response))) return response;
+  try {
+    await cache.put(key, response.clone());
+    return response;
+  } catch (error) {
+    // The page still gets its file; 离线使用 reads the mark to say what happened.
+    const headers = new Headers(response.headers);
+    headers.set('X-Quxian-Not-Kept', error?.name === 'QuotaExceededError' ? 'quota' : 'error');
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  }
+}
+
+/** False for a file under quxian/ that is not a piece of a site index. */
+async function mayKeep(key, response) {
+  if (!new URL(key).pathname.startsWith(PIECES)) return true;
+  const head = new Uint8Array(await response.clone().arrayBuffer()).subarray(0, PIECE_MAGIC.length);
+  return PIECE_MAGIC.every((byte, i) => head[i] === byte);
 }

@@ -49,9 +49,9 @@ const MAX_ROUNDS: usize = 8;
 
 #[wasm_bindgen]
 extern "C" {
-    /// The global `fetch` (window or worker).
+    /// The global `fetch` (window or worker), with its options (`init`).
     #[wasm_bindgen(js_name = fetch)]
-    fn global_fetch(url: &str) -> Promise;
+    fn global_fetch(url: &str, init: &JsValue) -> Promise;
 
     type Response;
     #[wasm_bindgen(method, getter)]
@@ -129,8 +129,19 @@ impl Source {
     /// The piece's bytes (in JavaScript memory).
     async fn bytes(&self, name: &str) -> Result<Uint8Array, SiteError> {
         match self {
-            Source::Host(base) => fetch_bytes(base, name).await,
+            Source::Host(base) => fetch_bytes(base, name, Fetch::Cached).await,
             Source::Stored(read) => read_stored(read, name).await,
+        }
+    }
+
+    /// A second try at a piece that arrived damaged, from the host itself: the first copy
+    /// may have come from a cache (the browser's, or the service worker's, which keeps what
+    /// a host once answered: an error page, a cut-short file) while the host now has it
+    /// right. `None` for pieces stored in this browser, which have no other copy.
+    async fn refetch(&self, name: &str) -> Option<Result<Uint8Array, SiteError>> {
+        match self {
+            Source::Host(base) => Some(fetch_bytes(base, name, Fetch::Reload).await),
+            Source::Stored(_) => None,
         }
     }
 
@@ -156,21 +167,65 @@ async fn read_stored(read: &js_sys::Function, name: &str) -> Result<Uint8Array, 
         .map_err(|_| SiteError::Stored(name.to_string(), StoredPiece::Missing))
 }
 
+/// How a piece is fetched.
+#[derive(Clone, Copy)]
+enum Fetch {
+    /// As any request: from a cache when one has it (pieces' names are immutable).
+    Cached,
+    /// From the host, past every cache, and into them: `cache: 'reload'` for the browser's,
+    /// and `?retry` for sw.js's.
+    Reload,
+}
+
 /// Fetch `base + name` as bytes (in JavaScript memory); errors name the file and the HTTP
 /// status.
-async fn fetch_bytes(base: &str, name: &str) -> Result<Uint8Array, SiteError> {
-    let url = format!("{base}{name}");
-    let response = JsFuture::from(global_fetch(&url))
+async fn fetch_bytes(base: &str, name: &str, how: Fetch) -> Result<Uint8Array, SiteError> {
+    let init = js_sys::Object::new();
+    if let Some(signal) = timeout_signal(FETCH_TIMEOUT_MS) {
+        let _ = js_sys::Reflect::set(&init, &"signal".into(), &signal);
+    }
+    let url = match how {
+        Fetch::Cached => format!("{base}{name}"),
+        Fetch::Reload => {
+            let _ = js_sys::Reflect::set(&init, &"cache".into(), &"reload".into());
+            format!("{base}{name}?retry")
+        }
+    };
+    let failed = |error: JsValue| fetch_failure(name, &error);
+    let response = JsFuture::from(global_fetch(&url, &init))
         .await
-        .map_err(|_| SiteError::Unreachable(name.to_string()))?;
+        .map_err(failed)?;
     let response: Response = response.unchecked_into();
     if !response.ok() {
         return Err(SiteError::Http(name.to_string(), response.status()));
     }
     let buffer = JsFuture::from(response.array_buffer())
         .await
-        .map_err(|_| SiteError::Unreachable(name.to_string()))?;
+        .map_err(failed)?;
     Ok(Uint8Array::new(&buffer))
+}
+
+/// How long one piece may take: a host that never answers must not leave 搜索中… for
+/// ever. Generous, as pieces are fetched 32 at a time over what may be a slow link.
+const FETCH_TIMEOUT_MS: u32 = 60_000;
+
+/// `AbortSignal.timeout(ms)`, where the browser has it.
+fn timeout_signal(ms: u32) -> Option<JsValue> {
+    let class = js_sys::Reflect::get(&js_sys::global(), &"AbortSignal".into()).ok()?;
+    let timeout = js_sys::Reflect::get(&class, &"timeout".into())
+        .ok()?
+        .dyn_into::<js_sys::Function>()
+        .ok()?;
+    timeout.call1(&class, &ms.into()).ok()
+}
+
+/// Why a fetch of piece `name` failed: its time ran out, or the network failed.
+fn fetch_failure(name: &str, error: &JsValue) -> SiteError {
+    let kind = js_sys::Reflect::get(error, &"name".into()).ok();
+    match kind.and_then(|k| k.as_string()).as_deref() {
+        Some("TimeoutError") => SiteError::TimedOut(name.to_string()),
+        _ => SiteError::Unreachable(name.to_string()),
+    }
 }
 
 /// Fetch every named piece, [`PARALLEL_FETCHES`] at a time, and add it to the index.
@@ -209,15 +264,41 @@ async fn load_batch(
         .map_err(SiteError::from_js)?;
     let all: Array = all.unchecked_into();
     for (name, bytes) in missing.into_iter().zip(all.iter()) {
-        let bytes: Uint8Array = bytes.unchecked_into();
+        let mut bytes: Uint8Array = bytes.unchecked_into();
         fetched.pieces += 1;
         fetched.bytes += bytes.length() as usize;
-        add_piece(inner, name, &bytes)?;
+        if let Err(damaged) = add_piece(inner, name, &bytes) {
+            bytes = fetched_again(inner, name, damaged).await?;
+        }
         let mut kept = inner.kept.borrow_mut();
         kept.insert(name.clone(), bytes.clone(), bytes.length() as usize);
         kept.evict_to(KEPT_BYTES);
     }
     Ok(())
+}
+
+/// The index of the meta's `bytes`; a damaged meta is fetched once more from the host
+/// (see [`Source::refetch`]).
+async fn open_index(source: &Source, bytes: &[u8]) -> Result<SiteIndex, SiteError> {
+    let damaged = match SiteIndex::open(bytes) {
+        Ok(index) => return Ok(index),
+        Err(e) => source.damaged(META_NAME, e),
+    };
+    let again = source.refetch(META_NAME).await.ok_or(damaged)??;
+    SiteIndex::open(&again.to_vec()).map_err(|e| source.damaged(META_NAME, e))
+}
+
+/// A piece that arrived damaged (`damaged`, the error), fetched once more from the host and
+/// added; the same error when there is no other copy, a new one when the host's is bad
+/// too.
+async fn fetched_again(
+    inner: &Inner,
+    name: &str,
+    damaged: SiteError,
+) -> Result<Uint8Array, SiteError> {
+    let bytes = inner.source.refetch(name).await.ok_or(damaged)??;
+    add_piece(inner, name, &bytes)?;
+    Ok(bytes)
 }
 
 /// Decode a piece into the index (one copy of its bytes into wasm memory).
@@ -261,7 +342,8 @@ impl SiteExplorer {
     /// a Promise of the piece's `Uint8Array`, or of `undefined` for a piece not stored.
     /// Resolves to a `SiteExplorer`; rejects with an `Error` whose message says, in
     /// Chinese, what is wrong (missing, another format version, damaged), and whose `kind`
-    /// is `"stored"` when a stored piece is missing or damaged (the page may rebuild them).
+    /// is `"stored"` when a stored piece is missing or damaged (the page may rebuild them),
+    /// `"missing"` when the host answers 404.
     pub fn open(base: String, meta: Option<Vec<u8>>, read: Option<js_sys::Function>) -> Promise {
         future_to_promise(async move {
             let source = match read {
@@ -277,8 +359,9 @@ impl SiteExplorer {
                     .map_err(SiteError::into_js)?
                     .to_vec(),
             };
-            let index =
-                SiteIndex::open(&meta).map_err(|e| source.damaged(META_NAME, e).into_js())?;
+            let index = open_index(&source, &meta)
+                .await
+                .map_err(SiteError::into_js)?;
             let inner = Rc::new(Inner {
                 source,
                 index: RefCell::new(index),
@@ -445,6 +528,8 @@ fn site_results(
 pub(crate) enum SiteError {
     /// The network failed for this file (offline, blocked, host down).
     Unreachable(String),
+    /// The host did not send this file in time ([`FETCH_TIMEOUT_MS`]).
+    TimedOut(String),
     /// The host answered with an HTTP error status for this file.
     Http(String, u16),
     /// The file arrived but is not what it should be.
@@ -476,9 +561,11 @@ impl SiteError {
             SiteError::Unreachable(name) => {
                 format!("无法获取索引文件 {name}：请检查网络连接后重试")
             }
-            SiteError::Http(name, 404) => format!(
-                "索引文件 {name} 不存在（HTTP 404）：网站可能刚更新过，请刷新页面后重试"
+            SiteError::TimedOut(name) => format!(
+                "索引文件 {name} 在 {} 秒内没有传完：网络可能很慢，或网站暂时没有响应，请稍后重试",
+                FETCH_TIMEOUT_MS / 1000
             ),
+            SiteError::Http(name, 404) => return missing_error(&name),
             SiteError::Http(name, status) => {
                 format!("索引文件 {name} 获取失败（HTTP {status}）：请稍后重试")
             }
@@ -491,6 +578,16 @@ impl SiteError {
         };
         js_sys::Error::new(&message).into()
     }
+}
+
+/// The `Error` for a file the host does not have: its `kind` is `"missing"`, so the page
+/// can let a new version take over when its service worker kept the old build's meta.
+fn missing_error(name: &str) -> JsValue {
+    let error = js_sys::Error::new(&format!(
+        "索引文件 {name} 不存在（HTTP 404）：网站可能刚更新过，请刷新页面后重试"
+    ));
+    let _ = js_sys::Reflect::set(&error, &"kind".into(), &"missing".into());
+    error.into()
 }
 
 /// The `Error` for a stored piece that is missing or damaged: its `kind` is `"stored"`, so
