@@ -26,7 +26,7 @@ function explorer() {
     try {
       // An explicit URL: `cargo xtask dist` inlines the API's glue into this file, where
       // the glue's own default (next to itself) would name the wrong folder.
-      await init({ module_or_path: module ?? new URL('./pkg-site/quxian_wasm_bg.wasm', import.meta.url) });
+      await init({ module_or_path: module ?? new URL('./pkg-site/quxian_wasm_bg.wasm', self.location.href) });
     } catch {
       throw new Error('无法载入搜索程序（pkg-site/quxian_wasm_bg.wasm）：请检查网络连接后重试；若仍不行，请确认网站的文件已完整上传');
     }

@@ -26,7 +26,8 @@ let libraryBuild = null; // the build of the pieces this page reads
 let piecesForgotten = false; // this page deleted them (one was missing or damaged)
 const LIBRARY_GONE = '找不到这个文档库：它可能已被删除（也许是在另一个标签页中）。请回到区县应用，打开“文档库”查看现有的文档库';
 
-const worker = new Worker('./site-worker.js', { type: 'module' });
+// A classic worker (`cargo xtask dist` makes its script one): it starts sooner.
+const worker = new Worker('./site-worker.js');
 // The engine's wasm and the site's meta are fetched here, at once (site.html preloads the
 // wasm), rather than by the worker once its two scripts have loaded: the wasm compiles off
 // the main thread while they load, and the worker gets the compiled module and the meta's
