@@ -691,9 +691,10 @@ function mapTile(name, column, row, n, max, inQuery) {
     svg('title', {}, label),
     svg('rect', { x, y, width: side, height: side, rx: 6 }),
     // As large as fits the tile: a phone shows the map at about half its size.
-    // Chosen: a tick before the name as well as the outline (which no shade hides).
-    svg('text', { x: x + side / 2, y: y + side / 2 - 2, 'text-anchor': 'middle', 'font-size': Math.min(17, Math.floor(54 / Math.max(3, [...name].length + (chosen ? 1 : 0)))) }, chosen ? `✓${name}` : name),
-    svg('text', { class: 'n', x: x + side / 2, y: y + side / 2 + 16, 'text-anchor': 'middle' }, formatCount(n)),
+    // Chosen: a tick before the count as well as the outline (which no shade hides); before
+    // the name it made a long name (重庆高新区) too small to read on a phone.
+    svg('text', { x: x + side / 2, y: y + side / 2 - 2, 'text-anchor': 'middle', 'font-size': Math.min(17, Math.floor(54 / Math.max(3, [...name].length))) }, name),
+    svg('text', { class: 'n', x: x + side / 2, y: y + side / 2 + 16, 'text-anchor': 'middle' }, chosen ? `✓ ${formatCount(n)}` : formatCount(n)),
   );
   if ((n === 0 && !chosen) || inQuery) return tile;
   tile.setAttribute('role', 'button');
