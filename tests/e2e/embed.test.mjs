@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { appUrl, launch, openApp, screenshot, SCREENSHOTS } from './helpers.mjs';
+import { appUrl, assertNoErrors, launch, openApp, screenshot, SCREENSHOTS, VIEWPORTS, watchErrors } from './helpers.mjs';
 import { DIST, total, waitReady } from './app-helpers.mjs';
 
 let browser;
@@ -193,12 +193,9 @@ test('screenshots of the example pages', { timeout: 90_000 }, async () => {
   }
 });
 
-test('the single-file build finds results from file://', { timeout: 90_000 }, async (t) => {
+test('the single-file build finds results from file://', { timeout: 90_000 }, async () => {
   const file = join(DIST, 'quxian-single.html');
-  if (!existsSync(file)) {
-    t.skip('dist/quxian-single.html not built (cargo xtask dist --single-file)');
-    return;
-  }
+  assert.ok(existsSync(file), 'cargo xtask dist writes dist/quxian-single.html (the examples link to it)');
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   page.viewportName = 'desktop';
@@ -251,6 +248,85 @@ test('a 320 px embed lays out like a phone: nothing is cut or overflows sideways
     });
     assert.deepEqual(cue, { scrolls: true, hint: true }, 'the heat map scrolls inside its box, and says so');
     await explorer.screenshot({ path: join(SCREENSHOTS, 'embed-320-overview.png') });
+    app.assertNoErrors();
+  } finally {
+    await app.close();
+  }
+});
+
+/** A host page of our own at examples/NAME (routed; the rest comes from dist/), opened. */
+async function hostPage(name, html) {
+  const context = await browser.newContext(VIEWPORTS.desktop);
+  await context.route(`**/examples/${name}`, (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: html }));
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(appUrl(`examples/${name}`));
+  return { context, page, errors };
+}
+
+test('an embed keeps its box and direction under a strict CSP on a right-to-left page; its reader scrolls inside the box', { timeout: 90_000 }, async () => {
+  // quxian's own CSP (no inline styles), a right-to-left host, the embed below a screen of
+  // text, and an app-url that has a fragment of its own.
+  const filler = Array.from({ length: 40 }, (_, i) => `<p>宿主页面的第 ${i + 1} 段文字。</p>`).join('\n');
+  const html = `<!doctype html><html lang="zh-CN" dir="rtl"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'">
+<script type="module" src="../quxian-embed.js"></script></head>
+<body>${filler}
+<quxian-explorer query="缙云山" height="420px" app-url="https://example.org/app/?x=1#old"></quxian-explorer>
+${filler}</body></html>`;
+  const { context, page, errors } = await hostPage('strict-host.html', html);
+  try {
+    const explorer = page.locator('quxian-explorer');
+    await explorer.getByTestId('results-count').waitFor({ timeout: 30_000 });
+    const box = await explorer.evaluate((el) => {
+      const inner = getComputedStyle(el.shadowRoot.querySelector('.qx-embed'));
+      return { height: el.getBoundingClientRect().height, overflow: inner.overflowY, direction: inner.direction };
+    });
+    assert.deepEqual(box, { height: 420, overflow: 'auto', direction: 'ltr' }, 'the shadow styles apply under the CSP');
+    const link = await explorer.getByTestId('doc-title').first().getAttribute('href');
+    assert.ok(link.startsWith('https://example.org/app/?x=1#/'), `the view's hash replaces app-url's: ${link}`);
+    // The host scrolled so that the embed is partly on screen; opening a document scrolls
+    // the explorer's own box to its passage, never the host page.
+    await explorer.evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 300));
+    const hostScroll = await page.evaluate(() => window.scrollY);
+    await explorer.getByTestId('hit').first().locator('a').first().click();
+    await explorer.getByTestId('reader').waitFor();
+    await page.waitForFunction(() => document.querySelector('quxian-explorer').shadowRoot.querySelector('.qx-embed').scrollTop > 0);
+    assert.equal(await page.evaluate(() => window.scrollY), hostScroll, 'the host page did not move');
+    assertNoErrors(errors);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the JS API refuses what it cannot use, in Chinese, takes an ArrayBuffer and pages with offset', { timeout: 60_000 }, async () => {
+  const app = await openApp(browser, { path: 'examples/api.html' });
+  try {
+    const result = await app.page.evaluate(async () => {
+      const m = await import('../pkg-api/quxian_wasm.js');
+      await m.default();
+      const buffer = await (await fetch('../corpus.qx')).arrayBuffer();
+      const explorer = await m.Explorer.open(buffer);
+      const refused = (f) => { try { f(); return 'accepted'; } catch (e) { return `${e instanceof Error}: ${e.message}`; } };
+      const keys = (r) => r.hits.map((h) => `${h.doc}#${h.passage}`);
+      const first = explorer.search('北碚', { limit: 3 });
+      const next = explorer.search('北碚', { limit: 3, offset: 3 });
+      const six = explorer.search('北碚', { limit: 6 });
+      return {
+        misspelt: refused(() => explorer.search('北碚', { limti: 5 })),
+        number: refused(() => explorer.search(12345, {})),
+        nothing: refused(() => explorer.search(null)),
+        notBytes: refused(() => new m.Explorer('corpus.qx')),
+        pages: [keys(first), keys(next), keys(six)],
+      };
+    });
+    assert.match(result.misspelt, /^true: 搜索选项无效：没有“limti”这个选项（可用的有 district、/);
+    assert.equal(result.number, 'true: 查询无效：应是文字（字符串），例如 "缙云山"');
+    assert.equal(result.nothing, result.number);
+    assert.match(result.notBytes, /^true: 无法打开语料：应传入 \.qx 文件的字节（Uint8Array 或 ArrayBuffer）/);
+    const [first, next, six] = result.pages;
+    assert.equal(first.length, 3);
+    assert.deepEqual([...first, ...next], six, 'offset 3 is the next three passages');
     app.assertNoErrors();
   } finally {
     await app.close();

@@ -78,9 +78,7 @@ impl Host {
             _ => UrlState::None,
         };
         let src = string(options, "src").filter(|s| !s.trim().is_empty());
-        let bytes = get(options, "bundleBytes")
-            .dyn_into::<js_sys::Uint8Array>()
-            .ok();
+        let bytes = bundle_bytes(&get(options, "bundleBytes"));
         let source = match (bytes, &src) {
             (Some(bytes), _) => BundleSource::Bytes(bytes),
             (None, Some(src)) => BundleSource::Url(src.clone()),
@@ -163,6 +161,32 @@ impl Host {
         }
     }
 
+    /// Scroll `element` into view (to the middle with `center`, else just into sight): the
+    /// page on the full page; in an embed only the explorer's own box, never the host page
+    /// around it (the browser's `scrollIntoView` scrolls every box up to the page).
+    pub fn scroll_into_view(&self, element: &web_sys::Element, center: bool) {
+        if self.url_state == UrlState::Hash {
+            dom::scroll_into_view(element, center);
+            return;
+        }
+        let (frame, item) = (
+            self.root.get_bounding_client_rect(),
+            element.get_bounding_client_rect(),
+        );
+        let room = f64::from(self.root.client_height());
+        let top = f64::from(self.root.scroll_top()) + item.top() - frame.top();
+        let target = if center {
+            top - (room - item.height()) / 2.0
+        } else if item.top() < frame.top() {
+            top
+        } else if item.bottom() > frame.top() + room {
+            top + item.height() - room
+        } else {
+            return;
+        };
+        self.root.set_scroll_top(target.max(0.0) as i32);
+    }
+
     /// Fire `quxian-viewchange` on the root; it bubbles out of a shadow root to its host.
     pub fn emit_view(&self, view: &ViewState) {
         let detail = js_sys::Object::new();
@@ -241,6 +265,8 @@ fn split_names(raw: &[String]) -> Vec<String> {
 fn link_target(url: &str) -> Option<String> {
     let absolute = web_sys::Url::new_with_base(url.trim(), &base_uri()?).ok()?;
     let page = web_sys::Url::new(&base_uri()?).ok()?.protocol();
+    // The view's own hash is appended: a fragment of the given address would come first.
+    absolute.set_hash("");
     allowed_link_scheme(url, &absolute.protocol(), &page).then(|| absolute.href())
 }
 
@@ -252,6 +278,15 @@ fn allowed_link_scheme(url: &str, protocol: &str, page: &str) -> bool {
 
 fn base_uri() -> Option<String> {
     web_sys::window()?.document()?.base_uri().ok()?
+}
+
+/// `mount`'s `bundleBytes`: a `Uint8Array`, or an `ArrayBuffer` (what
+/// `response.arrayBuffer()` gives) seen through one.
+fn bundle_bytes(value: &JsValue) -> Option<js_sys::Uint8Array> {
+    if let Some(buffer) = value.dyn_ref::<js_sys::ArrayBuffer>() {
+        return Some(js_sys::Uint8Array::new(buffer));
+    }
+    value.clone().dyn_into::<js_sys::Uint8Array>().ok()
 }
 
 /// `url` made absolute against the page's base URL.

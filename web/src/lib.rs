@@ -60,7 +60,8 @@ impl MountedExplorer {
 ///   `"none"` (default) keeps it in the app, for embeds, several per page.
 /// - `src`: the bundle URL, relative to the page; default `corpus.qx`, or in `"hash"` mode
 ///   the page's `?corpus=NAME.qx` parameter.
-/// - `bundleBytes`: a `Uint8Array` holding the bundle, used instead of fetching `src`.
+/// - `bundleBytes`: a `Uint8Array` (or an `ArrayBuffer`) holding the bundle, used instead
+///   of fetching `src`.
 /// - `query`, `district`, `topic`: the initial view (strings, or arrays of names; a string
 ///   may list several names separated by commas or spaces). In `"hash"` mode a non-empty
 ///   hash wins.

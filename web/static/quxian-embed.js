@@ -32,28 +32,50 @@ function loadApp() {
 }
 
 // Host-page CSS reaches a shadow tree only through inheritance from the host element, so
-// the host is reset and the box inside takes nothing from it (`all: initial`).
+// the host is reset and the box inside takes nothing from it (`all: initial`, which leaves
+// the writing direction alone: set apart, so a right-to-left page does not mirror it).
 const SHADOW_CSS = `
-:host { all: initial; display: block; contain: content; height: 600px; }
+:host { all: initial; display: block; contain: content; height: 600px; direction: ltr; unicode-bidi: isolate; }
 :host([hidden]) { display: none; }
 .qx-embed { all: initial; display: block; box-sizing: border-box; height: 100%; overflow: auto;
-  overscroll-behavior: contain; border-radius: 10px; outline: none; }
+  overscroll-behavior: contain; border-radius: 10px; outline: none; direction: ltr; }
 .qx-embed .qx-app { min-height: 100%; }
 `;
+
+let shadowSheet = null; // one constructed sheet, shared by every explorer on the page
+
+/**
+ * The shadow root's own rules. A constructed style sheet, which a host page's
+ * Content-Security-Policy without 'unsafe-inline' styles (quxian's own pages have one)
+ * allows, where it refuses an inline <style>; a <style> element in a browser without
+ * constructed sheets (returned, to be added to the root).
+ */
+function shadowStyles(root) {
+  if ('adoptedStyleSheets' in ShadowRoot.prototype && 'replaceSync' in CSSStyleSheet.prototype) {
+    if (shadowSheet === null) {
+      shadowSheet = new CSSStyleSheet();
+      shadowSheet.replaceSync(SHADOW_CSS);
+    }
+    root.adoptedStyleSheets = [shadowSheet];
+    return [];
+  }
+  const style = document.createElement('style');
+  style.textContent = SHADOW_CSS;
+  return [style];
+}
 
 class QuxianExplorer extends HTMLElement {
   connectedCallback() {
     if (this.shadowRoot) return; // moved within the page: keep the running app
     const root = this.attachShadow({ mode: 'open' });
-    const style = document.createElement('style');
-    style.textContent = SHADOW_CSS;
+    const style = shadowStyles(root);
     const sheet = document.createElement('link');
     sheet.rel = 'stylesheet';
     sheet.href = new URL('styles.css', here).href;
     const box = document.createElement('div');
     box.className = 'qx-embed';
     box.tabIndex = -1; // a click inside gives the explorer the keyboard
-    root.append(style, sheet, box);
+    root.append(...style, sheet, box);
     const height = this.getAttribute('height');
     if (height) this.style.height = height;
 

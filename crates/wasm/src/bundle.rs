@@ -17,11 +17,12 @@ pub struct Explorer {
 
 #[wasm_bindgen]
 impl Explorer {
-    /// Load a bundle (the bytes of a `.qx` file). Throws with a message in Chinese, for the
-    /// page, if it is not a bundle, another format version, truncated or corrupt.
+    /// Load a bundle (the bytes of a `.qx` file, a `Uint8Array` or an `ArrayBuffer`).
+    /// Throws with a message in Chinese, for the page, if it is not a bundle, another format
+    /// version, truncated or corrupt.
     #[wasm_bindgen(constructor)]
-    pub fn new(bytes: &[u8]) -> Result<Explorer, JsError> {
-        let corpus = Corpus::from_bundle(bytes).map_err(cannot_open)?;
+    pub fn new(bytes: JsValue) -> Result<Explorer, JsError> {
+        let corpus = Corpus::from_bundle(&bundle_bytes(&bytes)?).map_err(cannot_open)?;
         Ok(Explorer {
             searcher: Searcher::new(corpus),
         })
@@ -31,8 +32,10 @@ impl Explorer {
     /// ~30 ms with a yield to the browser between them (`new Explorer(bytes)` does it in
     /// one task: seconds for a big bundle). Resolves to an `Explorer`; rejects with an
     /// `Error` whose message says in Chinese what is wrong, as the constructor throws.
-    pub fn open(bytes: Vec<u8>) -> Promise {
+    pub fn open(bytes: JsValue) -> Promise {
+        let bytes = bundle_bytes(&bytes);
         future_to_promise(async move {
+            let bytes = bytes?;
             let mut loader = SearcherLoader::new(&bytes).map_err(cannot_open)?;
             loop {
                 let until = js_sys::Date::now() + LOAD_SLICE_MS;
@@ -59,9 +62,11 @@ impl Explorer {
         })
     }
 
-    /// Search. `options`: `{ district?: string[], topic?: string[], limit?: number, sort?:
+    /// Search. `options`: `{ district?: string[], topic?: string[], limit?: number,
+    /// offset?: number, sort?:
     /// "relevance" | "newest" | "oldest", from?: string, to?: string, per_document?: number,
-    /// whole_passages?: boolean }` (limit counts passages, default 20; dates `YYYY`,
+    /// whole_passages?: boolean }` (limit counts passages, default 20, offset the passages
+    /// skipped before them, default 0: the next page; dates `YYYY`,
     /// `YYYY-MM` or `YYYY-MM-DD`, a reversed range swapped with a notice; per_document:
     /// passages kept of each document, default all; whole_passages: each hit's `text` is
     /// its whole passage, not a snippet). A field of the wrong type throws an `Error` whose
@@ -73,17 +78,19 @@ impl Explorer {
     /// filtered on, as the gazetteer and lexicon write them, are `facets.chosen_district`
     /// and `facets.chosen_topic` (from the options) and `facets.typed_district` and
     /// `facets.typed_topic` (from the query's own `district:` / `topic:`).
-    pub fn search(&self, query: &str, options: JsValue) -> Result<JsValue, JsError> {
-        let request = parse_options(query, options).map_err(|e| JsError::new(&e))?;
+    pub fn search(&self, query: JsValue, options: JsValue) -> Result<JsValue, JsError> {
+        let request = parse_options(&query, options).map_err(|e| JsError::new(&e))?;
         let (q, filters, limit) = (&request.query, &request.filters, request.limit);
+        let listed = limit.saturating_add(request.offset);
         let results = match request.whole_passages {
-            true => self.searcher.search_whole_passages(q, filters, limit),
-            false => self.searcher.search(q, filters, limit),
+            true => self.searcher.search_whole_passages(q, filters, listed),
+            false => self.searcher.search(q, filters, listed),
         };
         let c = self.searcher.corpus();
         let chosen = Chosen::of(&request, |n| c.district_by_name(n), |n| c.topic_by_name(n));
         let hits = page_hits(&results, request.per_document)
             .filter_map(|found| js_hit(found, c.passage_info(found.0.passage)?))
+            .skip(request.offset)
             .take(limit)
             .collect();
         to_js(&JsResults {
@@ -96,6 +103,20 @@ impl Explorer {
             undated: results.undated,
         })
     }
+}
+
+/// The bytes given to `new Explorer` or `Explorer.open`: a `Uint8Array` (a Node `Buffer`
+/// is one) or an `ArrayBuffer` (what `response.arrayBuffer()` gives).
+fn bundle_bytes(value: &JsValue) -> Result<Vec<u8>, JsError> {
+    if let Some(bytes) = value.dyn_ref::<js_sys::Uint8Array>() {
+        return Ok(bytes.to_vec());
+    }
+    if let Some(buffer) = value.dyn_ref::<js_sys::ArrayBuffer>() {
+        return Ok(js_sys::Uint8Array::new(buffer).to_vec());
+    }
+    Err(JsError::new(
+        "无法打开语料：应传入 .qx 文件的字节（Uint8Array 或 ArrayBuffer），例如 new Uint8Array(await response.arrayBuffer())",
+    ))
 }
 
 /// The page's message for a bundle that cannot be opened (`new Explorer`, `Explorer.open`).

@@ -57,9 +57,24 @@ struct SearchOptions {
     whole_passages: Option<bool>,
 }
 
+/// The fields [`SearchOptions::read`] knows: any other is refused, so that a misspelt
+/// `limit` is an error rather than a search with the default.
+const OPTION_NAMES: [&str; 10] = [
+    "district",
+    "topic",
+    "limit",
+    "offset",
+    "facets",
+    "sort",
+    "per_document",
+    "from",
+    "to",
+    "whole_passages",
+];
+
 impl SearchOptions {
     /// The options of a JavaScript object (`undefined` or `null`: the defaults); a field
-    /// of the wrong type is an error in Chinese that names it.
+    /// of the wrong type, or of an unknown name, is an error in Chinese that names it.
     fn read(options: &JsValue) -> Result<SearchOptions, String> {
         if options.is_undefined() || options.is_null() {
             return Ok(SearchOptions::default());
@@ -67,6 +82,18 @@ impl SearchOptions {
         // (An array is an object too, and `sort` would find `Array.prototype.sort`.)
         if !options.is_object() || js_sys::Array::is_array(options) {
             return Err("搜索选项无效：应是一个对象，例如 { limit: 10 }".to_string());
+        }
+        let names = js_sys::Object::keys(options.unchecked_ref::<js_sys::Object>());
+        if let Some(unknown) = names
+            .iter()
+            .filter_map(|name| name.as_string())
+            .find(|name| !OPTION_NAMES.contains(&name.as_str()))
+        {
+            let shown: String = unknown.chars().take(40).collect();
+            return Err(format!(
+                "搜索选项无效：没有“{shown}”这个选项（可用的有 {}）",
+                OPTION_NAMES.join("、")
+            ));
         }
         let field = |name: &'static str| -> Result<OptionField, String> {
             // A getter that throws: refused, not taken for an absent field.
@@ -357,11 +384,15 @@ pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
         .map_err(|e| JsError::new(&e.to_string()))
 }
 
-/// Parse a query and `search`'s options: the query with the option filters added, the
-/// limit (default 20) and the offset (default 0).
-pub(crate) fn parse_options(query: &str, options: JsValue) -> Result<Request, String> {
+/// Parse a query (a JavaScript value: anything but a string is refused) and `search`'s
+/// options: the query with the option filters added, the limit (default 20) and the offset
+/// (default 0).
+pub(crate) fn parse_options(query: &JsValue, options: JsValue) -> Result<Request, String> {
+    let query = query
+        .as_string()
+        .ok_or("查询无效：应是文字（字符串），例如 \"缙云山\"")?;
     let options = SearchOptions::read(&options)?;
-    let mut q = Query::parse_with(query, nfkc).map_err(|e| e.zh())?;
+    let mut q = Query::parse_with(&query, nfkc).map_err(|e| e.zh())?;
     q.districts.extend(options.district.iter().cloned());
     q.topics.extend(options.topic.iter().cloned());
     let sort = match options.sort.as_deref() {

@@ -464,7 +464,7 @@ impl SiteExplorer {
     /// pieces, bytes }` says what this search downloaded. `sort`, `from` and `to` fetch
     /// the passage tables of every match (documents' dates live there); `timeline` and
     /// `undated` are counted with the facets (empty and 0 for `facets: false`).
-    pub fn search(&self, query: String, options: JsValue) -> Promise {
+    pub fn search(&self, query: JsValue, options: JsValue) -> Promise {
         let inner = self.inner.clone();
         future_to_promise(async move {
             let request = parse_options(&query, options)

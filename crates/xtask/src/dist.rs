@@ -17,7 +17,7 @@
 //! | `examples/` | `web/examples/`: host pages embedding the explorer or using the API |
 //! | `import/quxian_import{.js,_bg.wasm}`, `jieba/dict.txt` | the in-browser import, when `crates/import` builds |
 //! | `sw.js`, `build.json` | the service worker with this build's version and precache list |
-//! | `quxian-single.html` | with `--single-file`: app, styles and corpus in one file for file:// |
+//! | `quxian-single.html` | app, styles and corpus in one file for file:// (not precached) |
 //!
 //! The build version is a hash of every other file in `dist/`; it names the service
 //! worker's cache, so a redeploy that changes any byte makes browsers fetch the new files
@@ -66,12 +66,6 @@ const NOT_PRECACHED: &[&str] = &[
     "import-demo.html",
 ];
 
-/// What `dist` builds besides the site.
-#[derive(Default)]
-pub struct Options {
-    /// Also write `quxian-single.html`.
-    pub single_file: bool,
-}
 /// Files the site cannot work without; `dist` fails rather than ship without them.
 const EXPECTED: &[&str] = &[
     "index.html",
@@ -90,7 +84,7 @@ const EXPECTED: &[&str] = &[
     "build.json",
 ];
 
-pub fn run(root: &Path, options: &Options) -> Result<()> {
+pub fn run(root: &Path) -> Result<()> {
     let start = Instant::now();
     step("dist: prerequisites");
     ensure_wasm_target()?;
@@ -109,7 +103,7 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
         fs::remove_dir_all(&dist).with_context(|| format!("removing {}", dist.display()))?;
     }
     fs::create_dir_all(dist.join("pkg"))?;
-    let result = build_into(root, &dist, &staging_rel, &wasm_bindgen, options);
+    let result = build_into(root, &dist, &staging_rel, &wasm_bindgen);
     if result.is_err() {
         let _ = fs::remove_dir_all(&dist);
         return result;
@@ -129,13 +123,7 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
 }
 
 /// Every step of `run`, writing into the staging directory `dist` (`rel` from the root).
-fn build_into(
-    root: &Path,
-    dist: &Path,
-    rel: &str,
-    wasm_bindgen: &Path,
-    options: &Options,
-) -> Result<()> {
+fn build_into(root: &Path, dist: &Path, rel: &str, wasm_bindgen: &Path) -> Result<()> {
     // One package per build: building them together would unify their dependencies'
     // features and grow the app's wasm with what only the API needs.
     for package in [WEB_PACKAGE, API_PACKAGE] {
@@ -195,10 +183,9 @@ fn build_into(
     step("dist: site worker with its API inlined");
     bundle_site_worker(dist)?;
     import_engine(root, dist, rel, wasm_bindgen)?;
-    if options.single_file {
-        step("dist: single-file build");
-        single_file(dist)?;
-    }
+    // Always: the examples link to it, and it takes a second.
+    step("dist: single-file build");
+    single_file(dist)?;
     step("dist: service worker");
     service_worker(dist)?;
     for file in EXPECTED {

@@ -22,7 +22,7 @@ use anyhow::{bail, Result};
 /// One line of help per task, printed by a bare `cargo xtask`.
 const TASKS: &[(&str, &str)] = &[
     (
-        "dist [--single-file]",
+        "dist",
         "build dist/: app, JS API, embed script, service worker, bundles, examples, import",
     ),
     (
@@ -69,10 +69,8 @@ fn run() -> Result<()> {
     std::env::set_current_dir(&root)?;
     match task.as_str() {
         "dist" => {
-            let mut args = Args::new(args);
-            let single_file = args.switch("--single-file");
-            args.finish(&task)?;
-            dist::run(&root, &dist::Options { single_file })
+            no_args(&task, &args)?;
+            dist::run(&root)
         }
         "serve" => serve::task(&root, Args::new(args)),
         "test" => {

@@ -30,7 +30,7 @@ pub fn task(root: &Path, mut args: Args) -> Result<()> {
     let no_build = args.switch("--no-build");
     args.finish("serve")?;
     if !no_build {
-        crate::dist::run(root, &crate::dist::Options::default())?;
+        crate::dist::run(root)?;
     }
     // `--docs DIR`: those documents as a site index (fetched piece by piece) with its
     // search page, built by the real CLI into target/site/.

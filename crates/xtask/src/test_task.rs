@@ -3,7 +3,7 @@
 //! 1. native unit and integration tests (`cargo test --workspace`; the yew app's pure
 //!    logic — reducer, link checks — runs natively too, its browser calls never execute);
 //! 2. the core builds for wasm32;
-//! 3. `dist --single-file`, the full browser build (the single file is tested too), and a
+//! 3. `dist`, the full browser build (the single file is tested too), and a
 //!    300-document generated archive (`target/e2e-archive`) for the site tests;
 //! 4. the browser tests: `dist/` served on 127.0.0.1 from a thread of this process,
 //!    `node --test tests/e2e/` driving headless Chromium through playwright-core.
@@ -37,7 +37,7 @@ pub fn run(root: &Path) -> Result<()> {
     step("test: core builds for wasm32");
     exec(cargo().args(["build", "-p", "quxian-core", "--target", WASM_TARGET]))?;
 
-    crate::dist::run(root, &crate::dist::Options { single_file: true })?;
+    crate::dist::run(root)?;
 
     step("test: a small generated archive for the site tests");
     let archive = root.join("target/e2e-archive");

@@ -5,7 +5,6 @@ use yew::prelude::*;
 
 use crate::components::doc_group::DocGroupView;
 use crate::derive::{Found, Shared};
-use crate::dom;
 use crate::host::HostRef;
 
 #[derive(Properties, PartialEq)]
@@ -20,9 +19,11 @@ pub struct HitListProps {
 pub fn HitList(props: &HitListProps) -> Html {
     let host = use_context::<HostRef>();
     use_effect_with(props.focus, move |focus| {
-        let found = host.zip(*focus);
-        if let Some(el) = found.and_then(|(h, i)| h.element_by_id(&format!("qx-g-{i}"))) {
-            dom::scroll_into_view(&el, false);
+        let Some((host, i)) = host.zip(*focus) else {
+            return;
+        };
+        if let Some(el) = host.element_by_id(&format!("qx-g-{i}")) {
+            host.scroll_into_view(&el, false);
         }
     });
     let groups = &props.found.results.groups;

@@ -6,7 +6,6 @@ use yew::prelude::*;
 
 use crate::components::{marked, ReaderPassage};
 use crate::derive::{Found, Shared};
-use crate::dom;
 use crate::host::HostRef;
 use crate::state::{Action, AppState, CorpusHandle};
 
@@ -28,7 +27,7 @@ pub fn Reader(props: &ReaderProps) -> Html {
             move |(_, passage)| {
                 let Some(host) = host else { return };
                 match passage.and_then(|p| host.element_by_id(&format!("p-{p}"))) {
-                    Some(el) => dom::scroll_into_view(&el, true),
+                    Some(el) => host.scroll_into_view(&el, true),
                     None => host.scroll_to_top(),
                 }
             },
