@@ -177,6 +177,8 @@ test('site: options of the wrong type are refused in Chinese, naming the field; 
     [{ topic: ['科技创新', 7] }, '搜索选项无效：topic 应是名称的数组，例如 ["北碚"]'],
     [{ facets: 'no' }, '搜索选项无效：facets 应是布尔值 true 或 false'],
     [{ sort: 1 }, '搜索选项无效：sort 应是文字'],
+    [{ per_document: 0 }, '搜索选项无效：per_document 应是不小于 1 的整数'],
+    [{ limti: 5 }, '搜索选项无效：没有“limti”这个选项（可用的有 district、topic、limit、offset、facets、sort、per_document、from、to、whole_passages）'],
     ['limit=3', '搜索选项无效：应是一个对象，例如 { limit: 10 }'],
     [[], '搜索选项无效：应是一个对象，例如 { limit: 10 }'],
     ['throwing getter', '搜索选项无效：无法读取 limit'],

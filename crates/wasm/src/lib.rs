@@ -102,6 +102,11 @@ impl SearchOptions {
             let value = Some(value).filter(|v| !v.is_undefined() && !v.is_null());
             Ok(OptionField { name, value })
         };
+        let per_document = field("per_document")?.count()?;
+        // Zero passages per document would list documents with nothing to show.
+        if per_document == Some(0) {
+            return Err("搜索选项无效：per_document 应是不小于 1 的整数".to_string());
+        }
         Ok(SearchOptions {
             district: field("district")?.names()?,
             topic: field("topic")?.names()?,
@@ -109,7 +114,7 @@ impl SearchOptions {
             offset: field("offset")?.count()?.unwrap_or(0),
             facets: field("facets")?.flag()?,
             sort: field("sort")?.text()?,
-            per_document: field("per_document")?.count()?,
+            per_document,
             from: field("from")?.text()?,
             to: field("to")?.text()?,
             whole_passages: field("whole_passages")?.flag()?,
