@@ -124,6 +124,7 @@ test('an invalid or missing bundle name falls back to corpus.qx, with a notice',
     await waitReady(app.page);
     const text = await app.page.getByTestId('notice-bar').innerText();
     assert.ok(text.includes('无效') && text.includes('corpus.qx'), text);
+    assert.ok(text.includes('corpus=“../secret.qx”'), `the name as written, not percent-encoded: ${text}`);
     assert.ok((await total(app.page)) > 0, 'the default corpus answers the query');
     assert.equal(await app.page.getByTestId('load-error').count(), 0);
     app.assertNoErrors();

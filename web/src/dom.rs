@@ -110,9 +110,23 @@ pub fn bundle_name() -> Result<String, String> {
         Some(name) if valid_bundle_name(name) => Ok(name.to_string()),
         Some(name) => Err(format!(
             "页面参数 corpus=“{}” 无效：只能是同一目录下的 .qx 文件名（字母、数字、. _ -）",
-            name.chars().take(60).collect::<String>()
+            shown_param(name)
         )),
     }
+}
+
+/// A link parameter's value as a reader wrote it (percent-decoding undone, when it is
+/// valid), cut to 60 characters with … where it was cut.
+fn shown_param(value: &str) -> String {
+    let decoded = js_sys::decode_uri_component(value)
+        .ok()
+        .and_then(|d| d.as_string())
+        .unwrap_or_else(|| value.to_string());
+    let mut shown: String = decoded.chars().take(60).collect();
+    if decoded.chars().count() > 60 {
+        shown.push('…');
+    }
+    shown
 }
 
 /// True for a plain `.qx` file name (letters, digits, `.`, `_`, `-`), never a path.
