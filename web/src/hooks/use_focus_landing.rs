@@ -36,8 +36,14 @@ pub fn use_focus_landing(host: HostRef, page: Option<Page>) {
         if !dom::focus_lost() {
             return;
         }
-        if let Some(target) = landing(&host, &left, page) {
-            dom::focus_in_place(&target);
+        match (landing(&host, &left, page), page) {
+            // The reader scrolls to the linked passage itself: its title takes the focus
+            // where it is.
+            (Some(title), Page::Reader(_)) => dom::focus_in_place(&title),
+            // Elsewhere the focus brings its element into sight (the results come back
+            // scrolled as the document was).
+            (Some(target), _) => dom::focus(&target),
+            (None, _) => {}
         }
     });
 }
