@@ -255,8 +255,8 @@ test('a 320 px embed lays out like a phone: nothing is cut or overflows sideways
 });
 
 /** A host page of our own at examples/NAME (routed; the rest comes from dist/), opened. */
-async function hostPage(name, html) {
-  const context = await browser.newContext(VIEWPORTS.desktop);
+async function hostPage(name, html, contextOptions = {}) {
+  const context = await browser.newContext({ ...VIEWPORTS.desktop, ...contextOptions });
   await context.route(`**/examples/${name}`, (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: html }));
   const page = await context.newPage();
   const errors = watchErrors(page);
@@ -330,5 +330,31 @@ test('the JS API refuses what it cannot use, in Chinese, takes an ArrayBuffer an
     app.assertNoErrors();
   } finally {
     await app.close();
+  }
+});
+
+test('an embed\'s theme attribute fixes its theme whatever the system\'s', { timeout: 60_000 }, async () => {
+  const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
+<script type="module" src="../quxian-embed.js"></script></head><body>
+<quxian-explorer id="light" theme="light" query="缙云山" height="300px"></quxian-explorer>
+<quxian-explorer id="dark" theme="dark" query="缙云山" height="300px"></quxian-explorer>
+<quxian-explorer id="system" query="缙云山" height="300px"></quxian-explorer>
+</body></html>`;
+  for (const scheme of ['light', 'dark']) {
+    const { context, page, errors } = await hostPage('themed.html', html, { colorScheme: scheme });
+    try {
+      const backgrounds = {};
+      for (const id of ['light', 'dark', 'system']) {
+        const explorer = page.locator(`quxian-explorer#${id}`);
+        await explorer.getByTestId('results-count').waitFor({ timeout: 30_000 });
+        backgrounds[id] = await explorer.evaluate((el) => getComputedStyle(el.shadowRoot.querySelector('.qx-app')).backgroundColor);
+      }
+      const [light, dark] = ['rgb(246, 247, 249)', 'rgb(17, 20, 24)'];
+      assert.deepEqual(backgrounds, { light, dark, system: scheme === 'light' ? light : dark }, `system ${scheme}`);
+      await screenshot(page, `embed-themes-${scheme}`);
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
   }
 });

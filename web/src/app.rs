@@ -181,7 +181,7 @@ pub fn App(props: &AppProps) -> Html {
         dom::focus_in_app(&event, &["#qx-hits", "#qx-results", "#qx-main"]);
     });
     html! {
-        <div class="qx-app">
+        <div class="qx-app" data-theme={host.theme}>
             <header class="qx-header">
                 <button type="button" class="qx-skip" onclick={skip_to_content}>{ "跳到主要内容" }</button>
                 <a class="qx-brand" href={host.href(&crate::state::home(view))} onclick={on_home}>

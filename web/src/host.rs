@@ -45,6 +45,9 @@ pub struct Host {
     pub app_url: String,
     /// The view to start with when the URL gives none.
     pub initial: ViewState,
+    /// `"light"` or `"dark"` when the host fixes the theme (a page with one theme of its
+    /// own), `None` to follow the system's.
+    pub theme: Option<&'static str>,
 }
 
 /// The host, shared through props and context; equal only to itself.
@@ -93,12 +96,18 @@ impl Host {
             topics: names(&get(options, "topic")),
             ..ViewState::default()
         };
+        let theme = match string(options, "theme").as_deref() {
+            Some("light") => Some("light"),
+            Some("dark") => Some("dark"),
+            _ => None,
+        };
         Host {
             root,
             url_state,
             source,
             app_url,
             initial,
+            theme,
         }
     }
 

@@ -68,6 +68,8 @@ impl MountedExplorer {
 /// - `loadLibrary`: a function returning a promise of the `quxian-library.js` module
 ///   (`() => import('./quxian-library.js')`); without it the page has no saved libraries
 ///   and no import.
+/// - `theme`: `"light"` or `"dark"` to fix the theme (a host page with one of its own);
+///   default: the system's.
 /// - `appUrl`: where links made by 复制链接 in `"none"` mode point (the hash is appended);
 ///   default: `index.html` next to the bundle, with `?corpus=NAME.qx` when the bundle is
 ///   not `corpus.qx`.

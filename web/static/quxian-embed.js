@@ -12,6 +12,8 @@
 //   url-state  "none" (default): the view stays in the element, several per page;
 //              "hash": the view lives in location.hash, like the full app (one per page)
 //   app-url    where 复制链接 links point (default: index.html next to the bundle)
+//   theme      "light" or "dark" to fix the theme (a page with one theme of its own);
+//              default: the system's light or dark
 //
 // Each explorer lives in its own shadow root: the page's CSS cannot reach inside (the
 // inherited properties are reset below) and the explorer's styles.css cannot restyle the
@@ -85,6 +87,7 @@ class QuxianExplorer extends HTMLElement {
       query: this.getAttribute('query') ?? '',
       district: this.getAttribute('district') ?? '',
       topic: this.getAttribute('topic') ?? '',
+      theme: this.getAttribute('theme') ?? '',
       loadLibrary: () => import(new URL('quxian-library.js', here).href),
     };
     const appUrl = this.getAttribute('app-url');
