@@ -215,23 +215,48 @@ fn front_matter(text: &str) -> (FrontMatter, &str) {
             _ => continue,
         };
         if !value.is_empty() {
-            *slot = Some(value.to_string());
+            *slot = Some(value);
         }
     }
     (FrontMatter::default(), text)
 }
 
-/// Drop one pair of matching quotes around a YAML scalar.
-fn unquote(value: &str) -> &str {
-    for quote in ['"', '\''] {
-        if let Some(inner) = value
-            .strip_prefix(quote)
-            .and_then(|v| v.strip_suffix(quote))
-        {
-            return inner.trim();
+/// A YAML scalar without its pair of matching quotes, its escapes undone: `\"`, `\\` and
+/// the other one-letter escapes in double quotes, `''` in single quotes (a title
+/// `"他说\"好\""` is 他说"好").
+fn unquote(value: &str) -> String {
+    if let Some(inner) = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
+        return unescape_double_quoted(inner).trim().to_string();
+    }
+    if let Some(inner) = value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')) {
+        return inner.replace("''", "'").trim().to_string();
+    }
+    value.to_string()
+}
+
+/// The escapes of a YAML double-quoted scalar that a one-line title or source may hold;
+/// an unknown one is kept as written.
+fn unescape_double_quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('"') => out.push('"'),
+            Some('\\') => out.push('\\'),
+            Some('/') => out.push('/'),
+            Some('t') | Some('n') | Some('r') => out.push(' '),
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
         }
     }
-    value
+    out
 }
 
 /// The first non-blank line, trimmed: the title of a document that names none otherwise.
@@ -252,6 +277,24 @@ mod tests {
             Err(crate::Error::Read { reason, .. }) => reason.to_string(),
             Err(other) => panic!("expected a read error, got {other}"),
             Ok(docs) => panic!("expected a read error, got {} documents", docs.len()),
+        }
+    }
+
+    /// Quoted titles lose their quotes and their escapes, as YAML reads them.
+    #[test]
+    fn front_matter_values_are_unescaped() {
+        let cases = [
+            (r#"title: "他说\"好\"""#, r#"他说"好""#),
+            (r#"title: "C:\\目录""#, r"C:\目录"),
+            ("title: '它''s'", "它's"),
+            (r#"title: "a\qb""#, r"a\qb"),
+            ("title: 没有引号 \\", "没有引号 \\"),
+        ];
+        for (line, title) in cases {
+            let text = format!("---\n{line}\n---\n正文");
+            let (meta, rest) = front_matter(&text);
+            assert_eq!(meta.title.as_deref(), Some(title), "{line}");
+            assert_eq!(rest, "正文");
         }
     }
 
