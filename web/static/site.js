@@ -1277,9 +1277,6 @@ async function controlled() {
   return false;
 }
 
-/** The first bytes of every piece of a site index ("QXS\x1a", crates/core/src/site/piece.rs). */
-const PIECE_MAGIC = [0x51, 0x58, 0x53, 0x1a];
-
 /**
  * Fetch one piece for 离线使用 (the service worker keeps it); what became of it: 'ok',
  * 'gone' (404), 'foreign' (not a piece: a host's error page), 'full' (no room to keep it)
@@ -1290,10 +1287,10 @@ async function downloadPiece(name) {
     const response = await fetch(`./quxian/${name}`);
     if (response.status === 404) return { outcome: 'gone', size: 0 };
     if (!response.ok) return { outcome: 'failed', size: 0 };
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    if (!PIECE_MAGIC.every((byte, i) => bytes[i] === byte)) return { outcome: 'foreign', size: 0 };
-    const full = response.headers.get('X-Quxian-Not-Kept') === 'quota';
-    return { outcome: full ? 'full' : 'ok', size: bytes.length };
+    const size = (await response.arrayBuffer()).byteLength;
+    // Why the service worker did not keep it, if it did not (sw.js).
+    const outcome = { foreign: 'foreign', quota: 'full', error: 'failed' }[response.headers.get('X-Quxian-Not-Kept')];
+    return { outcome: outcome ?? 'ok', size: outcome ? 0 : size };
   } catch {
     return { outcome: 'failed', size: 0 };
   }

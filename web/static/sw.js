@@ -20,9 +20,10 @@
 //   opened by pieces opens so offline (any library: site.html?library=ID is one page), and
 //   a site works offline once its pieces are in; anything else goes to the network
 //   untouched. A request for a piece marked `?retry` (the engine's second try at a piece it
-//   found damaged) skips the cache and replaces the entry. What cannot be kept (a full
-//   disk) is answered all the same, marked `X-Quxian-Not-Kept`, and a site's piece that is
-//   not one (an error page a host answered 200 with) is never kept.
+//   found damaged) skips the cache and replaces the entry. What is not kept is answered all
+//   the same, marked `X-Quxian-Not-Kept` with why, for 离线使用 to say: `foreign`, a site's
+//   piece that is not one (an error page a host answered 200 with), `quota` (a full disk)
+//   or `error`.
 //
 // The precache list holds every file a page loads later (import-worker.js and
 // quxian-library.js included), so a page never pairs its code with another build's.
@@ -106,16 +107,21 @@ function secondTry(request) {
 
 /** `response`, kept under `key` when it is a good answer; marked when it could not be. */
 async function keep(cache, key, response) {
-  if (!response.ok || !(await mayKeep(key, response))) return response;
+  if (!response.ok) return response;
+  if (!(await mayKeep(key, response))) return notKept(response, 'foreign');
   try {
     await cache.put(key, response.clone());
     return response;
   } catch (error) {
-    // The page still gets its file; 离线使用 reads the mark to say what happened.
-    const headers = new Headers(response.headers);
-    headers.set('X-Quxian-Not-Kept', error?.name === 'QuotaExceededError' ? 'quota' : 'error');
-    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+    return notKept(response, error?.name === 'QuotaExceededError' ? 'quota' : 'error');
   }
+}
+
+/** `response` marked as not kept, and why: the page still gets the file. */
+function notKept(response, why) {
+  const headers = new Headers(response.headers);
+  headers.set('X-Quxian-Not-Kept', why);
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
 
 /** False for a file under quxian/ that is not a piece of a site index. */
