@@ -194,6 +194,8 @@ test('import, save, search, reload, export, re-import and delete a library in th
     await row.locator('[role=alert]').waitFor();
     assert.equal(await row.locator('[role=alert]').innerText(), '已有名为“北碚渝北资料”的文档库：请换一个名称');
     await row.getByRole('button', { name: '取消' }).click();
+    // 取消 takes the message with it: left over, it would read as the next try's answer.
+    await row.locator('[role=alert]').waitFor({ state: 'detached' });
     const other = await app.context.newPage();
     await other.goto(appUrl('#/search?v=1'));
     await waitReady(other);

@@ -43,10 +43,12 @@ pub fn LibraryRow(props: &LibraryRowProps) -> Html {
         move |job: std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>>>>,
               after: Box<dyn FnOnce()>| {
             let (error, changed) = (error.clone(), changed.clone());
+            // The last failure's message goes while this try runs: one left over would read
+            // as this try's answer.
+            error.set(None);
             wasm_bindgen_futures::spawn_local(async move {
                 match job.await {
                     Ok(()) => {
-                        error.set(None);
                         after();
                         changed.emit(());
                     }
@@ -55,9 +57,14 @@ pub fn LibraryRow(props: &LibraryRowProps) -> Html {
             });
         }
     };
+    // Another mode (取消, or 重命名 again) starts afresh: a failure's message belongs to the
+    // try that failed.
     let set = |m: Mode| {
-        let mode = mode.clone();
-        Callback::from(move |_: MouseEvent| mode.set(m))
+        let (mode, error) = (mode.clone(), error.clone());
+        Callback::from(move |_: MouseEvent| {
+            error.set(None);
+            mode.set(m);
+        })
     };
     let open = {
         let (on_open, id) = (props.on_open.clone(), lib.id.clone());
