@@ -860,6 +860,12 @@ test('site page: links with a bad order or date, the skip link, typing, back fro
     assert.equal((await status()).split(notice).length, 2, `${notice} once: ${await status()}`);
   }
   assert.match(await status(), new RegExp(`^${all.total_docs.toLocaleString('zh-CN')} 篇文档`));
+  // A `%` that starts no escape: the query is kept as written, as the app keeps it, and said.
+  await page.goto('about:blank');
+  await page.goto(`${server.url}#q=${encodeURIComponent('重庆')}%`);
+  await page.waitForSelector('#hits:not([aria-busy]) mark');
+  assert.equal(await page.inputValue('#q'), '重庆%');
+  assert.ok((await status()).includes('链接参数 q 中有不完整的 % 编码，已按原样保留'), await status());
   await page.goto('about:blank');
   await page.goto(`${server.url}#q=${encodeURIComponent('重庆')}&p=-1&district=`);
   await page.waitForSelector('#hits:not([aria-busy]) mark');

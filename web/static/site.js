@@ -144,9 +144,22 @@ function isDate(text) {
 }
 
 /**
- * The hash's parameters, decoded, and a notice for each one left out: a name this page
- * does not know, or a value whose percent-encoding is broken (URLSearchParams would
- * search for "�%ZZ"). Worded as the app's (core's view.rs).
+ * `text` percent-decoded as the app decodes it (core's view.rs): each run of escapes as
+ * UTF-8 (throws when a run is not), a `%` that starts no escape kept as written.
+ */
+function decodeLeniently(text) {
+  return text.replaceAll('+', ' ').replace(/(?:%[0-9A-Fa-f]{2})+/g, decodeURIComponent);
+}
+
+/** Whether `text` has a `%` that starts no escape (`%ZZ`, a `%` at the end). */
+function hasStrayPercent(text) {
+  return /%(?![0-9A-Fa-f]{2})/.test(text);
+}
+
+/**
+ * The hash's parameters, decoded, and a notice for each one left out or kept with damage:
+ * a name this page does not know, a value whose escapes are not UTF-8 (URLSearchParams
+ * would search for "�"), a `%` that starts no escape. Worded as the app's (core's view.rs).
  */
 function hashParams() {
   // The parameters a view link may have (`v`: the app's link version, not needed here).
@@ -159,11 +172,12 @@ function hashParams() {
     let key;
     let value;
     try {
-      [key, value] = [rawKey, rawValue].map((text) => decodeURIComponent(text.replaceAll('+', ' ')));
+      [key, value] = [rawKey, rawValue].map(decodeLeniently);
     } catch {
       notices.push(`链接参数 ${rawKey.slice(0, 40)} 的编码有误，已忽略`);
       continue;
     }
+    if (known.includes(key) && hasStrayPercent(rawValue)) notices.push(`链接参数 ${key} 中有不完整的 % 编码，已按原样保留`);
     if (known.includes(key)) params.append(key, value);
     else notices.push(`链接中有未知参数“${key.slice(0, 40)}”，已忽略`);
   }

@@ -432,10 +432,14 @@ fn unheld_chunk_notices(clauses: &[Clause], keys: &[usize], held: &[f32]) -> Vec
                 .filter_map(word)
                 .collect();
             let key = word(clauses.get(keys[chunk])?)?;
+            // As typed (北碚区政府, where the district's word is 北碚), when it has a literal.
+            let typed = (clauses.iter())
+                .find(|c| c.query.chunk == chunk && c.query.literal)
+                .and_then(word)
+                .unwrap_or_else(|| words.concat());
             (words.len() > 1).then(|| {
                 format!(
-                    "没有段落同时含有“{}”中的各个词：下面只按其中最少见的“{key}”列出。要求每个词都出现，请用空格把它们分开（如 {}）",
-                    words.concat(),
+                    "没有段落同时含有“{typed}”中的各个词：下面只按其中最少见的“{key}”列出。要求每个词都出现，请用空格把它们分开（如 {}）",
                     words.join(" ")
                 )
             })
@@ -526,7 +530,9 @@ fn title_bonus(src: &impl SearchSource, doc: DocId, needles: &[Vec<String>], out
 
 /// Document-level AND of the typed chunks: the passages of documents holding every chunk
 /// somewhere (重庆 高铁 finds a document naming 重庆 in one passage and 高铁 in another), each
-/// passage holding at least one chunk (see [`chunk_shares`]). A passage scores BM25 over
+/// passage holding at least one chunk (see [`chunk_shares`]). The words of one chunk must
+/// meet in one passage of the document, unless they meet nowhere (then its most specific
+/// word stands for it, with a notice). A passage scores BM25 over
 /// the clauses of the chunks it holds plus the title boost, times its share of the chunks,
 /// so passages with all the words come first; a district's names count less in a passage
 /// not tagged with it ([`NOT_THE_DISTRICT`]). A chunk's literal clause adds nothing to the
@@ -568,17 +574,26 @@ fn score_all(src: &impl SearchSource, clauses: &[Clause]) -> Matches {
     let mut bonus = Vec::new();
     let mut out = Vec::new();
     for (doc, run) in doc_runs(src, counts.passages.iter().copied()) {
-        if !(0..k).all(|c| run.clone().any(|i| share(i)[c] > 0.0)) {
+        // A document answers a chunk with a passage holding some of it and, where some
+        // passage of the corpus holds all its words, every word somewhere (北碚温泉 lists
+        // no document without 北碚; a later mention of 长安 in a document on 长安汽车 stays).
+        let has_word = |j: usize| run.clone().any(|i| counts.tfs(i)[j] > 0);
+        let answers = |c: usize| {
+            run.clone().any(|i| share(i)[c] > 0.0)
+                && (held[c] < 1.0
+                    || (0..clauses.len()).all(|j| !clauses[j].is_word_of(c) || has_word(j)))
+        };
+        if !(0..k).all(answers) {
             continue;
         }
         title_bonus(src, doc, &needles, &mut bonus);
         for i in run {
             let (passage, tfs, share) = (&counts.passages[i], counts.tfs(i), share(i));
-            let held: f32 = share.iter().sum();
-            if held > 0.0 {
+            let holds: f32 = share.iter().sum();
+            if holds > 0.0 {
                 let bm25 = passage_bm25(src, *passage, clauses, tfs, share, (&idfs, &bonus));
                 let score = Score {
-                    value: bm25 * held / k as f32,
+                    value: bm25 * holds / k as f32,
                     whole: holds_whole(clauses, share, tfs),
                 };
                 out.push((*passage, score));
@@ -1234,7 +1249,8 @@ mod tests {
     fn the_words_of_one_typed_chunk_meet_in_one_passage() {
         let mut corpus = corpus_of(&[
             &["低空经济发展迅速。", "经济运行平稳。", "低空飞行表演。"],
-            &["低空飞行表演。", "数字经济。", "经济数据。"],
+            &["低空飞行表演。", "数字经济。", "经济数据。", "经济指标。"],
+            &["低空飞行。"],
         ]);
         corpus.vocabulary = vec![("低空".into(), 5), ("经济".into(), 9)];
         let s = Searcher::new(corpus);
@@ -1242,14 +1258,15 @@ mod tests {
         assert_eq!(
             run("低空经济"),
             [0, 2, 3],
-            "both words in one passage first, then the specific 低空 alone; 经济 alone is not it"
+            "both words in one passage first, then the specific 低空 alone in documents with \
+             经济 too; 经济 alone is not it, nor a document without 经济"
         );
         let mut two = run("低空 经济");
         assert_eq!(two[0], 0, "the passage with both words first");
         two.sort_unstable();
         assert_eq!(
             two,
-            [0, 1, 2, 3, 4, 5],
+            [0, 1, 2, 3, 4, 5, 6],
             "two chunks: both somewhere in the document"
         );
         assert_eq!(

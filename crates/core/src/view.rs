@@ -90,6 +90,9 @@ impl ViewState {
                 notices.push(format!("链接参数 {key} 的编码有误，已忽略"));
                 continue;
             };
+            if has_stray_percent(raw) {
+                notices.push(format!("链接参数 {key} 中有不完整的 % 编码，已按原样保留"));
+            }
             let value = value.trim().to_string();
             match key {
                 "v" => {
@@ -190,6 +193,17 @@ impl ViewState {
     }
 }
 
+/// Whether `raw` has a `%` that does not start an escape (`%ZZ`, a `%` at the end): the
+/// decoder keeps it as written, and the reader should know that the link was damaged.
+fn has_stray_percent(raw: &str) -> bool {
+    let bytes = raw.as_bytes();
+    (0..bytes.len()).any(|i| {
+        bytes[i] == b'%'
+            && !(bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+    })
+}
+
 fn push_unique(list: &mut Vec<String>, value: String) {
     if !list.contains(&value) {
         list.push(value);
@@ -259,6 +273,16 @@ mod tests {
             let _ = ViewState::parse(junk);
         }
         assert_eq!(ViewState::parse("#/?v=99&q=a+b").0.query, "a b");
+        // A `%` that starts no escape is kept as written, and said.
+        let (view, notices) = ViewState::parse("#/search?v=1&q=%E9%87%8D%E5%BA%86%ZZ");
+        assert_eq!(view.query, "重庆%ZZ");
+        assert_eq!(notices, ["链接参数 q 中有不完整的 % 编码，已按原样保留"]);
+        assert_eq!(
+            ViewState::parse("#/search?q=50%").1.len(),
+            1,
+            "a % at the end"
+        );
+        assert!(ViewState::parse("#/search?q=50%25").1.is_empty());
     }
 
     #[test]
