@@ -173,14 +173,20 @@ fn too_large(cap: u64) -> SkipReason {
 
 /// The entry's path as text: UTF-8 when it is (the flag is often missing), else GB18030, a
 /// superset of the GBK of zip files made on Chinese Windows, else lossy UTF-8. Backslashes
-/// become slashes and leading slashes go, so the name reads like a relative path.
+/// become slashes, and empty, `.` and `..` parts go (`./资料/a.txt`, as zipping `.` writes
+/// it, is `资料/a.txt`; nothing is written to disk, so `..` needs no more), so the name
+/// reads like a relative path and no part of it looks hidden for being `.`.
 fn entry_path(raw: &[u8]) -> String {
     let text = match std::str::from_utf8(raw) {
         Ok(s) => s.to_string(),
         Err(_) => quxian_core::decode_gb18030(raw)
             .unwrap_or_else(|| String::from_utf8_lossy(raw).into_owned()),
     };
-    text.replace('\\', "/").trim_start_matches('/').to_string()
+    let text = text.replace('\\', "/");
+    let parts: Vec<&str> = (text.split('/'))
+        .filter(|part| !matches!(*part, "" | "." | ".."))
+        .collect();
+    parts.join("/")
 }
 
 /// Hidden files and the clutter archivers and file managers leave behind.
@@ -214,6 +220,12 @@ mod tests {
         // 新闻.txt in GBK.
         assert_eq!(entry_path(b"\xd0\xc2\xce\xc5.txt"), "新闻.txt");
         assert_eq!(entry_path(b"\\dir\\a.txt"), "dir/a.txt");
+        assert_eq!(
+            entry_path("./资料/./报告一.txt".as_bytes()),
+            "资料/报告一.txt"
+        );
+        assert_eq!(entry_path(b"a/../../b.txt"), "a/b.txt");
+        assert!(!is_hidden(&entry_path(b"./a.txt")));
         for hidden in [
             ".DS_Store",
             "__MACOSX/a.txt",

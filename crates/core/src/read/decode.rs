@@ -9,8 +9,10 @@
 //! most characters are ones a Chinese text plausibly contains. Decoding is strict: a malformed sequence rejects the file
 //! rather than smuggling U+FFFD into the corpus.
 //!
-//! It does not guess other legacy encodings (Big5, Shift_JIS, Latin-1): those files are
-//! rejected, since a wrong guess would index mojibake.
+//! It does not guess other legacy encodings (Big5, Shift_JIS, EUC-JP, EUC-KR, Latin-1):
+//! those files are rejected, since a wrong guess would index mojibake. Many of them decode
+//! as GB18030 without an error, so a GB18030 guess must also have its bytes where Chinese
+//! text has them ([`gb_bytes_look_chinese`]).
 //!
 //! UTF-8 and UTF-16 are decoded by the standard library. GB18030 needs tables: with the
 //! `gb18030` feature they are encoding_rs's; a browser build leaves them out (~120 KB of the
@@ -44,8 +46,8 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, SkipReason> {
         return Ok(Cow::Borrowed(text));
     }
     decode_gb18030(bytes)
-        .filter(|text| plausible_chinese(text))
-        .or_else(|| utf16_without_bom(bytes))
+        .filter(|text| plausible_chinese(text) && gb_bytes_look_chinese(bytes))
+        .or_else(|| utf16_without_zero_byte(bytes))
         .map(Cow::Owned)
         .ok_or(SkipReason::Undecodable)
 }
@@ -68,6 +70,14 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<String> {
         .into_iter()
         .filter_map(|big_endian| utf16(bytes, big_endian))
         .find(|text| !text.contains('\0') && plausible_chinese(text))
+}
+
+/// UTF-16 without a BOM and without a zero byte (pure CJK text, not even a line break), if
+/// it reads as Chinese text; big-endian also needs punctuation ([`punctuated_if_long`]).
+fn utf16_without_zero_byte(bytes: &[u8]) -> Option<String> {
+    utf16(bytes, false)
+        .filter(|text| plausible_chinese(text))
+        .or_else(|| utf16(bytes, true).filter(|t| plausible_chinese(t) && punctuated_if_long(t)))
 }
 
 /// Strict UTF-16: `None` for an odd length or an unpaired surrogate.
@@ -113,6 +123,56 @@ static GB18030_DECODER: std::sync::OnceLock<fn(&[u8]) -> Option<String>> =
 #[cfg(not(feature = "gb18030"))]
 pub fn set_gb18030_decoder(decode: fn(&[u8]) -> Option<String>) {
     let _ = GB18030_DECODER.set(decode);
+}
+
+/// Whether the two-byte sequences of a GB18030 guess lie where Chinese text puts them.
+/// Other legacy encodings also decode as GB18030, into characters that look Chinese:
+/// Latin-1 (ü before an ASCII letter), Shift_JIS and Big5 into GBK's extension rows (a
+/// second byte below 0xA1), EUC-JP into GB2312's kana rows, EUC-KR's Hangul into GB2312's
+/// hanzi rows 0xB0–0xC8 only. Chinese text keeps at least [`MIN_PLAUSIBLE_SHARE`] of its
+/// pairs in GB2312 (0xA1–0xF7, 0xA1–0xFE; ≥ 0.99 in 1,000 THUCNews articles), few kana, and
+/// a tenth or more of its hanzi in rows from 0xC9 on (是, 在, 中, 一, 有 …; 0.27 at least
+/// there). Four-byte sequences (Unicode outside GBK, such as a no-break space) are left out.
+fn gb_bytes_look_chinese(bytes: &[u8]) -> bool {
+    let (mut pairs, mut gb2312, mut kana, mut hanzi, mut late) = (0usize, 0usize, 0, 0, 0);
+    let mut i = 0;
+    while i < bytes.len() {
+        let (lead, next) = (bytes[i], bytes.get(i + 1).copied().unwrap_or(0));
+        if lead < 0x80 {
+            i += 1;
+            continue;
+        }
+        if next.is_ascii_digit() {
+            i += 4;
+            continue;
+        }
+        pairs += 1;
+        if (0xA1..=0xF7).contains(&lead) && (0xA1..=0xFE).contains(&next) {
+            gb2312 += 1;
+            kana += usize::from(matches!(lead, 0xA4 | 0xA5));
+            hanzi += usize::from(lead >= 0xB0);
+            late += usize::from(lead >= 0xC9);
+        }
+        i += 2;
+    }
+    let share = |part: usize, of: usize| part as f64 / of.max(1) as f64;
+    share(gb2312, pairs) >= MIN_PLAUSIBLE_SHARE
+        && share(kana, pairs) <= 0.05
+        && (hanzi < 20 || share(late, hanzi) >= 0.1)
+}
+
+/// Characters of Chinese prose between two punctuation marks, at most, for UTF-16
+/// big-endian without a BOM and without a zero byte.
+const UNPUNCTUATED_RUN: usize = 24;
+
+/// Whether a text that is all CJK has CJK or full-width punctuation, once it is longer than
+/// [`UNPUNCTUATED_RUN`]: Shift_JIS read as UTF-16 big-endian becomes CJK ideographs too
+/// (its lead bytes 0x81–0x9F are the high bytes of U+8100–U+9FFF), but never a real 。 or ，.
+fn punctuated_if_long(text: &str) -> bool {
+    text.chars().count() <= UNPUNCTUATED_RUN
+        || text
+            .chars()
+            .any(|c| matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}'))
 }
 
 /// True when at least [`MIN_PLAUSIBLE_SHARE`] of the non-whitespace characters are ASCII,
@@ -225,6 +285,36 @@ mod tests {
                 "{label}"
             );
         }
+    }
+
+    #[test]
+    #[cfg(feature = "gb18030")]
+    fn other_legacy_encodings_are_not_taken_for_gb18030() {
+        let german = "Bericht über Straßenbau in München: die Stadtverwaltung prüft Pläne.";
+        let japanese =
+            "東京都の観光について。今年の春は多くの人が訪れました。桜の名所を紹介します。";
+        let korean = "서울시는 올해 관광객이 크게 늘었다고 밝혔습니다. 한강 공원에서 축제가 열립니다. 시민들이 많이 참여했습니다.";
+        let cases = [
+            (encoding_rs::WINDOWS_1252, german),
+            (encoding_rs::SHIFT_JIS, japanese),
+            (encoding_rs::EUC_JP, japanese),
+            (encoding_rs::EUC_KR, korean),
+        ];
+        for (encoding, text) in cases {
+            let (bytes, _, unmappable) = encoding.encode(text);
+            assert!(!unmappable, "{}", encoding.name());
+            assert_eq!(
+                decode(&bytes),
+                Err(SkipReason::Undecodable),
+                "{}",
+                encoding.name()
+            );
+        }
+        // Chinese text with GBK's extension characters and a no-break space still reads.
+        let chinese =
+            "朱镕基在重庆考察，\u{a0}强调发展是第一要务。我们在这里看到了中国经济的活力。";
+        let (bytes, _, _) = encoding_rs::GB18030.encode(chinese);
+        assert_eq!(decode(&bytes).as_deref(), Ok(chinese));
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub use decode::set_gb18030_decoder;
 
 use crate::date::Date;
 use crate::SkipReason;
+use std::borrow::Cow;
 
 /// Largest file read, in bytes: a JSONL file of many documents (an archive's export). Its
 /// documents are built one at a time, so memory follows the largest document, not the
@@ -102,7 +103,7 @@ pub(crate) fn read_file_with_warnings(
             limit_mib: mib(MAX_DOCUMENT_BYTES),
         });
     }
-    let text = decode::decode(bytes)?;
+    let text = unify_line_breaks(decode::decode(bytes)?);
     if text.trim().is_empty() {
         return Err(SkipReason::Empty);
     }
@@ -260,6 +261,16 @@ fn unescape_double_quoted(text: &str) -> String {
 }
 
 /// The first non-blank line, trimmed: the title of a document that names none otherwise.
+/// CRLF and a lone CR (old Mac files) as `\n`, the line break every reader splits on: a
+/// title taken from the first line was the whole of a CR-only file. Text without a CR is
+/// not copied.
+fn unify_line_breaks(text: Cow<'_, str>) -> Cow<'_, str> {
+    match text.contains('\r') {
+        true => Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n")),
+        false => text,
+    }
+}
+
 fn first_line(text: &str) -> String {
     text.lines()
         .map(str::trim)
@@ -295,6 +306,17 @@ mod tests {
             let (meta, rest) = front_matter(&text);
             assert_eq!(meta.title.as_deref(), Some(title), "{line}");
             assert_eq!(rest, "正文");
+        }
+    }
+
+    /// Old Mac files break lines with a lone CR: the title is their first line.
+    #[test]
+    fn a_lone_cr_breaks_lines() {
+        for (name, first) in [("a.txt", "标题"), ("a.md", "# 标题")] {
+            let text = format!("---\rdate: 2026-05-02\r---\r{first}\r正文第一段。\r\r第二段。");
+            let docs = read_file(name, text.as_bytes()).expect("a document");
+            assert_eq!(docs[0].title, "标题", "{name}");
+            assert_eq!(docs[0].date.as_deref(), Some("2026-05-02"), "{name}");
         }
     }
 
