@@ -294,6 +294,15 @@ test('a custom gazetteer brings its own district map, saved with the library', {
     await page.getByTestId('reannotate').click();
     assert.match(await noDistricts, /没有任何区县/);
     assert.equal(await page.getByTestId('annotate-status').innerText(), '', 'nothing re-annotated');
+    // A misspelled kind of line is no "file without districts": its line's error, unasked.
+    await page.getByTestId('gazetteer-file').setInputFiles({ name: 'typo.txt', mimeType: 'text/plain', buffer: Buffer.from('districts 北碚 区 北碚区\n') });
+    await page.waitForFunction(() => /typo\.txt/.test(document.querySelector('[data-testid=gazetteer-status]')?.textContent));
+    let asked = null;
+    const onDialog = (d) => { asked = d.message(); d.dismiss(); };
+    page.on('dialog', onDialog);
+    assert.match(await reannotate(), /区县文件第 1 行：不认识的行类型“districts”/);
+    page.off('dialog', onDialog);
+    assert.equal(asked, null, 'no question before the error');
     await upload(`${CHENGDU}\ntile 金牛 1 0\n`);
     await page.waitForFunction(() => /chengdu\.txt/.test(document.querySelector('[data-testid=gazetteer-status]')?.textContent));
     assert.equal(await reannotate(), '重新标注失败：区县文件第 9 行：第 1 列第 0 行已被第 7 行的区县占用，请换一个空位置');

@@ -159,6 +159,25 @@ test('one JSONL file of thousands of documents reports progress inside it, with 
   }
 });
 
+test("a folder's hidden files and system clutter are left out, as a zip's are; a file chosen alone is kept", { timeout: 60_000 }, async () => {
+  const app = await openApp(browser, { path: 'import-demo.html' });
+  try {
+    await app.waitForText('还没有文档库');
+    const seen = await app.page.evaluate(async () => {
+      const { importFiles } = await import('./quxian-library.js');
+      const text = (t) => new Blob([`${t}\n北碚区缙云山生态保护成效显著。`]);
+      const files = ['资料/报告.txt', '资料/.git/说明.txt', '资料/.DS_Store', '资料/__MACOSX/报告.txt',
+        '资料/Thumbs.db', '.笔记.txt'].map((name) => new File([text(name)], name));
+      const { report } = await importFiles(files);
+      return { documents: report.documents, files: report.files, skipped: report.skipped.length };
+    });
+    assert.deepEqual(seen, { documents: 2, files: 2, skipped: 0 });
+    app.assertNoErrors();
+  } finally {
+    await app.close();
+  }
+});
+
 // The import wasm has no encoding or normalization tables of its own: GB18030 comes from the
 // browser's TextDecoder, NFKC from String.prototype.normalize, HTML from html5gum. The same
 // files must still give the library the CLI builds (encoding_rs and Rust's tables).

@@ -260,6 +260,11 @@ test('site page: a shared link shows highlighted hits; filter, load more, back',
       const top = await page.locator('#facets').evaluate((f) => f.getBoundingClientRect().top);
       assert.ok(Math.abs(top) < 5, `the filters are scrolled to the top: ${top}`);
     }
+    // Districts busiest first, as the app lists them.
+    const counts = await page.locator('#facets fieldset').first().locator('.count').allTextContents();
+    const numbers = counts.map((c) => Number(c.replace(/\D/g, '')));
+    assert.deepEqual(numbers, [...numbers].sort((a, b) => b - a), `district counts: ${counts}`);
+    assert.ok(new Set(numbers).size > 1, `several district counts: ${counts}`);
     const label = page.locator('#facets label').first();
     const box = label.locator('input');
     const name = await box.inputValue();

@@ -195,6 +195,17 @@ function fileName(file) {
 }
 
 /**
+ * Whether a file of a chosen or dropped folder is hidden, or clutter a system leaves (.git/,
+ * .DS_Store, __MACOSX, Thumbs.db, desktop.ini): left out, as a zip's are (`is_hidden` in
+ * crates/import/src/archive.rs). A file chosen on its own is the user's choice and stays.
+ */
+function isFolderClutter(file) {
+  const parts = fileName(file).split('/');
+  return parts.length > 1 && parts.some((part) => part.startsWith('.') || part === '__MACOSX'
+    || /^(thumbs\.db|desktop\.ini)$/i.test(part));
+}
+
+/**
  * The preview's search engine: preview-worker.js, started on first use. `ask(msg,
  * transfer)` → its answer; a crash of the worker (out of memory) rejects every pending call,
  * calls `onCrash`, and the next `ask` starts a new worker.
@@ -313,7 +324,7 @@ function importPreview(importWorker, bytesIndexed) {
 export function importFiles(files, {
   onProgress, onFile, onSearchable, signal, gazetteer, topics, helpers,
 } = {}) {
-  const list = Array.from(files ?? []);
+  const list = Array.from(files ?? []).filter((file) => !isFolderClutter(file));
   if (signal?.aborted) return Promise.reject(abortError());
   const worker = takeWorker();
 

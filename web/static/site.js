@@ -769,7 +769,10 @@ function renderFacets(result) {
   };
   const { district, topic, typed_district: typedDistricts, typed_topic: typedTopics } = result.facets;
   // The counts are passages (段), which the status line counts too, not documents.
-  facets.replaceChildren(group('区县（段数）', 'district', district, typedDistricts), group('主题（段数）', 'topic', topic, typedTopics));
+  // Districts busiest first (ties in the gazetteer's order), as the app lists them; topics
+  // in the lexicon's order, as the app does.
+  const byCount = [...district].sort((a, b) => b[1] - a[1]);
+  facets.replaceChildren(group('区县（段数）', 'district', byCount, typedDistricts), group('主题（段数）', 'topic', topic, typedTopics));
   if (focused?.dataset.facet) {
     [...facets.querySelectorAll('input')]
       .find((box) => box.dataset.facet === focused.dataset.facet && box.value === focused.value)

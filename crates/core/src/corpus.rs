@@ -188,6 +188,48 @@ pub struct DataFiles {
     pub topics: Option<String>,
 }
 
+/// The kinds of line a gazetteer holds (the first word of each line).
+const GAZETTEER_RECORDS: [&str; 11] = [
+    "district",
+    "alias",
+    "place",
+    "moved",
+    "merged",
+    "ambiguous",
+    "block",
+    "city",
+    "citywide",
+    "context",
+    "tile",
+];
+
+impl DataFiles {
+    /// Whether `text` is a gazetteer of known lines without a single district (comments and
+    /// blank lines aside): applying it would drop every district tag, which a user should
+    /// confirm. A line of an unknown kind is not this (parsing it names the line instead).
+    pub fn gazetteer_declares_no_district(text: &str) -> bool {
+        data_lines(text).all(|(_, fields)| {
+            fields
+                .first()
+                .is_some_and(|kind| *kind != "district" && GAZETTEER_RECORDS.contains(kind))
+        })
+    }
+}
+
+/// The non-blank, non-comment lines of `text` as (1-based line number, fields).
+/// A leading byte-order mark is ignored; `#` starts a comment only at the start of a line.
+pub(crate) fn data_lines(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    text.lines().enumerate().filter_map(|(i, line)| {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            None
+        } else {
+            Some((i + 1, line.split_whitespace().collect()))
+        }
+    })
+}
+
 impl Corpus {
     /// A corpus with no documents (what a page shows before a bundle loads).
     pub fn empty() -> Self {

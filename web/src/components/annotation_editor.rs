@@ -132,7 +132,8 @@ pub fn AnnotationEditor(props: &AnnotationEditorProps) -> Html {
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let typed = typed.clone();
-            let no_districts = gazetteer.as_deref().is_some_and(|g| !has_districts(g));
+            let no_districts = (gazetteer.as_deref())
+                .is_some_and(quxian_core::DataFiles::gazetteer_declares_no_district);
             let declined = (!has_topics(&typed) && !crate::dom::confirm(NO_TOPICS))
                 || (no_districts && !crate::dom::confirm(NO_DISTRICTS));
             if declined {
@@ -242,13 +243,6 @@ fn has_topics(text: &str) -> bool {
     })
 }
 
-/// Whether a gazetteer has a district line (`district 名 …`): without one, re-annotating
-/// drops every district tag of the library.
-fn has_districts(text: &str) -> bool {
-    text.lines()
-        .any(|l| l.split_whitespace().next() == Some("district"))
-}
-
 /// The built-in topic table for editing: its leading comment block replaced by
 /// [`TOPICS_HEADER`].
 fn editable_topics(builtin: &str) -> String {
@@ -276,18 +270,6 @@ mod tests {
         assert!(!edited.contains("Format:"), "no English comments left");
         assert!(super::has_topics(&edited));
         assert!(!super::has_topics("# 注释\n\nnot-before 公司\n"));
-    }
-
-    #[test]
-    fn a_gazetteer_without_district_lines_has_no_districts() {
-        assert!(super::has_districts(include_str!(
-            "../../../data/gazetteer.txt"
-        )));
-        assert!(super::has_districts("# 注释\n  district 北碚 区 北碚区\n"));
-        assert!(!super::has_districts(""));
-        assert!(!super::has_districts(
-            "# 只有注释\nplace 北碚 缙云山\ndistricts 北碚\n"
-        ));
     }
 }
 

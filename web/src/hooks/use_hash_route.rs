@@ -5,6 +5,8 @@
 //! - When the view changes inside the app, the hash is written with the History API, and
 //!   only when the hash's view differs from the state's, so the two never chase each other
 //!   (writing with `pushState`/`replaceState` fires no `hashchange` either).
+//! - A hash with parameters the view dropped (a bad `sort`, an unknown name: each one a
+//!   notice) is replaced by the view's own, so the address bar never keeps them.
 //! - Keystrokes are grouped: the first one of a burst pushes a history entry and the rest
 //!   replace it until the query has been still for [`SETTLE_MS`]. Back then skips straight
 //!   from "缙云山" to the view before it, not through "缙", "缙云".
@@ -57,7 +59,12 @@ pub fn use_hash_route(state: &UseReducerHandle<AppState>, host: &HostRef) {
     let write = state.write;
     use_effect_with(state.view.clone(), move |view| {
         let current = dom::location_hash();
-        if enabled && write != HistoryWrite::None && ViewState::parse(&current).0 != *view {
+        let (shown, notices) = ViewState::parse(&current);
+        if enabled && shown == *view && !notices.is_empty() {
+            // The address has parameters the view dropped (each with its notice): show the
+            // view's own link, so that a link copied from the address bar is clean.
+            write_hash(&view.to_hash(), false);
+        } else if enabled && write != HistoryWrite::None && shown != *view {
             let now = dom::now_ms();
             let push = match write {
                 HistoryWrite::Push => true,

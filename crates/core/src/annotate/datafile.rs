@@ -7,19 +7,7 @@
 
 use crate::error::{DataProblem, Error};
 
-/// The non-blank, non-comment lines of `text` as (1-based line number, fields).
-/// A leading byte-order mark is ignored; `#` starts a comment only at the start of a line.
-pub(crate) fn data_lines(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    text.lines().enumerate().filter_map(|(i, line)| {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            None
-        } else {
-            Some((i + 1, line.split_whitespace().collect()))
-        }
-    })
-}
+pub(crate) use crate::corpus::data_lines;
 
 /// A [`Error::DataFile`] for `file` at `line`.
 pub(crate) fn error(file: &str, line: usize, problem: DataProblem) -> Error {

@@ -725,6 +725,23 @@ impl Parser<'_> {
 
 #[cfg(test)]
 mod tests {
+    /// Asked before applying: a gazetteer of known lines but no district; not one with a
+    /// line of an unknown kind, whose error comes first.
+    #[test]
+    fn a_gazetteer_without_district_lines_declares_none() {
+        assert!(!crate::DataFiles::gazetteer_declares_no_district(EMBEDDED));
+        assert!(!crate::DataFiles::gazetteer_declares_no_district(
+            "# 注释\n  district 北碚 区 北碚区\n"
+        ));
+        assert!(crate::DataFiles::gazetteer_declares_no_district(""));
+        assert!(crate::DataFiles::gazetteer_declares_no_district(
+            "# 只有注释\ncity 重庆\n"
+        ));
+        assert!(!crate::DataFiles::gazetteer_declares_no_district(
+            "districts 北碚 区 北碚区\n"
+        ));
+    }
+
     use super::*;
     use crate::Error;
 
