@@ -85,7 +85,9 @@ fn looser_queries(query: &str, found: impl Fn(&str) -> usize) -> Vec<(String, us
         .chars()
         .map(|c| if is_quote(c) { ' ' } else { c })
         .collect();
-    let words: Vec<&str> = unquoted.split_whitespace().collect();
+    let words: Vec<&str> = (unquoted.split_whitespace())
+        .filter(|w| searches_something(w))
+        .collect();
     let all_words = words.join(" ");
     if unquoted.trim() != query.trim() && !all_words.is_empty() {
         let n = found(&all_words);
@@ -107,7 +109,8 @@ fn looser_queries(query: &str, found: impl Fn(&str) -> usize) -> Vec<(String, us
     let mut out: Vec<(String, usize)> = Vec::new();
     let listed = |out: &[(String, usize)], q: &str| out.iter().any(|(o, _)| o == q);
     for candidate in candidates {
-        if candidate.is_empty() || listed(&out, &candidate) {
+        let only_exclusions = candidate.split(' ').all(|w| w.starts_with('-'));
+        if candidate.is_empty() || only_exclusions || listed(&out, &candidate) {
             continue;
         }
         let n = found(&candidate);
@@ -137,6 +140,15 @@ fn longest_found_prefix(word: &str, found: &impl Fn(&str) -> usize) -> Option<(S
             (prefix, n)
         })
         .find(|(_, n)| *n > 0)
+}
+
+/// Whether a typed word searches for something: a lone `-`, punctuation or an `OR` (which
+/// is not an operator here) matches every passage, so a query of them is no suggestion.
+fn searches_something(word: &str) -> bool {
+    word.chars().any(char::is_alphanumeric)
+        && !["OR", "AND", "NOT"]
+            .iter()
+            .any(|o| o.eq_ignore_ascii_case(word))
 }
 
 fn is_quote(c: char) -> bool {
@@ -203,6 +215,13 @@ mod tests {
             "the words without the quotes"
         );
         assert!(suggestions(&s, &view("机场", &[], &[])).is_empty());
+        // Nothing that matches every passage: a lone `-`, punctuation, `OR`, exclusions.
+        for query in ["机场 -", "机场 ，", "机场 OR", "机场 -交通"] {
+            assert!(
+                suggestions(&s, &view(query, &[], &[])).is_empty(),
+                "{query}"
+            );
+        }
     }
 
     #[test]

@@ -58,7 +58,7 @@ pub fn FacetGroup(props: &FacetGroupProps) -> Html {
                                 aria-pressed={item.pressed.to_string()}
                                 data-testid={format!("facet-{}", props.kind)}
                                 data-name={item.name.clone()}
-                                aria-label={format!("{}，{} 条", item.name, item.count)}>
+                                aria-label={format!("{}，{} 段", item.name, item.count)}>
                                 <span class="qx-check" aria-hidden="true"></span>
                                 <span class="qx-facet-name">{ item.name.clone() }</span>
                                 <span class="qx-facet-count" data-testid="facet-count">{ item.count }</span>
