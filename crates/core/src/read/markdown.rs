@@ -53,7 +53,11 @@ pub(super) fn read(stem: &str, text: &str) -> RawDoc {
                 | TagEnd::TableHead
                 | TagEnd::TableRow,
             ) => block_break(&mut out),
-            Event::End(TagEnd::TableCell) => out.push(' '),
+            // Cells apart by " | ": a space alone goes between two CJK cells when the text
+            // is normalized (表头一表头二).
+            Event::Start(Tag::TableCell) if !out.is_empty() && !out.ends_with('\n') => {
+                out.push_str(" | ")
+            }
             _ => {}
         }
     }
@@ -98,7 +102,7 @@ mod tests {
             doc.text,
             "从“后花园”到“北大门”\n\n北碚缙云山 摄/龙帆\n\n为何是北碚？\n\n\
              站在缙云山巅俯瞰， 一幅崭新的版图正在展开。\n\n向北，高竹新区\n\n向南，两江新区\n\n\
-             引文\n\n区 人口 \n\n北碚 83万"
+             引文\n\n区 | 人口\n\n北碚 | 83万"
         );
     }
 
