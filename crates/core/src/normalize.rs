@@ -19,11 +19,12 @@
 //!      outgrows the column; a title followed by a long paragraph does).
 //!
 //!    Width counts CJK characters and curly quotes as 2 columns, everything else as 1. Blank
-//!    lines always separate paragraphs. The rule is then re-applied to the whole document as
-//!    one block until nothing changes, so the output is a fixed point and `normalize` is
-//!    idempotent even though the output has no blank lines left to separate blocks.
-//! 5. Output: paragraphs separated by exactly one `\n`, no blank lines, no leading or trailing
-//!    whitespace on any line.
+//!    lines always separate paragraphs. The rule is applied to each block until nothing
+//!    changes, so the output is a fixed point and `normalize` is idempotent.
+//! 5. Output: paragraphs separated by `\n`, blocks by exactly one blank line (so that they
+//!    stay apart when normalized again: before, blocks were re-joined as one, and two short
+//!    unpunctuated paragraphs of a short document ran together), no blank line at either
+//!    end, no leading or trailing whitespace on any line.
 //!
 //! Invariants: `normalize(normalize(x).text).text == normalize(x).text`; the map is monotonic
 //! and sends char boundaries of the output to char boundaries of the input; text copied
@@ -122,14 +123,15 @@ impl OffsetMap {
 /// Normalized text and its map back to the original.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NormalizedText {
-    /// The normalized text. Paragraphs are separated by `\n`.
+    /// The normalized text. Paragraphs are separated by `\n`, blocks by a blank line.
     pub text: String,
     /// Offsets back into the input.
     pub map: OffsetMap,
 }
 
 /// Normalize a document's text: NFKC except CJK punctuation, `\n` line breaks, spaces dropped
-/// between CJK characters, print-wrapped lines joined, one paragraph per line. Idempotent.
+/// between CJK characters, print-wrapped lines joined, one paragraph per line, a blank line
+/// between blocks. Idempotent.
 pub fn normalize(text: &str) -> NormalizedText {
     let mut blocks: Vec<Vec<Line>> = vec![Vec::new()];
     for line in split_lines(text) {
@@ -139,18 +141,23 @@ pub fn normalize(text: &str) -> NormalizedText {
             block.push(line);
         }
     }
-    let mut lines: Vec<Line> = blocks
-        .into_iter()
-        .flat_map(|block| join_wrapped(text, block))
+    let blocks: Vec<Vec<Line>> = (blocks.into_iter())
+        .filter(|block| !block.is_empty())
+        .map(|block| joined_until_fixed(text, block))
         .collect();
+    assemble(text, blocks)
+}
+
+/// Step 4 on one block until nothing changes: a join makes a line wider, which can make the
+/// line before it a wrapped one.
+fn joined_until_fixed(text: &str, mut lines: Vec<Line>) -> Vec<Line> {
     loop {
         let before = lines.len();
         lines = join_wrapped(text, lines);
         if lines.len() == before {
-            break;
+            return lines;
         }
     }
-    assemble(text, lines)
 }
 
 /// One output character and the original bytes it came from.
@@ -568,19 +575,35 @@ fn join_wrapped(text: &str, lines: Vec<Line>) -> Vec<Line> {
 }
 
 /// Step 5: lines → text and offset map.
-fn assemble(original: &str, lines: Vec<Line>) -> NormalizedText {
+fn assemble(original: &str, blocks: Vec<Vec<Line>>) -> NormalizedText {
     let mut out = Assembled {
         text: String::with_capacity(original.len()),
         runs: Vec::new(),
     };
-    let count = lines.len();
-    for (i, line) in lines.into_iter().enumerate() {
-        match line.content {
-            Content::Verbatim(range) => out.push_copy(original, range),
-            Content::Atoms(atoms) => atoms.into_iter().for_each(|atom| out.push(original, atom)),
-        }
-        if let Some(source) = line.newline.filter(|_| i + 1 < count) {
-            out.push(original, Atom { c: '\n', source });
+    let count = blocks.len();
+    for (b, block) in blocks.into_iter().enumerate() {
+        let lines = block.len();
+        for (i, line) in block.into_iter().enumerate() {
+            match line.content {
+                Content::Verbatim(range) => out.push_copy(original, range),
+                Content::Atoms(atoms) => {
+                    atoms.into_iter().for_each(|atom| out.push(original, atom))
+                }
+            }
+            let last = i + 1 == lines;
+            if let Some(source) = line.newline.filter(|_| !last || b + 1 < count) {
+                // A block ends with a blank line, so that it stays apart when normalized again.
+                let breaks = if last { 2 } else { 1 };
+                for _ in 0..breaks {
+                    out.push(
+                        original,
+                        Atom {
+                            c: '\n',
+                            source: source.clone(),
+                        },
+                    );
+                }
+            }
         }
     }
     let normalized_len = out.text.len();
@@ -686,7 +709,7 @@ mod tests {
             (
                 "CRLF and blank lines",
                 "第一段。\r\n\r\n\r\n第二段。\r第三段。",
-                "第一段。\n第二段。\n第三段。",
+                "第一段。\n\n第二段。\n第三段。",
             ),
             ("trim lines", "  \n  前后空白  \n\t", "前后空白"),
             ("controls", "a\u{0}b\u{200B}c\u{FEFF}", "a b c"),
@@ -722,9 +745,9 @@ mod tests {
             北碚区相关负责人解释，生态\n人文资源是北碚最大的优势，科技\n创新是北碚最大的发展潜力。“一城\n\
             四地”的建设，是根据北碚的资源优\n势和发展潜力。\n\n\
             2021年12月27日至\n30日，中共北碚区第十三\n次代表大会召开。\n";
-        let expected = "回眸“十三五”夯实基础打好底\n北碚缘何要以“一城四地”建设来开新局？\n\
+        let expected = "回眸“十三五”夯实基础打好底\n\n北碚缘何要以“一城四地”建设来开新局？\n\n\
             北碚区相关负责人解释，生态人文资源是北碚最大的优势，科技创新是北碚最大的发展潜力。\
-            “一城四地”的建设，是根据北碚的资源优势和发展潜力。\n\
+            “一城四地”的建设，是根据北碚的资源优势和发展潜力。\n\n\
             2021年12月27日至30日，中共北碚区第十三次代表大会召开。";
         assert_eq!(normalize(input).text, expected);
     }
@@ -738,14 +761,21 @@ mod tests {
         assert_eq!(normalize(input).text, input.trim_end());
         // Headings and list items that `read` separated with blank lines stay lines.
         let markdown = "为何是北碚\n\n一域服务全局的战略考量\n\n站在缙云山巅俯瞰，一幅崭新的区域版图正在徐徐展开。";
-        assert_eq!(normalize(markdown).text.lines().count(), 3);
+        assert_eq!(
+            normalize(markdown)
+                .text
+                .lines()
+                .filter(|l| !l.is_empty())
+                .count(),
+            3
+        );
     }
 
     #[test]
     fn maps_offsets_back() {
         let input = "  北碚\r\n缙云山 摄\n\n4.４％ 达\u{301}";
         let normalized = normalize(input);
-        assert_eq!(normalized.text, "北碚\n缙云山摄\n4.4% 达\u{301}");
+        assert_eq!(normalized.text, "北碚\n缙云山摄\n\n4.4% 达\u{301}");
         let map = &normalized.map;
         let at = |s: &str| normalized.text.find(s).unwrap_or(usize::MAX);
         let cases = [
@@ -782,7 +812,7 @@ mod tests {
             let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
             let once = normalize(&text);
             assert_eq!(normalize(&once.text).text, once.text, "{:?}", entry.path());
-            assert!(!once.text.contains("\n\n"), "{:?}", entry.path());
+            assert!(!once.text.contains("\n\n\n"), "{:?}", entry.path());
         }
     }
 
@@ -813,9 +843,10 @@ mod tests {
         let once = normalize(input);
         let twice = normalize(&once.text);
         prop_assert_eq!(&twice.text, &once.text, "not idempotent");
-        prop_assert!(!once.text.contains("\n\n") && !once.text.contains('\r'));
+        // Blocks apart by exactly one blank line; none at the ends.
+        prop_assert!(!once.text.contains("\n\n\n") && !once.text.contains('\r'));
+        prop_assert!(!once.text.starts_with('\n') && !once.text.ends_with('\n'));
         for line in once.text.split('\n') {
-            prop_assert!(!line.is_empty() || once.text.is_empty());
             prop_assert_eq!(line.trim(), line);
         }
         let mut previous = 0;
