@@ -769,6 +769,13 @@ mod tests {
                 .count(),
             3
         );
+        // A short document of short unpunctuated paragraphs: each stays a line of its own
+        // (they ran together when the whole document was joined as one block).
+        let notes = "标题\n\n会议地点 重庆市人民大礼堂\n\n参会人员 张三 李四\n\n会议决定了很多事项，北碚区负责落实。";
+        assert_eq!(
+            normalize(notes).text,
+            "标题\n\n会议地点重庆市人民大礼堂\n\n参会人员张三李四\n\n会议决定了很多事项，北碚区负责落实。"
+        );
     }
 
     #[test]
