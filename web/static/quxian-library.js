@@ -924,6 +924,7 @@ export function reasonLabel(reason) {
   switch (r.kind) {
     case 'binary': return '二进制文件，不是文字：请导入 .txt、.md、.html、.jsonl 或 .zip';
     case 'empty': return '空文件：文件里没有内容，请确认选对了文件';
+    case 'empty-archive': return '压缩包里没有文件：请确认选对了压缩包';
     case 'undecodable': return '无法识别编码：请用记事本等另存为 UTF-8 编码后重新导入';
     case 'no-extension': return '不支持的文件类型（无扩展名）：文字请存为 .txt（或 .md、.html、.jsonl）再导入';
     case 'unsupported-type': return `不支持的文件类型（.${r.extension}）：请另存为 .txt 或 .jsonl（每行一篇，如 {"text": "正文"}）再导入`;

@@ -451,9 +451,12 @@ pub enum SkipReason {
     /// NUL bytes in the first 8 KB, and not UTF-16 either.
     #[error("binary file")]
     Binary,
-    /// Nothing but whitespace (or an archive without a file in it).
+    /// Nothing but whitespace.
     #[error("empty file")]
     Empty,
+    /// A zip archive without a file in it (empty, or folders only).
+    #[error("archive holds no file")]
+    EmptyArchive,
     /// Neither UTF-8, UTF-16 nor plausible GB18030.
     #[error("could not decode as UTF-8, UTF-16 or GB18030: save it as UTF-8 and build again")]
     Undecodable,

@@ -55,7 +55,7 @@ impl Entries {
         // report at all.
         let has_file = (0..zip.len()).any(|i| zip.by_index_raw(i).is_ok_and(|e| e.is_file()));
         if !has_file {
-            return Err(SkipReason::Empty);
+            return Err(SkipReason::EmptyArchive);
         }
         if zip.len() > MAX_ENTRIES {
             return Err(SkipReason::TooManyEntries {
@@ -249,6 +249,9 @@ mod tests {
         // The end-of-central-directory record alone: a zip with no entries.
         let mut empty = b"PK\x05\x06".to_vec();
         empty.extend([0; 18]);
-        assert_eq!(Entries::open("x.zip", empty).err(), Some(SkipReason::Empty));
+        assert_eq!(
+            Entries::open("x.zip", empty).err(),
+            Some(SkipReason::EmptyArchive)
+        );
     }
 }

@@ -53,7 +53,7 @@ pub(super) fn read(stem: &str, text: &str) -> (Vec<RawDoc>, Vec<SkipReason>) {
             });
             continue;
         }
-        match serde_json::from_str::<Record>(line) {
+        match parse_record(line) {
             Ok(record) if record.text.trim().is_empty() => {
                 bad.push(SkipReason::EmptyRecord { line: number });
             }
@@ -82,6 +82,19 @@ pub(super) fn read(stem: &str, text: &str) -> (Vec<RawDoc>, Vec<SkipReason>) {
     (docs, bad)
 }
 
+/// One line as a [`Record`]. A key written twice is an error to serde but not to a
+/// browser's `JSON.parse` (the last one counts), and such a line was reported as "not a
+/// record with a text field": on a data error, the line is read again as a map, which keeps
+/// the last value of each key.
+fn parse_record(line: &str) -> Result<Record, serde_json::Error> {
+    serde_json::from_str::<Record>(line).or_else(|first| match first.classify() {
+        Category::Data => serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(line)
+            .and_then(|map| serde_json::from_value(serde_json::Value::Object(map)))
+            .map_err(|_| first),
+        _ => Err(first),
+    })
+}
+
 /// Trimmed value, or `None` when blank.
 fn non_blank(value: Option<String>) -> Option<String> {
     value
@@ -102,9 +115,14 @@ mod tests {
             {\"text\":\"无标题的正文\\n第二行\",\"source\":\" \"}\n\
             [1,2]\n\
             {\"title\":\"空\",\"text\":\"  \"}\n\
-            {\"title\":\"数字日期\",\"text\":\"x\",\"date\":20210102,\"url\":{\"a\":1}}\n";
+            {\"title\":\"数字日期\",\"text\":\"x\",\"date\":20210102,\"url\":{\"a\":1}}\n\
+            {\"title\":\"重复键\",\"text\":\"先\",\"text\":\"后\"}\n";
         let (docs, bad) = read("news", input);
-        assert_eq!(docs.len(), 3);
+        assert_eq!(docs.len(), 4);
+        assert_eq!(
+            docs[3].text, "后",
+            "a key written twice: the last one, as JSON.parse"
+        );
         assert_eq!(
             (docs[2].date.as_deref(), docs[2].url.as_deref()),
             (Some("20210102"), None),
