@@ -19,8 +19,10 @@
 //!      outgrows the column; a title followed by a long paragraph does).
 //!
 //!    Width counts CJK characters and curly quotes as 2 columns, everything else as 1. Blank
-//!    lines always separate paragraphs. The rule is applied to each block until nothing
-//!    changes, so the output is a fixed point and `normalize` is idempotent.
+//!    lines separate paragraphs, unless the line before one is a long wrapped line (at least
+//!    [`MIN_BREAK_WRAP_WIDTH`] columns and a wrap by the document's widest line: a page break
+//!    in text taken from a PDF). Both rules are applied until nothing changes, so the output
+//!    is a fixed point and `normalize` is idempotent.
 //! 5. Output: paragraphs separated by `\n`, blocks by exactly one blank line (so that they
 //!    stay apart when normalized again: before, blocks were re-joined as one, and two short
 //!    unpunctuated paragraphs of a short document ran together), no blank line at either
@@ -50,6 +52,11 @@ const WRAP_SHARE: (usize, usize) = (3, 5);
 /// wrapped line. Lower misses continuations with more CJK than the line before; higher joins
 /// short titles to the long first paragraph below them (corpora/docs/cqnews_cbg).
 const NEXT_LINE_SLACK: (usize, usize) = (3, 2);
+
+/// A line before a blank line continues after it only when it is at least this wide (in
+/// columns; 20 CJK characters) besides being a wrap: a printed paragraph cut by a page
+/// break, not a short line set apart on purpose.
+const MIN_BREAK_WRAP_WIDTH: usize = 40;
 
 /// Maps byte offsets in normalized text back to byte offsets in the original.
 ///
@@ -145,7 +152,45 @@ pub fn normalize(text: &str) -> NormalizedText {
         .filter(|block| !block.is_empty())
         .map(|block| joined_until_fixed(text, block))
         .collect();
-    assemble(text, blocks)
+    assemble(text, joined_across_breaks(text, blocks))
+}
+
+/// Step 4 across blank lines, until nothing changes: a block whose last line is a long
+/// wrapped one continues in the next block (a page break in text taken from a PDF, as in
+/// corpus/002). The line must be a wrap by the document's widest line and at least
+/// [`MIN_BREAK_WRAP_WIDTH`] wide, so that short unpunctuated paragraphs set apart by blank
+/// lines (会议地点… / 参会人员…) stay apart.
+fn joined_across_breaks(text: &str, mut blocks: Vec<Vec<Line>>) -> Vec<Vec<Line>> {
+    loop {
+        let widest = blocks.iter().flatten().map(|l| l.width).max().unwrap_or(0);
+        let before = blocks.len();
+        let mut out: Vec<Vec<Line>> = Vec::with_capacity(blocks.len());
+        for block in blocks {
+            let continues = |prev: &Vec<Line>| match (prev.last(), block.first()) {
+                (Some(last), Some(first)) => {
+                    last.width >= MIN_BREAK_WRAP_WIDTH && is_wrap(text, last, first, widest)
+                }
+                _ => false,
+            };
+            match out.last_mut() {
+                Some(prev) if continues(prev) => {
+                    let mut lines = block.into_iter();
+                    if let (Some(last), Some(first)) = (prev.pop(), lines.next()) {
+                        prev.push(last.joined(first, text));
+                    }
+                    prev.extend(lines);
+                }
+                _ => out.push(block),
+            }
+        }
+        blocks = out
+            .into_iter()
+            .map(|block| joined_until_fixed(text, block))
+            .collect();
+        if blocks.len() == before {
+            return blocks;
+        }
+    }
 }
 
 /// Step 4 on one block until nothing changes: a join makes a line wider, which can make the
@@ -546,15 +591,9 @@ fn ends_sentence(mut reversed: impl Iterator<Item = char>) -> bool {
 /// decision for each break looks at the lines as they were before this call.
 fn join_wrapped(text: &str, lines: Vec<Line>) -> Vec<Line> {
     let widest = lines.iter().map(|l| l.width).max().unwrap_or(0);
-    let soft = |i: usize| -> bool {
-        let (Some(line), Some(next)) = (lines.get(i), lines.get(i + 1)) else {
-            return false;
-        };
-        let (w, next) = (line.width, next.width);
-        !line.ends_sentence(text)
-            && w >= MIN_WRAP_WIDTH
-            && w * WRAP_SHARE.1 >= widest * WRAP_SHARE.0
-            && next * NEXT_LINE_SLACK.1 <= w * NEXT_LINE_SLACK.0
+    let soft = |i: usize| match (lines.get(i), lines.get(i + 1)) {
+        (Some(line), Some(next)) => is_wrap(text, line, next, widest),
+        _ => false,
     };
     let joins: Vec<bool> = (0..lines.len()).map(soft).collect();
     let mut out: Vec<Line> = Vec::with_capacity(lines.len());
@@ -572,6 +611,16 @@ fn join_wrapped(text: &str, lines: Vec<Line>) -> Vec<Line> {
         join_previous = join_next;
     }
     out
+}
+
+/// Whether the break after `line` is a soft wrap (see step 4), `widest` being the widest
+/// line of its block.
+fn is_wrap(text: &str, line: &Line, next: &Line, widest: usize) -> bool {
+    let (w, next) = (line.width, next.width);
+    !line.ends_sentence(text)
+        && w >= MIN_WRAP_WIDTH
+        && w * WRAP_SHARE.1 >= widest * WRAP_SHARE.0
+        && next * NEXT_LINE_SLACK.1 <= w * NEXT_LINE_SLACK.0
 }
 
 /// Step 5: lines → text and offset map.
@@ -750,6 +799,18 @@ mod tests {
             “一城四地”的建设，是根据北碚的资源优势和发展潜力。\n\n\
             2021年12月27日至30日，中共北碚区第十三次代表大会召开。";
         assert_eq!(normalize(input).text, expected);
+    }
+
+    /// A long wrapped line before a blank line continues after it (a page break in text
+    /// taken from a PDF); a short one stays apart (see the test below).
+    #[test]
+    fn joins_a_paragraph_cut_by_a_page_break() {
+        let input = "第一段的文字很长，一直写到这一行的末尾也没有写完这句话，而是在下一页\n\n\
+            继续写完了这句话。\n\n另一段。";
+        assert_eq!(
+            normalize(input).text,
+            "第一段的文字很长，一直写到这一行的末尾也没有写完这句话，而是在下一页继续写完了这句话。\n\n另一段。"
+        );
     }
 
     #[test]
