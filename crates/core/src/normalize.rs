@@ -179,17 +179,16 @@ fn joined_across_breaks(text: &str, mut blocks: Vec<Vec<Line>>) -> Vec<Vec<Line>
                         prev.push(last.joined(first, text));
                     }
                     prev.extend(lines);
+                    // Only a merged block can have new wraps inside: the others are fixed.
+                    *prev = joined_until_fixed(text, std::mem::take(prev));
                 }
                 _ => out.push(block),
             }
         }
-        blocks = out
-            .into_iter()
-            .map(|block| joined_until_fixed(text, block))
-            .collect();
-        if blocks.len() == before {
-            return blocks;
+        if out.len() == before {
+            return out;
         }
+        blocks = out;
     }
 }
 
